@@ -1,0 +1,33 @@
+package dev.weir.runtime.checkpoint;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of {@code _metadata}: written last, its existence is what makes a checkpoint
+ * complete. It lists every operator's subtask states so a restore at any parallelism can find
+ * each key group and every piece of operator state.
+ *
+ * @param operators operator uid → the states of all its subtasks, in subtask order
+ */
+public record CheckpointMetadata(
+        long checkpointId,
+        boolean savepoint,
+        long triggerTimestamp,
+        long completionTimestamp,
+        String jobName,
+        int parallelism,
+        int maxParallelism,
+        Map<String, List<OperatorSubtaskState>> operators) {
+
+    public CheckpointMetadata {
+        operators = Map.copyOf(operators);
+    }
+
+    public long stateSize() {
+        return operators.values().stream()
+                .flatMap(List::stream)
+                .mapToLong(OperatorSubtaskState::size)
+                .sum();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.weir.runtime.checkpoint;
+
+public enum CheckpointType {
+    CHECKPOINT,
+    /** A user-requested, self-contained snapshot kept until the user deletes it. */
+    SAVEPOINT
+}

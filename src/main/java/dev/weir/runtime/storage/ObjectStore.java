@@ -1,0 +1,39 @@
+package dev.weir.runtime.storage;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A flat key/value blob store: the one thing checkpoint storage and the file sinks need from a
+ * filesystem or an S3-compatible bucket. Keys use '/' as separator and never start with '/'.
+ *
+ * <p>Implementations are thread-safe. {@link #describe()} never contains credentials.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** Writes the whole object atomically: readers see the old object, no object, or all of it. */
+    void put(String key, byte[] data) throws IOException;
+
+    /** Reads a whole object. Throws {@link java.nio.file.NoSuchFileException} if it does not exist. */
+    byte[] get(String key) throws IOException;
+
+    /** Reads {@code length} bytes starting at {@code offset}. */
+    byte[] getRange(String key, long offset, int length) throws IOException;
+
+    boolean exists(String key) throws IOException;
+
+    /** All keys that start with {@code prefix} (recursively), sorted. */
+    List<String> list(String prefix) throws IOException;
+
+    /** Deletes one object; deleting a missing object is not an error. */
+    void delete(String key) throws IOException;
+
+    /** Deletes every object whose key starts with {@code prefix}. */
+    void deleteAll(String prefix) throws IOException;
+
+    /** A URI-like description for logs and status, e.g. {@code s3://bucket/prefix} (no secrets). */
+    String describe();
+
+    @Override
+    default void close() {}
+}
