@@ -1,0 +1,75 @@
+package dev.weir.runtime.dataflow;
+
+import dev.weir.runtime.dataflow.functions.FilterFunction;
+import dev.weir.runtime.dataflow.functions.FlatMapFunction;
+import dev.weir.runtime.dataflow.functions.KeySelector;
+import dev.weir.runtime.dataflow.functions.MapFunction;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/** A stream of records of type T; transformations with forward edges are chained into one task. */
+public class DataStream<T> {
+
+    protected final StreamEnvironment env;
+    protected final StreamNode node;
+
+    DataStream(StreamEnvironment env, StreamNode node) {
+        this.env = env;
+        this.node = node;
+    }
+
+    /** Sets this operator's stable id: state in a snapshot is matched to operators by uid. */
+    public DataStream<T> uid(String uid) {
+        node.setUid(uid);
+        return this;
+    }
+
+    /** How to serialize this stream's records when they cross a process boundary. */
+    public DataStream<T> returns(TypeSerializer<T> serializer) {
+        node.setOutputSerializer(serializer);
+        return this;
+    }
+
+    public <R> DataStream<R> map(MapFunction<T, R> function) {
+        return next(new StreamNode.MapKind(function));
+    }
+
+    public DataStream<T> filter(FilterFunction<T> function) {
+        return next(new StreamNode.FilterKind(function));
+    }
+
+    public <R> DataStream<R> flatMap(FlatMapFunction<T, R> function) {
+        return next(new StreamNode.FlatMapKind(function));
+    }
+
+    /** Partitions by key: all records with the same key go to the subtask owning its key group. */
+    public <K> KeyedStream<T, K> keyBy(KeySelector<T, K> keySelector, TypeSerializer<K> keySerializer) {
+        return new KeyedStream<>(env, node, new Partitioning.KeyBy<>(keySelector, keySerializer));
+    }
+
+    /** Spreads records round robin over the downstream subtasks. */
+    public RebalancedStream<T> rebalance() {
+        return new RebalancedStream<>(env, node);
+    }
+
+    public SinkHandle sinkTo(Sink<T> sink) {
+        return new SinkHandle(env.addNode(null, new StreamNode.SinkKind(sink), node, new Partitioning.Forward()));
+    }
+
+    private <R> DataStream<R> next(StreamNode.Kind kind) {
+        return new DataStream<>(env, env.addNode(null, kind, node, new Partitioning.Forward()));
+    }
+
+    /** Lets the user name the sink's uid. */
+    public static final class SinkHandle {
+        private final StreamNode node;
+
+        SinkHandle(StreamNode node) {
+            this.node = node;
+        }
+
+        public SinkHandle uid(String uid) {
+            node.setUid(uid);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.weir.runtime.dataflow;
+
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+
+/** A stream partitioned by key; keyed functions on it have keyed state and timers. */
+public final class KeyedStream<T, K> {
+
+    private final StreamEnvironment env;
+    private final StreamNode input;
+    private final Partitioning.KeyBy<T, K> partitioning;
+
+    KeyedStream(StreamEnvironment env, StreamNode input, Partitioning.KeyBy<T, K> partitioning) {
+        this.env = env;
+        this.input = input;
+        this.partitioning = partitioning;
+    }
+
+    public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function) {
+        return new DataStream<>(env, env.addNode(null, new StreamNode.KeyedProcessKind(function), input, partitioning));
+    }
+}

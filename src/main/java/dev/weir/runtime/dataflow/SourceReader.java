@@ -1,0 +1,24 @@
+package dev.weir.runtime.dataflow;
+
+import dev.weir.runtime.dataflow.functions.Collector;
+
+/**
+ * Reads one subtask's share of a source, pull-based: the task thread calls {@link #pollNext}
+ * between mailbox actions, so a checkpoint's barrier is injected exactly between two polls and
+ * {@link #snapshotState} sees the position after the last record emitted.
+ */
+public interface SourceReader<T> extends AutoCloseable {
+
+    /** Emits a batch of records (a bounded number) and says whether there is more. */
+    InputStatus pollNext(Collector<T> output) throws Exception;
+
+    /** The read position after every record emitted so far. */
+    byte[] snapshotState(long checkpointId) throws Exception;
+
+    default void notifyCheckpointComplete(long checkpointId) throws Exception {}
+
+    default void notifyCheckpointAborted(long checkpointId) throws Exception {}
+
+    @Override
+    default void close() throws Exception {}
+}

@@ -1,0 +1,75 @@
+package dev.weir.runtime.dataflow;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Entry point of the Java API: a job's {@link JobDefinition} builds its dataflow here. */
+public final class StreamEnvironment {
+
+    private final int parallelism;
+    private final int maxParallelism;
+    private final List<StreamNode> nodes = new ArrayList<>();
+
+    public StreamEnvironment(int parallelism, int maxParallelism) {
+        this.parallelism = parallelism;
+        this.maxParallelism = maxParallelism;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public int maxParallelism() {
+        return maxParallelism;
+    }
+
+    /** A stream read by a replayable source; {@code uid} matches the source's offsets on restore. */
+    public <T> DataStream<T> fromSource(Source<T> source, String uid) {
+        return new DataStream<>(this, addNode(uid, new StreamNode.SourceKind(source), null, new Partitioning.Forward()));
+    }
+
+    StreamNode addNode(String uid, StreamNode.Kind kind, StreamNode input, Partitioning partitioning) {
+        String effectiveUid = uid != null ? uid : defaultUid(kind);
+        StreamNode node = new StreamNode(nodes.size(), effectiveUid, kind, input, partitioning);
+        nodes.add(node);
+        return node;
+    }
+
+    private String defaultUid(StreamNode.Kind kind) {
+        String simple = kind.getClass().getSimpleName().replace("Kind", "").toLowerCase();
+        return simple + "-" + nodes.size();
+    }
+
+    /** All nodes in creation order (a topological order: inputs are created before their users). */
+    public List<StreamNode> nodes() {
+        validate();
+        return List.copyOf(nodes);
+    }
+
+    private void validate() {
+        Set<String> uids = new HashSet<>();
+        for (StreamNode node : nodes) {
+            if (!uids.add(node.uid())) {
+                throw new IllegalArgumentException("operator uid '" + node.uid() + "' is used twice");
+            }
+            if (!node.uid().matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+                throw new IllegalArgumentException("operator uid '" + node.uid()
+                        + "' must be lower-case letters, digits, '-' or '.' (it names snapshot files)");
+            }
+        }
+        if (nodes.stream().noneMatch(n -> n.kind() instanceof StreamNode.SinkKind)) {
+            throw new IllegalArgumentException("the job defines no sink");
+        }
+    }
+
+    /** A fingerprint of the graph's structure, equal for every deterministic build of the same job. */
+    public String signature() {
+        StringBuilder sb = new StringBuilder();
+        for (StreamNode node : nodes) {
+            sb.append(node.signature()).append(';');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.weir.runtime.dataflow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.weir.runtime.dataflow.functions.FilterFunction;
+import dev.weir.runtime.dataflow.functions.FlatMapFunction;
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.MapFunction;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/** One operator of the logical dataflow, as built by the Java API. */
+public final class StreamNode {
+
+    /** What the node does; the engine turns each kind into a stream operator. */
+    public sealed interface Kind {}
+
+    public record SourceKind(Source<?> source) implements Kind {}
+
+    public record MapKind(MapFunction<?, ?> function) implements Kind {}
+
+    public record FilterKind(FilterFunction<?> function) implements Kind {}
+
+    public record FlatMapKind(FlatMapFunction<?, ?> function) implements Kind {}
+
+    public record KeyedProcessKind(KeyedProcessFunction<?, ?, ?> function) implements Kind {}
+
+    public record SinkKind(Sink<?> sink) implements Kind {}
+
+    private final int id;
+    private final Kind kind;
+    private final StreamNode input;
+    private final Partitioning inputPartitioning;
+    private final List<StreamNode> outputs = new ArrayList<>();
+    private String uid;
+    private TypeSerializer<?> outputSerializer;
+
+    StreamNode(int id, String uid, Kind kind, StreamNode input, Partitioning inputPartitioning) {
+        this.id = id;
+        this.uid = uid;
+        this.kind = kind;
+        this.input = input;
+        this.inputPartitioning = inputPartitioning;
+        if (input != null) {
+            input.outputs.add(this);
+        }
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String uid() {
+        return uid;
+    }
+
+    void setUid(String uid) {
+        this.uid = uid;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The upstream node, or null for a source. */
+    public StreamNode input() {
+        return input;
+    }
+
+    public Partitioning inputPartitioning() {
+        return inputPartitioning;
+    }
+
+    public List<StreamNode> outputs() {
+        return outputs;
+    }
+
+    /** How this node's output records are serialized when they cross a process boundary (may be null). */
+    public TypeSerializer<?> outputSerializer() {
+        return outputSerializer;
+    }
+
+    void setOutputSerializer(TypeSerializer<?> serializer) {
+        this.outputSerializer = serializer;
+    }
+
+    /** Structural signature, used to check that every subtask built the same graph. */
+    String signature() {
+        return id + ":" + uid + ":" + kind.getClass().getSimpleName() + ":"
+                + (input == null ? "-" : input.id) + ":" + inputPartitioning.getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        return uid;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.weir.runtime.dataflow.functions;
+
+@FunctionalInterface
+public interface FilterFunction<T> {
+    boolean filter(T value) throws Exception;
+}

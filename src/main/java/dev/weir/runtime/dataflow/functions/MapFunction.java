@@ -1,0 +1,6 @@
+package dev.weir.runtime.dataflow.functions;
+
+@FunctionalInterface
+public interface MapFunction<I, O> {
+    O map(I value) throws Exception;
+}

@@ -1,0 +1,136 @@
+package dev.weir.runtime.exec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.network.ChannelQueue;
+import dev.weir.runtime.network.InputGate;
+import dev.weir.runtime.network.OutputChannel;
+import dev.weir.runtime.network.ResultPartition;
+
+/**
+ * One attempt of running (some of) a job's subtasks in this process, one thread each: wires the
+ * chains to their channels, starts the threads, and relays the coordinator's messages.
+ */
+public final class ExecutionAttempt {
+
+    /** Settings of an attempt that do not vary per subtask. */
+    public record Settings(String jobName, int parallelism, int maxParallelism, long attempt,
+                           CheckpointingMode mode, int batchSize) {}
+
+    private final Settings settings;
+    private final List<StreamTask> tasks = new ArrayList<>();
+    private final List<StreamTask> sourceTasks = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final ChannelFactory channels;
+
+    /**
+     * @param graphs each local subtask's own build of the job graph (user functions are per subtask)
+     * @param subtasks which subtask indexes run in this process
+     * @param environment creates the environment of one subtask
+     */
+    public ExecutionAttempt(Settings settings, Map<Integer, JobGraph> graphs, Set<Integer> subtasks,
+                            ChannelFactory channels, java.util.function.Function<ExecutionVertexId, TaskEnvironment> environment) {
+        this.settings = settings;
+        this.channels = channels;
+        for (int subtask : subtasks) {
+            JobGraph graph = graphs.get(subtask);
+            for (JobGraph.JobVertex vertex : graph.vertices()) {
+                tasks.add(createTask(graph, vertex, subtask, environment.apply(new ExecutionVertexId(vertex.name(), subtask))));
+            }
+        }
+    }
+
+    private StreamTask createTask(JobGraph graph, JobGraph.JobVertex vertex, int subtask, TaskEnvironment env) {
+        List<ResultPartition> partitions = new ArrayList<>();
+        Map<Integer, List<Collector<Object>>> networkOutputs = new HashMap<>();
+        for (JobGraph.JobEdge edge : vertex.outputs()) {
+            OutputChannel[] out = new OutputChannel[settings.parallelism()];
+            for (int consumer = 0; consumer < out.length; consumer++) {
+                out[consumer] = channels.outputChannel(edge, subtask, consumer);
+            }
+            ResultPartition partition = new ResultPartition(out, settings.batchSize());
+            partitions.add(partition);
+            networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
+                    .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
+                            edge.partitioning(), out.length, settings.maxParallelism())));
+        }
+        if (vertex.isSource()) {
+            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs);
+            sourceTasks.add(task);
+            return task;
+        }
+        ChannelQueue[] in = new ChannelQueue[settings.parallelism()];
+        for (int producer = 0; producer < in.length; producer++) {
+            in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
+        }
+        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, new InputGate(in));
+    }
+
+    public Set<ExecutionVertexId> vertices() {
+        Set<ExecutionVertexId> ids = new LinkedHashSet<>();
+        for (StreamTask task : tasks) {
+            ids.add(task.vertexId());
+        }
+        return ids;
+    }
+
+    public void start() {
+        for (StreamTask task : tasks) {
+            Thread thread = new Thread(task, "weir-" + settings.jobName() + "-" + task.vertexId()
+                    + "-attempt-" + settings.attempt());
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+        for (StreamTask task : sourceTasks) {
+            task.triggerCheckpoint(checkpointId, timestamp, type);
+        }
+    }
+
+    public void notifyCheckpointComplete(long checkpointId) {
+        tasks.forEach(t -> t.notifyCheckpointComplete(checkpointId));
+    }
+
+    public void notifyCheckpointAborted(long checkpointId) {
+        tasks.forEach(t -> t.notifyCheckpointAborted(checkpointId));
+    }
+
+    /** After the final checkpoint completed: sources end their partitions and every task exits. */
+    public void finish() {
+        sourceTasks.forEach(StreamTask::finish);
+    }
+
+    /** Stops all tasks; nothing more is committed by this attempt once they have exited. */
+    public void cancel() {
+        tasks.forEach(StreamTask::cancel);
+        channels.closeAll();
+    }
+
+    /** Waits for every task thread to exit; returns false if some did not in time. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                thread.join(Math.max(1, left / 1_000_000));
+            }
+            if (thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.weir.runtime.exec;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+
+import dev.weir.runtime.checkpoint.BarrierHandlerActions;
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
+import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.network.EndOfData;
+import dev.weir.runtime.network.EndOfPartition;
+import dev.weir.runtime.network.InputGate;
+import dev.weir.runtime.network.RecordBatch;
+import dev.weir.runtime.network.ResultPartition;
+
+/**
+ * A task reading one input edge through an {@link InputGate}: records go to the chain's head in
+ * batches; barriers go to the barrier handler, which aligns (exactly-once) or tracks
+ * (at-least-once) them and triggers the subtask's snapshot.
+ */
+public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
+
+    private final InputGate gate;
+    private final CheckpointBarrierHandler barrierHandler;
+    private final BitSet dataEnded = new BitSet();
+
+    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
+                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
+        super(env, chainNodes, partitions, networkOutputs);
+        this.gate = gate;
+        this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
+        gate.setAvailabilityListener(mailbox::wakeUp);
+    }
+
+    @Override
+    protected void runLoop() throws Exception {
+        StreamOperator head = chain.head();
+        while (!isCanceled()) {
+            mailbox.runAll();
+            Object element = gate.pollNext();
+            if (element == null) {
+                flushAll();
+                mailbox.idle(IDLE_NANOS);
+                continue;
+            }
+            int channel = gate.lastChannel();
+            if (element instanceof RecordBatch batch) {
+                for (int i = 0, n = batch.size(); i < n; i++) {
+                    head.collect(batch.get(i));
+                }
+                gate.recycle(channel, batch);
+                flushIfDue();
+            } else if (element instanceof CheckpointBarrier barrier) {
+                barrierHandler.processBarrier(barrier, channel);
+            } else if (element == EndOfData.INSTANCE) {
+                dataEnded.set(channel);
+                if (dataEnded.cardinality() == gate.numberOfChannels()) {
+                    sendEndOfData();
+                    flushAll();
+                }
+            } else if (element == EndOfPartition.INSTANCE) {
+                gate.markFinished(channel);
+                barrierHandler.processEndOfPartition(channel);
+                if (gate.allFinished()) {
+                    // Notifications sent before the end reached us must still be handled.
+                    mailbox.runAll();
+                    sendEndOfPartition();
+                    return;
+                }
+            } else {
+                throw new IllegalStateException("unexpected element on channel " + channel + ": " + element);
+            }
+        }
+    }
+
+    @Override
+    protected void onCheckpointAborted(long checkpointId) throws Exception {
+        barrierHandler.processAbort(checkpointId);
+        super.onCheckpointAborted(checkpointId);
+    }
+
+    // BarrierHandlerActions
+
+    @Override
+    public int numberOfChannels() {
+        return gate.numberOfChannels();
+    }
+
+    @Override
+    public boolean isChannelFinished(int channel) {
+        return gate.isFinished(channel);
+    }
+
+    @Override
+    public void blockChannel(int channel) {
+        gate.block(channel);
+    }
+
+    @Override
+    public void unblockAllChannels() {
+        gate.unblockAll();
+    }
+
+    @Override
+    public void triggerCheckpoint(CheckpointBarrier barrier) throws Exception {
+        performCheckpoint(barrier);
+    }
+
+    @Override
+    public void abortCheckpoint(long checkpointId, String reason) {
+        env.listener().declineCheckpoint(checkpointId, env.vertexId(), reason);
+    }
+}

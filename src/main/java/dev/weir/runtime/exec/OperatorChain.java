@@ -1,0 +1,151 @@
+package dev.weir.runtime.exec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.weir.runtime.dataflow.Partitioning;
+import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.FilterOperator;
+import dev.weir.runtime.exec.operators.FlatMapOperator;
+import dev.weir.runtime.exec.operators.KeyedProcessOperator;
+import dev.weir.runtime.exec.operators.MapOperator;
+import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.exec.operators.SinkOperator;
+import dev.weir.runtime.exec.operators.SourceOperator;
+import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.state.HeapKeyedStateBackend;
+
+/**
+ * The operators of one subtask, wired output-to-input by direct calls. The head receives the
+ * task's input; operators whose consumers are in another task emit into network partitions.
+ */
+final class OperatorChain {
+
+    /** The synchronous part of one operator's snapshot. */
+    record OperatorSnapshot(byte[] operatorState, TreeMap<Integer, byte[]> keyGroups) {}
+
+    private final List<StreamOperator> operators;
+
+    private OperatorChain(List<StreamOperator> operators) {
+        this.operators = operators;
+    }
+
+    /**
+     * @param chain the vertex's nodes, head first (from this subtask's own build of the graph)
+     * @param networkOutputs node id → outputs into network edges leaving this task
+     * @param contexts node uid → the operator's context
+     */
+    static OperatorChain create(List<StreamNode> chain, Map<Integer, List<Collector<Object>>> networkOutputs,
+                                Map<String, OperatorContext> contexts) {
+        Map<Integer, StreamOperator> byNode = new HashMap<>();
+        for (StreamNode node : chain) {
+            byNode.put(node.id(), createOperator(node));
+        }
+        List<StreamOperator> operators = new ArrayList<>();
+        for (StreamNode node : chain) {
+            List<Collector<Object>> outputs = new ArrayList<>();
+            for (StreamNode consumer : node.outputs()) {
+                StreamOperator chained = byNode.get(consumer.id());
+                if (chained != null) {
+                    outputs.add(chained);
+                }
+            }
+            outputs.addAll(networkOutputs.getOrDefault(node.id(), List.of()));
+            Collector<Object> output = switch (outputs.size()) {
+                case 0 -> record -> {};
+                case 1 -> outputs.get(0);
+                default -> new BroadcastingOutput(outputs);
+            };
+            StreamOperator operator = byNode.get(node.id());
+            operator.setup(contexts.get(node.uid()), output);
+            operators.add(operator);
+        }
+        return new OperatorChain(Collections.unmodifiableList(operators));
+    }
+
+    private static StreamOperator createOperator(StreamNode node) {
+        StreamNode.Kind kind = node.kind();
+        if (kind instanceof StreamNode.SourceKind k) {
+            return new SourceOperator(k.source());
+        } else if (kind instanceof StreamNode.MapKind k) {
+            return new MapOperator(k.function());
+        } else if (kind instanceof StreamNode.FilterKind k) {
+            return new FilterOperator(k.function());
+        } else if (kind instanceof StreamNode.FlatMapKind k) {
+            return new FlatMapOperator(k.function());
+        } else if (kind instanceof StreamNode.KeyedProcessKind k) {
+            return new KeyedProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputPartitioning());
+        } else if (kind instanceof StreamNode.SinkKind k) {
+            return new SinkOperator(k.sink());
+        }
+        throw new IllegalArgumentException("unknown operator kind " + kind);
+    }
+
+    StreamOperator head() {
+        return operators.get(0);
+    }
+
+    List<StreamOperator> operators() {
+        return operators;
+    }
+
+    /** Opens the tail first, so every operator's consumers are ready before it can emit. */
+    void open() throws Exception {
+        for (int i = operators.size() - 1; i >= 0; i--) {
+            operators.get(i).open();
+        }
+    }
+
+    /** Head first: an operator's end of input may flush records into the next one. */
+    void endInput() throws Exception {
+        for (StreamOperator operator : operators) {
+            operator.endInput();
+        }
+    }
+
+    Map<String, OperatorSnapshot> snapshot(long checkpointId) throws Exception {
+        Map<String, OperatorSnapshot> snapshots = new LinkedHashMap<>();
+        for (StreamOperator operator : operators) {
+            byte[] operatorState = operator.snapshotOperatorState(checkpointId);
+            HeapKeyedStateBackend<?> backend = operator.keyedStateBackend();
+            TreeMap<Integer, byte[]> keyGroups = backend == null ? new TreeMap<>() : backend.snapshot();
+            snapshots.put(operator.uid(), new OperatorSnapshot(operatorState, keyGroups));
+        }
+        return snapshots;
+    }
+
+    void notifyCheckpointComplete(long checkpointId) throws Exception {
+        for (StreamOperator operator : operators) {
+            operator.notifyCheckpointComplete(checkpointId);
+        }
+    }
+
+    void notifyCheckpointAborted(long checkpointId) throws Exception {
+        for (StreamOperator operator : operators) {
+            operator.notifyCheckpointAborted(checkpointId);
+        }
+    }
+
+    /** Closes every operator, keeping the first failure. */
+    void close() throws Exception {
+        Exception first = null;
+        for (StreamOperator operator : operators) {
+            try {
+                operator.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.weir.runtime.exec;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.dataflow.InputStatus;
+import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.SourceOperator;
+import dev.weir.runtime.network.ResultPartition;
+
+/**
+ * A task whose head is a source. Barriers are injected between two polls of the reader, when the
+ * coordinator's trigger comes out of the mailbox. After the end of input the task stays up, still
+ * injecting barriers, until it is told to finish after the final checkpoint.
+ */
+public final class SourceStreamTask extends StreamTask {
+
+    private boolean finishing;
+
+    public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
+                            Map<Integer, List<Collector<Object>>> networkOutputs) {
+        super(env, chainNodes, partitions, networkOutputs);
+    }
+
+    @Override
+    protected void runLoop() throws Exception {
+        SourceOperator source = (SourceOperator) chain.head();
+        while (!isCanceled()) {
+            mailbox.runAll();
+            if (finishing) {
+                break;
+            }
+            if (endOfDataSent) {
+                mailbox.idle(IDLE_NANOS);
+                continue;
+            }
+            InputStatus status = source.pollNext();
+            if (status == InputStatus.END_OF_INPUT) {
+                sendEndOfData();
+                flushAll();
+            } else if (status == InputStatus.NOTHING_AVAILABLE) {
+                flushAll();
+                mailbox.idle(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+            } else {
+                flushIfDue();
+            }
+        }
+        if (finishing) {
+            mailbox.runAll();
+            sendEndOfPartition();
+        }
+    }
+
+    @Override
+    protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
+        if (!finishing) {
+            performCheckpoint(barrier);
+        }
+    }
+
+    @Override
+    protected void onFinish() {
+        finishing = true;
+    }
+}

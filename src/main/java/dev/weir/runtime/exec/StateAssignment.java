@@ -1,0 +1,76 @@
+package dev.weir.runtime.exec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.OperatorSubtaskState;
+import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.state.KeyGroupAssignment;
+import dev.weir.runtime.state.KeyGroupRange;
+
+/**
+ * Decides which subtask restores which state from a completed checkpoint, at the parallelism the
+ * job runs with now: key groups go to the subtask whose range holds them; operator state goes
+ * to every subtask (each source or sink picks its share, see OperatorStateRestore).
+ */
+public final class StateAssignment {
+
+    private StateAssignment() {}
+
+    public static Map<ExecutionVertexId, TaskRestore> assign(CheckpointMetadata metadata, String location,
+                                                             JobGraph graph, int parallelism, int maxParallelism) {
+        if (metadata.maxParallelism() != maxParallelism) {
+            throw new IllegalStateException("checkpoint " + location + " was taken with maxParallelism "
+                    + metadata.maxParallelism() + " but the job now has " + maxParallelism
+                    + ": keyed state cannot be redistributed across a different number of key groups");
+        }
+        Set<String> uids = new HashSet<>();
+        graph.vertices().forEach(v -> v.chain().forEach(n -> uids.add(n.uid())));
+        for (String uid : metadata.operators().keySet()) {
+            if (!uids.contains(uid)) {
+                throw new IllegalStateException("checkpoint " + location + " has state for operator uid '" + uid
+                        + "', which the job no longer has; restoring would drop that state");
+            }
+        }
+        Map<ExecutionVertexId, TaskRestore> restores = new LinkedHashMap<>();
+        for (JobGraph.JobVertex vertex : graph.vertices()) {
+            for (int subtask = 0; subtask < parallelism; subtask++) {
+                KeyGroupRange range = KeyGroupAssignment.rangeFor(subtask, maxParallelism, parallelism);
+                Map<String, TaskRestore.OperatorRestore> operators = new LinkedHashMap<>();
+                for (StreamNode node : vertex.chain()) {
+                    List<OperatorSubtaskState> states = metadata.operators().get(node.uid());
+                    if (states != null) {
+                        operators.put(node.uid(), assign(states, metadata.parallelism(), range));
+                    }
+                }
+                restores.put(new ExecutionVertexId(vertex.name(), subtask),
+                        new TaskRestore(metadata.checkpointId(), location, operators));
+            }
+        }
+        return restores;
+    }
+
+    private static TaskRestore.OperatorRestore assign(List<OperatorSubtaskState> states, int previousParallelism,
+                                                      KeyGroupRange range) {
+        StateHandle[] previous = new StateHandle[previousParallelism];
+        Map<Integer, StateHandle> keyGroups = new HashMap<>();
+        for (OperatorSubtaskState state : states) {
+            previous[state.subtask()] = state.operatorState();
+            for (Map.Entry<Integer, StateHandle> e : state.keyGroups().entrySet()) {
+                if (range.contains(e.getKey())) {
+                    keyGroups.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return new TaskRestore.OperatorRestore(new ArrayList<>(Arrays.asList(previous)), keyGroups);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.weir.runtime.exec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.network.EndOfData;
+import dev.weir.runtime.network.EndOfPartition;
+import dev.weir.runtime.network.ResultPartition;
+
+/**
+ * One subtask of one job vertex, run by one thread. The thread alternates between its mailbox
+ * (checkpoint triggers, notifications, timers, control) and its input, so all of them are
+ * handled in order on the same thread and never race.
+ */
+public abstract class StreamTask implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+    static final long FLUSH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    protected final TaskEnvironment env;
+    protected final List<StreamNode> chainNodes;
+    protected final List<ResultPartition> partitions;
+    protected final Map<Integer, List<Collector<Object>>> networkOutputs;
+    protected final TaskMailbox mailbox = new TaskMailbox();
+    protected final SubtaskCheckpointCoordinator checkpoints;
+    protected OperatorChain chain;
+    protected boolean endOfDataSent;
+    private long lastFlushNanos = System.nanoTime();
+    private volatile boolean canceled;
+    private volatile Thread thread;
+
+    protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
+                         Map<Integer, List<Collector<Object>>> networkOutputs) {
+        this.env = env;
+        this.chainNodes = chainNodes;
+        this.partitions = partitions;
+        this.networkOutputs = networkOutputs;
+        this.checkpoints = new SubtaskCheckpointCoordinator(env);
+    }
+
+    public ExecutionVertexId vertexId() {
+        return env.vertexId();
+    }
+
+    @Override
+    public final void run() {
+        thread = Thread.currentThread();
+        mailbox.bindToCurrentThread();
+        boolean closed = false;
+        try {
+            chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
+            chain.open();
+            runLoop();
+            closed = true;
+            chain.close();
+            if (!canceled) {
+                env.listener().finished(env.vertexId());
+            }
+        } catch (Throwable t) {
+            if (canceled || t instanceof TaskCanceledException || t instanceof InterruptedException) {
+                LOG.debug("{} canceled", env.vertexId());
+            } else {
+                env.listener().failed(env.vertexId(), t);
+            }
+        } finally {
+            if (!closed && chain != null) {
+                try {
+                    chain.close();
+                } catch (Exception e) {
+                    LOG.debug("{}: error closing after failure: {}", env.vertexId(), e.toString());
+                }
+            }
+        }
+    }
+
+    protected abstract void runLoop() throws Exception;
+
+    protected boolean isCanceled() {
+        return canceled || Thread.currentThread().isInterrupted();
+    }
+
+    /** Coordinator → sources: inject barrier n. Ignored by tasks with inputs (their barriers come in-band). */
+    public void triggerCheckpoint(long checkpointId, long timestamp, dev.weir.runtime.checkpoint.CheckpointType type) {
+        mailbox.put(() -> onTriggerCheckpoint(new CheckpointBarrier(checkpointId, timestamp, type)));
+    }
+
+    protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
+        throw new IllegalStateException("only source tasks are triggered");
+    }
+
+    public void notifyCheckpointComplete(long checkpointId) {
+        mailbox.put(() -> chain.notifyCheckpointComplete(checkpointId));
+    }
+
+    public void notifyCheckpointAborted(long checkpointId) {
+        mailbox.put(() -> onCheckpointAborted(checkpointId));
+    }
+
+    protected void onCheckpointAborted(long checkpointId) throws Exception {
+        chain.notifyCheckpointAborted(checkpointId);
+    }
+
+    /** After the final checkpoint: sources stop, and the end travels downstream. */
+    public void finish() {
+        mailbox.put(this::onFinish);
+    }
+
+    protected void onFinish() throws Exception {}
+
+    /** Stops the task without committing anything; a later attempt recovers from the checkpoint. */
+    public void cancel() {
+        canceled = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    protected void performCheckpoint(CheckpointBarrier barrier) throws Exception {
+        checkpoints.checkpoint(barrier, chain, partitions);
+    }
+
+    protected void sendEndOfData() throws Exception {
+        chain.endInput();
+        for (ResultPartition partition : partitions) {
+            partition.broadcastEvent(EndOfData.INSTANCE);
+        }
+        endOfDataSent = true;
+        env.listener().endOfData(env.vertexId());
+    }
+
+    protected void sendEndOfPartition() throws Exception {
+        for (ResultPartition partition : partitions) {
+            partition.broadcastEvent(EndOfPartition.INSTANCE);
+        }
+    }
+
+    protected void flushIfDue() throws InterruptedException {
+        long now = System.nanoTime();
+        if (now - lastFlushNanos >= FLUSH_INTERVAL_NANOS) {
+            flushAll();
+        }
+    }
+
+    protected void flushAll() throws InterruptedException {
+        lastFlushNanos = System.nanoTime();
+        for (ResultPartition partition : partitions) {
+            partition.flushAll();
+        }
+    }
+
+    /** Reads this subtask's restored state from storage and builds each operator's context. */
+    private Map<String, OperatorContext> restoreContexts() throws IOException {
+        Map<String, OperatorContext> contexts = new LinkedHashMap<>();
+        Map<String, byte[]> objects = new HashMap<>();
+        for (StreamNode node : chainNodes) {
+            OperatorStateRestore operatorState = OperatorStateRestore.empty(env.subtask(), env.parallelism());
+            Map<Integer, byte[]> keyGroups = Map.of();
+            TaskRestore.OperatorRestore restore = env.restore() == null ? null : env.restore().operator(node.uid());
+            if (restore != null) {
+                List<byte[]> previous = new ArrayList<>();
+                for (StateHandle handle : restore.previousOperatorStates()) {
+                    previous.add(handle == null ? null : read(handle, objects));
+                }
+                operatorState = new OperatorStateRestore(env.subtask(), env.parallelism(), previous);
+                keyGroups = new HashMap<>();
+                for (Map.Entry<Integer, StateHandle> e : restore.keyGroups().entrySet()) {
+                    keyGroups.put(e.getKey(), read(e.getValue(), objects));
+                }
+            }
+            contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
+                    env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyGroups,
+                    env.timeService(), mailbox));
+        }
+        return contexts;
+    }
+
+    /** Reads each state object once and slices it: a restore touches few, large objects. */
+    private byte[] read(StateHandle handle, Map<String, byte[]> objects) throws IOException {
+        byte[] object = objects.get(handle.key());
+        if (object == null) {
+            object = env.storage().readState(new StateHandle(handle.key(), 0, -1));
+            objects.put(handle.key(), object);
+        }
+        byte[] slice = new byte[handle.length()];
+        System.arraycopy(object, (int) handle.offset(), slice, 0, handle.length());
+        return slice;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.weir.runtime.exec;
+
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.checkpoint.OperatorSubtaskState;
+import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.checkpoint.TaskAcknowledgement;
+import dev.weir.runtime.network.ResultPartition;
+import dev.weir.runtime.state.KeyGroupRange;
+
+/**
+ * Takes one subtask's part of a checkpoint: forwards the barrier downstream first, captures the
+ * chain's state synchronously on the task thread (a short pause), then writes it to checkpoint
+ * storage and acknowledges on another thread while the task goes on processing.
+ */
+final class SubtaskCheckpointCoordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubtaskCheckpointCoordinator.class);
+
+    private final TaskEnvironment env;
+    private final Executor uploads;
+
+    SubtaskCheckpointCoordinator(TaskEnvironment env) {
+        this.env = env;
+        this.uploads = env.snapshotExecutor();
+    }
+
+    void checkpoint(CheckpointBarrier barrier, OperatorChain chain, List<ResultPartition> partitions) throws Exception {
+        for (ResultPartition partition : partitions) {
+            partition.broadcastEvent(barrier);
+        }
+        Map<String, OperatorChain.OperatorSnapshot> snapshots = chain.snapshot(barrier.checkpointId());
+        uploads.execute(() -> upload(barrier, snapshots));
+    }
+
+    private void upload(CheckpointBarrier barrier, Map<String, OperatorChain.OperatorSnapshot> snapshots) {
+        long id = barrier.checkpointId();
+        try {
+            KeyGroupRange range = env.keyGroupRange();
+            String key = env.storage().stateKey(id, barrier.type(), env.vertexId(), range.start(), range.end());
+            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            Map<String, OperatorSubtaskState> states = new LinkedHashMap<>();
+            for (Map.Entry<String, OperatorChain.OperatorSnapshot> e : snapshots.entrySet()) {
+                StateHandle operatorState = append(file, key, e.getValue().operatorState());
+                Map<Integer, StateHandle> keyGroups = new HashMap<>();
+                for (Map.Entry<Integer, byte[]> kg : e.getValue().keyGroups().entrySet()) {
+                    keyGroups.put(kg.getKey(), append(file, key, kg.getValue()));
+                }
+                states.put(e.getKey(), new OperatorSubtaskState(env.subtask(), operatorState, keyGroups));
+            }
+            if (file.size() > 0) {
+                env.storage().writeState(key, file.toByteArray());
+            }
+            env.listener().acknowledgeCheckpoint(new TaskAcknowledgement(id, env.vertexId(), states));
+        } catch (Exception e) {
+            LOG.warn("{}: could not write state of checkpoint {}: {}", env.vertexId(), id, e.toString());
+            env.listener().declineCheckpoint(id, env.vertexId(), "state upload failed: " + e);
+        }
+    }
+
+    private static StateHandle append(ByteArrayOutputStream file, String key, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        StateHandle handle = new StateHandle(key, file.size(), bytes.length);
+        file.writeBytes(bytes);
+        return handle;
+    }
+}

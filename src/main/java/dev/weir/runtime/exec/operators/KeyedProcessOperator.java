@@ -1,0 +1,113 @@
+package dev.weir.runtime.exec.operators;
+
+import java.util.Map;
+
+import dev.weir.runtime.dataflow.Partitioning;
+import dev.weir.runtime.dataflow.functions.KeySelector;
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.dataflow.functions.TimerService;
+import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.StateDescriptor;
+
+/** Runs a {@link KeyedProcessFunction}: sets the record's key on the state backend, then calls it. */
+public final class KeyedProcessOperator extends StreamOperator
+        implements KeyedProcessFunction.Context<Object>, TimerService, RuntimeContext {
+
+    private final KeyedProcessFunction<Object, Object, Object> function;
+    private final KeySelector<Object, Object> keySelector;
+    private final Partitioning.KeyBy<Object, Object> keyBy;
+    private HeapKeyedStateBackend<Object> backend;
+    private InternalTimerService<Object> timers;
+
+    @SuppressWarnings("unchecked")
+    public KeyedProcessOperator(KeyedProcessFunction<?, ?, ?> function, Partitioning.KeyBy<?, ?> keyBy) {
+        this.function = (KeyedProcessFunction<Object, Object, Object>) function;
+        this.keyBy = (Partitioning.KeyBy<Object, Object>) keyBy;
+        this.keySelector = this.keyBy.keySelector();
+    }
+
+    @Override
+    public void open() throws Exception {
+        backend = new HeapKeyedStateBackend<>(keyBy.keySerializer(), context.keyGroupRange(), context.maxParallelism());
+        for (Map.Entry<Integer, byte[]> e : context.restoredKeyGroups().entrySet()) {
+            backend.restoreKeyGroup(e.getKey(), e.getValue());
+        }
+        timers = new InternalTimerService<>(backend, context.timeService(), context.mailbox(),
+                (key, timestamp) -> function.onTimer(timestamp, this, output));
+        backend.registerPart(timers);
+        function.open(this);
+        timers.start();
+    }
+
+    @Override
+    public void collect(Object record) {
+        try {
+            backend.setCurrentKey(keySelector.getKey(record));
+            function.processElement(record, this, output);
+        } catch (Exception e) {
+            throw userCodeFailure(uid(), e);
+        }
+    }
+
+    @Override
+    public HeapKeyedStateBackend<?> keyedStateBackend() {
+        return backend;
+    }
+
+    @Override
+    public void close() throws Exception {
+        function.close();
+    }
+
+    // KeyedProcessFunction.Context
+
+    @Override
+    public Object getCurrentKey() {
+        return backend.currentKey();
+    }
+
+    @Override
+    public TimerService timerService() {
+        return this;
+    }
+
+    // TimerService
+
+    @Override
+    public long currentProcessingTime() {
+        return timers.currentProcessingTime();
+    }
+
+    @Override
+    public void registerProcessingTimeTimer(long timestamp) {
+        timers.register(timestamp);
+    }
+
+    @Override
+    public void deleteProcessingTimeTimer(long timestamp) {
+        timers.delete(timestamp);
+    }
+
+    // RuntimeContext
+
+    @Override
+    public int subtaskIndex() {
+        return context.subtask();
+    }
+
+    @Override
+    public int parallelism() {
+        return context.parallelism();
+    }
+
+    @Override
+    public int maxParallelism() {
+        return context.maxParallelism();
+    }
+
+    @Override
+    public <S> S getState(StateDescriptor<S> descriptor) {
+        return backend.getState(descriptor);
+    }
+}

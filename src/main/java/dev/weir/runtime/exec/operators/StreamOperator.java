@@ -1,0 +1,61 @@
+package dev.weir.runtime.exec.operators;
+
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.state.HeapKeyedStateBackend;
+
+/**
+ * One operator of a task's chain. It receives records by a direct call to {@link #collect} from
+ * the operator before it (or from the task's input) and emits to its output collector: chained
+ * operators never queue or serialize. Every method runs on the task thread.
+ */
+public abstract class StreamOperator implements Collector<Object> {
+
+    protected OperatorContext context;
+    protected Collector<Object> output;
+
+    public void setup(OperatorContext context, Collector<Object> output) {
+        this.context = context;
+        this.output = output;
+    }
+
+    public String uid() {
+        return context.uid();
+    }
+
+    /** Restores state (from {@link #context}) and opens user functions. */
+    public void open() throws Exception {}
+
+    /** No more input: flush what is buffered downstream. */
+    public void endInput() throws Exception {}
+
+    /** Operator (non-keyed) state for checkpoint {@code checkpointId}, or null if it has none. */
+    public byte[] snapshotOperatorState(long checkpointId) throws Exception {
+        return null;
+    }
+
+    /** The keyed state of this operator, or null if it is not keyed. */
+    public HeapKeyedStateBackend<?> keyedStateBackend() {
+        return null;
+    }
+
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {}
+
+    public void notifyCheckpointAborted(long checkpointId) throws Exception {}
+
+    public void close() throws Exception {}
+
+    /** Rethrows a user function's checked exception from inside {@link #collect}. */
+    protected static RuntimeException userCodeFailure(String uid, Exception e) {
+        if (e instanceof RuntimeException re) {
+            return re;
+        }
+        return new UserCodeException("operator '" + uid + "' failed: " + e, e);
+    }
+
+    /** A checked exception thrown by a user function, carried through the chain's direct calls. */
+    public static final class UserCodeException extends RuntimeException {
+        public UserCodeException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.weir.runtime.state.serialization;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+
+/** Serializers for the common types; {@link #java()} is the slow fallback for any Serializable. */
+public final class Types {
+
+    private Types() {}
+
+    public static final TypeSerializer<Long> LONG = new TypeSerializer<>() {
+        @Override
+        public void serialize(Long value, DataOutput out) throws IOException {
+            out.writeLong(value);
+        }
+
+        @Override
+        public Long deserialize(DataInput in) throws IOException {
+            return in.readLong();
+        }
+    };
+
+    public static final TypeSerializer<Integer> INT = new TypeSerializer<>() {
+        @Override
+        public void serialize(Integer value, DataOutput out) throws IOException {
+            out.writeInt(value);
+        }
+
+        @Override
+        public Integer deserialize(DataInput in) throws IOException {
+            return in.readInt();
+        }
+    };
+
+    public static final TypeSerializer<Double> DOUBLE = new TypeSerializer<>() {
+        @Override
+        public void serialize(Double value, DataOutput out) throws IOException {
+            out.writeDouble(value);
+        }
+
+        @Override
+        public Double deserialize(DataInput in) throws IOException {
+            return in.readDouble();
+        }
+    };
+
+    public static final TypeSerializer<Boolean> BOOLEAN = new TypeSerializer<>() {
+        @Override
+        public void serialize(Boolean value, DataOutput out) throws IOException {
+            out.writeBoolean(value);
+        }
+
+        @Override
+        public Boolean deserialize(DataInput in) throws IOException {
+            return in.readBoolean();
+        }
+    };
+
+    /** UTF-8 strings of any length (DataOutput.writeUTF is limited to 64 KiB). */
+    public static final TypeSerializer<String> STRING = new TypeSerializer<>() {
+        @Override
+        public void serialize(String value, DataOutput out) throws IOException {
+            byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+
+        @Override
+        public String deserialize(DataInput in) throws IOException {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    };
+
+    public static final TypeSerializer<byte[]> BYTES = new TypeSerializer<>() {
+        @Override
+        public void serialize(byte[] value, DataOutput out) throws IOException {
+            out.writeInt(value.length);
+            out.write(value);
+        }
+
+        @Override
+        public byte[] deserialize(DataInput in) throws IOException {
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            return bytes;
+        }
+    };
+
+    /** Pairs of longs, e.g. (count, sum). */
+    public static final TypeSerializer<long[]> LONG_ARRAY = new TypeSerializer<>() {
+        @Override
+        public void serialize(long[] value, DataOutput out) throws IOException {
+            out.writeInt(value.length);
+            for (long v : value) {
+                out.writeLong(v);
+            }
+        }
+
+        @Override
+        public long[] deserialize(DataInput in) throws IOException {
+            long[] value = new long[in.readInt()];
+            for (int i = 0; i < value.length; i++) {
+                value[i] = in.readLong();
+            }
+            return value;
+        }
+    };
+
+    /** Java serialization: works for any Serializable, at a price. Prefer a dedicated serializer. */
+    @SuppressWarnings("unchecked")
+    public static <T extends Serializable> TypeSerializer<T> java() {
+        return (TypeSerializer<T>) JAVA;
+    }
+
+    private static final TypeSerializer<Serializable> JAVA = new TypeSerializer<>() {
+        @Override
+        public void serialize(Serializable value, DataOutput out) throws IOException {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            try (ObjectOutputStream oos = new ObjectOutputStream(buffer)) {
+                oos.writeObject(value);
+            }
+            BYTES.serialize(buffer.toByteArray(), out);
+        }
+
+        @Override
+        public Serializable deserialize(DataInput in) throws IOException {
+            byte[] bytes = BYTES.deserialize(in);
+            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+                return (Serializable) ois.readObject();
+            } catch (ClassNotFoundException e) {
+                throw new IOException("cannot deserialize: class not found", e);
+            }
+        }
+    };
+}
