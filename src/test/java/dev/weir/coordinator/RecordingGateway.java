@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what the coordinator sends to the tasks. */
-final class RecordingGateway implements CheckpointTriggerGateway {
+class RecordingGateway implements CheckpointTriggerGateway {
 
     record Trigger(long checkpointId, long timestamp, CheckpointType type) {}
 
