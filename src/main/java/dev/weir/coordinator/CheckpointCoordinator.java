@@ -6,8 +6,6 @@ import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -30,8 +28,6 @@ public final class CheckpointCoordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
 
-    private record TriggerRequest(CheckpointType type, CompletableFuture<CompletedCheckpointStats> result) {}
-
     private final String jobName;
     private final int parallelism;
     private final int maxParallelism;
@@ -44,7 +40,7 @@ public final class CheckpointCoordinator {
     private final CheckpointNotifier notifier;
 
     private final Object lock = new Object();
-    private final Deque<TriggerRequest> queuedRequests = new ArrayDeque<>();
+    private final TriggerRequestQueue queuedRequests = new TriggerRequestQueue();
     private final CheckpointStatsTracker stats;
     private final CheckpointTriggerTiming timing;
     private long nextCheckpointId;
@@ -101,8 +97,8 @@ public final class CheckpointCoordinator {
             }
             long now = clock.millis();
             if (pending != null && pending.isTimedOut(now, config.timeoutMs())) {
-                abort(pending, CheckpointFailureReason.TIMEOUT,
-                        "not completed within " + config.timeoutMs() + " ms", actions);
+                abort(pending, CheckpointFailureReason.TIMEOUT, "not completed within " + config.timeoutMs()
+                        + " ms (" + pending.acknowledgedCount() + "/" + pending.expectedCount() + " acks)", actions);
             }
             if (pending == null && queuedRequests.isEmpty() && timing.periodicDue(now)) {
                 start(CheckpointType.CHECKPOINT, new CompletableFuture<>(), actions);
@@ -127,7 +123,7 @@ public final class CheckpointCoordinator {
                 start(type, result, actions);
             } else {
                 LOG.debug("Job {}: {} request queued behind checkpoint {}", jobName, type, pending.checkpointId());
-                queuedRequests.add(new TriggerRequest(type, result));
+                queuedRequests.add(type, result);
             }
         }
         actions.runAll();
@@ -185,7 +181,7 @@ public final class CheckpointCoordinator {
     public void abortPending(CheckpointFailureReason reason, String message) {
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
-            failQueued(reason, message, actions);
+            queuedRequests.failAll(reason, message, actions);
             if (pending != null) {
                 abort(pending, reason, message, actions);
             }
@@ -202,7 +198,7 @@ public final class CheckpointCoordinator {
             }
             shutdown = true;
             String message = "coordinator shut down";
-            failQueued(CheckpointFailureReason.COORDINATOR_SHUTDOWN, message, actions);
+            queuedRequests.failAll(CheckpointFailureReason.COORDINATOR_SHUTDOWN, message, actions);
             if (pending != null) {
                 abort(pending, CheckpointFailureReason.COORDINATOR_SHUTDOWN, message, actions);
             }
@@ -327,17 +323,9 @@ public final class CheckpointCoordinator {
 
     /** Must hold the lock: starts the oldest queued explicit request now that none is pending. */
     private void startQueued(DeferredActions actions) {
-        TriggerRequest next = shutdown ? null : queuedRequests.poll();
+        TriggerRequestQueue.TriggerRequest next = shutdown ? null : queuedRequests.poll();
         if (next != null) {
             start(next.type(), next.result(), actions);
-        }
-    }
-
-    /** Must hold the lock. */
-    private void failQueued(CheckpointFailureReason reason, String message, DeferredActions actions) {
-        for (TriggerRequest request; (request = queuedRequests.poll()) != null; ) {
-            CompletableFuture<CompletedCheckpointStats> result = request.result();
-            actions.add(() -> result.completeExceptionally(new CheckpointException(reason, message)));
         }
     }
 }

@@ -195,6 +195,7 @@ class CheckpointCoordinatorTest {
     void abortsAndDiscardsCheckpointThatTimesOut() {
         CheckpointCoordinator coordinator = coordinator();
         long id = triggerPeriodic(coordinator);
+        coordinator.acknowledge(ack(id, SRC_0));
         clock.advance(TIMEOUT - 1);
         coordinator.tick();
         assertThat(gateway.aborted).isEmpty();
@@ -204,8 +205,10 @@ class CheckpointCoordinatorTest {
 
         assertThat(gateway.aborted).containsExactly(id);
         assertThat(store.discarded()).containsExactly(id);
-        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
-                .containsExactly(CheckpointFailureReason.TIMEOUT);
+        assertThat(listener.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(CheckpointFailureReason.TIMEOUT);
+            assertThat(f.message()).contains("1/4 acks");
+        });
         assertThat(coordinator.failedCount()).isEqualTo(1);
         assertThat(coordinator.consecutiveFailures()).isEqualTo(1);
         assertThat(store.metadataWrites()).isEmpty();
