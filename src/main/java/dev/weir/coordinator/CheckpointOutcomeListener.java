@@ -1,0 +1,15 @@
+package dev.weir.coordinator;
+
+/**
+ * Receives checkpoint outcomes, e.g. to update the job status or to fail the job over. Called
+ * without the coordinator's lock held, possibly from the I/O executor's threads.
+ */
+public interface CheckpointOutcomeListener {
+
+    void onCheckpointCompleted(CompletedCheckpointStats stats);
+
+    void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message);
+
+    /** Called once per run of consecutive counted failures that exceeds the tolerance. */
+    void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason);
+}

@@ -1,0 +1,21 @@
+package dev.weir.coordinator;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+
+/**
+ * The coordinator's way to the tasks of one job attempt. Implementations must not block for long
+ * (they send messages) and must not assume ordering between calls made from different threads:
+ * a task may see "aborted n" before "trigger n" and must then ignore the trigger's ack, which
+ * the coordinator drops anyway.
+ */
+public interface CheckpointTriggerGateway {
+
+    /** Asks every source subtask to inject barrier {@code checkpointId}. */
+    void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type);
+
+    /** Tells every subtask that the checkpoint is complete (sinks commit); best effort. */
+    void notifyCheckpointComplete(long checkpointId);
+
+    /** Tells every subtask that the checkpoint was aborted; best effort. */
+    void notifyCheckpointAborted(long checkpointId);
+}

@@ -1,0 +1,19 @@
+package dev.weir.coordinator;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+
+/**
+ * What status and metrics show about a completed checkpoint.
+ *
+ * @param location user-facing location of the checkpoint directory
+ * @param completionTimestamp when the last acknowledgement arrived (as recorded in _metadata)
+ * @param stateSize total bytes of state referenced by the checkpoint
+ */
+public record CompletedCheckpointStats(
+        long checkpointId,
+        CheckpointType type,
+        String location,
+        long triggerTimestamp,
+        long completionTimestamp,
+        long durationMs,
+        long stateSize) {}

@@ -1,0 +1,473 @@
+package dev.weir.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.OperatorSubtaskState;
+import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.checkpoint.TaskAcknowledgement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+class CheckpointCoordinatorTest {
+
+    private static final long INTERVAL = 1_000;
+    private static final long TIMEOUT = 5_000;
+    private static final long MIN_PAUSE = 300;
+    private static final int RETAINED = 2;
+    private static final int TOLERABLE = 2;
+    private static final CheckpointConfig CONFIG =
+            new CheckpointConfig(INTERVAL, TIMEOUT, MIN_PAUSE, CheckpointingMode.EXACTLY_ONCE, RETAINED, TOLERABLE);
+
+    private static final ExecutionVertexId SRC_0 = new ExecutionVertexId("source", 0);
+    private static final ExecutionVertexId SRC_1 = new ExecutionVertexId("source", 1);
+    private static final ExecutionVertexId AGG_0 = new ExecutionVertexId("count", 0);
+    private static final ExecutionVertexId AGG_1 = new ExecutionVertexId("count", 1);
+    private static final Set<ExecutionVertexId> VERTICES = Set.of(SRC_0, SRC_1, AGG_0, AGG_1);
+
+    private final ManualClock clock = new ManualClock(10_000);
+    private final RecordingGateway gateway = new RecordingGateway();
+    private final RecordingListener listener = new RecordingListener();
+    private final InMemoryCompletedCheckpointStore store = new InMemoryCompletedCheckpointStore();
+    private final Executor direct = Runnable::run;
+
+    private CheckpointCoordinator coordinator(CheckpointConfig config, long nextCheckpointId, Executor io) {
+        return new CheckpointCoordinator("keyed-count", 2, 128, config, clock, VERTICES,
+                gateway, store, io, listener, nextCheckpointId);
+    }
+
+    private CheckpointCoordinator coordinator() {
+        return coordinator(CONFIG, 1, direct);
+    }
+
+    /** Advances to the next periodic trigger and returns its id. */
+    private long triggerPeriodic(CheckpointCoordinator coordinator) {
+        int before = gateway.triggers.size();
+        clock.advance(INTERVAL);
+        coordinator.tick();
+        assertThat(gateway.triggers).hasSize(before + 1);
+        return gateway.lastTrigger().checkpointId();
+    }
+
+    private static OperatorSubtaskState state(int subtask, int bytes) {
+        return new OperatorSubtaskState(subtask, new StateHandle("op-" + subtask, 0, bytes),
+                Map.of(subtask * 64, new StateHandle("kg-" + subtask, 0, 2 * bytes)));
+    }
+
+    private static TaskAcknowledgement ack(long id, ExecutionVertexId vertex) {
+        int subtask = vertex.subtask();
+        Map<String, OperatorSubtaskState> operators = vertex.taskName().equals("source")
+                ? Map.of("source-uid", new OperatorSubtaskState(subtask, new StateHandle("off", subtask, 8), Map.of()))
+                : Map.of("map-uid", state(subtask, 10), "count-uid", state(subtask, 100));
+        return new TaskAcknowledgement(id, vertex, operators);
+    }
+
+    private static void ackAll(CheckpointCoordinator coordinator, long id) {
+        // Reverse subtask order, to show the metadata sorts by subtask.
+        for (ExecutionVertexId v : List.of(AGG_1, SRC_1, AGG_0, SRC_0)) {
+            coordinator.acknowledge(ack(id, v));
+        }
+    }
+
+    @Test
+    void triggersFirstCheckpointOneIntervalAfterStart() {
+        CheckpointCoordinator coordinator = coordinator();
+        clock.advance(INTERVAL - 1);
+        coordinator.tick();
+        assertThat(gateway.triggers).isEmpty();
+
+        clock.advance(1);
+        coordinator.tick();
+
+        assertThat(gateway.triggers).containsExactly(
+                new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.CHECKPOINT));
+        assertThat(coordinator.pendingCheckpointId()).hasValue(1);
+    }
+
+    @Test
+    void waitsMinPauseAfterCheckpointEndsBeforeNextTrigger() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        clock.advance(900);
+        ackAll(coordinator, id);
+
+        clock.advance(100); // interval since trigger has passed, min pause since end has not
+        coordinator.tick();
+        clock.advance(MIN_PAUSE - 101);
+        coordinator.tick();
+        assertThat(gateway.triggers).hasSize(1);
+
+        clock.advance(1);
+        coordinator.tick();
+        assertThat(gateway.triggers).hasSize(2);
+    }
+
+    @Test
+    void keepsAtMostOneCheckpointPending() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        for (int i = 0; i < 4; i++) {
+            clock.advance(INTERVAL);
+            coordinator.tick();
+        }
+        assertThat(gateway.triggers).hasSize(1);
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id);
+    }
+
+    @Test
+    void writesMergedMetadataThenNotifiesCompleteThenRetains() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        long triggeredAt = clock.millis();
+        clock.advance(250);
+
+        ackAll(coordinator, id);
+
+        CheckpointMetadata metadata = store.checkpoint(id);
+        assertThat(metadata.checkpointId()).isEqualTo(id);
+        assertThat(metadata.savepoint()).isFalse();
+        assertThat(metadata.jobName()).isEqualTo("keyed-count");
+        assertThat(metadata.parallelism()).isEqualTo(2);
+        assertThat(metadata.maxParallelism()).isEqualTo(128);
+        assertThat(metadata.triggerTimestamp()).isEqualTo(triggeredAt);
+        assertThat(metadata.completionTimestamp()).isEqualTo(triggeredAt + 250);
+        assertThat(metadata.operators()).containsOnlyKeys("source-uid", "map-uid", "count-uid");
+        assertThat(metadata.operators().get("count-uid")).containsExactly(state(0, 100), state(1, 100));
+        assertThat(metadata.operators().get("source-uid")).extracting(OperatorSubtaskState::subtask)
+                .containsExactly(0, 1);
+        assertThat(metadata.stateSize()).isEqualTo(2 * 8 + 2 * (10 + 20) + 2 * (100 + 200));
+
+        assertThat(gateway.completed).containsExactly(id);
+        assertThat(listener.completed).containsExactly(new CompletedCheckpointStats(
+                id, CheckpointType.CHECKPOINT, "mem://job/checkpoints/chk-" + id,
+                triggeredAt, triggeredAt + 250, 250, metadata.stateSize()));
+        assertThat(store.retainCalls()).containsExactly(RETAINED);
+        assertThat(coordinator.completedCount()).isEqualTo(1);
+        assertThat(coordinator.lastCompleted()).contains(listener.completed.get(0));
+        assertThat(coordinator.pendingCheckpointId()).isEmpty();
+        assertThat(gateway.aborted).isEmpty();
+    }
+
+    @Test
+    void doesNotCompleteWhileAnAckIsMissing() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        coordinator.acknowledge(ack(id, SRC_0));
+        coordinator.acknowledge(ack(id, SRC_1));
+        coordinator.acknowledge(ack(id, AGG_0));
+
+        assertThat(store.metadataWrites()).isEmpty();
+        assertThat(gateway.completed).isEmpty();
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id);
+    }
+
+    @Test
+    void ignoresDuplicateAcksAndAcksFromUnexpectedVertices() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        coordinator.acknowledge(ack(id, SRC_0));
+        coordinator.acknowledge(ack(id, SRC_0));
+        coordinator.acknowledge(ack(id, new ExecutionVertexId("source", 7)));
+        coordinator.acknowledge(ack(id, SRC_1));
+        coordinator.acknowledge(ack(id, AGG_0));
+        assertThat(store.metadataWrites()).isEmpty();
+
+        coordinator.acknowledge(ack(id, AGG_1));
+        coordinator.acknowledge(ack(id, AGG_1));
+        assertThat(store.metadataWrites()).containsExactly(id);
+        assertThat(gateway.completed).containsExactly(id);
+    }
+
+    @Test
+    void abortsAndDiscardsCheckpointThatTimesOut() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        coordinator.acknowledge(ack(id, SRC_0));
+        clock.advance(TIMEOUT - 1);
+        coordinator.tick();
+        assertThat(gateway.aborted).isEmpty();
+
+        clock.advance(1);
+        coordinator.tick();
+
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(store.discarded()).containsExactly(id);
+        assertThat(listener.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(CheckpointFailureReason.TIMEOUT);
+            assertThat(f.message()).contains("1/4 acks");
+        });
+        assertThat(coordinator.failedCount()).isEqualTo(1);
+        assertThat(coordinator.consecutiveFailures()).isEqualTo(1);
+        assertThat(store.metadataWrites()).isEmpty();
+    }
+
+    @Test
+    void declineAbortsPendingCheckpoint() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        coordinator.acknowledge(ack(id, SRC_0));
+
+        coordinator.decline(id, AGG_1, "state backend full");
+
+        assertThat(coordinator.pendingCheckpointId()).isEmpty();
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(store.discarded()).containsExactly(id);
+        assertThat(listener.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(CheckpointFailureReason.DECLINED);
+            assertThat(f.message()).contains("count#1", "state backend full");
+        });
+    }
+
+    @Test
+    void ignoresDeclineOfOtherCheckpoints() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        coordinator.decline(id + 1, AGG_1, "future");
+        coordinator.decline(id, new ExecutionVertexId("stranger", 0), "unknown vertex");
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id);
+        assertThat(listener.failures).isEmpty();
+    }
+
+    @Test
+    void metadataWriteFailureCountsFailureNotifiesAbortAndKeepsFiles() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        store.failWrites(true);
+
+        ackAll(coordinator, id);
+
+        assertThat(store.metadataWrites()).containsExactly(id);
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.STORAGE_FAILURE);
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(gateway.completed).isEmpty();
+        assertThat(store.discarded()).isEmpty();
+        assertThat(store.retainCalls()).isEmpty();
+        assertThat(coordinator.consecutiveFailures()).isEqualTo(1);
+        assertThat(coordinator.completedCount()).isZero();
+        assertThat(coordinator.pendingCheckpointId()).isEmpty();
+    }
+
+    @Test
+    void triggerFailureAbortsAndCounts() {
+        CheckpointCoordinator coordinator = coordinator();
+        gateway.failTriggers(true);
+        long id = triggerPeriodic(coordinator);
+
+        assertThat(coordinator.pendingCheckpointId()).isEmpty();
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.TRIGGER_FAILURE);
+        assertThat(store.discarded()).containsExactly(id);
+        assertThat(coordinator.consecutiveFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsToleranceExceededOnceAfterTolerablePlusOneFailuresAndResetsOnSuccess() {
+        CheckpointCoordinator coordinator = coordinator();
+        for (int i = 0; i < TOLERABLE; i++) {
+            coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        }
+        assertThat(listener.exceeded).isEmpty();
+
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "still no");
+        assertThat(listener.exceeded).singleElement().satisfies(e -> {
+            assertThat(e.consecutiveFailures()).isEqualTo(TOLERABLE + 1);
+            assertThat(e.lastReason()).contains("DECLINED");
+        });
+
+        ackAll(coordinator, triggerPeriodic(coordinator));
+        assertThat(coordinator.consecutiveFailures()).isZero();
+
+        for (int i = 0; i < TOLERABLE; i++) {
+            coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        }
+        assertThat(listener.exceeded).hasSize(1);
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        assertThat(listener.exceeded).hasSize(2);
+    }
+
+    @Test
+    void failoverAbortDoesNotCountTowardsTolerance() {
+        CheckpointCoordinator coordinator = coordinator();
+        for (int i = 0; i < TOLERABLE + 3; i++) {
+            long id = triggerPeriodic(coordinator);
+            coordinator.abortPending(CheckpointFailureReason.JOB_FAILOVER, "worker 1 lost");
+            assertThat(gateway.aborted).endsWith(id);
+        }
+        assertThat(coordinator.consecutiveFailures()).isZero();
+        assertThat(coordinator.failedCount()).isEqualTo(TOLERABLE + 3);
+        assertThat(listener.exceeded).isEmpty();
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsOnly(CheckpointFailureReason.JOB_FAILOVER);
+    }
+
+    @Test
+    void explicitRequestWhilePendingIsQueuedAndStartsRightAfter() throws Exception {
+        CheckpointCoordinator coordinator = coordinator();
+        long periodic = triggerPeriodic(coordinator);
+
+        CompletableFuture<CompletedCheckpointStats> savepoint = coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        assertThat(savepoint).isNotDone();
+        assertThat(gateway.triggers).hasSize(1);
+
+        ackAll(coordinator, periodic);
+        assertThat(gateway.triggers).hasSize(2);
+        RecordingGateway.Trigger trigger = gateway.lastTrigger();
+        assertThat(trigger.type()).isEqualTo(CheckpointType.SAVEPOINT);
+        assertThat(trigger.checkpointId()).isEqualTo(periodic + 1);
+
+        ackAll(coordinator, trigger.checkpointId());
+        CompletedCheckpointStats stats = savepoint.get();
+        assertThat(stats.checkpointId()).isEqualTo(periodic + 1);
+        assertThat(stats.type()).isEqualTo(CheckpointType.SAVEPOINT);
+        assertThat(stats.location()).isEqualTo("mem://job/savepoints/sp-" + (periodic + 1));
+    }
+
+    @Test
+    void explicitRequestIgnoresIntervalAndMinPauseAndSavepointIsNotRetained() {
+        CheckpointCoordinator coordinator = coordinator();
+        ackAll(coordinator, triggerPeriodic(coordinator));
+        assertThat(store.retainCalls()).hasSize(1);
+
+        CompletableFuture<CompletedCheckpointStats> savepoint = coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        assertThat(gateway.triggers).hasSize(2);
+        long id = gateway.lastTrigger().checkpointId();
+        ackAll(coordinator, id);
+
+        assertThat(savepoint).isCompleted();
+        assertThat(store.savepointIds()).containsExactly(id);
+        assertThat(store.retainCalls()).hasSize(1);
+    }
+
+    @Test
+    void explicitRequestFailsWhenItsCheckpointIsAborted() {
+        CheckpointCoordinator coordinator = coordinator();
+        CompletableFuture<CompletedCheckpointStats> result = coordinator.triggerCheckpoint(CheckpointType.CHECKPOINT);
+        coordinator.decline(gateway.lastTrigger().checkpointId(), SRC_1, "source closed");
+
+        assertThatThrownBy(result::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(CheckpointException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CheckpointFailureReason.DECLINED));
+    }
+
+    @Test
+    void ignoresLateAckForAbortedCheckpoint() {
+        CheckpointCoordinator coordinator = coordinator();
+        long timedOut = triggerPeriodic(coordinator);
+        clock.advance(TIMEOUT);
+        coordinator.tick();
+        long next = triggerPeriodic(coordinator);
+
+        ackAll(coordinator, timedOut);
+        assertThat(store.metadataWrites()).isEmpty();
+        assertThat(coordinator.pendingCheckpointId()).hasValue(next);
+
+        ackAll(coordinator, next);
+        assertThat(store.metadataWrites()).containsExactly(next);
+        assertThat(gateway.completed).containsExactly(next);
+    }
+
+    @Test
+    void idsStartAtGivenNextIdAndOnlyGrow() {
+        CheckpointCoordinator coordinator = coordinator(CONFIG, 42, direct);
+        long first = triggerPeriodic(coordinator);
+        coordinator.decline(first, SRC_0, "no");
+        long second = triggerPeriodic(coordinator);
+        ackAll(coordinator, second);
+        coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        long third = gateway.lastTrigger().checkpointId();
+
+        assertThat(List.of(first, second, third)).containsExactly(42L, 43L, 44L);
+    }
+
+    @Test
+    void shutdownAbortsPendingWithoutCountingStopsTriggeringAndIsIdempotent() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        CompletableFuture<CompletedCheckpointStats> queued = coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+
+        coordinator.shutdown();
+        coordinator.shutdown();
+
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.COORDINATOR_SHUTDOWN);
+        assertThat(coordinator.consecutiveFailures()).isZero();
+        assertThat(queued).isCompletedExceptionally();
+
+        clock.advance(10 * INTERVAL);
+        coordinator.tick();
+        ackAll(coordinator, id);
+        assertThat(gateway.triggers).hasSize(1);
+        assertThat(store.metadataWrites()).isEmpty();
+        assertThat(coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT)).isCompletedExceptionally();
+    }
+
+    @Test
+    void failoverDuringMetadataWriteKeepsFilesAndDoesNotNotifyComplete() {
+        ManualExecutor io = new ManualExecutor();
+        CheckpointCoordinator coordinator = coordinator(CONFIG, 1, io);
+        long id = triggerPeriodic(coordinator);
+        ackAll(coordinator, id);
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id);
+
+        coordinator.abortPending(CheckpointFailureReason.JOB_FAILOVER, "worker lost");
+        io.runAll();
+
+        assertThat(store.metadataWrites()).containsExactly(id);
+        assertThat(store.discarded()).isEmpty();
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(gateway.completed).isEmpty();
+        assertThat(coordinator.completedCount()).isZero();
+    }
+
+    @Test
+    void timeoutDuringMetadataWriteDoesNotDiscard() {
+        ManualExecutor io = new ManualExecutor();
+        CheckpointCoordinator coordinator = coordinator(CONFIG, 1, io);
+        long id = triggerPeriodic(coordinator);
+        ackAll(coordinator, id);
+        clock.advance(TIMEOUT);
+        coordinator.tick();
+        io.runAll();
+
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.TIMEOUT);
+        assertThat(store.discarded()).isEmpty();
+        assertThat(gateway.completed).isEmpty();
+    }
+
+    /** Holds submitted I/O tasks until the test runs them, to observe a write in flight. */
+    private static final class ManualExecutor implements Executor {
+        private final Deque<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public synchronized void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        void runAll() {
+            List<Runnable> batch;
+            synchronized (this) {
+                batch = new ArrayList<>(tasks);
+                tasks.clear();
+            }
+            batch.forEach(Runnable::run);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.weir.coordinator;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what the coordinator sends to the tasks. */
+class RecordingGateway implements CheckpointTriggerGateway {
+
+    record Trigger(long checkpointId, long timestamp, CheckpointType type) {}
+
+    final List<Trigger> triggers = new CopyOnWriteArrayList<>();
+    final List<Long> completed = new CopyOnWriteArrayList<>();
+    final List<Long> aborted = new CopyOnWriteArrayList<>();
+    private volatile boolean failTriggers;
+
+    void failTriggers(boolean fail) {
+        this.failTriggers = fail;
+    }
+
+    @Override
+    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+        triggers.add(new Trigger(checkpointId, timestamp, type));
+        if (failTriggers) {
+            throw new IllegalStateException("injected trigger failure");
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        completed.add(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        aborted.add(checkpointId);
+    }
+
+    Trigger lastTrigger() {
+        return triggers.get(triggers.size() - 1);
+    }
+}

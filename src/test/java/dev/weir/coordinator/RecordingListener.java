@@ -1,0 +1,31 @@
+package dev.weir.coordinator;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records checkpoint outcomes. */
+final class RecordingListener implements CheckpointOutcomeListener {
+
+    record Failure(long checkpointId, CheckpointFailureReason reason, String message) {}
+
+    record Exceeded(int consecutiveFailures, String lastReason) {}
+
+    final List<CompletedCheckpointStats> completed = new CopyOnWriteArrayList<>();
+    final List<Failure> failures = new CopyOnWriteArrayList<>();
+    final List<Exceeded> exceeded = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+        completed.add(stats);
+    }
+
+    @Override
+    public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
+        failures.add(new Failure(checkpointId, reason, message));
+    }
+
+    @Override
+    public void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason) {
+        exceeded.add(new Exceeded(consecutiveFailures, lastReason));
+    }
+}
