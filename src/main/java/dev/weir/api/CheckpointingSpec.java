@@ -1,0 +1,85 @@
+package dev.weir.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.List;
+
+/** When and how the coordinator takes checkpoints. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CheckpointingSpec {
+
+    public static final String EXACTLY_ONCE = "exactly-once";
+    public static final String AT_LEAST_ONCE = "at-least-once";
+    public static final List<String> MODES = List.of(EXACTLY_ONCE, AT_LEAST_ONCE);
+
+    @JsonPropertyDescription("Milliseconds between checkpoint triggers. 0 turns periodic checkpoints off;"
+            + " otherwise at least 100. Default 1000.")
+    private long intervalMs = 1_000;
+
+    @JsonPropertyDescription("A checkpoint not complete after this many milliseconds is aborted. Default 60000.")
+    private long timeoutMs = 60_000;
+
+    @JsonPropertyDescription("Least milliseconds between the end of one checkpoint and the start of the next."
+            + " Default 0.")
+    private long minPauseMs = 0;
+
+    @JsonPropertyDescription("exactly-once (tasks with several inputs align barriers) or at-least-once"
+            + " (no alignment: lower latency, records may be replayed twice after a restore)."
+            + " Default exactly-once.")
+    private String mode = EXACTLY_ONCE;
+
+    @JsonPropertyDescription("How many completed checkpoints to keep in storage. At least 1. Default 3.")
+    private int retained = 3;
+
+    @JsonPropertyDescription("Consecutive failed checkpoints tolerated before the job is restarted. Default 3.")
+    private int tolerableFailures = 3;
+
+    public long getIntervalMs() {
+        return intervalMs;
+    }
+
+    public void setIntervalMs(long intervalMs) {
+        this.intervalMs = intervalMs;
+    }
+
+    public long getTimeoutMs() {
+        return timeoutMs;
+    }
+
+    public void setTimeoutMs(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    public long getMinPauseMs() {
+        return minPauseMs;
+    }
+
+    public void setMinPauseMs(long minPauseMs) {
+        this.minPauseMs = minPauseMs;
+    }
+
+    public String getMode() {
+        return mode;
+    }
+
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
+    public int getRetained() {
+        return retained;
+    }
+
+    public void setRetained(int retained) {
+        this.retained = retained;
+    }
+
+    public int getTolerableFailures() {
+        return tolerableFailures;
+    }
+
+    public void setTolerableFailures(int tolerableFailures) {
+        this.tolerableFailures = tolerableFailures;
+    }
+}

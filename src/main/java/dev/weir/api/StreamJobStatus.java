@@ -1,0 +1,134 @@
+package dev.weir.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator last observed about a StreamJob. Written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StreamJobStatus {
+
+    @JsonPropertyDescription("Pending, Deploying, Running, Restarting, Upgrading, Suspended, Failed or Finished.")
+    private JobPhase phase;
+
+    @JsonPropertyDescription("The metadata.generation this status was computed for.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Ready, Checkpointing, ...: each with status, reason and message.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("Deployment attempt; every restart or upgrade starts a new attempt.")
+    private int attempt;
+
+    @JsonPropertyDescription("Restarts caused by failures within the restart policy's current window.")
+    private int restarts;
+
+    @JsonPropertyDescription("The latest completed checkpoint.")
+    private CheckpointInfo lastCheckpoint;
+
+    @JsonPropertyDescription("The latest completed savepoint.")
+    private CheckpointInfo lastSavepoint;
+
+    @JsonPropertyDescription("Path of the checkpoint or savepoint the current attempt restored from;"
+            + " absent when it started empty.")
+    private String restoredFrom;
+
+    @JsonPropertyDescription("Workers of the current attempt that are registered and running.")
+    private int readyWorkers;
+
+    @JsonPropertyDescription("Workers the current attempt needs (the job's parallelism).")
+    private int desiredWorkers;
+
+    @JsonPropertyDescription("Why the job failed or cannot be deployed; absent when healthy.")
+    private String error;
+
+    public JobPhase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(JobPhase phase) {
+        this.phase = phase;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public int getAttempt() {
+        return attempt;
+    }
+
+    public void setAttempt(int attempt) {
+        this.attempt = attempt;
+    }
+
+    public int getRestarts() {
+        return restarts;
+    }
+
+    public void setRestarts(int restarts) {
+        this.restarts = restarts;
+    }
+
+    public CheckpointInfo getLastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    public void setLastCheckpoint(CheckpointInfo lastCheckpoint) {
+        this.lastCheckpoint = lastCheckpoint;
+    }
+
+    public CheckpointInfo getLastSavepoint() {
+        return lastSavepoint;
+    }
+
+    public void setLastSavepoint(CheckpointInfo lastSavepoint) {
+        this.lastSavepoint = lastSavepoint;
+    }
+
+    public String getRestoredFrom() {
+        return restoredFrom;
+    }
+
+    public void setRestoredFrom(String restoredFrom) {
+        this.restoredFrom = restoredFrom;
+    }
+
+    public int getReadyWorkers() {
+        return readyWorkers;
+    }
+
+    public void setReadyWorkers(int readyWorkers) {
+        this.readyWorkers = readyWorkers;
+    }
+
+    public int getDesiredWorkers() {
+        return desiredWorkers;
+    }
+
+    public void setDesiredWorkers(int desiredWorkers) {
+        this.desiredWorkers = desiredWorkers;
+    }
+
+    public String getError() {
+        return error;
+    }
+
+    public void setError(String error) {
+        this.error = error;
+    }
+}

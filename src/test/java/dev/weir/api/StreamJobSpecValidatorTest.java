@@ -1,0 +1,199 @@
+package dev.weir.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamJobSpecValidatorTest {
+
+    private static StreamJobSpec validSpec() {
+        StreamJobSpec spec = new StreamJobSpec();
+        spec.getJob().setClassName("com.example.MyJob");
+        return spec;
+    }
+
+    @Test
+    void acceptsDefaultsWithClassName() {
+        assertThat(StreamJobSpecValidator.validate(validSpec())).isEmpty();
+    }
+
+    @Test
+    void reportsMissingSpecAndJob() {
+        assertThat(StreamJobSpecValidator.validate(null)).containsExactly("spec: required");
+        StreamJobSpec spec = validSpec();
+        spec.setJob(null);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.className: required");
+    }
+
+    @Test
+    void requiresAQualifiedClassName() {
+        StreamJobSpec spec = validSpec();
+        spec.getJob().setClassName(" ");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.className: required");
+        spec.getJob().setClassName("com.example.My Job");
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.job.className: must be a fully qualified Java class name (got \"com.example.My Job\")");
+        spec.getJob().setClassName("com.example.Outer$Inner");
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
+    void checksParallelismAgainstMaxParallelism() {
+        StreamJobSpec spec = validSpec();
+        spec.getJob().setParallelism(0);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.parallelism: must be >= 1 (got 0)");
+
+        spec.getJob().setParallelism(8);
+        spec.getJob().setMaxParallelism(4);
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.job.maxParallelism: must be >= spec.job.parallelism (got 4 < 8)");
+
+        spec.getJob().setParallelism(1);
+        spec.getJob().setMaxParallelism(32_769);
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.job.maxParallelism: must be between 1 and 32768 (got 32769)");
+
+        spec.getJob().setMaxParallelism(0);
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.job.maxParallelism: must be between 1 and 32768 (got 0)");
+
+        spec.getJob().setParallelism(32_768);
+        spec.getJob().setMaxParallelism(32_768);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
+    void rejectsNullArgValues() {
+        StreamJobSpec spec = validSpec();
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("records", null);
+        args.put("keys", "10");
+        spec.getJob().setArgs(args);
+        assertThat(StreamJobSpecValidator.validate(spec)).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("spec.job.args.records: value required");
+    }
+
+    @Test
+    void checksCheckpointing() {
+        StreamJobSpec spec = validSpec();
+        CheckpointingSpec c = spec.getCheckpointing();
+        c.setIntervalMs(0);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+        c.setIntervalMs(100);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+
+        c.setIntervalMs(99);
+        c.setTimeoutMs(0);
+        c.setMinPauseMs(-1);
+        c.setMode("EXACTLY_ONCE");
+        c.setRetained(0);
+        c.setTolerableFailures(-1);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.checkpointing.intervalMs: must be 0 (off) or >= 100 (got 99)",
+                "spec.checkpointing.timeoutMs: must be >= 1 (got 0)",
+                "spec.checkpointing.minPauseMs: must be >= 0 (got -1)",
+                "spec.checkpointing.mode: must be one of exactly-once, at-least-once (got \"EXACTLY_ONCE\")",
+                "spec.checkpointing.retained: must be >= 1 (got 0)",
+                "spec.checkpointing.tolerableFailures: must be >= 0 (got -1)");
+    }
+
+    @Test
+    void checksRestartPolicy() {
+        StreamJobSpec spec = validSpec();
+        RestartPolicySpec r = spec.getRestartPolicy();
+        r.setInitialBackoffMs(0);
+        r.setMaxBackoffMs(-1);
+        r.setBackoffMultiplier(0.5);
+        r.setMaxRestarts(-1);
+        r.setWindowMs(0);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.restartPolicy.initialBackoffMs: must be >= 1 (got 0)",
+                "spec.restartPolicy.maxBackoffMs: must be >= spec.restartPolicy.initialBackoffMs (got -1 < 0)",
+                "spec.restartPolicy.backoffMultiplier: must be >= 1.0 (got 0.5)",
+                "spec.restartPolicy.maxRestarts: must be >= 0 (got -1)",
+                "spec.restartPolicy.windowMs: must be >= 1 (got 0)");
+
+        r.setBackoffMultiplier(Double.NaN);
+        assertThat(StreamJobSpecValidator.validate(spec)).contains("spec.restartPolicy.backoffMultiplier: must be >= 1.0 (got NaN)");
+    }
+
+    @Test
+    void checksStorage() {
+        StreamJobSpec spec = validSpec();
+        StorageSpec s = spec.getStorage();
+        s.setEndpoint("minio:9000");
+        s.setPath("/tmp/weir");
+        s.setBucket("My_Bucket");
+        s.setPrefix("/weir/");
+        s.setCredentialsSecret(new SecretKeySelectorSpec());
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.storage.endpoint: must be an http:// or https:// URL (got \"minio:9000\")",
+                "spec.storage.path: cannot be combined with spec.storage.endpoint; choose one",
+                "spec.storage.bucket: must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-',"
+                        + " starting and ending with a letter or digit (got \"My_Bucket\")",
+                "spec.storage.prefix: must not start or end with '/' (got \"/weir/\")",
+                "spec.storage.credentialsSecret.name: required",
+                "spec.storage.credentialsSecret.accessKeyKey: required",
+                "spec.storage.credentialsSecret.secretKeyKey: required");
+    }
+
+    @Test
+    void acceptsS3StorageOrLocalPath() {
+        StreamJobSpec spec = validSpec();
+        spec.getStorage().setEndpoint("https://s3.eu-west-1.amazonaws.com");
+        SecretKeySelectorSpec secret = new SecretKeySelectorSpec();
+        secret.setName("weir-s3");
+        secret.setAccessKeyKey("accessKey");
+        secret.setSecretKeyKey("secretKey");
+        spec.getStorage().setCredentialsSecret(secret);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+
+        StreamJobSpec local = validSpec();
+        local.getStorage().setPath("target/weir-state");
+        assertThat(StreamJobSpecValidator.validate(local)).isEmpty();
+    }
+
+    @Test
+    void checksStateUpgradeModeAndPullPolicy() {
+        StreamJobSpec spec = validSpec();
+        spec.setState("paused");
+        spec.setUpgradeMode(null);
+        spec.setImagePullPolicy("always");
+        spec.setServiceAccount("Weir");
+        spec.setImage("");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.image: must not be empty (omit it to use the operator's image)",
+                "spec.imagePullPolicy: must be one of Always, IfNotPresent, Never (got \"always\")",
+                "spec.serviceAccount: " + KubernetesNames.SUBDOMAIN_RULE + " (got \"Weir\")",
+                "spec.state: must be one of running, suspended (got \"paused\")",
+                "spec.upgradeMode: required, one of savepoint, last-state, stateless");
+    }
+
+    @Test
+    void checksResourceQuantities() {
+        StreamJobSpec spec = validSpec();
+        ResourcesSpec resources = new ResourcesSpec();
+        resources.setRequests(Map.of("cpu", "500m"));
+        resources.setLimits(Map.of("memory", "1 GB"));
+        spec.setResources(resources);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.resources.limits.memory: must be a Kubernetes quantity such as 500m or 1Gi (got \"1 GB\")");
+
+        resources.setLimits(Map.of("memory", "1.5Gi", "cpu", "2", "ephemeral-storage", "1e9"));
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
+    void jobNamesMustStartWithALetterAndFitALabel() {
+        assertThat(KubernetesNames.isValidJobName("keyed-count")).isTrue();
+        assertThat(KubernetesNames.isValidJobName("a".repeat(63))).isTrue();
+        assertThat(KubernetesNames.isValidJobName("a".repeat(64))).isFalse();
+        assertThat(KubernetesNames.isValidJobName("1job")).isFalse();
+        assertThat(KubernetesNames.isValidJobName("job-")).isFalse();
+        assertThat(KubernetesNames.isDns1123Label("1job")).isTrue();
+        assertThat(KubernetesNames.isDns1123Subdomain("weir.s3-creds")).isTrue();
+    }
+}
