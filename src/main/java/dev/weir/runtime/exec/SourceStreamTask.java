@@ -37,6 +37,7 @@ public final class SourceStreamTask extends StreamTask {
                 continue;
             }
             InputStatus status = source.pollNext();
+            env.metrics().addSourceRecords(source.takeEmittedCount());
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
                 flushAll();

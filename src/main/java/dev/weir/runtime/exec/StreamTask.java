@@ -67,6 +67,7 @@ public abstract class StreamTask implements Runnable {
             chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
             chain.open();
             runLoop();
+            reportSinkRecords();
             closed = true;
             chain.close();
             if (!canceled) {
@@ -160,8 +161,17 @@ public abstract class StreamTask implements Runnable {
 
     protected void flushAll() throws InterruptedException {
         lastFlushNanos = System.nanoTime();
+        reportSinkRecords();
         for (ResultPartition partition : partitions) {
             partition.flushAll();
+        }
+    }
+
+    private void reportSinkRecords() {
+        for (dev.weir.runtime.exec.operators.StreamOperator operator : chain.operators()) {
+            if (operator instanceof dev.weir.runtime.exec.operators.SinkOperator sink) {
+                env.metrics().addSinkRecords(sink.takeRecordsIn());
+            }
         }
     }
 
@@ -195,7 +205,7 @@ public abstract class StreamTask implements Runnable {
     private byte[] read(StateHandle handle, Map<String, byte[]> objects) throws IOException {
         byte[] object = objects.get(handle.key());
         if (object == null) {
-            object = env.storage().readState(new StateHandle(handle.key(), 0, -1));
+            object = env.storage().store().get(handle.key());
             objects.put(handle.key(), object);
         }
         byte[] slice = new byte[handle.length()];

@@ -25,7 +25,8 @@ public record TaskEnvironment(
         ProcessingTimeService timeService,
         TaskListener listener,
         TaskRestore restore,
-        int batchSize) {
+        int batchSize,
+        JobMetrics metrics) {
 
     public int subtask() {
         return vertexId.subtask();

@@ -59,7 +59,10 @@ public final class SinkOperator extends StreamOperator {
         }
     }
 
-    public long recordsIn() {
-        return recordsIn;
+    /** Records received since the last call. */
+    public long takeRecordsIn() {
+        long n = recordsIn;
+        recordsIn = 0;
+        return n;
     }
 }

@@ -10,10 +10,27 @@ public final class SourceOperator extends StreamOperator {
 
     private final Source<Object> source;
     private SourceReader<Object> reader;
+    private long emitted;
+    private long reported;
 
     @SuppressWarnings("unchecked")
     public SourceOperator(Source<?> source) {
         this.source = (Source<Object>) source;
+    }
+
+    @Override
+    public void setup(OperatorContext context, dev.weir.runtime.dataflow.functions.Collector<Object> output) {
+        super.setup(context, record -> {
+            emitted++;
+            output.collect(record);
+        });
+    }
+
+    /** Records emitted since the last call (for metrics, read per poll, not per record). */
+    public long takeEmittedCount() {
+        long delta = emitted - reported;
+        reported = emitted;
+        return delta;
     }
 
     @Override
