@@ -10,8 +10,11 @@ import dev.weir.runtime.checkpoint.StateHandle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -149,6 +152,9 @@ public final class CheckpointStorage implements AutoCloseable {
      * Keeps the newest {@code retained} completed checkpoints, deletes older completed ones and
      * abandoned (metadata-less) directories below the newest completed one. Directories above it are
      * left alone: their {@code _metadata} may be being written right now. Savepoints are untouched.
+     *
+     * <p>Only checkpoints whose {@code _metadata} can be read count towards {@code retained}, so a
+     * corrupt newest one never causes the deletion of the checkpoint a restore would fall back to.
      */
     public void retainLatest(int retained) throws IOException {
         if (retained < 1) {
@@ -159,12 +165,31 @@ public final class CheckpointStorage implements AutoCloseable {
             return;
         }
         long newestCompleted = scan.completed().last();
-        List<Long> keep = scan.completed().descendingSet().stream().limit(retained).toList();
+        Set<Long> keep = new HashSet<>();
+        int readable = 0;
+        for (Iterator<Long> ids = scan.completed().descendingIterator(); ids.hasNext() && readable < retained; ) {
+            long id = ids.next();
+            keep.add(id);
+            if (isReadable(id)) {
+                readable++;
+            }
+        }
         for (long id : scan.all()) {
             if (id < newestCompleted && !keep.contains(id)) {
                 LOG.debug("discarding checkpoint {} of {}", id, base);
                 discard(id, CheckpointType.CHECKPOINT);
             }
+        }
+    }
+
+    private boolean isReadable(long checkpointId) {
+        try {
+            readMetadata(directory(checkpointId, CheckpointType.CHECKPOINT));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("keeping checkpoint {} at {} although its _metadata cannot be read: {}",
+                    checkpointId, location(checkpointId, CheckpointType.CHECKPOINT), e.toString());
+            return false;
         }
     }
 

@@ -152,6 +152,19 @@ class CheckpointStorageTest {
     }
 
     @Test
+    void retentionKeepsTheNewestReadableCheckpointBehindACorruptOne() throws Exception {
+        writeCompleted(storage, 1, CHECKPOINT);
+        CheckpointMetadata readable = writeCompleted(storage, 2, CHECKPOINT);
+        writeCompleted(storage, 3, CHECKPOINT);
+        store.put(BASE + "/checkpoints/chk-3/_metadata", "garbage".getBytes());
+
+        storage.retainLatest(1);
+
+        assertThat(storage.completedCheckpointIds()).containsExactly(2L, 3L);
+        assertThat(storage.findLatestCompleted().orElseThrow().metadata()).isEqualTo(readable);
+    }
+
+    @Test
     void retentionWithoutAnyCompletedCheckpointDeletesNothing() throws Exception {
         writeStateOnly(storage, 1, CHECKPOINT);
         writeStateOnly(storage, 2, CHECKPOINT);
