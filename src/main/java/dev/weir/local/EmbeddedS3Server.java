@@ -73,6 +73,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 .blobStore(blobStore)
                 .endpoint(URI.create("http://" + HOST + ":" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                // Jetty waits this long for idle connections on stop; nothing here needs a graceful drain.
+                .stopTimeout(100)
                 .build();
         try {
             proxy.start();
