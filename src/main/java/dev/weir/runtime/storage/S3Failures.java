@@ -2,6 +2,7 @@ package dev.weir.runtime.storage;
 
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,7 @@ final class S3Failures {
 
     static final String NO_SUCH_KEY = "NoSuchKey";
     static final String NO_SUCH_UPLOAD = "NoSuchUpload";
+    static final String INVALID_RANGE = "InvalidRange";
 
     private final S3Settings settings;
 
@@ -45,6 +47,12 @@ final class S3Failures {
         Optional<String> code = errorCode(cause);
         if (code.filter(NO_SUCH_KEY::equals).isPresent()) {
             return new NoSuchFileException(where(key));
+        }
+        if (code.filter(INVALID_RANGE::equals).isPresent()) {
+            // A range starting past the end: the same failure a short read is on a local file.
+            EOFException eof = new EOFException("S3 " + operation + " of " + where(key) + ": range past the end");
+            eof.initCause(cause);
+            return eof;
         }
         String detail = code.map(c -> c + ": " + ((ErrorResponseException) cause).errorResponse().message())
                 .orElseGet(() -> cause.getClass().getSimpleName() + ": " + cause.getMessage());

@@ -51,6 +51,7 @@ abstract class ObjectStoreContract {
         store().put("r", bytes("0123"));
 
         assertThatThrownBy(() -> store().getRange("r", 2, 5)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> store().getRange("r", 10, 1)).isInstanceOf(EOFException.class);
     }
 
     @Test
