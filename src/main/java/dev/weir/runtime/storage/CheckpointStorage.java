@@ -1,0 +1,247 @@
+package dev.weir.runtime.storage;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.StateHandle;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a job's snapshots live in an {@link ObjectStore}, and the rules for finding and deleting
+ * them:
+ *
+ * <pre>
+ * &lt;base&gt;/checkpoints/chk-&lt;n&gt;/&lt;task&gt;-&lt;subtask&gt;-&lt;kgStart&gt;-&lt;kgEnd&gt;.state
+ * &lt;base&gt;/checkpoints/chk-&lt;n&gt;/_metadata      written last: its existence makes n complete
+ * &lt;base&gt;/savepoints/sp-&lt;n&gt;/...              self-contained, never deleted by retention
+ * </pre>
+ *
+ * The store, not memory, is the source of truth, so a restarted coordinator sees exactly what a
+ * crashed one left. Thread-safe: it holds no mutable state.
+ */
+public final class CheckpointStorage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStorage.class);
+
+    static final String METADATA = "_metadata";
+    private static final Pattern UNSAFE_NAME_CHARS = Pattern.compile("[^A-Za-z0-9_.-]");
+
+    private final ObjectStore store;
+    private final String base;
+    private final ObjectMapper json = JsonMapper.builder()
+            // Newer writers may add fields; an older reader restoring must not choke on them.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private final Pattern checkpointKey;
+
+    /** @param basePath {@code <prefix>/<namespace>/<job>}, relative to the store root */
+    public CheckpointStorage(ObjectStore store, String basePath) {
+        this.store = store;
+        this.base = trimSlashes(basePath);
+        if (base.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint base path must not be empty");
+        }
+        this.checkpointKey = Pattern.compile(Pattern.quote(base + "/checkpoints/chk-") + "(\\d{1,18})/(.+)");
+    }
+
+    /**
+     * Opens storage from a URI: {@code file:///path} or a plain path (local filesystem), or
+     * {@code s3://bucket/prefix} with endpoint and credentials from {@code s3}.
+     */
+    public static CheckpointStorage open(String storageUri, String basePath, S3Settings s3) throws IOException {
+        return new CheckpointStorage(ObjectStores.open(storageUri, s3), basePath);
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    public String basePath() {
+        return base;
+    }
+
+    public String stateKey(
+            long checkpointId, CheckpointType type, ExecutionVertexId vertex, int keyGroupStart, int keyGroupEnd) {
+        String task = UNSAFE_NAME_CHARS.matcher(vertex.taskName()).replaceAll("_");
+        if (task.startsWith(".")) {
+            task = "_" + task.substring(1);
+        }
+        return directory(checkpointId, type) + "/" + task + "-" + vertex.subtask() + "-" + keyGroupStart + "-"
+                + keyGroupEnd + ".state";
+    }
+
+    public void writeState(String key, byte[] bytes) throws IOException {
+        store.put(key, bytes);
+    }
+
+    public byte[] readState(StateHandle handle) throws IOException {
+        return store.getRange(handle.key(), handle.offset(), handle.length());
+    }
+
+    /** Completes the checkpoint: call only once every state file it references is durable. */
+    public void writeMetadata(CheckpointMetadata metadata, CheckpointType type) throws IOException {
+        if (metadata.savepoint() != (type == CheckpointType.SAVEPOINT)) {
+            throw new IllegalArgumentException(
+                    "metadata of checkpoint " + metadata.checkpointId() + " has savepoint=" + metadata.savepoint()
+                            + " but is written as " + type);
+        }
+        store.put(directory(metadata.checkpointId(), type) + "/" + METADATA, json.writeValueAsBytes(metadata));
+    }
+
+    /**
+     * @param checkpointPathOrDir a checkpoint or savepoint directory or its {@code _metadata}, as a
+     *     store key or as a full location ({@link #location}); e.g. what a user passes to restore from
+     */
+    public CheckpointMetadata readMetadata(String checkpointPathOrDir) throws IOException {
+        return json.readValue(store.get(metadataKey(checkpointPathOrDir)), CheckpointMetadata.class);
+    }
+
+    /** The newest checkpoint whose {@code _metadata} exists and parses; unreadable ones are skipped. */
+    public Optional<CompletedCheckpointRef> findLatestCompleted() throws IOException {
+        List<Long> completed = new ArrayList<>(completedCheckpointIds());
+        completed.sort(Comparator.reverseOrder());
+        for (long id : completed) {
+            String dir = directory(id, CheckpointType.CHECKPOINT);
+            try {
+                CheckpointMetadata metadata = readMetadata(dir);
+                return Optional.of(new CompletedCheckpointRef(id, location(id, CheckpointType.CHECKPOINT), metadata));
+            } catch (IOException e) {
+                // Corrupt or half-visible metadata must not block a restore from an older checkpoint.
+                LOG.warn("skipping checkpoint {} at {}: its _metadata cannot be read: {}",
+                        id, location(id, CheckpointType.CHECKPOINT), e.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Ids of checkpoints (not savepoints) that have {@code _metadata}, ascending. */
+    public List<Long> completedCheckpointIds() throws IOException {
+        return scanCheckpoints().completed().stream().toList();
+    }
+
+    /** The highest id of any checkpoint directory, complete or not; 0 if there is none. */
+    public long highestCheckpointIdSeen() throws IOException {
+        TreeSet<Long> all = scanCheckpoints().all();
+        return all.isEmpty() ? 0 : all.last();
+    }
+
+    /** Deletes a checkpoint or savepoint directory, {@code _metadata} first. */
+    public void discard(long checkpointId, CheckpointType type) throws IOException {
+        String dir = directory(checkpointId, type);
+        // Without _metadata first, a crash halfway would leave a "complete" checkpoint missing state.
+        store.delete(dir + "/" + METADATA);
+        store.deleteAll(dir + "/");
+    }
+
+    /**
+     * Keeps the newest {@code retained} completed checkpoints, deletes older completed ones and
+     * abandoned (metadata-less) directories below the newest completed one. Directories above it are
+     * left alone: their {@code _metadata} may be being written right now. Savepoints are untouched.
+     *
+     * <p>Only checkpoints whose {@code _metadata} can be read count towards {@code retained}, so a
+     * corrupt newest one never causes the deletion of the checkpoint a restore would fall back to.
+     */
+    public void retainLatest(int retained) throws IOException {
+        if (retained < 1) {
+            throw new IllegalArgumentException("retained must be at least 1, was " + retained);
+        }
+        CheckpointScan scan = scanCheckpoints();
+        if (scan.completed().isEmpty()) {
+            return;
+        }
+        long newestCompleted = scan.completed().last();
+        Set<Long> keep = new HashSet<>();
+        int readable = 0;
+        for (Iterator<Long> ids = scan.completed().descendingIterator(); ids.hasNext() && readable < retained; ) {
+            long id = ids.next();
+            keep.add(id);
+            if (isReadable(id)) {
+                readable++;
+            }
+        }
+        for (long id : scan.all()) {
+            if (id < newestCompleted && !keep.contains(id)) {
+                LOG.debug("discarding checkpoint {} of {}", id, base);
+                discard(id, CheckpointType.CHECKPOINT);
+            }
+        }
+    }
+
+    private boolean isReadable(long checkpointId) {
+        try {
+            readMetadata(directory(checkpointId, CheckpointType.CHECKPOINT));
+            return true;
+        } catch (IOException e) {
+            LOG.warn("keeping checkpoint {} at {} although its _metadata cannot be read: {}",
+                    checkpointId, location(checkpointId, CheckpointType.CHECKPOINT), e.toString());
+            return false;
+        }
+    }
+
+    /** User-facing path of a checkpoint or savepoint directory, e.g. {@code s3://bucket/.../chk-7}. */
+    public String location(long checkpointId, CheckpointType type) {
+        return store.describe() + "/" + directory(checkpointId, type);
+    }
+
+    String directory(long checkpointId, CheckpointType type) {
+        return type == CheckpointType.SAVEPOINT
+                ? base + "/savepoints/sp-" + checkpointId
+                : base + "/checkpoints/chk-" + checkpointId;
+    }
+
+    private String metadataKey(String pathOrDir) {
+        String key = pathOrDir;
+        String storeLocation = store.describe() + "/";
+        if (key.startsWith(storeLocation)) {
+            key = key.substring(storeLocation.length());
+        } else if (key.contains("://")) {
+            throw new IllegalArgumentException(pathOrDir + " is not in this checkpoint storage (" + store.describe() + ")");
+        }
+        key = trimSlashes(key);
+        return key.endsWith("/" + METADATA) || key.equals(METADATA) ? key : key + "/" + METADATA;
+    }
+
+    private CheckpointScan scanCheckpoints() throws IOException {
+        TreeSet<Long> all = new TreeSet<>();
+        TreeSet<Long> completed = new TreeSet<>();
+        for (String key : store.list(base + "/checkpoints/chk-")) {
+            Matcher m = checkpointKey.matcher(key);
+            if (!m.matches()) {
+                continue;
+            }
+            long id = Long.parseLong(m.group(1));
+            all.add(id);
+            if (m.group(2).equals(METADATA)) {
+                completed.add(id);
+            }
+        }
+        return new CheckpointScan(all, completed);
+    }
+
+    /** What one listing of the checkpoints directory showed. */
+    private record CheckpointScan(TreeSet<Long> all, TreeSet<Long> completed) {}
+
+    private static String trimSlashes(String s) {
+        return s.replaceAll("^/+", "").replaceAll("/+$", "");
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

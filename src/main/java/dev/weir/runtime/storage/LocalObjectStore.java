@@ -1,0 +1,208 @@
+package dev.weir.runtime.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ObjectStore} over a directory of the local filesystem: one file per key, '/' in keys
+ * mapped to subdirectories.
+ *
+ * <p>Files whose name starts with '.' are in-flight writes and are never listed; for that reason
+ * no key segment may start with '.'.
+ */
+public final class LocalObjectStore implements ObjectStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
+
+    private final Path root;
+
+    public LocalObjectStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void put(String key, byte[] data) throws IOException {
+        Path target = resolve(key);
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        } catch (NoSuchFileException e) {
+            // A concurrent deleteAll may have pruned the freshly created, still empty directory.
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                // Checkpoint files must survive a machine crash once we report them durable.
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+        return Files.readAllBytes(resolve(key));
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative range " + offset + "+" + length + " for " + key);
+        }
+        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            long position = offset;
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position);
+                if (read < 0) {
+                    throw new EOFException(
+                            describe(key) + " has " + channel.size() + " bytes, range " + offset + "+" + length + " requested");
+                }
+                position += read;
+            }
+            return buffer.array();
+        }
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Files.isRegularFile(resolve(key));
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        List<String> keys = new ArrayList<>();
+        for (Path file : filesUnder(prefix)) {
+            keys.add(keyOf(file));
+        }
+        keys.sort(Comparator.naturalOrder());
+        return keys;
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(resolve(key));
+    }
+
+    @Override
+    public void deleteAll(String prefix) throws IOException {
+        for (Path file : filesUnder(prefix)) {
+            Files.deleteIfExists(file);
+        }
+        pruneEmptyDirectories(prefix);
+    }
+
+    @Override
+    public String describe() {
+        return root.toUri().toString().replaceAll("/$", "");
+    }
+
+    private String describe(String key) {
+        return describe() + "/" + key;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalObjectStore[" + describe() + "]";
+    }
+
+    /** Regular, non-temporary files whose key starts with {@code prefix}. */
+    private List<Path> filesUnder(String prefix) throws IOException {
+        Path start = searchStart(prefix);
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> keyOf(p).startsWith(prefix))
+                    .toList();
+        } catch (UncheckedIOException e) {
+            // Files.walk reports files vanishing under a concurrent delete this way.
+            throw e.getCause();
+        }
+    }
+
+    /** Removes directories emptied by a deleteAll, so deleted checkpoints leave no trace. */
+    private void pruneEmptyDirectories(String prefix) throws IOException {
+        Path start = searchStart(prefix);
+        if (!Files.isDirectory(start)) {
+            return;
+        }
+        List<Path> dirs;
+        try (Stream<Path> paths = Files.walk(start)) {
+            dirs = paths.filter(Files::isDirectory)
+                    .filter(d -> !d.equals(root))
+                    .filter(d -> (keyOf(d) + "/").startsWith(prefix))
+                    .sorted(Comparator.reverseOrder())
+                    .toList();
+        }
+        for (Path dir : dirs) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (DirectoryNotEmptyException e) {
+                LOG.debug("not pruning {}: a concurrent writer put a file there", dir);
+            }
+        }
+    }
+
+    /** The deepest directory that can contain every key with this prefix. */
+    private Path searchStart(String prefix) {
+        int slash = prefix.lastIndexOf('/');
+        return slash < 0 ? root : resolveDirectory(prefix.substring(0, slash));
+    }
+
+    private String keyOf(Path path) {
+        return root.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+    }
+
+    private Path resolve(String key) {
+        checkKey(key);
+        return root.resolve(key);
+    }
+
+    private Path resolveDirectory(String dir) {
+        checkKey(dir);
+        return root.resolve(dir);
+    }
+
+    private static void checkKey(String key) {
+        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+            throw new IllegalArgumentException("invalid object key '" + key + "'");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.startsWith(".") || segment.contains("\\")) {
+                throw new IllegalArgumentException("invalid object key '" + key + "'");
+            }
+        }
+    }
+}
