@@ -1,0 +1,166 @@
+package dev.weir.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.api.CheckpointingSpec;
+import dev.weir.api.RestartPolicySpec;
+import dev.weir.api.StreamJobSpec;
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.RestoreTarget;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.CompletedCheckpointRef;
+
+/**
+ * {@code weir local}: runs a StreamJob manifest on this machine, with the coordinator in this
+ * process, and prints one JSON summary line on stdout when the job ends.
+ */
+public final class WeirLocal {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WeirLocal() {}
+
+    /** Runs the command; returns the process exit code (0 finished, 1 failed, 2 bad input). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        LocalOptions options;
+        StreamJobManifest manifest;
+        try {
+            options = LocalOptions.parse(args);
+            manifest = new ManifestLoader().load(options.manifest());
+        } catch (IllegalArgumentException e) {
+            err.println("weir local: " + e.getMessage());
+            return 2;
+        } catch (InvalidManifestException e) {
+            err.println("weir local: invalid StreamJob manifest: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("weir local: cannot read manifest: " + e.getMessage());
+            return 2;
+        }
+        try (LocalStorage storage = LocalStorage.open(manifest, options.stateDir())) {
+            return runJob(manifest, options, storage.storage(), out, err);
+        } catch (IOException e) {
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("weir local: interrupted");
+            return 1;
+        }
+    }
+
+    private static int runJob(StreamJobManifest manifest, LocalOptions options, CheckpointStorage storage,
+                              PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        StreamJobSpec spec = manifest.spec();
+        RestoreTarget restore;
+        try {
+            restore = resolveRestore(options.restore(), spec.getInitialSavepointPath(), storage);
+        } catch (IllegalArgumentException e) {
+            err.println("weir local: " + e.getMessage());
+            return 2;
+        }
+        if (restore == null && !storage.completedCheckpointIds().isEmpty()) {
+            err.printf("weir local: starting %s from empty state; completed checkpoints of an earlier run exist in %s"
+                    + " (use --restore latest to resume from them)%n", manifest.name(), storage.store().describe());
+        }
+        JobMetrics metrics = new JobMetrics();
+        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
+                spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
+                spec.getJob().getMaxParallelism(), mode(spec.getCheckpointing()));
+        JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
+                checkpointConfig(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
+        long start = System.nanoTime();
+        JobResult result;
+        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress())) {
+            JobMaster master = new JobMaster(settings, storage, new InProcessDeployer(job, storage, metrics),
+                    Clock.system(), progress);
+            result = master.run(restore);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.println(JSON.writeValueAsString(summary(manifest, job, result, metrics, seconds)));
+        if (result.state() != JobResult.JobState.FINISHED) {
+            err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
+                    + (result.failure() == null ? "" : ": " + result.failure()));
+            return 1;
+        }
+        return 0;
+    }
+
+    static RestoreTarget resolveRestore(String restore, String initialSavepointPath, CheckpointStorage storage)
+            throws IOException {
+        String wanted = restore != null ? restore : initialSavepointPath;
+        if (wanted == null) {
+            return null;
+        }
+        if (wanted.equals("latest")) {
+            Optional<CompletedCheckpointRef> latest = storage.findLatestCompleted();
+            if (latest.isEmpty()) {
+                throw new IllegalArgumentException("--restore latest: no completed checkpoint found in "
+                        + storage.store().describe() + "/" + storage.basePath());
+            }
+            return new RestoreTarget(latest.get().location(), latest.get().metadata());
+        }
+        try {
+            return new RestoreTarget(wanted, storage.readMetadata(wanted));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot restore from " + wanted + ": " + e.getMessage());
+        }
+    }
+
+    private static CheckpointingMode mode(CheckpointingSpec spec) {
+        return CheckpointingSpec.AT_LEAST_ONCE.equals(spec.getMode())
+                ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE;
+    }
+
+    static CheckpointConfig checkpointConfig(CheckpointingSpec spec) {
+        return new CheckpointConfig(spec.getIntervalMs(), spec.getTimeoutMs(), spec.getMinPauseMs(), mode(spec),
+                spec.getRetained(), spec.getTolerableFailures());
+    }
+
+    static RestartStrategy.Settings restartSettings(RestartPolicySpec spec) {
+        return new RestartStrategy.Settings(spec.getInitialBackoffMs(), spec.getMaxBackoffMs(),
+                spec.getBackoffMultiplier(), spec.getMaxRestarts(), spec.getWindowMs());
+    }
+
+    private static Map<String, Object> summary(StreamJobManifest manifest, InProcessDeployer.JobSpecification job,
+                                               JobResult result, JobMetrics metrics, double seconds) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("job", manifest.name());
+        line.put("state", result.state().name());
+        line.put("parallelism", job.parallelism());
+        line.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        line.put("source_records", metrics.sourceRecords());
+        line.put("sink_records", metrics.sinkRecords());
+        line.put("records_per_s", Math.round(metrics.sourceRecords() / Math.max(seconds, 1e-9)));
+        line.put("checkpoints_completed", result.checkpointsCompleted());
+        line.put("checkpoints_failed", result.checkpointsFailed());
+        if (result.lastCheckpoint() != null) {
+            Map<String, Object> cp = new LinkedHashMap<>();
+            cp.put("id", result.lastCheckpoint().checkpointId());
+            cp.put("path", result.lastCheckpoint().location());
+            cp.put("duration_ms", result.lastCheckpoint().durationMs());
+            cp.put("size_bytes", result.lastCheckpoint().stateSize());
+            line.put("last_checkpoint", cp);
+        }
+        line.put("attempts", result.attempts());
+        line.put("restarts", result.restarts());
+        line.put("restored_from", result.restoredFrom());
+        if (result.failure() != null) {
+            line.put("error", result.failure());
+        }
+        return line;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.weir;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/** The dependency rules of design §3, checked on the compiled main classes. */
+class ArchitectureTest {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.weir");
+
+    @Test
+    void runtimeDependsOnNoOperatorKubernetesOrQuarkusCode() {
+        noClasses().that().resideInAPackage("dev.weir.runtime..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.weir.operator..", "io.fabric8..", "io.javaoperatorsdk..", "io.quarkus..", "io.quarkiverse..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void runtimeDoesNotReachUpIntoTheLayersThatUseIt() {
+        noClasses().that().resideInAPackage("dev.weir.runtime..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.weir.coordinator..", "dev.weir.local..", "dev.weir.connectors..", "dev.weir.api..",
+                        "dev.weir.examples..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void apiDependsOnNothingInternal() {
+        noClasses().that().resideInAPackage("dev.weir.api..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.weir.runtime..", "dev.weir.coordinator..", "dev.weir.local..", "dev.weir.connectors..",
+                        "dev.weir.operator..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void connectorsUseOnlyRuntimeApis() {
+        noClasses().that().resideInAPackage("dev.weir.connectors..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.weir.coordinator..", "dev.weir.local..", "dev.weir.operator..", "dev.weir.runtime.exec..")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.weir.runtime.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import dev.weir.runtime.state.serialization.Types;
+
+class HeapKeyedStateBackendTest {
+
+    private static final int MAX_PARALLELISM = 16;
+    private static final StateDescriptor.Value<Long> COUNT = StateDescriptor.value("count", Types.LONG);
+    private static final StateDescriptor.MapOf<String, Integer> SEEN = StateDescriptor.map("seen", Types.STRING, Types.INT);
+    private static final StateDescriptor.ListOf<String> EVENTS = StateDescriptor.list("events", Types.STRING);
+
+    private static HeapKeyedStateBackend<Long> backend(KeyGroupRange range) {
+        return new HeapKeyedStateBackend<>(Types.LONG, range, MAX_PARALLELISM);
+    }
+
+    private static void fill(HeapKeyedStateBackend<Long> b, long keys) {
+        ValueState<Long> count = b.getState(COUNT);
+        MapState<String, Integer> seen = b.getState(SEEN);
+        ListState<String> events = b.getState(EVENTS);
+        for (long k = 0; k < keys; k++) {
+            b.setCurrentKey(k);
+            count.update(k * 10);
+            seen.put("a" + k, (int) k);
+            seen.put("b", 1);
+            events.add("e" + k);
+            events.add("f" + k);
+        }
+    }
+
+    private static void assertContent(HeapKeyedStateBackend<Long> b, List<Long> keys) {
+        ValueState<Long> count = b.getState(COUNT);
+        MapState<String, Integer> seen = b.getState(SEEN);
+        ListState<String> events = b.getState(EVENTS);
+        for (long k : keys) {
+            b.setCurrentKey(k);
+            assertThat(count.value()).isEqualTo(k * 10);
+            assertThat(seen.get("a" + k)).isEqualTo((int) k);
+            assertThat(seen.get("b")).isEqualTo(1);
+            assertThat(events.get()).containsExactly("e" + k, "f" + k);
+        }
+    }
+
+    @Test
+    void valueMapAndListStateRoundTripThroughSnapshot() throws Exception {
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        HeapKeyedStateBackend<Long> original = backend(all);
+        fill(original, 100);
+        TreeMap<Integer, byte[]> snapshot = original.snapshot();
+
+        HeapKeyedStateBackend<Long> restored = backend(all);
+        for (Map.Entry<Integer, byte[]> e : snapshot.entrySet()) {
+            restored.restoreKeyGroup(e.getKey(), e.getValue());
+        }
+        assertContent(restored, java.util.stream.LongStream.range(0, 100).boxed().toList());
+        assertThat(restored.size("count")).isEqualTo(100);
+    }
+
+    @Test
+    void snapshotIsPerKeyGroupSoStateSplitsAcrossNewParallelism() throws Exception {
+        HeapKeyedStateBackend<Long> original = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        fill(original, 200);
+        TreeMap<Integer, byte[]> snapshot = original.snapshot();
+        int restoredKeys = 0;
+        for (int subtask = 0; subtask < 3; subtask++) {
+            KeyGroupRange range = KeyGroupAssignment.rangeFor(subtask, MAX_PARALLELISM, 3);
+            HeapKeyedStateBackend<Long> part = backend(range);
+            snapshot.subMap(range.start(), true, range.end(), true).forEach((kg, bytes) -> {
+                try {
+                    part.restoreKeyGroup(kg, bytes);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            List<Long> mine = java.util.stream.LongStream.range(0, 200).boxed()
+                    .filter(k -> range.contains(KeyGroupAssignment.keyGroupFor(k, MAX_PARALLELISM))).toList();
+            assertContent(part, mine);
+            restoredKeys += part.size("count");
+        }
+        assertThat(restoredKeys).isEqualTo(200);
+    }
+
+    @Test
+    void restoredStateThatIsNotRegisteredAgainIsKeptInLaterSnapshots() throws Exception {
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        HeapKeyedStateBackend<Long> original = backend(all);
+        fill(original, 20);
+        TreeMap<Integer, byte[]> first = original.snapshot();
+
+        HeapKeyedStateBackend<Long> onlyCount = backend(all);
+        for (Map.Entry<Integer, byte[]> e : first.entrySet()) {
+            onlyCount.restoreKeyGroup(e.getKey(), e.getValue());
+        }
+        onlyCount.getState(COUNT);
+        TreeMap<Integer, byte[]> second = onlyCount.snapshot();
+
+        HeapKeyedStateBackend<Long> again = backend(all);
+        for (Map.Entry<Integer, byte[]> e : second.entrySet()) {
+            again.restoreKeyGroup(e.getKey(), e.getValue());
+        }
+        assertContent(again, java.util.stream.LongStream.range(0, 20).boxed().toList());
+    }
+
+    @Test
+    void clearedStateDisappearsFromSnapshot() throws Exception {
+        HeapKeyedStateBackend<Long> b = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        ValueState<Long> count = b.getState(COUNT);
+        b.setCurrentKey(1L);
+        count.update(5L);
+        count.clear();
+        assertThat(count.value()).isNull();
+        assertThat(b.snapshot()).isEmpty();
+    }
+
+    @Test
+    void keyOutsideTheSubtasksRangeIsRejected() {
+        KeyGroupRange range = KeyGroupAssignment.rangeFor(0, MAX_PARALLELISM, 2);
+        HeapKeyedStateBackend<Long> b = backend(range);
+        long foreign = java.util.stream.LongStream.range(0, 1000)
+                .filter(k -> !range.contains(KeyGroupAssignment.keyGroupFor(k, MAX_PARALLELISM))).findFirst().orElseThrow();
+        assertThatThrownBy(() -> b.setCurrentKey(foreign)).hasMessageContaining("outside this subtask's range");
+    }
+}
