@@ -1,0 +1,107 @@
+package dev.weir.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobMasterListener;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.local.InProcessDeployer;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.LocalObjectStore;
+
+/**
+ * keyed-count with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
+ * {@code seconds} runs from job submission to the job's end, checkpoints go to a fresh local
+ * directory, and the last stdout line is one JSON object in the peer's format.
+ */
+public final class KeyedCountBenchmark {
+
+    private KeyedCountBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        long records = 20_000_000;
+        long keys = 100_000;
+        int parallelism = 2;
+        boolean checkpointing = true;
+        long intervalMs = 1000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
+                case "--keys" -> keys = Long.parseLong(args[++i].replace("_", ""));
+                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+                case "--checkpointing" -> checkpointing = Boolean.parseBoolean(args[++i]);
+                case "--interval-ms" -> intervalMs = Long.parseLong(args[++i]);
+                default -> {
+                    System.err.println("unknown argument: " + args[i]
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path dir = Files.createTempDirectory("weir-bench-checkpoints");
+        try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir), "bench/default/keyed-count")) {
+            JobMetrics metrics = new JobMetrics();
+            Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
+                    "output", "discard");
+            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
+                    "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
+                    CheckpointingMode.EXACTLY_ONCE);
+            CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
+                    CheckpointingMode.EXACTLY_ONCE, 3, 3);
+            JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
+                    new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
+                    new InProcessDeployer(job, storage, metrics), Clock.system(), new JobMasterListener() {});
+            long t0 = System.nanoTime();
+            JobResult result = master.run(null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (result.state() != JobResult.JobState.FINISHED) {
+                System.err.println("job " + result.state() + ": " + result.failure());
+                System.exit(1);
+            }
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("system", "weir");
+            line.put("version", "0.1.0");
+            line.put("workload", "keyed-count");
+            line.put("mode", "in-process");
+            line.put("records", records);
+            line.put("keys", keys);
+            line.put("parallelism", parallelism);
+            line.put("checkpointing", checkpointing);
+            line.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            line.put("records_per_s", Math.round(records / seconds));
+            line.put("checkpoints_completed", result.checkpointsCompleted());
+            line.put("checkpoints_failed", result.checkpointsFailed());
+            line.put("sink_records", metrics.sinkRecords());
+            line.put("interval_ms", checkpointing ? intervalMs : 0);
+            line.put("state_backend", "heap");
+            line.put("jvm", System.getProperty("java.vm.version"));
+            System.out.println(new ObjectMapper().writeValueAsString(line));
+            if (metrics.sinkRecords() != records) {
+                System.err.println("WARNING: sink saw " + metrics.sinkRecords() + " records, expected " + records);
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+        System.exit(0);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

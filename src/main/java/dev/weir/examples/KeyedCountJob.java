@@ -1,0 +1,41 @@
+package dev.weir.examples;
+
+import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.JobDefinition;
+import dev.weir.runtime.dataflow.StreamEnvironment;
+import dev.weir.runtime.state.serialization.Types;
+
+/**
+ * keyed-count, the workload benchmarks and exactly-once checks share (design §8): record i has
+ * value i and key (i * 2654435761) mod keys; per key the job keeps (count, sum) and emits
+ * {@code key,count,sum} for every record.
+ */
+public final class KeyedCountJob implements JobDefinition {
+
+    static final long MULTIPLIER = 2654435761L;
+
+    public static long keyOf(long i, long keys) {
+        return Math.floorMod(i * MULTIPLIER, keys);
+    }
+
+    @Override
+    public void define(StreamEnvironment env, JobArgs args) {
+        long records = args.getLong("records", 1_000_000);
+        long keys = args.getLong("keys", 1_000);
+        if (keys < 1) {
+            throw new IllegalArgumentException("job argument 'keys' must be >= 1 (got " + keys + ")");
+        }
+        String input = args.get("input", "generator");
+        if (!input.equals("generator")) {
+            throw new IllegalArgumentException("job argument 'input': '" + input
+                    + "' is not available in this build (use generator)");
+        }
+        env.fromSource(GeneratorSource.sequence(records), "generator")
+                .keyBy(i -> keyOf(i, keys), Types.LONG)
+                .process(new CountSumFunction())
+                .uid("count-sum")
+                .sinkTo(Outputs.sinkFor(args.require("output")))
+                .uid("sink");
+    }
+}

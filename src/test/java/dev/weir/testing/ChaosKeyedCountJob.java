@@ -1,0 +1,111 @@
+package dev.weir.testing;
+
+import java.nio.file.Path;
+
+import dev.weir.connectors.file.ExactlyOnceFileSink;
+import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.examples.KeyedCountJob;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.JobDefinition;
+import dev.weir.runtime.dataflow.Sink;
+import dev.weir.runtime.dataflow.SinkWriter;
+import dev.weir.runtime.dataflow.StreamEnvironment;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.state.StateDescriptor;
+import dev.weir.runtime.state.ValueState;
+import dev.weir.runtime.state.serialization.Types;
+
+/**
+ * keyed-count with failure points for {@link Chaos}: a failing record anywhere in the keyed
+ * function, and a crash between "checkpoint complete" and the sink's commit. Rate limited
+ * ({@code rate} records/s per subtask) so the test can strike while it runs.
+ */
+public final class ChaosKeyedCountJob implements JobDefinition {
+
+    @Override
+    public void define(StreamEnvironment env, JobArgs args) {
+        long records = args.getLong("records", 100_000);
+        long keys = args.getLong("keys", 100);
+        long rate = args.getLong("rate", 0);
+        GeneratorSource<Long> source = GeneratorSource.sequence(records);
+        if (rate > 0) {
+            source = source.withRateLimit(rate);
+        }
+        env.fromSource(source, "generator")
+                .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
+                .process(new ChaosCountSum())
+                .uid("count-sum")
+                .sinkTo(new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output")))))
+                .uid("sink");
+    }
+
+    static final class ChaosCountSum extends KeyedProcessFunction<Long, Long, String> {
+        private ValueState<long[]> state;
+
+        @Override
+        public void open(RuntimeContext context) {
+            state = context.getState(StateDescriptor.value("count-sum", Types.LONG_ARRAY));
+        }
+
+        @Override
+        public void processElement(Long value, Context<Long> context, Collector<String> out) {
+            Chaos.maybeFail(Chaos.Point.RECORD);
+            long[] s = state.value();
+            if (s == null) {
+                s = new long[2];
+            }
+            s[0]++;
+            s[1] += value;
+            state.update(s);
+            out.collect(context.getCurrentKey() + "," + s[0] + "," + s[1]);
+        }
+    }
+
+    /** Wraps a sink so that an armed failure strikes after "checkpoint complete" and before the commit. */
+    static final class CrashBeforeCommitSink<T> implements Sink<T> {
+        private final Sink<T> inner;
+
+        CrashBeforeCommitSink(Sink<T> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(dev.weir.runtime.dataflow.SinkContext context) throws Exception {
+            SinkWriter<T> writer = inner.createWriter(context);
+            return new SinkWriter<>() {
+                @Override
+                public void write(T record) throws Exception {
+                    writer.write(record);
+                }
+
+                @Override
+                public void endInput() throws Exception {
+                    writer.endInput();
+                }
+
+                @Override
+                public byte[] snapshotState(long checkpointId) throws Exception {
+                    return writer.snapshotState(checkpointId);
+                }
+
+                @Override
+                public void notifyCheckpointComplete(long checkpointId) throws Exception {
+                    Chaos.maybeFail(Chaos.Point.BEFORE_COMMIT);
+                    writer.notifyCheckpointComplete(checkpointId);
+                }
+
+                @Override
+                public void notifyCheckpointAborted(long checkpointId) throws Exception {
+                    writer.notifyCheckpointAborted(checkpointId);
+                }
+
+                @Override
+                public void close() throws Exception {
+                    writer.close();
+                }
+            };
+        }
+    }
+}
