@@ -202,7 +202,7 @@ public final class CheckpointCoordinator {
             if (pending != null) {
                 abort(pending, CheckpointFailureReason.COORDINATOR_SHUTDOWN, message, actions);
             }
-            LOG.info("Job {}: checkpoint coordinator shut down", jobName);
+            LOG.debug("Job {}: checkpoint coordinator shut down", jobName);
         }
         actions.runAll();
     }
@@ -249,7 +249,7 @@ public final class CheckpointCoordinator {
         PendingCheckpoint pc = new PendingCheckpoint(nextCheckpointId++, type, now, expectedVertices, result);
         pending = pc;
         timing.triggered(now);
-        LOG.info("Job {}: triggering {} {}", jobName, type, pc.checkpointId());
+        LOG.debug("Job {}: triggering {} {}", jobName, type, pc.checkpointId());
         actions.add(() -> sendTrigger(pc));
     }
 
@@ -287,7 +287,7 @@ public final class CheckpointCoordinator {
             pending = null;
             timing.ended(clock.millis());
             stats.completed(completed);
-            LOG.info("Job {}: completed {} {} at {} ({} ms, {} bytes)", jobName, pc.type(),
+            LOG.debug("Job {}: completed {} {} at {} ({} ms, {} bytes)", jobName, pc.type(),
                     pc.checkpointId(), completed.location(), completed.durationMs(), completed.stateSize());
             notifier.completed(pc, completed, actions);
             startQueued(actions);

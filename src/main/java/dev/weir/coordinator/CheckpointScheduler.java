@@ -42,7 +42,7 @@ public final class CheckpointScheduler implements AutoCloseable {
             return t;
         });
         executor.scheduleWithFixedDelay(this::tickSafely, tickMs, tickMs, TimeUnit.MILLISECONDS);
-        LOG.info("Job {}: checkpoint scheduler started (tick {} ms)", coordinator.jobName(), tickMs);
+        LOG.debug("Job {}: checkpoint scheduler started (tick {} ms)", coordinator.jobName(), tickMs);
     }
 
     public synchronized boolean isRunning() {
@@ -61,7 +61,7 @@ public final class CheckpointScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor = null;
-        LOG.info("Job {}: checkpoint scheduler stopped", coordinator.jobName());
+        LOG.debug("Job {}: checkpoint scheduler stopped", coordinator.jobName());
     }
 
     @Override

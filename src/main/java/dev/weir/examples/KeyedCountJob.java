@@ -31,7 +31,13 @@ public final class KeyedCountJob implements JobDefinition {
             throw new IllegalArgumentException("job argument 'input': '" + input
                     + "' is not available in this build (use generator)");
         }
-        env.fromSource(GeneratorSource.sequence(records), "generator")
+        GeneratorSource<Long> source = GeneratorSource.sequence(records);
+        long rate = args.getLong("rate", 0);
+        if (rate > 0) {
+            // records per second per subtask: for demos and for tests that strike mid-run
+            source = source.withRateLimit(rate);
+        }
+        env.fromSource(source, "generator")
                 .keyBy(i -> keyOf(i, keys), Types.LONG)
                 .process(new CountSumFunction())
                 .uid("count-sum")

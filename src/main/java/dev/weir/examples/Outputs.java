@@ -3,6 +3,7 @@ package dev.weir.examples;
 import java.nio.file.Path;
 
 import dev.weir.connectors.discard.DiscardSink;
+import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.runtime.dataflow.Sink;
 
 /** Turns an example job's {@code output} argument into a sink. */
@@ -22,6 +23,6 @@ final class Outputs {
             throw new IllegalArgumentException("job argument 'output': unsupported scheme in '" + output
                     + "' (expected a directory, s3://bucket/prefix, kafka://bootstrap/topic or discard)");
         }
-        throw new IllegalStateException(String.valueOf(Path.of(output)));
+        return new ExactlyOnceFileSink<>(Path.of(output));
     }
 }

@@ -1,0 +1,120 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.KeyedCountVerifier;
+
+/**
+ * SIGKILLs a {@code weir local} process mid-run (embedded S3 store, the default) and resumes it
+ * with {@code --restore latest}: the committed output is exactly-once.
+ */
+class WeirLocalKillIT {
+
+    private static final long RECORDS = 400_000;
+    private static final long KEYS = 500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedWeirLocalResumesFromLatestCheckpointWithExactlyOnceOutput() throws Exception {
+        Path output = dir.resolve("out");
+        Path manifest = dir.resolve("job.yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: killed
+                spec:
+                  job:
+                    className: dev.weir.examples.KeyedCountJob
+                    parallelism: 2
+                    args:
+                      records: "%d"
+                      keys: "%d"
+                      rate: "25000"
+                      output: %s
+                  checkpointing:
+                    intervalMs: 200
+                """.formatted(RECORDS, KEYS, output));
+        Path stateDir = dir.resolve("state");
+
+        Process first = weirLocal(stateDir, manifest);
+        LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
+        assertThat(firstErr.await(60)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).isEqualTo(137);
+        long committedBefore = CommittedFiles.lines(output).size();
+        assertThat(committedBefore).isLessThan(RECORDS);
+
+        Process second = weirLocal(stateDir, manifest, "--restore", "latest");
+        LineWatcher secondErr = new LineWatcher(second, line -> false);
+        String summary = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as("stderr: %s", secondErr.lines).isZero();
+        JsonNode json = new ObjectMapper().readTree(summary.lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(json.get("state").asText()).isEqualTo("FINISHED");
+        assertThat(json.get("restored_from").asText()).contains("/checkpoints/chk-");
+
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    private static Process weirLocal(Path stateDir, Path manifest, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
+                "--state-dir", stateDir.toString()));
+        command.addAll(List.of(extra));
+        command.add(manifest.toString());
+        return new ProcessBuilder(command).start();
+    }
+
+    /** Collects a process's stderr and signals when a line matches {@code marker}. */
+    static final class LineWatcher {
+        final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch seen = new CountDownLatch(1);
+
+        LineWatcher(Process process, java.util.function.Predicate<String> marker) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                        if (marker.test(line)) {
+                            seen.countDown();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process was killed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        boolean await(long seconds) throws InterruptedException {
+            return seen.await(seconds, TimeUnit.SECONDS);
+        }
+    }
+}
