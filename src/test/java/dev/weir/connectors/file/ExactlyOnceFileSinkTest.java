@@ -28,9 +28,9 @@ class ExactlyOnceFileSinkTest {
 
     @Test
     void commitsEveryRecordExactlyOnceWithRestoreAfterEveryItem() throws Exception {
-        for (long seed = 0; seed < 4; seed++) {
+        for (long seed = 0; seed < 3; seed++) {
             Path out = dir.resolve("run-" + seed);
-            List<String> input = input(200);
+            List<String> input = input(120);
             SinkTestHarness.runWithRestoreAfterEveryItem(new ExactlyOnceFileSink<>(out), input, seed, 2);
             assertThat(CommittedOutput.lines(out)).containsExactlyInAnyOrderElementsOf(input);
             assertThat(CommittedOutput.hiddenFiles(out)).isEmpty();
@@ -39,9 +39,9 @@ class ExactlyOnceFileSinkTest {
 
     @Test
     void commitsEveryRecordExactlyOnceWhileRescaling() throws Exception {
-        for (long seed = 0; seed < 4; seed++) {
+        for (long seed = 0; seed < 3; seed++) {
             Path out = dir.resolve("run-" + seed);
-            List<String> input = input(200);
+            List<String> input = input(120);
             SinkTestHarness.runWithRestoreAfterEveryItem(new ExactlyOnceFileSink<>(out), input, seed, 3, 1, 2, 4);
             assertThat(CommittedOutput.lines(out)).containsExactlyInAnyOrderElementsOf(input);
             assertThat(CommittedOutput.hiddenFiles(out)).isEmpty();
