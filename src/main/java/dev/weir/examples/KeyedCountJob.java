@@ -38,6 +38,7 @@ public final class KeyedCountJob implements JobDefinition {
             source = source.withRateLimit(rate);
         }
         env.fromSource(source, "generator")
+                .returns(Types.LONG)
                 .keyBy(i -> keyOf(i, keys), Types.LONG)
                 .process(new CountSumFunction())
                 .uid("count-sum")
