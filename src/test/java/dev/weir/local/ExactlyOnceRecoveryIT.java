@@ -58,9 +58,13 @@ class ExactlyOnceRecoveryIT {
         final Path output = dir.resolve("out");
 
         Run(int parallelism, long ratePerSubtask) throws Exception {
+            this(parallelism, ratePerSubtask, "exactly-once");
+        }
+
+        Run(int parallelism, long ratePerSubtask, String sink) throws Exception {
             storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/default/chaos");
             Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "rate", Long.toString(ratePerSubtask), "output", output.toString());
+                    "rate", Long.toString(ratePerSubtask), "output", output.toString(), "sink", sink);
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("chaos",
                     "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE);
@@ -130,6 +134,25 @@ class ExactlyOnceRecoveryIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(run.output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as("seed %d: %s", seed, report).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    @Test
+    void nonTransactionalSinkUnderTheSameFailuresShowsDuplicates() throws Exception {
+        Run run = new Run(2, 40_000, "direct");
+        CompletableFuture<JobResult> result = run.start(null);
+        for (int i = 0; i < 2; i++) {
+            run.awaitCheckpointsBeyond(run.completed.get() + 1);
+            long attempt = run.attempts.get();
+            Chaos.arm(Chaos.Point.RECORD);
+            while (run.attempts.get() == attempt && !result.isDone()) {
+                Thread.sleep(2);
+            }
+        }
+        assertThat(result.get(120, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FINISHED);
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(run.output), RECORDS, KEYS);
+        assertThat(report.duplicates()).as("the reader must see what a non-transactional sink replays: %s", report)
+                .isPositive();
+        assertThat(report.gaps()).isZero();
     }
 
     @Test

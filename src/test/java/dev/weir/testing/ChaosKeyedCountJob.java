@@ -37,7 +37,9 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
                 .process(new ChaosCountSum())
                 .uid("count-sum")
-                .sinkTo(new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output")))))
+                .sinkTo(args.get("sink", "exactly-once").equals("direct")
+                        ? new DirectAppendSink<>(Path.of(args.require("output")))
+                        : new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output")))))
                 .uid("sink");
     }
 
