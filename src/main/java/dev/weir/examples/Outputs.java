@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.file.ExactlyOnceFileSink;
+import dev.weir.connectors.print.PrintSink;
 import dev.weir.runtime.dataflow.Sink;
 
 /** Turns an example job's {@code output} argument into a sink. */
@@ -14,6 +15,9 @@ final class Outputs {
     static <T> Sink<T> sinkFor(String output) {
         if (output.equals("discard")) {
             return new DiscardSink<>();
+        }
+        if (output.equals("print")) {
+            return new PrintSink<>();
         }
         if (output.startsWith("kafka://") || output.startsWith("s3://")) {
             throw new IllegalArgumentException("job argument 'output': " + output.substring(0, output.indexOf(':'))
