@@ -1,0 +1,93 @@
+package dev.weir.connectors.file;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.weir.runtime.storage.PartETag;
+import dev.weir.runtime.storage.S3MultipartUploads;
+
+/**
+ * The object {@link ExactlyOnceS3Sink} is currently writing: bytes collect in a part buffer and
+ * every full buffer is uploaded as the next part, so memory stays at one part however large the
+ * object grows. Every part but the last has exactly the part size (S3 rejects smaller ones).
+ */
+final class S3PartUploader implements WritableByteChannel {
+
+    private final S3MultipartUploads uploads;
+    private final String key;
+    private final String uploadId;
+    private final byte[] part;
+    private final List<PartETag> parts = new ArrayList<>();
+    private int filled;
+    private long size;
+    private boolean open = true;
+
+    /** @param partBuffer reused across objects; its length is the part size */
+    S3PartUploader(S3MultipartUploads uploads, String key, String uploadId, byte[] partBuffer) {
+        this.uploads = uploads;
+        this.key = key;
+        this.uploadId = uploadId;
+        this.part = partBuffer;
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** Bytes written so far, uploaded or not. */
+    long size() {
+        return size;
+    }
+
+    int uploadedParts() {
+        return parts.size();
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+        int written = source.remaining();
+        while (source.hasRemaining()) {
+            int n = Math.min(source.remaining(), part.length - filled);
+            source.get(part, filled, n);
+            filled += n;
+            size += n;
+            if (filled == part.length) {
+                uploadPart();
+            }
+        }
+        return written;
+    }
+
+    /** Uploads what is buffered as the last part; the upload is then ready to complete. */
+    S3Upload finish() throws IOException {
+        if (filled > 0 || parts.isEmpty()) {
+            uploadPart();
+        }
+        open = false;
+        return new S3Upload(key, uploadId, parts);
+    }
+
+    void abort() throws IOException {
+        open = false;
+        uploads.abortMultipartUpload(key, uploadId);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Closing is {@link #finish} or {@link #abort}: a channel close cannot say which. */
+    @Override
+    public void close() {}
+
+    private void uploadPart() throws IOException {
+        byte[] data = filled == part.length ? part : Arrays.copyOf(part, filled);
+        parts.add(uploads.uploadPart(key, uploadId, parts.size() + 1, data));
+        filled = 0;
+    }
+}
