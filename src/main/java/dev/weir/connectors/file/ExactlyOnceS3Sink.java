@@ -1,6 +1,7 @@
 package dev.weir.connectors.file;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkContext;
@@ -49,7 +50,12 @@ public final class ExactlyOnceS3Sink<T> implements Sink<T> {
      * (optional), {@code WEIR_S3_PATH_STYLE} (default true). Fails naming a missing variable.
      */
     public static <T> ExactlyOnceS3Sink<T> fromEnvironment(String uri) {
-        return new ExactlyOnceS3Sink<>(S3SinkLocation.fromEnvironment(uri, System::getenv), MIN_PART_SIZE, UNLIMITED);
+        return fromEnvironment(uri, System::getenv);
+    }
+
+    /** As {@link #fromEnvironment(String)}, reading the variables from {@code environment} (e.g. a map in tests). */
+    public static <T> ExactlyOnceS3Sink<T> fromEnvironment(String uri, Function<String, String> environment) {
+        return new ExactlyOnceS3Sink<>(S3SinkLocation.fromEnvironment(uri, environment), MIN_PART_SIZE, UNLIMITED);
     }
 
     /** Bytes buffered per subtask before a part is uploaded; at least {@link #MIN_PART_SIZE}. */
@@ -92,7 +98,7 @@ public final class ExactlyOnceS3Sink<T> implements Sink<T> {
         } catch (IOException e) {
             store.close();
             // S3 failures name the bucket, key and endpoint, never a credential.
-            throw new IOException(this + " subtask " + context.subtask() + " cannot recover its output: "
+            throw new IOException(this + " subtask " + context.subtask() + " cannot start: "
                     + e.getMessage(), e);
         }
         return writer;

@@ -13,25 +13,32 @@ import dev.weir.runtime.storage.S3MultipartUploads;
 /**
  * The object {@link ExactlyOnceS3Sink} is currently writing: bytes collect in a part buffer and
  * every full buffer is uploaded as the next part, so memory stays at one part however large the
- * object grows. Every part but the last has exactly the part size (S3 rejects smaller ones).
+ * object grows. Every part but the last has exactly the part size (S3 rejects smaller ones). The
+ * buffer starts small and grows up to the part size, so subtasks with little output stay small.
  */
 final class S3PartUploader implements WritableByteChannel {
 
     private final S3MultipartUploads uploads;
     private final String key;
     private final String uploadId;
-    private final byte[] part;
+    private final int partSize;
+    private byte[] part;
     private final List<PartETag> parts = new ArrayList<>();
     private int filled;
     private long size;
     private boolean open = true;
 
-    /** @param partBuffer reused across objects; its length is the part size */
-    S3PartUploader(S3MultipartUploads uploads, String key, String uploadId, byte[] partBuffer) {
+    /** @param buffer the previous object's {@link #buffer()}, reused so it grows only once per writer */
+    S3PartUploader(S3MultipartUploads uploads, String key, String uploadId, int partSize, byte[] buffer) {
         this.uploads = uploads;
         this.key = key;
         this.uploadId = uploadId;
-        this.part = partBuffer;
+        this.partSize = partSize;
+        this.part = buffer;
+    }
+
+    byte[] buffer() {
+        return part;
     }
 
     String key() {
@@ -51,11 +58,14 @@ final class S3PartUploader implements WritableByteChannel {
     public int write(ByteBuffer source) throws IOException {
         int written = source.remaining();
         while (source.hasRemaining()) {
+            if (filled == part.length) {
+                part = Arrays.copyOf(part, (int) Math.min(partSize, 2L * part.length));
+            }
             int n = Math.min(source.remaining(), part.length - filled);
             source.get(part, filled, n);
             filled += n;
             size += n;
-            if (filled == part.length) {
+            if (filled == partSize) {
                 uploadPart();
             }
         }

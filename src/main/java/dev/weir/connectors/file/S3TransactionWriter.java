@@ -27,11 +27,13 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
     /** S3 allows 10,000 parts per upload; rolling earlier leaves room for a record still being written. */
     private static final int ROLL_AT_PARTS = 9_000;
     private static final int LINE_BUFFER_SIZE = 64 * 1024;
+    private static final int INITIAL_PART_BUFFER = 64 * 1024;
 
     private final S3ObjectStore store;
     private final S3MultipartUploads uploads;
     private final long maxObjectSize;
-    private final byte[] partBuffer;
+    private final int partSize;
+    private byte[] partBuffer;
     private final Utf8LineBuffer lines = new Utf8LineBuffer(LINE_BUFFER_SIZE);
     private S3PartUploader object;
     private long nextSequence;
@@ -41,7 +43,8 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
         this.store = store;
         this.uploads = store.multipartUploads();
         this.maxObjectSize = maxObjectSize;
-        this.partBuffer = new byte[partSize];
+        this.partSize = partSize;
+        this.partBuffer = new byte[Math.min(partSize, INITIAL_PART_BUFFER)];
     }
 
     /** No upload yet: the first record creates it, so a transaction never has an empty object. */
@@ -144,7 +147,7 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
             name = new S3ObjectName(context.subtask(), context.attempt(), nextSequence++);
         } while (store.exists(name.key()));
         String uploadId = uploads.createMultipartUpload(name.key());
-        S3PartUploader uploader = new S3PartUploader(uploads, name.key(), uploadId, partBuffer);
+        S3PartUploader uploader = new S3PartUploader(uploads, name.key(), uploadId, partSize, partBuffer);
         lines.target(uploader);
         return uploader;
     }
@@ -152,6 +155,7 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
     private void finishObject(S3Transaction transaction) throws IOException {
         lines.flush();
         transaction.add(object.finish());
+        partBuffer = object.buffer();
         object = null;
     }
 }
