@@ -1,27 +1,44 @@
 package dev.weir.examples;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 
 import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.file.ExactlyOnceFileSink;
+import dev.weir.connectors.file.ExactlyOnceS3Sink;
 import dev.weir.connectors.print.PrintSink;
 import dev.weir.runtime.dataflow.Sink;
 
-/** Turns an example job's {@code output} argument into a sink. */
+/**
+ * Turns an example job's {@code output} argument into a sink: a directory, {@code discard}, or
+ * {@code s3://bucket/prefix} with endpoint and credentials from the {@code WEIR_S3_*} environment
+ * variables (see docs/connectors.md), so credentials never appear in job arguments.
+ */
 final class Outputs {
 
     private Outputs() {}
 
     static <T> Sink<T> sinkFor(String output) {
+        return sinkFor(output, System::getenv);
+    }
+
+    static <T> Sink<T> sinkFor(String output, Function<String, String> environment) {
         if (output.equals("discard")) {
             return new DiscardSink<>();
         }
         if (output.equals("print")) {
             return new PrintSink<>();
         }
-        if (output.startsWith("kafka://") || output.startsWith("s3://")) {
+        if (output.startsWith("s3://")) {
+            try {
+                return ExactlyOnceS3Sink.fromEnvironment(output, environment);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("job argument 'output': " + e.getMessage(), e);
+            }
+        }
+        if (output.startsWith("kafka://")) {
             throw new IllegalArgumentException("job argument 'output': " + output.substring(0, output.indexOf(':'))
-                    + " outputs are not available in this build (use a directory or 'discard')");
+                    + " outputs are not available in this build (use a directory, s3://bucket/prefix or 'discard')");
         }
         if (output.contains("://")) {
             throw new IllegalArgumentException("job argument 'output': unsupported scheme in '" + output

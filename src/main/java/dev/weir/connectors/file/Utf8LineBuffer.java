@@ -2,22 +2,23 @@ package dev.weir.connectors.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * Encodes lines as UTF-8 into one reused buffer and drains it into a channel, so writing a record
- * allocates nothing beyond its {@code toString()} (a Writer or {@code getBytes} would).
+ * allocates nothing beyond its {@code toString()} (a Writer or {@code getBytes} would). The channel is
+ * a local file for {@link ExactlyOnceFileSink} and an S3 part buffer for {@link ExactlyOnceS3Sink}.
  */
 final class Utf8LineBuffer {
 
     private final ByteBuffer buffer;
-    private FileChannel channel;
+    private WritableByteChannel channel;
 
     Utf8LineBuffer(int capacity) {
         this.buffer = ByteBuffer.allocate(Math.max(capacity, 16));
     }
 
-    void target(FileChannel channel) {
+    void target(WritableByteChannel channel) {
         this.channel = channel;
         buffer.clear();
     }
@@ -48,6 +49,11 @@ final class Utf8LineBuffer {
             flush();
         }
         buffer.put((byte) '\n');
+    }
+
+    /** Bytes encoded but not yet drained into the channel. */
+    int buffered() {
+        return buffer.position();
     }
 
     void flush() throws IOException {
