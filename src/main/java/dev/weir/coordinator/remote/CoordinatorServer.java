@@ -66,7 +66,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     private ControlResponse route(ControlRequest request) {
         List<String> path = request.pathSegments();
-        if (path.size() != 7 || !path.get(0).equals("v1") || !path.get(1).equals("jobs")
+        if (path.size() != 6 || !path.get(0).equals("v1") || !path.get(1).equals("jobs")
                 || !path.get(3).equals("attempts")) {
             throw HttpStatusException.notFound("no route " + request.rawPath());
         }
@@ -76,9 +76,9 @@ public final class CoordinatorServer implements AutoCloseable {
             throw HttpStatusException.notFound("unknown job " + jobName);
         }
         request.authorize(job.token());
-        long attempt = parseAttempt(path.get(5));
+        long attempt = parseAttempt(path.get(4));
         try {
-            return dispatch(request, job.endpoint(), jobName, attempt, path.get(6));
+            return dispatch(request, job.endpoint(), jobName, attempt, path.get(5));
         } catch (StaleAttemptException e) {
             throw new HttpStatusException(410, e.getMessage());
         } catch (RegistrationConflictException e) {
