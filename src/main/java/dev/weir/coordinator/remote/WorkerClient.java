@@ -1,0 +1,74 @@
+package dev.weir.coordinator.remote;
+
+import java.net.URI;
+import java.time.Duration;
+
+import dev.weir.runtime.worker.WorkerControlServer;
+import dev.weir.runtime.worker.protocol.CheckpointNotification;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.worker.transport.BearerToken;
+import dev.weir.runtime.worker.transport.ControlPlaneException;
+import dev.weir.runtime.worker.transport.JsonHttpClient;
+
+/**
+ * The coordinator's line to one worker's control endpoint. Calls fail fast with a
+ * {@link ControlPlaneException}; whether that aborts a checkpoint or fails the attempt over is the
+ * caller's decision, so nothing here retries for long.
+ */
+public final class WorkerClient {
+
+    /**
+     * No retries: a timed-out trigger may have arrived, and sending it again could inject a second
+     * barrier; a checkpoint that misses its trigger simply times out, and a coordinator waiting on one
+     * slow worker would delay all the others.
+     */
+    public static final JsonHttpClient.Settings DEFAULT_SETTINGS =
+            new JsonHttpClient.Settings(Duration.ofSeconds(1), Duration.ofSeconds(3), 1, Duration.ofMillis(50));
+
+    private final URI control;
+    private final JsonHttpClient http;
+
+    public WorkerClient(URI control, String jobToken, JsonHttpClient.Settings settings) {
+        this.control = control;
+        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings);
+    }
+
+    public WorkerClient(URI control, String jobToken) {
+        this(control, jobToken, DEFAULT_SETTINGS);
+    }
+
+    /** The control endpoint a worker registered. */
+    public static WorkerClient forWorker(WorkerRegistration worker, String jobToken) {
+        String host = worker.host().contains(":") ? "[" + worker.host() + "]" : worker.host();
+        return new WorkerClient(URI.create("http://" + host + ":" + worker.controlPort()), jobToken);
+    }
+
+    public URI control() {
+        return control;
+    }
+
+    public void triggerCheckpoint(TriggerCheckpoint trigger) throws ControlPlaneException {
+        post(WorkerControlServer.TRIGGER, trigger);
+    }
+
+    public void notifyCheckpointComplete(long checkpointId) throws ControlPlaneException {
+        post(WorkerControlServer.COMPLETE, new CheckpointNotification(checkpointId));
+    }
+
+    public void notifyCheckpointAborted(long checkpointId) throws ControlPlaneException {
+        post(WorkerControlServer.ABORT, new CheckpointNotification(checkpointId));
+    }
+
+    public void finish() throws ControlPlaneException {
+        post(WorkerControlServer.FINISH, null);
+    }
+
+    public void cancel() throws ControlPlaneException {
+        post(WorkerControlServer.CANCEL, null);
+    }
+
+    private void post(String path, Object body) throws ControlPlaneException {
+        http.post(control.resolve(path), body, Void.class);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.weir.runtime.worker;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.TaskAcknowledgement;
+import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.worker.protocol.Acknowledge;
+import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
+import dev.weir.runtime.worker.protocol.Decline;
+import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.worker.transport.BearerToken;
+import dev.weir.runtime.worker.transport.ControlPlaneException;
+import dev.weir.runtime.worker.transport.JsonHttpClient;
+
+/**
+ * A worker's line to its job's coordinator: registration and peer discovery, heartbeats, and, as the
+ * tasks' {@link TaskListener}, their acks, declines and lifecycle events. One instance per worker
+ * process, bound to the attempt it registered for.
+ */
+public final class CoordinatorClient implements TaskListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorClient.class);
+    private static final long FIRST_POLL_MS = 20;
+    private static final long MAX_POLL_MS = 500;
+
+    private final URI coordinator;
+    private final int parallelism;
+    private final JsonHttpClient http;
+    private final Consumer<ControlPlaneException> onLostTaskEvent;
+    private volatile WorkerRegistration registration;
+
+    /**
+     * @param coordinator     base URL, e.g. {@code http://10.0.0.5:8081}
+     * @param parallelism     number of workers of the job; peers are complete when all have registered
+     * @param onLostTaskEvent told when a task event could not be delivered even after retries (or the
+     *                        attempt is gone); the coordinator then cannot know the task's state, so the
+     *                        worker should stop and let missing heartbeats fail the attempt over
+     */
+    public CoordinatorClient(URI coordinator, String jobToken, int parallelism, JsonHttpClient.Settings settings,
+                             Consumer<ControlPlaneException> onLostTaskEvent) {
+        this.coordinator = coordinator;
+        this.parallelism = parallelism;
+        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings);
+        this.onLostTaskEvent = onLostTaskEvent;
+    }
+
+    public CoordinatorClient(URI coordinator, String jobToken, int parallelism) {
+        this(coordinator, jobToken, parallelism, JsonHttpClient.Settings.defaults(),
+                e -> LOG.error("task event lost: {}", e.getMessage()));
+    }
+
+    /** Announces this worker; returns whoever has registered so far (maybe not everyone yet). */
+    public PeerList register(WorkerRegistration self) throws ControlPlaneException {
+        PeerList peers = http.post(uri(self, CoordinatorRoutes.REGISTER), self, PeerList.class);
+        registration = self;
+        LOG.info("worker {} registered for attempt {} of job {}", self.worker(), self.attempt(), self.jobName());
+        return peers;
+    }
+
+    /**
+     * Polls until all workers of this attempt have registered. Fails fast with a
+     * {@link ControlPlaneException} when the coordinator says the attempt is gone (409/410).
+     */
+    public PeerList awaitPeers(Duration timeout)
+            throws ControlPlaneException, TimeoutException, InterruptedException {
+        WorkerRegistration self = registered();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = FIRST_POLL_MS;
+        while (true) {
+            PeerList peers = http.get(uri(self, CoordinatorRoutes.PEERS), PeerList.class);
+            if (peers.isCompleteFor(parallelism)) {
+                return peers;
+            }
+            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMs <= 0) {
+                throw new TimeoutException(peers.workers().size() + " of " + parallelism + " workers of attempt "
+                        + self.attempt() + " registered within " + timeout);
+            }
+            Thread.sleep(Math.min(pause, leftMs));
+            pause = Math.min(pause * 2, MAX_POLL_MS);
+        }
+    }
+
+    /** Failures are the caller's to judge: a 410 means this worker's attempt is over. */
+    public void heartbeat(Heartbeat heartbeat) throws ControlPlaneException {
+        http.post(uri(registered(), CoordinatorRoutes.HEARTBEAT), heartbeat, Void.class);
+    }
+
+    @Override
+    public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+        WorkerRegistration self = registered();
+        try {
+            http.post(uri(self, CoordinatorRoutes.ACK), new Acknowledge(self.attempt(), acknowledgement), Void.class);
+        } catch (ControlPlaneException e) {
+            // A lost ack only fails this checkpoint (the coordinator times it out); the next one can succeed.
+            LOG.warn("{}: ack of checkpoint {} not delivered: {}", acknowledgement.vertex(),
+                    acknowledgement.checkpointId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
+        WorkerRegistration self = registered();
+        try {
+            http.post(uri(self, CoordinatorRoutes.DECLINE), new Decline(self.attempt(), checkpointId, vertex, reason),
+                    Void.class);
+        } catch (ControlPlaneException e) {
+            LOG.warn("{}: decline of checkpoint {} not delivered: {}", vertex, checkpointId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void endOfData(ExecutionVertexId vertex) {
+        sendEvent(vertex, TaskEvent.Kind.END_OF_DATA, null);
+    }
+
+    @Override
+    public void finished(ExecutionVertexId vertex) {
+        sendEvent(vertex, TaskEvent.Kind.FINISHED, null);
+    }
+
+    @Override
+    public void failed(ExecutionVertexId vertex, Throwable cause) {
+        sendEvent(vertex, TaskEvent.Kind.FAILED, String.valueOf(cause));
+    }
+
+    private void sendEvent(ExecutionVertexId vertex, TaskEvent.Kind kind, String error) {
+        WorkerRegistration self = registered();
+        try {
+            http.post(uri(self, CoordinatorRoutes.EVENTS), new TaskEvent(self.attempt(), vertex, kind, error), Void.class);
+        } catch (ControlPlaneException e) {
+            LOG.warn("{}: {} event not delivered: {}", vertex, kind, e.getMessage());
+            onLostTaskEvent.accept(e);
+        }
+    }
+
+    private WorkerRegistration registered() {
+        WorkerRegistration self = registration;
+        if (self == null) {
+            throw new IllegalStateException("register() with the coordinator first");
+        }
+        return self;
+    }
+
+    private URI uri(WorkerRegistration self, String action) {
+        return coordinator.resolve(CoordinatorRoutes.attemptPath(self.jobName(), self.attempt(), action));
+    }
+}

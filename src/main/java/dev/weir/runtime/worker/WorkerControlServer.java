@@ -1,0 +1,97 @@
+package dev.weir.runtime.worker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+
+import dev.weir.runtime.worker.protocol.CheckpointNotification;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+import dev.weir.runtime.worker.transport.BearerToken;
+import dev.weir.runtime.worker.transport.ControlHttpServer;
+import dev.weir.runtime.worker.transport.ControlRequest;
+import dev.weir.runtime.worker.transport.ControlResponse;
+import dev.weir.runtime.worker.transport.HttpStatusException;
+
+/**
+ * The worker's control endpoint: the coordinator's commands arrive here and go to a
+ * {@link WorkerControlHandler}. Everything but the health probe needs the job's bearer token,
+ * because the port is reachable from anything in the pod network.
+ */
+public final class WorkerControlServer implements AutoCloseable {
+
+    public static final String HEALTH = "/v1/health";
+    public static final String TRIGGER = "/v1/checkpoints/trigger";
+    public static final String COMPLETE = "/v1/checkpoints/complete";
+    public static final String ABORT = "/v1/checkpoints/abort";
+    public static final String FINISH = "/v1/finish";
+    public static final String CANCEL = "/v1/cancel";
+
+    // Commands are short hand-offs to mailboxes; a couple of threads keep one slow call from blocking the rest.
+    private static final int THREADS = 2;
+
+    private final BearerToken token;
+    private final WorkerControlHandler handler;
+    private final ControlHttpServer server;
+
+    private WorkerControlServer(BearerToken token, WorkerControlHandler handler, InetSocketAddress bind)
+            throws IOException {
+        this.token = token;
+        this.handler = handler;
+        this.server = ControlHttpServer.start("worker", bind, THREADS, this::route);
+    }
+
+    /** Starts serving on {@code bind}; port 0 picks a free port (see {@link #address()}). */
+    public static WorkerControlServer start(InetSocketAddress bind, String jobToken, WorkerControlHandler handler)
+            throws IOException {
+        return new WorkerControlServer(BearerToken.of(jobToken), handler, bind);
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    private ControlResponse route(ControlRequest request) {
+        String path = request.rawPath();
+        // Kubernetes probes carry no token; health reveals nothing but "the process answers".
+        if (HEALTH.equals(path)) {
+            request.requireMethod("GET");
+            return ControlResponse.ok(Map.of("status", "UP"));
+        }
+        request.authorize(token);
+        switch (path) {
+            case TRIGGER:
+                request.requireMethod("POST");
+                handler.triggerCheckpoint(request.body(TriggerCheckpoint.class));
+                break;
+            case COMPLETE:
+                request.requireMethod("POST");
+                handler.notifyCheckpointComplete(request.body(CheckpointNotification.class).checkpointId());
+                break;
+            case ABORT:
+                request.requireMethod("POST");
+                handler.notifyCheckpointAborted(request.body(CheckpointNotification.class).checkpointId());
+                break;
+            case FINISH:
+                request.requireMethod("POST");
+                handler.finish();
+                break;
+            case CANCEL:
+                request.requireMethod("POST");
+                handler.cancel();
+                break;
+            default:
+                throw HttpStatusException.notFound("no route " + path);
+        }
+        return ControlResponse.noContent();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.weir.runtime.worker.protocol;
+
+import java.util.Objects;
+
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+
+/** Worker → coordinator: a lifecycle step of one subtask. {@code error} is set only for {@link Kind#FAILED}. */
+public record TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, String error) {
+
+    public enum Kind {
+        /** All inputs ended and the last record was emitted; the task waits for the final checkpoint. */
+        END_OF_DATA,
+        FINISHED,
+        FAILED
+    }
+
+    public TaskEvent {
+        Objects.requireNonNull(vertex, "vertex");
+        Objects.requireNonNull(kind, "kind");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.weir.coordinator.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.worker.RecordingWorkerHandler;
+import dev.weir.runtime.worker.WorkerControlServer;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.worker.transport.ControlPlaneException;
+
+class WorkerClientTest {
+
+    private static final String TOKEN = "worker-token-55aa";
+
+    private final RecordingWorkerHandler handler = new RecordingWorkerHandler();
+    private WorkerControlServer worker;
+
+    @BeforeEach
+    void start() throws IOException {
+        worker = WorkerControlServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, handler);
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+    }
+
+    @Test
+    void everyCommandReachesTheWorker() throws Exception {
+        WorkerClient client = WorkerClient.forWorker(
+                new WorkerRegistration("job", 1, 0, "127.0.0.1", worker.address().getPort(), 9000), TOKEN);
+
+        client.triggerCheckpoint(new TriggerCheckpoint(12, 777, CheckpointType.SAVEPOINT));
+        client.notifyCheckpointComplete(12);
+        client.notifyCheckpointAborted(13);
+        client.finish();
+        client.cancel();
+
+        assertThat(handler.calls).containsExactly("trigger 12 777 SAVEPOINT", "complete 12", "abort 13", "finish", "cancel");
+    }
+
+    @Test
+    void wrongTokenSurfacesAsUnauthorized() {
+        WorkerClient client = new WorkerClient(worker.baseUri(), "other-job-token");
+
+        assertThatThrownBy(() -> client.notifyCheckpointComplete(1))
+                .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.isUnauthorized()).isTrue())
+                .hasMessageNotContaining("other-job-token");
+        assertThat(handler.calls).isEmpty();
+    }
+
+    @Test
+    void handlerFailureSurfacesWithTheWorkersReason() {
+        handler.failWith = new IllegalStateException("task counts#0 is not running");
+
+        assertThatThrownBy(() -> new WorkerClient(worker.baseUri(), TOKEN).finish())
+                .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.status()).isEqualTo(500))
+                .hasMessageContaining("task counts#0 is not running");
+    }
+
+    @Test
+    void unreachableWorkerFailsFast() {
+        URI gone = worker.baseUri();
+        worker.close();
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> new WorkerClient(gone, TOKEN).cancel())
+                .isInstanceOfSatisfying(ControlPlaneException.class,
+                        e -> assertThat(e.status()).isEqualTo(ControlPlaneException.UNREACHABLE));
+        assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
+    }
+}

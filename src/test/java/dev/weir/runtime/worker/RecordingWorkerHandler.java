@@ -1,0 +1,45 @@
+package dev.weir.runtime.worker;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+
+/** Records what reached the handler, as strings, so tests can compare whole call sequences. */
+public final class RecordingWorkerHandler implements WorkerControlHandler {
+
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    public volatile RuntimeException failWith;
+
+    @Override
+    public void triggerCheckpoint(TriggerCheckpoint trigger) {
+        record("trigger " + trigger.checkpointId() + " " + trigger.timestamp() + " " + trigger.type());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        record("complete " + checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        record("abort " + checkpointId);
+    }
+
+    @Override
+    public void finish() {
+        record("finish");
+    }
+
+    @Override
+    public void cancel() {
+        record("cancel");
+    }
+
+    private void record(String call) {
+        if (failWith != null) {
+            throw failWith;
+        }
+        calls.add(call);
+    }
+}
