@@ -3,8 +3,6 @@ package dev.weir.runtime.network.remote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -56,15 +54,10 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 public final class DataPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
-    private static final long DIAL_RETRY_MILLIS = 50;
 
-    private final byte[] jobToken;
     private final int self;
-    private final long attempt;
     private final Consumer<Throwable> onFailure;
-    private final ServerSocket server;
-    private final Thread acceptor;
+    private final PeerConnector connector;
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final Map<Integer, CreditAccount> credits = new ConcurrentHashMap<>();
     private final Map<Integer, RemoteInputChannel> inputs = new ConcurrentHashMap<>();
@@ -79,20 +72,14 @@ public final class DataPlane implements AutoCloseable {
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
                      Consumer<Throwable> onFailure) throws IOException {
-        this.jobToken = Handshake.tokenBytes(jobToken);
         this.self = workerIndex;
-        this.attempt = attempt;
         this.onFailure = onFailure;
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(bindAddress);
-        this.acceptor = new Thread(this::acceptLoop, "weir-dataplane-" + workerIndex + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
+                connections::containsKey, this::register);
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+        return connector.address();
     }
 
     /**
@@ -106,7 +93,7 @@ public final class DataPlane implements AutoCloseable {
         Map<Integer, InetSocketAddress> sorted = new TreeMap<>(peers);
         for (Map.Entry<Integer, InetSocketAddress> peer : sorted.entrySet()) {
             if (peer.getKey() > self && !connections.containsKey(peer.getKey())) {
-                dial(peer.getKey(), peer.getValue(), deadline, timeout);
+                connector.dial(peer.getKey(), peer.getValue(), deadline, timeout);
             }
         }
         synchronized (connections) {
@@ -124,84 +111,13 @@ public final class DataPlane implements AutoCloseable {
         LOG.info("worker {}: data plane connected to workers {}", self, connectedPeers());
     }
 
-    private void dial(int peer, InetSocketAddress address, long deadline, Duration timeout)
-            throws IOException, InterruptedException {
-        Handshake.Hello hello = new Handshake.Hello(jobToken, self, attempt);
-        while (true) {
-            long leftMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            FrameStream stream = null;
-            try {
-                Socket socket = new Socket();
-                stream = null;
-                socket.connect(address, (int) Math.min(Integer.MAX_VALUE, leftMillis));
-                stream = new FrameStream(socket);
-                stream.setReadTimeout((int) Math.min(HANDSHAKE_TIMEOUT_MILLIS, leftMillis));
-                Handshake.dial(stream, hello, peer);
-                stream.setReadTimeout(0);
-                register(peer, stream);
-                return;
-            } catch (Handshake.HandshakeRefusedException e) {
-                stream.close();
-                throw e;
-            } catch (IOException e) {
-                if (stream != null) {
-                    stream.close();
-                }
-                if (closed || System.nanoTime() - deadline >= 0) {
-                    throw new IOException("worker " + self + ": cannot reach worker " + peer + " at " + address
-                            + " within " + timeout + ": " + e, e);
-                }
-                Thread.sleep(DIAL_RETRY_MILLIS);
-            }
-        }
-    }
-
-    private void acceptLoop() {
-        while (!closed) {
-            Socket socket;
-            try {
-                socket = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.error("worker {}: data plane stopped accepting connections", self, e);
-                }
-                return;
-            }
-            accept(socket);
-        }
-    }
-
-    private void accept(Socket socket) {
-        FrameStream stream = null;
-        try {
-            stream = new FrameStream(socket);
-            stream.setReadTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            Handshake.Hello hello = Handshake.readHello(stream);
-            Handshake.Verdict verdict = Handshake.judge(hello, jobToken, attempt, self);
-            if (verdict == Handshake.Verdict.ACCEPTED && connections.containsKey(hello.workerIndex())) {
-                verdict = Handshake.Verdict.UNEXPECTED_WORKER; // a second connection for the same pair
-            }
-            Handshake.reply(stream, verdict, self);
-            if (verdict != Handshake.Verdict.ACCEPTED) {
-                // Never log the tokens: neither ours nor the one offered.
-                LOG.warn("worker {}: refused data connection from {} claiming worker {}: {}",
-                        self, stream.remoteAddress(), hello.workerIndex(), verdict.reason);
-                stream.close();
-                return;
-            }
-            stream.setReadTimeout(0);
-            register(hello.workerIndex(), stream);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("worker {}: failed handshake with {}: {}", self, socket.getRemoteSocketAddress(), e.toString());
-            if (stream != null) {
-                stream.close();
-            }
-        }
-    }
-
     private void register(int peer, FrameStream stream) {
         PeerConnection connection = new PeerConnection(self, peer, stream, handler);
         synchronized (connections) {
+            if (closed) {
+                stream.close();
+                return;
+            }
             connections.put(peer, connection);
             connections.notifyAll();
         }
@@ -270,11 +186,7 @@ public final class DataPlane implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.debug("worker {}: closing server socket: {}", self, e.toString());
-        }
+        connector.close();
         connections.values().forEach(PeerConnection::close);
         credits.values().forEach(CreditAccount::close);
         inputs.values().forEach(channel -> channel.queue().close());
