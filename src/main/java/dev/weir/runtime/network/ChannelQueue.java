@@ -6,9 +6,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded queue of batches and events between one producer and one consumer. A full queue
- * blocks the producer; the consumer is woken when the queue goes from empty to non-empty. Batches
- * the consumer is done with come back through {@link #recycle} so producers reuse them.
+ * A bounded queue of batches and events between one producer and one consumer. The bound counts
+ * batches only: events are always taken, so a queue holding {@code capacity} batches still takes
+ * a barrier, and a remote channel that granted {@code capacity} credits never blocks its
+ * connection's reader. A full queue blocks the producer; the consumer is woken when the queue goes
+ * from empty to non-empty. Batches the consumer is done with come back through {@link #recycle} so
+ * producers reuse them.
  */
 public final class ChannelQueue implements OutputChannel {
 
@@ -17,7 +20,9 @@ public final class ChannelQueue implements OutputChannel {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final ConcurrentLinkedQueue<RecordBatch> recycled = new ConcurrentLinkedQueue<>();
+    private int batches;
     private volatile Runnable onAvailable = () -> {};
+    private volatile Runnable onBatchConsumed = () -> {};
     private volatile boolean closed;
 
     public ChannelQueue(int capacity) {
@@ -30,6 +35,11 @@ public final class ChannelQueue implements OutputChannel {
         this.onAvailable = listener;
     }
 
+    /** Called on the consumer's thread each time it takes a batch out (a remote channel announces credit). */
+    public void setBatchConsumedListener(Runnable listener) {
+        this.onBatchConsumed = listener;
+    }
+
     @Override
     public void send(Object element) throws InterruptedException {
         boolean wasEmpty;
@@ -37,7 +47,7 @@ public final class ChannelQueue implements OutputChannel {
         try {
             // Events are never refused: a full queue must still take a barrier or end marker.
             boolean isBatch = element instanceof RecordBatch;
-            while (isBatch && elements.size() >= capacity && !closed) {
+            while (isBatch && batches >= capacity && !closed) {
                 notFull.await();
             }
             if (closed) {
@@ -45,6 +55,9 @@ public final class ChannelQueue implements OutputChannel {
             }
             wasEmpty = elements.isEmpty();
             elements.addLast(element);
+            if (isBatch) {
+                batches++;
+            }
         } finally {
             lock.unlock();
         }
@@ -55,16 +68,22 @@ public final class ChannelQueue implements OutputChannel {
 
     /** The next element, or null if none is queued. Never blocks. */
     public Object poll() {
+        Object element;
+        boolean isBatch;
         lock.lock();
         try {
-            Object element = elements.pollFirst();
-            if (element != null && elements.size() == capacity - 1) {
+            element = elements.pollFirst();
+            isBatch = element instanceof RecordBatch;
+            if (isBatch && batches-- == capacity) {
                 notFull.signal();
             }
-            return element;
         } finally {
             lock.unlock();
         }
+        if (isBatch) {
+            onBatchConsumed.run();
+        }
+        return element;
     }
 
     public boolean isEmpty() {
@@ -95,6 +114,7 @@ public final class ChannelQueue implements OutputChannel {
         try {
             closed = true;
             elements.clear();
+            batches = 0;
             notFull.signalAll();
         } finally {
             lock.unlock();

@@ -119,4 +119,41 @@ class ChannelQueueTest {
         assertThat(gate.pollNext()).isNull();
         assertThat(gate.openChannels()).isEqualTo(1);
     }
+
+    @Test
+    void eventsDoNotCountTowardsTheBatchCapacity() throws Exception {
+        ChannelQueue queue = new ChannelQueue(2);
+        queue.send(batch(1));
+        queue.send(new CheckpointBarrier(1, 0, CheckpointType.CHECKPOINT));
+        queue.send(EndOfData.INSTANCE);
+        CountDownLatch sent = new CountDownLatch(1);
+        Thread producer = new Thread(() -> {
+            try {
+                queue.send(batch(2));
+                sent.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        assertThat(sent.await(5, TimeUnit.SECONDS)).as("second batch fits although events are queued").isTrue();
+        producer.join();
+        assertThat(queue.size()).isEqualTo(4);
+    }
+
+    @Test
+    void batchConsumedListenerFiresOnlyForBatches() throws Exception {
+        ChannelQueue queue = new ChannelQueue(4);
+        AtomicInteger consumed = new AtomicInteger();
+        queue.setBatchConsumedListener(consumed::incrementAndGet);
+        queue.send(batch(1));
+        queue.send(EndOfData.INSTANCE);
+        queue.send(batch(2));
+        queue.poll();
+        queue.poll();
+        assertThat(consumed.get()).isEqualTo(1);
+        queue.poll();
+        assertThat(queue.poll()).isNull();
+        assertThat(consumed.get()).isEqualTo(2);
+    }
 }
