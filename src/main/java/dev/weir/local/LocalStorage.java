@@ -21,17 +21,21 @@ final class LocalStorage implements AutoCloseable {
 
     private final CheckpointStorage storage;
     private final EmbeddedS3Server embedded;
+    private final WorkerStorage forWorkers;
 
-    private LocalStorage(CheckpointStorage storage, EmbeddedS3Server embedded) {
+    private LocalStorage(CheckpointStorage storage, EmbeddedS3Server embedded, WorkerStorage forWorkers) {
         this.storage = storage;
         this.embedded = embedded;
+        this.forWorkers = forWorkers;
     }
 
     static LocalStorage open(StreamJobManifest manifest, Path stateDir) throws IOException {
         StorageSpec spec = manifest.spec().getStorage();
         String base = spec.getPrefix() + "/" + manifest.namespace() + "/" + manifest.name();
         if (spec.getPath() != null) {
-            return new LocalStorage(new CheckpointStorage(new LocalObjectStore(Path.of(spec.getPath())), base), null);
+            Path path = Path.of(spec.getPath()).toAbsolutePath();
+            return new LocalStorage(new CheckpointStorage(new LocalObjectStore(path), base), null,
+                    new WorkerStorage(path.toString(), base, null));
         }
         EmbeddedS3Server embedded = null;
         S3Settings settings;
@@ -51,7 +55,8 @@ final class LocalStorage implements AutoCloseable {
         try {
             S3ObjectStore store = new S3ObjectStore(settings);
             store.ensureBucket();
-            return new LocalStorage(new CheckpointStorage(store, base), embedded);
+            return new LocalStorage(new CheckpointStorage(store, base), embedded,
+                    new WorkerStorage("s3://" + settings.bucket(), base, settings));
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -67,6 +72,10 @@ final class LocalStorage implements AutoCloseable {
 
     CheckpointStorage storage() {
         return storage;
+    }
+
+    WorkerStorage forWorkers() {
+        return forWorkers;
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.weir.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +14,9 @@ import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
@@ -51,7 +55,7 @@ public final class WeirLocal {
             return 2;
         }
         try (LocalStorage storage = LocalStorage.open(manifest, options.stateDir())) {
-            return runJob(manifest, options, storage.storage(), out, err);
+            return runJob(manifest, options, storage, out, err);
         } catch (IOException e) {
             err.println("weir local: checkpoint storage: " + e.getMessage());
             return 1;
@@ -62,8 +66,9 @@ public final class WeirLocal {
         }
     }
 
-    private static int runJob(StreamJobManifest manifest, LocalOptions options, CheckpointStorage storage,
+    private static int runJob(StreamJobManifest manifest, LocalOptions options, LocalStorage localStorage,
                               PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        CheckpointStorage storage = localStorage.storage();
         StreamJobSpec spec = manifest.spec();
         RestoreTarget restore;
         try {
@@ -84,13 +89,25 @@ public final class WeirLocal {
                 checkpointConfig(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
         JobResult result;
-        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress())) {
-            JobMaster master = new JobMaster(settings, storage, new InProcessDeployer(job, storage, metrics),
-                    Clock.system(), progress);
+        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
+             CoordinatorServer server = options.inProcess() ? null
+                     : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            JobDeployer deployer;
+            try {
+                deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
+                        : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
+                                WorkerProcessDeployer.Settings.defaults(
+                                        options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name())),
+                                metrics);
+            } catch (Exception e) {
+                err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+                return 2;
+            }
+            JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
             result = master.run(restore);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(JSON.writeValueAsString(summary(manifest, job, result, metrics, seconds)));
+        out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds)));
         if (result.state() != JobResult.JobState.FINISHED) {
             err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
                     + (result.failure() == null ? "" : ": " + result.failure()));
@@ -135,12 +152,14 @@ public final class WeirLocal {
                 spec.getBackoffMultiplier(), spec.getMaxRestarts(), spec.getWindowMs());
     }
 
-    private static Map<String, Object> summary(StreamJobManifest manifest, InProcessDeployer.JobSpecification job,
+    private static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,
+                                               InProcessDeployer.JobSpecification job,
                                                JobResult result, JobMetrics metrics, double seconds) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("job", manifest.name());
         line.put("state", result.state().name());
         line.put("parallelism", job.parallelism());
+        line.put("mode", options.inProcess() ? "in-process" : "workers");
         line.put("seconds", Math.round(seconds * 1000) / 1000.0);
         line.put("source_records", metrics.sourceRecords());
         line.put("sink_records", metrics.sinkRecords());

@@ -1,7 +1,13 @@
 package dev.weir.runtime.worker.protocol;
 
 /**
- * Worker → coordinator: still alive. {@code timestamp} is the worker's clock and only informative;
- * the coordinator judges silence by its own receive time, since clocks of pods differ.
+ * Worker → coordinator: still alive, and how far it got. {@code timestamp} is the worker's clock
+ * and only informative; the coordinator judges silence by its own receive time, since clocks of
+ * pods differ. The record counts are this attempt's totals on that worker (for progress).
  */
-public record Heartbeat(long attempt, int worker, long timestamp) {}
+public record Heartbeat(long attempt, int worker, long timestamp, long sourceRecords, long sinkRecords) {
+
+    public Heartbeat(long attempt, int worker, long timestamp) {
+        this(attempt, worker, timestamp, 0, 0);
+    }
+}

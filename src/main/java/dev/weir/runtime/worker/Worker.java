@@ -1,0 +1,292 @@
+package dev.weir.runtime.worker;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.TaskAcknowledgement;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.StreamEnvironment;
+import dev.weir.runtime.exec.ExecutionAttempt;
+import dev.weir.runtime.exec.JobDefinitionLoader;
+import dev.weir.runtime.exec.JobGraph;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.exec.ProcessingTimeService;
+import dev.weir.runtime.exec.RemoteChannelFactory;
+import dev.weir.runtime.exec.StateAssignment;
+import dev.weir.runtime.exec.TaskEnvironment;
+import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.exec.TaskRestore;
+import dev.weir.runtime.network.remote.DataPlane;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+
+/**
+ * One worker process: runs subtask {@code worker} of every task of the job. Registers with the
+ * coordinator, learns its peers, connects the data plane, restores its share of the checkpoint,
+ * runs the tasks, and relays the coordinator's control messages to them. Exits when its tasks
+ * finished, when canceled, or when it lost the coordinator or a peer.
+ */
+public final class Worker implements WorkerControlHandler, TaskListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final int CHANNEL_CAPACITY = 8;
+    private static final int BATCH_SIZE = 512;
+
+    /** How the worker ended, as its process exit code. */
+    public enum Outcome {
+        FINISHED(0), CANCELED(0), FAILED(1);
+
+        public final int exitCode;
+
+        Outcome(int exitCode) {
+            this.exitCode = exitCode;
+        }
+    }
+
+    private final WorkerConfig config;
+    private final JobMetrics metrics = new JobMetrics();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final List<java.util.function.Consumer<ExecutionAttempt>> early = new ArrayList<>();
+    private volatile Outcome outcome;
+    private volatile ExecutionAttempt execution;
+    private volatile Set<ExecutionVertexId> running = Set.of();
+    private CoordinatorClient coordinator;
+
+    public Worker(WorkerConfig config) {
+        this.config = config;
+    }
+
+    public Outcome run() throws Exception {
+        LOG.info("starting {}", config);
+        InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
+        ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
+        // Opening storage loads the S3 client (about a second of class loading and TLS set-up):
+        // it overlaps with registration and the data plane handshake instead of preceding them.
+        java.util.concurrent.CompletableFuture<CheckpointStorage> opening = java.util.concurrent.CompletableFuture
+                .supplyAsync(this::openStorage);
+        try (StorageHandle storageHandle = new StorageHandle(opening);
+             DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
+                     new InetSocketAddress(config.bindAddress(), config.dataPort()),
+                     cause -> end(Outcome.FAILED, "lost the connection to a peer worker: " + cause.getMessage()));
+             WorkerControlServer control = WorkerControlServer.start(
+                     new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
+             ProcessingTimeService timeService = new ProcessingTimeService()) {
+            coordinator = new CoordinatorClient(URI.create(config.coordinatorUrl()), config.token(), config.parallelism(),
+                    dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(),
+                    lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage()));
+            coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
+                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
+            PeerList peers = coordinator.awaitPeers(STARTUP_TIMEOUT);
+            Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+            for (WorkerRegistration peer : peers.workers()) {
+                addresses.put(peer.worker(), new InetSocketAddress(peer.host(), peer.dataPort()));
+            }
+            dataPlane.connect(addresses, STARTUP_TIMEOUT);
+            CheckpointStorage storage = storageHandle.get();
+
+            JobGraph graph = buildGraph();
+            Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
+            ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
+                    config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE);
+            ExecutionAttempt attempt = new ExecutionAttempt(settings, Map.of(config.worker(), graph),
+                    Set.of(config.worker()),
+                    new RemoteChannelFactory(dataPlane, config.worker(), graph, config.parallelism(), CHANNEL_CAPACITY),
+                    vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
+                            config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
+                            this, restores.get(vertex), BATCH_SIZE, metrics));
+            running = new java.util.concurrent.ConcurrentHashMap<ExecutionVertexId, Boolean>().keySet(true);
+            running.addAll(attempt.vertices());
+            attempt.start();
+            publish(attempt);
+            heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+            done.await();
+            attempt.cancel();
+            attempt.awaitTermination(Duration.ofSeconds(10));
+            if (outcome == Outcome.FINISHED) {
+                heartbeat();
+            }
+            return outcome;
+        } finally {
+            heartbeats.shutdownNow();
+            snapshots.shutdownNow();
+        }
+    }
+
+    private CheckpointStorage openStorage() {
+        try {
+            return CheckpointStorage.open(config.storageUri(), config.storageBase(), config.s3());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open checkpoint storage " + config.storageUri(), e);
+        }
+    }
+
+    /** Closes the storage once it is open, whether or not the worker got to use it. */
+    private record StorageHandle(java.util.concurrent.CompletableFuture<CheckpointStorage> future) implements AutoCloseable {
+        CheckpointStorage get() throws Exception {
+            try {
+                return future.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+
+        @Override
+        public void close() {
+            future.thenAccept(CheckpointStorage::close);
+        }
+    }
+
+    private JobGraph buildGraph() throws Exception {
+        StreamEnvironment env = new StreamEnvironment(config.parallelism(), config.maxParallelism());
+        JobDefinitionLoader.load(config.jobClass()).define(env, new JobArgs(config.jobArgs()));
+        return new JobGraph(env);
+    }
+
+    private Map<ExecutionVertexId, TaskRestore> restores(CheckpointStorage storage, JobGraph graph) throws Exception {
+        if (config.restoreFrom() == null) {
+            return Map.of();
+        }
+        CheckpointMetadata metadata = storage.readMetadata(config.restoreFrom());
+        return StateAssignment.assign(metadata, config.restoreFrom(), graph, config.parallelism(), config.maxParallelism());
+    }
+
+    /** Control messages that arrived before the tasks existed are replayed in order. */
+    private void publish(ExecutionAttempt attempt) {
+        synchronized (early) {
+            execution = attempt;
+            early.forEach(action -> action.accept(attempt));
+            early.clear();
+        }
+    }
+
+    private void onExecution(java.util.function.Consumer<ExecutionAttempt> action) {
+        ExecutionAttempt current = execution;
+        if (current != null) {
+            action.accept(current);
+            return;
+        }
+        synchronized (early) {
+            if (execution != null) {
+                action.accept(execution);
+            } else {
+                early.add(action);
+            }
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
+                    metrics.sourceRecords(), metrics.sinkRecords()));
+        } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
+            if (e.isAttemptGone() || e.isUnauthorized()) {
+                end(Outcome.CANCELED, "the coordinator no longer runs attempt " + config.attempt());
+            } else {
+                LOG.warn("heartbeat to the coordinator failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void end(Outcome result, String reason) {
+        synchronized (this) {
+            if (outcome != null) {
+                return;
+            }
+            outcome = result;
+        }
+        if (result == Outcome.FAILED) {
+            LOG.error("worker {} of {} stops: {}", config.worker(), config.jobName(), reason);
+        } else {
+            LOG.info("worker {} of {} stops: {}", config.worker(), config.jobName(), reason);
+        }
+        done.countDown();
+    }
+
+    // WorkerControlHandler: coordinator → tasks
+
+    @Override
+    public void triggerCheckpoint(TriggerCheckpoint trigger) {
+        onExecution(e -> e.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type()));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        onExecution(e -> e.notifyCheckpointComplete(checkpointId));
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        onExecution(e -> e.notifyCheckpointAborted(checkpointId));
+    }
+
+    @Override
+    public void finish() {
+        onExecution(ExecutionAttempt::finish);
+    }
+
+    @Override
+    public void cancel() {
+        end(Outcome.CANCELED, "canceled by the coordinator");
+    }
+
+    // TaskListener: tasks → coordinator
+
+    @Override
+    public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+        coordinator.acknowledgeCheckpoint(acknowledgement);
+    }
+
+    @Override
+    public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
+        coordinator.declineCheckpoint(checkpointId, vertex, reason);
+    }
+
+    @Override
+    public void endOfData(ExecutionVertexId vertex) {
+        coordinator.endOfData(vertex);
+    }
+
+    @Override
+    public void finished(ExecutionVertexId vertex) {
+        coordinator.finished(vertex);
+        running.remove(vertex);
+        if (running.isEmpty()) {
+            end(Outcome.FINISHED, "all tasks finished");
+        }
+    }
+
+    @Override
+    public void failed(ExecutionVertexId vertex, Throwable cause) {
+        LOG.warn("task {} failed", vertex, cause);
+        coordinator.failed(vertex, cause);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,130 @@
+package dev.weir.runtime.worker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.storage.S3Settings;
+
+/**
+ * Everything a worker process is told, read from its environment (the operator writes these into
+ * the Pod spec; {@code weir local} into the child process). Errors name the variable.
+ */
+public record WorkerConfig(
+        String jobName,
+        String jobClass,
+        Map<String, String> jobArgs,
+        int parallelism,
+        int maxParallelism,
+        int worker,
+        long attempt,
+        CheckpointingMode mode,
+        String coordinatorUrl,
+        String token,
+        String bindAddress,
+        String advertisedHost,
+        int controlPort,
+        int dataPort,
+        String storageUri,
+        String storageBase,
+        S3Settings s3,
+        String restoreFrom,
+        long heartbeatIntervalMs) {
+
+    public static final String PREFIX = "WEIR_";
+
+    /** Leaves the token and S3 keys out: this string may be logged. */
+    @Override
+    public String toString() {
+        return "WorkerConfig[job=" + jobName + ", class=" + jobClass + ", worker=" + worker + "/" + parallelism
+                + ", attempt=" + attempt + ", coordinator=" + coordinatorUrl + ", storage=" + storageUri + "/"
+                + storageBase + ", restoreFrom=" + restoreFrom + "]";
+    }
+
+    public static WorkerConfig fromEnvironment(Function<String, String> env) {
+        Reader r = new Reader(env);
+        String token = r.optional("JOB_TOKEN", null);
+        if (token == null) {
+            String file = r.required("JOB_TOKEN_FILE");
+            try {
+                token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("WEIR_JOB_TOKEN_FILE: cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        String s3Endpoint = r.optional("S3_ENDPOINT", null);
+        S3Settings s3 = s3Endpoint == null ? null : new S3Settings(s3Endpoint, "unused", r.optional("S3_REGION", null),
+                Boolean.parseBoolean(r.optional("S3_PATH_STYLE", "true")), r.required("S3_ACCESS_KEY"),
+                r.required("S3_SECRET_KEY"), "");
+        String bind = r.optional("BIND_ADDRESS", "0.0.0.0");
+        return new WorkerConfig(
+                r.required("JOB_NAME"),
+                r.required("JOB_CLASS"),
+                r.jsonMap("JOB_ARGS"),
+                r.integer("PARALLELISM", null),
+                r.integer("MAX_PARALLELISM", 128),
+                r.integer("WORKER_INDEX", null),
+                r.integer("ATTEMPT", null),
+                "at-least-once".equals(r.optional("CHECKPOINT_MODE", "exactly-once"))
+                        ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE,
+                r.required("COORDINATOR_URL"),
+                token,
+                bind,
+                r.optional("ADVERTISED_HOST", bind.equals("0.0.0.0") ? hostName() : bind),
+                r.integer("CONTROL_PORT", 0),
+                r.integer("DATA_PORT", 0),
+                r.required("STORAGE_URI"),
+                r.required("STORAGE_BASE"),
+                s3,
+                r.optional("RESTORE_FROM", null),
+                r.integer("HEARTBEAT_INTERVAL_MS", 1000));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private record Reader(Function<String, String> env) {
+        String optional(String name, String defaultValue) {
+            String value = env.apply(PREFIX + name);
+            return value == null || value.isBlank() ? defaultValue : value;
+        }
+
+        String required(String name) {
+            String value = optional(name, null);
+            if (value == null) {
+                throw new IllegalArgumentException(PREFIX + name + " is not set");
+            }
+            return value;
+        }
+
+        int integer(String name, Integer defaultValue) {
+            String value = defaultValue == null ? required(name) : optional(name, defaultValue.toString());
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(PREFIX + name + " must be an integer (got \"" + value + "\")");
+            }
+        }
+
+        Map<String, String> jsonMap(String name) {
+            String value = optional(name, "{}");
+            try {
+                return new ObjectMapper().readValue(value, new TypeReference<Map<String, String>>() {});
+            } catch (IOException e) {
+                throw new IllegalArgumentException(PREFIX + name + " must be a JSON object of strings: " + e.getMessage());
+            }
+        }
+    }
+}
