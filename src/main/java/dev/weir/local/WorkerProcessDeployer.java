@@ -56,8 +56,9 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final JobMetrics metrics;
     private final String token = newToken();
     private final JobGraph graph;
+    private volatile List<Process> current = List.of();
 
-    WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
+    public WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
                           Settings settings, JobMetrics metrics) throws Exception {
         this.job = job;
         this.storage = storage;
@@ -90,6 +91,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
             processes.forEach(Process::destroyForcibly);
             throw e;
         }
+        current = List.copyOf(processes);
         Map<Integer, List<ExecutionVertexId>> verticesByWorker = new LinkedHashMap<>();
         Set<ExecutionVertexId> vertices = new LinkedHashSet<>();
         for (int worker = 0; worker < job.parallelism(); worker++) {
@@ -101,6 +103,11 @@ public final class WorkerProcessDeployer implements JobDeployer {
             vertices.addAll(own);
         }
         return new WorkerProcesses(attempt, token, processes, registry, verticesByWorker, vertices, listener, logs);
+    }
+
+    /** The worker processes of the latest attempt, index = worker (for operations and failure tests). */
+    public List<ProcessHandle> currentWorkers() {
+        return current.stream().map(Process::toHandle).toList();
     }
 
     private Process start(long attempt, int worker, RestoreTarget restore, Path log) throws IOException {

@@ -32,6 +32,7 @@ import dev.weir.runtime.worker.transport.ControlPlaneException;
 final class WorkerProcesses implements DeployedJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcesses.class);
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
 
     private final long attempt;
     private final List<Process> processes;
@@ -143,7 +144,9 @@ final class WorkerProcesses implements DeployedJob {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // A canceled worker exits within a second or two; one that does not is killed, so that the
+        // next attempt never runs beside a zombie of this one.
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), CANCEL_GRACE.toNanos());
         boolean all = true;
         for (Process process : processes) {
             long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);

@@ -6,9 +6,9 @@ import java.util.Map;
 import dev.weir.runtime.storage.S3Settings;
 
 /** How worker processes reach the job's checkpoint storage: their WEIR_STORAGE_* / WEIR_S3_* variables. */
-record WorkerStorage(String uri, String base, S3Settings s3) {
+public record WorkerStorage(String uri, String base, S3Settings s3) {
 
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WEIR_STORAGE_URI", uri);
         env.put("WEIR_STORAGE_BASE", base);

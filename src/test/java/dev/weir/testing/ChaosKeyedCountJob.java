@@ -39,7 +39,9 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 .uid("count-sum")
                 .sinkTo(args.get("sink", "exactly-once").equals("direct")
                         ? new DirectAppendSink<>(Path.of(args.require("output")))
-                        : new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output")))))
+                        : new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output"))),
+                                (int) args.getLong("haltBeforeCommitWorker", -1),
+                                args.getLong("haltBeforeCommitAttempt", -1)))
                 .uid("sink");
     }
 
@@ -65,12 +67,20 @@ public final class ChaosKeyedCountJob implements JobDefinition {
         }
     }
 
-    /** Wraps a sink so that an armed failure strikes after "checkpoint complete" and before the commit. */
+    /**
+     * Wraps a sink so that a failure strikes after "checkpoint complete" and before the commit: an
+     * armed {@link Chaos} failure (in-process tests), or halting the whole worker process — no
+     * cleanup, like a SIGKILL — in the given subtask and job attempt (worker-process tests).
+     */
     static final class CrashBeforeCommitSink<T> implements Sink<T> {
         private final Sink<T> inner;
+        private final int haltSubtask;
+        private final long haltAttempt;
 
-        CrashBeforeCommitSink(Sink<T> inner) {
+        CrashBeforeCommitSink(Sink<T> inner, int haltSubtask, long haltAttempt) {
             this.inner = inner;
+            this.haltSubtask = haltSubtask;
+            this.haltAttempt = haltAttempt;
         }
 
         @Override
@@ -95,6 +105,10 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 @Override
                 public void notifyCheckpointComplete(long checkpointId) throws Exception {
                     Chaos.maybeFail(Chaos.Point.BEFORE_COMMIT);
+                    if (context.subtask() == haltSubtask && context.attempt() == haltAttempt) {
+                        System.err.println("halting worker before committing checkpoint " + checkpointId);
+                        Runtime.getRuntime().halt(137);
+                    }
                     writer.notifyCheckpointComplete(checkpointId);
                 }
 

@@ -71,6 +71,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile ExecutionAttempt execution;
     private volatile Set<ExecutionVertexId> running = Set.of();
     private CoordinatorClient coordinator;
+    private volatile Thread startupThread;
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -78,6 +79,16 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     public Outcome run() throws Exception {
         LOG.info("starting {}", config);
+        startupThread = Thread.currentThread();
+        try {
+            return runAttempt();
+        } catch (InterruptedException e) {
+            // canceled (or a peer was lost) while still starting up
+            return outcome != null ? outcome : Outcome.CANCELED;
+        }
+    }
+
+    private Outcome runAttempt() throws Exception {
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
@@ -119,6 +130,8 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             running.addAll(attempt.vertices());
             attempt.start();
             publish(attempt);
+            startupThread = null;
+            Thread.interrupted();
             heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
             done.await();
             attempt.cancel();
@@ -221,6 +234,11 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             LOG.info("worker {} of {} stops: {}", config.worker(), config.jobName(), reason);
         }
         done.countDown();
+        Thread starting = startupThread;
+        if (starting != null) {
+            // Still waiting for peers or the coordinator: stop waiting, there is nothing to run.
+            starting.interrupt();
+        }
     }
 
     // WorkerControlHandler: coordinator → tasks

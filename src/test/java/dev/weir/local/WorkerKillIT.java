@@ -1,0 +1,145 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobMasterListener;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.KeyedCountVerifier;
+
+/**
+ * The deployed shape: P worker processes exchanging records over TCP, the coordinator here.
+ * SIGKILLs random workers at random moments, repeatedly — before the first checkpoint, while
+ * checkpoints are aligning and uploading, and (through the job's own hook) right between
+ * "checkpoint complete" and the sink's commit — then checks keyed-count's committed output with
+ * an independent reader.
+ */
+class WorkerKillIT {
+
+    private static final long RECORDS = 240_000;
+    private static final long KEYS = 400;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "parallelism {0}")
+    @CsvSource({"2", "4"})
+    void sigkilledWorkersRecoverWithExactlyOnceOutput(int parallelism) throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Path output = dir.resolve("out");
+        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/killed");
+        Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                "rate", Long.toString(60_000 / parallelism), "output", output.toString(),
+                // worker 1 halts (like a SIGKILL: no cleanup) in attempt 2 right after "complete" of a checkpoint
+                "haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2");
+        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("killed",
+                "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong attempts = new AtomicLong();
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
+                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/killed", null), server,
+                    new WorkerProcessDeployer.Settings("127.0.0.1", java.time.Duration.ofSeconds(5),
+                            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dir.resolve("logs")),
+                    new JobMetrics());
+            JobMaster master = new JobMaster(new JobMaster.Settings("killed", parallelism, 128,
+                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
+                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
+                    storage, deployer, Clock.system(), new JobMasterListener() {
+                        @Override
+                        public void onAttemptStarted(long attempt, String restoredFrom) {
+                            attempts.set(attempt);
+                        }
+
+                        @Override
+                        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+                            completed.incrementAndGet();
+                        }
+                    });
+            CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return master.run(null);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            // 1. before the first checkpoint of attempt 1
+            awaitWorkers(deployer, parallelism, 1, attempts);
+            kill(deployer, random.nextInt(parallelism));
+            // attempt 2: the job's hook halts worker 1 between "checkpoint complete" and the commit
+            awaitAttempt(attempts, 3, result);
+            // 2.-4. random workers at random moments after some checkpoints completed
+            for (int i = 0; i < 3 && !result.isDone(); i++) {
+                long attempt = attempts.get();
+                awaitWorkers(deployer, parallelism, attempt, attempts);
+                long target = completed.get() + 1 + random.nextInt(3);
+                while (completed.get() < target && !result.isDone()) {
+                    Thread.sleep(2);
+                }
+                Thread.sleep(random.nextInt(120));
+                if (!result.isDone()) {
+                    kill(deployer, random.nextInt(parallelism));
+                    awaitAttempt(attempts, attempt + 1, result);
+                }
+            }
+            JobResult end = result.get(180, TimeUnit.SECONDS);
+            assertThat(end.state()).as("seed %d: %s", seed, end.failure()).isEqualTo(JobResult.JobState.FINISHED);
+            assertThat(end.restarts()).as("seed %d", seed).isGreaterThanOrEqualTo(4);
+        }
+        assertThat(java.nio.file.Files.readString(dir.resolve("logs/attempt-2/worker-1.log")))
+                .as("worker 1 of attempt 2 halted between checkpoint completion and its commit")
+                .contains("halting worker before committing checkpoint");
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as("seed %d: %s", seed, report).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    private static void awaitWorkers(WorkerProcessDeployer deployer, int parallelism, long attempt, AtomicLong attempts)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((attempts.get() < attempt || deployer.currentWorkers().size() < parallelism
+                || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void awaitAttempt(AtomicLong attempts, long attempt, CompletableFuture<?> result)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (attempts.get() < attempt && !result.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to clean up. */
+    private static void kill(WorkerProcessDeployer deployer, int worker) {
+        deployer.currentWorkers().get(worker).destroyForcibly();
+    }
+}
