@@ -32,8 +32,8 @@ import kafka.server.KafkaRaftServer;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    /** The broker's default cap on producers' transaction.timeout.ms (Kafka's own default is 15 min). */
-    public static final int DEFAULT_MAX_TRANSACTION_TIMEOUT_MS = 60_000;
+    /** The broker's default cap on producers' transaction.timeout.ms (Kafka's default: 15 min). */
+    public static final int DEFAULT_MAX_TRANSACTION_TIMEOUT_MS = 900_000;
 
     private static EmbeddedKafka shared;
 
