@@ -50,11 +50,15 @@ final class KafkaTestSupport {
     }
 
     static void produce(String bootstrap, String topic, List<String> values) {
+        produce(bootstrap, topic, null, values);
+    }
+
+    static void produce(String bootstrap, String topic, Integer partition, List<String> values) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             for (String value : values) {
-                producer.send(new ProducerRecord<>(topic, null, value));
+                producer.send(new ProducerRecord<>(topic, partition, null, value));
             }
         }
     }
