@@ -78,7 +78,8 @@ class KafkaSinkIT {
         harness.write(2, "open-1");
         harness.snapshot(); // never completes
         harness.write(2, "open-2");
-        assertThat(openTransactions(prefix)).hasSize(2);
+        // Pre-committed ones are flushed; "open-2" may not have reached the coordinator yet.
+        assertThat(openTransactions(prefix)).contains(prefix + "-1-0", prefix + "-2-0");
 
         harness.restore(1, false); // crash; subtasks 1 and 2 no longer exist
 
