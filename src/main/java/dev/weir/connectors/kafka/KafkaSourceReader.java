@@ -1,0 +1,254 @@
+package dev.weir.connectors.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import dev.weir.runtime.dataflow.InputStatus;
+import dev.weir.runtime.dataflow.SourceContext;
+import dev.weir.runtime.dataflow.SourceReader;
+import dev.weir.runtime.dataflow.functions.Collector;
+
+/**
+ * One subtask of a {@link KafkaSource}. The consumer is used on the task thread only (every
+ * method here runs there). Partitions are assigned, never subscribed: Kafka's group management
+ * plays no part, so the checkpoint alone decides where reading resumes.
+ */
+final class KafkaSourceReader<T> implements SourceReader<T> {
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(20);
+
+    private final KafkaSource<T> source;
+    private final SourceContext context;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final boolean restored;
+    private final Map<TopicPartition, PartitionOffsets.Position> restoredPositions;
+    /** Next offset to emit, per owned partition; insertion order is assignment order. */
+    private final Map<TopicPartition, Long> next = new LinkedHashMap<>();
+    private final Map<TopicPartition, Long> stop = new HashMap<>();
+    private final NavigableMap<Long, Map<TopicPartition, Long>> snapshots = new TreeMap<>();
+    private long lastDiscovery;
+
+    KafkaSourceReader(KafkaSource<T> source, SourceContext context) {
+        this.source = source;
+        this.context = context;
+        this.consumer = new KafkaConsumer<>(source.consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            this.restored = context.restore() != null && !context.restore().all().isEmpty();
+            this.restoredPositions = restored
+                    ? PartitionOffsets.decodeUnion(context.restore().all()) : Map.of();
+            guarded(() -> {
+                assign(discoverOwned(), true);
+                return null;
+            });
+            lastDiscovery = System.currentTimeMillis();
+        } catch (RuntimeException | java.io.IOException e) {
+            consumer.close(Duration.ZERO);
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public InputStatus pollNext(Collector<T> output) {
+        return guarded(() -> {
+            maybeDiscover();
+            if (source.bound == KafkaSource.Bound.RECORDS && stop.size() < next.size()) {
+                maybeFixRecordBound();
+            }
+            if (source.bound != KafkaSource.Bound.NONE && allStopped()) {
+                return InputStatus.END_OF_INPUT;
+            }
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+            int emitted = 0;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                Long stopAt = stop.get(tp);
+                if (stopAt != null && record.offset() >= stopAt) {
+                    continue; // fetched ahead of the bound
+                }
+                output.collect(source.deserializer.apply(record));
+                next.put(tp, record.offset() + 1);
+                emitted++;
+            }
+            pauseStopped();
+            return emitted > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+        });
+    }
+
+    @Override
+    public byte[] snapshotState(long checkpointId) throws Exception {
+        if (source.consumerProperties.containsKey("group.id")) {
+            snapshots.put(checkpointId, new HashMap<>(next));
+        }
+        return PartitionOffsets.encode(next, stop);
+    }
+
+    /** Kafka's committed offsets are for monitoring only (lag); the checkpoint is the truth. */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        NavigableMap<Long, Map<TopicPartition, Long>> done = snapshots.headMap(checkpointId, true);
+        if (done.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        done.lastEntry().getValue().forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        done.clear();
+        consumer.commitAsync(offsets, null);
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Assigns new partitions: restored ones resume, others start per the source (or earliest, if discovered later). */
+    private void assign(List<TopicPartition> added, boolean atStart) {
+        if (added.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> all = new ArrayList<>(next.keySet());
+        all.addAll(added);
+        consumer.assign(all);
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : added) {
+            PartitionOffsets.Position position = restoredPositions.get(tp);
+            if (position != null) {
+                next.put(tp, position.next());
+                if (position.stop() != PartitionOffsets.NO_STOP) {
+                    stop.put(tp, position.stop());
+                }
+                consumer.seek(tp, position.next());
+            } else {
+                fresh.add(tp);
+            }
+        }
+        boolean configuredStart = atStart && !restored;
+        Map<TopicPartition, Long> starts = configuredStart ? startOffsets(fresh) : consumer.beginningOffsets(fresh);
+        for (TopicPartition tp : fresh) {
+            long offset = starts.get(tp);
+            next.put(tp, offset);
+            consumer.seek(tp, offset);
+        }
+        if (source.bound == KafkaSource.Bound.LATEST_AT_START && !fresh.isEmpty()) {
+            stop.putAll(consumer.endOffsets(fresh));
+        }
+    }
+
+    private Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
+        switch (source.startFrom) {
+            case LATEST:
+                return consumer.endOffsets(partitions);
+            case TIMESTAMP:
+                Map<TopicPartition, Long> query = new HashMap<>();
+                partitions.forEach(tp -> query.put(tp, source.startTimestamp));
+                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                Map<TopicPartition, Long> starts = new HashMap<>();
+                for (TopicPartition tp : partitions) {
+                    OffsetAndTimestamp at = found.get(tp);
+                    starts.put(tp, at == null ? end.get(tp) : at.offset());
+                }
+                return starts;
+            default:
+                return consumer.beginningOffsets(partitions);
+        }
+    }
+
+    private void maybeDiscover() {
+        long now = System.currentTimeMillis();
+        if (source.bound != KafkaSource.Bound.NONE || now - lastDiscovery < source.discoveryIntervalMs) {
+            return;
+        }
+        lastDiscovery = now;
+        List<TopicPartition> added = discoverOwned().stream().filter(tp -> !next.containsKey(tp)).toList();
+        assign(added, false);
+    }
+
+    /** Once the topics hold the bound's number of records, every partition stops at its end offset then. */
+    private void maybeFixRecordBound() {
+        List<TopicPartition> all = discoverAll();
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(all);
+        Map<TopicPartition, Long> end = consumer.endOffsets(all);
+        long total = 0;
+        for (TopicPartition tp : all) {
+            total += end.get(tp) - begin.get(tp);
+        }
+        if (total >= source.boundRecords) {
+            for (TopicPartition tp : next.keySet()) {
+                stop.put(tp, end.getOrDefault(tp, next.get(tp)));
+            }
+        }
+    }
+
+    private boolean allStopped() {
+        if (stop.size() < next.size()) {
+            return false;
+        }
+        for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+            long stopAt = stop.get(e.getKey());
+            // position() also covers transaction markers after the last record.
+            if (e.getValue() < stopAt && consumer.position(e.getKey()) < stopAt) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void pauseStopped() {
+        List<TopicPartition> done = new ArrayList<>();
+        stop.forEach((tp, stopAt) -> {
+            if (next.getOrDefault(tp, 0L) >= stopAt) {
+                done.add(tp);
+            }
+        });
+        if (!done.isEmpty()) {
+            consumer.pause(done);
+        }
+    }
+
+    private List<TopicPartition> discoverOwned() {
+        return discoverAll().stream()
+                .filter(tp -> PartitionOffsets.owner(tp, context.parallelism()) == context.subtask())
+                .toList();
+    }
+
+    /** Asks the brokers (listTopics() is never answered from the metadata cache, partitionsFor() may be). */
+    private List<TopicPartition> discoverAll() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        Map<String, List<PartitionInfo>> topics = consumer.listTopics();
+        topics.forEach((topic, infos) -> {
+            boolean wanted = source.topics != null ? source.topics.contains(topic) : source.topicPattern.matcher(topic).matches();
+            if (wanted) {
+                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+        });
+        partitions.sort(java.util.Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        return partitions;
+    }
+
+    private <R> R guarded(java.util.function.Supplier<R> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            if (KafkaFailures.isTimeout(e)) {
+                throw KafkaFailures.unreachable(source.describe(), source.bootstrapServers,
+                        "default.api.timeout.ms", source.apiTimeoutMs(), e);
+            }
+            throw e;
+        }
+    }
+}
