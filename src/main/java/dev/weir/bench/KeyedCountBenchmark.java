@@ -1,6 +1,9 @@
 package dev.weir.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -15,7 +18,11 @@ import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.JobDeployer;
+import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.local.InProcessDeployer;
+import dev.weir.local.WorkerProcessDeployer;
+import dev.weir.local.WorkerStorage;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
@@ -38,6 +45,7 @@ public final class KeyedCountBenchmark {
         int parallelism = 2;
         boolean checkpointing = true;
         long intervalMs = 1000;
+        String mode = "workers";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -45,15 +53,22 @@ public final class KeyedCountBenchmark {
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--checkpointing" -> checkpointing = Boolean.parseBoolean(args[++i]);
                 case "--interval-ms" -> intervalMs = Long.parseLong(args[++i]);
+                case "--mode" -> mode = args[++i];
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process]");
                     System.exit(2);
                 }
             }
         }
+        if (!mode.equals("workers") && !mode.equals("in-process")) {
+            System.err.println("--mode must be workers or in-process");
+            System.exit(2);
+        }
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
-        try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir), "bench/default/keyed-count")) {
+        String base = "bench/default/keyed-count";
+        try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
+             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobMetrics metrics = new JobMetrics();
             Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
                     "output", "discard");
@@ -62,9 +77,13 @@ public final class KeyedCountBenchmark {
                     CheckpointingMode.EXACTLY_ONCE);
             CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
+            JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
+                    : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
+                            WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
+                                    .withJavaOptions(List.of("-Xmx2g", "-XX:+UseParallelGC")), metrics);
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
                     new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
-                    new InProcessDeployer(job, storage, metrics), Clock.system(), new JobMasterListener() {});
+                    deployer, Clock.system(), new JobMasterListener() {});
             long t0 = System.nanoTime();
             JobResult result = master.run(null);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -76,7 +95,7 @@ public final class KeyedCountBenchmark {
             line.put("system", "weir");
             line.put("version", "0.1.0");
             line.put("workload", "keyed-count");
-            line.put("mode", "in-process");
+            line.put("mode", mode);
             line.put("records", records);
             line.put("keys", keys);
             line.put("parallelism", parallelism);

@@ -72,26 +72,28 @@ public final class JobMaster {
         long attempt = 0;
         long restarts = 0;
         try {
+            long attemptsRun = 0;
             while (true) {
-                attempt++;
+                attempt = claimAttempt(attempt);
+                attemptsRun++;
                 currentAttempt = attempt;
                 listener.onAttemptStarted(attempt, restore == null ? null : restore.location());
                 AttemptOutcome outcome = runAttempt(attempt, restore);
                 if (outcome.state() != JobResult.JobState.FAILED) {
-                    return result(outcome.state(), attempt, restarts, restoredFrom, null, start);
+                    return result(outcome.state(), attemptsRun, restarts, restoredFrom, null, start);
                 }
                 OptionalLong delay = restartStrategy.onFailure(clock.millis());
                 if (delay.isEmpty()) {
                     String reason = "restarted " + restartStrategy.restartsInWindow() + " times within "
                             + settings.restart().windowMs() + " ms; last failure: " + outcome.failure();
                     LOG.error("job {} failed: {}", settings.jobName(), reason);
-                    return result(JobResult.JobState.FAILED, attempt, restarts, restoredFrom, reason, start);
+                    return result(JobResult.JobState.FAILED, attemptsRun, restarts, restoredFrom, reason, start);
                 }
                 listener.onRestarting(attempt + 1, outcome.failure(), delay.getAsLong());
                 LOG.info("job {}: attempt {} failed ({}); restarting in {} ms",
                         settings.jobName(), attempt, outcome.failure(), delay.getAsLong());
                 if (waitForCancel(delay.getAsLong())) {
-                    return result(JobResult.JobState.CANCELED, attempt, restarts, restoredFrom, null, start);
+                    return result(JobResult.JobState.CANCELED, attemptsRun, restarts, restoredFrom, null, start);
                 }
                 restarts++;
                 Optional<CompletedCheckpointRef> latest = latestCompleted();
@@ -182,6 +184,17 @@ public final class JobMaster {
                 events.add(error == null
                         ? new JobEvent.FinalCheckpointCompleted(attempt)
                         : new JobEvent.FinalCheckpointFailed(attempt, error)));
+    }
+
+    /** Attempt numbers grow across processes too (see CheckpointStorage#claimNextAttempt). */
+    private long claimAttempt(long previous) {
+        try {
+            return Math.max(previous + 1, storage.claimNextAttempt());
+        } catch (IOException e) {
+            LOG.warn("job {}: cannot record the attempt in checkpoint storage ({}); numbering continues in memory",
+                    settings.jobName(), e.toString());
+            return previous + 1;
+        }
     }
 
     private synchronized long nextCheckpointId() {

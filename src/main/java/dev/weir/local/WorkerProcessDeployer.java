@@ -43,9 +43,19 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
 
     /** Settings of the worker processes. */
-    public record Settings(String bindAddress, Duration heartbeatTimeout, List<String> javaOptions, Path logDir) {
+    public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
+                           List<String> javaOptions, Path logDir) {
         public static Settings defaults(Path logDir) {
-            return new Settings("127.0.0.1", Duration.ofSeconds(5), List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir);
+            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
+                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir);
+        }
+
+        public Settings withJavaOptions(List<String> options) {
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir);
+        }
+
+        public Settings withHeartbeats(Duration interval, Duration timeout) {
+            return new Settings(bindAddress, interval, timeout, javaOptions, logDir);
         }
     }
 
@@ -131,6 +141,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         env.put("WEIR_COORDINATOR_URL", server.baseUri().toString());
         env.put("WEIR_JOB_TOKEN", token);
         env.put("WEIR_BIND_ADDRESS", settings.bindAddress());
+        env.put("WEIR_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatInterval().toMillis()));
         env.putAll(storage.environment());
         if (restore != null) {
             env.put("WEIR_RESTORE_FROM", restore.location());

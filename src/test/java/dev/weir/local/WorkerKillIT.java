@@ -65,8 +65,8 @@ class WorkerKillIT {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
                     new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/killed", null), server,
-                    new WorkerProcessDeployer.Settings("127.0.0.1", java.time.Duration.ofSeconds(5),
-                            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dir.resolve("logs")),
+                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
+                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
                     new JobMetrics());
             JobMaster master = new JobMaster(new JobMaster.Settings("killed", parallelism, 128,
                     new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),

@@ -140,6 +140,26 @@ public final class CheckpointStorage implements AutoCloseable {
         return all.isEmpty() ? 0 : all.last();
     }
 
+    /**
+     * Claims the next job attempt number: one more than any attempt ever started for this job,
+     * whichever process started it. Attempt numbers name sink transactions and files, so a job
+     * resumed by a new process must not reuse the numbers of the process that was killed.
+     */
+    public long claimNextAttempt() throws IOException {
+        String prefix = base + "/attempts/";
+        long highest = 0;
+        for (String key : store.list(prefix)) {
+            try {
+                highest = Math.max(highest, Long.parseLong(key.substring(prefix.length())));
+            } catch (NumberFormatException e) {
+                // not one of ours
+            }
+        }
+        long next = highest + 1;
+        store.put(prefix + next, new byte[0]);
+        return next;
+    }
+
     /** Deletes a checkpoint or savepoint directory, {@code _metadata} first. */
     public void discard(long checkpointId, CheckpointType type) throws IOException {
         String dir = directory(checkpointId, type);
