@@ -63,6 +63,10 @@ public class JdbcCheckpointCommitter implements CheckpointCommitter {
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next();
             }
+        } finally {
+            // Ends the read's transaction, so the connection does not sit idle in a transaction
+            // (servers may kill such sessions); no batch rows are pending at this point.
+            connection.rollback();
         }
     }
 

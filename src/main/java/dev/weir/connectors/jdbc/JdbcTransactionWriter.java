@@ -44,6 +44,8 @@ final class JdbcTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, String>
     private String open;
     private int batched;
     private long nextSequence;
+    /** The attempt named in new gids; see {@link #abortLingeringTransactions}. */
+    private long gidAttempt;
 
     JdbcTransactionWriter(SinkContext context, Connection control, Connection data, TransactionIds ids,
                           TableSpec<T> table, int maxBatchSize, JdbcConnectionSettings settings, String connector)
@@ -57,12 +59,13 @@ final class JdbcTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, String>
         this.settings = settings;
         this.connector = connector;
         this.insert = data.prepareStatement(table.insertSql());
+        this.gidAttempt = context.attempt();
     }
 
     @Override
     protected String beginTransaction() {
         // The database transaction itself begins with the first insert (autocommit off).
-        open = ids.gid(context.subtask(), context.attempt(), nextSequence++);
+        open = ids.gid(context.subtask(), gidAttempt, nextSequence++);
         return open;
     }
 
@@ -115,11 +118,18 @@ final class JdbcTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, String>
     }
 
     /**
-     * Rolls back prepared transactions of earlier attempts of this job and sink that the restored
-     * checkpoint does not hold (their records will be replayed), for every old subtask index
-     * {@code j} with {@code j % parallelism == subtask}: a prepared transaction is only ever in the
-     * state of the subtask that prepared it, and that state comes to exactly this subtask, so no
-     * other subtask can still need it. Also covers indexes above the restored parallelism.
+     * Rolls back prepared transactions of this job and sink that the restored checkpoint does not
+     * hold (their records will be replayed), for every old subtask index {@code j} with
+     * {@code j % parallelism == subtask}: a prepared transaction is only ever in the state of the
+     * subtask that prepared it, and that state comes to exactly this subtask, so no other subtask
+     * can still need it. Also covers indexes above the restored parallelism. No attempt filter:
+     * this subtask has prepared nothing yet, and the current attempt's other subtasks have other
+     * indexes.
+     *
+     * <p>New gids then name an attempt above every restored or lingering one seen, because the
+     * runtime's attempt counter restarts when its process does ({@code weir local --restore}): a
+     * reused gid that is still in the restored state would be committed by a later restore of
+     * that checkpoint before its own checkpoint completed.
      */
     @Override
     protected void abortLingeringTransactions(OperatorStateRestore restore, Set<String> restored) throws Exception {
@@ -130,15 +140,21 @@ final class JdbcTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, String>
             while (gids.next()) {
                 String gid = gids.getString(1);
                 TransactionIds.Parsed parsed = ids.parse(gid);
-                if (parsed != null
-                        && parsed.subtask() % context.parallelism() == context.subtask()
-                        && parsed.attempt() < context.attempt()
-                        && !restored.contains(gid)) {
-                    lingering.add(gid);
+                if (parsed != null && parsed.subtask() % context.parallelism() == context.subtask()) {
+                    gidAttempt = Math.max(gidAttempt, parsed.attempt() + 1);
+                    if (!restored.contains(gid)) {
+                        lingering.add(gid);
+                    }
                 }
             }
         } catch (SQLException e) {
             throw settings.failure(connector + ": cannot list prepared transactions (pg_prepared_xacts)", e);
+        }
+        for (String gid : restored) {
+            TransactionIds.Parsed parsed = ids.parse(gid);
+            if (parsed != null) {
+                gidAttempt = Math.max(gidAttempt, parsed.attempt() + 1);
+            }
         }
         for (String gid : lingering) {
             runPrepared("ROLLBACK PREPARED", gid);

@@ -3,6 +3,10 @@ package dev.weir.connectors.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+
+import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.SinkContext;
+import dev.weir.runtime.dataflow.SinkWriter;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -132,5 +136,31 @@ class JdbcTwoPhaseCommitSinkIT {
         other.finish();
         assertThat(db.preparedTransactions("tpc_other")).isEmpty();
         assertThat(db.rows("SELECT id FROM tpc_other")).containsExactly("1");
+    }
+
+    @Test
+    void attemptNumbersRestartingWithTheProcessNeverReuseAGid() throws Exception {
+        CrashableConnections connections = new CrashableConnections();
+        JdbcTwoPhaseCommitSink<String> sink = sink("tpc_reuse", 500, connections);
+        SinkWriter<String> before = sink.createWriter(new SinkContext("test", 0, 1, 5, OperatorStateRestore.empty(0, 1)));
+        before.write("1:a");
+        byte[] state = before.snapshotState(1); // checkpoint 1 completes, the notification is lost
+        before.write("2:lingering");
+        before.snapshotState(2); // never completes
+        assertThat(db.preparedTransactions("tpc_reuse")).containsExactlyInAnyOrder(
+                "weir-test-tpc_reuse-0-5-0", "weir-test-tpc_reuse-0-5-1");
+        connections.dropAll(); // the process is killed; the new one counts attempts from 1 again
+
+        SinkWriter<String> after = sink.createWriter(
+                new SinkContext("test", 0, 1, 1, new OperatorStateRestore(0, 1, List.of(state))));
+        assertThat(db.preparedTransactions("tpc_reuse")).isEmpty();
+        assertThat(db.rows("SELECT id FROM tpc_reuse")).containsExactly("1");
+        after.write("2:b");
+        after.snapshotState(2);
+        assertThat(db.preparedTransactions("tpc_reuse")).containsExactly("weir-test-tpc_reuse-0-6-0");
+        after.notifyCheckpointComplete(2);
+        after.close();
+        connections.dropAll();
+        assertThat(db.rows("SELECT id, payload FROM tpc_reuse ORDER BY id")).containsExactly("1=a", "2=b");
     }
 }
