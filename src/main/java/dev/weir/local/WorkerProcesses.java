@@ -90,6 +90,9 @@ final class WorkerProcesses implements DeployedJob {
     private void fail(int worker, String reason) {
         if (failed.compareAndSet(false, true)) {
             LOG.warn("attempt {}: {}", attempt, reason);
+            // A silent worker may still be alive (frozen, partitioned): kill it so it can never
+            // commit anything after the next attempt took over.
+            processes.get(worker).destroyForcibly();
             listener.failed(verticesByWorker.get(worker).get(0), new WorkerLostException(reason));
         }
     }

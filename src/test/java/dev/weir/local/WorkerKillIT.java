@@ -121,6 +121,67 @@ class WorkerKillIT {
         assertThat(report.lines()).isEqualTo(RECORDS);
     }
 
+    @org.junit.jupiter.api.Test
+    void frozenWorkerIsDetectedByMissingHeartbeatsAndReplaced() throws Exception {
+        Path output = dir.resolve("frozen-out");
+        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("frozen")), "weir/test/frozen");
+        Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                "rate", "30000", "output", output.toString());
+        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("frozen",
+                "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), 2, 128, CheckpointingMode.EXACTLY_ONCE);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong attempts = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> cause = new java.util.concurrent.atomic.AtomicReference<>();
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
+                    new WorkerStorage(dir.resolve("frozen").toString(), "weir/test/frozen", null), server,
+                    WorkerProcessDeployer.Settings.defaults(dir.resolve("frozen-logs"))
+                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+                            .withHeartbeats(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2)),
+                    new JobMetrics());
+            JobMaster master = new JobMaster(new JobMaster.Settings("frozen", 2, 128,
+                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
+                    new RestartStrategy.Settings(50, 500, 2.0, 5, 600_000)),
+                    storage, deployer, Clock.system(), new JobMasterListener() {
+                        @Override
+                        public void onAttemptStarted(long attempt, String restoredFrom) {
+                            attempts.set(attempt);
+                        }
+
+                        @Override
+                        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+                            completed.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onRestarting(long nextAttempt, String reason, long delayMs) {
+                            cause.compareAndSet(null, reason);
+                        }
+                    });
+            CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return master.run(null);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitWorkers(deployer, 2, 1, attempts);
+            while (completed.get() < 2) {
+                Thread.sleep(5);
+            }
+            long pid = deployer.currentWorkers().get(0).pid();
+            // SIGSTOP: the process stays alive but sends nothing; only its silence can give it away.
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+            JobResult end = result.get(120, TimeUnit.SECONDS);
+            assertThat(end.state()).isEqualTo(JobResult.JobState.FINISHED);
+            assertThat(end.restarts()).isEqualTo(1);
+            assertThat(cause.get()).contains("sent no heartbeat");
+        }
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
     private static void awaitWorkers(WorkerProcessDeployer deployer, int parallelism, long attempt, AtomicLong attempts)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
