@@ -34,6 +34,9 @@ import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
 import dev.weir.runtime.network.remote.DataPlane;
 import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.DeferredObjectStore;
+import dev.weir.runtime.storage.ObjectStore;
+import dev.weir.runtime.storage.ObjectStores;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
@@ -92,11 +95,11 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
-        // Opening storage loads the S3 client (about a second of class loading and TLS set-up):
-        // it overlaps with registration and the data plane handshake instead of preceding them.
-        java.util.concurrent.CompletableFuture<CheckpointStorage> opening = java.util.concurrent.CompletableFuture
-                .supplyAsync(this::openStorage);
-        try (StorageHandle storageHandle = new StorageHandle(opening);
+        // Opening storage loads the S3 client (about a second of class loading and TLS set-up): it
+        // overlaps with registration and the first records; only reads and uploads wait for it.
+        try (CheckpointStorage storage = new CheckpointStorage(new DeferredObjectStore(
+                java.util.concurrent.CompletableFuture.supplyAsync(this::openStore), config.storageUri()),
+                config.storageBase());
              DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
                      cause -> end(Outcome.FAILED, "lost the connection to a peer worker: " + cause.getMessage()));
@@ -108,13 +111,15 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                     lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage()));
             coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
                     config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
+            // From registration on the coordinator judges this worker by its heartbeats, so they must
+            // start now, not once the tasks run (start-up can take seconds on a busy machine).
+            heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
             PeerList peers = coordinator.awaitPeers(STARTUP_TIMEOUT);
             Map<Integer, InetSocketAddress> addresses = new HashMap<>();
             for (WorkerRegistration peer : peers.workers()) {
                 addresses.put(peer.worker(), new InetSocketAddress(peer.host(), peer.dataPort()));
             }
             dataPlane.connect(addresses, STARTUP_TIMEOUT);
-            CheckpointStorage storage = storageHandle.get();
 
             JobGraph graph = buildGraph();
             Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
@@ -132,7 +137,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             publish(attempt);
             startupThread = null;
             Thread.interrupted();
-            heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
             done.await();
             attempt.cancel();
             attempt.awaitTermination(Duration.ofSeconds(10));
@@ -146,27 +150,11 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
-    private CheckpointStorage openStorage() {
+    private ObjectStore openStore() {
         try {
-            return CheckpointStorage.open(config.storageUri(), config.storageBase(), config.s3());
+            return ObjectStores.open(config.storageUri(), config.s3());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot open checkpoint storage " + config.storageUri(), e);
-        }
-    }
-
-    /** Closes the storage once it is open, whether or not the worker got to use it. */
-    private record StorageHandle(java.util.concurrent.CompletableFuture<CheckpointStorage> future) implements AutoCloseable {
-        CheckpointStorage get() throws Exception {
-            try {
-                return future.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
-        }
-
-        @Override
-        public void close() {
-            future.thenAccept(CheckpointStorage::close);
         }
     }
 

@@ -1,0 +1,79 @@
+package dev.weir.runtime.storage;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * An object store that is still being opened: calls wait for it. Lets a worker start its tasks
+ * while the S3 client loads (about a second of class loading and TLS set-up); the first
+ * checkpoint upload, not the first record, pays for it.
+ */
+public final class DeferredObjectStore implements ObjectStore {
+
+    private final CompletableFuture<? extends ObjectStore> opening;
+    private final String description;
+
+    public DeferredObjectStore(CompletableFuture<? extends ObjectStore> opening, String description) {
+        this.opening = opening;
+        this.description = description;
+    }
+
+    private ObjectStore store() throws IOException {
+        try {
+            return opening.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening " + description, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("cannot open " + description + ": " + cause, cause);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] data) throws IOException {
+        store().put(key, data);
+    }
+
+    @Override
+    public byte[] get(String key) throws IOException {
+        return store().get(key);
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) throws IOException {
+        return store().getRange(key, offset, length);
+    }
+
+    @Override
+    public boolean exists(String key) throws IOException {
+        return store().exists(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) throws IOException {
+        return store().list(prefix);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        store().delete(key);
+    }
+
+    @Override
+    public void deleteAll(String prefix) throws IOException {
+        store().deleteAll(prefix);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        opening.thenAccept(ObjectStore::close);
+    }
+}
