@@ -2,15 +2,12 @@ package dev.weir.runtime.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,7 +46,7 @@ class BackpressureTest {
 
     @Test
     void slowSinkBoundsRecordsInFlightToTheConfiguredBuffers() throws Exception {
-        List<DataPlane> planes = connectedPlanes();
+        List<DataPlane> planes = TestDataPlanes.connected(PARALLELISM, "token");
         ProcessingTimeService time = new ProcessingTimeService();
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(storageDir), "weir");
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("slow", PARALLELISM, 128, 1,
@@ -125,28 +122,6 @@ class BackpressureTest {
                 }
             };
         }
-    }
-
-    private static List<DataPlane> connectedPlanes() throws Exception {
-        List<DataPlane> planes = new ArrayList<>();
-        Map<Integer, InetSocketAddress> peers = new HashMap<>();
-        for (int worker = 0; worker < PARALLELISM; worker++) {
-            DataPlane plane = new DataPlane("token", worker, 1, new InetSocketAddress("127.0.0.1", 0));
-            planes.add(plane);
-            peers.put(worker, plane.address());
-        }
-        List<CompletableFuture<Void>> connects = new ArrayList<>();
-        for (DataPlane plane : planes) {
-            connects.add(CompletableFuture.runAsync(() -> {
-                try {
-                    plane.connect(peers, Duration.ofSeconds(10));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }));
-        }
-        CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-        return planes;
     }
 
     private static final class NoOpListener implements TaskListener {

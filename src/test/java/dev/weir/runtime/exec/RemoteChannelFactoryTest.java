@@ -146,23 +146,7 @@ class RemoteChannelFactoryTest {
     }
 
     private void connectPlanes() throws Exception {
-        Map<Integer, InetSocketAddress> peers = new HashMap<>();
-        for (int worker = 0; worker < PARALLELISM; worker++) {
-            DataPlane plane = new DataPlane("test-token", worker, 1, new InetSocketAddress("127.0.0.1", 0));
-            planes.add(plane);
-            peers.put(worker, plane.address());
-        }
-        List<CompletableFuture<Void>> connects = new ArrayList<>();
-        for (DataPlane plane : planes) {
-            connects.add(CompletableFuture.runAsync(() -> {
-                try {
-                    plane.connect(peers, Duration.ofSeconds(10));
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }));
-        }
-        CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        planes.addAll(TestDataPlanes.connected(PARALLELISM, "test-token"));
     }
 
     /** generator → keyBy → pass-through → collecting sink; each worker builds its own, like a worker process. */
