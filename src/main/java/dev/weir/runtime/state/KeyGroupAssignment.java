@@ -9,7 +9,8 @@ public final class KeyGroupAssignment {
     private KeyGroupAssignment() {}
 
     public static int keyGroupFor(Object key, int maxParallelism) {
-        return Math.floorMod(murmur(key.hashCode()), maxParallelism);
+        // murmur() is non-negative, so a plain remainder is the modulo (and cheaper than floorMod)
+        return murmur(key.hashCode()) % maxParallelism;
     }
 
     /** The subtask owning a key group: the inverse of {@link #rangeFor}. */

@@ -32,16 +32,32 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         }
     }
 
+    /** The last entry read: read-modify-write of a mutable value then needs one hash lookup, not two. */
+    private Object lastKey;
+    private V lastValue;
+
     V get() {
-        return maps[backend.currentKeyGroupIndex()].get(backend.currentKey());
+        K key = backend.currentKey();
+        V value = maps[backend.currentKeyGroupIndex()].get(key);
+        lastKey = key;
+        lastValue = value;
+        return value;
     }
 
     void put(V value) {
-        maps[backend.currentKeyGroupIndex()].put(backend.currentKey(), value);
+        K key = backend.currentKey();
+        if (value == lastValue && key == lastKey && value != null) {
+            return; // the map already holds this very object for this key
+        }
+        maps[backend.currentKeyGroupIndex()].put(key, value);
+        lastKey = key;
+        lastValue = value;
     }
 
     void remove() {
         maps[backend.currentKeyGroupIndex()].remove(backend.currentKey());
+        lastKey = null;
+        lastValue = null;
     }
 
     @Override
@@ -66,6 +82,8 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
 
     @Override
     public void read(int keyGroupIndex, DataInput in) throws IOException {
+        lastKey = null;
+        lastValue = null;
         HashMap<K, V> map = maps[keyGroupIndex];
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
