@@ -67,9 +67,14 @@ public final class DeferredObjectStore implements ObjectStore {
         store().deleteAll(prefix);
     }
 
+    /** Waits for the store: locations are built from the real store's description. */
     @Override
     public String describe() {
-        return description;
+        try {
+            return store().describe();
+        } catch (IOException e) {
+            return description;
+        }
     }
 
     @Override
