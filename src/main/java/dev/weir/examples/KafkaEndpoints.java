@@ -3,6 +3,7 @@ package dev.weir.examples;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
+import dev.weir.connectors.kafka.DeliveryGuarantee;
 import dev.weir.connectors.kafka.KafkaSink;
 import dev.weir.connectors.kafka.KafkaSource;
 import dev.weir.runtime.dataflow.Sink;
@@ -74,8 +75,10 @@ public final class KafkaEndpoints {
                     .bootstrapServers(uri.bootstrapServers())
                     .serializer(uri.topic(), r -> key.apply(r).getBytes(StandardCharsets.UTF_8),
                             r -> r.toString().getBytes(StandardCharsets.UTF_8))
-                    .guarantee(uri.guarantee())
-                    .transactionalIdPrefix(transactionalIdPrefix(context.jobName(), sinkUid));
+                    .guarantee(uri.guarantee());
+            if (uri.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+                builder.transactionalIdPrefix(transactionalIdPrefix(context.jobName(), sinkUid));
+            }
             uri.clientProperties().forEach(builder::producerProperty);
             return builder.build().createWriter(context);
         }

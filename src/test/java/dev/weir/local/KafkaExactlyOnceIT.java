@@ -68,7 +68,7 @@ class KafkaExactlyOnceIT {
 
     @Test
     void kafkaInputToExactlyOnceKafkaSinkSurvivesSigkills() throws Exception {
-        long records = 90_000;
+        long records = 60_000;
         String input = topic("eo-in", 3);
         KafkaTopics.produceDecimals(kafka.bootstrapServers(), input, records);
         String output = topic("eo-in-out", 2);
@@ -184,7 +184,7 @@ class KafkaExactlyOnceIT {
             deployer = new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("checkpoints").toString(),
                     "weir/test/" + name, null), server,
                     new WorkerProcessDeployer.Settings("127.0.0.1", Duration.ofSeconds(5),
-                            List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dir.resolve("logs")),
+                            List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dir.resolve("logs")),
                     new JobMetrics());
             CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")),
                     "weir/test/" + name);
