@@ -1,6 +1,7 @@
 package dev.weir.examples;
 
 import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.StreamEnvironment;
@@ -21,24 +22,30 @@ public final class KeyedCountJob implements JobDefinition {
 
     @Override
     public void define(StreamEnvironment env, JobArgs args) {
-        long records = args.getLong("records", 1_000_000);
+        String input = args.get("input", "generator");
+        // From Kafka without 'records' the job runs until canceled; the generator needs an end.
+        long records = args.getLong("records", input.equals("generator") ? 1_000_000 : -1);
         long keys = args.getLong("keys", 1_000);
         if (keys < 1) {
             throw new IllegalArgumentException("job argument 'keys' must be >= 1 (got " + keys + ")");
         }
-        String input = args.get("input", "generator");
-        if (!input.equals("generator")) {
+        DataStream<Long> numbers;
+        if (input.equals("generator")) {
+            GeneratorSource<Long> source = GeneratorSource.sequence(records);
+            long rate = args.getLong("rate", 0);
+            if (rate > 0) {
+                // records per second per subtask: for demos and for tests that strike mid-run
+                source = source.withRateLimit(rate);
+            }
+            numbers = env.fromSource(source, "generator");
+        } else if (input.startsWith("kafka://")) {
+            numbers = env.fromSource(KafkaEndpoints.decimalSource(KafkaUri.parse("input", input, false), records),
+                    "kafka-source");
+        } else {
             throw new IllegalArgumentException("job argument 'input': '" + input
-                    + "' is not available in this build (use generator)");
+                    + "' is not supported (use generator or kafka://<host:port>/<topic>)");
         }
-        GeneratorSource<Long> source = GeneratorSource.sequence(records);
-        long rate = args.getLong("rate", 0);
-        if (rate > 0) {
-            // records per second per subtask: for demos and for tests that strike mid-run
-            source = source.withRateLimit(rate);
-        }
-        env.fromSource(source, "generator")
-                .returns(Types.LONG)
+        numbers.returns(Types.LONG)
                 .keyBy(i -> keyOf(i, keys), Types.LONG)
                 .process(new CountSumFunction())
                 .uid("count-sum")

@@ -10,9 +10,10 @@ import dev.weir.connectors.print.PrintSink;
 import dev.weir.runtime.dataflow.Sink;
 
 /**
- * Turns an example job's {@code output} argument into a sink: a directory, {@code discard}, or
+ * Turns an example job's {@code output} argument into a sink: a directory, {@code discard},
  * {@code s3://bucket/prefix} with endpoint and credentials from the {@code WEIR_S3_*} environment
- * variables (see docs/connectors.md), so credentials never appear in job arguments.
+ * variables (see docs/connectors.md), so credentials never appear in job arguments, or
+ * {@code kafka://bootstrap/topic} ({@link KafkaUri}; lines keyed by their first field).
  */
 final class Outputs {
 
@@ -37,13 +38,19 @@ final class Outputs {
             }
         }
         if (output.startsWith("kafka://")) {
-            throw new IllegalArgumentException("job argument 'output': " + output.substring(0, output.indexOf(':'))
-                    + " outputs are not available in this build (use a directory, s3://bucket/prefix or 'discard')");
+            return KafkaEndpoints.lineSink(KafkaUri.parse("output", output, true), "sink", Outputs::firstField);
         }
         if (output.contains("://")) {
             throw new IllegalArgumentException("job argument 'output': unsupported scheme in '" + output
                     + "' (expected a directory, s3://bucket/prefix, kafka://bootstrap/topic or discard)");
         }
         return new ExactlyOnceFileSink<>(Path.of(output));
+    }
+
+    /** The Kafka key of an output line: its first comma-separated field (keyed-count's key, word-count's word). */
+    static String firstField(Object record) {
+        String line = record.toString();
+        int comma = line.indexOf(',');
+        return comma < 0 ? line : line.substring(0, comma);
     }
 }

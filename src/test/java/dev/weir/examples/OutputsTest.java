@@ -37,7 +37,15 @@ class OutputsTest {
     void otherOutputs() {
         assertThat(Outputs.<String>sinkFor("discard", name -> null)).isInstanceOf(DiscardSink.class);
         assertThat(Outputs.<String>sinkFor("/tmp/out", name -> null)).isInstanceOf(ExactlyOnceFileSink.class);
-        assertThatThrownBy(() -> Outputs.sinkFor("kafka://b/t", name -> null)).hasMessageContaining("not available");
+        assertThat(Outputs.<String>sinkFor("kafka://b:9092/t", name -> null)).isNotNull();
+        assertThatThrownBy(() -> Outputs.sinkFor("kafka://b/t", name -> null))
+                .hasMessageContaining("job argument 'output'").hasMessageContaining("not host:port");
         assertThatThrownBy(() -> Outputs.sinkFor("ftp://x", name -> null)).hasMessageContaining("unsupported scheme");
+    }
+
+    @Test
+    void kafkaLinesAreKeyedByTheirFirstField() {
+        assertThat(Outputs.firstField(new KeyedCountResult(7, 2, 30))).isEqualTo("7");
+        assertThat(Outputs.firstField("word")).isEqualTo("word");
     }
 }

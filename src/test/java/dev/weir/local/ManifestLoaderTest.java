@@ -362,6 +362,18 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void kafkaExampleIsKeyedCountFromKafkaToKafkaExactlyOnce() throws Exception {
+        StreamJobManifest m = loader.load(Path.of("k8s-examples/kafka-exactly-once.yaml"));
+        assertThat(m.spec().getJob().getClassName()).isEqualTo("dev.weir.examples.KeyedCountJob");
+        java.util.Map<String, String> args = m.spec().getJob().getArgs();
+        assertThat(args.get("input")).isEqualTo("kafka://kafka.kafka:9092/numbers");
+        assertThat(args.get("output")).isEqualTo("kafka://kafka.kafka:9092/counts");
+        // The job accepts its arguments (defining the graph parses both URIs; nothing connects yet).
+        new dev.weir.examples.KeyedCountJob().define(new dev.weir.runtime.dataflow.StreamEnvironment(2, 128),
+                new dev.weir.runtime.dataflow.JobArgs(args));
+    }
+
+    @Test
     void keyedCountExampleHasTheBenchmarkSettings() throws Exception {
         StreamJobManifest m = loader.load(Path.of("k8s-examples/keyed-count.yaml"));
         assertThat(m.name()).isEqualTo("keyed-count");

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 
 import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.examples.KafkaEndpoints;
+import dev.weir.examples.KafkaUri;
 import dev.weir.examples.KeyedCountJob;
+import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.Sink;
@@ -20,7 +23,8 @@ import dev.weir.runtime.state.serialization.Types;
 /**
  * keyed-count with failure points for {@link Chaos}: a failing record anywhere in the keyed
  * function, and a crash between "checkpoint complete" and the sink's commit. Rate limited
- * ({@code rate} records/s per subtask) so the test can strike while it runs.
+ * ({@code rate} records/s per subtask) so the test can strike while it runs. {@code input} and
+ * {@code output} also take keyed-count's {@code kafka://} forms.
  */
 public final class ChaosKeyedCountJob implements JobDefinition {
 
@@ -29,24 +33,48 @@ public final class ChaosKeyedCountJob implements JobDefinition {
         long records = args.getLong("records", 100_000);
         long keys = args.getLong("keys", 100);
         long rate = args.getLong("rate", 0);
-        GeneratorSource<Long> source = GeneratorSource.sequence(records);
-        if (rate > 0) {
-            source = source.withRateLimit(rate);
+        String input = args.get("input", "generator");
+        DataStream<Long> numbers;
+        if (input.startsWith("kafka://")) {
+            // A Kafka source reads as fast as it can: the keyed function holds it to the rate instead.
+            numbers = env.fromSource(KafkaEndpoints.decimalSource(KafkaUri.parse("input", input, false), records),
+                    "kafka-source");
+        } else {
+            GeneratorSource<Long> source = GeneratorSource.sequence(records);
+            if (rate > 0) {
+                source = source.withRateLimit(rate);
+            }
+            numbers = env.fromSource(source, "generator");
         }
-        env.fromSource(source, "generator")
+        numbers.returns(Types.LONG)
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
-                .process(new ChaosCountSum())
+                .process(new ChaosCountSum(input.startsWith("kafka://") ? rate : 0))
                 .uid("count-sum")
-                .sinkTo(args.get("sink", "exactly-once").equals("direct")
-                        ? new DirectAppendSink<>(Path.of(args.require("output")))
-                        : new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output"))),
-                                (int) args.getLong("haltBeforeCommitWorker", -1),
-                                args.getLong("haltBeforeCommitAttempt", -1)))
+                .sinkTo(new CrashBeforeCommitSink<>(sink(args),
+                        (int) args.getLong("haltBeforeCommitWorker", -1), args.getLong("haltBeforeCommitAttempt", -1)))
                 .uid("sink");
     }
 
+    /** {@code sink=direct}: the non-transactional negative control; else the exactly-once sink of {@code output}. */
+    private static Sink<String> sink(JobArgs args) {
+        String output = args.require("output");
+        if (output.startsWith("kafka://")) {
+            return KafkaEndpoints.lineSink(KafkaUri.parse("output", output, true), "sink",
+                    line -> line.substring(0, line.indexOf(',')));
+        }
+        return args.get("sink", "exactly-once").equals("direct")
+                ? new DirectAppendSink<>(Path.of(output)) : new ExactlyOnceFileSink<>(Path.of(output));
+    }
+
     static final class ChaosCountSum extends KeyedProcessFunction<Long, Long, String> {
+        private final long ratePerSecond;
         private ValueState<long[]> state;
+        private long startNanos;
+        private long seen;
+
+        ChaosCountSum(long ratePerSecond) {
+            this.ratePerSecond = ratePerSecond;
+        }
 
         @Override
         public void open(RuntimeContext context) {
@@ -56,6 +84,7 @@ public final class ChaosKeyedCountJob implements JobDefinition {
         @Override
         public void processElement(Long value, Context<Long> context, Collector<String> out) {
             Chaos.maybeFail(Chaos.Point.RECORD);
+            throttle();
             long[] s = state.value();
             if (s == null) {
                 s = new long[2];
@@ -64,6 +93,24 @@ public final class ChaosKeyedCountJob implements JobDefinition {
             s[1] += value;
             state.update(s);
             out.collect(context.getCurrentKey() + "," + s[0] + "," + s[1]);
+        }
+
+        /** Sleeps whenever this subtask got ahead of {@code ratePerSecond}, so tests can strike mid-run. */
+        private void throttle() {
+            if (ratePerSecond <= 0) {
+                return;
+            }
+            if (seen++ == 0) {
+                startNanos = System.nanoTime();
+            }
+            long aheadNanos = seen * 1_000_000_000L / ratePerSecond - (System.nanoTime() - startNanos);
+            if (aheadNanos > 2_000_000) {
+                try {
+                    Thread.sleep(aheadNanos / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

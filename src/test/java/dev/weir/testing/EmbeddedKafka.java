@@ -108,8 +108,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Creates the topic and waits until the broker's metadata lists it (clients started next see it). */
     public void createTopic(String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(name) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     public void addPartitions(String topic, int totalPartitions) throws Exception {

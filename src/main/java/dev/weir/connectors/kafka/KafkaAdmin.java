@@ -39,6 +39,32 @@ final class KafkaAdmin {
     }
 
     /**
+     * Fails at start when the sink's topic does not exist. Brokers with auto.create.topics.enable
+     * would create it on the first send, with the broker's default partitions and replication,
+     * which is rarely what a production job wants; the others make every send wait max.block.ms
+     * and then fail with a message that does not say why. Either way, better said up front.
+     */
+    static void requireTopic(KafkaSink<?> sink) {
+        try (Admin admin = Admin.create(config(sink.bootstrapServers, sink.producerProperties, sink.maxBlockMs()))) {
+            boolean exists = admin.listTopics().names().get(sink.maxBlockMs(), TimeUnit.MILLISECONDS).contains(sink.topic);
+            if (!exists) {
+                throw new IllegalStateException(sink.describe() + ": topic " + sink.topic
+                        + " does not exist at bootstrap.servers=" + sink.bootstrapServers
+                        + "; create it or fix the topic name");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(sink.describe() + ": interrupted", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            if (KafkaFailures.isTimeout(e)) {
+                throw KafkaFailures.unreachable(sink.describe(), sink.bootstrapServers, "max.block.ms", sink.maxBlockMs(), e);
+            }
+            throw new IllegalStateException(sink.describe() + ": cannot list the topics at bootstrap.servers="
+                    + sink.bootstrapServers + ": " + e.getCause(), e);
+        }
+    }
+
+    /**
      * Fails at start, with the setting to change, when the sink's transaction.timeout.ms exceeds
      * a broker's transaction.max.timeout.ms. kafka-clients reports this only as an untyped
      * "Unexpected error in InitProducerIdResponse". Skipped (with a log line) when the brokers'

@@ -30,6 +30,8 @@ public final class KafkaSink<T> implements Sink<T> {
 
     final String bootstrapServers;
     final Function<T, ProducerRecord<byte[], byte[]>> serializer;
+    /** The one topic written to, when known (serializer(topic, ...)): checked to exist at start. */
+    final String topic;
     final DeliveryGuarantee guarantee;
     final String transactionalIdPrefix;
     final int transactionalIdPoolSize;
@@ -39,6 +41,7 @@ public final class KafkaSink<T> implements Sink<T> {
     private KafkaSink(Builder<T> b) {
         this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
         this.serializer = Objects.requireNonNull(b.serializer, "serializer (or topic + valueSerializer)");
+        this.topic = b.topic;
         this.guarantee = b.guarantee;
         this.transactionalIdPrefix = b.transactionalIdPrefix;
         this.transactionalIdPoolSize = b.transactionalIdPoolSize;
@@ -60,6 +63,9 @@ public final class KafkaSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(SinkContext context) throws Exception {
+        if (topic != null) {
+            KafkaAdmin.requireTopic(this);
+        }
         if (guarantee == DeliveryGuarantee.AT_LEAST_ONCE) {
             return new AtLeastOnceKafkaWriter<>(this, context);
         }
@@ -94,6 +100,7 @@ public final class KafkaSink<T> implements Sink<T> {
     public static final class Builder<T> {
         private String bootstrapServers;
         private Function<T, ProducerRecord<byte[], byte[]>> serializer;
+        private String topic;
         private DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private String transactionalIdPrefix;
         private int transactionalIdPoolSize = 8;
@@ -110,12 +117,14 @@ public final class KafkaSink<T> implements Sink<T> {
         /** Turns a record into the Kafka record to send (topic, partition, key, value, headers). */
         public Builder<T> serializer(Function<T, ProducerRecord<byte[], byte[]>> serializer) {
             this.serializer = serializer;
+            this.topic = null;
             return this;
         }
 
         /** Sends to {@code topic}; the key (may return null) chooses the partition. */
         public Builder<T> serializer(String topic, Function<T, byte[]> key, Function<T, byte[]> value) {
             Objects.requireNonNull(topic, "topic");
+            this.topic = topic;
             this.serializer = record -> new ProducerRecord<>(topic, key == null ? null : key.apply(record),
                     value.apply(record));
             return this;

@@ -46,12 +46,19 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
     KafkaSourceReader(KafkaSource<T> source, SourceContext context) {
         this.source = source;
         this.context = context;
-        this.consumer = new KafkaConsumer<>(source.consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            this.consumer = new KafkaConsumer<>(source.consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // e.g. a host name that does not resolve: kafka-clients says only "Failed to construct kafka consumer"
+            throw new IllegalStateException(source.describe() + ": cannot create a consumer for bootstrap.servers="
+                    + source.bootstrapServers + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
         try {
             this.restored = context.restore() != null && !context.restore().all().isEmpty();
             this.restoredPositions = restored
                     ? PartitionOffsets.decodeUnion(context.restore().all()) : Map.of();
             guarded(() -> {
+                requireTopics();
                 assign(discoverOwned(), true);
                 return null;
             });
@@ -224,6 +231,23 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         return discoverAll().stream()
                 .filter(tp -> PartitionOffsets.owner(tp, context.parallelism()) == context.subtask())
                 .toList();
+    }
+
+    /**
+     * A named topic that does not exist is a configuration error, reported at start: otherwise a
+     * bounded reader would end at once with nothing read, and an unbounded one would wait forever.
+     */
+    private void requireTopics() {
+        if (source.topics == null) {
+            return; // a pattern may match nothing yet
+        }
+        java.util.Set<String> existing = consumer.listTopics().keySet();
+        List<String> missing = source.topics.stream().filter(t -> !existing.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(source.describe() + ": topic " + String.join(", ", missing)
+                    + " does not exist at bootstrap.servers=" + source.bootstrapServers
+                    + "; create it or fix the topic name");
+        }
     }
 
     /** Asks the brokers (listTopics() is never answered from the metadata cache, partitionsFor() may be). */

@@ -1,0 +1,78 @@
+package dev.weir.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Independent readers and writers of test topics, with plain kafka-clients (nothing of Weir's connectors). */
+public final class KafkaTopics {
+
+    private KafkaTopics() {}
+
+    /** Every committed value of {@code topic}, read from the beginning with read_committed. */
+    public static List<String> readCommitted(String bootstrap, String topic) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "read_committed")) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // With read_committed the end offsets are the last stable offsets: nothing beyond is readable.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " up to " + end);
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+                    values.add(record.value());
+                }
+            }
+            return values;
+        }
+    }
+
+    /** How many records (committed or not, markers included) the topic's partitions hold. */
+    public static long endOffsetTotal(String bootstrap, String topic) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "read_uncommitted")) {
+            return consumer.endOffsets(partitions(consumer, topic)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Writes the decimals 0..n-1 (keyed-count's input), spread over the partitions round robin. */
+    public static void produceDecimals(String bootstrap, String topic, long n) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            for (long i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, Long.toString(i)));
+            }
+        }
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrap, String isolation) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+}
