@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,8 +182,8 @@ class KafkaExactlyOnceIT {
             server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             deployer = new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("checkpoints").toString(),
                     "weir/test/" + name, null), server,
-                    new WorkerProcessDeployer.Settings("127.0.0.1", Duration.ofSeconds(5),
-                            List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), dir.resolve("logs")),
+                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
+                            .withJavaOptions(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
                     new JobMetrics());
             CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")),
                     "weir/test/" + name);
