@@ -22,7 +22,12 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
-            case "local" -> System.exit(WeirLocal.run(rest, System.out, System.err));
+            case "local" -> {
+                int code = WeirLocal.run(rest, System.out, System.err);
+                if (!WeirLocal.SHUTTING_DOWN.get()) {
+                    System.exit(code);
+                }
+            }
             default -> {
                 System.err.println("weir: unknown command '" + args[0] + "' (try weir --help)");
                 System.exit(2);

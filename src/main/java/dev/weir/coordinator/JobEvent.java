@@ -20,4 +20,10 @@ sealed interface JobEvent {
     record ToleranceExceeded(long attempt, String reason) implements JobEvent {}
 
     record Canceled(long attempt) implements JobEvent {}
+
+    record StopRequested(long attempt) implements JobEvent {}
+
+    record SavepointCompleted(long attempt) implements JobEvent {}
+
+    record SavepointFailed(long attempt, Throwable cause) implements JobEvent {}
 }

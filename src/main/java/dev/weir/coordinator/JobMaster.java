@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,6 +49,8 @@ public final class JobMaster {
     private long completed;
     private long failed;
     private CompletedCheckpointStats lastCheckpoint;
+    private CompletedCheckpointStats lastSavepoint;
+    private volatile CheckpointCoordinator currentCoordinator;
 
     public JobMaster(Settings settings, CheckpointStorage storage, JobDeployer deployer, Clock clock,
                      JobMasterListener listener) {
@@ -80,7 +83,7 @@ public final class JobMaster {
                 listener.onAttemptStarted(attempt, restore == null ? null : restore.location());
                 AttemptOutcome outcome = runAttempt(attempt, restore);
                 if (outcome.state() != JobResult.JobState.FAILED) {
-                    return result(outcome.state(), attemptsRun, restarts, restoredFrom, null, start);
+                    return result(outcome.state(), attemptsRun, restarts, restoredFrom, outcome.failure(), start);
                 }
                 OptionalLong delay = restartStrategy.onFailure(clock.millis());
                 if (delay.isEmpty()) {
@@ -97,8 +100,11 @@ public final class JobMaster {
                 }
                 restarts++;
                 Optional<CompletedCheckpointRef> latest = latestCompleted();
-                if (latest.isPresent()) {
+                // Never go back behind what this run restored from (a savepoint is not in checkpoints/).
+                if (latest.isPresent() && (restore == null || latest.get().id() > restore.checkpointId())) {
                     restore = new RestoreTarget(latest.get().location(), latest.get().metadata());
+                }
+                if (restore != null) {
                     restoredFrom = restore.location();
                 }
             }
@@ -114,6 +120,32 @@ public final class JobMaster {
 
     private record AttemptOutcome(JobResult.JobState state, String failure) {}
 
+    /**
+     * Takes a savepoint of the running job (kept until the user deletes it); the job goes on.
+     * Fails when no attempt is running or the savepoint is aborted.
+     */
+    public CompletableFuture<CompletedCheckpointStats> triggerSavepoint() {
+        CheckpointCoordinator coordinator = currentCoordinator;
+        if (coordinator == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("job " + settings.jobName() + " is not running"));
+        }
+        return coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT).whenComplete((stats, error) -> {
+            if (stats != null) {
+                synchronized (this) {
+                    lastSavepoint = stats;
+                }
+            }
+        });
+    }
+
+    /**
+     * Stops the job after a savepoint: {@link #run} returns SUSPENDED with the savepoint to resume
+     * from. If the savepoint fails the job is canceled instead (its checkpoints remain).
+     */
+    public void stopWithSavepoint() {
+        events.add(new JobEvent.StopRequested(currentAttempt));
+    }
+
     private AttemptOutcome runAttempt(long attempt, RestoreTarget restore) throws InterruptedException {
         AttemptListener taskListener = new AttemptListener(attempt);
         DeployedJob job;
@@ -125,13 +157,16 @@ public final class JobMaster {
         }
         CheckpointCoordinator coordinator = new CheckpointCoordinator(settings.jobName(), settings.parallelism(),
                 settings.maxParallelism(), settings.checkpoint(), clock, job.vertices(), job,
-                new StorageCompletedCheckpointStore(storage), io, new OutcomeListener(attempt), nextCheckpointId());
+                new StorageCompletedCheckpointStore(storage), io, new OutcomeListener(attempt),
+                Math.max(nextCheckpointId(), restore == null ? 0 : restore.checkpointId() + 1));
+        currentCoordinator = coordinator;
         taskListener.coordinator = coordinator;
         CheckpointScheduler scheduler = new CheckpointScheduler(coordinator);
         scheduler.start();
         try {
             return awaitOutcome(attempt, job, coordinator);
         } finally {
+            currentCoordinator = null;
             scheduler.stop();
             coordinator.shutdown();
             job.cancel();
@@ -151,8 +186,21 @@ public final class JobMaster {
             if (event instanceof JobEvent.Canceled) {
                 return new AttemptOutcome(JobResult.JobState.CANCELED, null);
             }
+            if (event instanceof JobEvent.StopRequested) {
+                triggerSavepoint().whenComplete((stats, error) -> events.add(error == null
+                        ? new JobEvent.SavepointCompleted(attempt)
+                        : new JobEvent.SavepointFailed(attempt, error)));
+                continue;
+            }
             if (event.attempt() != attempt) {
                 continue;
+            }
+            if (event instanceof JobEvent.SavepointCompleted) {
+                return new AttemptOutcome(JobResult.JobState.SUSPENDED, null);
+            }
+            if (event instanceof JobEvent.SavepointFailed e) {
+                return new AttemptOutcome(JobResult.JobState.CANCELED,
+                        "stop with savepoint: the savepoint failed (" + describe(e.cause()) + "); the job was canceled");
             }
             if (event instanceof JobEvent.EndOfData e) {
                 ended.add(e.vertex());
@@ -234,8 +282,8 @@ public final class JobMaster {
 
     private synchronized JobResult result(JobResult.JobState state, long attempts, long restarts, String restoredFrom,
                              String failure, long start) {
-        return new JobResult(state, attempts, restarts, completed, failed, lastCheckpoint, restoredFrom, failure,
-                clock.millis() - start);
+        return new JobResult(state, attempts, restarts, completed, failed, lastCheckpoint, lastSavepoint, restoredFrom,
+                failure, clock.millis() - start);
     }
 
     private static String describe(Throwable t) {
@@ -298,8 +346,12 @@ public final class JobMaster {
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
             synchronized (JobMaster.this) {
-                completed++;
-                lastCheckpoint = stats;
+                if (stats.type() == CheckpointType.SAVEPOINT) {
+                    lastSavepoint = stats;
+                } else {
+                    completed++;
+                    lastCheckpoint = stats;
+                }
             }
             restartStrategy.onProgress();
             listener.onCheckpointCompleted(stats);

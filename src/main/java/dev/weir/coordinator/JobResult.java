@@ -8,9 +8,16 @@ public record JobResult(
         long checkpointsCompleted,
         long checkpointsFailed,
         CompletedCheckpointStats lastCheckpoint,
+        CompletedCheckpointStats lastSavepoint,
         String restoredFrom,
         String failure,
         long durationMs) {
 
-    public enum JobState { FINISHED, FAILED, CANCELED }
+    public enum JobState {
+        FINISHED,
+        FAILED,
+        CANCELED,
+        /** Stopped after a savepoint; resume from {@link JobResult#lastSavepoint()}. */
+        SUSPENDED
+    }
 }

@@ -34,6 +34,10 @@ import dev.weir.runtime.storage.CompletedCheckpointRef;
 public final class WeirLocal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STOP_TIMEOUT_SECONDS = 120;
+    /** Set once the JVM is exiting on a signal: then nobody may call System.exit (it would block). */
+    public static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private WeirLocal() {}
 
@@ -104,10 +108,38 @@ public final class WeirLocal {
                 return 2;
             }
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
-            result = master.run(restore);
+            // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
+            java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
+            Thread stopper = new Thread(() -> {
+                SHUTTING_DOWN.set(true);
+                err.println("weir local: stopping " + manifest.name() + " with a savepoint...");
+                master.stopWithSavepoint();
+                try {
+                    summarized.await(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "weir-stop-with-savepoint");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                result = master.run(restore);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds)));
+                out.flush();
+                if (result.state() == JobResult.JobState.SUSPENDED) {
+                    err.println("weir local: job " + manifest.name() + " stopped; resume it with --restore "
+                            + result.lastSavepoint().location());
+                }
+            } finally {
+                summarized.countDown();
+                if (!SHUTTING_DOWN.get()) {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                }
+            }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds)));
+        if (result.state() == JobResult.JobState.SUSPENDED) {
+            return 0;
+        }
         if (result.state() != JobResult.JobState.FINISHED) {
             err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
                     + (result.failure() == null ? "" : ": " + result.failure()));
@@ -173,6 +205,12 @@ public final class WeirLocal {
             cp.put("duration_ms", result.lastCheckpoint().durationMs());
             cp.put("size_bytes", result.lastCheckpoint().stateSize());
             line.put("last_checkpoint", cp);
+        }
+        if (result.lastSavepoint() != null) {
+            Map<String, Object> sp = new LinkedHashMap<>();
+            sp.put("id", result.lastSavepoint().checkpointId());
+            sp.put("path", result.lastSavepoint().location());
+            line.put("savepoint", sp);
         }
         line.put("attempts", result.attempts());
         line.put("restarts", result.restarts());

@@ -41,6 +41,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcessDeployer.class);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(10);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /** Settings of the worker processes. */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
@@ -122,6 +124,11 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
     private Process start(long attempt, int worker, RestoreTarget restore, Path log) throws IOException {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // Own session: a Ctrl-C at the terminal reaches `weir local`, which stops the job with a
+            // savepoint, instead of killing the workers under it.
+            command.add(SETSID.toString());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.javaOptions());
         command.add("-cp");
@@ -142,6 +149,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         env.put("WEIR_JOB_TOKEN", token);
         env.put("WEIR_BIND_ADDRESS", settings.bindAddress());
         env.put("WEIR_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatInterval().toMillis()));
+        // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
+        env.put("WEIR_COORDINATOR_TIMEOUT_MS", Long.toString(COORDINATOR_TIMEOUT.toMillis()));
         env.putAll(storage.environment());
         if (restore != null) {
             env.put("WEIR_RESTORE_FROM", restore.location());

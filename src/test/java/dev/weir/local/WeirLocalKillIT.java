@@ -60,9 +60,17 @@ class WeirLocalKillIT {
         Process first = weirLocal(stateDir, manifest);
         LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
         assertThat(firstErr.await(60)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
+        List<ProcessHandle> workers = first.toHandle().descendants().toList();
+        assertThat(workers).as("weir local runs its workers as child processes").hasSizeGreaterThanOrEqualTo(2);
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).isEqualTo(137);
+        // Orphaned workers notice that their coordinator is gone and stop by themselves.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (workers.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(workers).as("workers of the killed weir local").noneMatch(ProcessHandle::isAlive);
         long committedBefore = CommittedFiles.lines(output).size();
         assertThat(committedBefore).isLessThan(RECORDS);
 
@@ -74,6 +82,54 @@ class WeirLocalKillIT {
         JsonNode json = new ObjectMapper().readTree(summary.lines().reduce((a, b) -> b).orElseThrow());
         assertThat(json.get("state").asText()).isEqualTo("FINISHED");
         assertThat(json.get("restored_from").asText()).contains("/checkpoints/chk-");
+
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    @Test
+    void sigtermStopsWithASavepointThatResumesExactlyOnce() throws Exception {
+        Path output = dir.resolve("out");
+        Path manifest = dir.resolve("job.yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: stopped
+                spec:
+                  job:
+                    className: dev.weir.examples.KeyedCountJob
+                    parallelism: 2
+                    args:
+                      records: "%d"
+                      keys: "%d"
+                      rate: "25000"
+                      output: %s
+                  checkpointing:
+                    intervalMs: 300
+                """.formatted(RECORDS, KEYS, output));
+        Path stateDir = dir.resolve("state");
+
+        Process first = weirLocal(stateDir, manifest);
+        LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([2-9]|[1-9][0-9]+) completed .*"));
+        assertThat(firstErr.await(60)).as("stderr: %s", firstErr.lines).isTrue();
+        // SIGTERM, as Kubernetes or a terminal would send (Process.destroy() would also close our pipes)
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(first.pid())).start().waitFor()).isZero();
+        String firstSummary = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        JsonNode stopped = new ObjectMapper().readTree(firstSummary.lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(stopped.get("state").asText()).as("stderr: %s", firstErr.lines).isEqualTo("SUSPENDED");
+        String savepoint = stopped.get("savepoint").get("path").asText();
+        assertThat(savepoint).contains("/savepoints/sp-");
+
+        Process second = weirLocal(stateDir, manifest, "--restore", savepoint);
+        LineWatcher secondErr = new LineWatcher(second, line -> false);
+        String summary = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as("stderr: %s", secondErr.lines).isZero();
+        JsonNode json = new ObjectMapper().readTree(summary.lines().reduce((a, b) -> b).orElseThrow());
+        assertThat(json.get("restored_from").asText()).isEqualTo(savepoint);
 
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();

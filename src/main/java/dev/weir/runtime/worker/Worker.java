@@ -75,6 +75,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile Set<ExecutionVertexId> running = Set.of();
     private CoordinatorClient coordinator;
     private volatile Thread startupThread;
+    private volatile long lastCoordinatorContact = System.currentTimeMillis();
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -200,9 +201,16 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         try {
             coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
                     metrics.sourceRecords(), metrics.sinkRecords()));
+            lastCoordinatorContact = System.currentTimeMillis();
         } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
             if (e.isAttemptGone() || e.isUnauthorized()) {
                 end(Outcome.CANCELED, "the coordinator no longer runs attempt " + config.attempt());
+                return;
+            }
+            long silentMs = System.currentTimeMillis() - lastCoordinatorContact;
+            if (config.coordinatorTimeoutMs() > 0 && silentMs > config.coordinatorTimeoutMs()) {
+                // Without a coordinator nothing can be committed: stop instead of lingering.
+                end(Outcome.FAILED, "no contact with the coordinator for " + silentMs + " ms");
             } else {
                 LOG.warn("heartbeat to the coordinator failed: {}", e.getMessage());
             }

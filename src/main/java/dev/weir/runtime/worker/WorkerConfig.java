@@ -36,9 +36,16 @@ public record WorkerConfig(
         String storageBase,
         S3Settings s3,
         String restoreFrom,
-        long heartbeatIntervalMs) {
+        long heartbeatIntervalMs,
+        long coordinatorTimeoutMs) {
 
     public static final String PREFIX = "WEIR_";
+
+    /*
+     * WEIR_COORDINATOR_TIMEOUT_MS: how long a worker keeps running without reaching its
+     * coordinator before it gives up (0 = forever). Long enough to ride out an operator restart;
+     * short enough that workers of a killed `weir local` do not linger.
+     */
 
     /** Leaves the token and S3 keys out: this string may be logged. */
     @Override
@@ -84,7 +91,8 @@ public record WorkerConfig(
                 r.required("STORAGE_BASE"),
                 s3,
                 r.optional("RESTORE_FROM", null),
-                r.integer("HEARTBEAT_INTERVAL_MS", 1000));
+                r.integer("HEARTBEAT_INTERVAL_MS", 1000),
+                r.integer("COORDINATOR_TIMEOUT_MS", 60_000));
     }
 
     private static String hostName() {
