@@ -2,9 +2,9 @@ package dev.weir.testing;
 
 import java.nio.file.Path;
 
-import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.examples.KeyedCountJob;
+import dev.weir.examples.Outputs;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.Sink;
@@ -37,12 +37,29 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
                 .process(new ChaosCountSum())
                 .uid("count-sum")
-                .sinkTo(args.get("sink", "exactly-once").equals("direct")
-                        ? new DirectAppendSink<>(Path.of(args.require("output")))
-                        : new CrashBeforeCommitSink<>(new ExactlyOnceFileSink<>(Path.of(args.require("output"))),
+                .sinkTo(new CrashBeforeCommitSink<>(sink(args.get("sink", "output"), args.require("output")),
                                 (int) args.getLong("haltBeforeCommitWorker", -1),
                                 args.getLong("haltBeforeCommitAttempt", -1)))
                 .uid("sink");
+    }
+
+    /**
+     * {@code output}: the example jobs' own sinks (a directory, s3://, jdbc:..., see Outputs), so
+     * the failure points cover every sink kind; {@code direct} / {@code direct-jdbc}: deliberately
+     * non-transactional sinks for negative controls.
+     */
+    private static Sink<String> sink(String kind, String output) {
+        switch (kind) {
+            case "direct":
+                return new DirectAppendSink<>(Path.of(output));
+            case "direct-jdbc":
+                return new DirectJdbcInsertSink(output);
+            case "output":
+            case "exactly-once": // the name of this default before it covered every output kind
+                return Outputs.sinkFor(output);
+            default:
+                throw new IllegalArgumentException("job argument 'sink' must be output, direct or direct-jdbc, got '" + kind + "'");
+        }
     }
 
     static final class ChaosCountSum extends KeyedProcessFunction<Long, Long, String> {
