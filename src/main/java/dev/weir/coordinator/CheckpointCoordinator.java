@@ -189,6 +189,13 @@ public final class CheckpointCoordinator {
         actions.runAll();
     }
 
+    /** The id the next trigger would use: every id below it may have been handed to tasks. */
+    public long nextCheckpointId() {
+        synchronized (lock) {
+            return nextCheckpointId;
+        }
+    }
+
     /** Aborts the pending checkpoint (not counted as a failure) and stops triggering. Idempotent. */
     public void shutdown() {
         DeferredActions actions = new DeferredActions();

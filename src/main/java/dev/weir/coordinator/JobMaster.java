@@ -51,6 +51,12 @@ public final class JobMaster {
     private CompletedCheckpointStats lastCheckpoint;
     private CompletedCheckpointStats lastSavepoint;
     private volatile CheckpointCoordinator currentCoordinator;
+    /**
+     * The highest id an earlier attempt's coordinator handed out. Storage alone does not show an
+     * aborted checkpoint no task had uploaded to yet, and reusing its id would let the abort's
+     * asynchronous discard delete the next attempt's files of the same id.
+     */
+    private long highestIssuedId;
 
     public JobMaster(Settings settings, CheckpointStorage storage, JobDeployer deployer, Clock clock,
                      JobMasterListener listener) {
@@ -169,6 +175,9 @@ public final class JobMaster {
             currentCoordinator = null;
             scheduler.stop();
             coordinator.shutdown();
+            synchronized (this) {
+                highestIssuedId = Math.max(highestIssuedId, coordinator.nextCheckpointId() - 1);
+            }
             job.cancel();
             if (!job.awaitTermination(CANCEL_TIMEOUT)) {
                 LOG.error("job {}: tasks of attempt {} did not stop within {}", settings.jobName(), attempt, CANCEL_TIMEOUT);
@@ -249,11 +258,11 @@ public final class JobMaster {
         try {
             long seen = storage.highestCheckpointIdSeen();
             long last = lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId();
-            return Math.max(seen, last) + 1;
+            return Math.max(Math.max(seen, last), highestIssuedId) + 1;
         } catch (IOException e) {
             // Ids must only grow: without knowing what storage holds, jump far past anything in memory.
             LOG.warn("job {}: cannot list checkpoint storage ({}); ids continue from memory", settings.jobName(), e.toString());
-            return (lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId()) + 1_000;
+            return Math.max(lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId(), highestIssuedId) + 1_000;
         }
     }
 

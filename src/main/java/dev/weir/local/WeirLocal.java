@@ -101,7 +101,8 @@ public final class WeirLocal {
                 deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
                         : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
                                 WorkerProcessDeployer.Settings.defaults(
-                                        options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name())),
+                                        options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
+                                        .withExtraEnvironment(options.environment()),
                                 metrics);
             } catch (Exception e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());

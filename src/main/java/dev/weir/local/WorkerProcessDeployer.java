@@ -44,20 +44,42 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(10);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    /** Settings of the worker processes. */
+    /**
+     * Settings of the worker processes.
+     *
+     * @param extraEnvironment set on every worker after Weir's own variables, e.g. connector
+     *     credentials such as {@code WEIR_JDBC_USER}/{@code WEIR_JDBC_PASSWORD} (what a Secret
+     *     gives a pod); never logged
+     */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
-                           List<String> javaOptions, Path logDir) {
+                           List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment) {
+        public Settings {
+            extraEnvironment = Map.copyOf(extraEnvironment);
+        }
+
         public static Settings defaults(Path logDir) {
             return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir);
+                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of());
         }
 
         public Settings withJavaOptions(List<String> options) {
-            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir);
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir, extraEnvironment);
         }
 
         public Settings withHeartbeats(Duration interval, Duration timeout) {
-            return new Settings(bindAddress, interval, timeout, javaOptions, logDir);
+            return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment);
+        }
+
+        public Settings withExtraEnvironment(Map<String, String> environment) {
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, environment);
+        }
+
+        /** Leaves out the environment's values: they may be credentials. */
+        @Override
+        public String toString() {
+            return "Settings[bindAddress=" + bindAddress + ", heartbeatInterval=" + heartbeatInterval
+                    + ", heartbeatTimeout=" + heartbeatTimeout + ", javaOptions=" + javaOptions + ", logDir=" + logDir
+                    + ", extraEnvironment=" + extraEnvironment.keySet() + "]";
         }
     }
 
@@ -152,6 +174,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
         env.put("WEIR_COORDINATOR_TIMEOUT_MS", Long.toString(COORDINATOR_TIMEOUT.toMillis()));
         env.putAll(storage.environment());
+        env.putAll(settings.extraEnvironment());
         if (restore != null) {
             env.put("WEIR_RESTORE_FROM", restore.location());
         }

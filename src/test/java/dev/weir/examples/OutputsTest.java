@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.connectors.file.ExactlyOnceS3Sink;
+import dev.weir.runtime.dataflow.Sink;
 
 class OutputsTest {
 
@@ -20,14 +21,17 @@ class OutputsTest {
 
     @Test
     void s3OutputIsAnExactlyOnceS3SinkConfiguredFromTheEnvironment() {
-        Object sink = Outputs.sinkFor("s3://results/counts", S3_ENV::get);
+        // Resolved where the writer is created (the worker), from that process's environment.
+        Object sink = ((DeferredSink<?>) Outputs.sinkFor("s3://results/counts", S3_ENV::get)).resolve();
         assertThat(sink).isInstanceOf(ExactlyOnceS3Sink.class);
         assertThat(((ExactlyOnceS3Sink<?>) sink).location()).isEqualTo("s3://results/counts");
+        assertThat(sink.toString()).doesNotContain("secret-value");
     }
 
     @Test
     void s3OutputWithoutEndpointNamesTheVariable() {
-        assertThatThrownBy(() -> Outputs.sinkFor("s3://results/counts", name -> null))
+        Sink<String> deferred = Outputs.sinkFor("s3://results/counts", name -> null);
+        assertThatThrownBy(() -> deferred.createWriter(null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("job argument 'output'")
                 .hasMessageContaining("WEIR_S3_ENDPOINT");
@@ -47,5 +51,36 @@ class OutputsTest {
     void kafkaLinesAreKeyedByTheirFirstField() {
         assertThat(Outputs.firstField(new KeyedCountResult(7, 2, 30))).isEqualTo("7");
         assertThat(Outputs.firstField("word")).isEqualTo("word");
+    }
+
+    private static final Map<String, String> JDBC_ENV = Map.of("WEIR_JDBC_USER", "weir", "WEIR_JDBC_PASSWORD", "pw-secret");
+
+    @Test
+    void jdbcOutputsChooseTheSinkByMode() {
+        String base = "jdbc:postgresql://db:5432/weir?table=keyed_count&mode=";
+        assertThat(Outputs.<String>sinkFor(base + "upsert", JDBC_ENV::get).toString()).contains("JdbcUpsertSink");
+        assertThat(((DeferredSink<?>) Outputs.sinkFor(base + "upsert", JDBC_ENV::get)).resolve().toString())
+                .contains("JdbcUpsertSink").contains("table=keyed_count").doesNotContain("pw-secret");
+        assertThat(Outputs.<String>sinkFor(base + "wal", JDBC_ENV::get).toString()).contains("JdbcWriteAheadSink");
+        assertThat(Outputs.<String>sinkFor(base + "2pc&sink=counts", JDBC_ENV::get).toString())
+                .contains("JdbcTwoPhaseCommitSink").contains("sink=counts");
+    }
+
+    @Test
+    void jdbcOutputErrorsNameTheSetting() {
+        assertThatThrownBy(() -> Outputs.sinkFor("jdbc:postgresql://db/weir?mode=2pc", JDBC_ENV::get))
+                .hasMessageContaining("job argument 'output'").hasMessageContaining("'table'");
+        assertThatThrownBy(() -> Outputs.sinkFor("jdbc:postgresql://db/weir?table=t&mode=fast", JDBC_ENV::get))
+                .hasMessageContaining("'mode'").hasMessageContaining("upsert, wal or 2pc");
+        Sink<String> deferred = Outputs.sinkFor("jdbc:postgresql://db/weir?table=t&mode=2pc", name -> null);
+        assertThatThrownBy(() -> deferred.createWriter(null)).hasMessageContaining("WEIR_JDBC_USER");
+        assertThatThrownBy(() -> Outputs.sinkFor("jdbc:mysql://db/weir?table=t&mode=2pc", JDBC_ENV::get))
+                .hasMessageContaining("only PostgreSQL");
+    }
+
+    @Test
+    void jdbcRowsAreKeyCountSum() {
+        assertThat(JdbcOutputs.row("7,2,19", "t")).containsExactly(7L, 2L, 19L);
+        assertThatThrownBy(() -> JdbcOutputs.row("word,3", "t")).hasMessageContaining("'key,count,sum'");
     }
 }

@@ -2,12 +2,12 @@ package dev.weir.testing;
 
 import java.nio.file.Path;
 
-import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.examples.KafkaEndpoints;
 import dev.weir.examples.KafkaUri;
 import dev.weir.examples.KeyedCountJob;
 import dev.weir.runtime.dataflow.DataStream;
+import dev.weir.examples.Outputs;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.Sink;
@@ -50,20 +50,29 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
                 .process(new ChaosCountSum(input.startsWith("kafka://") ? rate : 0))
                 .uid("count-sum")
-                .sinkTo(new CrashBeforeCommitSink<>(sink(args),
-                        (int) args.getLong("haltBeforeCommitWorker", -1), args.getLong("haltBeforeCommitAttempt", -1)))
+                .sinkTo(new CrashBeforeCommitSink<>(sink(args.get("sink", "output"), args.require("output")),
+                                (int) args.getLong("haltBeforeCommitWorker", -1),
+                                args.getLong("haltBeforeCommitAttempt", -1)))
                 .uid("sink");
     }
 
-    /** {@code sink=direct}: the non-transactional negative control; else the exactly-once sink of {@code output}. */
-    private static Sink<String> sink(JobArgs args) {
-        String output = args.require("output");
-        if (output.startsWith("kafka://")) {
-            return KafkaEndpoints.lineSink(KafkaUri.parse("output", output, true), "sink",
-                    line -> line.substring(0, line.indexOf(',')));
+    /**
+     * {@code output}: the example jobs' own sinks (a directory, s3://, jdbc:..., see Outputs), so
+     * the failure points cover every sink kind; {@code direct} / {@code direct-jdbc}: deliberately
+     * non-transactional sinks for negative controls.
+     */
+    private static Sink<String> sink(String kind, String output) {
+        switch (kind) {
+            case "direct":
+                return new DirectAppendSink<>(Path.of(output));
+            case "direct-jdbc":
+                return new DirectJdbcInsertSink(output);
+            case "output":
+            case "exactly-once": // the name of this default before it covered every output kind
+                return Outputs.sinkFor(output);
+            default:
+                throw new IllegalArgumentException("job argument 'sink' must be output, direct or direct-jdbc, got '" + kind + "'");
         }
-        return args.get("sink", "exactly-once").equals("direct")
-                ? new DirectAppendSink<>(Path.of(output)) : new ExactlyOnceFileSink<>(Path.of(output));
     }
 
     static final class ChaosCountSum extends KeyedProcessFunction<Long, Long, String> {

@@ -6,8 +6,9 @@ import java.util.function.Function;
 import dev.weir.runtime.storage.S3Settings;
 
 /**
- * Turns an {@code s3://bucket/prefix} output URI, plus endpoint and credentials from a template
- * or from the environment, into the settings of the bucket {@link ExactlyOnceS3Sink} writes to.
+ * Turns an {@code s3://bucket/prefix} URI, plus endpoint and credentials from a template or from
+ * the environment, into the settings of the bucket {@link ExactlyOnceS3Sink} writes to or
+ * {@link ObjectStoreTextSource} reads from. Messages name the connector ("S3 sink", "S3 source").
  */
 final class S3SinkLocation {
 
@@ -23,15 +24,19 @@ final class S3SinkLocation {
 
     /** The template's endpoint, region and credentials; bucket and prefix from the URI. */
     static S3Settings fromUri(String uri, S3Settings template) {
+        return fromUri("S3 sink", uri, template);
+    }
+
+    static S3Settings fromUri(String connector, String uri, S3Settings template) {
         if (uri == null || !uri.startsWith(SCHEME)) {
-            throw new IllegalArgumentException("S3 sink URI must look like s3://bucket/prefix, got '" + uri + "'");
+            throw new IllegalArgumentException(connector + " URI must look like s3://bucket/prefix, got '" + uri + "'");
         }
         String rest = uri.substring(SCHEME.length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
         if (bucket.isBlank()) {
-            throw new IllegalArgumentException("S3 sink URI '" + uri + "' names no bucket (expected s3://bucket/prefix)");
+            throw new IllegalArgumentException(connector + " URI '" + uri + "' names no bucket (expected s3://bucket/prefix)");
         }
         return template.withLocation(bucket, prefix);
     }
@@ -42,19 +47,23 @@ final class S3SinkLocation {
      * {@value #PATH_STYLE_ENV} (default true, what MinIO and most non-AWS servers want).
      */
     static S3Settings fromEnvironment(String uri, Function<String, String> environment) {
-        String endpoint = required(uri, environment, ENDPOINT_ENV);
-        String accessKey = required(uri, environment, ACCESS_KEY_ENV);
-        String secretKey = required(uri, environment, SECRET_KEY_ENV);
+        return fromEnvironment("S3 sink", uri, environment);
+    }
+
+    static S3Settings fromEnvironment(String connector, String uri, Function<String, String> environment) {
+        String endpoint = required(connector, uri, environment, ENDPOINT_ENV);
+        String accessKey = required(connector, uri, environment, ACCESS_KEY_ENV);
+        String secretKey = required(connector, uri, environment, SECRET_KEY_ENV);
         String region = blankToNull(environment.apply(REGION_ENV));
         boolean pathStyle = pathStyle(environment.apply(PATH_STYLE_ENV));
         // The placeholder bucket is replaced by the URI's right away.
-        return fromUri(uri, new S3Settings(endpoint, "-", region, pathStyle, accessKey, secretKey, ""));
+        return fromUri(connector, uri, new S3Settings(endpoint, "-", region, pathStyle, accessKey, secretKey, ""));
     }
 
-    private static String required(String uri, Function<String, String> environment, String name) {
+    private static String required(String connector, String uri, Function<String, String> environment, String name) {
         String value = blankToNull(environment.apply(name));
         if (value == null) {
-            throw new IllegalArgumentException("the S3 sink for " + uri + " needs the environment variable " + name
+            throw new IllegalArgumentException("the " + connector + " for " + uri + " needs the environment variable " + name
                     + " (set " + ENDPOINT_ENV + ", " + ACCESS_KEY_ENV + " and " + SECRET_KEY_ENV + ")");
         }
         return value;

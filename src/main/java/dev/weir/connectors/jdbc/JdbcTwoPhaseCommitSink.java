@@ -99,6 +99,12 @@ public final class JdbcTwoPhaseCommitSink<T> implements Sink<T> {
         }
     }
 
+    /** Names the table and the URL without its password: this string ends up in logs and errors. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     private String describe() {
         return "JdbcTwoPhaseCommitSink[sink=" + sinkName + ", table=" + table.table() + ", url=" + settings.redactedUrl() + "]";
     }

@@ -84,6 +84,12 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
         }
     }
 
+    /** Names the table and the URL without its password: this string ends up in logs and errors. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     private String describe() {
         return "JdbcUpsertSink[table=" + table.table() + ", url=" + settings.redactedUrl() + "]";
     }

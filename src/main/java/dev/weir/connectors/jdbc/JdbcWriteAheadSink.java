@@ -85,6 +85,12 @@ public final class JdbcWriteAheadSink<T> implements Sink<T> {
         }
     }
 
+    /** Names the table and the URL without its password: this string ends up in logs and errors. */
+    @Override
+    public String toString() {
+        return describe();
+    }
+
     private String describe() {
         return "JdbcWriteAheadSink[sink=" + sinkName + ", table=" + table.table() + ", url=" + settings.redactedUrl() + "]";
     }

@@ -203,6 +203,11 @@ public abstract class StreamTask implements Runnable {
 
     /** Reads each state object once and slices it: a restore touches few, large objects. */
     private byte[] read(StateHandle handle, Map<String, byte[]> objects) throws IOException {
+        if (handle.length() == 0) {
+            // A subtask whose whole snapshot was empty (a keyed task that had seen no key yet, chained
+            // with a sink whose state is empty) uploaded no object, yet its handles are valid.
+            return new byte[0];
+        }
         byte[] object = objects.get(handle.key());
         if (object == null) {
             object = env.storage().store().get(handle.key());

@@ -48,6 +48,11 @@ public final class DeferredObjectStore implements ObjectStore {
     }
 
     @Override
+    public long size(String key) throws IOException {
+        return store().size(key);
+    }
+
+    @Override
     public boolean exists(String key) throws IOException {
         return store().exists(key);
     }

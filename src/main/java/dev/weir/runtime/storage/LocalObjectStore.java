@@ -99,6 +99,11 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
+    public long size(String key) throws IOException {
+        return Files.size(resolve(key));
+    }
+
+    @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new ArrayList<>();
         for (Path file : filesUnder(prefix)) {

@@ -22,6 +22,9 @@ public interface ObjectStore extends AutoCloseable {
 
     boolean exists(String key) throws IOException;
 
+    /** The object's size in bytes, for ranged reads. Throws {@link java.nio.file.NoSuchFileException} if it does not exist. */
+    long size(String key) throws IOException;
+
     /** All keys that start with {@code prefix} (recursively), sorted. */
     List<String> list(String prefix) throws IOException;
 

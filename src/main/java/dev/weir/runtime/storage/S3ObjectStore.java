@@ -150,6 +150,12 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public long size(String key) throws IOException {
+        StatObjectArgs args = StatObjectArgs.builder().bucket(settings.bucket()).object(settings.objectKey(key)).build();
+        return failures.await(client.statObject(args), "stat", key).size();
+    }
+
+    @Override
     public List<String> list(String prefix) throws IOException {
         ListObjectsArgs args = ListObjectsArgs.builder()
                 .bucket(settings.bucket())
