@@ -13,6 +13,7 @@ import dev.weir.api.StreamJobStatus;
 import dev.weir.operator.JobKey;
 import dev.weir.operator.OperatorSettings;
 import dev.weir.operator.runtime.JobRuntime;
+import dev.weir.operator.runtime.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -54,6 +55,9 @@ public final class ReconcilePipeline {
             ActResult acted = actuator.act(job, decision, observed, validation.storage());
             StreamJobStatus status = StatusBuilder.build(job, observed, decision, acted, now);
             events.onTransition(job, job.getStatus(), status);
+            if (decision instanceof Decision.Restart) {
+                OperatorMetrics.restarted(key);
+            }
             LOG.debug("job {}: {} -> {}", key, decision, status.getPhase());
             return new Outcome(status, rescheduleAfter(decision, status));
         } finally {
