@@ -34,6 +34,13 @@ class WorkerPodDesiredTest {
     }
 
     @Test
+    void runsThePlainJavaWorkerMainWithLogbackAsTheSlf4jBinding() {
+        List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();
+        assertThat(command).endsWith("dev.weir.runtime.worker.WorkerMain")
+                .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
+    }
+
+    @Test
     void isLabelledOwnedAndNamedByAttemptAndWorker() {
         Pod pod = pod(OperatorTestEnv.job("counts", 2));
         assertThat(pod.getMetadata().getName()).isEqualTo("counts-a3-w1");

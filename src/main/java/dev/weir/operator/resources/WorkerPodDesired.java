@@ -41,6 +41,7 @@ public final class WorkerPodDesired {
     public static final String MAIN_CLASS = "dev.weir.runtime.worker.WorkerMain";
     /** Where the image keeps weir.jar and lib/ (see the Dockerfile). */
     public static final String CLASSPATH = "/opt/weir/weir.jar:/opt/weir/lib/*";
+    static final String SLF4J_PROVIDER = "slf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider";
     private static final String TOKEN_VOLUME = "weir-token";
     private static final String TMP_VOLUME = "tmp";
     private static final long NON_ROOT_UID = 10001;
@@ -107,7 +108,8 @@ public final class WorkerPodDesired {
                 .withName(CONTAINER)
                 .withImage(spec.getImage() != null ? spec.getImage() : attempt.image())
                 .withImagePullPolicy(spec.getImagePullPolicy())
-                .withCommand("java", "-XX:MaxRAMPercentage=75", "-cp", CLASSPATH, MAIN_CLASS)
+                // lib/ also holds the operator's jboss-logmanager binding; workers log through logback.xml.
+                .withCommand("java", "-XX:MaxRAMPercentage=75", "-D" + SLF4J_PROVIDER, "-cp", CLASSPATH, MAIN_CLASS)
                 .withEnv(environment(job, attempt))
                 .addNewPort().withName("control").withContainerPort(ResourceNames.CONTROL_PORT).endPort()
                 .addNewPort().withName("data").withContainerPort(ResourceNames.DATA_PORT).endPort()
