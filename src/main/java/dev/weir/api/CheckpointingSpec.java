@@ -2,6 +2,9 @@ package dev.weir.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
 
@@ -15,24 +18,31 @@ public class CheckpointingSpec {
 
     @JsonPropertyDescription("Milliseconds between checkpoint triggers. 0 turns periodic checkpoints off;"
             + " otherwise at least 100. Default 1000.")
+    @Min(0)
+    @ValidationRule(value = "self == 0 || self >= 100", message = "must be 0 (off) or at least 100")
     private long intervalMs = 1_000;
 
     @JsonPropertyDescription("A checkpoint not complete after this many milliseconds is aborted. Default 60000.")
+    @Min(1)
     private long timeoutMs = 60_000;
 
     @JsonPropertyDescription("Least milliseconds between the end of one checkpoint and the start of the next."
             + " Default 0.")
+    @Min(0)
     private long minPauseMs = 0;
 
     @JsonPropertyDescription("exactly-once (tasks with several inputs align barriers) or at-least-once"
             + " (no alignment: lower latency, records may be replayed twice after a restore)."
             + " Default exactly-once.")
+    @SchemaFrom(type = SchemaEnums.CheckpointMode.class)
     private String mode = EXACTLY_ONCE;
 
     @JsonPropertyDescription("How many completed checkpoints to keep in storage. At least 1. Default 3.")
+    @Min(1)
     private int retained = 3;
 
     @JsonPropertyDescription("Consecutive failed checkpoints tolerated before the job is restarted. Default 3.")
+    @Min(0)
     private int tolerableFailures = 3;
 
     public long getIntervalMs() {

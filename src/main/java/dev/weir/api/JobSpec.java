@@ -2,6 +2,9 @@ package dev.weir.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.util.LinkedHashMap;
@@ -13,6 +16,7 @@ public class JobSpec {
 
     @JsonPropertyDescription("Fully qualified name of the class implementing Weir's job-definition interface."
             + " It must be on the worker's classpath (Weir's image ships the example jobs). Required.")
+    @Required
     private String className;
 
     @JsonPropertyDescription("Arguments passed to the job class as string key/value pairs.")
@@ -21,10 +25,13 @@ public class JobSpec {
     private Map<String, String> args = new LinkedHashMap<>();
 
     @JsonPropertyDescription("Number of workers; worker i runs subtask i of every operator. At least 1. Default 1.")
+    @Min(1)
     private int parallelism = 1;
 
     @JsonPropertyDescription("Number of key groups, the upper bound for rescaling this job's keyed state."
             + " Between parallelism and 32768; changing it makes existing snapshots unrestorable. Default 128.")
+    @Min(1)
+    @Max(StreamJobSpecValidator.MAX_MAX_PARALLELISM)
     private int maxParallelism = 128;
 
     public String getClassName() {

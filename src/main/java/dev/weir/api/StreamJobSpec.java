@@ -2,6 +2,8 @@ package dev.weir.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ public class StreamJobSpec {
     private String image;
 
     @JsonPropertyDescription("Always, IfNotPresent or Never. Default: the Kubernetes default for the image tag.")
+    @SchemaFrom(type = SchemaEnums.ImagePullPolicy.class)
     private String imagePullPolicy;
 
     @JsonPropertyDescription("Service account the worker pods run as. Default: the namespace's default account.")
@@ -45,6 +48,7 @@ public class StreamJobSpec {
 
     @JsonPropertyDescription("running, or suspended: the job is stopped after a savepoint and resumes"
             + " from it when set back to running. Default running.")
+    @SchemaFrom(type = SchemaEnums.State.class)
     private String state = STATE_RUNNING;
 
     @JsonPropertyDescription("How a running job carries its state across a spec change: savepoint (take a"
@@ -52,6 +56,7 @@ public class StreamJobSpec {
             + " or stateless (start empty). Default savepoint.")
     // Savepoint by default: an upgrade must never silently lose state, and a savepoint is the one
     // snapshot taken exactly at the switch-over.
+    @SchemaFrom(type = SchemaEnums.UpgradeMode.class)
     private String upgradeMode = UPGRADE_SAVEPOINT;
 
     @JsonPropertyDescription("Savepoint or checkpoint to restore from on the first deployment,"
@@ -69,6 +74,8 @@ public class StreamJobSpec {
 
     @JsonPropertyDescription("Pod template merged into each worker pod (labels, annotations, node selectors,"
             + " tolerations, extra volumes, ...). Fields Weir sets itself take precedence.")
+    @PreserveUnknownFields
+    @SchemaFrom(type = SchemaEnums.FreeForm.class)
     private Map<String, Object> podTemplate;
 
     public String getImage() {

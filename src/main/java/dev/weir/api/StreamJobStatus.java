@@ -44,6 +44,19 @@ public class StreamJobStatus {
     @JsonPropertyDescription("Why the job failed or cannot be deployed; absent when healthy.")
     private String error;
 
+    @JsonPropertyDescription("When each restart within the restart policy's window happened (RFC 3339);"
+            + " the operator counts and backs off from these.")
+    private List<String> restartTimes = new ArrayList<>();
+
+    @JsonPropertyDescription("While Restarting: when the next attempt will be deployed (RFC 3339).")
+    private String restartAt;
+
+    @JsonPropertyDescription("The spec.savepointNonce the last requested savepoint was taken for.")
+    private long observedSavepointNonce;
+
+    @JsonPropertyDescription("The spec.restartNonce the last requested restart was done for.")
+    private long observedRestartNonce;
+
     public JobPhase getPhase() {
         return phase;
     }
@@ -130,5 +143,37 @@ public class StreamJobStatus {
 
     public void setError(String error) {
         this.error = error;
+    }
+
+    public List<String> getRestartTimes() {
+        return restartTimes;
+    }
+
+    public void setRestartTimes(List<String> restartTimes) {
+        this.restartTimes = restartTimes;
+    }
+
+    public String getRestartAt() {
+        return restartAt;
+    }
+
+    public void setRestartAt(String restartAt) {
+        this.restartAt = restartAt;
+    }
+
+    public long getObservedSavepointNonce() {
+        return observedSavepointNonce;
+    }
+
+    public void setObservedSavepointNonce(long observedSavepointNonce) {
+        this.observedSavepointNonce = observedSavepointNonce;
+    }
+
+    public long getObservedRestartNonce() {
+        return observedRestartNonce;
+    }
+
+    public void setObservedRestartNonce(long observedRestartNonce) {
+        this.observedRestartNonce = observedRestartNonce;
     }
 }

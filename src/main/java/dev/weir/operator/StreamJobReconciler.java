@@ -1,0 +1,99 @@
+package dev.weir.operator;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.api.Condition;
+import dev.weir.api.StreamJob;
+import dev.weir.api.StreamJobStatus;
+import dev.weir.operator.reconcile.ReadyReason;
+import dev.weir.operator.reconcile.ReconcilePipeline;
+import dev.weir.operator.runtime.JobRuntime;
+import dev.weir.operator.runtime.OperatorMetrics;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * The StreamJob controller as java-operator-sdk sees it: a thin shell around the
+ * {@link ReconcilePipeline}. Pod changes of the jobs' workers wake it (a failed or deleted pod is
+ * handled at once); everything else it learns by rescheduling itself.
+ */
+@ControllerConfiguration(name = "streamjob")
+public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<StreamJob> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamJobReconciler.class);
+    private static final Duration ERROR_RETRY = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final JobRuntime runtime;
+    private final ReconcilePipeline pipeline;
+
+    public StreamJobReconciler(KubernetesClient client, JobRuntime runtime, OperatorSettings settings) {
+        this.client = client;
+        this.runtime = runtime;
+        this.pipeline = new ReconcilePipeline(client, runtime, settings, System::currentTimeMillis);
+    }
+
+    @Override
+    public UpdateControl<StreamJob> reconcile(StreamJob cached, Context<StreamJob> context) {
+        // Status is the decider's memory (attempt, restarts, nonces): deciding from an informer copy
+        // that lags behind our own last patch would deploy or count a restart twice.
+        StreamJob job = client.resources(StreamJob.class).inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName()).get();
+        if (job == null) {
+            return UpdateControl.noUpdate();
+        }
+        ReconcilePipeline.Outcome outcome = pipeline.reconcile(job);
+        job.setStatus(outcome.status());
+        UpdateControl<StreamJob> control = UpdateControl.patchStatus(job);
+        return outcome.rescheduleAfter() == null ? control : control.rescheduleAfter(outcome.rescheduleAfter());
+    }
+
+    /**
+     * An unexpected error (API server down, a bug) shows as Ready=False with the exception's
+     * message, and the operator tries again later instead of crash-looping.
+     */
+    @Override
+    public ErrorStatusUpdateControl<StreamJob> updateErrorStatus(StreamJob job, Context<StreamJob> context, Exception e) {
+        LOG.warn("job {}: reconcile failed: {}", JobKey.of(job), e.toString());
+        OperatorMetrics.reconcileFailed(JobKey.of(job));
+        StreamJobStatus status = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        status.getConditions().removeIf(c -> Condition.READY.equals(c.getType()));
+        status.getConditions().add(new Condition(Condition.READY, Condition.FALSE, ReadyReason.ReconcileError.name(),
+                message, java.time.Instant.now().toString()));
+        status.setError(message);
+        job.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(job).rescheduleAfter(ERROR_RETRY);
+    }
+
+    /** Owner references delete the pods; the coordinator is the one thing only the operator can stop. */
+    @Override
+    public DeleteControl cleanup(StreamJob job, Context<StreamJob> context) {
+        runtime.stopAttempt(JobKey.of(job));
+        LOG.info("job {}: deleted; its workers stop, its checkpoints stay in storage", JobKey.of(job));
+        return DeleteControl.defaultDelete();
+    }
+
+    @Override
+    public List<EventSource<?, StreamJob>> prepareEventSources(EventSourceContext<StreamJob> context) {
+        InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, StreamJob.class)
+                .withLabelSelector(ResourceNames.MANAGED_BY_LABEL + "=" + ResourceNames.MANAGED_BY)
+                .build();
+        return List.of(new InformerEventSource<>(pods, context));
+    }
+}

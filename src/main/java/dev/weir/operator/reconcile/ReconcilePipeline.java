@@ -1,0 +1,84 @@
+package dev.weir.operator.reconcile;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import dev.weir.api.JobPhase;
+import dev.weir.api.StreamJob;
+import dev.weir.api.StreamJobStatus;
+import dev.weir.operator.JobKey;
+import dev.weir.operator.OperatorSettings;
+import dev.weir.operator.runtime.JobRuntime;
+import dev.weir.operator.runtime.OperatorMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * One reconcile of one StreamJob: observe → validate → decide → act → build status. The same
+ * steps on every event, whatever woke it; idempotent, so running it twice does no harm. Returns
+ * the new status and when to look again instead of waiting for anything.
+ */
+public final class ReconcilePipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcilePipeline.class);
+    /** An invalid spec may be fixed by a Secret appearing, which is no event of ours: look again now and then. */
+    static final Duration INVALID_RECHECK = Duration.ofSeconds(30);
+
+    /** The status to patch and when to reconcile again (null: only on the next event). */
+    public record Outcome(StreamJobStatus status, Duration rescheduleAfter) {}
+
+    private final JobObserver observer;
+    private final Actuator actuator;
+    private final TransitionEvents events;
+    private final OperatorSettings settings;
+    private final LongSupplier clock;
+
+    public ReconcilePipeline(KubernetesClient client, JobRuntime runtime, OperatorSettings settings, LongSupplier clock) {
+        this.observer = new JobObserver(client, runtime);
+        this.actuator = new Actuator(client, runtime, settings);
+        this.events = new TransitionEvents(client);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Outcome reconcile(StreamJob job) {
+        JobKey key = JobKey.of(job);
+        MDC.put("job", key.toString());
+        try {
+            long now = clock.getAsLong();
+            Observation observed = observer.observe(job);
+            SpecValidation.Result validation = SpecValidation.validate(job, observed.credentials());
+            Decision decision = ReconcileDecider.decide(job, observed, validation, now);
+            ActResult acted = actuator.act(job, decision, observed, validation.storage());
+            StreamJobStatus status = StatusBuilder.build(job, observed, decision, acted, now);
+            events.onTransition(job, job.getStatus(), status);
+            if (decision instanceof Decision.Restart) {
+                OperatorMetrics.restarted(key);
+            }
+            LOG.debug("job {}: {} -> {}", key, decision, status.getPhase());
+            return new Outcome(status, rescheduleAfter(decision, status));
+        } finally {
+            MDC.remove("job");
+        }
+    }
+
+    private Duration rescheduleAfter(Decision decision, StreamJobStatus status) {
+        if (decision instanceof Decision.Wait w) {
+            if (w.recheckAfterMs() > 0) {
+                return Duration.ofMillis(w.recheckAfterMs());
+            }
+            return status.getPhase() == JobPhase.Failed || status.getPhase() == JobPhase.Finished
+                    || status.getPhase() == JobPhase.Suspended ? null : INVALID_RECHECK;
+        }
+        if (status.getPhase() == JobPhase.Running && decision instanceof Decision.Run) {
+            return settings.pollInterval();
+        }
+        if (status.getPhase() == JobPhase.Finished || status.getPhase() == JobPhase.Suspended) {
+            return null;
+        }
+        return Duration.ofMillis(ReconcileDecider.SHORT_RECHECK_MS);
+    }
+}

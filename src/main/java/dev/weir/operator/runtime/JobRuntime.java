@@ -1,0 +1,47 @@
+package dev.weir.operator.runtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import dev.weir.operator.JobKey;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+
+/**
+ * The seam between the reconciler and the running jobs (Flink's operator calls it FlinkService):
+ * the coordinator side of every running attempt lives behind it, so the reconcile logic is tested
+ * for every transition with a fake and no worker processes. Every method returns quickly: the
+ * reconciler never blocks on workers, it reschedules.
+ */
+public interface JobRuntime {
+
+    /** Base URL workers register with, e.g. {@code http://weir-operator.weir:6123}. */
+    String coordinatorUrl();
+
+    /**
+     * Hosts the coordinator side of {@code plan}'s attempt unless it already does; an older attempt
+     * of the job is stopped first. Idempotent: called on every reconcile while the attempt should run.
+     *
+     * @param knownWorkers workers already running (after an operator restart: from their pods), so
+     *     the operator re-attaches to them instead of waiting for registrations that never come again
+     */
+    void ensureAttempt(AttemptPlan plan, List<WorkerRegistration> knownWorkers) throws JobRuntimeException;
+
+    /** What the coordinator knows of this attempt; {@link AttemptView#NOT_HOSTED} when it hosts none. */
+    AttemptView observe(JobKey job, long attempt);
+
+    /**
+     * Takes a savepoint of the running attempt for {@code requestId} (one request, one savepoint:
+     * asking again returns the state of the same one) and reports how far it is.
+     */
+    SavepointState savepoint(JobKey job, long attempt, String requestId);
+
+    /**
+     * Stops coordinating the job: aborts a pending checkpoint, tells the workers to cancel (best
+     * effort; their pods are deleted anyway) and forgets the attempt. Idempotent.
+     */
+    void stopAttempt(JobKey job);
+
+    /** The latest completed checkpoint in the job's storage, the source of truth for restores. */
+    Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) throws IOException;
+}

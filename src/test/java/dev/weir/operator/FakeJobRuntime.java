@@ -1,0 +1,128 @@
+package dev.weir.operator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.weir.operator.runtime.AttemptPlan;
+import dev.weir.operator.runtime.AttemptView;
+import dev.weir.operator.runtime.JobRuntime;
+import dev.weir.operator.runtime.JobRuntimeException;
+import dev.weir.operator.runtime.SavepointState;
+import dev.weir.operator.runtime.SnapshotInfo;
+import dev.weir.operator.runtime.StorageAccess;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
+
+/**
+ * A {@link JobRuntime} the test steers (cf. Flink's TestingFlinkService): workers register when the
+ * test says so, failures and finished jobs are injected, savepoints complete on demand, and every
+ * call is recorded for assertions.
+ */
+final class FakeJobRuntime implements JobRuntime {
+
+    record Hosted(AttemptPlan plan, List<WorkerRegistration> reattached) {}
+
+    final List<Hosted> ensured = new ArrayList<>();
+    final List<String> savepointRequests = new ArrayList<>();
+    final List<JobKey> stopped = new ArrayList<>();
+    private final Map<JobKey, AttemptPlan> hosted = new HashMap<>();
+    private final Map<JobKey, Integer> registered = new HashMap<>();
+    private final Map<JobKey, String> failures = new HashMap<>();
+    private final Map<JobKey, Boolean> finished = new HashMap<>();
+    private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
+    private final Map<String, SavepointState> savepoints = new HashMap<>();
+    boolean savepointsCompleteAtOnce = true;
+    JobRuntimeException refuseNextAttempt;
+    long nextSavepointId = 100;
+
+    @Override
+    public synchronized String coordinatorUrl() {
+        return "http://weir-operator.weir:6123";
+    }
+
+    @Override
+    public synchronized void ensureAttempt(AttemptPlan plan, List<WorkerRegistration> knownWorkers) throws JobRuntimeException {
+        AttemptPlan existing = hosted.get(plan.job());
+        if (existing != null && existing.attempt() == plan.attempt()) {
+            return;
+        }
+        if (refuseNextAttempt != null) {
+            JobRuntimeException e = refuseNextAttempt;
+            refuseNextAttempt = null;
+            throw e;
+        }
+        hosted.put(plan.job(), plan);
+        registered.put(plan.job(), knownWorkers.size());
+        failures.remove(plan.job());
+        finished.remove(plan.job());
+        ensured.add(new Hosted(plan, List.copyOf(knownWorkers)));
+    }
+
+    @Override
+    public synchronized AttemptView observe(JobKey job, long attempt) {
+        AttemptPlan plan = hosted.get(job);
+        if (plan == null || plan.attempt() != attempt) {
+            return AttemptView.NOT_HOSTED;
+        }
+        return new AttemptView(true, registered.getOrDefault(job, 0), failures.get(job),
+                finished.getOrDefault(job, false), lastCheckpoints.get(job));
+    }
+
+    @Override
+    public synchronized SavepointState savepoint(JobKey job, long attempt, String requestId) {
+        savepointRequests.add(requestId);
+        SavepointState state = savepoints.get(requestId);
+        if (state == null || state.progress() == SavepointState.Progress.FAILED) {
+            state = savepointsCompleteAtOnce ? completed(job) : SavepointState.IN_PROGRESS;
+            savepoints.put(requestId, state);
+        }
+        return state;
+    }
+
+    private SavepointState completed(JobKey job) {
+        long id = nextSavepointId++;
+        return SavepointState.completed(new SnapshotInfo(id, "s3://weir/weir/" + job.namespace() + "/" + job.name()
+                + "/savepoints/sp-" + id, 1_000, 20, 4096));
+    }
+
+    @Override
+    public synchronized void stopAttempt(JobKey job) {
+        if (hosted.remove(job) != null) {
+            stopped.add(job);
+        }
+    }
+
+    @Override
+    public synchronized Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) {
+        return Optional.ofNullable(lastCheckpoints.get(job));
+    }
+
+    // Steering
+
+    synchronized AttemptPlan current(JobKey job) {
+        return hosted.get(job);
+    }
+
+    synchronized void registerAll(JobKey job) {
+        registered.put(job, hosted.get(job).parallelism());
+    }
+
+    synchronized void fail(JobKey job, String reason) {
+        failures.put(job, reason);
+    }
+
+    synchronized void finish(JobKey job) {
+        finished.put(job, true);
+    }
+
+    synchronized void completeCheckpoint(JobKey job, long id) {
+        lastCheckpoints.put(job, new SnapshotInfo(id, "s3://weir/weir/" + job.namespace() + "/" + job.name()
+                + "/checkpoints/chk-" + id, 5_000 + id, 12, 2048));
+    }
+
+    synchronized void completePendingSavepoints(JobKey job) {
+        savepoints.replaceAll((id, state) -> state.progress() == SavepointState.Progress.IN_PROGRESS ? completed(job) : state);
+    }
+}

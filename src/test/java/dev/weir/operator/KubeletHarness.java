@@ -1,0 +1,159 @@
+package dev.weir.operator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.operator.resources.WorkerPodDesired;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Plays the kubelet for the mock API server: starts every pod the operator creates as a real
+ * worker process ({@code java -cp <test classpath> WorkerMain}) with the pod's environment, on its
+ * own loopback address as a cluster gives each pod its own IP, reports the pod's phase, and kills
+ * the process when the pod is deleted. Secret references and the mounted token are resolved
+ * from the Secrets in the API server, as the kubelet would.
+ */
+final class KubeletHarness implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubeletHarness.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Path dir;
+    private final Map<String, Process> processes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet");
+        t.setDaemon(true);
+        return t;
+    });
+    private int nextIp = 10;
+
+    KubeletHarness(KubernetesClient client, String namespace, Path dir) {
+        this.client = client;
+        this.namespace = namespace;
+        this.dir = dir;
+        loop.scheduleWithFixedDelay(this::syncSafely, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGKILLs the worker process of {@code pod}: the pod then reports Failed, as after a crash. */
+    void killProcess(String pod) {
+        processes.get(pod).destroyForcibly();
+    }
+
+    Set<String> runningPods() {
+        return processes.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    private void syncSafely() {
+        try {
+            sync();
+        } catch (Exception e) {
+            LOG.warn("kubelet sync failed: {}", e.toString());
+        }
+    }
+
+    private void sync() throws IOException {
+        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+        Set<String> names = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        for (String name : new ArrayList<>(processes.keySet())) {
+            if (!names.contains(name)) {
+                processes.remove(name).destroyForcibly();
+                reported.remove(name);
+            }
+        }
+        for (Pod pod : pods) {
+            String name = pod.getMetadata().getName();
+            Process process = processes.get(name);
+            if (process == null && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
+                launch(pod);
+            } else if (process != null && !process.isAlive() && reported.putIfAbsent(name, true) == null) {
+                int exit = process.exitValue();
+                String ip = pod.getStatus().getPodIP();
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    p.setStatus(new PodStatusBuilder().withPhase(exit == 0 ? "Succeeded" : "Failed").withPodIP(ip)
+                            .addNewContainerStatus().withName(WorkerPodDesired.CONTAINER).withNewState()
+                            .withNewTerminated().withExitCode(exit).endTerminated().endState().endContainerStatus()
+                            .build());
+                    return p;
+                });
+            }
+        }
+    }
+
+    private void launch(Pod pod) throws IOException {
+        String name = pod.getMetadata().getName();
+        String ip = "127.0.0." + nextIp++;
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), WorkerPodDesired.MAIN_CLASS));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
+        Map<String, String> env = builder.environment();
+        for (EnvVar var : pod.getSpec().getContainers().get(0).getEnv()) {
+            env.put(var.getName(), resolve(pod, var, ip));
+        }
+        // Every pod binds 0.0.0.0 with the same ports in its own network namespace; here, its own loopback address.
+        env.put("WEIR_BIND_ADDRESS", ip);
+        env.put("WEIR_JOB_TOKEN_FILE", tokenFile(pod).toString());
+        processes.put(name, builder.start());
+        client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
+            return p;
+        });
+    }
+
+    private String resolve(Pod pod, EnvVar var, String ip) {
+        if (var.getValueFrom() == null) {
+            return var.getValue();
+        }
+        if (var.getValueFrom().getFieldRef() != null) {
+            return ip;
+        }
+        var ref = var.getValueFrom().getSecretKeyRef();
+        return value(client.secrets().inNamespace(namespace).withName(ref.getName()).get(), ref.getKey());
+    }
+
+    /** The mounted token Secret volume, as a file. */
+    private Path tokenFile(Pod pod) throws IOException {
+        String secretName = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
+                .findFirst().orElseThrow().getSecret().getSecretName();
+        Path file = dir.resolve(pod.getMetadata().getName() + ".token");
+        Files.writeString(file, value(client.secrets().inNamespace(namespace).withName(secretName).get(), "token"));
+        return file;
+    }
+
+    private static String value(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+        }
+        return secret.getStringData().get(key);
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        processes.values().forEach(Process::destroyForcibly);
+    }
+}

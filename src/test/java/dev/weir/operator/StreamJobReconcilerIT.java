@@ -1,0 +1,73 @@
+package dev.weir.operator;
+
+import static dev.weir.operator.OperatorTestEnv.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.weir.api.JobPhase;
+import dev.weir.api.StreamJob;
+import io.javaoperatorsdk.operator.Operator;
+
+/**
+ * The reconciler inside a real java-operator-sdk {@link Operator} against the mock API server:
+ * events wake it, status is patched (JSON patch, as configured for Quarkus too), pod events of the
+ * workers reach the right job, and deleting the job stops its coordinator.
+ */
+class StreamJobReconcilerIT {
+
+    private final OperatorTestEnv env = new OperatorTestEnv();
+    private Operator operator;
+
+    @AfterEach
+    void close() {
+        if (operator != null) {
+            operator.stop();
+        }
+        env.close();
+    }
+
+    @Test
+    void reconcilesOnEventsAndPatchesStatus() throws Exception {
+        operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
+        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS));
+        operator.start();
+        env.createCredentials();
+        env.create(OperatorTestEnv.job("counts", 2));
+
+        await(() -> env.pods("counts").size() == 2);
+        await(() -> phase() == JobPhase.Deploying);
+        JobKey key = new JobKey(NAMESPACE, "counts");
+        synchronized (env.runtime) {
+            env.runtime.registerAll(key);
+        }
+        env.runPods("counts");
+        await(() -> phase() == JobPhase.Running);
+
+        env.deletePod("counts-a1-w0");
+        await(() -> phase() == JobPhase.Restarting);
+
+        env.client.resources(StreamJob.class).inNamespace(NAMESPACE).withName("counts").delete();
+        await(() -> env.get("counts") == null);
+        assertThat(env.runtime.current(key)).isNull();
+    }
+
+    private JobPhase phase() {
+        StreamJob job = env.get("counts");
+        return job == null || job.getStatus() == null ? null : job.getStatus().getPhase();
+    }
+
+    private void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 60 s: phase " + phase() + ", pods " + env.pods("counts").size());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
