@@ -43,6 +43,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(10);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    static final String SLF4J_PROVIDER = "slf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider";
 
     /**
      * Settings of the worker processes.
@@ -153,6 +154,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.javaOptions());
+        // lib/ holds two SLF4J bindings (logback, and jboss-logmanager for the operator): workers log with logback.
+        command.add("-D" + SLF4J_PROVIDER);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.weir.runtime.worker.WorkerMain");

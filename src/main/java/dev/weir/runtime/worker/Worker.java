@@ -141,9 +141,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             done.await();
             attempt.cancel();
             attempt.awaitTermination(Duration.ofSeconds(10));
-            if (outcome == Outcome.FINISHED) {
-                heartbeat();
-            }
             return outcome;
         } finally {
             heartbeats.shutdownNow();
@@ -283,9 +280,14 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void finished(ExecutionVertexId vertex) {
-        coordinator.finished(vertex);
         running.remove(vertex);
-        if (running.isEmpty()) {
+        boolean last = running.isEmpty();
+        if (last) {
+            // The final counts, before the coordinator learns that this worker is done.
+            heartbeat();
+        }
+        coordinator.finished(vertex);
+        if (last) {
             end(Outcome.FINISHED, "all tasks finished");
         }
     }
