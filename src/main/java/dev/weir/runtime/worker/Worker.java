@@ -75,6 +75,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile Set<ExecutionVertexId> running = Set.of();
     private CoordinatorClient coordinator;
     private volatile Thread startupThread;
+    private volatile boolean finishing;
     private volatile long lastCoordinatorContact = System.currentTimeMillis();
 
     public Worker(WorkerConfig config) {
@@ -103,7 +104,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 config.storageBase());
              DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
-                     cause -> end(Outcome.FAILED, "lost the connection to a peer worker: " + cause.getMessage()));
+                     this::onPeerLost);
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new ProcessingTimeService()) {
@@ -214,6 +215,18 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
+    /**
+     * After "finish" every peer ends once its tasks are done: it has sent all it had to send, so
+     * its connection closing is expected. Before that, a lost peer means the attempt is broken.
+     */
+    private void onPeerLost(Throwable cause) {
+        if (finishing) {
+            LOG.debug("worker {}: a finished peer closed its connection: {}", config.worker(), cause.getMessage());
+            return;
+        }
+        end(Outcome.FAILED, "lost the connection to a peer worker: " + cause.getMessage());
+    }
+
     private void end(Outcome result, String reason) {
         synchronized (this) {
             if (outcome != null) {
@@ -253,6 +266,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void finish() {
+        finishing = true;
         onExecution(ExecutionAttempt::finish);
     }
 
