@@ -9,7 +9,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +43,7 @@ final class WorkerProcesses implements DeployedJob {
     private final WorkerClient[] clients;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final ScheduledExecutorService monitor;
+    private final java.util.concurrent.ExecutorService control;
     private volatile boolean finishing;
     private volatile boolean stopping;
 
@@ -67,6 +67,11 @@ final class WorkerProcesses implements DeployedJob {
             return t;
         });
         monitor.scheduleWithFixedDelay(this::checkWorkers, 50, 50, TimeUnit.MILLISECONDS);
+        this.control = Executors.newFixedThreadPool(processes.size(), r -> {
+            Thread t = new Thread(r, "weir-worker-control-" + attempt);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private void checkWorkers() {
@@ -109,17 +114,29 @@ final class WorkerProcesses implements DeployedJob {
         return vertices;
     }
 
+    /**
+     * Triggers every worker at once: the later a source injects its barrier, the longer the
+     * aligning tasks hold back the inputs that already delivered theirs.
+     */
     @Override
     public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
         TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
-        each(client -> {
-            try {
-                client.triggerCheckpoint(trigger);
-            } catch (ControlPlaneException e) {
-                throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + " at " + client.control()
-                        + ": " + e.getMessage(), e);
-            }
-        });
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> sent = new java.util.ArrayList<>();
+        for (WorkerClient client : clients) {
+            sent.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    client.triggerCheckpoint(trigger);
+                } catch (ControlPlaneException e) {
+                    throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + " at "
+                            + client.control() + ": " + e.getMessage(), e);
+                }
+            }, control));
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     @Override
@@ -143,6 +160,7 @@ final class WorkerProcesses implements DeployedJob {
         stopping = true;
         monitor.shutdownNow();
         bestEffort(WorkerClient::cancel, "cancel");
+        control.shutdown();
     }
 
     @Override
@@ -160,12 +178,6 @@ final class WorkerProcesses implements DeployedJob {
             }
         }
         return all;
-    }
-
-    private void each(Consumer<WorkerClient> action) {
-        for (WorkerClient client : clients) {
-            action.accept(client);
-        }
     }
 
     private interface Call {
