@@ -37,24 +37,7 @@ class WeirLocalKillIT {
     @Test
     void killedWeirLocalResumesFromLatestCheckpointWithExactlyOnceOutput() throws Exception {
         Path output = dir.resolve("out");
-        Path manifest = dir.resolve("job.yaml");
-        Files.writeString(manifest, """
-                apiVersion: weir.dev/v1alpha1
-                kind: StreamJob
-                metadata:
-                  name: killed
-                spec:
-                  job:
-                    className: dev.weir.examples.KeyedCountJob
-                    parallelism: 2
-                    args:
-                      records: "%d"
-                      keys: "%d"
-                      rate: "25000"
-                      output: %s
-                  checkpointing:
-                    intervalMs: 200
-                """.formatted(RECORDS, KEYS, output));
+        Path manifest = writeManifest("killed", output, 200);
         Path stateDir = dir.resolve("state");
 
         Process first = weirLocal(stateDir, manifest);
@@ -91,24 +74,7 @@ class WeirLocalKillIT {
     @Test
     void sigtermStopsWithASavepointThatResumesExactlyOnce() throws Exception {
         Path output = dir.resolve("out");
-        Path manifest = dir.resolve("job.yaml");
-        Files.writeString(manifest, """
-                apiVersion: weir.dev/v1alpha1
-                kind: StreamJob
-                metadata:
-                  name: stopped
-                spec:
-                  job:
-                    className: dev.weir.examples.KeyedCountJob
-                    parallelism: 2
-                    args:
-                      records: "%d"
-                      keys: "%d"
-                      rate: "25000"
-                      output: %s
-                  checkpointing:
-                    intervalMs: 300
-                """.formatted(RECORDS, KEYS, output));
+        Path manifest = writeManifest("stopped", output, 300);
         Path stateDir = dir.resolve("state");
 
         Process first = weirLocal(stateDir, manifest);
@@ -134,6 +100,29 @@ class WeirLocalKillIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    /** keyed-count at 25 000 records/s per subtask, so the test can strike while it runs. */
+    private Path writeManifest(String name, Path output, long intervalMs) throws IOException {
+        Path manifest = dir.resolve(name + ".yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: %s
+                spec:
+                  job:
+                    className: dev.weir.examples.KeyedCountJob
+                    parallelism: 2
+                    args:
+                      records: "%d"
+                      keys: "%d"
+                      rate: "25000"
+                      output: %s
+                  checkpointing:
+                    intervalMs: %d
+                """.formatted(name, RECORDS, KEYS, output, intervalMs));
+        return manifest;
     }
 
     private static Process weirLocal(Path stateDir, Path manifest, String... extra) throws IOException {
