@@ -1,5 +1,6 @@
 package dev.weir.examples;
 
+import dev.weir.connectors.sink.ForwardingSinkWriter;
 import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
@@ -18,36 +19,10 @@ final class ToStringSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(SinkContext context) throws Exception {
-        SinkWriter<String> writer = inner.createWriter(context);
-        return new SinkWriter<>() {
+        return new ForwardingSinkWriter<T, String>(inner.createWriter(context)) {
             @Override
             public void write(T record) throws Exception {
-                writer.write(record.toString());
-            }
-
-            @Override
-            public void endInput() throws Exception {
-                writer.endInput();
-            }
-
-            @Override
-            public byte[] snapshotState(long checkpointId) throws Exception {
-                return writer.snapshotState(checkpointId);
-            }
-
-            @Override
-            public void notifyCheckpointComplete(long checkpointId) throws Exception {
-                writer.notifyCheckpointComplete(checkpointId);
-            }
-
-            @Override
-            public void notifyCheckpointAborted(long checkpointId) throws Exception {
-                writer.notifyCheckpointAborted(checkpointId);
-            }
-
-            @Override
-            public void close() throws Exception {
-                writer.close();
+                this.inner.write(record.toString());
             }
         };
     }

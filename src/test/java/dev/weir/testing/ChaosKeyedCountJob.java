@@ -3,6 +3,7 @@ package dev.weir.testing;
 import java.nio.file.Path;
 
 import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.connectors.sink.ForwardingSinkWriter;
 import dev.weir.examples.KafkaEndpoints;
 import dev.weir.examples.KafkaUri;
 import dev.weir.examples.KeyedCountJob;
@@ -141,21 +142,10 @@ public final class ChaosKeyedCountJob implements JobDefinition {
 
         @Override
         public SinkWriter<T> createWriter(dev.weir.runtime.dataflow.SinkContext context) throws Exception {
-            SinkWriter<T> writer = inner.createWriter(context);
-            return new SinkWriter<>() {
+            return new ForwardingSinkWriter<T, T>(inner.createWriter(context)) {
                 @Override
                 public void write(T record) throws Exception {
-                    writer.write(record);
-                }
-
-                @Override
-                public void endInput() throws Exception {
-                    writer.endInput();
-                }
-
-                @Override
-                public byte[] snapshotState(long checkpointId) throws Exception {
-                    return writer.snapshotState(checkpointId);
+                    this.inner.write(record);
                 }
 
                 @Override
@@ -165,17 +155,7 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                         System.err.println("halting worker before committing checkpoint " + checkpointId);
                         Runtime.getRuntime().halt(137);
                     }
-                    writer.notifyCheckpointComplete(checkpointId);
-                }
-
-                @Override
-                public void notifyCheckpointAborted(long checkpointId) throws Exception {
-                    writer.notifyCheckpointAborted(checkpointId);
-                }
-
-                @Override
-                public void close() throws Exception {
-                    writer.close();
+                    super.notifyCheckpointComplete(checkpointId);
                 }
             };
         }
