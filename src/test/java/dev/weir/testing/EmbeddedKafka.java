@@ -111,15 +111,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates the topic and waits until the broker's metadata lists it (clients started next see it). */
     public void createTopic(String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(name) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        awaitLeaders(name, partitions);
     }
 
     public void addPartitions(String topic, int totalPartitions) throws Exception {
         admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(totalPartitions)))
                 .all().get(30, TimeUnit.SECONDS);
+        awaitLeaders(topic, totalPartitions);
+    }
+
+    /**
+     * Returns once every partition of the topic has a leader. Producing to a partition the broker
+     * has not opened yet can lose an idempotent producer's first batch (KAFKA-15591: the batch is
+     * refused with NOT_LEADER_OR_FOLLOWER, a later one is appended, and every retry of the first
+     * then fails with OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms drops it).
+     */
+    private void awaitLeaders(String topic, int partitions) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+                if (description.partitions().size() >= partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + ": not every partition has a leader after 30 s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     public Admin admin() {

@@ -50,17 +50,37 @@ public final class KafkaTopics {
         }
     }
 
-    /** Writes the decimals 0..n-1 (keyed-count's input), spread over the partitions round robin. */
+    /**
+     * Writes the decimals 0..n-1 (keyed-count's input), spread over the partitions round robin, and
+     * fails unless every record was acknowledged and the partitions hold exactly n records. One
+     * request in flight per connection keeps the batches of a partition in order even when the
+     * first one is refused by a partition the broker is still opening (KAFKA-15591).
+     */
     public static void produceDecimals(String bootstrap, String topic, long n) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             int partitions = producer.partitionsFor(topic).size();
-            for (long i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, Long.toString(i)));
+            for (long i = 0; i < n && failure.get() == null; i++) {
+                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, Long.toString(i)),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
             }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing the input of " + topic + " failed", failure.get());
+        }
+        long written = endOffsetTotal(bootstrap, topic);
+        if (written != n) {
+            throw new IllegalStateException(topic + " holds " + written + " records, not " + n);
         }
     }
 

@@ -57,9 +57,15 @@ final class KafkaTestSupport {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new StringSerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
             for (String value : values) {
-                producer.send(new ProducerRecord<>(topic, partition, null, value));
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
             }
+            for (java.util.concurrent.Future<?> ack : sent) {
+                ack.get(60, java.util.concurrent.TimeUnit.SECONDS); // a lost test input fails here, not as a hang later
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("producing test input to " + topic + " failed", e);
         }
     }
 
