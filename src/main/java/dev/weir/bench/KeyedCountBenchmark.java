@@ -46,6 +46,7 @@ public final class KeyedCountBenchmark {
         boolean checkpointing = true;
         long intervalMs = 1000;
         String mode = "workers";
+        List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -54,9 +55,10 @@ public final class KeyedCountBenchmark {
                 case "--checkpointing" -> checkpointing = Boolean.parseBoolean(args[++i]);
                 case "--interval-ms" -> intervalMs = Long.parseLong(args[++i]);
                 case "--mode" -> mode = args[++i];
+                case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]...");
                     System.exit(2);
                 }
             }
@@ -80,7 +82,7 @@ public final class KeyedCountBenchmark {
             JobDeployer inner = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                                    .withJavaOptions(List.of("-Xmx2g", "-XX:+UseParallelGC")), metrics);
+                                    .withJavaOptions(workerJvmOptions), metrics);
             // When the tasks are deployed (worker processes started and registered): the start of the
             // job's net run time, like Flink's, whose task managers are up before the job is submitted.
             java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();

@@ -3,14 +3,12 @@ package dev.weir.runtime.state;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * The working copy of one keyed state on the heap: one hash map per key group, so a snapshot
- * writes key groups independently and a restore at another parallelism reads only its own.
+ * The working copy of one keyed state on the heap: one {@link KeyTable} per key group, so a
+ * snapshot writes key groups independently and a restore at another parallelism reads only its own.
  */
 final class StateTable<K, V> implements KeyGroupedStatePart {
 
@@ -18,7 +16,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     private final HeapKeyedStateBackend<K> backend;
     private final TypeSerializer<K> keySerializer;
     private final TypeSerializer<V> valueSerializer;
-    private final HashMap<K, V>[] maps;
+    private final KeyTable<K, V>[] maps;
 
     @SuppressWarnings("unchecked")
     StateTable(String name, HeapKeyedStateBackend<K> backend, TypeSerializer<V> valueSerializer) {
@@ -26,9 +24,9 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         this.backend = backend;
         this.keySerializer = backend.keySerializer();
         this.valueSerializer = valueSerializer;
-        this.maps = new HashMap[backend.keyGroupRange().size()];
+        this.maps = new KeyTable[backend.keyGroupRange().size()];
         for (int i = 0; i < maps.length; i++) {
-            maps[i] = new HashMap<>();
+            maps[i] = KeyTable.create(keySerializer);
         }
     }
 
@@ -67,24 +65,24 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
 
     @Override
     public boolean isEmpty(int keyGroupIndex) {
-        return maps[keyGroupIndex].isEmpty();
+        return maps[keyGroupIndex].size() == 0;
     }
 
     @Override
     public void write(int keyGroupIndex, DataOutput out) throws IOException {
-        HashMap<K, V> map = maps[keyGroupIndex];
+        KeyTable<K, V> map = maps[keyGroupIndex];
         out.writeInt(map.size());
-        for (Map.Entry<K, V> e : map.entrySet()) {
-            keySerializer.serialize(e.getKey(), out);
-            valueSerializer.serialize(e.getValue(), out);
-        }
+        map.forEach((key, value) -> {
+            keySerializer.serialize(key, out);
+            valueSerializer.serialize(value, out);
+        });
     }
 
     @Override
     public void read(int keyGroupIndex, DataInput in) throws IOException {
         lastKey = null;
         lastValue = null;
-        HashMap<K, V> map = maps[keyGroupIndex];
+        KeyTable<K, V> map = maps[keyGroupIndex];
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             K key = keySerializer.deserialize(in);
@@ -94,7 +92,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
 
     int size() {
         int size = 0;
-        for (HashMap<K, V> m : maps) {
+        for (KeyTable<K, V> m : maps) {
             size += m.size();
         }
         return size;

@@ -1,0 +1,134 @@
+package dev.weir.runtime.state;
+
+import java.io.IOException;
+
+/**
+ * A {@link KeyTable} for keys of any type: the spread hash codes in an {@code int[]} (a probe
+ * calls {@code equals} only on a hash match), keys and values in parallel arrays, linear probing,
+ * removal by shifting later entries back.
+ */
+final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
+
+    private static final int INITIAL_CAPACITY = 16;
+
+    private int[] hashes = new int[INITIAL_CAPACITY];
+    private Object[] keys = new Object[INITIAL_CAPACITY];
+    private Object[] values = new Object[INITIAL_CAPACITY];
+    private int mask = INITIAL_CAPACITY - 1;
+    private int shift = Integer.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
+    private int size;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public V get(K key) {
+        int h = spread(key);
+        for (int i = h >>> shift; ; i = (i + 1) & mask) {
+            Object v = values[i];
+            if (v == null || (hashes[i] == h && key.equals(keys[i]))) {
+                return (V) v;
+            }
+        }
+    }
+
+    @Override
+    public void put(K key, V value) {
+        if (value == null) {
+            throw new NullPointerException("null value for key " + key);
+        }
+        int h = spread(key);
+        int i = h >>> shift;
+        while (values[i] != null) {
+            if (hashes[i] == h && key.equals(keys[i])) {
+                values[i] = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        hashes[i] = h;
+        keys[i] = key;
+        values[i] = value;
+        if (++size > (mask + 1) * 3 / 4) {
+            resize();
+        }
+    }
+
+    @Override
+    public void remove(K key) {
+        int h = spread(key);
+        int i = h >>> shift;
+        while (values[i] != null) {
+            if (hashes[i] == h && key.equals(keys[i])) {
+                shiftBack(i);
+                size--;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void forEach(EntryVisitor<K, V> visitor) throws IOException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                visitor.visit((K) keys[i], (V) values[i]);
+            }
+        }
+    }
+
+    private void shiftBack(int hole) {
+        int i = hole;
+        while (true) {
+            i = (i + 1) & mask;
+            if (values[i] == null) {
+                break;
+            }
+            int home = hashes[i] >>> shift;
+            if (((i - home) & mask) >= ((i - hole) & mask)) {
+                hashes[hole] = hashes[i];
+                keys[hole] = keys[i];
+                values[hole] = values[i];
+                hole = i;
+            }
+        }
+        keys[hole] = null;
+        values[hole] = null;
+    }
+
+    private void resize() {
+        int[] oldHashes = hashes;
+        Object[] oldKeys = keys;
+        Object[] oldValues = values;
+        int capacity = oldValues.length * 2;
+        hashes = new int[capacity];
+        keys = new Object[capacity];
+        values = new Object[capacity];
+        mask = capacity - 1;
+        shift = Integer.numberOfLeadingZeros(mask);
+        for (int j = 0; j < oldValues.length; j++) {
+            if (oldValues[j] != null) {
+                int i = oldHashes[j] >>> shift;
+                while (values[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                hashes[i] = oldHashes[j];
+                keys[i] = oldKeys[j];
+                values[i] = oldValues[j];
+            }
+        }
+    }
+
+    private static int spread(Object key) {
+        return key.hashCode() * 0x9E3779B9;
+    }
+
+    // For tests: the capacity (power of two).
+    int capacity() {
+        return values.length;
+    }
+}
