@@ -54,11 +54,16 @@ final class KafkaTestSupport {
     }
 
     static void produce(String bootstrap, String topic, Integer partition, List<String> values) {
+        send(bootstrap, values.stream().map(value -> new ProducerRecord<String, String>(topic, partition, null, value)).toList());
+    }
+
+    /** Sends the records as given (partition, timestamp) and waits until all are written. */
+    static void send(String bootstrap, List<ProducerRecord<String, String>> records) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new StringSerializer())) {
-            for (String value : values) {
-                producer.send(new ProducerRecord<>(topic, partition, null, value));
+            for (ProducerRecord<String, String> record : records) {
+                producer.send(record);
             }
         }
     }
