@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -188,6 +191,29 @@ class KafkaSourceIT {
     }
 
     @Test
+    void kafkaCommittedOffsetsOnlyFollowCompletedCheckpoints() throws Exception {
+        String topic = topicWith("source-committed", 1, values(10));
+        String group = "weir-lag-" + System.nanoTime();
+        SourceReader<String> reader = readers(source(topic).consumerProperty("group.id", group).build(), 1).get(0);
+        List<String> read = new ArrayList<>();
+        pollUntil(reader, read, 10);
+        reader.snapshotState(1);
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, List.of("after-1", "after-2"));
+        pollUntil(reader, read, 12);
+        pollFor(List.of(reader), read, Duration.ofMillis(200));
+        assertThat(committedOffsets(group)).as("nothing before a checkpoint completes").isEmpty();
+
+        reader.notifyCheckpointComplete(1);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (committedOffsets(group).isEmpty() && System.nanoTime() < deadline) {
+            reader.pollNext(read::add); // an async commit completes in a later poll
+        }
+        reader.close();
+
+        assertThat(committedOffsets(group)).containsExactly(Map.entry(new TopicPartition(topic, 0), 10L));
+    }
+
+    @Test
     void unreachableBrokerFailsFastNamingTheSourceAndBootstrapServers() {
         KafkaSource<String> source = KafkaSource.<String>builder()
                 .bootstrapServers("127.0.0.1:1")
@@ -242,6 +268,13 @@ class KafkaSourceIT {
                     OperatorStateRestore.empty(s, parallelism))));
         }
         return readers;
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(String group) throws Exception {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, offset) -> offsets.put(tp, offset.offset()));
+        return offsets;
     }
 
     private static void close(List<SourceReader<String>> readers) throws Exception {
