@@ -40,6 +40,7 @@ import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.storage.S3Settings;
 import dev.weir.testing.CommittedObjects;
+import dev.weir.testing.CommittedPartNames;
 import dev.weir.testing.EmbeddedPostgres;
 import dev.weir.testing.KeyedCountVerifier;
 
@@ -84,6 +85,7 @@ class ConnectorKillIT {
         try (S3ObjectStore reader = new S3ObjectStore(s3.settings(BUCKET).withLocation(BUCKET, prefix))) {
             assertExactlyOnce(run, CommittedObjects.lines(reader), RECORDS);
             assertThat(CommittedObjects.openUploads(reader)).as("no upload left open").isEmpty();
+            assertThat(run.names.violations(CommittedObjects.keys(reader), PARALLELISM)).as("seed %d", run.seed).isEmpty();
         }
     }
 
@@ -221,6 +223,7 @@ class ConnectorKillIT {
         final long seed = System.nanoTime();
         final AtomicLong completed = new AtomicLong();
         final AtomicLong attempts = new AtomicLong();
+        final CommittedPartNames names = new CommittedPartNames();
         final String name;
         final String jobClass;
         final Map<String, String> args;
@@ -239,11 +242,13 @@ class ConnectorKillIT {
 
         @Override
         public void onAttemptStarted(long attempt, String restoredFrom) {
+            names.attemptStarted(attempt, restoredFrom);
             attempts.set(attempt);
         }
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            names.checkpointCompleted(stats.checkpointId());
             completed.incrementAndGet();
         }
 

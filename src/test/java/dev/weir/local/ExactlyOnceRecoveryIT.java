@@ -3,6 +3,7 @@ package dev.weir.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,8 @@ import dev.weir.runtime.storage.CompletedCheckpointRef;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.Chaos;
 import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.CommittedOutput;
+import dev.weir.testing.CommittedPartNames;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
@@ -53,6 +56,7 @@ class ExactlyOnceRecoveryIT {
     private final class Run implements JobMasterListener {
         final AtomicLong completed = new AtomicLong();
         final AtomicLong attempts = new AtomicLong();
+        final CommittedPartNames names = new CommittedPartNames();
         final CheckpointStorage storage;
         final JobMaster master;
         final Path output = dir.resolve("out");
@@ -76,11 +80,13 @@ class ExactlyOnceRecoveryIT {
 
         @Override
         public void onAttemptStarted(long attempt, String restoredFrom) {
+            names.attemptStarted(attempt, restoredFrom);
             attempts.set(attempt);
         }
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            names.checkpointCompleted(stats.checkpointId());
             completed.incrementAndGet();
         }
 
@@ -134,6 +140,8 @@ class ExactlyOnceRecoveryIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(run.output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as("seed %d: %s", seed, report).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+        List<String> files = CommittedOutput.visibleFiles(run.output).stream().map(f -> f.getFileName().toString()).toList();
+        assertThat(run.names.violations(files, 2)).as("seed %d", seed).isEmpty();
     }
 
     @Test

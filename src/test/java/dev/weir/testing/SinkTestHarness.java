@@ -35,7 +35,7 @@ public final class SinkTestHarness<T> {
     public SinkTestHarness(Sink<T> sink, int parallelism, long seed) throws Exception {
         this.sink = sink;
         this.random = new Random(seed);
-        openWriters(parallelism, List.of());
+        openWriters(parallelism, lastCompleted);
     }
 
     /**
@@ -125,7 +125,7 @@ public final class SinkTestHarness<T> {
         attempt++;
         restores++;
         inputPosition = lastCompleted.inputPosition();
-        openWriters(parallelism, lastCompleted.states());
+        openWriters(parallelism, lastCompleted);
     }
 
     /** End of input, a final checkpoint that completes and is notified, then close. */
@@ -156,10 +156,10 @@ public final class SinkTestHarness<T> {
         return inputPosition;
     }
 
-    private void openWriters(int parallelism, List<byte[]> previousStates) throws Exception {
+    private void openWriters(int parallelism, Snapshot from) throws Exception {
         writers.clear();
         for (int s = 0; s < parallelism; s++) {
-            OperatorStateRestore restore = new OperatorStateRestore(s, parallelism, previousStates);
+            OperatorStateRestore restore = new OperatorStateRestore(s, parallelism, from.id(), from.states());
             writers.add(sink.createWriter(new SinkContext("test", s, parallelism, attempt, restore)));
         }
     }

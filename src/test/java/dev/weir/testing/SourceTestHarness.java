@@ -25,6 +25,7 @@ public final class SourceTestHarness<T> {
     private final List<SourceReader<T>> readers = new ArrayList<>();
     private final List<Boolean> finished = new ArrayList<>();
     private List<byte[]> lastCheckpoint = List.of();
+    private long lastCheckpointId = OperatorStateRestore.NO_CHECKPOINT;
     private int outputAtLastCheckpoint;
     private long nextCheckpointId = 1;
     private long attempt;
@@ -108,6 +109,7 @@ public final class SourceTestHarness<T> {
             states.add(reader.snapshotState(id));
         }
         lastCheckpoint = states;
+        lastCheckpointId = id;
         outputAtLastCheckpoint = output.size();
         if (random.nextBoolean()) {
             for (SourceReader<T> reader : readers) {
@@ -137,7 +139,7 @@ public final class SourceTestHarness<T> {
         readers.clear();
         finished.clear();
         for (int s = 0; s < parallelism; s++) {
-            OperatorStateRestore restore = new OperatorStateRestore(s, parallelism, previousStates);
+            OperatorStateRestore restore = new OperatorStateRestore(s, parallelism, lastCheckpointId, previousStates);
             readers.add(source.createReader(new SourceContext("test", s, parallelism, maxParallelism, attempt, restore)));
             finished.add(false);
         }

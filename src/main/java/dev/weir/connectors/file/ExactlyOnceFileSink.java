@@ -3,6 +3,8 @@ package dev.weir.connectors.file;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkContext;
@@ -10,9 +12,18 @@ import dev.weir.runtime.dataflow.SinkWriter;
 
 /**
  * Writes {@code record.toString()} lines into a local directory, exactly once: each subtask writes
- * one hidden part file per checkpoint ({@code .part-<subtask>-<attempt>-<seq>.inprogress}) and
- * renames it to {@code part-<subtask>-<attempt>-<seq>} when the checkpoint completes. Readers
- * take the files whose names start with neither '.' nor '_'.
+ * hidden in-progress files ({@code .part-<subtask>-<attempt>-<seq>.inprogress}) and renames them to
+ * their visible names when the checkpoint completes. Readers take the files whose names start with
+ * neither '.' nor '_'.
+ *
+ * <p>A committed file is named {@code part-<subtask>-chk<n>-a<attempt>-<seq>} ({@link PartName}),
+ * where {@code n} is the checkpoint whose barrier closed the file: every line in it was written
+ * after the subtask passed the previous barrier and before barrier {@code n}, and the file becomes
+ * visible when checkpoint {@code n} completes (or, if {@code n} fails, with the next checkpoint
+ * that completes). {@code seq} counts the files the subtask started in this attempt. By default a
+ * subtask writes one file per checkpoint (none for a checkpoint without records);
+ * {@link #withMaxFileSize} and {@link #withRolloverInterval} start new files in between, all named
+ * after the barrier that closes them.
  */
 public final class ExactlyOnceFileSink<T> implements Sink<T> {
 
@@ -21,6 +32,7 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
 
     private final Path directory;
     private final String prefix;
+    private final RollingPolicy rolling;
 
     public ExactlyOnceFileSink(Path directory) {
         this(directory, DEFAULT_PREFIX);
@@ -28,11 +40,31 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
 
     /** A distinct {@code prefix} lets several sinks share a directory without touching each other's files. */
     public ExactlyOnceFileSink(Path directory, String prefix) {
+        this(directory, prefix, RollingPolicy.AT_BARRIERS);
+    }
+
+    private ExactlyOnceFileSink(Path directory, String prefix, RollingPolicy rolling) {
         if (prefix.isEmpty() || prefix.startsWith(".") || prefix.startsWith("_") || prefix.contains("/")) {
             throw new IllegalArgumentException("prefix must be a plain visible name, got '" + prefix + "'");
         }
         this.directory = directory;
         this.prefix = prefix;
+        this.rolling = rolling;
+    }
+
+    /** Starts a new file before the barrier once the current one holds {@code bytes} (at a line boundary). */
+    public ExactlyOnceFileSink<T> withMaxFileSize(long bytes) {
+        return new ExactlyOnceFileSink<>(directory, prefix, rolling.withMaxBytes(bytes));
+    }
+
+    /** Starts a new file before the barrier for the first record after the current one is {@code interval} old. */
+    public ExactlyOnceFileSink<T> withRolloverInterval(Duration interval) {
+        return new ExactlyOnceFileSink<>(directory, prefix, rolling.withRolloverInterval(interval));
+    }
+
+    /** The millisecond clock the rollover interval is measured with (tests). */
+    ExactlyOnceFileSink<T> withClock(LongSupplier clockMs) {
+        return new ExactlyOnceFileSink<>(directory, prefix, rolling.withClock(clockMs));
     }
 
     public Path directory() {
@@ -46,7 +78,7 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
         } catch (IOException e) {
             throw new IOException("cannot create the output directory " + directory, e);
         }
-        FileTransactionWriter<T> writer = new FileTransactionWriter<>(context, directory, prefix, BUFFER_SIZE);
+        FileTransactionWriter<T> writer = new FileTransactionWriter<>(context, directory, prefix, rolling, BUFFER_SIZE);
         writer.initializeState();
         return writer;
     }

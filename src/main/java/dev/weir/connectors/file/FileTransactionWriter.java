@@ -2,16 +2,15 @@ package dev.weir.connectors.file;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.regex.Pattern;
 
 import dev.weir.connectors.sink.TwoPhaseCommitSinkWriter;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
@@ -19,76 +18,103 @@ import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * One subtask of {@link ExactlyOnceFileSink}: a transaction is a hidden in-progress file; commit is
- * an atomic rename to the visible name. The S3 variant mirrors this with a multipart upload
- * (begin = create upload, pre-commit = upload the last part, commit = complete the upload).
+ * One subtask of {@link ExactlyOnceFileSink}: a transaction is one or more hidden in-progress
+ * files (more when the rolling policy starts a new one before the barrier); at the barrier they
+ * get their final names, which show the checkpoint; commit is an atomic rename of each to its
+ * visible name. The S3 variant mirrors this with multipart uploads.
  */
 final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTransaction> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileTransactionWriter.class);
-
     private final Path directory;
     private final String prefix;
+    private final RollingPolicy rolling;
     private final Utf8LineBuffer lines;
+    /** The open transaction's current file, null between transactions. */
     private FileChannel channel;
+    private long openedAt;
     private long nextSequence;
 
-    FileTransactionWriter(SinkContext context, Path directory, String prefix, int bufferSize) {
+    FileTransactionWriter(SinkContext context, Path directory, String prefix, RollingPolicy rolling, int bufferSize) {
         super(context);
         this.directory = directory;
         this.prefix = prefix;
+        this.rolling = rolling;
         this.lines = new Utf8LineBuffer(bufferSize);
     }
 
     @Override
     protected FileTransaction beginTransaction() throws IOException {
-        FileTransaction transaction;
-        // The attempt already makes names unique; skipping taken names guards against a reused attempt.
-        do {
-            transaction = new FileTransaction(prefix, context.subtask(), context.attempt(), nextSequence++);
-        } while (Files.exists(transaction.committedPath(directory)) || Files.exists(transaction.inProgressPath(directory)));
-        channel = FileChannel.open(transaction.inProgressPath(directory),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        lines.target(channel);
+        FileTransaction transaction = new FileTransaction(prefix, context.subtask(), context.attempt());
+        openFile(transaction);
         return transaction;
     }
 
     @Override
     protected void write(FileTransaction transaction, T record) throws IOException {
+        if (rolling.shouldRoll(lines.size(), openedAt)) {
+            closeFile();
+            openFile(transaction);
+        }
         lines.appendLine(String.valueOf(record));
     }
 
     @Override
     protected void preCommit(FileTransaction transaction) throws IOException {
-        lines.flush();
-        channel.force(true);
-        channel.close();
-        channel = null;
+        closeFile();
+    }
+
+    /**
+     * Names the files after checkpoint {@code checkpointId}. A committed file can already have such
+     * a name only if another run wrote into this directory with other checkpoint storage (attempts
+     * and checkpoint ids count anew there); the file then moves to a free sequence number rather
+     * than overwrite that output at commit.
+     */
+    @Override
+    protected FileTransaction committable(FileTransaction transaction, long checkpointId) throws IOException {
+        List<Long> files = new ArrayList<>(transaction.sequences());
+        for (int i = 0; i < files.size(); i++) {
+            long sequence = files.get(i);
+            if (Files.exists(directory.resolve(transaction.committedName(checkpointId, sequence).name()))) {
+                long free;
+                do {
+                    free = freeSequence(transaction);
+                } while (Files.exists(directory.resolve(transaction.committedName(checkpointId, free).name())));
+                Files.move(transaction.inProgressPath(directory, sequence), transaction.inProgressPath(directory, free),
+                        StandardCopyOption.ATOMIC_MOVE);
+                files.set(i, free);
+            }
+        }
+        return transaction.closedAt(checkpointId, files);
     }
 
     @Override
     protected void commit(FileTransaction transaction) throws IOException {
-        Path source = transaction.inProgressPath(directory);
-        Path target = transaction.committedPath(directory);
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException e) {
-            if (Files.exists(target)) {
-                return; // committed before: by an earlier notification or an earlier recovery
+        for (long sequence : transaction.sequences()) {
+            Path source = transaction.inProgressPath(directory, sequence);
+            Path target = transaction.committedPath(directory, sequence);
+            try {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                if (!Files.exists(target)) {
+                    throw new IllegalStateException("cannot commit " + target.getFileName() + ": neither the in-progress"
+                            + " file nor the committed file exists; its records are lost", e);
+                }
+                // committed before: by an earlier notification or an earlier recovery
             }
-            throw new IllegalStateException("cannot commit " + transaction.committedName()
-                    + ": neither the in-progress file nor the committed file exists; its records are lost", e);
         }
         DurableFiles.syncDirectory(directory);
     }
 
+    /** Only the open transaction is ever aborted (see the base class), so the open file is its. */
     @Override
     protected void abort(FileTransaction transaction) throws IOException {
         if (channel != null) {
             channel.close();
             channel = null;
         }
-        Files.deleteIfExists(transaction.inProgressPath(directory));
+        for (long sequence : transaction.sequences()) {
+            Files.deleteIfExists(transaction.inProgressPath(directory, sequence));
+        }
     }
 
     @Override
@@ -97,32 +123,19 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
     }
 
     /**
-     * Deletes in-progress files of earlier attempts that the checkpoint does not reference, for every
-     * old subtask index {@code j} with {@code j % parallelism == subtask}: a pending file is only ever
-     * in the state of the subtask that wrote it, and that state goes to exactly this subtask, so no
-     * other subtask can still need such a file. (This also covers indexes above the restored
-     * checkpoint's parallelism, left by attempts that never completed a checkpoint.)
+     * Deletes in-progress files of earlier attempts, for every old subtask index {@code j} with
+     * {@code j % parallelism == subtask}: a pending file is only ever in the state of the subtask
+     * that wrote it, and that state goes to exactly this subtask, so no other subtask can still
+     * need such a file. The restored transactions were committed before this runs, so none of their
+     * files is still in progress. (This also covers indexes above the restored checkpoint's
+     * parallelism, left by attempts that never completed a checkpoint.)
      */
     @Override
     protected void abortLingeringTransactions(OperatorStateRestore restore, Set<FileTransaction> restored)
             throws IOException {
-        int deleted = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "." + prefix + "-*")) {
-            for (Path file : files) {
-                FileTransaction transaction = FileTransaction.parseInProgress(prefix, file.getFileName().toString());
-                if (transaction != null
-                        && transaction.subtask() % context.parallelism() == context.subtask()
-                        && transaction.attempt() < context.attempt()
-                        && !restored.contains(transaction)) {
-                    Files.deleteIfExists(file);
-                    deleted++;
-                }
-            }
-        }
-        if (deleted > 0) {
-            LOG.info("{} subtask {}: deleted {} in-progress files of earlier attempts",
-                    context.jobName(), context.subtask(), deleted);
-        }
+        LeftoverTempFiles.deleteOwned(directory,
+                Pattern.compile("\\." + Pattern.quote(prefix) + "-(\\d+)-(\\d+)-\\d+" + Pattern.quote(FileTransaction.IN_PROGRESS_SUFFIX)),
+                context);
     }
 
     @Override
@@ -132,5 +145,30 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
             channel.close();
             channel = null;
         }
+    }
+
+    private void openFile(FileTransaction transaction) throws IOException {
+        long sequence = freeSequence(transaction);
+        channel = FileChannel.open(transaction.inProgressPath(directory, sequence),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        transaction.add(sequence);
+        lines.target(channel);
+        openedAt = rolling.openedAt();
+    }
+
+    /** The next sequence number whose in-progress name is free (taken only by another run's leftovers). */
+    private long freeSequence(FileTransaction transaction) {
+        long sequence;
+        do {
+            sequence = nextSequence++;
+        } while (Files.exists(transaction.inProgressPath(directory, sequence)));
+        return sequence;
+    }
+
+    private void closeFile() throws IOException {
+        lines.flush();
+        channel.force(true);
+        channel.close();
+        channel = null;
     }
 }

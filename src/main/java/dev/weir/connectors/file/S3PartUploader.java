@@ -25,7 +25,6 @@ final class S3PartUploader implements WritableByteChannel {
     private byte[] part;
     private final List<PartETag> parts = new ArrayList<>();
     private int filled;
-    private long size;
     private boolean open = true;
 
     /** @param buffer the previous object's {@link #buffer()}, reused so it grows only once per writer */
@@ -45,11 +44,6 @@ final class S3PartUploader implements WritableByteChannel {
         return key;
     }
 
-    /** Bytes written so far, uploaded or not. */
-    long size() {
-        return size;
-    }
-
     int uploadedParts() {
         return parts.size();
     }
@@ -64,7 +58,6 @@ final class S3PartUploader implements WritableByteChannel {
             int n = Math.min(source.remaining(), part.length - filled);
             source.get(part, filled, n);
             filled += n;
-            size += n;
             if (filled == partSize) {
                 uploadPart();
             }

@@ -19,7 +19,9 @@ import dev.weir.runtime.storage.S3ObjectStore;
  * One subtask of {@link ExactlyOnceS3Sink}: a transaction is one (or, after rolling, several)
  * multipart uploads. Parts go up while records arrive; pre-commit uploads the last part; commit
  * completes the uploads, which is the moment the objects appear. Uploads are invisible to readers
- * until then, which is what makes the output exactly-once.
+ * until then, which is what makes the output exactly-once. An upload's key is fixed when it is
+ * created, before the barrier that closes it: it names the first checkpoint that can commit it
+ * (see {@link ExactlyOnceS3Sink}).
  */
 final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transaction> {
 
@@ -31,18 +33,19 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
 
     private final S3ObjectStore store;
     private final S3MultipartUploads uploads;
-    private final long maxObjectSize;
+    private final RollingPolicy rolling;
     private final int partSize;
     private byte[] partBuffer;
     private final Utf8LineBuffer lines = new Utf8LineBuffer(LINE_BUFFER_SIZE);
     private S3PartUploader object;
+    private long objectOpenedAt;
     private long nextSequence;
 
-    S3TransactionWriter(SinkContext context, S3ObjectStore store, int partSize, long maxObjectSize) {
+    S3TransactionWriter(SinkContext context, S3ObjectStore store, int partSize, RollingPolicy rolling) {
         super(context);
         this.store = store;
         this.uploads = store.multipartUploads();
-        this.maxObjectSize = maxObjectSize;
+        this.rolling = rolling;
         this.partSize = partSize;
         this.partBuffer = new byte[Math.min(partSize, INITIAL_PART_BUFFER)];
     }
@@ -110,8 +113,8 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
             transaction.uploads().forEach(upload -> keep.add(upload.uploadId()));
         }
         int aborted = 0;
-        for (MultipartUpload upload : uploads.listMultipartUploads(S3ObjectName.PREFIX)) {
-            S3ObjectName name = S3ObjectName.parse(upload.key());
+        for (MultipartUpload upload : uploads.listMultipartUploads(ExactlyOnceS3Sink.OBJECT_PREFIX + "-")) {
+            PartName name = PartName.parse(ExactlyOnceS3Sink.OBJECT_PREFIX, upload.key());
             if (name != null
                     && name.subtask() % context.parallelism() == context.subtask()
                     && name.attempt() < context.attempt()
@@ -136,19 +139,25 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
     }
 
     private boolean mustRoll() {
-        return object.size() + lines.buffered() >= maxObjectSize || object.uploadedParts() >= ROLL_AT_PARTS;
+        return rolling.shouldRoll(lines.size(), objectOpenedAt) || object.uploadedParts() >= ROLL_AT_PARTS;
     }
 
+    /**
+     * Creates the upload under the name of the first checkpoint that can commit it: the next
+     * barrier has a higher id than the last one this writer passed (or the checkpoint it restored).
+     */
     private S3PartUploader startObject() throws IOException {
-        S3ObjectName name;
-        // The attempt already makes keys unique; skipping taken keys guards against a reused attempt
-        // overwriting committed output.
+        String key;
+        // The attempt already makes keys unique; skipping taken keys guards against a run with other
+        // checkpoint storage (where attempts count anew) overwriting committed output.
         do {
-            name = new S3ObjectName(context.subtask(), context.attempt(), nextSequence++);
-        } while (store.exists(name.key()));
-        String uploadId = uploads.createMultipartUpload(name.key());
-        S3PartUploader uploader = new S3PartUploader(uploads, name.key(), uploadId, partSize, partBuffer);
+            key = new PartName(ExactlyOnceS3Sink.OBJECT_PREFIX, context.subtask(), lastCheckpointId() + 1,
+                    context.attempt(), nextSequence++).name();
+        } while (store.exists(key));
+        String uploadId = uploads.createMultipartUpload(key);
+        S3PartUploader uploader = new S3PartUploader(uploads, key, uploadId, partSize, partBuffer);
         lines.target(uploader);
+        objectOpenedAt = rolling.openedAt();
         return uploader;
     }
 

@@ -91,32 +91,35 @@ public final class TextFileSource implements Source<String> {
             this.linesDone = linesDone;
         }
 
+        /**
+         * Emits up to {@link #BATCH} lines, moving on across file ends within the poll: a restored
+         * reader re-opens its finished files to skip their lines, and must still get somewhere.
+         */
         @Override
         public InputStatus pollNext(Collector<String> output) throws IOException {
-            if (current >= mine.size()) {
-                return InputStatus.END_OF_INPUT;
-            }
-            int file = mine.get(current);
-            if (open == null) {
-                open = Files.newBufferedReader(files.get(file), StandardCharsets.UTF_8);
-                for (long skip = 0; skip < linesDone[file]; skip++) {
-                    if (open.readLine() == null) {
-                        break;
+            int emitted = 0;
+            while (current < mine.size() && emitted < BATCH) {
+                int file = mine.get(current);
+                if (open == null) {
+                    open = Files.newBufferedReader(files.get(file), StandardCharsets.UTF_8);
+                    for (long skip = 0; skip < linesDone[file]; skip++) {
+                        if (open.readLine() == null) {
+                            break;
+                        }
                     }
                 }
-            }
-            for (int i = 0; i < BATCH; i++) {
                 String line = open.readLine();
                 if (line == null) {
                     open.close();
                     open = null;
                     current++;
-                    return current >= mine.size() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+                    continue;
                 }
                 linesDone[file]++;
                 output.collect(line);
+                emitted++;
             }
-            return InputStatus.MORE_AVAILABLE;
+            return current >= mine.size() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
         }
 
         @Override

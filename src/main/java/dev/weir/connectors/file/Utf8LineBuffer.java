@@ -13,6 +13,7 @@ final class Utf8LineBuffer {
 
     private final ByteBuffer buffer;
     private WritableByteChannel channel;
+    private long drained;
 
     Utf8LineBuffer(int capacity) {
         this.buffer = ByteBuffer.allocate(Math.max(capacity, 16));
@@ -21,6 +22,7 @@ final class Utf8LineBuffer {
     void target(WritableByteChannel channel) {
         this.channel = channel;
         buffer.clear();
+        drained = 0;
     }
 
     void appendLine(CharSequence text) throws IOException {
@@ -56,8 +58,14 @@ final class Utf8LineBuffer {
         return buffer.position();
     }
 
+    /** Bytes of lines appended since {@link #target}, drained into the channel or not. */
+    long size() {
+        return drained + buffer.position();
+    }
+
     void flush() throws IOException {
         buffer.flip();
+        drained += buffer.remaining();
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }

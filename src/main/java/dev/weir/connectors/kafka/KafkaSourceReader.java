@@ -79,6 +79,11 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
             if (source.bound != KafkaSource.Bound.NONE && allStopped()) {
                 return InputStatus.END_OF_INPUT;
             }
+            if (next.isEmpty()) {
+                // poll() throws without partitions; a subtask may own none yet (fewer partitions than
+                // subtasks, a pattern that matches nothing) and get some from discovery.
+                return InputStatus.NOTHING_AVAILABLE;
+            }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
             int emitted = 0;
             for (ConsumerRecord<byte[], byte[]> record : records) {

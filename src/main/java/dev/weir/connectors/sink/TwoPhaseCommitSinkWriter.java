@@ -42,6 +42,7 @@ public abstract class TwoPhaseCommitSinkWriter<IN, TXN> implements SinkWriter<IN
     private final DataOutputBuffer stateBuffer = new DataOutputBuffer(256);
     private TXN current;
     private boolean initialized;
+    private long lastCheckpointId = OperatorStateRestore.NO_CHECKPOINT;
 
     protected TwoPhaseCommitSinkWriter(SinkContext context) {
         this.context = context;
@@ -62,6 +63,24 @@ public abstract class TwoPhaseCommitSinkWriter<IN, TXN> implements SinkWriter<IN
     protected abstract TypeSerializer<TXN> transactionSerializer();
 
     /**
+     * What goes into checkpoint {@code checkpointId} (and is committed later) for a transaction
+     * pre-committed at its barrier: by default the transaction itself. A sink whose output names
+     * show the checkpoint chooses the final name here.
+     */
+    protected TXN committable(TXN transaction, long checkpointId) throws Exception {
+        return transaction;
+    }
+
+    /**
+     * The id of the last barrier this writer passed; before the first one, the id of the checkpoint
+     * it was restored from ({@link OperatorStateRestore#NO_CHECKPOINT} without one). Every barrier
+     * still to come has a higher id.
+     */
+    protected final long lastCheckpointId() {
+        return lastCheckpointId;
+    }
+
+    /**
      * Aborts transactions earlier attempts left open or pre-committed that are not in the restored
      * checkpoint (their records will be replayed). Runs once at start, restored or not.
      */
@@ -77,6 +96,7 @@ public abstract class TwoPhaseCommitSinkWriter<IN, TXN> implements SinkWriter<IN
         OperatorStateRestore restore = context.restore() == null
                 ? OperatorStateRestore.empty(context.subtask(), context.parallelism())
                 : context.restore();
+        lastCheckpointId = restore.checkpointId();
         NavigableMap<Long, List<TXN>> restored = new TreeMap<>();
         for (byte[] state : restore.assigned()) {
             readState(state, restored);
@@ -109,9 +129,10 @@ public abstract class TwoPhaseCommitSinkWriter<IN, TXN> implements SinkWriter<IN
         checkInitialized();
         if (current != null) {
             preCommit(current);
-            pending.computeIfAbsent(checkpointId, id -> new ArrayList<>(1)).add(current);
+            pending.computeIfAbsent(checkpointId, id -> new ArrayList<>(1)).add(committable(current, checkpointId));
             current = null;
         }
+        lastCheckpointId = checkpointId;
         stateBuffer.reset();
         TypeSerializer<TXN> serializer = transactionSerializer();
         stateBuffer.writeInt(pending.size());

@@ -180,7 +180,9 @@ public abstract class StreamTask implements Runnable {
         Map<String, OperatorContext> contexts = new LinkedHashMap<>();
         Map<String, byte[]> objects = new HashMap<>();
         for (StreamNode node : chainNodes) {
-            OperatorStateRestore operatorState = OperatorStateRestore.empty(env.subtask(), env.parallelism());
+            long checkpointId = env.restore() == null ? OperatorStateRestore.NO_CHECKPOINT : env.restore().checkpointId();
+            OperatorStateRestore operatorState =
+                    new OperatorStateRestore(env.subtask(), env.parallelism(), checkpointId, List.of());
             Map<Integer, byte[]> keyGroups = Map.of();
             TaskRestore.OperatorRestore restore = env.restore() == null ? null : env.restore().operator(node.uid());
             if (restore != null) {
@@ -188,7 +190,7 @@ public abstract class StreamTask implements Runnable {
                 for (StateHandle handle : restore.previousOperatorStates()) {
                     previous.add(handle == null ? null : read(handle, objects));
                 }
-                operatorState = new OperatorStateRestore(env.subtask(), env.parallelism(), previous);
+                operatorState = new OperatorStateRestore(env.subtask(), env.parallelism(), checkpointId, previous);
                 keyGroups = new HashMap<>();
                 for (Map.Entry<Integer, StateHandle> e : restore.keyGroups().entrySet()) {
                     keyGroups.put(e.getKey(), read(e.getValue(), objects));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -100,18 +102,105 @@ class ExactlyOnceFileSinkTest {
     @Test
     void commitIsIdempotent() throws Exception {
         SinkContext context = new SinkContext("job", 0, 1, 0, OperatorStateRestore.empty(0, 1));
-        FileTransactionWriter<String> writer = new FileTransactionWriter<>(context, dir, "part", 64);
+        FileTransactionWriter<String> writer = new FileTransactionWriter<>(context, dir, "part", RollingPolicy.AT_BARRIERS, 64);
         writer.initializeState();
         writer.write("x");
         writer.snapshotState(1);
-        FileTransaction transaction = new FileTransaction("part", 0, 0, 0);
+        FileTransaction transaction = new FileTransaction("part", 0, 0).closedAt(1, List.of(0L));
         writer.commit(transaction);
         writer.commit(transaction);
         writer.notifyCheckpointComplete(1);
         writer.notifyCheckpointComplete(1);
         assertThat(CommittedOutput.lines(dir)).containsExactly("x");
-        assertThatThrownBy(() -> writer.commit(new FileTransaction("part", 0, 0, 99)))
+        assertThat(names(dir)).containsExactly("part-0-chk1-a0-0");
+        assertThatThrownBy(() -> writer.commit(new FileTransaction("part", 0, 0).closedAt(1, List.of(99L))))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("lost");
+    }
+
+    @Test
+    void committedNamesShowTheSubtaskAndTheCheckpointWhoseBarrierClosedTheFile() throws Exception {
+        SinkTestHarness<String> harness = new SinkTestHarness<>(new ExactlyOnceFileSink<>(dir), 2, 0);
+        harness.write(0, "a");
+        harness.write(1, "b");
+        long first = harness.snapshot();
+        harness.notifyAborted(first);
+        harness.write(0, "c");
+        long second = harness.snapshot(); // subtask 1 has nothing for it: no file
+        harness.complete(second, true);
+        assertThat(names(dir)).containsExactlyInAnyOrder("part-0-chk" + first + "-a0-0", "part-1-chk" + first + "-a0-0",
+                "part-0-chk" + second + "-a0-1");
+        assertThat(Files.readAllLines(dir.resolve("part-0-chk" + second + "-a0-1"))).containsExactly("c");
+
+        harness.write(1, "lost in the crash");
+        harness.restore(2, false);
+        harness.write(1, "d");
+        long afterRestore = harness.snapshot();
+        harness.complete(afterRestore, true);
+        assertThat(names(dir)).contains("part-1-chk" + afterRestore + "-a1-0");
+        assertThat(CommittedOutput.lines(dir)).containsExactlyInAnyOrder("a", "b", "c", "d");
+    }
+
+    @Test
+    void rollingBySizeGivesEachFileItsOwnNameUnderTheSameCheckpoint() throws Exception {
+        SinkTestHarness<String> harness = new SinkTestHarness<>(new ExactlyOnceFileSink<String>(dir).withMaxFileSize(20), 1, 0);
+        List<String> input = IntStream.range(0, 10).mapToObj(i -> "line-" + i + "-xxx").toList(); // 11 bytes each
+        for (String line : input) {
+            harness.write(0, line);
+        }
+        long id = harness.snapshot();
+        assertThat(CommittedOutput.visibleFiles(dir)).isEmpty();
+        harness.complete(id, true);
+        assertThat(names(dir)).containsExactlyInAnyOrder(IntStream.range(0, 5).mapToObj(seq -> "part-0-chk" + id + "-a0-" + seq)
+                .toArray(String[]::new));
+        for (Path file : CommittedOutput.visibleFiles(dir)) {
+            assertThat(Files.size(file)).isEqualTo(22); // rolled once it held 20 bytes or more
+        }
+        assertThat(CommittedOutput.lines(dir)).containsExactlyElementsOf(input);
+        assertThat(CommittedOutput.hiddenFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void rollingByTimeStartsANewFileForTheFirstRecordAfterTheInterval() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000);
+        ExactlyOnceFileSink<String> sink = new ExactlyOnceFileSink<String>(dir)
+                .withRolloverInterval(Duration.ofSeconds(1)).withClock(clock::get);
+        SinkTestHarness<String> harness = new SinkTestHarness<>(sink, 1, 0);
+        harness.write(0, "a");
+        clock.addAndGet(999);
+        harness.write(0, "b");
+        clock.addAndGet(1);
+        harness.write(0, "c");
+        clock.addAndGet(5_000); // nothing arrives: the open file waits for the barrier
+        long first = harness.snapshot();
+        harness.write(0, "d");
+        long second = harness.snapshot();
+        harness.complete(second, true);
+        assertThat(Files.readAllLines(dir.resolve("part-0-chk" + first + "-a0-0"))).containsExactly("a", "b");
+        assertThat(Files.readAllLines(dir.resolve("part-0-chk" + first + "-a0-1"))).containsExactly("c");
+        assertThat(Files.readAllLines(dir.resolve("part-0-chk" + second + "-a0-2"))).containsExactly("d");
+        assertThat(names(dir)).hasSize(3);
+    }
+
+    @Test
+    void rollsWhileRestoringAfterEveryItemWithoutLosingOrRepeatingARecord() throws Exception {
+        Path out = dir.resolve("rolling");
+        List<String> input = input(120);
+        SinkTestHarness.runWithRestoreAfterEveryItem(new ExactlyOnceFileSink<String>(out).withMaxFileSize(1), input, 5, 2, 3);
+        assertThat(CommittedOutput.lines(out)).containsExactlyInAnyOrderElementsOf(input);
+        assertThat(CommittedOutput.hiddenFiles(out)).isEmpty();
+    }
+
+    @Test
+    void neverOverwritesAFileOfAnotherRunThatUsedTheSameName() throws Exception {
+        // Another run with other checkpoint storage counts attempts and checkpoint ids anew.
+        Files.writeString(dir.resolve("part-0-chk1-a0-0"), "theirs\n");
+        Files.writeString(dir.resolve(".part-0-0-1.inprogress"), "their leftover\n");
+        SinkTestHarness<String> harness = new SinkTestHarness<>(new ExactlyOnceFileSink<>(dir), 1, 0);
+        harness.write(0, "mine");
+        harness.complete(harness.snapshot(), true);
+        assertThat(Files.readAllLines(dir.resolve("part-0-chk1-a0-0"))).containsExactly("theirs");
+        assertThat(names(dir)).containsExactlyInAnyOrder("part-0-chk1-a0-0", "part-0-chk1-a0-2");
+        assertThat(CommittedOutput.lines(dir)).containsExactlyInAnyOrder("theirs", "mine");
     }
 
     @Test
@@ -125,6 +214,10 @@ class ExactlyOnceFileSinkTest {
         assertThat(CommittedOutput.hiddenFiles(dir)).hasSize(1);
         sink.createWriter(new SinkContext("job", 0, 1, 1, new OperatorStateRestore(0, 1, List.of(state)))).close();
         assertThat(CommittedOutput.lines(dir)).containsExactly("pending");
+    }
+
+    private static List<String> names(Path directory) throws Exception {
+        return CommittedOutput.visibleFiles(directory).stream().map(f -> f.getFileName().toString()).toList();
     }
 
     @Test

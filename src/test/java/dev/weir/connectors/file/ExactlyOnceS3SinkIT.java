@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -104,7 +107,7 @@ class ExactlyOnceS3SinkIT {
         assertThat(CommittedObjects.keys(reader)).isEmpty();
         assertThat(CommittedObjects.openUploads(reader)).hasSize(1);
         harness.complete(id, true);
-        assertThat(CommittedObjects.keys(reader)).containsExactly("part-0-0-0");
+        assertThat(CommittedObjects.keys(reader)).containsExactly("part-0-chk1-a0-0");
         assertThat(CommittedObjects.lines(reader)).containsExactly("a");
         assertThat(CommittedObjects.openUploads(reader)).isEmpty();
     }
@@ -128,7 +131,7 @@ class ExactlyOnceS3SinkIT {
         harness.complete(harness.snapshot(), true);
         harness.complete(harness.snapshot(), true);
         harness.finish();
-        assertThat(CommittedObjects.keys(reader)).containsExactly("part-0-0-0");
+        assertThat(CommittedObjects.keys(reader)).containsExactly("part-0-chk1-a0-0");
         assertThat(CommittedObjects.openUploads(reader)).isEmpty();
     }
 
@@ -180,7 +183,7 @@ class ExactlyOnceS3SinkIT {
     @Test
     void commitIsIdempotent() throws Exception {
         S3TransactionWriter<String> writer = new S3TransactionWriter<>(context(0, List.of()),
-                readerOf(uri), ExactlyOnceS3Sink.MIN_PART_SIZE, ExactlyOnceS3Sink.UNLIMITED);
+                readerOf(uri), ExactlyOnceS3Sink.MIN_PART_SIZE, RollingPolicy.AT_BARRIERS);
         writer.initializeState();
         writer.write("x");
         byte[] state = writer.snapshotState(1);
@@ -224,7 +227,7 @@ class ExactlyOnceS3SinkIT {
         assertThat(CommittedObjects.keys(reader)).isEmpty();
         writer.notifyCheckpointComplete(1);
         writer.close();
-        assertThat(reader.get("part-0-0-0")).hasSize(lines * 1024);
+        assertThat(reader.get("part-0-chk1-a0-0")).hasSize(lines * 1024);
         assertThat(CommittedObjects.lines(reader)).hasSize(lines).containsOnly(line);
     }
 
@@ -241,8 +244,52 @@ class ExactlyOnceS3SinkIT {
         assertThat(CommittedObjects.keys(reader)).isEmpty();
         writer.notifyCheckpointComplete(1);
         writer.close();
-        assertThat(CommittedObjects.keys(reader)).hasSize(8);
+        assertThat(CommittedObjects.keys(reader)).containsExactlyInAnyOrder(IntStream.range(0, 8)
+                .mapToObj(seq -> "part-0-chk1-a0-" + seq).toArray(String[]::new));
         assertThat(CommittedObjects.lines(reader)).containsExactlyInAnyOrderElementsOf(input);
+    }
+
+    @Test
+    void rollsToANewObjectForTheFirstRecordAfterTheRolloverInterval() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        SinkTestHarness<String> harness = new SinkTestHarness<>(
+                sink().withRolloverInterval(Duration.ofMinutes(1)).withClock(clock::get), 1, 0);
+        harness.write(0, "a");
+        clock.addAndGet(59_999);
+        harness.write(0, "b");
+        clock.addAndGet(1);
+        harness.write(0, "c");
+        harness.complete(harness.snapshot(), true);
+        assertThat(CommittedObjects.keys(reader)).containsExactlyInAnyOrder("part-0-chk1-a0-0", "part-0-chk1-a0-1");
+        assertThat(reader.get("part-0-chk1-a0-0")).asString(StandardCharsets.UTF_8).isEqualTo("a\nb\n");
+        assertThat(reader.get("part-0-chk1-a0-1")).asString(StandardCharsets.UTF_8).isEqualTo("c\n");
+    }
+
+    @Test
+    void keysNameTheSubtaskAndTheFirstCheckpointThatCanCommitTheObject() throws Exception {
+        SinkTestHarness<String> harness = new SinkTestHarness<>(sink(), 2, 0);
+        harness.write(0, "a");
+        harness.complete(harness.snapshot(), true); // 1
+        harness.write(0, "b");
+        harness.notifyAborted(harness.snapshot()); // 2 fails: its object waits for the next completed checkpoint
+        harness.write(0, "c");
+        harness.complete(harness.snapshot(), true); // 3
+        assertThat(CommittedObjects.keys(reader))
+                .containsExactlyInAnyOrder("part-0-chk1-a0-0", "part-0-chk2-a0-1", "part-0-chk3-a0-2");
+
+        harness.write(1, "x");
+        harness.snapshot(); // 4 never completes; the crash loses it
+        assertThat(CommittedObjects.openUploads(reader)).extracting(u -> u.key()).containsExactly("part-1-chk4-a0-0");
+        harness.restore(2, false);
+        // Restored from 3, the writer cannot know that 4 was taken: its first object names 4, and 5 commits it.
+        harness.write(1, "x");
+        long next = harness.snapshot();
+        assertThat(next).isEqualTo(5);
+        assertThat(CommittedObjects.openUploads(reader)).extracting(u -> u.key()).containsExactly("part-1-chk4-a1-0");
+        harness.complete(next, true);
+        assertThat(CommittedObjects.keys(reader)).contains("part-1-chk4-a1-0");
+        assertThat(CommittedObjects.lines(reader)).containsExactlyInAnyOrder("a", "b", "c", "x");
+        assertThat(CommittedObjects.openUploads(reader)).isEmpty();
     }
 
     @Test

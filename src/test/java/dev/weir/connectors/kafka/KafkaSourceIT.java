@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +74,146 @@ class KafkaSourceIT {
     }
 
     @Test
+    void startFromLatestSkipsWhatTheTopicHeldAtStartAndReadsWhatComesAfter() throws Exception {
+        String topic = topicWith("source-latest", 3, values(30));
+        List<SourceReader<String>> readers = readers(source(topic).startFromLatest().build(), 2);
+        List<String> read = new ArrayList<>();
+        pollFor(readers, read, Duration.ofMillis(300));
+        assertThat(read).isEmpty();
+
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, List.of("after-0", "after-1", "after-2", "after-3"));
+        pollUntil(readers, read, 4);
+        pollFor(readers, read, Duration.ofMillis(300));
+        close(readers);
+
+        assertThat(read).containsExactlyInAnyOrder("after-0", "after-1", "after-2", "after-3");
+    }
+
+    @Test
+    void startFromTimestampStartsEachPartitionAtItsFirstRecordAtOrAfterTheTimestamp() throws Exception {
+        String topic = "source-timestamp-" + System.nanoTime();
+        kafka.createTopic(topic, 3);
+        long t = System.currentTimeMillis() - 600_000; // the broker refuses timestamps far in the future
+        KafkaTestSupport.send(kafka.bootstrapServers(), List.of(
+                new ProducerRecord<>(topic, 0, t + 1_000, null, "p0-1000"),
+                new ProducerRecord<>(topic, 0, t + 2_000, null, "p0-2000"),
+                new ProducerRecord<>(topic, 0, t + 3_000, null, "p0-3000"),
+                new ProducerRecord<>(topic, 1, t + 1_500, null, "p1-1500"),
+                new ProducerRecord<>(topic, 1, t + 2_000, null, "p1-2000"),
+                new ProducerRecord<>(topic, 1, t + 1_000, null, "p1-1000-late"), // out of order: after the start offset
+                new ProducerRecord<>(topic, 2, t + 500, null, "p2-500"))); // nothing at or after: starts at the end
+
+        List<String> read = SourceTestHarness.readAll(source(topic).startFromTimestamp(t + 2_000).boundedAtLatest().build(), 2, 8);
+
+        assertThat(read).containsExactlyInAnyOrder("p0-2000", "p0-3000", "p1-2000", "p1-1000-late");
+    }
+
+    @Test
+    void patternReadsMatchingTopicsIncludingOnesCreatedLaterAndNoOthers() throws Exception {
+        String run = "pattern-" + System.nanoTime();
+        createTopic(run + "-early", 2, List.of("early-0", "early-1", "early-2"));
+        createTopic("other-" + run, 1, List.of("other-0"));
+        KafkaSource<String> source = KafkaSource.<String>builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topicPattern(Pattern.compile(Pattern.quote(run) + "-.*"))
+                .deserializer(r -> r.topic() + ":" + new String(r.value(), StandardCharsets.UTF_8))
+                .partitionDiscoveryIntervalMs(100)
+                .build();
+        List<SourceReader<String>> readers = readers(source, 2);
+        List<String> read = new ArrayList<>();
+        pollUntil(readers, read, 3);
+
+        createTopic(run + "-late", 3, List.of("late-0", "late-1", "late-2", "late-3"));
+        createTopic(run + "X-late", 1, List.of("near-miss"));
+        createTopic("late-" + run, 1, List.of("other-1"));
+        pollUntil(readers, read, 7);
+        pollFor(readers, read, Duration.ofMillis(500));
+        close(readers);
+
+        assertThat(read).containsExactlyInAnyOrder(run + "-early:early-0", run + "-early:early-1", run + "-early:early-2",
+                run + "-late:late-0", run + "-late:late-1", run + "-late:late-2", run + "-late:late-3");
+    }
+
+    @Test
+    void partitionsAddedLaterReachTheirOwnersAndStartAtTheBeginningEvenWhenStartingAtLatest() throws Exception {
+        String topic = topicWith("source-added", 1, values(5));
+        List<SourceReader<String>> readers = readers(source(topic).startFromLatest().partitionDiscoveryIntervalMs(100).build(), 2);
+        List<String> read = new ArrayList<>();
+        pollFor(readers, read, Duration.ofMillis(200));
+
+        kafka.addPartitions(topic, 4);
+        for (int p = 1; p < 4; p++) {
+            KafkaTestSupport.produce(kafka.bootstrapServers(), topic, p, List.of("p" + p + "-a", "p" + p + "-b"));
+        }
+        List<List<String>> perReader = List.of(new ArrayList<>(), new ArrayList<>());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (perReader.get(0).size() + perReader.get(1).size() < 6 && System.nanoTime() < deadline) {
+            for (int s = 0; s < 2; s++) {
+                readers.get(s).pollNext(perReader.get(s)::add);
+            }
+        }
+        close(readers);
+
+        assertThat(read).isEmpty();
+        for (int s = 0; s < 2; s++) {
+            List<String> expected = new ArrayList<>();
+            for (int p = 1; p < 4; p++) {
+                if (PartitionOffsets.owner(new TopicPartition(topic, p), 2) == s) {
+                    expected.addAll(List.of("p" + p + "-a", "p" + p + "-b"));
+                }
+            }
+            assertThat(perReader.get(s)).as("subtask %d", s).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void onRestoreTheCheckpointedOffsetsWinOverTheStartMode() throws Exception {
+        String topic = topicWith("source-restore-latest", 2, values(20));
+        SourceTestHarness<String> harness = new SourceTestHarness<>(
+                source(topic).startFromLatest().partitionDiscoveryIntervalMs(100).build(), 2, 8, 1);
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, List.of("before-checkpoint-0", "before-checkpoint-1"));
+        pollUntil(harness, 2);
+        harness.checkpoint();
+
+        // Started now at latest, a reader would skip these; restored, it must read them.
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, List.of("after-checkpoint-0", "after-checkpoint-1"));
+        kafka.addPartitions(topic, 3); // not in the checkpoint: read from its beginning
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, 2, List.of("new-partition-0"));
+        harness.pollAll(); // what is read past the checkpoint is replayed after the restore
+        harness.restore(2);
+        pollUntil(harness, 5);
+        for (int i = 0; i < 5; i++) {
+            harness.pollAll();
+        }
+
+        assertThat(harness.output()).containsExactlyInAnyOrder("before-checkpoint-0", "before-checkpoint-1",
+                "after-checkpoint-0", "after-checkpoint-1", "new-partition-0");
+    }
+
+    @Test
+    void kafkaCommittedOffsetsOnlyFollowCompletedCheckpoints() throws Exception {
+        String topic = topicWith("source-committed", 1, values(10));
+        String group = "weir-lag-" + System.nanoTime();
+        SourceReader<String> reader = readers(source(topic).consumerProperty("group.id", group).build(), 1).get(0);
+        List<String> read = new ArrayList<>();
+        pollUntil(reader, read, 10);
+        reader.snapshotState(1);
+        KafkaTestSupport.produce(kafka.bootstrapServers(), topic, List.of("after-1", "after-2"));
+        pollUntil(reader, read, 12);
+        pollFor(List.of(reader), read, Duration.ofMillis(200));
+        assertThat(committedOffsets(group)).as("nothing before a checkpoint completes").isEmpty();
+
+        reader.notifyCheckpointComplete(1);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (committedOffsets(group).isEmpty() && System.nanoTime() < deadline) {
+            reader.pollNext(read::add); // an async commit completes in a later poll
+        }
+        reader.close();
+
+        assertThat(committedOffsets(group)).containsExactly(Map.entry(new TopicPartition(topic, 0), 10L));
+    }
+
+    @Test
     void unreachableBrokerFailsFastNamingTheSourceAndBootstrapServers() {
         KafkaSource<String> source = KafkaSource.<String>builder()
                 .bootstrapServers("127.0.0.1:1")
@@ -82,9 +230,56 @@ class KafkaSourceIT {
     }
 
     private static void pollUntil(SourceReader<String> reader, List<String> read, int count) throws Exception {
+        pollUntil(List.of(reader), read, count);
+    }
+
+    /** Polls every reader in turn until {@code read} holds {@code count} records (20 s at most). */
+    private static void pollUntil(List<SourceReader<String>> readers, List<String> read, int count) throws Exception {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (read.size() < count && System.nanoTime() < deadline) {
-            assertThat(reader.pollNext(read::add)).isNotEqualTo(InputStatus.END_OF_INPUT);
+            for (SourceReader<String> reader : readers) {
+                assertThat(reader.pollNext(read::add)).isNotEqualTo(InputStatus.END_OF_INPUT);
+            }
+        }
+    }
+
+    private static void pollUntil(SourceTestHarness<String> harness, int count) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (harness.output().size() < count && System.nanoTime() < deadline) {
+            harness.pollAll();
+        }
+    }
+
+    /** Polls for {@code time}, so that records that should not come have the chance to. */
+    private static void pollFor(List<SourceReader<String>> readers, List<String> read, Duration time) throws Exception {
+        long end = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < end) {
+            for (SourceReader<String> reader : readers) {
+                reader.pollNext(read::add);
+            }
+        }
+    }
+
+    /** Unbounded readers of every subtask at {@code parallelism}, started without a checkpoint. */
+    private static List<SourceReader<String>> readers(KafkaSource<String> source, int parallelism) {
+        List<SourceReader<String>> readers = new ArrayList<>();
+        for (int s = 0; s < parallelism; s++) {
+            readers.add(source.createReader(new SourceContext("test", s, parallelism, 8, 0,
+                    OperatorStateRestore.empty(s, parallelism))));
+        }
+        return readers;
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(String group) throws Exception {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        kafka.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .forEach((tp, offset) -> offsets.put(tp, offset.offset()));
+        return offsets;
+    }
+
+    private static void close(List<SourceReader<String>> readers) throws Exception {
+        for (SourceReader<String> reader : readers) {
+            reader.close();
         }
     }
 
@@ -97,7 +292,10 @@ class KafkaSourceIT {
     }
 
     private static String topicWith(String name, int partitions, List<String> values) throws Exception {
-        String topic = name + "-" + System.nanoTime();
+        return createTopic(name + "-" + System.nanoTime(), partitions, values);
+    }
+
+    private static String createTopic(String topic, int partitions, List<String> values) throws Exception {
         kafka.createTopic(topic, partitions);
         KafkaTestSupport.produce(kafka.bootstrapServers(), topic, values);
         return topic;

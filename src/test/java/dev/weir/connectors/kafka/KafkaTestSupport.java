@@ -54,18 +54,23 @@ final class KafkaTestSupport {
     }
 
     static void produce(String bootstrap, String topic, Integer partition, List<String> values) {
+        send(bootstrap, values.stream().map(value -> new ProducerRecord<String, String>(topic, partition, null, value)).toList());
+    }
+
+    /** Sends the records as given (partition, timestamp) and waits until all are written. */
+    static void send(String bootstrap, List<ProducerRecord<String, String>> records) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-            for (String value : values) {
-                sent.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
+            for (ProducerRecord<String, String> record : records) {
+                sent.add(producer.send(record));
             }
             for (java.util.concurrent.Future<?> ack : sent) {
                 ack.get(60, java.util.concurrent.TimeUnit.SECONDS); // a lost test input fails here, not as a hang later
             }
         } catch (Exception e) {
-            throw new IllegalStateException("producing test input to " + topic + " failed", e);
+            throw new IllegalStateException("producing test input failed", e);
         }
     }
 

@@ -16,7 +16,7 @@ import dev.weir.runtime.state.serialization.Types;
 class TwoPhaseCommitSinkWriterTest {
 
     /** Transactions are numbered strings; every protocol step is logged. */
-    private static final class Recording extends TwoPhaseCommitSinkWriter<String, String> {
+    private static class Recording extends TwoPhaseCommitSinkWriter<String, String> {
         final List<String> log;
         private int next;
         Set<String> lingeringSeen;
@@ -62,6 +62,18 @@ class TwoPhaseCommitSinkWriterTest {
         @Override
         protected void abortLingeringTransactions(OperatorStateRestore restore, Set<String> restored) {
             lingeringSeen = restored;
+        }
+    }
+
+    /** Keeps each transaction under a name that shows the checkpoint whose barrier closed it. */
+    private static final class Naming extends Recording {
+        Naming(SinkContext context, List<String> log) throws Exception {
+            super(context, log);
+        }
+
+        @Override
+        protected String committable(String transaction, long checkpointId) {
+            return transaction + "@chk" + checkpointId;
         }
     }
 
@@ -127,5 +139,39 @@ class TwoPhaseCommitSinkWriterTest {
         assertThat(log).containsExactly("commit t0.0.0", "commit t2.0.0", "commit t0.0.1", "commit t2.0.1");
         assertThat(restored.lingeringSeen).containsExactlyInAnyOrder("t0.0.0", "t2.0.0", "t0.0.1", "t2.0.1");
         assertThat(restored.pendingCount()).isZero();
+    }
+
+    @Test
+    void keepsAndCommitsTheCommittableNamedAtTheBarrier() throws Exception {
+        List<String> log = new ArrayList<>();
+        Naming writer = new Naming(context(0, 1, 0, List.of()), log);
+        writer.write("a");
+        byte[] state = writer.snapshotState(4);
+        writer.write("b");
+        writer.snapshotState(6);
+        writer.notifyCheckpointComplete(6);
+        assertThat(log).containsSubsequence("preCommit t0.0.0", "preCommit t0.0.1", "commit t0.0.0@chk4", "commit t0.0.1@chk6");
+
+        log.clear();
+        Naming restored = new Naming(context(0, 1, 1, List.of(state)), log);
+        assertThat(log).containsExactly("commit t0.0.0@chk4");
+        assertThat(restored.lingeringSeen).containsExactly("t0.0.0@chk4");
+    }
+
+    @Test
+    void knowsTheLastBarrierAndBeforeItTheRestoredCheckpoint() throws Exception {
+        List<String> log = new ArrayList<>();
+        Recording fresh = new Recording(context(0, 1, 0, List.of()), log);
+        assertThat(fresh.lastCheckpointId()).isEqualTo(OperatorStateRestore.NO_CHECKPOINT);
+        fresh.snapshotState(3);
+        assertThat(fresh.lastCheckpointId()).isEqualTo(3);
+
+        // A subtask added by a rescale restores no state of its own, but still knows the checkpoint.
+        Recording added = new Recording(new SinkContext("job", 1, 2, 1,
+                new OperatorStateRestore(1, 2, 3, List.of(fresh.snapshotState(3)))), log);
+        assertThat(added.lastCheckpointId()).isEqualTo(3);
+        added.write("x");
+        added.snapshotState(5);
+        assertThat(added.lastCheckpointId()).isEqualTo(5);
     }
 }
