@@ -91,9 +91,10 @@ public final class KeyedCountBenchmark {
                 deployedAt.compareAndSet(0, System.nanoTime());
                 return deployed;
             };
+            CheckpointTimingTotals timings = new CheckpointTimingTotals();
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
                     new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
-                    deployer, Clock.system(), new JobMasterListener() {});
+                    deployer, Clock.system(), timings);
             long t0 = System.nanoTime();
             JobResult result = master.run(null);
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -120,6 +121,7 @@ public final class KeyedCountBenchmark {
             line.put("checkpoints_failed", result.checkpointsFailed());
             line.put("sink_records", metrics.sinkRecords());
             line.put("interval_ms", checkpointing ? intervalMs : 0);
+            timings.addTo(line);
             line.put("state_backend", "heap");
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
@@ -130,6 +132,39 @@ public final class KeyedCountBenchmark {
             deleteRecursively(dir);
         }
         System.exit(0);
+    }
+
+    /** Per completed checkpoint, averaged: the slowest subtask's start delay, alignment, sync and async time. */
+    private static final class CheckpointTimingTotals implements JobMasterListener {
+        private final java.util.concurrent.atomic.DoubleAdder delay = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.DoubleAdder alignment = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.DoubleAdder sync = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.DoubleAdder async = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.DoubleAdder duration = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+
+        @Override
+        public void onCheckpointCompleted(dev.weir.coordinator.CompletedCheckpointStats stats) {
+            delay.add(stats.timings().startDelayMsMax());
+            alignment.add(stats.timings().alignmentMsMax());
+            sync.add(stats.timings().syncMsMax());
+            async.add(stats.timings().asyncMsMax());
+            duration.add(stats.durationMs());
+            count.increment();
+        }
+
+        void addTo(Map<String, Object> line) {
+            long n = Math.max(1, count.sum());
+            line.put("checkpoint_duration_ms_avg", round2(duration.sum() / n));
+            line.put("checkpoint_start_delay_ms_avg", round2(delay.sum() / n));
+            line.put("checkpoint_alignment_ms_avg", round2(alignment.sum() / n));
+            line.put("checkpoint_sync_ms_avg", round2(sync.sum() / n));
+            line.put("checkpoint_async_ms_avg", round2(async.sum() / n));
+        }
+
+        private static double round2(double v) {
+            return Math.round(v * 100) / 100.0;
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

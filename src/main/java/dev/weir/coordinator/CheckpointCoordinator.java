@@ -281,7 +281,7 @@ public final class CheckpointCoordinator {
         CompletedCheckpointStats completed = new CompletedCheckpointStats(
                 pc.checkpointId(), pc.type(), store.location(pc.checkpointId(), pc.type()),
                 metadata.triggerTimestamp(), metadata.completionTimestamp(),
-                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize());
+                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings());
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
             if (pending != pc) {

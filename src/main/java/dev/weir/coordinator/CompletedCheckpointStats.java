@@ -8,6 +8,7 @@ import dev.weir.runtime.checkpoint.CheckpointType;
  * @param location user-facing location of the checkpoint directory
  * @param completionTimestamp when the last acknowledgement arrived (as recorded in _metadata)
  * @param stateSize total bytes of state referenced by the checkpoint
+ * @param timings the slowest subtask's start delay, alignment, sync and async durations
  */
 public record CompletedCheckpointStats(
         long checkpointId,
@@ -16,4 +17,16 @@ public record CompletedCheckpointStats(
         long triggerTimestamp,
         long completionTimestamp,
         long durationMs,
-        long stateSize) {}
+        long stateSize,
+        CheckpointTimings timings) {
+
+    public CompletedCheckpointStats {
+        timings = timings == null ? CheckpointTimings.NONE : timings;
+    }
+
+    public CompletedCheckpointStats(long checkpointId, CheckpointType type, String location, long triggerTimestamp,
+                                    long completionTimestamp, long durationMs, long stateSize) {
+        this(checkpointId, type, location, triggerTimestamp, completionTimestamp, durationMs, stateSize,
+                CheckpointTimings.NONE);
+    }
+}

@@ -83,6 +83,10 @@ final class PendingCheckpoint {
         return acks.size() == expected.size();
     }
 
+    CheckpointTimings timings() {
+        return CheckpointTimings.slowest(acks.values().stream().map(TaskAcknowledgement::metrics).toList());
+    }
+
     int acknowledgedCount() {
         return acks.size();
     }

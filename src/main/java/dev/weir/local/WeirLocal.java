@@ -205,6 +205,9 @@ public final class WeirLocal {
             cp.put("path", result.lastCheckpoint().location());
             cp.put("duration_ms", result.lastCheckpoint().durationMs());
             cp.put("size_bytes", result.lastCheckpoint().stateSize());
+            cp.put("alignment_ms", result.lastCheckpoint().timings().alignmentMsMax());
+            cp.put("sync_ms", result.lastCheckpoint().timings().syncMsMax());
+            cp.put("async_ms", result.lastCheckpoint().timings().asyncMsMax());
             line.put("last_checkpoint", cp);
         }
         if (result.lastSavepoint() != null) {

@@ -10,6 +10,7 @@ import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.checkpoint.SubtaskCheckpointMetrics;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,7 +73,11 @@ class CheckpointCoordinatorTest {
         Map<String, OperatorSubtaskState> operators = vertex.taskName().equals("source")
                 ? Map.of("source-uid", new OperatorSubtaskState(subtask, new StateHandle("off", subtask, 8), Map.of()))
                 : Map.of("map-uid", state(subtask, 10), "count-uid", state(subtask, 100));
-        return new TaskAcknowledgement(id, vertex, operators);
+        // Timings differ per vertex; the completed checkpoint reports the slowest of each.
+        boolean source = vertex.taskName().equals("source");
+        SubtaskCheckpointMetrics metrics = new SubtaskCheckpointMetrics(subtask + 1,
+                source ? 0 : (subtask + 1) * 3_000_000L, (subtask + 1) * 2_000_000L, source ? 5_000_000L : 1_000_000L);
+        return new TaskAcknowledgement(id, vertex, operators, metrics);
     }
 
     private static void ackAll(CheckpointCoordinator coordinator, long id) {
@@ -153,7 +158,7 @@ class CheckpointCoordinatorTest {
         assertThat(gateway.completed).containsExactly(id);
         assertThat(listener.completed).containsExactly(new CompletedCheckpointStats(
                 id, CheckpointType.CHECKPOINT, "mem://job/checkpoints/chk-" + id,
-                triggeredAt, triggeredAt + 250, 250, metadata.stateSize()));
+                triggeredAt, triggeredAt + 250, 250, metadata.stateSize(), new CheckpointTimings(2, 6, 4, 5)));
         assertThat(store.retainCalls()).containsExactly(RETAINED);
         assertThat(coordinator.completedCount()).isEqualTo(1);
         assertThat(coordinator.lastCompleted()).contains(listener.completed.get(0));

@@ -11,8 +11,12 @@ public interface BarrierHandlerActions {
 
     void unblockAllChannels();
 
-    /** All open channels delivered the barrier: forward it, snapshot, acknowledge. */
-    void triggerCheckpoint(CheckpointBarrier barrier) throws Exception;
+    /**
+     * All open channels delivered the barrier: forward it, snapshot, acknowledge.
+     *
+     * @param alignmentNanos how long channels were blocked waiting for the other barriers (0 when none was)
+     */
+    void triggerCheckpoint(CheckpointBarrier barrier, long alignmentNanos) throws Exception;
 
     /** The checkpoint cannot be taken here (superseded, cancelled): decline it. */
     void abortCheckpoint(long checkpointId, String reason);

@@ -53,7 +53,7 @@ public final class BarrierTracker implements CheckpointBarrierHandler {
         CheckpointBarrier barrier = pending;
         pending = null;
         lastTriggered = barrier.checkpointId();
-        actions.triggerCheckpoint(barrier);
+        actions.triggerCheckpoint(barrier, 0); // nothing was blocked
     }
 
     @Override

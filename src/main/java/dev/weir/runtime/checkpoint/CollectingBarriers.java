@@ -12,6 +12,7 @@ final class CollectingBarriers implements AlignmentState {
     private final BarrierHandlerActions actions;
     private final CheckpointBarrier barrier;
     private final BitSet received = new BitSet();
+    private final long startNanos = System.nanoTime();
 
     CollectingBarriers(BarrierHandlerActions actions, CheckpointBarrier barrier) {
         this.actions = actions;
@@ -46,7 +47,7 @@ final class CollectingBarriers implements AlignmentState {
             }
         }
         actions.unblockAllChannels();
-        actions.triggerCheckpoint(barrier);
+        actions.triggerCheckpoint(barrier, System.nanoTime() - startNanos);
         return new WaitingForFirstBarrier(actions, barrier.checkpointId());
     }
 

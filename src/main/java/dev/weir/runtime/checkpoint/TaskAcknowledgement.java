@@ -7,10 +7,16 @@ import java.util.Map;
  * state of every operator in its chain, by operator uid.
  */
 public record TaskAcknowledgement(
-        long checkpointId, ExecutionVertexId vertex, Map<String, OperatorSubtaskState> operators) {
+        long checkpointId, ExecutionVertexId vertex, Map<String, OperatorSubtaskState> operators,
+        SubtaskCheckpointMetrics metrics) {
 
     public TaskAcknowledgement {
         operators = Map.copyOf(operators);
+        metrics = metrics == null ? SubtaskCheckpointMetrics.NONE : metrics;
+    }
+
+    public TaskAcknowledgement(long checkpointId, ExecutionVertexId vertex, Map<String, OperatorSubtaskState> operators) {
+        this(checkpointId, vertex, operators, SubtaskCheckpointMetrics.NONE);
     }
 
     public long stateSize() {

@@ -105,8 +105,8 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     }
 
     @Override
-    public void triggerCheckpoint(CheckpointBarrier barrier) throws Exception {
-        performCheckpoint(barrier);
+    public void triggerCheckpoint(CheckpointBarrier barrier, long alignmentNanos) throws Exception {
+        performCheckpoint(barrier, alignmentNanos);
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class SourceStreamTask extends StreamTask {
     @Override
     protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
         if (!finishing) {
-            performCheckpoint(barrier);
+            performCheckpoint(barrier, 0);
         }
     }
 

@@ -133,8 +133,8 @@ public abstract class StreamTask implements Runnable {
         }
     }
 
-    protected void performCheckpoint(CheckpointBarrier barrier) throws Exception {
-        checkpoints.checkpoint(barrier, chain, partitions);
+    protected void performCheckpoint(CheckpointBarrier barrier, long alignmentNanos) throws Exception {
+        checkpoints.checkpoint(barrier, alignmentNanos, chain, partitions);
     }
 
     protected void sendEndOfData() throws Exception {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.checkpoint.SubtaskCheckpointMetrics;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.network.ResultPartition;
 import dev.weir.runtime.state.KeyGroupRange;
@@ -34,16 +35,23 @@ final class SubtaskCheckpointCoordinator {
         this.uploads = env.snapshotExecutor();
     }
 
-    void checkpoint(CheckpointBarrier barrier, OperatorChain chain, List<ResultPartition> partitions) throws Exception {
+    void checkpoint(CheckpointBarrier barrier, long alignmentNanos, OperatorChain chain, List<ResultPartition> partitions)
+            throws Exception {
+        long startDelayMillis = Math.max(0, System.currentTimeMillis() - barrier.timestamp() - alignmentNanos / 1_000_000);
+        // The barrier goes first, so downstream can align while this task captures its state.
         for (ResultPartition partition : partitions) {
             partition.broadcastEvent(barrier);
         }
+        long syncStart = System.nanoTime();
         Map<String, OperatorChain.OperatorSnapshot> snapshots = chain.snapshot(barrier.checkpointId());
-        uploads.execute(() -> upload(barrier, snapshots));
+        long syncNanos = System.nanoTime() - syncStart;
+        uploads.execute(() -> upload(barrier, snapshots, startDelayMillis, alignmentNanos, syncNanos));
     }
 
-    private void upload(CheckpointBarrier barrier, Map<String, OperatorChain.OperatorSnapshot> snapshots) {
+    private void upload(CheckpointBarrier barrier, Map<String, OperatorChain.OperatorSnapshot> snapshots,
+                        long startDelayMillis, long alignmentNanos, long syncNanos) {
         long id = barrier.checkpointId();
+        long asyncStart = System.nanoTime();
         try {
             KeyGroupRange range = env.keyGroupRange();
             String key = env.storage().stateKey(id, barrier.type(), env.vertexId(), range.start(), range.end());
@@ -60,7 +68,9 @@ final class SubtaskCheckpointCoordinator {
             if (file.size() > 0) {
                 env.storage().writeState(key, file.toByteArray());
             }
-            env.listener().acknowledgeCheckpoint(new TaskAcknowledgement(id, env.vertexId(), states));
+            SubtaskCheckpointMetrics metrics = new SubtaskCheckpointMetrics(startDelayMillis, alignmentNanos, syncNanos,
+                    System.nanoTime() - asyncStart);
+            env.listener().acknowledgeCheckpoint(new TaskAcknowledgement(id, env.vertexId(), states, metrics));
         } catch (Exception e) {
             LOG.warn("{}: could not write state of checkpoint {}: {}", env.vertexId(), id, e.toString());
             env.listener().declineCheckpoint(id, env.vertexId(), "state upload failed: " + e);

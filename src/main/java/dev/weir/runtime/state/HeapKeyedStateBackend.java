@@ -29,6 +29,8 @@ public final class HeapKeyedStateBackend<K> {
     private final Map<String, Object> states = new HashMap<>();
     /** name → per key-group index raw bytes, for restored state not registered yet. */
     private final Map<String, byte[][]> unclaimed = new TreeMap<>();
+    /** Reused by every snapshot (task thread only): it keeps the size of the largest key group. */
+    private final DataOutputBuffer snapshotBuffer = new DataOutputBuffer(64 * 1024);
 
     private K currentKey;
     private int currentKeyGroupIndex;
@@ -123,43 +125,37 @@ public final class HeapKeyedStateBackend<K> {
     /** Serializes every non-empty key group; returns key group (absolute) → bytes, ascending. */
     public TreeMap<Integer, byte[]> snapshot() throws IOException {
         TreeMap<Integer, byte[]> result = new TreeMap<>();
-        DataOutputBuffer section = new DataOutputBuffer(4096);
-        DataOutputBuffer group = new DataOutputBuffer(64 * 1024);
+        DataOutputBuffer group = snapshotBuffer;
         for (int index = 0; index < keyGroupRange.size(); index++) {
             group.reset();
+            group.writeInt(0); // number of sections, patched below
             int written = 0;
             for (KeyGroupedStatePart part : parts.values()) {
                 if (part.isEmpty(index)) {
                     continue;
                 }
-                section.reset();
-                part.write(index, section);
-                writeSection(group, part.name(), section.array(), section.length());
+                group.writeUTF(part.name());
+                int lengthAt = group.length();
+                group.writeInt(0);
+                part.write(index, group);
+                group.writeIntAt(lengthAt, group.length() - lengthAt - Integer.BYTES);
                 written++;
             }
             for (Map.Entry<String, byte[][]> e : unclaimed.entrySet()) {
                 byte[] bytes = e.getValue()[index];
                 if (bytes != null) {
-                    writeSection(group, e.getKey(), bytes, bytes.length);
+                    group.writeUTF(e.getKey());
+                    group.writeInt(bytes.length);
+                    group.write(bytes);
                     written++;
                 }
             }
             if (written > 0) {
-                byte[] body = group.toByteArray();
-                DataOutputBuffer out = new DataOutputBuffer(body.length + 4);
-                out.writeInt(written);
-                out.write(body);
-                result.put(keyGroupRange.start() + index, out.toByteArray());
+                group.writeIntAt(0, written);
+                result.put(keyGroupRange.start() + index, group.toByteArray());
             }
         }
         return result;
-    }
-
-    private static void writeSection(DataOutputBuffer out, String name, byte[] bytes, int length)
-            throws IOException {
-        out.writeUTF(name);
-        out.writeInt(length);
-        out.write(bytes, 0, length);
     }
 
     /** Restores one key group written by {@link #snapshot}; call before the states are registered. */

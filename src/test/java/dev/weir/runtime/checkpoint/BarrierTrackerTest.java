@@ -20,6 +20,7 @@ class BarrierTrackerTest {
         assertThat(actions.triggered).isEmpty();
         tracker.processBarrier(barrier(1), 1);
         assertThat(actions.triggered).containsExactly(1L);
+        assertThat(actions.alignments).as("nothing was blocked").containsExactly(0L);
     }
 
     @Test

@@ -11,6 +11,7 @@ final class RecordingActions implements BarrierHandlerActions {
     final boolean[] finished;
     final Set<Integer> blocked = new TreeSet<>();
     final List<Long> triggered = new ArrayList<>();
+    final List<Long> alignments = new ArrayList<>();
     final List<Long> aborted = new ArrayList<>();
 
     RecordingActions(int channels) {
@@ -38,8 +39,9 @@ final class RecordingActions implements BarrierHandlerActions {
     }
 
     @Override
-    public void triggerCheckpoint(CheckpointBarrier barrier) {
+    public void triggerCheckpoint(CheckpointBarrier barrier, long alignmentNanos) {
         triggered.add(barrier.checkpointId());
+        alignments.add(alignmentNanos);
     }
 
     @Override

@@ -34,6 +34,16 @@ class SingleCheckpointBarrierHandlerTest {
     }
 
     @Test
+    void reportsHowLongChannelsWereBlocked() throws Exception {
+        handler.processBarrier(barrier(1), 0);
+        Thread.sleep(30);
+        handler.processBarrier(barrier(1), 1);
+        handler.processBarrier(barrier(1), 2);
+        assertThat(actions.alignments).hasSize(1);
+        assertThat(actions.alignments.get(0)).isBetween(30_000_000L, 10_000_000_000L);
+    }
+
+    @Test
     void newerBarrierSupersedesPendingAlignment() throws Exception {
         handler.processBarrier(barrier(1), 0);
         handler.processBarrier(barrier(2), 1);

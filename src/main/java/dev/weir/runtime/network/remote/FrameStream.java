@@ -2,12 +2,14 @@ package dev.weir.runtime.network.remote;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.locks.ReentrantLock;
+
+import dev.weir.runtime.state.serialization.DataInputBuffer;
 
 /**
  * The framed byte streams of one socket. Reads happen on one thread (the handshake, then the
@@ -23,8 +25,7 @@ final class FrameStream implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final PayloadInput payloadBytes = new PayloadInput();
-    private final DataInputStream payload = new DataInputStream(payloadBytes);
+    private final DataInputBuffer payload = new DataInputBuffer();
     private byte[] readBuffer = new byte[4096];
     private FrameType type;
     private int channelId;
@@ -49,7 +50,7 @@ final class FrameStream implements AutoCloseable {
             readBuffer = new byte[Math.max(payloadLength, readBuffer.length * 2)];
         }
         in.readFully(readBuffer, 0, payloadLength);
-        payloadBytes.reset(readBuffer, payloadLength);
+        payload.reset(readBuffer, 0, payloadLength);
     }
 
     FrameType type() {
@@ -60,13 +61,13 @@ final class FrameStream implements AutoCloseable {
         return channelId;
     }
 
-    DataInputStream payload() {
+    DataInput payload() {
         return payload;
     }
 
     /** Payload bytes not yet read: a reader that leaves some behind disagrees with the writer. */
     int payloadRemaining() {
-        return payloadBytes.available();
+        return payload.available();
     }
 
     void write(FrameBuffer frame) throws IOException {
@@ -93,20 +94,6 @@ final class FrameStream implements AutoCloseable {
             socket.close();
         } catch (IOException ignored) {
             // closing is best effort; the socket is unusable either way
-        }
-    }
-
-    /** A ByteArrayInputStream that can be pointed at a new region, so no stream is allocated per frame. */
-    private static final class PayloadInput extends ByteArrayInputStream {
-        PayloadInput() {
-            super(new byte[0]);
-        }
-
-        void reset(byte[] bytes, int length) {
-            this.buf = bytes;
-            this.pos = 0;
-            this.count = length;
-            this.mark = 0;
         }
     }
 }

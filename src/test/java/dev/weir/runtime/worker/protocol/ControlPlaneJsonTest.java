@@ -82,6 +82,7 @@ class ControlPlaneJsonTest {
                 65, new StateHandle(file, 20, 20),
                 79, new StateHandle(file, 40, 12)));
         OperatorSubtaskState source = new OperatorSubtaskState(2, new StateHandle(file, 52, 8), Map.of());
-        return new TaskAcknowledgement(17, VERTEX, Map.of("counts", counts, "source", source));
+        return new TaskAcknowledgement(17, VERTEX, Map.of("counts", counts, "source", source),
+                new dev.weir.runtime.checkpoint.SubtaskCheckpointMetrics(3, 4_000_000, 5_000_000, 6_000_000));
     }
 }
