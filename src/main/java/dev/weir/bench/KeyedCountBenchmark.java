@@ -46,6 +46,7 @@ public final class KeyedCountBenchmark {
         boolean checkpointing = true;
         long intervalMs = 1000;
         String mode = "workers";
+        boolean classData = true;
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -56,9 +57,10 @@ public final class KeyedCountBenchmark {
                 case "--interval-ms" -> intervalMs = Long.parseLong(args[++i]);
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
+                case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]...");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
                     System.exit(2);
                 }
             }
@@ -82,7 +84,9 @@ public final class KeyedCountBenchmark {
             JobDeployer inner = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                                    .withJavaOptions(workerJvmOptions), metrics);
+                                    .withJavaOptions(workerJvmOptions)
+                                    .withClassDataArchive(classData ? dev.weir.local.WorkerClassDataArchive.forThisJvm(
+                                            dev.weir.local.WorkerClassDataArchive.defaultDirectory()) : null), metrics);
             // When the tasks are deployed (worker processes started and registered): the start of the
             // job's net run time, like Flink's, whose task managers are up before the job is submitted.
             java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();
@@ -122,6 +126,7 @@ public final class KeyedCountBenchmark {
             line.put("sink_records", metrics.sinkRecords());
             line.put("interval_ms", checkpointing ? intervalMs : 0);
             timings.addTo(line);
+            line.put("worker_class_data_archive", mode.equals("workers") && classData);
             line.put("state_backend", "heap");
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));

@@ -102,7 +102,9 @@ public final class WeirLocal {
                         : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
                                 WorkerProcessDeployer.Settings.defaults(
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
-                                        .withExtraEnvironment(options.environment()),
+                                        .withExtraEnvironment(options.environment())
+                                        .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
+                                                WorkerClassDataArchive.defaultDirectory())),
                                 metrics);
             } catch (Exception e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());

@@ -53,26 +53,35 @@ public final class WorkerProcessDeployer implements JobDeployer {
      *     gives a pod); never logged
      */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
-                           List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment) {
+                           List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment,
+                           WorkerClassDataArchive classData) {
         public Settings {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
 
         public static Settings defaults(Path logDir) {
             return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of());
+                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of(), null);
         }
 
         public Settings withJavaOptions(List<String> options) {
-            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir, extraEnvironment);
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir, extraEnvironment,
+                    classData);
         }
 
         public Settings withHeartbeats(Duration interval, Duration timeout) {
-            return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment);
+            return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment, classData);
         }
 
         public Settings withExtraEnvironment(Map<String, String> environment) {
-            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, environment);
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, environment,
+                    classData);
+        }
+
+        /** Workers start from (and the first one records) this class-data archive; null: none. */
+        public Settings withClassDataArchive(WorkerClassDataArchive archive) {
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
+                    archive);
         }
 
         /** Leaves out the environment's values: they may be credentials. */
@@ -80,7 +89,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         public String toString() {
             return "Settings[bindAddress=" + bindAddress + ", heartbeatInterval=" + heartbeatInterval
                     + ", heartbeatTimeout=" + heartbeatTimeout + ", javaOptions=" + javaOptions + ", logDir=" + logDir
-                    + ", extraEnvironment=" + extraEnvironment.keySet() + "]";
+                    + ", extraEnvironment=" + extraEnvironment.keySet() + ", classData=" + classData + "]";
         }
     }
 
@@ -92,6 +101,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final String token = newToken();
     private final JobGraph graph;
     private volatile List<Process> current = List.of();
+    private boolean recording;
 
     public WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
                           Settings settings, JobMetrics metrics) throws Exception {
@@ -154,6 +164,15 @@ public final class WorkerProcessDeployer implements JobDeployer {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(settings.javaOptions());
+        boolean record = false;
+        if (settings.classData() != null) {
+            // One recording per deployer: worker 0 of the first attempt that finds no archive.
+            record = worker == 0 && !recording;
+            List<String> options = settings.classData().javaOptions(record);
+            record = record && options.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
+            recording |= record;
+            command.addAll(options);
+        }
         // lib/ holds two SLF4J bindings (logback, and jboss-logmanager for the operator): workers log with logback.
         command.add("-D" + SLF4J_PROVIDER);
         command.add("-cp");
@@ -181,7 +200,11 @@ public final class WorkerProcessDeployer implements JobDeployer {
         if (restore != null) {
             env.put("WEIR_RESTORE_FROM", restore.location());
         }
-        return builder.start();
+        Process process = builder.start();
+        if (record) {
+            process.onExit().thenRun(settings.classData()::recorded);
+        }
+        return process;
     }
 
     private static void awaitRegistration(PeerRegistry registry, List<Process> processes, Path logs)
