@@ -18,6 +18,7 @@ import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.KafkaTopics;
 import dev.weir.testing.SinkTestHarness;
 
 class KafkaSinkIT {
@@ -45,7 +46,7 @@ class KafkaSinkIT {
 
         SinkTestHarness.runWithRestoreAfterEveryItem(tracked(sink(topic, DeliveryGuarantee.EXACTLY_ONCE)), input, 7, 2, 3, 1);
 
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrderElementsOf(input);
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrderElementsOf(input);
     }
 
     @Test
@@ -55,15 +56,15 @@ class KafkaSinkIT {
         harness.write(0, "a");
         harness.write(1, "b");
         harness.complete(harness.snapshot(), false);
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).isEmpty();
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).isEmpty();
 
         harness.restore(2, false); // crash after "checkpoint complete", before the commit
 
         // The restored writers resumed the pre-committed transactions by producer id and epoch.
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("a", "b");
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("a", "b");
         harness.write(0, "c");
         harness.finish();
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("a", "b", "c");
     }
 
     @Test
@@ -87,7 +88,7 @@ class KafkaSinkIT {
         harness.write(0, "after");
         harness.finish();
         // "after" is behind the crashed attempt's records in the log: readable only if those were aborted.
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("kept", "after");
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("kept", "after");
     }
 
     @Test
@@ -97,7 +98,7 @@ class KafkaSinkIT {
 
         SinkTestHarness.runWithRestoreAfterEveryItem(tracked(sink(topic, DeliveryGuarantee.AT_LEAST_ONCE)), input, 7, 2, 3, 1);
 
-        List<String> read = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic);
+        List<String> read = KafkaTopics.readCommitted(kafka.bootstrapServers(), topic);
         // The negative control: the same reader does see duplicates when the sink allows them.
         assertThat(read).containsAll(input);
         assertThat(read.size() - input.size()).isGreaterThan(0);

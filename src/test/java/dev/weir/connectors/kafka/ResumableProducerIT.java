@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.KafkaTopics;
 
 class ResumableProducerIT {
 
@@ -32,19 +33,19 @@ class ResumableProducerIT {
         }
         crashed.flush();
         KafkaTransaction txn = crashed.currentTransaction();
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactly("first");
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactly("first");
 
         ResumableProducer recovery = new ResumableProducer(config, topic + "-0");
         recovery.resume(txn);
         recovery.commitTransaction();
         recovery.closeQuietly();
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("first", "v0", "v1", "v2");
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).containsExactlyInAnyOrder("first", "v0", "v1", "v2");
 
         ResumableProducer again = new ResumableProducer(config, topic + "-0");
         again.resume(txn);
         again.commitTransaction(); // committing twice is harmless
         again.closeQuietly();
-        assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), topic)).hasSize(4);
+        assertThat(KafkaTopics.readCommitted(kafka.bootstrapServers(), topic)).hasSize(4);
         crashed.closeQuietly();
     }
 }
