@@ -68,13 +68,24 @@ public final class SourceTestHarness<T> {
     /** Polls {@code rounds} times at {@code from}, checkpoints, polls on, crashes, restores at {@code to}. */
     public static <T> List<T> readWithRescale(Source<T> source, int from, int to, int rounds, int maxParallelism)
             throws Exception {
-        SourceTestHarness<T> harness = new SourceTestHarness<>(source, from, maxParallelism, 0);
-        for (int r = 0; r < rounds; r++) {
+        return readWithRescales(source, rounds, maxParallelism, from, to);
+    }
+
+    /**
+     * Starts at the first of {@code parallelisms}; for each next one polls {@code rounds} times,
+     * checkpoints, polls on, crashes and restores at that parallelism; then reads to the end.
+     */
+    public static <T> List<T> readWithRescales(Source<T> source, int rounds, int maxParallelism, int... parallelisms)
+            throws Exception {
+        SourceTestHarness<T> harness = new SourceTestHarness<>(source, parallelisms[0], maxParallelism, 0);
+        for (int i = 1; i < parallelisms.length; i++) {
+            for (int r = 0; r < rounds; r++) {
+                harness.pollAll();
+            }
+            harness.checkpoint();
             harness.pollAll();
+            harness.restore(parallelisms[i]);
         }
-        harness.checkpoint();
-        harness.pollAll();
-        harness.restore(to);
         while (harness.pollAll()) {
             // keep polling
         }
