@@ -3,27 +3,24 @@ package dev.weir.connectors.file;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
-import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.Source;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.storage.S3Settings;
 
 /**
- * Reads the lines of every object under {@code s3://bucket/prefix} (sorted by key; or the single
- * object of that exact key) as a replayable, bounded source: the S3 twin of {@link TextFileSource}.
- * Object k of the sorted listing belongs to subtask k mod parallelism. The state is, per object
- * key, the lines emitted and the byte offset after them, restored by union so objects may move on
- * rescale and a restore resumes with a ranged read at the offset.
+ * Reads the lines of every object under {@code s3://bucket/prefix} (or the single object of that
+ * exact key) as a replayable, bounded source: the S3 twin of {@link TextFileSource}, with the same
+ * reader and state ({@link TextSourceReader}, {@link TextSourceOffsets}), objects named by key.
+ * A restore resumes an object with a ranged read at its checkpointed offset.
  *
- * <p>Keys whose last segment starts with '.' or '_' are skipped, as the file readers skip hidden
- * files. The objects must not change while the job reads them.
+ * <p>Keys with a segment below the prefix that starts with '.' or '_' ({@code _SUCCESS},
+ * {@code _temporary/...}) are skipped, as the local source skips hidden files. The objects must
+ * not change while the job reads them.
  */
 public final class ObjectStoreTextSource implements Source<String> {
 
@@ -34,7 +31,6 @@ public final class ObjectStoreTextSource implements Source<String> {
     }
 
     static final int DEFAULT_CHUNK_SIZE = 1024 * 1024;
-    private static final int BATCH = 1024;
 
     private final String location;
     private final StoreOpener opener;
@@ -85,10 +81,7 @@ public final class ObjectStoreTextSource implements Source<String> {
 
     /** Bytes fetched per ranged read (tests use tiny chunks to cross line boundaries). */
     public ObjectStoreTextSource withChunkSize(int bytes) {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("chunk size must be positive, got " + bytes);
-        }
-        return new ObjectStoreTextSource(location, opener, prefix, bytes);
+        return new ObjectStoreTextSource(location, opener, prefix, TextLines.checkChunkSize(bytes));
     }
 
     @Override
@@ -99,39 +92,7 @@ public final class ObjectStoreTextSource implements Source<String> {
         } catch (IllegalArgumentException e) {
             throw new IOException(this + ": " + e.getMessage(), e);
         }
-        try {
-            List<String> keys = objects(store);
-            Map<String, TextSourceOffsets.Offset> restored = TextSourceOffsets.union(context.restore());
-            List<String> mine = new ArrayList<>();
-            for (int k = context.subtask(); k < keys.size(); k += context.parallelism()) {
-                mine.add(keys.get(k));
-            }
-            return new Reader(store, mine, restored);
-        } catch (IOException | RuntimeException e) {
-            store.close();
-            // Store failures name bucket, key and endpoint, never a credential.
-            throw new IOException(this + ": cannot list the input: " + e.getMessage(), e);
-        }
-    }
-
-    private List<String> objects(ObjectStore store) throws IOException {
-        List<String> keys = new ArrayList<>();
-        String directory = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
-        for (String key : store.list(directory)) {
-            String name = key.substring(key.lastIndexOf('/') + 1);
-            if (!name.isEmpty() && !name.startsWith(".") && !name.startsWith("_")) {
-                keys.add(key);
-            }
-        }
-        if (keys.isEmpty() && !prefix.isEmpty() && store.exists(prefix)) {
-            keys.add(prefix);
-        }
-        if (keys.isEmpty()) {
-            // An empty listing is far more often a wrong bucket or prefix than an intended empty input.
-            throw new IOException("no objects found under the prefix");
-        }
-        keys.sort(null);
-        return keys;
+        return TextSourceReader.open(new StoreInput(store, prefix, toString()), context, chunkSize);
     }
 
     @Override
@@ -139,56 +100,50 @@ public final class ObjectStoreTextSource implements Source<String> {
         return "ObjectStoreTextSource[" + location + "]";
     }
 
-    private final class Reader implements SourceReader<String> {
-        private final ObjectStore store;
-        private final List<String> mine;
-        private final Map<String, TextSourceOffsets.Offset> offsets;
-        private int current;
-        private ObjectLines open;
-        private long openLines;
-
-        Reader(ObjectStore store, List<String> mine, Map<String, TextSourceOffsets.Offset> offsets) {
-            this.store = store;
-            this.mine = mine;
-            this.offsets = offsets;
-        }
+    /** The objects under the prefix, named by key. */
+    private record StoreInput(ObjectStore store, String prefix, String describe) implements TextInput {
 
         @Override
-        public InputStatus pollNext(Collector<String> output) throws IOException {
-            // Crosses object ends within one poll: after a restore, objects that were finished
-            // are skipped right away, so every poll makes progress.
-            for (int emitted = 0; emitted < BATCH; ) {
-                if (current >= mine.size()) {
-                    return InputStatus.END_OF_INPUT;
+        public List<String> list() throws IOException {
+            List<String> keys = new ArrayList<>();
+            String directory = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+            for (String key : store.list(directory)) {
+                if (!TextInput.isHidden(key.substring(directory.length()))) {
+                    keys.add(key);
                 }
-                String key = mine.get(current);
-                if (open == null) {
-                    TextSourceOffsets.Offset start = offsets.getOrDefault(key, TextSourceOffsets.Offset.START);
-                    open = new ObjectLines(store, key, start.bytes(), chunkSize);
-                    openLines = start.lines();
-                }
-                String line = open.next();
-                if (line == null) {
-                    open = null;
-                    current++;
-                    continue;
-                }
-                openLines++;
-                offsets.put(key, new TextSourceOffsets.Offset(openLines, open.consumedBytes()));
-                output.collect(line);
-                emitted++;
             }
-            return current >= mine.size() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+            if (keys.isEmpty() && !prefix.isEmpty() && store.exists(prefix)) {
+                keys.add(prefix);
+            }
+            if (keys.isEmpty()) {
+                // An empty listing is far more often a wrong bucket or prefix than an intended empty input.
+                throw new IOException("no objects found under the prefix");
+            }
+            keys.sort(null);
+            return keys;
         }
 
         @Override
-        public byte[] snapshotState(long checkpointId) {
-            return TextSourceOffsets.serialize(mine, offsets);
+        public OpenFile open(String key) throws IOException {
+            return new StoreObject(store, key, store.size(key));
         }
 
         @Override
         public void close() {
             store.close();
+        }
+    }
+
+    private record StoreObject(ObjectStore store, String key, long size) implements TextInput.OpenFile {
+
+        @Override
+        public void read(long position, byte[] into, int length) throws IOException {
+            byte[] range = store.getRange(key, position, length);
+            if (range.length != length) {
+                throw new IOException(key + " returned " + range.length + " bytes at " + position + ", not " + length
+                        + "; input objects must not change while a job reads them");
+            }
+            System.arraycopy(range, 0, into, 0, length);
         }
     }
 }

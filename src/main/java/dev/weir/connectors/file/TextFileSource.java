@@ -1,142 +1,140 @@
 package dev.weir.connectors.file;
 
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.stream.Stream;
 
-import dev.weir.runtime.dataflow.InputStatus;
-import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.Source;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
-import dev.weir.runtime.dataflow.functions.Collector;
 
 /**
- * Reads the lines of a local text file, or of every file in a directory (sorted by name), as a
- * replayable, bounded source. File k belongs to subtask k mod parallelism; the state is the
- * number of lines emitted per file, restored by union so files may move on rescale.
+ * Reads the lines of a local text file, or of every file under a directory (recursively; hidden
+ * files and directories, whose name starts with '.' or '_', left out), as a replayable, bounded
+ * source: the local twin of {@link ObjectStoreTextSource}, with the same reader and state
+ * ({@link TextSourceReader}, {@link TextSourceOffsets}). Files are named by their path relative
+ * to the directory, with '/' as separator, so a checkpoint restores on another machine too.
  */
 public final class TextFileSource implements Source<String> {
 
-    private static final int BATCH = 1024;
+    static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
+
     private final Path path;
+    private final int chunkSize;
 
     public TextFileSource(Path path) {
-        this.path = path;
+        this(path, DEFAULT_CHUNK_SIZE);
     }
 
-    List<Path> files() {
-        if (Files.isRegularFile(path)) {
-            return List.of(path);
-        }
-        if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException("text file source: " + path + " is neither a file nor a directory");
-        }
-        try (Stream<Path> entries = Files.list(path)) {
-            return entries.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("text file source: cannot list " + path, e);
-        }
+    private TextFileSource(Path path, int chunkSize) {
+        this.path = path;
+        this.chunkSize = chunkSize;
+    }
+
+    /** Bytes read from a file at a time (tests use tiny reads to split lines and characters). */
+    public TextFileSource withChunkSize(int bytes) {
+        return new TextFileSource(path, TextLines.checkChunkSize(bytes));
     }
 
     @Override
-    public SourceReader<String> createReader(SourceContext context) {
-        List<Path> files = files();
-        long[] linesDone = restoredOffsets(context.restore(), files.size());
-        List<Integer> mine = new ArrayList<>();
-        for (int k = context.subtask(); k < files.size(); k += context.parallelism()) {
-            mine.add(k);
-        }
-        return new Reader(files, mine, linesDone);
+    public SourceReader<String> createReader(SourceContext context) throws IOException {
+        return TextSourceReader.open(new LocalInput(path.toAbsolutePath().normalize(), toString()), context, chunkSize);
     }
 
-    private static long[] restoredOffsets(OperatorStateRestore restore, int fileCount) {
-        long[] offsets = new long[fileCount];
-        if (restore == null) {
-            return offsets;
-        }
-        for (byte[] state : restore.all()) {
-            ByteBuffer in = ByteBuffer.wrap(state);
-            int n = in.getInt();
-            for (int i = 0; i < n; i++) {
-                int file = in.getInt();
-                long lines = in.getLong();
-                if (file < fileCount) {
-                    offsets[file] = Math.max(offsets[file], lines);
-                }
-            }
-        }
-        return offsets;
+    @Override
+    public String toString() {
+        return "TextFileSource[" + path + "]";
     }
 
-    private static final class Reader implements SourceReader<String> {
-        private final List<Path> files;
-        private final List<Integer> mine;
-        private final long[] linesDone;
-        private int current;
-        private BufferedReader open;
+    private record LocalInput(Path path, String describe) implements TextInput {
 
-        Reader(List<Path> files, List<Integer> mine, long[] linesDone) {
-            this.files = files;
-            this.mine = mine;
-            this.linesDone = linesDone;
-        }
-
-        /**
-         * Emits up to {@link #BATCH} lines, moving on across file ends within the poll: a restored
-         * reader re-opens its finished files to skip their lines, and must still get somewhere.
-         */
         @Override
-        public InputStatus pollNext(Collector<String> output) throws IOException {
-            int emitted = 0;
-            while (current < mine.size() && emitted < BATCH) {
-                int file = mine.get(current);
-                if (open == null) {
-                    open = Files.newBufferedReader(files.get(file), StandardCharsets.UTF_8);
-                    for (long skip = 0; skip < linesDone[file]; skip++) {
-                        if (open.readLine() == null) {
-                            break;
+        public List<String> list() throws IOException {
+            if (Files.isRegularFile(path)) {
+                // Named explicitly, so read even if its name looks hidden.
+                return List.of(path.getFileName().toString());
+            }
+            if (!Files.isDirectory(path)) {
+                throw new NoSuchFileException(path.toString(), null, "neither a file nor a directory");
+            }
+            List<String> names = new ArrayList<>();
+            Files.walkFileTree(path, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                            return !dir.equals(path) && TextInput.isHidden(dir.getFileName().toString())
+                                    ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                         }
-                    }
-                }
-                String line = open.readLine();
-                if (line == null) {
-                    open.close();
-                    open = null;
-                    current++;
-                    continue;
-                }
-                linesDone[file]++;
-                output.collect(line);
-                emitted++;
-            }
-            return current >= mine.size() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                            String name = nameOf(file);
+                            if (attributes.isRegularFile() && !TextInput.isHidden(name)) {
+                                names.add(name);
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                            if (e instanceof FileSystemLoopException) {
+                                return FileVisitResult.CONTINUE; // a link back up: its files are listed once already
+                            }
+                            throw e;
+                        }
+                    });
+            names.sort(null);
+            return names;
+        }
+
+        private String nameOf(Path file) {
+            List<String> segments = new ArrayList<>();
+            path.relativize(file).forEach(segment -> segments.add(segment.toString()));
+            return String.join("/", segments);
         }
 
         @Override
-        public byte[] snapshotState(long checkpointId) {
-            ByteBuffer out = ByteBuffer.allocate(4 + mine.size() * 12);
-            out.putInt(mine.size());
-            for (int file : mine) {
-                out.putInt(file).putLong(linesDone[file]);
+        public OpenFile open(String name) throws IOException {
+            Path file = Files.isRegularFile(path) ? path : path.resolve(name);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                return new LocalFile(file, channel, channel.size());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
             }
-            return out.array();
+        }
+    }
+
+    private record LocalFile(Path file, FileChannel channel, long size) implements TextInput.OpenFile {
+
+        @Override
+        public void read(long position, byte[] into, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, position + buffer.position()) < 0) {
+                    throw new EOFException(file + " ended at " + (position + buffer.position()) + " of " + size
+                            + " bytes; input files must not change while a job reads them");
+                }
+            }
         }
 
         @Override
         public void close() throws IOException {
-            if (open != null) {
-                open.close();
-            }
+            channel.close();
         }
     }
 }
