@@ -50,6 +50,8 @@ class ObjectStoreTextSourceIT {
             }
             store.put("in/_SUCCESS", new byte[0]);
             store.put("in/.hidden", "not input\n".getBytes(StandardCharsets.UTF_8));
+            store.put("in/_temporary/0/part-9", "not input\n".getBytes(StandardCharsets.UTF_8));
+            store.put("in/logs/.staging/part-1", "not input\n".getBytes(StandardCharsets.UTF_8));
             store.put("input-elsewhere/x", "not input either\n".getBytes(StandardCharsets.UTF_8));
         }
         EXPECTED.sort(null);
@@ -89,9 +91,58 @@ class ObjectStoreTextSourceIT {
 
     @Test
     void rescalesUpAndDown() throws Exception {
-        assertThat(sorted(SourceTestHarness.readWithRescale(source(), 2, 3, 1, 128))).isEqualTo(EXPECTED);
+        assertThat(sorted(SourceTestHarness.readWithRescales(source(), 1, 128, 2, 3, 1))).isEqualTo(EXPECTED);
         assertThat(sorted(SourceTestHarness.readWithRescale(source(), 3, 1, 2, 128))).isEqualTo(EXPECTED);
         assertThat(sorted(SourceTestHarness.readWithRescale(source(), 1, 4, 3, 128))).isEqualTo(EXPECTED);
+    }
+
+    /** Objects sorting before, between and after the ones read before the checkpoint appear before the restore. */
+    @Test
+    void readsObjectsAddedBetweenCheckpointAndRestoreOnce() throws Exception {
+        List<String> expected = new ArrayList<>();
+        try (S3ObjectStore store = new S3ObjectStore(template)) {
+            for (String name : List.of("grow/b-0", "grow/b-1", "grow/b-2", "grow/b-3")) {
+                put(store, name, 700, expected);
+            }
+            SourceTestHarness<String> harness = new SourceTestHarness<>(
+                    ObjectStoreTextSource.forUri("s3://" + BUCKET + "/grow", template).withChunkSize(1000), 2, 128, 1);
+            while (harness.output().size() < expected.size() / 2) {
+                harness.pollAll();
+            }
+            harness.checkpoint();
+            harness.pollAll();
+            for (String name : List.of("grow/a-first", "grow/b-1a", "grow/c-last")) {
+                put(store, name, 600, expected);
+            }
+            store.put("grow/_SUCCESS", new byte[0]);
+            harness.restore(3);
+            while (harness.pollAll()) {
+                // read to the end
+            }
+            assertThat(harness.output()).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    private static void put(S3ObjectStore store, String key, int lines, List<String> expected) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int line = 0; line < lines; line++) {
+            String value = key + "-l" + line;
+            expected.add(value);
+            text.append(value).append('\n');
+        }
+        store.put(key, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void multiByteCharactersSplitAcrossRangedReadsDecodeWhole() throws Exception {
+        List<String> lines = List.of("\u00e9\u4e2d\ud83d\ude00", "a\u00fcb", "\ud83d\ude01\u6587");
+        try (S3ObjectStore store = new S3ObjectStore(template)) {
+            store.put("utf8/lines", String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+        }
+        for (int chunk = 1; chunk <= 5; chunk++) {
+            assertThat(SourceTestHarness.readAll(ObjectStoreTextSource.forUri("s3://" + BUCKET + "/utf8", template)
+                    .withChunkSize(chunk), 1, 128)).as("chunk size %d", chunk).containsExactlyElementsOf(lines);
+        }
     }
 
     @Test
