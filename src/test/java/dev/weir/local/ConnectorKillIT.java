@@ -157,6 +157,9 @@ class ConnectorKillIT {
                 }
                 store.put(input + "/part-" + object, text.toString().getBytes(StandardCharsets.UTF_8));
             }
+            // What a finished Spark or Hadoop job leaves next to its output; counting these words would show.
+            store.put(input + "/_SUCCESS", "w1 w2 w3\n".getBytes(StandardCharsets.UTF_8));
+            store.put(input + "/_temporary/0/part-9", "w1 w2 w3\n".getBytes(StandardCharsets.UTF_8));
         }
         String output = input + "-counts";
         Run run = new Run("word-count-s3", "dev.weir.examples.WordCountJob",
