@@ -59,8 +59,18 @@ class TextSourceReaderTest {
         }
     }
 
-    private static SourceContext context(byte[]... previous) {
-        return new SourceContext("test", 0, 1, 8, 0, new OperatorStateRestore(0, 1, 1, List.of(previous)));
+    /** Files "a" and "b" with that many lines each. */
+    private static MemoryInput input(int aLines, int bLines) {
+        MemoryInput input = new MemoryInput();
+        input.put("a", aLines);
+        input.put("b", bLines);
+        return input;
+    }
+
+    /** The only subtask's reader, restored from {@code previous} states. */
+    private static TextSourceReader open(MemoryInput input, byte[]... previous) throws Exception {
+        OperatorStateRestore restore = new OperatorStateRestore(0, 1, 1, List.of(previous));
+        return TextSourceReader.open(input, new SourceContext("test", 0, 1, 8, 0, restore), 1 << 16);
     }
 
     private static List<String> poll(TextSourceReader reader) throws Exception {
@@ -71,10 +81,8 @@ class TextSourceReaderTest {
 
     @Test
     void stateNamesFinishedFilesAndTheByteOffsetInTheCurrentOne() throws Exception {
-        MemoryInput input = new MemoryInput();
-        input.put("a", 1000);
-        input.put("b", 3000);
-        TextSourceReader reader = TextSourceReader.open(input, context(), 1 << 16);
+        MemoryInput input = input(1000, 3000);
+        TextSourceReader reader = open(input);
         List<String> first = poll(reader);
         assertThat(first).hasSize(1024).endsWith("b-line-23");
 
@@ -86,16 +94,14 @@ class TextSourceReaderTest {
 
     @Test
     void aRestoreSeeksToTheOffsetAndNeverOpensFinishedFiles() throws Exception {
-        MemoryInput input = new MemoryInput();
-        input.put("a", 1000);
-        input.put("b", 3000);
-        TextSourceReader reader = TextSourceReader.open(input, context(), 1 << 16);
+        MemoryInput input = input(1000, 3000);
+        TextSourceReader reader = open(input);
         poll(reader);
         byte[] state = reader.snapshotState(1);
         long offset = TextSourceOffsets.deserialize(state).started().get("b");
         input.reads.clear();
 
-        TextSourceReader restored = TextSourceReader.open(input, context(state), 1 << 16);
+        TextSourceReader restored = open(input, state);
         assertThat(poll(restored)).startsWith("b-line-24");
         assertThat(input.reads).first().isEqualTo("b@" + offset);
         assertThat(input.reads).noneMatch(read -> read.startsWith("a@"));
@@ -103,16 +109,14 @@ class TextSourceReaderTest {
 
     @Test
     void finishedFilesNoLongerListedLeaveTheState() throws Exception {
-        MemoryInput input = new MemoryInput();
-        input.put("a", 10);
-        input.put("b", 10);
-        TextSourceReader reader = TextSourceReader.open(input, context(), 1 << 16);
+        MemoryInput input = input(10, 10);
+        TextSourceReader reader = open(input);
         assertThat(reader.pollNext(line -> {})).isEqualTo(InputStatus.END_OF_INPUT);
         byte[] state = reader.snapshotState(1);
         assertThat(TextSourceOffsets.deserialize(state).finished()).containsExactly("a", "b");
 
         input.files.remove("a");
-        TextSourceReader restored = TextSourceReader.open(input, context(state), 1 << 16);
+        TextSourceReader restored = open(input, state);
         assertThat(restored.pollNext(line -> {})).isEqualTo(InputStatus.END_OF_INPUT);
         assertThat(TextSourceOffsets.deserialize(restored.snapshotState(2)).finished()).containsExactly("b");
     }
