@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.checkpoint.TaskAcknowledgement;
-import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
 
@@ -166,7 +164,7 @@ public final class JobMaster {
                 new StorageCompletedCheckpointStore(storage), io, new OutcomeListener(attempt),
                 Math.max(nextCheckpointId(), restore == null ? 0 : restore.checkpointId() + 1));
         currentCoordinator = coordinator;
-        taskListener.coordinator = coordinator;
+        taskListener.coordinateWith(coordinator);
         CheckpointScheduler scheduler = new CheckpointScheduler(coordinator);
         scheduler.start();
         try {
@@ -304,28 +302,11 @@ public final class JobMaster {
     }
 
     /** Routes one attempt's task events; events of older attempts are dropped by the job master. */
-    private final class AttemptListener implements TaskListener {
+    private final class AttemptListener extends AttemptTaskListener {
         private final long attempt;
-        private volatile CheckpointCoordinator coordinator;
 
         AttemptListener(long attempt) {
             this.attempt = attempt;
-        }
-
-        @Override
-        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
-            CheckpointCoordinator c = coordinator;
-            if (c != null) {
-                c.acknowledge(acknowledgement);
-            }
-        }
-
-        @Override
-        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
-            CheckpointCoordinator c = coordinator;
-            if (c != null) {
-                c.decline(checkpointId, vertex, reason);
-            }
         }
 
         @Override

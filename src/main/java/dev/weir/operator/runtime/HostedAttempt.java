@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.coordinator.AttemptTaskListener;
 import dev.weir.coordinator.CheckpointCoordinator;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.CheckpointOutcomeListener;
@@ -28,8 +29,6 @@ import dev.weir.coordinator.remote.PeerRegistry;
 import dev.weir.coordinator.remote.WorkerClient;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.checkpoint.TaskAcknowledgement;
-import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -42,7 +41,7 @@ import dev.weir.runtime.worker.transport.ControlPlaneException;
  * sees (failures, the latest checkpoint, the end of the job) for the reconciler to read; it never
  * touches Kubernetes.
  */
-final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, CheckpointOutcomeListener {
+final class HostedAttempt extends AttemptTaskListener implements CheckpointTriggerGateway, CheckpointOutcomeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostedAttempt.class);
 
@@ -57,7 +56,6 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
     private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
     private final Set<ExecutionVertexId> finishedVertices = ConcurrentHashMap.newKeySet();
     private volatile WorkerClient[] clients;
-    private volatile CheckpointCoordinator coordinator;
     private volatile CheckpointScheduler scheduler;
     private volatile String failure;
     private volatile boolean finished;
@@ -96,7 +94,7 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
 
     /** One future per request id; a failed one is replaced by a new savepoint when asked again. */
     SavepointState savepoint(String requestId) {
-        CheckpointCoordinator c = coordinator;
+        CheckpointCoordinator c = coordinator();
         if (c == null) {
             return SavepointState.failed("not all workers are running yet");
         }
@@ -121,7 +119,7 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
         if (s != null) {
             s.stop();
         }
-        CheckpointCoordinator c = coordinator;
+        CheckpointCoordinator c = coordinator();
         if (c != null) {
             c.abortPending(CheckpointFailureReason.JOB_FAILOVER, "attempt " + plan.attempt() + " stopped");
             c.shutdown();
@@ -142,10 +140,10 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
 
     private void check() {
         try {
-            if (coordinator == null && registry.isComplete()) {
+            if (coordinator() == null && registry.isComplete()) {
                 start();
             }
-            if (coordinator != null && failure == null && !finished) {
+            if (coordinator() != null && failure == null && !finished) {
                 Set<Integer> silent = registry.silentWorkers();
                 if (!silent.isEmpty()) {
                     fail("worker " + silent.iterator().next() + " sent no heartbeat for too long");
@@ -167,7 +165,7 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
         CheckpointCoordinator c = new CheckpointCoordinator(plan.job().coordinatorJobName(), plan.parallelism(),
                 plan.maxParallelism(), plan.checkpoint(), Clock.system(), vertices, this,
                 new StorageCompletedCheckpointStore(storage), io, this, firstCheckpointId);
-        coordinator = c;
+        coordinateWith(c);
         CheckpointScheduler s = new CheckpointScheduler(c);
         scheduler = s;
         s.start();
@@ -179,35 +177,19 @@ final class HostedAttempt implements TaskListener, CheckpointTriggerGateway, Che
         if (failure == null) {
             failure = reason;
             LOG.warn("job {}: attempt {} failed: {}", plan.job(), plan.attempt(), reason);
-            CheckpointCoordinator c = coordinator;
+            CheckpointCoordinator c = coordinator();
             if (c != null) {
                 c.abortPending(CheckpointFailureReason.JOB_FAILOVER, reason);
             }
         }
     }
 
-    // TaskListener: what the workers report through the coordinator server.
-
-    @Override
-    public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
-        CheckpointCoordinator c = coordinator;
-        if (c != null) {
-            c.acknowledge(acknowledgement);
-        }
-    }
-
-    @Override
-    public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
-        CheckpointCoordinator c = coordinator;
-        if (c != null) {
-            c.decline(checkpointId, vertex, reason);
-        }
-    }
+    // TaskListener: what the workers report through the coordinator server (acks and declines: AttemptTaskListener).
 
     @Override
     public void endOfData(ExecutionVertexId vertex) {
         ended.add(vertex);
-        CheckpointCoordinator c = coordinator;
+        CheckpointCoordinator c = coordinator();
         if (c != null && ended.containsAll(vertices) && !finalCheckpointRequested) {
             finalCheckpointRequested = true;
             requestFinalCheckpoint(c);
