@@ -94,6 +94,13 @@ final class FakeJobRuntime implements JobRuntime {
         }
     }
 
+    /** Forgets every attempt as a stopping operator does; nothing counts as stopped (workers run on). */
+    @Override
+    public synchronized void detachAll() {
+        hosted.clear();
+        registered.clear();
+    }
+
     @Override
     public synchronized Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) {
         return Optional.ofNullable(lastCheckpoints.get(job));

@@ -60,6 +60,11 @@ final class KubeletHarness implements AutoCloseable {
         processes.get(pod).destroyForcibly();
     }
 
+    /** The process id of {@code pod}'s worker: the same id later means the worker was never restarted. */
+    long pid(String pod) {
+        return processes.get(pod).pid();
+    }
+
     Set<String> runningPods() {
         return processes.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey)
                 .collect(Collectors.toSet());

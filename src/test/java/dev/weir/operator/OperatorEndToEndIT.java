@@ -1,6 +1,5 @@
 package dev.weir.operator;
 
-import static dev.weir.operator.OperatorTestEnv.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -10,27 +9,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
-import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.local.EmbeddedS3Server;
-import dev.weir.operator.runtime.CoordinatorJobRuntime;
+import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.KeyedCountVerifier;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.api.model.Pod;
 
 /**
  * The whole operator in one JVM: the mock API server, java-operator-sdk running the reconciler
  * with the real coordinator runtime, a harness playing the kubelet with real worker processes,
- * and S3Proxy as the job's storage. A worker is SIGKILLed mid-run: the job goes Restarting, then
- * Running again restored from the latest checkpoint, and finishes with exactly-once output.
+ * and S3Proxy as the job's storage.
  */
 class OperatorEndToEndIT {
 
@@ -40,84 +35,116 @@ class OperatorEndToEndIT {
     @TempDir
     Path dir;
 
+    /** A worker is SIGKILLed mid-run: Restarting, then Running again from the latest checkpoint; output exactly-once. */
     @Test
     void killedWorkerRestartsFromTheLatestCheckpointAndOutputIsExactlyOnce() throws Exception {
         Path output = dir.resolve("out");
-        CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.startInMemory();
-             OperatorTestEnv env = new OperatorTestEnv();
-             CoordinatorJobRuntime runtime = new CoordinatorJobRuntime(server, server.baseUri().toString(),
-                     Duration.ofSeconds(5));
-             KubeletHarness kubelet = new KubeletHarness(env.client, NAMESPACE, dir)) {
-            new S3ObjectStore(s3.settings("weir")).ensureBucket();
-            Operator operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false));
-            operator.register(new StreamJobReconciler(env.client, runtime,
-                    new OperatorSettings("weir:test", Duration.ofMillis(300))));
-            operator.start();
-            try {
-                env.client.resource(new SecretBuilder().withNewMetadata().withName("weir-s3").withNamespace(NAMESPACE)
-                        .endMetadata().withStringData(Map.of("accessKey", s3.accessKey(), "secretKey", s3.secretKey()))
-                        .build()).create();
-                StreamJob job = OperatorTestEnv.job("counts", 2);
-                job.getSpec().getStorage().setEndpoint(s3.endpoint());
-                job.getSpec().getJob().setArgs(new java.util.LinkedHashMap<>(Map.of("records", Long.toString(RECORDS),
-                        "keys", Long.toString(KEYS), "rate", "15000", "output", output.toString())));
-                job.getSpec().getCheckpointing().setIntervalMs(200);
-                job.getSpec().getRestartPolicy().setInitialBackoffMs(1_000);
-                env.create(job);
+        try (EndToEndFixture fixture = new EndToEndFixture(dir);
+             OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
+            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output);
+            List<JobPhase> phases = new CopyOnWriteArrayList<>();
+            Thread watcher = watchPhases(fixture, phases);
 
-                List<JobPhase> phases = new CopyOnWriteArrayList<>();
-                Thread watcher = new Thread(() -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        StreamJob current = env.get("counts");
-                        JobPhase phase = current == null || current.getStatus() == null ? null : current.getStatus().getPhase();
-                        if (phase != null && (phases.isEmpty() || phases.get(phases.size() - 1) != phase)) {
-                            phases.add(phase);
-                        }
-                        try {
-                            Thread.sleep(20);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
-                watcher.setDaemon(true);
-                watcher.start();
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
+                    && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            fixture.kubelet.killProcess("counts-a1-w1");
+            fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2
+                    && fixture.status("counts").getPhase() == JobPhase.Running, Duration.ofSeconds(60));
+            assertThat(fixture.status("counts").getRestoredFrom()).contains("/checkpoints/chk-");
+            assertThat(fixture.status("counts").getRestarts()).isEqualTo(1);
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
+                    Duration.ofSeconds(120));
+            watcher.interrupt();
+            // Finished was awaited above; the watcher may not have sampled it yet.
+            assertThat(phases).containsSubsequence(JobPhase.Running, JobPhase.Restarting, JobPhase.Running);
+        }
+        assertExactlyOnce(output, RECORDS);
+    }
 
-                await(() -> status(env).getPhase() == JobPhase.Running && status(env).getLastCheckpoint() != null,
-                        Duration.ofSeconds(60), env);
-                kubelet.killProcess("counts-a1-w1");
-                await(() -> status(env).getAttempt() == 2 && status(env).getPhase() == JobPhase.Running,
-                        Duration.ofSeconds(60), env);
-                assertThat(status(env).getRestoredFrom()).contains("/checkpoints/chk-");
-                assertThat(status(env).getRestarts()).isEqualTo(1);
-                await(() -> status(env).getPhase() == JobPhase.Finished, Duration.ofSeconds(120), env);
-                watcher.interrupt();
-                // Finished was awaited above; the watcher may not have sampled it yet.
-                assertThat(phases).containsSubsequence(JobPhase.Running, JobPhase.Restarting, JobPhase.Running);
-            } finally {
-                operator.stop();
+    /**
+     * The operator process stops and a new one starts on the same address (a pod restart keeps
+     * the Service): the workers keep running untouched, the new operator re-attaches to them,
+     * checkpoint ids continue above everything in storage, and the output is exactly-once.
+     */
+    @Test
+    void restartedOperatorReattachesToRunningWorkers() throws Exception {
+        long records = 150_000;
+        Path output = dir.resolve("out");
+        try (EndToEndFixture fixture = new EndToEndFixture(dir)) {
+            InetSocketAddress coordinator = loopback(freePort());
+            OperatorInstance first = OperatorInstance.start(fixture.env.client, coordinator);
+            fixture.keyedCount("counts", records, KEYS, 12_000, output);
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
+                    && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            Map<String, String> podUids = podUids(fixture);
+            Map<String, Long> pids = podUids.keySet().stream().collect(Collectors.toMap(p -> p, fixture.kubelet::pid));
+
+            first.close();
+            long highestBefore = highestCheckpointIdInStorage(fixture, "counts");
+            Thread.sleep(1_500);
+            try (OperatorInstance second = OperatorInstance.start(fixture.env.client, coordinator)) {
+                fixture.await("counts", () -> fixture.status("counts").getLastCheckpoint().getId() > highestBefore,
+                        Duration.ofSeconds(60));
+                assertThat(fixture.status("counts").getAttempt()).isEqualTo(1);
+                assertThat(fixture.status("counts").getRestarts()).isZero();
+                assertThat(fixture.status("counts").getPhase()).isEqualTo(JobPhase.Running);
+                assertThat(podUids(fixture)).isEqualTo(podUids);
+                assertThat(fixture.kubelet.runningPods()).isEqualTo(podUids.keySet());
+                podUids.keySet().forEach(pod -> assertThat(fixture.kubelet.pid(pod)).isEqualTo(pids.get(pod)));
+
+                fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
+                        Duration.ofSeconds(120));
+                assertThat(fixture.status("counts").getAttempt()).isEqualTo(1);
+                assertThat(fixture.status("counts").getRestarts()).isZero();
             }
         }
-        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertExactlyOnce(output, records);
+    }
+
+    private static Map<String, String> podUids(EndToEndFixture fixture) {
+        return fixture.env.pods("counts").stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    }
+
+    private static long highestCheckpointIdInStorage(EndToEndFixture fixture, String job) throws Exception {
+        try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(fixture.s3.settings("weir")),
+                "weir/" + OperatorTestEnv.NAMESPACE + "/" + job)) {
+            return storage.highestCheckpointIdSeen();
+        }
+    }
+
+    private static void assertExactlyOnce(Path output, long records) throws Exception {
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), records, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
-        assertThat(report.lines()).isEqualTo(RECORDS);
+        assertThat(report.lines()).isEqualTo(records);
     }
 
-    private static dev.weir.api.StreamJobStatus status(OperatorTestEnv env) {
-        StreamJob job = env.get("counts");
-        return job.getStatus() == null ? new dev.weir.api.StreamJobStatus() : job.getStatus();
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout, OperatorTestEnv env) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout + "; status: "
-                        + io.fabric8.kubernetes.client.utils.Serialization.asJson(status(env)));
+    private static Thread watchPhases(EndToEndFixture fixture, List<JobPhase> phases) {
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                JobPhase phase = fixture.status("counts").getPhase();
+                if (phase != null && (phases.isEmpty() || phases.get(phases.size() - 1) != phase)) {
+                    phases.add(phase);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-            Thread.sleep(50);
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+        return watcher;
+    }
+
+    static InetSocketAddress loopback(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 }

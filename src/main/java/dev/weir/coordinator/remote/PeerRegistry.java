@@ -28,6 +28,7 @@ public final class PeerRegistry {
     private final long heartbeatTimeoutMs;
     private final Map<Integer, WorkerRegistration> registered = new TreeMap<>();
     private final Map<Integer, Long> lastSeen = new HashMap<>();
+    private final Map<Integer, Long> reportedCheckpointIds = new HashMap<>();
 
     public PeerRegistry(long attempt, int parallelism, Clock clock, Duration heartbeatTimeout) {
         if (parallelism < 1) {
@@ -82,7 +83,19 @@ public final class PeerRegistry {
     /** A heartbeat counts even before registration: a coordinator that restarted may not know the worker yet. */
     public synchronized void recordHeartbeat(Heartbeat heartbeat) {
         checkAttempt(heartbeat.attempt());
-        lastSeen.put(checkIndex(heartbeat.worker()), clock.millis());
+        int worker = checkIndex(heartbeat.worker());
+        lastSeen.put(worker, clock.millis());
+        reportedCheckpointIds.merge(worker, heartbeat.highestCheckpointId(), Math::max);
+    }
+
+    /** Every worker of the attempt sent at least one heartbeat to this registry. */
+    public synchronized boolean allHeartbeated() {
+        return reportedCheckpointIds.size() == parallelism;
+    }
+
+    /** The highest checkpoint id any worker reported having been triggered with; 0 if none. */
+    public synchronized long highestReportedCheckpointId() {
+        return reportedCheckpointIds.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /** Workers heard from at least once but not within the last {@code timeoutMs} before {@code now}. */

@@ -30,8 +30,9 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
 /**
  * The real {@link JobRuntime}: one {@link CoordinatorServer} for all jobs, and per running attempt
  * a {@link HostedAttempt} with its checkpoint coordinator. Holds nothing the operator cannot
- * rebuild: after a restart, {@link #ensureAttempt} re-attaches to the running workers and the next
- * checkpoint id comes from storage.
+ * rebuild: closing it (the operator stops) leaves the workers running, and after a restart
+ * {@link #ensureAttempt} re-attaches to them, with checkpoint ids above both storage and what the
+ * workers report.
  */
 public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
 
@@ -105,6 +106,17 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     }
 
     @Override
+    public synchronized void detachAll() {
+        for (JobKey job : List.copyOf(attempts.keySet())) {
+            HostedAttempt hosted = attempts.remove(job);
+            server.unregister(job.coordinatorJobName());
+            hosted.detach();
+            LOG.info("job {}: detached from attempt {}; its workers keep running for the next coordinator", job,
+                    hosted.attempt());
+        }
+    }
+
+    @Override
     public Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess access) throws IOException {
         try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(access.s3()), access.basePath())) {
             Optional<CompletedCheckpointRef> latest = storage.findLatestCompleted();
@@ -150,9 +162,10 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         }
     }
 
+    /** The operator stops: its workers do not (see {@link #detachAll}). */
     @Override
     public void close() {
-        attempts.keySet().forEach(this::stopAttempt);
+        detachAll();
         server.close();
     }
 }

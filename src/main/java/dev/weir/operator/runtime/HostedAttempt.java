@@ -40,6 +40,11 @@ import dev.weir.runtime.worker.transport.ControlPlaneException;
  * through their control endpoints and writes _metadata to the job's storage. It records what it
  * sees (failures, the latest checkpoint, the end of the job) for the reconciler to read; it never
  * touches Kubernetes.
+ *
+ * <p>Re-attached to workers that already run (after an operator restart or a leader change), it
+ * waits for a heartbeat from each before the first checkpoint: the heartbeats carry the highest
+ * checkpoint id the workers were triggered with, and ids continue above it, since tasks ignore
+ * barriers of ids they have started (even of a checkpoint the old coordinator never completed).
  */
 final class HostedAttempt extends AttemptTaskListener implements CheckpointTriggerGateway, CheckpointOutcomeListener {
 
@@ -55,6 +60,11 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
     private final Map<String, CompletableFuture<CompletedCheckpointStats>> savepoints = new ConcurrentHashMap<>();
     private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
     private final Set<ExecutionVertexId> finishedVertices = ConcurrentHashMap.newKeySet();
+    private final boolean reattached;
+    /** Guards starting the coordinator against stopping the attempt. */
+    private final Object lifecycle = new Object();
+    private boolean stopped;
+    private volatile boolean detached;
     private volatile WorkerClient[] clients;
     private volatile CheckpointScheduler scheduler;
     private volatile String failure;
@@ -72,6 +82,7 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
         for (WorkerRegistration worker : knownWorkers) {
             registry.register(worker);
         }
+        this.reattached = !knownWorkers.isEmpty();
         String name = plan.job().coordinatorJobName();
         this.io = Executors.newSingleThreadExecutor(daemon("weir-checkpoint-io-" + name));
         this.monitor = Executors.newSingleThreadScheduledExecutor(daemon("weir-attempt-monitor-" + name));
@@ -114,36 +125,64 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
 
     /** Aborts the pending checkpoint and tells the workers to cancel; their pods are deleted by the caller. */
     void stop() {
-        monitor.shutdownNow();
-        CheckpointScheduler s = scheduler;
-        if (s != null) {
-            s.stop();
-        }
+        stopCoordinating();
         CheckpointCoordinator c = coordinator();
         if (c != null) {
             c.abortPending(CheckpointFailureReason.JOB_FAILOVER, "attempt " + plan.attempt() + " stopped");
             c.shutdown();
         }
-        WorkerClient[] all = clients;
-        if (all != null && !finished) {
-            for (WorkerClient client : all) {
-                try {
-                    client.cancel();
-                } catch (ControlPlaneException e) {
-                    LOG.debug("job {}: cancel did not reach {}: {}", plan.job(), client.control(), e.getMessage());
-                }
-            }
+        if (!finished) {
+            each(WorkerClient::cancel);
+        }
+        closeStorage();
+    }
+
+    /**
+     * Stops coordinating without a word to the workers: the operator shuts down or lost the
+     * leadership, and the next one re-attaches to the workers as they run. A pending checkpoint
+     * ends here only; the next coordinator's first checkpoint supersedes it on the workers.
+     */
+    void detach() {
+        detached = true;
+        stopCoordinating();
+        CheckpointCoordinator c = coordinator();
+        if (c != null) {
+            c.shutdown();
+        }
+        closeStorage();
+    }
+
+    private void stopCoordinating() {
+        synchronized (lifecycle) {
+            stopped = true;
+        }
+        monitor.shutdownNow();
+        CheckpointScheduler s = scheduler;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** After the I/O already queued (a metadata write, a discard), never under it. */
+    private void closeStorage() {
+        try {
+            io.execute(storage::close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            storage.close();
         }
         io.shutdown();
-        storage.close();
     }
 
     private void check() {
         try {
-            if (coordinator() == null && registry.isComplete()) {
-                start();
+            synchronized (lifecycle) {
+                if (!stopped && coordinator() == null && registry.isComplete()
+                        && (!reattached || registry.allHeartbeated())) {
+                    start();
+                }
             }
-            if (coordinator() != null && failure == null && !finished) {
+            // Re-attached workers are judged from the start: one that died meanwhile never heartbeats.
+            if ((coordinator() != null || reattached) && failure == null && !finished) {
                 Set<Integer> silent = registry.silentWorkers();
                 if (!silent.isEmpty()) {
                     fail("worker " + silent.iterator().next() + " sent no heartbeat for too long");
@@ -162,15 +201,16 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
         WorkerClient[] ordered = new WorkerClient[plan.parallelism()];
         byWorker.forEach((i, client) -> ordered[i] = client);
         clients = ordered;
+        long firstId = Math.max(firstCheckpointId, registry.highestReportedCheckpointId() + 1);
         CheckpointCoordinator c = new CheckpointCoordinator(plan.job().coordinatorJobName(), plan.parallelism(),
                 plan.maxParallelism(), plan.checkpoint(), Clock.system(), vertices, this,
-                new StorageCompletedCheckpointStore(storage), io, this, firstCheckpointId);
+                new StorageCompletedCheckpointStore(storage), io, this, firstId);
         coordinateWith(c);
         CheckpointScheduler s = new CheckpointScheduler(c);
         scheduler = s;
         s.start();
-        LOG.info("job {}: all {} workers of attempt {} registered; coordinating checkpoints", plan.job(),
-                plan.parallelism(), plan.attempt());
+        LOG.info("job {}: all {} workers of attempt {} {}; coordinating checkpoints from id {}", plan.job(),
+                plan.parallelism(), plan.attempt(), reattached ? "re-attached" : "registered", firstId);
     }
 
     private void fail(String reason) {
@@ -227,6 +267,9 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
     public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
         TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
         for (WorkerClient client : clients) {
+            if (detached) {
+                return;
+            }
             try {
                 client.triggerCheckpoint(trigger);
             } catch (ControlPlaneException e) {
@@ -256,6 +299,9 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
             return;
         }
         for (WorkerClient client : all) {
+            if (detached) {
+                return;
+            }
             try {
                 call.accept(client);
             } catch (ControlPlaneException e) {
@@ -277,7 +323,10 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
     @Override
     public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
         LOG.info("job {}: checkpoint {} failed ({}): {}", plan.job(), checkpointId, reason, message);
-        OperatorMetrics.checkpointFailed(plan.job());
+        // As the tolerance counts them: an attempt ending or a coordinator detaching is no checkpoint failure.
+        if (reason.countsTowardsTolerableFailures() && !detached) {
+            OperatorMetrics.checkpointFailed(plan.job());
+        }
     }
 
     @Override

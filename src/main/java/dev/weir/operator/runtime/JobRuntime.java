@@ -42,6 +42,12 @@ public interface JobRuntime {
      */
     void stopAttempt(JobKey job);
 
+    /**
+     * Stops coordinating every job without telling the workers anything: this operator shuts down
+     * or lost the leadership, and the next one re-attaches to the workers as they run.
+     */
+    void detachAll();
+
     /** The latest completed checkpoint in the job's storage, the source of truth for restores. */
     Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) throws IOException;
 }

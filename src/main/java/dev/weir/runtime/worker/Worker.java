@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile Thread startupThread;
     private volatile boolean finishing;
     private volatile long lastCoordinatorContact = System.currentTimeMillis();
+    private final AtomicLong highestCheckpointId = new AtomicLong();
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -198,7 +200,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private void heartbeat() {
         try {
             coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
-                    metrics.sourceRecords(), metrics.sinkRecords()));
+                    metrics.sourceRecords(), metrics.sinkRecords(), highestCheckpointId.get()));
             lastCoordinatorContact = System.currentTimeMillis();
         } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
             if (e.isAttemptGone() || e.isUnauthorized()) {
@@ -251,6 +253,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void triggerCheckpoint(TriggerCheckpoint trigger) {
+        highestCheckpointId.accumulateAndGet(trigger.checkpointId(), Math::max);
         onExecution(e -> e.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type()));
     }
 

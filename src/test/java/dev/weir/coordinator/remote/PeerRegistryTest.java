@@ -85,6 +85,22 @@ class PeerRegistryTest {
         assertThat(registry.workersSilentSince(13_001, 3_000)).containsExactly(0);
     }
 
+    @Test
+    void heartbeatsTellTheHighestCheckpointIdAnyWorkerWasTriggeredWith() {
+        registry.register(worker(0));
+        registry.register(worker(1));
+        registry.register(worker(2));
+        registry.recordHeartbeat(new Heartbeat(4, 0, 0, 0, 0, 17));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 18));
+        // Registration alone is no heartbeat: a re-attached worker that died never sends one.
+        assertThat(registry.allHeartbeated()).isFalse();
+
+        registry.recordHeartbeat(new Heartbeat(4, 2, 0, 0, 0, 16));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 12));
+        assertThat(registry.allHeartbeated()).isTrue();
+        assertThat(registry.highestReportedCheckpointId()).isEqualTo(18);
+    }
+
     private static WorkerRegistration worker(int index) {
         return new WorkerRegistration("job", 4, index, "127.0.0." + (index + 2), 8000 + index, 9000 + index);
     }

@@ -1,0 +1,72 @@
+package dev.weir.operator;
+
+import static dev.weir.operator.OperatorTestEnv.NAMESPACE;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import dev.weir.api.StreamJob;
+import dev.weir.api.StreamJobStatus;
+import dev.weir.local.EmbeddedS3Server;
+import dev.weir.runtime.storage.S3ObjectStore;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * What every end-to-end operator test stands on: the mock API server, S3Proxy as the jobs'
+ * storage (bucket and credentials Secret created), and the kubelet harness running each worker
+ * pod as a real process. Operators come and go on top of it; workers and storage stay.
+ */
+final class EndToEndFixture implements AutoCloseable {
+
+    final EmbeddedS3Server s3;
+    final OperatorTestEnv env;
+    final KubeletHarness kubelet;
+
+    EndToEndFixture(Path dir) throws Exception {
+        s3 = EmbeddedS3Server.startInMemory();
+        env = new OperatorTestEnv();
+        kubelet = new KubeletHarness(env.client, NAMESPACE, dir);
+        new S3ObjectStore(s3.settings("weir")).ensureBucket();
+        env.client.resource(new SecretBuilder().withNewMetadata().withName("weir-s3").withNamespace(NAMESPACE)
+                .endMetadata().withStringData(Map.of("accessKey", s3.accessKey(), "secretKey", s3.secretKey()))
+                .build()).create();
+    }
+
+    /** A keyed-count StreamJob on this fixture's storage, writing its committed output below {@code output}. */
+    StreamJob keyedCount(String name, long records, long keys, long rate, Path output) {
+        StreamJob job = OperatorTestEnv.job(name, 2);
+        job.getSpec().getStorage().setEndpoint(s3.endpoint());
+        job.getSpec().getJob().setArgs(new LinkedHashMap<>(Map.of("records", Long.toString(records),
+                "keys", Long.toString(keys), "rate", Long.toString(rate), "output", output.toString())));
+        job.getSpec().getCheckpointing().setIntervalMs(200);
+        job.getSpec().getRestartPolicy().setInitialBackoffMs(1_000);
+        return env.create(job);
+    }
+
+    StreamJobStatus status(String job) {
+        StreamJob current = env.get(job);
+        return current == null || current.getStatus() == null ? new StreamJobStatus() : current.getStatus();
+    }
+
+    void await(String job, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached within " + timeout + "; status: "
+                        + Serialization.asJson(status(job)));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (EmbeddedS3Server storage = s3; OperatorTestEnv api = env) {
+            kubelet.close();
+        }
+    }
+}
