@@ -37,6 +37,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ControlHttpServer server;
+    private volatile String refusal;
 
     /** Starts serving on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
     public CoordinatorServer(InetSocketAddress bind) throws IOException {
@@ -47,6 +48,19 @@ public final class CoordinatorServer implements AutoCloseable {
     public void register(String jobName, String token, AttemptEndpoint endpoint) {
         jobs.put(jobName, new Job(BearerToken.of(token), endpoint));
         LOG.info("job {}: control endpoint registered", jobName);
+    }
+
+    /**
+     * Answers every request with 503 and {@code reason} until {@link #serve()}: an operator replica
+     * that is not the leader hosts no coordinator, and must say so rather than take a worker's
+     * heartbeat or acknowledgement as if it were. Workers retry a 503 on a new connection.
+     */
+    public void refuse(String reason) {
+        refusal = reason;
+    }
+
+    public void serve() {
+        refusal = null;
     }
 
     public void unregister(String jobName) {
@@ -65,6 +79,10 @@ public final class CoordinatorServer implements AutoCloseable {
     }
 
     private ControlResponse route(ControlRequest request) {
+        String refused = refusal;
+        if (refused != null) {
+            throw new HttpStatusException(503, refused);
+        }
         List<String> path = request.pathSegments();
         if (path.size() != 6 || !path.get(0).equals("v1") || !path.get(1).equals("jobs")
                 || !path.get(3).equals("attempts")) {

@@ -1,5 +1,9 @@
 package dev.weir.coordinator.remote;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
@@ -17,6 +21,7 @@ public final class TaskListenerEndpoint implements AttemptEndpoint {
 
     private final PeerRegistry registry;
     private final TaskListener listener;
+    private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
 
     public TaskListenerEndpoint(PeerRegistry registry, TaskListener listener) {
         this.registry = registry;
@@ -51,7 +56,7 @@ public final class TaskListenerEndpoint implements AttemptEndpoint {
         checkAttempt(event.attempt());
         switch (event.kind()) {
             case END_OF_DATA:
-                listener.endOfData(event.vertex());
+                endOfData(event.vertex());
                 break;
             case FINISHED:
                 listener.finished(event.vertex());
@@ -64,9 +69,17 @@ public final class TaskListenerEndpoint implements AttemptEndpoint {
         }
     }
 
+    /** The tasks that ended, as the heartbeat repeats them, reach the listener once each like END_OF_DATA events. */
     @Override
     public void heartbeat(Heartbeat heartbeat) {
         registry.recordHeartbeat(heartbeat);
+        heartbeat.endedVertices().forEach(this::endOfData);
+    }
+
+    private void endOfData(ExecutionVertexId vertex) {
+        if (ended.add(vertex)) {
+            listener.endOfData(vertex);
+        }
     }
 
     private void checkAttempt(long attempt) {

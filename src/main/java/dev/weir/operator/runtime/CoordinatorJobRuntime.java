@@ -28,7 +28,7 @@ import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /**
- * The real {@link JobRuntime}: one {@link CoordinatorServer} for all jobs, and per running attempt
+ * The real {@link JobRuntime}: one {@link CoordinatorServer} for all jobs (its owner's to close), and per running attempt
  * a {@link HostedAttempt} with its checkpoint coordinator. Holds nothing the operator cannot
  * rebuild: closing it (the operator stops) leaves the workers running, and after a restart
  * {@link #ensureAttempt} re-attaches to them, with checkpoint ids above both storage and what the
@@ -166,6 +166,5 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     @Override
     public void close() {
         detachAll();
-        server.close();
     }
 }

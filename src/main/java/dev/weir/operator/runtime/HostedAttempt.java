@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,7 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
     private volatile CheckpointScheduler scheduler;
     private volatile String failure;
     private volatile boolean finished;
-    private volatile boolean finalCheckpointRequested;
+    private final AtomicBoolean finalCheckpointRequested = new AtomicBoolean();
     private volatile CompletedCheckpointStats lastCheckpoint;
 
     HostedAttempt(AttemptPlan plan, Set<ExecutionVertexId> vertices, CheckpointStorage storage, long firstCheckpointId,
@@ -209,6 +210,10 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
         CheckpointScheduler s = new CheckpointScheduler(c);
         scheduler = s;
         s.start();
+        if (ended.containsAll(vertices) && finalCheckpointRequested.compareAndSet(false, true)) {
+            // Every task ended before this coordinator started (heard through a re-attached worker's heartbeat).
+            requestFinalCheckpoint(c);
+        }
         LOG.info("job {}: all {} workers of attempt {} {}; coordinating checkpoints from id {}", plan.job(),
                 plan.parallelism(), plan.attempt(), reattached ? "re-attached" : "registered", firstId);
     }
@@ -230,8 +235,7 @@ final class HostedAttempt extends AttemptTaskListener implements CheckpointTrigg
     public void endOfData(ExecutionVertexId vertex) {
         ended.add(vertex);
         CheckpointCoordinator c = coordinator();
-        if (c != null && ended.containsAll(vertices) && !finalCheckpointRequested) {
-            finalCheckpointRequested = true;
+        if (c != null && ended.containsAll(vertices) && finalCheckpointRequested.compareAndSet(false, true)) {
             requestFinalCheckpoint(c);
         }
     }

@@ -44,7 +44,9 @@ public final class CoordinatorClient implements TaskListener {
      * @param parallelism     number of workers of the job; peers are complete when all have registered
      * @param onLostTaskEvent told when a task event could not be delivered even after retries (or the
      *                        attempt is gone); the coordinator then cannot know the task's state, so the
-     *                        worker should stop and let missing heartbeats fail the attempt over
+     *                        worker should stop and let missing heartbeats fail the attempt over. Not for
+     *                        END_OF_DATA: heartbeats repeat it (a coordinator taking over after an
+     *                        operator restart learns it from them)
      */
     public CoordinatorClient(URI coordinator, String jobToken, int parallelism, JsonHttpClient.Settings settings,
                              Consumer<ControlPlaneException> onLostTaskEvent) {
@@ -140,7 +142,9 @@ public final class CoordinatorClient implements TaskListener {
             http.post(uri(self, CoordinatorRoutes.EVENTS), new TaskEvent(self.attempt(), vertex, kind, error), Void.class);
         } catch (ControlPlaneException e) {
             LOG.warn("{}: {} event not delivered: {}", vertex, kind, e.getMessage());
-            onLostTaskEvent.accept(e);
+            if (kind != TaskEvent.Kind.END_OF_DATA || e.isAttemptGone() || e.isUnauthorized()) {
+                onLostTaskEvent.accept(e);
+            }
         }
     }
 

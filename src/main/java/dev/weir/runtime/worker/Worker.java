@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +80,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile boolean finishing;
     private volatile long lastCoordinatorContact = System.currentTimeMillis();
     private final AtomicLong highestCheckpointId = new AtomicLong();
+    private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
 
     public Worker(WorkerConfig config) {
         this.config = config;
@@ -200,7 +202,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private void heartbeat() {
         try {
             coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
-                    metrics.sourceRecords(), metrics.sinkRecords(), highestCheckpointId.get()));
+                    metrics.sourceRecords(), metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(ended)));
             lastCoordinatorContact = System.currentTimeMillis();
         } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
             if (e.isAttemptGone() || e.isUnauthorized()) {
@@ -292,6 +294,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void endOfData(ExecutionVertexId vertex) {
+        ended.add(vertex);
         coordinator.endOfData(vertex);
     }
 

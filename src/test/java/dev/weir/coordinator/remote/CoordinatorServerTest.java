@@ -211,6 +211,29 @@ class CoordinatorServerTest {
     }
 
     @Test
+    void refusingServerAnswers503OnClosingConnectionsAndTakesNothing() throws Exception {
+        CoordinatorClient w0 = client(TOKEN);
+        w0.register(registration(1, 0));
+        server.refuse("not the leader");
+
+        assertThatThrownBy(() -> w0.heartbeat(new Heartbeat(1, 0, 1)))
+                .isInstanceOfSatisfying(ControlPlaneException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.getMessage()).contains("not the leader");
+                });
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        server.baseUri().resolve("/v1/jobs/" + JOB + "/attempts/1/peers")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Connection")).hasValue("close");
+        assertThat(endpoint.received).containsExactly(registration(1, 0));
+
+        server.serve();
+        w0.heartbeat(new Heartbeat(1, 0, 2));
+        assertThat(endpoint.received).containsExactly(registration(1, 0), new Heartbeat(1, 0, 2));
+    }
+
+    @Test
     void unreachableCoordinatorFailsAfterBoundedRetries() throws Exception {
         CoordinatorClient w0 = client(TOKEN);
         w0.register(registration(1, 0));
@@ -221,6 +244,8 @@ class CoordinatorServerTest {
                 .isInstanceOfSatisfying(ControlPlaneException.class,
                         e -> assertThat(e.status()).isEqualTo(ControlPlaneException.UNREACHABLE));
         w0.endOfData(new ExecutionVertexId("counts", 0));
+        assertThat(lostEvents).as("heartbeats repeat which tasks ended").isEmpty();
+        w0.failed(new ExecutionVertexId("counts", 0), new IllegalStateException("boom"));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(lostEvents).hasSize(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -90,13 +91,13 @@ class PeerRegistryTest {
         registry.register(worker(0));
         registry.register(worker(1));
         registry.register(worker(2));
-        registry.recordHeartbeat(new Heartbeat(4, 0, 0, 0, 0, 17));
-        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 18));
+        registry.recordHeartbeat(new Heartbeat(4, 0, 0, 0, 0, 17, List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 18, List.of()));
         // Registration alone is no heartbeat: a re-attached worker that died never sends one.
         assertThat(registry.allHeartbeated()).isFalse();
 
-        registry.recordHeartbeat(new Heartbeat(4, 2, 0, 0, 0, 16));
-        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 12));
+        registry.recordHeartbeat(new Heartbeat(4, 2, 0, 0, 0, 16, List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 12, List.of()));
         assertThat(registry.allHeartbeated()).isTrue();
         assertThat(registry.highestReportedCheckpointId()).isEqualTo(18);
     }

@@ -14,6 +14,7 @@ import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
+import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 
 class TaskListenerEndpointTest {
@@ -34,6 +35,16 @@ class TaskListenerEndpointTest {
 
         assertThat(calls).containsExactly("ack 5 counts#0", "decline 6 counts#0 upload failed", "endOfData counts#0",
                 "finished counts#0", "failed counts#0 java.io.IOException: disk full");
+    }
+
+    @Test
+    void endedTasksInHeartbeatsReachTheListenerOnceEach() {
+        // Heartbeats repeat what END_OF_DATA said: a coordinator that took over running workers learns it from them.
+        endpoint.heartbeat(new Heartbeat(2, 0, 1, 0, 0, 0, List.of(VERTEX)));
+        endpoint.heartbeat(new Heartbeat(2, 0, 2, 0, 0, 0, List.of(VERTEX)));
+        endpoint.taskEvent(new TaskEvent(2, VERTEX, TaskEvent.Kind.END_OF_DATA, null));
+
+        assertThat(calls).containsExactly("endOfData counts#0");
     }
 
     @Test

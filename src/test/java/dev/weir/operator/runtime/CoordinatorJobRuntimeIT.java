@@ -59,6 +59,7 @@ class CoordinatorJobRuntimeIT {
     @AfterEach
     void stop() throws Exception {
         runtime.close();
+        server.close();
         w0.close();
         w1.close();
         s3.close();
@@ -122,7 +123,7 @@ class CoordinatorJobRuntimeIT {
         URI uri = server.baseUri().resolve(CoordinatorRoutes.attemptPath(JOB.coordinatorJobName(), 1,
                 CoordinatorRoutes.HEARTBEAT));
         new JsonHttpClient(BearerToken.of(TOKEN), JsonHttpClient.Settings.defaults())
-                .post(uri, new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId), Void.class);
+                .post(uri, new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, List.of()), Void.class);
     }
 
     /** A worker's control endpoint that records each message the coordinator sends. */

@@ -82,6 +82,11 @@ public final class ControlHttpServer implements AutoCloseable {
 
     private void send(HttpExchange exchange, ControlResponse response) {
         try (exchange) {
+            if (response.status() == 503) {
+                // The client's retry should not come back over this connection: behind a Service,
+                // a new one may reach another replica (the leader, or one that is not overloaded).
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
             if (response.body() == null) {
                 exchange.sendResponseHeaders(response.status(), -1);
                 return;
