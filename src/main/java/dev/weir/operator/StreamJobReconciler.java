@@ -40,16 +40,25 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
 
     private final KubernetesClient client;
     private final JobRuntime runtime;
+    private final CoordinatorLeadership leadership;
     private final ReconcilePipeline pipeline;
 
-    public StreamJobReconciler(KubernetesClient client, JobRuntime runtime, OperatorSettings settings) {
+    public StreamJobReconciler(KubernetesClient client, JobRuntime runtime, OperatorSettings settings,
+                               CoordinatorLeadership leadership) {
         this.client = client;
         this.runtime = runtime;
+        this.leadership = leadership;
         this.pipeline = new ReconcilePipeline(client, runtime, settings, System::currentTimeMillis);
     }
 
     @Override
     public UpdateControl<StreamJob> reconcile(StreamJob cached, Context<StreamJob> context) {
+        if (!leadership.leading()) {
+            // A replica that just lost the Lease may see an event before it exits: hosting a
+            // coordinator now would give the workers two.
+            LOG.debug("job {}: not the leader; leaving it to the leader", JobKey.of(cached));
+            return UpdateControl.noUpdate();
+        }
         // Status is the decider's memory (attempt, restarts, nonces): deciding from an informer copy
         // that lags behind our own last patch would deploy or count a restart twice.
         StreamJob job = client.resources(StreamJob.class).inNamespace(cached.getMetadata().getNamespace())

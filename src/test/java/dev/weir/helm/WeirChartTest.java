@@ -1,6 +1,7 @@
 package dev.weir.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import com.marcnuri.helm.LintResult;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -38,10 +40,54 @@ class WeirChartTest {
                 .satisfies(role -> assertOnlyJobRules(((ClusterRole) role).getRules()));
         assertThat(objects).filteredOn(o -> o.getKind().equals("ClusterRoleBinding")).hasSize(1);
         assertThat(objects).filteredOn(o -> o instanceof Role).extracting(o -> o.getMetadata().getName())
-                .containsExactly("weir-weir-operator-leader-election");
+                .containsExactlyInAnyOrder("weir-weir-operator-leader-election", "weir-weir-operator-coordinator-leader");
         PodSpec pod = deployment(objects).getSpec().getTemplate().getSpec();
         assertThat(env(deployment(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES")).isEqualTo("JOSDK_ALL_NAMESPACES");
+        assertThat(env(deployment(objects), "WEIR_OPERATOR_LEADER_ELECTION_ENABLED")).isEqualTo("true");
         assertRestricted(pod);
+    }
+
+    /** Workers reach the coordinator through the Service: it must select the leader's pod alone. */
+    @Test
+    void coordinatorServiceSelectsOnlyTheLeaderPod() {
+        List<HasMetadata> objects = render(Map.of("replicas", "2"));
+        Service service = (Service) objects.stream().filter(o -> o instanceof Service).findFirst().orElseThrow();
+        Deployment deployment = deployment(objects);
+        assertThat(service.getSpec().getSelector())
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels())
+                .containsEntry("weir.dev/coordinator-leader", "true");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .as("the pod template must not carry it: the leader sets it at run time")
+                .doesNotContainKey("weir.dev/coordinator-leader");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        // The leader finds its own pod through the downward API.
+        var env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env).filteredOn(e -> e.getName().equals("WEIR_OPERATOR_POD_NAME")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name"));
+        assertThat(env).filteredOn(e -> e.getName().equals("WEIR_OPERATOR_POD_NAMESPACE")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace"));
+    }
+
+    /** Labelling needs get and patch on pods of the operator's own namespace, and list to find a stale label. */
+    @Test
+    void leaderLabelRoleIsNarrow() {
+        for (Map<String, String> values : List.of(Map.<String, String>of(), Map.of("watchNamespaces[0]", "team-a",
+                "leaderElection.enabled", "false"))) {
+            Role role = (Role) render(values).stream()
+                    .filter(o -> o.getMetadata().getName().equals("weir-weir-operator-coordinator-leader")
+                            && o instanceof Role).findFirst().orElseThrow();
+            assertThat(role.getMetadata().getNamespace()).isEqualTo("weir-system");
+            assertThat(role.getRules()).singleElement().satisfies(rule -> {
+                assertThat(rule.getResources()).containsExactly("pods");
+                assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "patch");
+            });
+        }
+    }
+
+    @Test
+    void twoReplicasWithoutLeaderElectionDoNotRender() {
+        assertThatThrownBy(() -> render(Map.of("replicas", "2", "leaderElection.enabled", "false")))
+                .hasMessageContaining("replicas > 1 needs leaderElection.enabled");
     }
 
     @Test
@@ -49,15 +95,16 @@ class WeirChartTest {
         List<HasMetadata> objects = render(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b",
                 "leaderElection.enabled", "false"));
         assertThat(objects).noneMatch(o -> o.getKind().startsWith("Cluster"));
-        assertThat(objects).filteredOn(o -> o instanceof Role).extracting(o -> o.getMetadata().getNamespace())
-                .containsExactlyInAnyOrder("team-a", "team-b");
-        assertThat(objects).filteredOn(o -> o instanceof Role)
-                .allSatisfy(role -> assertOnlyJobRules(((Role) role).getRules()));
+        List<HasMetadata> jobRoles = objects.stream().filter(o -> o instanceof Role)
+                .filter(o -> o.getMetadata().getName().equals("weir-weir-operator")).toList();
+        assertThat(jobRoles).extracting(o -> o.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(jobRoles).allSatisfy(role -> assertOnlyJobRules(((Role) role).getRules()));
         assertThat(objects).filteredOn(o -> o.getKind().equals("RoleBinding")).extracting(o -> o.getMetadata().getNamespace())
-                .containsExactlyInAnyOrder("team-a", "team-b");
+                .containsExactlyInAnyOrder("team-a", "team-b", "weir-system");
+        assertThat(objects).filteredOn(o -> o instanceof Role).extracting(o -> o.getMetadata().getName())
+                .doesNotContain("weir-weir-operator-leader-election");
         assertThat(env(deployment(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES")).isEqualTo("team-a,team-b");
-        assertThat(env(deployment(objects), "QUARKUS_OPERATOR_SDK_ACTIVATE_LEADER_ELECTION_FOR_PROFILES"))
-                .isEqualTo("leader-election-disabled");
+        assertThat(env(deployment(objects), "WEIR_OPERATOR_LEADER_ELECTION_ENABLED")).isEqualTo("false");
         assertRestricted(deployment(objects).getSpec().getTemplate().getSpec());
     }
 

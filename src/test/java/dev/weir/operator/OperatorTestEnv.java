@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The fabric8 mock API server in CRUD mode, a {@link FakeJobRuntime} and a manual clock; plays
@@ -44,7 +49,7 @@ final class OperatorTestEnv implements AutoCloseable {
 
     OperatorTestEnv() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new ApiServerDispatcher(), false);
         server.init();
         client = server.createClient();
         startOperator();
@@ -142,5 +147,25 @@ final class OperatorTestEnv implements AutoCloseable {
     public void close() {
         client.close();
         server.destroy();
+    }
+
+    /**
+     * The CRUD mock plus the one answer it cannot make up: java-operator-sdk checks with a
+     * SelfSubjectRulesReview that it may use Leases before electing a leader. The review says what
+     * the chart's leader-election Role grants.
+     */
+    private static final class ApiServerDispatcher extends KubernetesCrudDispatcher {
+        @Override
+        public MockResponse handleCreate(RecordedRequest request) {
+            if (!request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                return super.handleCreate(request);
+            }
+            SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(),
+                    SelfSubjectRulesReview.class);
+            review.setStatus(new SubjectRulesReviewStatusBuilder().addNewResourceRule()
+                    .withApiGroups("coordination.k8s.io").withResources("leases").withVerbs("get", "create", "update")
+                    .endResourceRule().withIncomplete(false).build());
+            return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+        }
     }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
+import dev.weir.coordinator.remote.CoordinatorServer;
 import io.javaoperatorsdk.operator.Operator;
 
 /**
@@ -20,6 +23,8 @@ import io.javaoperatorsdk.operator.Operator;
 class StreamJobReconcilerIT {
 
     private final OperatorTestEnv env = new OperatorTestEnv();
+    private final CoordinatorServer server = coordinatorServer();
+    private CoordinatorLeadership leadership;
     private Operator operator;
 
     @AfterEach
@@ -28,13 +33,16 @@ class StreamJobReconcilerIT {
             operator.stop();
         }
         env.close();
+        server.close();
     }
 
     @Test
     void reconcilesOnEventsAndPatchesStatus() throws Exception {
         operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS));
+        leadership = new CoordinatorLeadership(env.client, Optional.empty(), server, env.runtime, () -> { });
+        leadership.lead();
+        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS, leadership));
         operator.start();
         env.createCredentials();
         env.create(OperatorTestEnv.job("counts", 2));
@@ -54,6 +62,32 @@ class StreamJobReconcilerIT {
         env.client.resources(StreamJob.class).inNamespace(NAMESPACE).withName("counts").delete();
         await(() -> env.get("counts") == null);
         assertThat(env.runtime.current(key)).isNull();
+    }
+
+    /** A follower (it lost the Lease, or never had it) leaves jobs alone even when an event reaches it. */
+    @Test
+    void followerActsOnNothing() throws Exception {
+        operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
+        leadership = new CoordinatorLeadership(env.client, Optional.empty(), server, env.runtime, () -> { });
+        leadership.follow();
+        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS, leadership));
+        operator.start();
+        env.createCredentials();
+        env.create(OperatorTestEnv.job("counts", 2));
+
+        Thread.sleep(2_000);
+        assertThat(env.pods("counts")).isEmpty();
+        assertThat(env.get("counts").getStatus() == null || env.get("counts").getStatus().getPhase() == null).isTrue();
+        assertThat(env.runtime.ensured).isEmpty();
+    }
+
+    private static CoordinatorServer coordinatorServer() {
+        try {
+            return new CoordinatorServer(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private JobPhase phase() {
