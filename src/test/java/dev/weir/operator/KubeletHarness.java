@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * the process when the pod is deleted. Secret references and the mounted token are resolved
  * from the Secrets in the API server, as the kubelet would.
  */
-final class KubeletHarness implements AutoCloseable {
+public final class KubeletHarness implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeletHarness.class);
 
@@ -48,7 +48,7 @@ final class KubeletHarness implements AutoCloseable {
     });
     private int nextIp = 10;
 
-    KubeletHarness(KubernetesClient client, String namespace, Path dir) {
+    public KubeletHarness(KubernetesClient client, String namespace, Path dir) {
         this.client = client;
         this.namespace = namespace;
         this.dir = dir;
@@ -56,7 +56,7 @@ final class KubeletHarness implements AutoCloseable {
     }
 
     /** SIGKILLs the worker process of {@code pod}: the pod then reports Failed, as after a crash. */
-    void killProcess(String pod) {
+    public void killProcess(String pod) {
         processes.get(pod).destroyForcibly();
     }
 
