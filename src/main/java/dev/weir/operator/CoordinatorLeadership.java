@@ -86,7 +86,6 @@ public final class CoordinatorLeadership {
 
     /** This replica won the Lease (or runs alone): serve workers, and steer the Service to this pod. */
     public synchronized void lead() {
-        leading = true;
         server.serve();
         pod.ifPresent(own -> {
             for (Pod other : client.pods().inNamespace(own.namespace()).withLabel(LEADER_LABEL, "true").list().getItems()) {
@@ -99,6 +98,7 @@ public final class CoordinatorLeadership {
             labelCheck = labelling.scheduleWithFixedDelay(this::keepLabel, LABEL_CHECK_SECONDS, LABEL_CHECK_SECONDS,
                     TimeUnit.SECONDS);
         });
+        leading = true;
         LOG.info("operator {} leads: it hosts the checkpoint coordinators", describe());
     }
 

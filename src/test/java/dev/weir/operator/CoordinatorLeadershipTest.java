@@ -49,7 +49,7 @@ class CoordinatorLeadershipTest {
         leadership.follow();
 
         assertThat(leaderLabel("weir-operator-a")).isNull();
-        assertThat(heartbeatStatus()).isEqualTo(503);
+        assertThat(heartbeatStatus(server.baseUri())).isEqualTo(503);
         assertThat(leadership.leading()).isFalse();
     }
 
@@ -66,7 +66,7 @@ class CoordinatorLeadershipTest {
         assertThat(env.client.pods().inNamespace(OPERATOR_NAMESPACE).withLabel(CoordinatorLeadership.LEADER_LABEL, "true")
                 .list().getItems()).extracting(p -> p.getMetadata().getName()).containsExactly("weir-operator-a");
         // Served: no job is registered, so the answer is the server's 404, not the follower's 503.
-        assertThat(heartbeatStatus()).isEqualTo(404);
+        assertThat(heartbeatStatus(server.baseUri())).isEqualTo(404);
     }
 
     @Test
@@ -84,7 +84,7 @@ class CoordinatorLeadershipTest {
         assertThat(env.runtime.current(job)).as("no longer coordinated here").isNull();
         assertThat(env.runtime.stopped).as("but not stopped: the workers run on").isEmpty();
         assertThat(leaderLabel("weir-operator-a")).isNull();
-        assertThat(heartbeatStatus()).isEqualTo(503);
+        assertThat(heartbeatStatus(server.baseUri())).isEqualTo(503);
         assertThat(exits).hasValue(1);
     }
 
@@ -115,13 +115,13 @@ class CoordinatorLeadershipTest {
         return labels == null ? null : labels.get(CoordinatorLeadership.LEADER_LABEL);
     }
 
-    /** What a worker's heartbeat gets from this replica's coordinator server. */
-    private int heartbeatStatus() {
+    /** What a worker's heartbeat (job jobs/counts, attempt 1) gets from the coordinator server at {@code coordinator}. */
+    static int heartbeatStatus(java.net.URI coordinator) {
         JsonHttpClient http = new JsonHttpClient(BearerToken.of("token"),
                 new JsonHttpClient.Settings(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), 1,
                         java.time.Duration.ofMillis(10)));
         try {
-            http.post(server.baseUri().resolve(CoordinatorRoutes.attemptPath("jobs.counts", 1, CoordinatorRoutes.HEARTBEAT)),
+            http.post(coordinator.resolve(CoordinatorRoutes.attemptPath("jobs.counts", 1, CoordinatorRoutes.HEARTBEAT)),
                     new Heartbeat(1, 0, 0), Void.class);
             return 204;
         } catch (ControlPlaneException e) {

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobStatus;
 import dev.weir.local.EmbeddedS3Server;
+import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.S3ObjectStore;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -50,6 +51,14 @@ final class EndToEndFixture implements AutoCloseable {
     StreamJobStatus status(String job) {
         StreamJob current = env.get(job);
         return current == null || current.getStatus() == null ? new StreamJobStatus() : current.getStatus();
+    }
+
+    /** What a restore would see: the highest checkpoint id with anything in the job's storage. */
+    long highestCheckpointIdInStorage(String job) throws Exception {
+        try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(s3.settings("weir")),
+                "weir/" + NAMESPACE + "/" + job)) {
+            return storage.highestCheckpointIdSeen();
+        }
     }
 
     void await(String job, BooleanSupplier condition, Duration timeout) throws InterruptedException {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.KeyedCountVerifier;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -80,7 +78,7 @@ class OperatorEndToEndIT {
             Map<String, Long> pids = podUids.keySet().stream().collect(Collectors.toMap(p -> p, fixture.kubelet::pid));
 
             first.close();
-            long highestBefore = highestCheckpointIdInStorage(fixture, "counts");
+            long highestBefore = fixture.highestCheckpointIdInStorage("counts");
             Thread.sleep(1_500);
             try (OperatorInstance second = OperatorInstance.start(fixture.env.client, coordinator)) {
                 fixture.await("counts", () -> fixture.status("counts").getLastCheckpoint().getId() > highestBefore,
@@ -104,13 +102,6 @@ class OperatorEndToEndIT {
     private static Map<String, String> podUids(EndToEndFixture fixture) {
         return fixture.env.pods("counts").stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
-    }
-
-    private static long highestCheckpointIdInStorage(EndToEndFixture fixture, String job) throws Exception {
-        try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(fixture.s3.settings("weir")),
-                "weir/" + OperatorTestEnv.NAMESPACE + "/" + job)) {
-            return storage.highestCheckpointIdSeen();
-        }
     }
 
     private static void assertExactlyOnce(Path output, long records) throws Exception {

@@ -12,13 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.S3ObjectStore;
-import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
-import dev.weir.runtime.worker.protocol.Heartbeat;
-import dev.weir.runtime.worker.transport.BearerToken;
-import dev.weir.runtime.worker.transport.ControlPlaneException;
-import dev.weir.runtime.worker.transport.JsonHttpClient;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.KeyedCountVerifier;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -63,14 +56,15 @@ class OperatorLeaderFailoverIT {
                             && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
                     assertThat(b.leadership.leading()).isFalse();
                     assertThat(b.runtime.observe(new JobKey(OperatorTestEnv.NAMESPACE, "counts"), 1).hosted()).isFalse();
-                    assertThat(heartbeatStatus("http://127.0.1.2:" + port)).as("the follower refuses workers").isEqualTo(503);
+                    assertThat(CoordinatorLeadershipTest.heartbeatStatus(java.net.URI.create("http://127.0.1.2:" + port))).as("the follower refuses workers").isEqualTo(503);
                     Map<String, Long> pids = fixture.env.pods("counts").stream().map(p -> p.getMetadata().getName())
                             .collect(Collectors.toMap(p -> p, fixture.kubelet::pid));
 
                     a.close();
-                    long highestBefore = highestCheckpointIdInStorage(fixture);
-                    fixture.await("counts", b.leadership::leading, Duration.ofSeconds(30));
-                    assertThat(labelled(fixture)).containsExactly("weir-operator-b");
+                    long highestBefore = fixture.highestCheckpointIdInStorage("counts");
+                    fixture.await("counts", () -> labelled(fixture).equals(java.util.List.of("weir-operator-b")),
+                            Duration.ofSeconds(30));
+                    assertThat(b.leadership.leading()).isTrue();
                     fixture.await("counts", () -> fixture.status("counts").getLastCheckpoint().getId() > highestBefore,
                             Duration.ofSeconds(60));
                     assertThat(fixture.status("counts").getAttempt()).isEqualTo(1);
@@ -108,24 +102,5 @@ class OperatorLeaderFailoverIT {
         return fixture.env.client.pods().inNamespace(OPERATOR_NAMESPACE)
                 .withLabel(CoordinatorLeadership.LEADER_LABEL, "true").list().getItems().stream()
                 .map(p -> p.getMetadata().getName()).toList();
-    }
-
-    private static long highestCheckpointIdInStorage(EndToEndFixture fixture) throws Exception {
-        try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(fixture.s3.settings("weir")),
-                "weir/" + OperatorTestEnv.NAMESPACE + "/counts")) {
-            return storage.highestCheckpointIdSeen();
-        }
-    }
-
-    private static int heartbeatStatus(String coordinator) {
-        JsonHttpClient http = new JsonHttpClient(BearerToken.of("token"), new JsonHttpClient.Settings(
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 1, Duration.ofMillis(10)));
-        try {
-            http.post(java.net.URI.create(coordinator).resolve(CoordinatorRoutes.attemptPath("jobs.counts", 1,
-                    CoordinatorRoutes.HEARTBEAT)), new Heartbeat(1, 0, 0), Void.class);
-            return 204;
-        } catch (ControlPlaneException e) {
-            return e.status();
-        }
     }
 }

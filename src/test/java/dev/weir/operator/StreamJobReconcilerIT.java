@@ -38,12 +38,7 @@ class StreamJobReconcilerIT {
 
     @Test
     void reconcilesOnEventsAndPatchesStatus() throws Exception {
-        operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
-        leadership = new CoordinatorLeadership(env.client, Optional.empty(), server, env.runtime, () -> { });
-        leadership.lead();
-        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS, leadership));
-        operator.start();
+        startOperator(true);
         env.createCredentials();
         env.create(OperatorTestEnv.job("counts", 2));
 
@@ -67,12 +62,7 @@ class StreamJobReconcilerIT {
     /** A follower (it lost the Lease, or never had it) leaves jobs alone even when an event reaches it. */
     @Test
     void followerActsOnNothing() throws Exception {
-        operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
-        leadership = new CoordinatorLeadership(env.client, Optional.empty(), server, env.runtime, () -> { });
-        leadership.follow();
-        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS, leadership));
-        operator.start();
+        startOperator(false);
         env.createCredentials();
         env.create(OperatorTestEnv.job("counts", 2));
 
@@ -80,6 +70,19 @@ class StreamJobReconcilerIT {
         assertThat(env.pods("counts")).isEmpty();
         assertThat(env.get("counts").getStatus() == null || env.get("counts").getStatus().getPhase() == null).isTrue();
         assertThat(env.runtime.ensured).isEmpty();
+    }
+
+    private void startOperator(boolean leader) {
+        operator = new Operator(o -> o.withKubernetesClient(env.client).withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
+        leadership = new CoordinatorLeadership(env.client, Optional.empty(), server, env.runtime, () -> { });
+        if (leader) {
+            leadership.lead();
+        } else {
+            leadership.follow();
+        }
+        operator.register(new StreamJobReconciler(env.client, env.runtime, OperatorTestEnv.SETTINGS, leadership));
+        operator.start();
     }
 
     private static CoordinatorServer coordinatorServer() {
