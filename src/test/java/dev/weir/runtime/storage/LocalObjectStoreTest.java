@@ -49,6 +49,34 @@ class LocalObjectStoreTest extends ObjectStoreContract {
         }
     }
 
+    /** Retention deletes old checkpoints while the coordinator or a test lists the others. */
+    @Test
+    void listingWhileDirectoriesAreDeletedShowsWhatRemainsWithoutFailing() throws Exception {
+        for (int round = 0; round < 100; round++) {
+            for (int chk = 0; chk < 8; chk++) {
+                for (int file = 0; file < 4; file++) {
+                    store.put("job/checkpoints/chk-" + chk + "/f" + file + ".state", bytes("x"));
+                }
+            }
+            Thread deleter = new Thread(() -> {
+                for (int chk = 0; chk < 7; chk++) {
+                    try {
+                        store.deleteAll("job/checkpoints/chk-" + chk + "/");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            deleter.start();
+            while (deleter.isAlive()) {
+                assertThat(store.list("job/checkpoints/")).contains("job/checkpoints/chk-7/f0.state");
+            }
+            deleter.join();
+            assertThat(store.list("job/checkpoints/")).hasSize(4);
+            store.deleteAll("job/checkpoints/");
+        }
+    }
+
     @Test
     void deleteAllPrunesTheEmptiedDirectory() throws Exception {
         store.put("job/checkpoints/chk-1/a.state", bytes("a"));
