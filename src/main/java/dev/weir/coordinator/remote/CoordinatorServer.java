@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.runtime.worker.protocol.Acknowledge;
+import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
@@ -41,6 +42,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     /** Starts serving on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
     public CoordinatorServer(InetSocketAddress bind) throws IOException {
+        ControlPlaneJson.warmUpInBackground();
         this.server = ControlHttpServer.start("coordinator", bind, THREADS, this::route);
     }
 

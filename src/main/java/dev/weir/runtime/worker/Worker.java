@@ -39,6 +39,7 @@ import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.DeferredObjectStore;
 import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.ObjectStores;
+import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
@@ -98,6 +99,13 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     }
 
     private Outcome runAttempt() throws Exception {
+        // The HTTP client and the JSON mappings take a few hundred milliseconds to set up in a
+        // fresh JVM: build them while the data plane and the control endpoint open.
+        ControlPlaneJson.warmUpInBackground();
+        java.util.concurrent.CompletableFuture<CoordinatorClient> client = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new CoordinatorClient(URI.create(config.coordinatorUrl()), config.token(), config.parallelism(),
+                        dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(),
+                        lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage())));
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
@@ -112,9 +120,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new ProcessingTimeService()) {
-            coordinator = new CoordinatorClient(URI.create(config.coordinatorUrl()), config.token(), config.parallelism(),
-                    dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(),
-                    lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage()));
+            coordinator = client.join();
             coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
                     config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
             // From registration on the coordinator judges this worker by its heartbeats, so they must
