@@ -17,9 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.JobMaster;
-import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.remote.CoordinatorServer;
@@ -30,6 +28,7 @@ import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
@@ -60,8 +59,9 @@ class WorkerKillIT {
                 "haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2");
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("killed",
                 "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-        AtomicLong completed = new AtomicLong();
-        AtomicLong attempts = new AtomicLong();
+        JobCounters counters = new JobCounters();
+        AtomicLong completed = counters.completed;
+        AtomicLong attempts = counters.attempts;
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
                     new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/killed", null), server,
@@ -71,17 +71,7 @@ class WorkerKillIT {
             JobMaster master = new JobMaster(new JobMaster.Settings("killed", parallelism, 128,
                     new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
                     new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), new JobMasterListener() {
-                        @Override
-                        public void onAttemptStarted(long attempt, String restoredFrom) {
-                            attempts.set(attempt);
-                        }
-
-                        @Override
-                        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
-                            completed.incrementAndGet();
-                        }
-                    });
+                    storage, deployer, Clock.system(), counters);
             CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
                 try {
                     return master.run(null);
@@ -133,9 +123,10 @@ class WorkerKillIT {
                 "rate", "30000", "output", output.toString());
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("frozen",
                 "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), 2, 128, CheckpointingMode.EXACTLY_ONCE);
-        AtomicLong completed = new AtomicLong();
-        AtomicLong attempts = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<String> cause = new java.util.concurrent.atomic.AtomicReference<>();
+        JobCounters counters = new JobCounters();
+        AtomicLong completed = counters.completed;
+        AtomicLong attempts = counters.attempts;
+        java.util.concurrent.atomic.AtomicReference<String> cause = counters.firstRestartCause;
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
                     new WorkerStorage(dir.resolve("frozen").toString(), "weir/test/frozen", null), server,
@@ -146,22 +137,7 @@ class WorkerKillIT {
             JobMaster master = new JobMaster(new JobMaster.Settings("frozen", 2, 128,
                     new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
                     new RestartStrategy.Settings(50, 500, 2.0, 5, 600_000)),
-                    storage, deployer, Clock.system(), new JobMasterListener() {
-                        @Override
-                        public void onAttemptStarted(long attempt, String restoredFrom) {
-                            attempts.set(attempt);
-                        }
-
-                        @Override
-                        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
-                            completed.incrementAndGet();
-                        }
-
-                        @Override
-                        public void onRestarting(long nextAttempt, String reason, long delayMs) {
-                            cause.compareAndSet(null, reason);
-                        }
-                    });
+                    storage, deployer, Clock.system(), counters);
             CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
                 try {
                     return master.run(null);

@@ -1,0 +1,30 @@
+package dev.weir.testing;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.JobMasterListener;
+
+/** What failure tests watch of a running job: the current attempt, checkpoints completed, the first restart's cause. */
+public final class JobCounters implements JobMasterListener {
+
+    public final AtomicLong attempts = new AtomicLong();
+    public final AtomicLong completed = new AtomicLong();
+    public final AtomicReference<String> firstRestartCause = new AtomicReference<>();
+
+    @Override
+    public void onAttemptStarted(long attempt, String restoredFrom) {
+        attempts.set(attempt);
+    }
+
+    @Override
+    public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+        completed.incrementAndGet();
+    }
+
+    @Override
+    public void onRestarting(long nextAttempt, String cause, long delayMs) {
+        firstRestartCause.compareAndSet(null, cause);
+    }
+}
