@@ -163,6 +163,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
             command.add(SETSID.toString());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS);
         command.addAll(settings.javaOptions());
         boolean record = false;
         if (settings.classData() != null) {

@@ -37,7 +37,8 @@ class WorkerPodDesiredTest {
     void runsThePlainJavaWorkerMainWithLogbackAsTheSlf4jBinding() {
         List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();
         assertThat(command).endsWith("dev.weir.runtime.worker.WorkerMain")
-                .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
+                .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider")
+                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.weir.api.StorageSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.operator.ResourceNames;
+import dev.weir.runtime.worker.WorkerJvm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -102,6 +103,16 @@ public final class WorkerPodDesired {
                 .build();
     }
 
+    private static List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add("java");
+        command.add("-XX:MaxRAMPercentage=75");
+        command.addAll(WorkerJvm.COMPILER_OPTIONS);
+        command.add("-D" + SLF4J_PROVIDER);
+        command.addAll(List.of("-cp", CLASSPATH, MAIN_CLASS));
+        return command;
+    }
+
     private static Container container(StreamJob job, Attempt attempt) {
         StreamJobSpec spec = job.getSpec();
         return new ContainerBuilder()
@@ -109,7 +120,7 @@ public final class WorkerPodDesired {
                 .withImage(spec.getImage() != null ? spec.getImage() : attempt.image())
                 .withImagePullPolicy(spec.getImagePullPolicy())
                 // lib/ also holds the operator's jboss-logmanager binding; workers log through logback.xml.
-                .withCommand("java", "-XX:MaxRAMPercentage=75", "-D" + SLF4J_PROVIDER, "-cp", CLASSPATH, MAIN_CLASS)
+                .withCommand(command())
                 .withEnv(environment(job, attempt))
                 .addNewPort().withName("control").withContainerPort(ResourceNames.CONTROL_PORT).endPort()
                 .addNewPort().withName("data").withContainerPort(ResourceNames.DATA_PORT).endPort()
