@@ -10,6 +10,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.err.println("""
                     usage: weir <command> [options]

@@ -40,6 +40,7 @@ public final class KeyedCountBenchmark {
     private KeyedCountBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         long records = 20_000_000;
         long keys = 100_000;
         int parallelism = 2;

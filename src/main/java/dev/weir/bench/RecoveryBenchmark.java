@@ -41,6 +41,7 @@ public final class RecoveryBenchmark {
     private RecoveryBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int parallelism = 2;
         Path dir = Files.createTempDirectory("weir-bench-recovery");

@@ -66,6 +66,7 @@ public final class KafkaKeyedCountBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         long records = 1_000_000;
         long keys = 10_000;
         long rate = 20_000;

@@ -15,6 +15,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) {
+        dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         WorkerConfig config;
         try {
             config = WorkerConfig.fromEnvironment(System::getenv);
