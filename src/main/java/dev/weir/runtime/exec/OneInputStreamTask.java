@@ -48,9 +48,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
             }
             int channel = gate.lastChannel();
             if (element instanceof RecordBatch batch) {
-                for (int i = 0, n = batch.size(); i < n; i++) {
-                    head.collect(batch.get(i));
-                }
+                processBatch(head, batch);
                 gate.recycle(channel, batch);
                 flushIfDue();
             } else if (element instanceof CheckpointBarrier barrier) {
@@ -73,6 +71,18 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
             } else {
                 throw new IllegalStateException("unexpected element on channel " + channel + ": " + element);
             }
+        }
+    }
+
+    /**
+     * The per-record work, in a method of its own so that it has compiled code of its own: the
+     * first barrier, end marker or mail to reach {@link #runLoop} takes a branch its compiled code
+     * never saw, and the JIT sends that loop back to the interpreter until it recompiles it. The
+     * loop then runs interpreted once per batch while the records still go through compiled code.
+     */
+    private static void processBatch(StreamOperator head, RecordBatch batch) {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            head.collect(batch.get(i));
         }
     }
 

@@ -62,12 +62,7 @@ final class RemoteInputChannel {
     void onFrame(FrameType type, DataInput payload) throws IOException, InterruptedException {
         switch (type) {
             case BATCH:
-                int count = payload.readInt();
-                RecordBatch batch = queue.newBatch(count);
-                for (int i = 0; i < count; i++) {
-                    batch.add(serializer.deserialize(payload));
-                }
-                queue.send(batch);
+                queue.send(readBatch(payload));
                 break;
             case BARRIER:
                 long checkpointId = payload.readLong();
@@ -83,6 +78,19 @@ final class RemoteInputChannel {
             default:
                 throw new IOException("channel " + channelId + ": unexpected " + type + " frame");
         }
+    }
+
+    /**
+     * Decodes a batch frame. A method of its own, so the records keep their compiled code when the
+     * first barrier or end frame sends {@link #onFrame} back to the interpreter.
+     */
+    private RecordBatch readBatch(DataInput payload) throws IOException {
+        int count = payload.readInt();
+        RecordBatch batch = queue.newBatch(count);
+        for (int i = 0; i < count; i++) {
+            batch.add(serializer.deserialize(payload));
+        }
+        return batch;
     }
 
     /** On the consumer task's thread. Credits that pile up while a write is in flight go out together. */
