@@ -87,6 +87,8 @@ public final class CoordinatorLeadership {
     /** This replica won the Lease (or runs alone): serve workers, and steer the Service to this pod. */
     public synchronized void lead() {
         server.serve();
+        // Leading before the label steers the Service here: whoever sees the label sees a leader.
+        leading = true;
         pod.ifPresent(own -> {
             for (Pod other : client.pods().inNamespace(own.namespace()).withLabel(LEADER_LABEL, "true").list().getItems()) {
                 if (!other.getMetadata().getName().equals(own.name())) {
@@ -98,7 +100,6 @@ public final class CoordinatorLeadership {
             labelCheck = labelling.scheduleWithFixedDelay(this::keepLabel, LABEL_CHECK_SECONDS, LABEL_CHECK_SECONDS,
                     TimeUnit.SECONDS);
         });
-        leading = true;
         LOG.info("operator {} leads: it hosts the checkpoint coordinators", describe());
     }
 
