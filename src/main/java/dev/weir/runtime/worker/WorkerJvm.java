@@ -11,10 +11,11 @@ public final class WorkerJvm {
     /**
      * C2 compiles a method only after ten times HotSpot's default number of calls.
      *
-     * <p>A worker is short-lived compared with a server, starts on a busy machine, and has one C2
-     * compiler thread on two cores. With the defaults, C2 spends the first second compiling
-     * start-up code that is warm but not hot (method-handle spinning for the JDK's HTTP client
-     * and records, jar lookups) while the task loops wait in C1 code behind it in the queue.
+     * <p>A worker's first seconds count (every job start and every recovery starts new workers),
+     * and on a two-core machine it has one C2 compiler thread. With the defaults, C2 spends the
+     * first second compiling start-up code that is warm but not hot (method-handle spinning for
+     * the JDK's HTTP client and records, jar lookups) while the task loops wait in C1 code behind
+     * it in the queue.
      * Loops still go to C2 by their back-edge counters (unchanged), and per-record methods pass
      * the higher call thresholds within milliseconds. Measured on keyed-count (docs/benchmarks.md):
      * 20 M records on 2 workers take 4.1-4.4 s instead of 5.0-5.1 s, and steady state is no slower.
