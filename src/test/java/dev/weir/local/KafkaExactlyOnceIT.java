@@ -19,9 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.JobMaster;
-import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.remote.CoordinatorServer;
@@ -32,6 +30,7 @@ import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.JobCounters;
 import dev.weir.testing.KafkaTopics;
 import dev.weir.testing.KeyedCountVerifier;
 
@@ -167,9 +166,10 @@ class KafkaExactlyOnceIT {
     }
 
     /** One job run: P worker processes, the job master and its coordinator endpoint in this JVM. */
-    private final class Run implements JobMasterListener {
-        final AtomicLong completed = new AtomicLong();
-        final AtomicLong attempts = new AtomicLong();
+    private final class Run {
+        final JobCounters counters = new JobCounters();
+        final AtomicLong completed = counters.completed;
+        final AtomicLong attempts = counters.attempts;
         final CoordinatorServer server;
         final WorkerProcessDeployer deployer;
         final JobMaster master;
@@ -190,17 +190,7 @@ class KafkaExactlyOnceIT {
             master = new JobMaster(new JobMaster.Settings(name, PARALLELISM, 128,
                     new CheckpointConfig(checkpointIntervalMs, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
                     new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), this);
-        }
-
-        @Override
-        public void onAttemptStarted(long attempt, String restoredFrom) {
-            attempts.set(attempt);
-        }
-
-        @Override
-        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
-            completed.incrementAndGet();
+                    storage, deployer, Clock.system(), counters);
         }
 
         CompletableFuture<JobResult> start() {
