@@ -1,6 +1,10 @@
 package dev.weir.runtime.state;
 
+import java.io.DataOutput;
 import java.io.IOException;
+
+import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /**
  * A {@link KeyTable} for {@code Long} keys: keys unboxed in a {@code long[]}, values in a parallel
@@ -76,6 +80,22 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
                 visitor.visit(keys[i], (V) values[i]);
+            }
+        }
+    }
+
+    /** Keys go out as {@code writeLong}: the bytes of {@link Types#LONG}, the only key serializer of this table. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void writeEntries(DataOutput out, TypeSerializer<Long> keySerializer, TypeSerializer<V> valueSerializer)
+            throws IOException {
+        long[] ks = keys;
+        Object[] vs = values;
+        for (int i = 0; i < vs.length; i++) {
+            Object v = vs[i];
+            if (v != null) {
+                out.writeLong(ks[i]);
+                valueSerializer.serialize((V) v, out);
             }
         }
     }

@@ -1,6 +1,9 @@
 package dev.weir.runtime.state;
 
+import java.io.DataOutput;
 import java.io.IOException;
+
+import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
  * A {@link KeyTable} for keys of any type: the spread hash codes in an {@code int[]} (a probe
@@ -77,6 +80,21 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
                 visitor.visit((K) keys[i], (V) values[i]);
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+            throws IOException {
+        Object[] ks = keys;
+        Object[] vs = values;
+        for (int i = 0; i < vs.length; i++) {
+            Object v = vs[i];
+            if (v != null) {
+                keySerializer.serialize((K) ks[i], out);
+                valueSerializer.serialize((V) v, out);
             }
         }
     }

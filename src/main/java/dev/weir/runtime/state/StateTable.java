@@ -72,10 +72,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     public void write(int keyGroupIndex, DataOutput out) throws IOException {
         KeyTable<K, V> map = maps[keyGroupIndex];
         out.writeInt(map.size());
-        map.forEach((key, value) -> {
-            keySerializer.serialize(key, out);
-            valueSerializer.serialize(value, out);
-        });
+        map.writeEntries(out, keySerializer, valueSerializer);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.weir.runtime.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -11,6 +13,8 @@ import java.util.function.LongFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.weir.runtime.state.serialization.DataOutputBuffer;
+import dev.weir.runtime.state.serialization.TypeSerializer;
 import dev.weir.runtime.state.serialization.Types;
 
 /** Both key tables against java.util.HashMap as the model, under random puts, updates and removals. */
@@ -60,6 +64,26 @@ class KeyTableTest {
         for (Map.Entry<Object, String> e : model.entrySet()) {
             assertThat(table.get(e.getKey())).isEqualTo(e.getValue());
         }
+        assertThat(readEntries(kind, writeEntries(kind, table))).as("seed %d: written entries", seed).isEqualTo(model);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static byte[] writeEntries(String kind, KeyTable<Object, String> table) throws Exception {
+        DataOutputBuffer out = new DataOutputBuffer(64);
+        TypeSerializer keys = kind.equals("long") ? Types.LONG : Types.STRING;
+        table.writeEntries(out, keys, Types.STRING);
+        return out.toByteArray();
+    }
+
+    /** Reads (key, value) pairs with the key's own serializer: the format a restore reads. */
+    private static Map<Object, String> readEntries(String kind, byte[] bytes) throws Exception {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        Map<Object, String> entries = new HashMap<>();
+        while (in.available() > 0) {
+            Object key = kind.equals("long") ? Types.LONG.deserialize(in) : Types.STRING.deserialize(in);
+            assertThat(entries.put(key, Types.STRING.deserialize(in))).as("key %s written once", key).isNull();
+        }
+        return entries;
     }
 
     @ParameterizedTest
