@@ -35,6 +35,8 @@ public final class JobMaster {
     public record Settings(String jobName, int parallelism, int maxParallelism,
                            CheckpointConfig checkpoint, RestartStrategy.Settings restart) {}
 
+    private static final long HOUSEKEEPING_WAIT_SECONDS = 10;
+
     private final Settings settings;
     private final CheckpointStorage storage;
     private final JobDeployer deployer;
@@ -113,7 +115,23 @@ public final class JobMaster {
                 }
             }
         } finally {
-            io.shutdown();
+            finishHousekeeping();
+        }
+    }
+
+    /**
+     * Lets the storage work queued by the last checkpoints (retention, discards) finish before the
+     * caller stops its storage, so a finished job leaves exactly its retained checkpoints behind.
+     */
+    private void finishHousekeeping() {
+        io.shutdown();
+        try {
+            if (!io.awaitTermination(HOUSEKEEPING_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("job {}: checkpoint housekeeping still running after {} s; leaving it (older checkpoints may remain)",
+                        settings.jobName(), HOUSEKEEPING_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -69,6 +69,11 @@ class WeirLocalKillIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+        // The finished run's housekeeping ran before weir local stopped its store: the default 3 remain.
+        try (var checkpoints = Files.list(stateDir.resolve("s3/weir/weir/default/killed/checkpoints"))) {
+            assertThat(checkpoints.filter(c -> Files.exists(c.resolve("_metadata"))).count())
+                    .as("completed checkpoints left in the embedded store").isEqualTo(3);
+        }
     }
 
     @Test
