@@ -30,6 +30,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.worker.WorkerJvm;
 
 /**
  * Runs each attempt as P worker processes on this machine (the shape the operator deploys as
@@ -43,7 +44,6 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(10);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
-    static final String SLF4J_PROVIDER = "slf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider";
 
     /**
      * Settings of the worker processes.
@@ -163,7 +163,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
             command.add(SETSID.toString());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS);
+        command.addAll(WorkerJvm.COMPILER_OPTIONS);
         command.addAll(settings.javaOptions());
         boolean record = false;
         if (settings.classData() != null) {
@@ -174,8 +174,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
             recording |= record;
             command.addAll(options);
         }
-        // lib/ holds two SLF4J bindings (logback, and jboss-logmanager for the operator): workers log with logback.
-        command.add("-D" + SLF4J_PROVIDER);
+        command.addAll(WorkerJvm.LOGGING_OPTIONS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.weir.runtime.worker.WorkerMain");

@@ -152,7 +152,8 @@ class WorkerKillIT {
             long pid = deployer.currentWorkers().get(0).pid();
             // Started with the same JVM options as the operator's pods.
             String commandLine = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
-            assertThat(List.of(commandLine.split("\0"))).containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS);
+            assertThat(List.of(commandLine.split("\0"))).containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
+                    .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.LOGGING_OPTIONS);
             // SIGSTOP: the process stays alive but sends nothing; only its silence can give it away.
             assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
             JobResult end = result.get(120, TimeUnit.SECONDS);

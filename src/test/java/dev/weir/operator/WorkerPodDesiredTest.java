@@ -38,7 +38,8 @@ class WorkerPodDesiredTest {
         List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();
         assertThat(command).endsWith("dev.weir.runtime.worker.WorkerMain")
                 .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider")
-                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS);
+                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
+                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.LOGGING_OPTIONS);
     }
 
     @Test

@@ -42,7 +42,6 @@ public final class WorkerPodDesired {
     public static final String MAIN_CLASS = "dev.weir.runtime.worker.WorkerMain";
     /** Where the image keeps weir.jar and lib/ (see the Dockerfile). */
     public static final String CLASSPATH = "/opt/weir/weir.jar:/opt/weir/lib/*";
-    static final String SLF4J_PROVIDER = "slf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider";
     private static final String TOKEN_VOLUME = "weir-token";
     private static final String TMP_VOLUME = "tmp";
     private static final long NON_ROOT_UID = 10001;
@@ -108,7 +107,7 @@ public final class WorkerPodDesired {
         command.add("java");
         command.add("-XX:MaxRAMPercentage=75");
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
-        command.add("-D" + SLF4J_PROVIDER);
+        command.addAll(WorkerJvm.LOGGING_OPTIONS);
         command.addAll(List.of("-cp", CLASSPATH, MAIN_CLASS));
         return command;
     }

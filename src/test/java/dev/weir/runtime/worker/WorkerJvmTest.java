@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 class WorkerJvmTest {
 
     @Test
-    void theLaunchersStartTheCoordinatorWithTheWorkersCompilerOptions() throws IOException {
+    void theLaunchersStartTheCoordinatorWithTheWorkersCompilerAndLoggingOptions() throws IOException {
         String options = String.join(" ", WorkerJvm.COMPILER_OPTIONS);
+        String logging = String.join(" ", WorkerJvm.LOGGING_OPTIONS);
         for (String script : new String[] {"bin/weir", "bench/keyed-count"}) {
-            assertThat(Files.readString(Path.of(script))).as(script).contains("exec java ").contains(options);
+            assertThat(Files.readString(Path.of(script))).as(script).contains("exec java ").contains(options)
+                    .contains(logging);
         }
     }
 }
