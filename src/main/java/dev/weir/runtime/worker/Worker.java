@@ -75,7 +75,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private final List<java.util.function.Consumer<ExecutionAttempt>> early = new ArrayList<>();
     private volatile Outcome outcome;
     private volatile ExecutionAttempt execution;
-    private volatile Set<ExecutionVertexId> running = Set.of();
+    private volatile TaskCompletion completion;
     private CoordinatorClient coordinator;
     private volatile Thread startupThread;
     private volatile boolean finishing;
@@ -143,8 +143,22 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                     vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
                             config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
                             this, restores.get(vertex), BATCH_SIZE, metrics));
-            running = new java.util.concurrent.ConcurrentHashMap<ExecutionVertexId, Boolean>().keySet(true);
-            running.addAll(attempt.vertices());
+            completion = new TaskCompletion(attempt.vertices().size(), new TaskCompletion.Steps() {
+                @Override
+                public void finalHeartbeat() {
+                    heartbeat();
+                }
+
+                @Override
+                public void deliverFinished(ExecutionVertexId task) {
+                    coordinator.finished(task);
+                }
+
+                @Override
+                public void allDelivered() {
+                    end(Outcome.FINISHED, "all tasks finished");
+                }
+            });
             attempt.start();
             publish(attempt);
             startupThread = null;
@@ -306,16 +320,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void finished(ExecutionVertexId vertex) {
-        running.remove(vertex);
-        boolean last = running.isEmpty();
-        if (last) {
-            // The final counts, before the coordinator learns that this worker is done.
-            heartbeat();
-        }
-        coordinator.finished(vertex);
-        if (last) {
-            end(Outcome.FINISHED, "all tasks finished");
-        }
+        completion.finished(vertex);
     }
 
     @Override
