@@ -37,6 +37,8 @@ class ClassDataArchiveIT {
                 "dev.weir.runtime.exec.SubtaskCheckpointCoordinator",
                 "dev.weir.runtime.checkpoint.CheckpointMetadata",
                 "dev.weir.connectors.file.ExactlyOnceFileSink",
+                "dev.weir.local.WorkerProcessDeployer",
+                "dev.weir.coordinator.remote.CoordinatorServer",
                 "com.fasterxml.jackson.databind.ObjectMapper")) {
             assertThat(listing).as("archived classes").containsPattern("\\d+: " + name.replace(".", "\\.") + " app_loader");
         }
