@@ -1,0 +1,49 @@
+package dev.weir.runtime.dataflow;
+
+/**
+ * A failure that no restart can heal: the job's class cannot be loaded or built, a record type
+ * cannot be serialized, an argument or connector setting can never work. Thrown anywhere a job
+ * runs (building the graph, in a function, in a connector), it fails the job at once with its
+ * message instead of restarting it (Flink's {@code SuppressRestartsException}). Anything else a
+ * task throws is treated as transient and restarted from the latest checkpoint.
+ */
+public class UnrecoverableJobException extends RuntimeException {
+
+    /** What kind of mistake it is; the operator shows it as the reason of the Ready condition. */
+    public enum Kind {
+        /** The job class is missing, is no JobDefinition, lacks a dependency, or its define() threw. */
+        JOB_CLASS,
+        /** The job jar cannot be used: not found, not a jar, or its checksum differs from the spec's. */
+        JOB_JAR,
+        /** A record, key or state type that cannot be serialized where it must be. */
+        SERIALIZATION,
+        /** An argument or connector setting that can never work (a topic that does not exist, a bad URI). */
+        CONFIGURATION
+    }
+
+    private final Kind kind;
+
+    public UnrecoverableJobException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public UnrecoverableJobException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The first unrecoverable failure in {@code failure}'s cause chain, or null if there is none. */
+    public static UnrecoverableJobException find(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnrecoverableJobException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+}
