@@ -24,14 +24,33 @@ public final class StreamJobSpecValidator {
     // S3 bucket naming rules (the subset that matters for a typo): 3-63 chars, lowercase, digits, '.', '-'.
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
-    private final List<String> problems = new ArrayList<>();
+    private static final Pattern SHA256 = Pattern.compile(JobSpec.SHA256_PATTERN);
+    private static final String CLUSTER_JARS = "local:///path/in/the/image.jar (a jar inside spec.image)"
+            + " or s3://bucket/key.jar";
 
-    private StreamJobSpecValidator() {
+    /** Where the StreamJob runs: a few fields mean something on one side only. */
+    public enum Target {
+        /** The operator: job jars come from the worker image (local://) or from S3. */
+        KUBERNETES,
+        /** {@code weir local}: also file:// jars and paths relative to the manifest. */
+        WEIR_LOCAL
+    }
+
+    private final List<String> problems = new ArrayList<>();
+    private final Target target;
+
+    private StreamJobSpecValidator(Target target) {
+        this.target = target;
+    }
+
+    /** The rules of a cluster, which are also the strictest: see {@link #validate(StreamJobSpec, Target)}. */
+    public static List<String> validate(StreamJobSpec spec) {
+        return validate(spec, Target.KUBERNETES);
     }
 
     /** Returns the problems found in {@code spec} ("spec.job.parallelism: must be >= 1 (got 0)"); empty when valid. */
-    public static List<String> validate(StreamJobSpec spec) {
-        StreamJobSpecValidator validator = new StreamJobSpecValidator();
+    public static List<String> validate(StreamJobSpec spec, Target target) {
+        StreamJobSpecValidator validator = new StreamJobSpecValidator(target);
         if (spec == null) {
             validator.problem("spec", "required");
         } else {
@@ -49,6 +68,9 @@ public final class StreamJobSpecValidator {
             problem("spec.serviceAccount", KubernetesNames.SUBDOMAIN_RULE + got(spec.getServiceAccount()));
         }
         validateJob(spec.getJob());
+        if (spec.getJob() != null) {
+            validateJobJar(spec.getJob(), spec.getStorage());
+        }
         validateCheckpointing(spec.getCheckpointing());
         validateStorage(spec.getStorage());
         validateRestartPolicy(spec.getRestartPolicy());
@@ -88,6 +110,53 @@ public final class StreamJobSpecValidator {
         } else if (parallelism >= 1 && maxParallelism < parallelism) {
             problem("spec.job.maxParallelism", "must be >= spec.job.parallelism (got " + maxParallelism
                     + " < " + parallelism + ")");
+        }
+    }
+
+    private void validateJobJar(JobSpec job, StorageSpec storage) {
+        String sha = job.getJarSha256();
+        if (sha != null && !SHA256.matcher(sha).matches()) {
+            problem("spec.job.jarSha256", "must be 64 hex digits, as sha256sum prints them" + got(sha));
+        }
+        String uri = job.getJarURI();
+        if (uri == null) {
+            if (sha != null) {
+                problem("spec.job.jarSha256", "is the checksum of spec.job.jarURI, which is not set");
+            }
+            return;
+        }
+        if (uri.isBlank()) {
+            problem("spec.job.jarURI", "must not be empty (omit it to load the job class from the worker's class path)");
+            return;
+        }
+        int schemeEnd = uri.indexOf("://");
+        String scheme = schemeEnd < 0 ? null : uri.substring(0, schemeEnd);
+        if ("s3".equals(scheme)) {
+            validateS3Jar(uri, storage);
+        } else if ("local".equals(scheme) || "file".equals(scheme)) {
+            if (!uri.startsWith(scheme + ":///") || uri.length() == scheme.length() + 4) {
+                problem("spec.job.jarURI", "must be " + scheme + ":///absolute/path.jar (three slashes)" + got(uri));
+            } else if ("file".equals(scheme) && target == Target.KUBERNETES) {
+                problem("spec.job.jarURI", "file:// jars work only with weir local; on Kubernetes use " + CLUSTER_JARS
+                        + got(uri));
+            }
+        } else if (scheme == null && target == Target.KUBERNETES) {
+            problem("spec.job.jarURI", "a path works only with weir local; on Kubernetes use " + CLUSTER_JARS + got(uri));
+        } else if (scheme != null) {
+            problem("spec.job.jarURI", "must be " + CLUSTER_JARS + (target == Target.WEIR_LOCAL
+                    ? ", or file:///abs/path.jar or a path relative to the manifest" : "") + got(uri));
+        }
+    }
+
+    private void validateS3Jar(String uri, StorageSpec storage) {
+        String rest = uri.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String bucket = slash < 0 ? rest : rest.substring(0, slash);
+        if (slash < 0 || slash == rest.length() - 1 || !BUCKET.matcher(bucket).matches()) {
+            problem("spec.job.jarURI", "must be s3://bucket/key.jar with a valid bucket name" + got(uri));
+        } else if (storage != null && storage.getPath() != null) {
+            problem("spec.job.jarURI", "an s3:// jar is downloaded with spec.storage's S3 endpoint and credentials;"
+                    + " spec.storage.path has none");
         }
     }
 

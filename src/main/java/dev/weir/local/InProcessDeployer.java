@@ -28,13 +28,31 @@ import dev.weir.runtime.exec.TaskEnvironment;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
 import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.usercode.LocalJobJar;
+import dev.weir.runtime.usercode.UserCode;
 
 /** Runs every subtask of the job as a thread of this process, connected by in-memory channels. */
 public final class InProcessDeployer implements JobDeployer {
 
-    /** What the deployer needs to know about the job. */
+    /**
+     * What the deployer needs to know about the job.
+     *
+     * @param jar the job jar, with its checksum (workers load exactly that content); null when the
+     *     job class is on Weir's class path
+     */
     public record JobSpecification(String jobName, String className, JobArgs args, int parallelism,
-                                   int maxParallelism, CheckpointingMode mode) {}
+                                   int maxParallelism, CheckpointingMode mode, LocalJobJar jar) {
+
+        /** A job whose class is on Weir's class path. */
+        public JobSpecification(String jobName, String className, JobArgs args, int parallelism, int maxParallelism,
+                                CheckpointingMode mode) {
+            this(jobName, className, args, parallelism, maxParallelism, mode, null);
+        }
+
+        public JobSpecification withJar(LocalJobJar jobJar) {
+            return new JobSpecification(jobName, className, args, parallelism, maxParallelism, mode, jobJar);
+        }
+    }
 
     private static final int BATCH_SIZE = 512;
     private static final int CHANNEL_CAPACITY = 8;
@@ -50,13 +68,13 @@ public final class InProcessDeployer implements JobDeployer {
     }
 
     /** Builds the job graph once per subtask: each subtask gets its own instances of the user's functions. */
-    public static Map<Integer, JobGraph> buildGraphs(JobSpecification job, Set<Integer> subtasks) throws Exception {
-        JobDefinition definition = dev.weir.runtime.exec.JobDefinitionLoader.load(job.className());
+    public static Map<Integer, JobGraph> buildGraphs(JobSpecification job, UserCode code, Set<Integer> subtasks) {
+        JobDefinition definition = code.jobDefinition(job.className());
         Map<Integer, JobGraph> graphs = new HashMap<>();
         String signature = null;
         for (int subtask : subtasks) {
             StreamEnvironment env = new StreamEnvironment(job.parallelism(), job.maxParallelism());
-            definition.define(env, job.args());
+            code.define(definition, env, job.args());
             JobGraph graph = new JobGraph(env);
             if (signature != null && !signature.equals(graph.signature())) {
                 throw new IllegalStateException("job class " + job.className()
@@ -68,10 +86,22 @@ public final class InProcessDeployer implements JobDeployer {
         return graphs;
     }
 
+    /** Each attempt loads the job jar in a class loader of its own, closed when the attempt has ended. */
     @Override
     public DeployedJob deploy(long attempt, RestoreTarget restore, TaskListener listener) throws Exception {
+        UserCode code = UserCode.open(job.jar());
+        try {
+            return deploy(attempt, restore, listener, code);
+        } catch (Exception | Error e) {
+            code.close();
+            throw e;
+        }
+    }
+
+    private DeployedJob deploy(long attempt, RestoreTarget restore, TaskListener listener, UserCode code)
+            throws Exception {
         Set<Integer> subtasks = IntStream.range(0, job.parallelism()).boxed().collect(Collectors.toSet());
-        Map<Integer, JobGraph> graphs = buildGraphs(job, subtasks);
+        Map<Integer, JobGraph> graphs = buildGraphs(job, code, subtasks);
         Map<ExecutionVertexId, TaskRestore> restores = restore == null ? Map.of()
                 : StateAssignment.assign(restore.metadata(), restore.location(), graphs.get(0),
                         job.parallelism(), job.maxParallelism());
@@ -82,17 +112,17 @@ public final class InProcessDeployer implements JobDeployer {
             return t;
         });
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(job.jobName(), job.parallelism(),
-                job.maxParallelism(), attempt, job.mode(), BATCH_SIZE);
+                job.maxParallelism(), attempt, job.mode(), BATCH_SIZE, code.classLoader());
         ExecutionAttempt execution = new ExecutionAttempt(settings, graphs, subtasks,
                 new LocalChannelFactory(CHANNEL_CAPACITY),
                 vertex -> new TaskEnvironment(job.jobName(), vertex, job.parallelism(), job.maxParallelism(), attempt,
                         job.mode(), storage, snapshots, timeService, listener, restores.get(vertex), BATCH_SIZE, metrics));
         execution.start();
-        return new Deployed(execution, timeService, snapshots);
+        return new Deployed(execution, timeService, snapshots, code);
     }
 
-    private record Deployed(ExecutionAttempt execution, ProcessingTimeService timeService, ExecutorService snapshots)
-            implements DeployedJob {
+    private record Deployed(ExecutionAttempt execution, ProcessingTimeService timeService, ExecutorService snapshots,
+                            UserCode code) implements DeployedJob {
 
         @Override
         public Set<ExecutionVertexId> vertices() {
@@ -129,6 +159,7 @@ public final class InProcessDeployer implements JobDeployer {
             boolean done = execution.awaitTermination(timeout);
             timeService.close();
             snapshots.shutdown();
+            code.close();
             return done;
         }
     }

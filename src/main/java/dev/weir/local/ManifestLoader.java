@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.weir.api.JobSpec;
 import dev.weir.api.KubernetesNames;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -45,8 +46,15 @@ public final class ManifestLoader {
 
     private final ObjectMapper mapper = strictYamlMapper();
 
+    /** Reads {@code file}; a relative {@code spec.job.jarURI} becomes a file:// URI relative to the file's directory. */
     public StreamJobManifest load(Path file) throws IOException, InvalidManifestException {
-        return parse(Files.readString(file), file.toString());
+        StreamJobManifest manifest = parse(Files.readString(file), file.toString());
+        JobSpec job = manifest.spec().getJob();
+        if (job.getJarURI() != null && !job.getJarURI().contains("://")) {
+            Path directory = file.toAbsolutePath().getParent();
+            job.setJarURI(directory.resolve(job.getJarURI()).normalize().toUri().toString());
+        }
+        return manifest;
     }
 
     /** Parses {@code yaml}; {@code source} names it in error messages (usually the file name). */
@@ -132,7 +140,7 @@ public final class ManifestLoader {
             problems.add("spec: " + e.getOriginalMessage());
             return null;
         }
-        problems.addAll(StreamJobSpecValidator.validate(spec));
+        problems.addAll(StreamJobSpecValidator.validate(spec, StreamJobSpecValidator.Target.WEIR_LOCAL));
         return spec;
     }
 

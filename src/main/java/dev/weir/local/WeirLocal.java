@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.api.CheckpointingSpec;
+import dev.weir.api.JobSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.Clock;
@@ -23,9 +24,12 @@ import dev.weir.coordinator.RestoreTarget;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.usercode.JobJarResolver;
+import dev.weir.runtime.usercode.LocalJobJar;
 
 /**
  * {@code weir local}: runs a StreamJob manifest on this machine, with the coordinator in this
@@ -86,9 +90,19 @@ public final class WeirLocal {
                     + " (use --restore latest to resume from them)%n", manifest.name(), storage.store().describe());
         }
         JobMetrics metrics = new JobMetrics();
+        LocalJobJar jar;
+        try {
+            jar = jobJar(spec.getJob(), localStorage);
+        } catch (UnrecoverableJobException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            return 1;
+        }
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), mode(spec.getCheckpointing()));
+                spec.getJob().getMaxParallelism(), mode(spec.getCheckpointing()), jar);
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
                 checkpointConfig(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
@@ -149,6 +163,18 @@ public final class WeirLocal {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The job jar, checked (or downloaded) here once, with its checksum: every attempt and worker
+     * then loads exactly this content. Null when the job class is on Weir's class path.
+     */
+    private static LocalJobJar jobJar(JobSpec job, LocalStorage storage) throws IOException {
+        if (job.getJarURI() == null) {
+            return null;
+        }
+        return new JobJarResolver(storage.forWorkers().s3(), JobJarResolver.defaultCacheDirectory())
+                .resolve(job.getJarURI(), job.getJarSha256()).withSha256();
     }
 
     static RestoreTarget resolveRestore(String restore, String initialSavepointPath, CheckpointStorage storage)

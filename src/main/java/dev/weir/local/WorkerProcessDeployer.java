@@ -30,6 +30,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.usercode.UserCode;
 import dev.weir.runtime.worker.WorkerJvm;
 
 /**
@@ -105,13 +106,15 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
     public WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
                           Settings settings, JobMetrics metrics) throws Exception {
-        this.job = job;
+        this.job = job.jar() == null || job.jar().sha256() != null ? job : job.withJar(job.jar().withSha256());
         this.storage = storage;
         this.server = server;
         this.settings = settings;
         this.metrics = metrics;
         // Built here too, to know the job's tasks and to fail fast on a bad job class before any process starts.
-        this.graph = InProcessDeployer.buildGraphs(job, Set.of(0)).get(0);
+        try (UserCode code = UserCode.open(this.job.jar())) {
+            this.graph = InProcessDeployer.buildGraphs(this.job, code, Set.of(0)).get(0);
+        }
     }
 
     private static String newToken() {
@@ -183,6 +186,13 @@ public final class WorkerProcessDeployer implements JobDeployer {
         Map<String, String> env = builder.environment();
         env.put("WEIR_JOB_NAME", job.jobName());
         env.put("WEIR_JOB_CLASS", job.className());
+        if (job.jar() != null) {
+            // With the content this process built the graph from: every worker of every attempt loads
+            // exactly that jar, or fails saying it changed. s3:// jars are cached in the default
+            // directory, which this process has filled already.
+            env.put("WEIR_JOB_JAR_URI", job.jar().uri());
+            env.put("WEIR_JOB_JAR_SHA256", job.jar().sha256());
+        }
         env.put("WEIR_JOB_ARGS", new ObjectMapper().writeValueAsString(job.args().asMap()));
         env.put("WEIR_PARALLELISM", Integer.toString(job.parallelism()));
         env.put("WEIR_MAX_PARALLELISM", Integer.toString(job.maxParallelism()));

@@ -44,6 +44,7 @@ public final class WorkerPodDesired {
     public static final String CLASSPATH = "/opt/weir/weir.jar:/opt/weir/lib/*";
     private static final String TOKEN_VOLUME = "weir-token";
     private static final String TMP_VOLUME = "tmp";
+    static final String JAR_CACHE_DIR = "/tmp/weir/jars";
     private static final long NON_ROOT_UID = 10001;
 
     /** Everything about the pod that is not in the StreamJob itself. */
@@ -144,6 +145,14 @@ public final class WorkerPodDesired {
         List<EnvVar> env = new ArrayList<>();
         env.add(plain("WEIR_JOB_NAME", job.getMetadata().getNamespace() + "." + job.getMetadata().getName()));
         env.add(plain("WEIR_JOB_CLASS", spec.getJob().getClassName()));
+        if (spec.getJob().getJarURI() != null) {
+            env.add(plain("WEIR_JOB_JAR_URI", spec.getJob().getJarURI()));
+            if (spec.getJob().getJarSha256() != null) {
+                env.add(plain("WEIR_JOB_JAR_SHA256", spec.getJob().getJarSha256()));
+            }
+            // The root filesystem is read-only: s3:// jars are downloaded into the pod's /tmp emptyDir.
+            env.add(plain("WEIR_JOB_JAR_CACHE_DIR", JAR_CACHE_DIR));
+        }
         env.add(plain("WEIR_JOB_ARGS", json(spec.getJob().getArgs())));
         env.add(plain("WEIR_PARALLELISM", Integer.toString(spec.getJob().getParallelism())));
         env.add(plain("WEIR_MAX_PARALLELISM", Integer.toString(spec.getJob().getMaxParallelism())));

@@ -20,8 +20,8 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.StreamEnvironment;
-import dev.weir.runtime.exec.JobDefinitionLoader;
 import dev.weir.runtime.exec.JobGraph;
+import dev.weir.runtime.usercode.UserCode;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
 import dev.weir.runtime.storage.S3ObjectStore;
@@ -136,7 +136,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     private static Set<ExecutionVertexId> vertices(AttemptPlan plan) throws JobRuntimeException {
         JobGraph graph;
         try {
-            JobDefinition definition = JobDefinitionLoader.load(plan.className());
+            JobDefinition definition = UserCode.open(null).jobDefinition(plan.className());
             StreamEnvironment env = new StreamEnvironment(plan.parallelism(), plan.maxParallelism());
             definition.define(env, new JobArgs(plan.args()));
             graph = new JobGraph(env);

@@ -23,9 +23,20 @@ import dev.weir.runtime.network.ResultPartition;
  */
 public final class ExecutionAttempt {
 
-    /** Settings of an attempt that do not vary per subtask. */
+    /**
+     * Settings of an attempt that do not vary per subtask.
+     *
+     * @param userCode the context class loader of the task threads: the job's user-code class loader
+     */
     public record Settings(String jobName, int parallelism, int maxParallelism, long attempt,
-                           CheckpointingMode mode, int batchSize) {}
+                           CheckpointingMode mode, int batchSize, ClassLoader userCode) {
+
+        /** For jobs whose classes are on Weir's own class path. */
+        public Settings(String jobName, int parallelism, int maxParallelism, long attempt, CheckpointingMode mode,
+                        int batchSize) {
+            this(jobName, parallelism, maxParallelism, attempt, mode, batchSize, ExecutionAttempt.class.getClassLoader());
+        }
+    }
 
     private final Settings settings;
     private final List<StreamTask> tasks = new ArrayList<>();
@@ -89,6 +100,9 @@ public final class ExecutionAttempt {
             Thread thread = new Thread(task, "weir-" + settings.jobName() + "-" + task.vertexId()
                     + "-attempt-" + settings.attempt());
             thread.setDaemon(true);
+            // Once per thread: user functions, serializers and connectors that look up classes
+            // through the context class loader (ServiceLoader, Jackson, Java serialization) see the job's.
+            thread.setContextClassLoader(settings.userCode());
             threads.add(thread);
             thread.start();
         }

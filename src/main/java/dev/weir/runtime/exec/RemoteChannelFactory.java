@@ -39,6 +39,15 @@ public final class RemoteChannelFactory implements ChannelFactory {
 
     /** @param capacity batches a channel holds before its producer blocks (credits of a remote channel) */
     public RemoteChannelFactory(DataPlane dataPlane, int self, JobGraph graph, int parallelism, int capacity) {
+        this(dataPlane, self, graph, parallelism, capacity, RemoteChannelFactory.class.getClassLoader());
+    }
+
+    /**
+     * @param userCode where records sent with Java serialization (streams without a declared
+     *     serializer) find their classes: the job's user-code class loader
+     */
+    public RemoteChannelFactory(DataPlane dataPlane, int self, JobGraph graph, int parallelism, int capacity,
+                                ClassLoader userCode) {
         this.dataPlane = dataPlane;
         this.self = self;
         this.parallelism = parallelism;
@@ -47,7 +56,7 @@ public final class RemoteChannelFactory implements ChannelFactory {
         for (int i = 0; i < edges.size(); i++) {
             JobGraph.JobEdge edge = edges.get(i);
             edgeIndexes.put(edge.id(), i);
-            serializers.put(edge.id(), recordSerializer(edge));
+            serializers.put(edge.id(), recordSerializer(edge, userCode));
         }
     }
 
@@ -101,18 +110,19 @@ public final class RemoteChannelFactory implements ChannelFactory {
     }
 
     @SuppressWarnings("unchecked")
-    private static TypeSerializer<Object> recordSerializer(JobGraph.JobEdge edge) {
+    private static TypeSerializer<Object> recordSerializer(JobGraph.JobEdge edge, ClassLoader userCode) {
         StreamNode upstream = edge.source().chain().stream()
                 .filter(node -> node.id() == edge.sourceNodeId())
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("edge " + edge.id() + ": node " + edge.sourceNodeId()
                         + " is not in task " + edge.source().name()));
         TypeSerializer<?> declared = upstream.outputSerializer();
-        return declared != null ? (TypeSerializer<Object>) declared : new JavaSerializationFallback(upstream.uid());
+        return declared != null ? (TypeSerializer<Object>) declared : new JavaSerializationFallback(upstream.uid(), Types.java(userCode));
     }
 
     /** For streams without a declared serializer: Java serialization, failing clearly for other records. */
-    private record JavaSerializationFallback(String operatorUid) implements TypeSerializer<Object> {
+    private record JavaSerializationFallback(String operatorUid, TypeSerializer<Serializable> java)
+            implements TypeSerializer<Object> {
 
         @Override
         public void serialize(Object value, DataOutput out) throws IOException {
@@ -121,12 +131,12 @@ public final class RemoteChannelFactory implements ChannelFactory {
                         + ", which is not Serializable and so cannot be sent to another worker;"
                         + " declare a serializer for its output with returns(...)");
             }
-            Types.java().serialize((Serializable) value, out);
+            java.serialize((Serializable) value, out);
         }
 
         @Override
         public Object deserialize(DataInput in) throws IOException {
-            return Types.java().deserialize(in);
+            return java.deserialize(in);
         }
     }
 }

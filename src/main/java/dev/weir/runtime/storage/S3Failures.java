@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 final class S3Failures {
 
     static final String NO_SUCH_KEY = "NoSuchKey";
+    static final String NO_SUCH_BUCKET = "NoSuchBucket";
     static final String NO_SUCH_UPLOAD = "NoSuchUpload";
     static final String INVALID_RANGE = "InvalidRange";
 

@@ -18,6 +18,7 @@ import io.minio.messages.DeleteResult;
 import io.minio.messages.Item;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -130,6 +131,26 @@ public final class S3ObjectStore implements ObjectStore {
                     + bytes.length + " bytes returned");
         }
         return bytes;
+    }
+
+    /**
+     * Streams a whole object into {@code out}, for objects too large to hold in memory (job jars).
+     * Throws {@link NoSuchFileException} if the object or its bucket does not exist.
+     */
+    public void download(String key, OutputStream out) throws IOException {
+        GetObjectArgs args = GetObjectArgs.builder().bucket(settings.bucket()).object(settings.objectKey(key)).build();
+        GetObjectResponse response;
+        try {
+            response = failures.await(client.getObject(args), "get", key);
+        } catch (IOException e) {
+            if (S3Failures.errorCode(e.getCause()).filter(S3Failures.NO_SUCH_BUCKET::equals).isPresent()) {
+                throw new NoSuchFileException(failures.where(key), null, "bucket " + settings.bucket() + " does not exist");
+            }
+            throw e;
+        }
+        try (response) {
+            response.transferTo(out);
+        }
     }
 
     private byte[] read(GetObjectArgs args, String key) throws IOException {

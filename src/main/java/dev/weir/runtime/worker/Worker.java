@@ -25,7 +25,6 @@ import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.exec.ExecutionAttempt;
-import dev.weir.runtime.exec.JobDefinitionLoader;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.ProcessingTimeService;
@@ -39,6 +38,9 @@ import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.DeferredObjectStore;
 import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.ObjectStores;
+import dev.weir.runtime.usercode.JobJarResolver;
+import dev.weir.runtime.usercode.LocalJobJar;
+import dev.weir.runtime.usercode.UserCode;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
@@ -109,14 +111,17 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
+        // The job jar comes first: the threads that run user code (the tasks, and the data plane's
+        // readers, which deserialize records) are given its class loader when they are created.
         // Opening storage loads the S3 client (about a second of class loading and TLS set-up): it
         // overlaps with registration and the first records; only reads and uploads wait for it.
-        try (CheckpointStorage storage = new CheckpointStorage(new DeferredObjectStore(
+        try (UserCode code = UserCode.open(jobJar());
+             CheckpointStorage storage = new CheckpointStorage(new DeferredObjectStore(
                 java.util.concurrent.CompletableFuture.supplyAsync(this::openStore), config.storageUri()),
                 config.storageBase());
              DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
-                     this::onPeerLost);
+                     this::onPeerLost, code.classLoader());
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new ProcessingTimeService()) {
@@ -133,13 +138,14 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             }
             dataPlane.connect(addresses, STARTUP_TIMEOUT);
 
-            JobGraph graph = buildGraph();
+            JobGraph graph = buildGraph(code);
             Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
             ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
-                    config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE);
+                    config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE, code.classLoader());
             ExecutionAttempt attempt = new ExecutionAttempt(settings, Map.of(config.worker(), graph),
                     Set.of(config.worker()),
-                    new RemoteChannelFactory(dataPlane, config.worker(), graph, config.parallelism(), CHANNEL_CAPACITY),
+                    new RemoteChannelFactory(dataPlane, config.worker(), graph, config.parallelism(), CHANNEL_CAPACITY,
+                            code.classLoader()),
                     vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
                             config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
                             this, restores.get(vertex), BATCH_SIZE, metrics));
@@ -181,9 +187,18 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
-    private JobGraph buildGraph() throws Exception {
+    /** The job jar, downloaded or checked; null when the job class is on the worker's class path. */
+    private LocalJobJar jobJar() throws java.io.IOException {
+        if (config.jobJarUri() == null) {
+            return null;
+        }
+        return new JobJarResolver(config.s3(), config.jobJarCacheDir())
+                .resolve(config.jobJarUri(), config.jobJarSha256());
+    }
+
+    private JobGraph buildGraph(UserCode code) {
         StreamEnvironment env = new StreamEnvironment(config.parallelism(), config.maxParallelism());
-        JobDefinitionLoader.load(config.jobClass()).define(env, new JobArgs(config.jobArgs()));
+        code.define(code.jobDefinition(config.jobClass()), env, new JobArgs(config.jobArgs()));
         return new JobGraph(env);
     }
 

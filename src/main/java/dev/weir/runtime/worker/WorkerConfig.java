@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.storage.S3Settings;
+import dev.weir.runtime.usercode.JobJarResolver;
 
 /**
  * Everything a worker process is told, read from its environment (the operator writes these into
@@ -20,6 +21,9 @@ import dev.weir.runtime.storage.S3Settings;
 public record WorkerConfig(
         String jobName,
         String jobClass,
+        String jobJarUri,
+        String jobJarSha256,
+        Path jobJarCacheDir,
         Map<String, String> jobArgs,
         int parallelism,
         int maxParallelism,
@@ -42,6 +46,11 @@ public record WorkerConfig(
     public static final String PREFIX = "WEIR_";
 
     /*
+     * WEIR_JOB_JAR_URI (optional): the job jar (spec.job.jarURI), loaded in a user-code class
+     * loader; without it the job class comes from the worker's class path. WEIR_JOB_JAR_SHA256
+     * (optional): the content it must have. WEIR_JOB_JAR_CACHE_DIR: where s3:// jars are
+     * downloaded to (default $XDG_CACHE_HOME/weir/jars; pods use their /tmp emptyDir).
+     *
      * WEIR_COORDINATOR_TIMEOUT_MS: how long a worker keeps running without reaching its
      * coordinator before it gives up (0 = forever). Long enough to ride out an operator restart;
      * short enough that workers of a killed `weir local` do not linger.
@@ -50,7 +59,8 @@ public record WorkerConfig(
     /** Leaves the token and S3 keys out: this string may be logged. */
     @Override
     public String toString() {
-        return "WorkerConfig[job=" + jobName + ", class=" + jobClass + ", worker=" + worker + "/" + parallelism
+        return "WorkerConfig[job=" + jobName + ", class=" + jobClass
+                + (jobJarUri == null ? "" : ", jar=" + jobJarUri) + ", worker=" + worker + "/" + parallelism
                 + ", attempt=" + attempt + ", coordinator=" + coordinatorUrl + ", storage=" + storageUri + "/"
                 + storageBase + ", restoreFrom=" + restoreFrom + "]";
     }
@@ -74,6 +84,9 @@ public record WorkerConfig(
         return new WorkerConfig(
                 r.required("JOB_NAME"),
                 r.required("JOB_CLASS"),
+                r.optional("JOB_JAR_URI", null),
+                r.optional("JOB_JAR_SHA256", null),
+                Path.of(r.optional("JOB_JAR_CACHE_DIR", JobJarResolver.defaultCacheDirectory().toString())),
                 r.jsonMap("JOB_ARGS"),
                 r.integer("PARALLELISM", null),
                 r.integer("MAX_PARALLELISM", 128),

@@ -63,6 +63,7 @@ public final class DataPlane implements AutoCloseable {
     private final Map<Integer, RemoteInputChannel> inputs = new ConcurrentHashMap<>();
     private final Set<Integer> outputs = ConcurrentHashMap.newKeySet();
     private final PeerConnection.FrameHandler handler = new Dispatcher();
+    private final ClassLoader userCode;
     private volatile boolean closed;
 
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress) throws IOException {
@@ -72,8 +73,19 @@ public final class DataPlane implements AutoCloseable {
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
                      Consumer<Throwable> onFailure) throws IOException {
+        this(jobToken, workerIndex, attempt, bindAddress, onFailure, DataPlane.class.getClassLoader());
+    }
+
+    /**
+     * @param onFailure called once per connection lost other than by {@link #close}
+     * @param userCode the context class loader of the reader threads, which run the channels'
+     *     serializers (the job's user-code class loader)
+     */
+    public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
+                     Consumer<Throwable> onFailure, ClassLoader userCode) throws IOException {
         this.self = workerIndex;
         this.onFailure = onFailure;
+        this.userCode = userCode;
         this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
                 connections::containsKey, this::register);
     }
@@ -112,7 +124,7 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void register(int peer, FrameStream stream) {
-        PeerConnection connection = new PeerConnection(self, peer, stream, handler);
+        PeerConnection connection = new PeerConnection(self, peer, stream, handler, userCode);
         synchronized (connections) {
             if (closed) {
                 stream.close();

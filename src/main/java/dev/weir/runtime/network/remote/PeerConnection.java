@@ -30,13 +30,15 @@ final class PeerConnection {
     private final Thread reader;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    PeerConnection(int self, int remoteWorker, FrameStream stream, FrameHandler handler) {
+    /** @param userCode the reader thread's context class loader: it runs the channels' serializers */
+    PeerConnection(int self, int remoteWorker, FrameStream stream, FrameHandler handler, ClassLoader userCode) {
         this.self = self;
         this.remoteWorker = remoteWorker;
         this.stream = stream;
         this.handler = handler;
         this.reader = new Thread(this::readLoop, "weir-dataplane-" + self + "-from-" + remoteWorker);
         this.reader.setDaemon(true);
+        this.reader.setContextClassLoader(userCode);
     }
 
     int remoteWorker() {

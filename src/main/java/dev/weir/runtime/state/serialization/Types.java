@@ -1,12 +1,8 @@
 package dev.weir.runtime.state.serialization;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /** Serializers for the common types; {@link #java()} is the slow fallback for any Serializable. */
@@ -114,30 +110,18 @@ public final class Types {
         }
     };
 
-    /** Java serialization: works for any Serializable, at a price. Prefer a dedicated serializer. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Java serialization: works for any Serializable, at a price. Prefer a dedicated serializer.
+     * Classes are resolved through the context class loader of the thread calling this method,
+     * which in {@code define()} is the job's user-code class loader.
+     */
     public static <T extends Serializable> TypeSerializer<T> java() {
-        return (TypeSerializer<T>) JAVA;
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return java(context != null ? context : Types.class.getClassLoader());
     }
 
-    private static final TypeSerializer<Serializable> JAVA = new TypeSerializer<>() {
-        @Override
-        public void serialize(Serializable value, DataOutput out) throws IOException {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            try (ObjectOutputStream oos = new ObjectOutputStream(buffer)) {
-                oos.writeObject(value);
-            }
-            BYTES.serialize(buffer.toByteArray(), out);
-        }
-
-        @Override
-        public Serializable deserialize(DataInput in) throws IOException {
-            byte[] bytes = BYTES.deserialize(in);
-            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                return (Serializable) ois.readObject();
-            } catch (ClassNotFoundException e) {
-                throw new IOException("cannot deserialize: class not found", e);
-            }
-        }
-    };
+    /** Java serialization resolving classes through {@code classLoader} (the job's user-code class loader). */
+    public static <T extends Serializable> TypeSerializer<T> java(ClassLoader classLoader) {
+        return new JavaSerializer<>(classLoader);
+    }
 }
