@@ -196,4 +196,76 @@ class StreamJobSpecValidatorTest {
         assertThat(KubernetesNames.isDns1123Label("1job")).isTrue();
         assertThat(KubernetesNames.isDns1123Subdomain("weir.s3-creds")).isTrue();
     }
+
+    @Test
+    void acceptsImageAndS3JarsOnKubernetesAndFileJarsOnlyInWeirLocal() {
+        StreamJobSpec spec = validSpec();
+        for (String uri : new String[] {"local:///opt/jobs/job.jar", "s3://my-bucket/jobs/job-1.0.jar"}) {
+            spec.getJob().setJarURI(uri);
+            assertThat(StreamJobSpecValidator.validate(spec)).as(uri).isEmpty();
+            assertThat(StreamJobSpecValidator.validate(spec, StreamJobSpecValidator.Target.WEIR_LOCAL)).as(uri).isEmpty();
+        }
+        for (String uri : new String[] {"file:///home/me/job.jar", "target/job.jar", "/home/me/job.jar"}) {
+            spec.getJob().setJarURI(uri);
+            assertThat(StreamJobSpecValidator.validate(spec, StreamJobSpecValidator.Target.WEIR_LOCAL)).as(uri).isEmpty();
+        }
+        spec.getJob().setJarURI("file:///home/me/job.jar");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.jarURI: file:// jars work only with"
+                + " weir local; on Kubernetes use local:///path/in/the/image.jar (a jar inside spec.image) or"
+                + " s3://bucket/key.jar (got \"file:///home/me/job.jar\")");
+        spec.getJob().setJarURI("target/job.jar");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.jarURI: a path works only with"
+                + " weir local; on Kubernetes use local:///path/in/the/image.jar (a jar inside spec.image) or"
+                + " s3://bucket/key.jar (got \"target/job.jar\")");
+    }
+
+    @Test
+    void rejectsMalformedJarUris() {
+        StreamJobSpec spec = validSpec();
+        spec.getJob().setJarURI("https://example.com/job.jar");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly("spec.job.jarURI: must be"
+                + " local:///path/in/the/image.jar (a jar inside spec.image) or s3://bucket/key.jar"
+                + " (got \"https://example.com/job.jar\")");
+        assertThat(StreamJobSpecValidator.validate(spec, StreamJobSpecValidator.Target.WEIR_LOCAL))
+                .containsExactly("spec.job.jarURI: must be local:///path/in/the/image.jar (a jar inside spec.image)"
+                        + " or s3://bucket/key.jar, or file:///abs/path.jar or a path relative to the manifest"
+                        + " (got \"https://example.com/job.jar\")");
+        spec.getJob().setJarURI("local://opt/job.jar");
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.job.jarURI: must be local:///absolute/path.jar (three slashes) (got \"local://opt/job.jar\")");
+        spec.getJob().setJarURI("s3://Bad_Bucket/job.jar");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.job.jarURI: must be s3://bucket/key.jar with a valid bucket name (got \"s3://Bad_Bucket/job.jar\")");
+        spec.getJob().setJarURI("s3://bucket/");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.job.jarURI: must be s3://bucket/key.jar with a valid bucket name (got \"s3://bucket/\")");
+        spec.getJob().setJarURI(" ");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.job.jarURI: must not be empty (omit it to load the job class from the worker's class path)");
+    }
+
+    @Test
+    void anS3JarNeedsS3Storage() {
+        StreamJobSpec spec = validSpec();
+        spec.getJob().setJarURI("s3://jobs/job.jar");
+        spec.getStorage().setPath("/tmp/checkpoints");
+        assertThat(StreamJobSpecValidator.validate(spec, StreamJobSpecValidator.Target.WEIR_LOCAL)).containsExactly(
+                "spec.job.jarURI: an s3:// jar is downloaded with spec.storage's S3 endpoint and credentials;"
+                        + " spec.storage.path has none");
+    }
+
+    @Test
+    void checksTheJarChecksum() {
+        StreamJobSpec spec = validSpec();
+        spec.getJob().setJarURI("s3://jobs/job.jar");
+        spec.getJob().setJarSha256("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+        spec.getJob().setJarSha256("e3b0c442");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.job.jarSha256: must be 64 hex digits, as sha256sum prints them (got \"e3b0c442\")");
+        spec.getJob().setJarURI(null);
+        spec.getJob().setJarSha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.job.jarSha256: is the checksum of spec.job.jarURI, which is not set");
+    }
 }

@@ -348,6 +348,28 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void resolvesARelativeJarPathAgainstTheManifestsDirectory(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = Files.createDirectories(dir.resolve("jobs")).resolve("job.yaml");
+        Files.writeString(file, manifest(jobWith("jarURI: ../build/my job.jar")));
+        assertThat(loader.load(file).spec().getJob().getJarURI())
+                .isEqualTo(dir.resolve("build/my job.jar").toUri().toString())
+                .startsWith("file:///").endsWith("/build/my%20job.jar");
+
+        Files.writeString(file, manifest(jobWith("jarURI: s3://jobs/job.jar\njarSha256: " + "ab".repeat(32))));
+        StreamJobManifest s3 = loader.load(file);
+        assertThat(s3.spec().getJob().getJarURI()).isEqualTo("s3://jobs/job.jar");
+        assertThat(s3.spec().getJob().getJarSha256()).isEqualTo("ab".repeat(32));
+    }
+
+    @Test
+    void rejectsAJarUriWithAnUnknownScheme() {
+        assertThat(failure(manifest(jobWith("jarURI: hdfs://namenode/job.jar"))).problems()).containsExactly(
+                "spec.job.jarURI: must be local:///path/in/the/image.jar (a jar inside spec.image) or s3://bucket/key.jar,"
+                        + " or file:///abs/path.jar or a path relative to the manifest (got \"hdfs://namenode/job.jar\")");
+    }
+
+    @Test
     void everyExampleManifestLoadsAndValidates() throws Exception {
         List<Path> examples;
         try (Stream<Path> files = Files.list(Path.of("k8s-examples"))) {

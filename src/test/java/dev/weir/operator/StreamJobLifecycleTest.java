@@ -297,6 +297,21 @@ class StreamJobLifecycleTest {
     }
 
     @Test
+    void aFileJarIsInvalidOnKubernetesWithAMessageSayingWhatToUse() {
+        env.createCredentials();
+        StreamJob spec = OperatorTestEnv.job("counts", 2);
+        spec.getSpec().getJob().setJarURI("file:///home/me/counts.jar");
+        env.create(spec);
+        StreamJob job = env.reconcile("counts");
+        assertThat(ready(job).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(ready(job).getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready(job).getMessage()).isEqualTo("spec.job.jarURI: file:// jars work only with weir local;"
+                + " on Kubernetes use local:///path/in/the/image.jar (a jar inside spec.image) or s3://bucket/key.jar"
+                + " (got \"file:///home/me/counts.jar\")");
+        assertThat(env.pods("counts")).isEmpty();
+    }
+
+    @Test
     void missingCredentialsSecretWaitsUntilItAppears() {
         env.create(OperatorTestEnv.job("counts", 1));
         StreamJob job = env.reconcile("counts");

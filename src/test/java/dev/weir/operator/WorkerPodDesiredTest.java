@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.weir.api.StreamJob;
 import dev.weir.operator.resources.WorkerPodDesired;
+import dev.weir.runtime.worker.WorkerConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -71,5 +72,26 @@ class WorkerPodDesiredTest {
         assertThat(pod.getSpec().getNodeSelector()).containsEntry("pool", "streaming");
         assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("worker", "sidecar");
+    }
+
+    @Test
+    void tellsTheWorkerWhichJarToLoadAndWhereToCacheADownload() {
+        StreamJob job = OperatorTestEnv.job("counts", 2);
+        job.getSpec().getJob().setJarURI("s3://jobs/counts-1.0.jar");
+        job.getSpec().getJob().setJarSha256("ab".repeat(32));
+        Map<String, String> env = new java.util.HashMap<>();
+        for (io.fabric8.kubernetes.api.model.EnvVar var : pod(job).getSpec().getContainers().get(0).getEnv()) {
+            env.put(var.getName(), var.getValue() != null ? var.getValue() : "from-a-reference");
+        }
+        env.put("WEIR_JOB_TOKEN", "token"); // the pod reads it from its mounted Secret
+        WorkerConfig config = WorkerConfig.fromEnvironment(env::get);
+        assertThat(config.jobJarUri()).isEqualTo("s3://jobs/counts-1.0.jar");
+        assertThat(config.jobJarSha256()).isEqualTo("ab".repeat(32));
+        // The root filesystem is read-only; /tmp is the pod's emptyDir.
+        assertThat(config.jobJarCacheDir()).isEqualTo(java.nio.file.Path.of("/tmp/weir/jars"));
+
+        StreamJob baked = OperatorTestEnv.job("baked", 1);
+        assertThat(pod(baked).getSpec().getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().startsWith("WEIR_JOB_JAR_"));
     }
 }
