@@ -1,0 +1,380 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.runtime.storage.S3ObjectStore;
+import dev.weir.runtime.usercode.Sha256;
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.KeyedCountVerifier;
+import dev.weir.testing.TestJar;
+
+/**
+ * A job written outside Weir (issue 11): compiled here into its own jar, which is not on any class
+ * path, with its own record, key and state types and serializers, Java serialization across a
+ * keyBy, and checks that every thread running its code has its class loader as context class
+ * loader. Run through {@code weir local} with worker processes (a worker killed mid-run), then
+ * resumed in process at another parallelism; and from an s3:// jar. Its output is keyed-count's,
+ * so {@link KeyedCountVerifier} checks it independently for exactly-once.
+ */
+class JobJarIT {
+
+    private static final String JOB_CLASS = "userjob.SensorJob";
+
+    /** keyed-count with a user's own types; every constructor and deserializer checks the context class loader. */
+    private static final String JOB_SOURCE = """
+            package userjob;
+
+            import java.io.DataInput;
+            import java.io.DataOutput;
+            import java.io.IOException;
+            import java.io.Serializable;
+            import java.nio.file.Path;
+
+            import dev.weir.connectors.file.ExactlyOnceFileSink;
+            import dev.weir.connectors.generator.GeneratorSource;
+            import dev.weir.runtime.dataflow.JobArgs;
+            import dev.weir.runtime.dataflow.JobDefinition;
+            import dev.weir.runtime.dataflow.StreamEnvironment;
+            import dev.weir.runtime.dataflow.functions.Collector;
+            import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+            import dev.weir.runtime.dataflow.functions.RuntimeContext;
+            import dev.weir.runtime.state.StateDescriptor;
+            import dev.weir.runtime.state.ValueState;
+            import dev.weir.runtime.state.serialization.TypeSerializer;
+            import dev.weir.runtime.state.serialization.Types;
+
+            public final class SensorJob implements JobDefinition {
+
+                static void requireJobClassLoader(String what) {
+                    ClassLoader context = Thread.currentThread().getContextClassLoader();
+                    if (context != SensorJob.class.getClassLoader()) {
+                        throw new IllegalStateException(what + " on thread " + Thread.currentThread().getName()
+                                + " with context class loader " + context + " instead of the job's");
+                    }
+                }
+
+                public record SensorId(long id) implements Serializable {
+                    @Override
+                    public int hashCode() {
+                        return Long.hashCode(id);
+                    }
+                }
+
+                /** Crosses the keyBy with Java serialization (no serializer declared); records deserialize through this constructor. */
+                public record Reading(SensorId sensor, long value) implements Serializable {
+                    public Reading {
+                        requireJobClassLoader("Reading created");
+                    }
+                }
+
+                public record Tally(long count, long sum) {}
+
+                public static final class SensorIdSerializer implements TypeSerializer<SensorId> {
+                    public void serialize(SensorId value, DataOutput out) throws IOException {
+                        out.writeLong(value.id());
+                    }
+
+                    public SensorId deserialize(DataInput in) throws IOException {
+                        requireJobClassLoader("SensorId read");
+                        return new SensorId(in.readLong());
+                    }
+                }
+
+                public static final class TallySerializer implements TypeSerializer<Tally> {
+                    public void serialize(Tally value, DataOutput out) throws IOException {
+                        out.writeLong(value.count());
+                        out.writeLong(value.sum());
+                    }
+
+                    public Tally deserialize(DataInput in) throws IOException {
+                        requireJobClassLoader("Tally read");
+                        return new Tally(in.readLong(), in.readLong());
+                    }
+                }
+
+                static final class TallyFunction extends KeyedProcessFunction<SensorId, Reading, String> {
+                    private ValueState<Tally> tally;
+
+                    @Override
+                    public void open(RuntimeContext context) {
+                        requireJobClassLoader("open()");
+                        tally = context.getState(StateDescriptor.value("tally", new TallySerializer()));
+                    }
+
+                    @Override
+                    public void processElement(Reading reading, Context<SensorId> context, Collector<String> out) {
+                        Tally before = tally.value();
+                        Tally after = before == null ? new Tally(1, reading.value())
+                                : new Tally(before.count() + 1, before.sum() + reading.value());
+                        tally.update(after);
+                        out.collect(reading.sensor().id() + "," + after.count() + "," + after.sum());
+                    }
+                }
+
+                @Override
+                public void define(StreamEnvironment env, JobArgs args) {
+                    requireJobClassLoader("define()");
+                    long records = args.getLong("records", 1000);
+                    long keys = args.getLong("keys", 10);
+                    GeneratorSource<Long> source = GeneratorSource.sequence(records);
+                    long rate = args.getLong("rate", 0);
+                    if (rate > 0) {
+                        source = source.withRateLimit(rate);
+                    }
+                    env.fromSource(source, "generator").returns(Types.LONG)
+                            .map(i -> new Reading(new SensorId(Math.floorMod(i * 2654435761L, keys)), i))
+                            .keyBy(Reading::sensor, new SensorIdSerializer())
+                            .process(new TallyFunction())
+                            .uid("tally")
+                            .sinkTo(new ExactlyOnceFileSink<>(Path.of(args.require("output"))))
+                            .uid("sink");
+                }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+    private Path jar;
+
+    @BeforeEach
+    void buildJar() throws IOException {
+        jar = new TestJar().source(JOB_CLASS, JOB_SOURCE).build(dir.resolve("work"), dir.resolve("jars/sensor-job.jar"));
+    }
+
+    @Test
+    void userJobFromAJarSurvivesAWorkerKillAndResumesInProcessAtAnotherParallelism() throws Exception {
+        long records = 300_000;
+        long keys = 500;
+        Path output = dir.resolve("out");
+        Path stateDir = dir.resolve("state");
+        // A path relative to the manifest, as a user would write it next to their build.
+        Path first = manifest("sensors", "jars/sensor-job.jar", null, 2, records, keys, 15_000, output);
+
+        Process weirLocal = weirLocal(Map.of(), stateDir, first);
+        try {
+            runAndKill(weirLocal, records, output);
+        } finally {
+            destroyTree(weirLocal);
+        }
+
+        // Resumed with three subtasks, all in this JVM: the jar in a user-code class loader here.
+        Path second = manifest("sensors", "jars/sensor-job.jar", null, 3, records, keys, 0, output);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = WeirLocal.run(new String[] {"--state-dir", stateDir.toString(), "--restore", "latest",
+                "--in-process", "--quiet", second.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as("stderr: %s", err).isZero();
+        JsonNode summary = lastJsonLine(out.toString(StandardCharsets.UTF_8));
+        assertThat(summary.get("state").asText()).isEqualTo("FINISHED");
+        assertThat(summary.get("parallelism").asInt()).isEqualTo(3);
+        assertThat(summary.get("restored_from").asText()).contains("/checkpoints/chk-");
+
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), records, keys);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(records);
+    }
+
+    /** Kills one of the two workers after 3 checkpoints, then all of weir local two checkpoints after the restore. */
+    private static void runAndKill(Process weirLocal, long records, Path output) throws Exception {
+        WeirLocalKillIT.LineWatcher running = new WeirLocalKillIT.LineWatcher(weirLocal,
+                line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
+        assertThat(running.await(90)).as("first run reached 3 checkpoints; stderr: %s", tail(running)).isTrue();
+        List<ProcessHandle> workers = workersOf(weirLocal);
+        assertThat(workers).hasSize(2);
+        workers.get(1).destroyForcibly();
+
+        awaitLine(running, ".* attempt 2 restoring from .*/checkpoints/chk-.*");
+        int checkpointsAtRestore = lastCompletedCheckpoints(running);
+        awaitLine(running, ".* checkpoints (\\d+) completed .* restarts 1",
+                line -> completedCheckpoints(line) >= checkpointsAtRestore + 2);
+        // Now the job as a whole goes down, mid-run.
+        List<ProcessHandle> secondAttempt = workersOf(weirLocal);
+        weirLocal.destroyForcibly();
+        assertThat(weirLocal.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        awaitExit(secondAttempt);
+        assertThat((long) CommittedFiles.lines(output).size()).as("killed before the end").isLessThan(records);
+    }
+
+    @Test
+    void userJobFromAnS3JarRunsOnWorkerProcesses() throws Exception {
+        long records = 60_000;
+        long keys = 300;
+        Path output = dir.resolve("s3-out");
+        Path stateDir = dir.resolve("s3-state");
+        // The jar goes into the bucket of weir local's embedded store, where a user would upload it.
+        try (EmbeddedS3Server upload = EmbeddedS3Server.startPersistent(stateDir.resolve("s3"));
+             S3ObjectStore store = new S3ObjectStore(upload.settings("weir"))) {
+            store.ensureBucket();
+            store.put("jobs/sensor-job-1.0.jar", Files.readAllBytes(jar));
+        }
+        String sha = Sha256.of(jar);
+        Path manifest = manifest("s3-sensors", "s3://weir/jobs/sensor-job-1.0.jar", sha, 2, records, keys, 0, output);
+        Path cache = dir.resolve("xdg-cache");
+
+        Process weirLocal = weirLocal(Map.of("XDG_CACHE_HOME", cache.toString()), stateDir, manifest);
+        try {
+            WeirLocalKillIT.LineWatcher stderr = new WeirLocalKillIT.LineWatcher(weirLocal, line -> false);
+            String stdout = new String(weirLocal.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(weirLocal.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(weirLocal.exitValue()).as("stderr: %s", tail(stderr)).isZero();
+            assertThat(lastJsonLine(stdout).get("state").asText()).isEqualTo("FINISHED");
+        } finally {
+            destroyTree(weirLocal);
+        }
+        assertThat(cache.resolve("weir/jars/" + sha + ".jar")).as("downloaded into the cache by content")
+                .hasSameBinaryContentAs(jar);
+
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), records, keys);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(records);
+    }
+
+    @Test
+    void aMissingJarOrJobClassStopsWeirLocalWithTheCause() throws Exception {
+        Path missing = manifest("missing-jar", "jars/nothing-here.jar", null, 2, 10, 2, 0, dir.resolve("o1"));
+        assertThat(runInThisJvm(missing)).isEqualTo(new Result(2, "weir local: job missing-jar: job jar file://"
+                + dir.resolve("jars/nothing-here.jar") + " was not found: no file " + dir.resolve("jars/nothing-here.jar")));
+
+        Path wrongSha = manifest("wrong-sha", "jars/sensor-job.jar", "0".repeat(64), 2, 10, 2, 0, dir.resolve("o2"));
+        assertThat(runInThisJvm(wrongSha).message()).startsWith("weir local: job wrong-sha: job jar file://" + jar
+                + " does not have the expected content: its sha256 is " + Sha256.of(jar) + ", expected " + "0".repeat(64));
+
+        Path wrongClass = Files.writeString(dir.resolve("wrong-class.yaml"), Files.readString(
+                manifest("wrong-class", "jars/sensor-job.jar", null, 2, 10, 2, 0, dir.resolve("o3")))
+                .replace(JOB_CLASS, "com.example.SensorJob"));
+        assertThat(runInThisJvm(wrongClass)).isEqualTo(new Result(2, "weir local: job wrong-class: job class"
+                + " com.example.SensorJob was not found in job jar file://" + jar + " (it has userjob.SensorJob)"));
+    }
+
+    private record Result(int exit, String message) {}
+
+    private Result runInThisJvm(Path manifest) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = WeirLocal.run(new String[] {"--state-dir", dir.resolve("bad-state").toString(), "--quiet",
+                manifest.toString()}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(exit, err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    private Path manifest(String name, String jarUri, String sha, int parallelism, long records, long keys, long rate,
+                          Path output) throws IOException {
+        Path file = dir.resolve(name + "-p" + parallelism + ".yaml");
+        Files.writeString(file, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: %s
+                spec:
+                  job:
+                    className: %s
+                    jarURI: %s
+                %s    parallelism: %d
+                    args:
+                      records: "%d"
+                      keys: "%d"
+                      rate: "%d"
+                      output: %s
+                  checkpointing:
+                    intervalMs: 200
+                """.formatted(name, JOB_CLASS, jarUri, sha == null ? "" : "    jarSha256: \"" + sha + "\"\n", parallelism,
+                records, keys, rate, output));
+        return file;
+    }
+
+    private static Process weirLocal(Map<String, String> environment, Path stateDir, Path manifest) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
+                "--state-dir", stateDir.toString(), manifest.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static List<ProcessHandle> workersOf(Process weirLocal) {
+        return weirLocal.toHandle().descendants().filter(JobJarIT::isWorker).toList();
+    }
+
+    /** After a failed assertion: no weir local or worker of this test outlives it. */
+    private static void destroyTree(Process weirLocal) {
+        weirLocal.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        weirLocal.destroyForcibly();
+    }
+
+    /** From /proc: ProcessHandle.Info leaves out command lines as long as a worker's class path. */
+    private static boolean isWorker(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"), StandardCharsets.ISO_8859_1)
+                    .contains("dev.weir.runtime.worker.WorkerMain");
+        } catch (IOException e) {
+            return false; // gone
+        }
+    }
+
+    private static void awaitExit(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(processes).as("workers of the killed weir local stop by themselves").noneMatch(ProcessHandle::isAlive);
+    }
+
+    private static void awaitLine(WeirLocalKillIT.LineWatcher watcher, String pattern) throws InterruptedException {
+        awaitLine(watcher, pattern, line -> true);
+    }
+
+    private static void awaitLine(WeirLocalKillIT.LineWatcher watcher, String pattern,
+                                  java.util.function.Predicate<String> and) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            synchronized (watcher.lines) {
+                if (watcher.lines.stream().anyMatch(line -> line.matches(pattern) && and.test(line))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line matching " + pattern + " within 90 s; stderr: " + tail(watcher));
+    }
+
+    private static List<String> tail(WeirLocalKillIT.LineWatcher watcher) {
+        synchronized (watcher.lines) {
+            return List.copyOf(watcher.lines.subList(Math.max(0, watcher.lines.size() - 30), watcher.lines.size()));
+        }
+    }
+
+    private static int lastCompletedCheckpoints(WeirLocalKillIT.LineWatcher watcher) {
+        synchronized (watcher.lines) {
+            return watcher.lines.stream().filter(line -> line.contains(" completed ("))
+                    .mapToInt(JobJarIT::completedCheckpoints).reduce((a, b) -> b).orElse(0);
+        }
+    }
+
+    private static int completedCheckpoints(String progressLine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checkpoints (\\d+) completed").matcher(progressLine);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static JsonNode lastJsonLine(String stdout) throws IOException {
+        return new ObjectMapper().readTree(stdout.strip().lines().reduce((a, b) -> b).orElseThrow());
+    }
+}
