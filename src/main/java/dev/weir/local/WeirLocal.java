@@ -96,20 +96,14 @@ public final class WeirLocal {
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
              CoordinatorServer server = options.inProcess() ? null
                      : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            JobDeployer deployer;
-            try {
-                deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
-                        : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
-                                WorkerProcessDeployer.Settings.defaults(
-                                        options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
-                                        .withExtraEnvironment(options.environment())
-                                        .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
-                                                WorkerClassDataArchive.defaultDirectory())),
-                                metrics);
-            } catch (Exception e) {
-                err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-                return 2;
-            }
+            JobDeployer deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
+                    : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
+                            WorkerProcessDeployer.Settings.defaults(
+                                    options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
+                                    .withExtraEnvironment(options.environment())
+                                    .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
+                                            WorkerClassDataArchive.defaultDirectory())),
+                            metrics);
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
             // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
             java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
@@ -146,7 +140,8 @@ public final class WeirLocal {
         if (result.state() != JobResult.JobState.FINISHED) {
             err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
                     + (result.failure() == null ? "" : ": " + result.failure()));
-            return 1;
+            // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
+            return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
         }
         return 0;
     }

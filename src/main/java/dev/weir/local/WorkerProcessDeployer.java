@@ -7,29 +7,21 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.DeployedJob;
+import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.coordinator.remote.PeerRegistry;
+import dev.weir.coordinator.remote.WorkerClient;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.worker.WorkerJvm;
 
 /**
@@ -99,19 +91,16 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final Settings settings;
     private final JobMetrics metrics;
     private final String token = newToken();
-    private final JobGraph graph;
     private volatile List<Process> current = List.of();
     private boolean recording;
 
     public WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
-                          Settings settings, JobMetrics metrics) throws Exception {
+                          Settings settings, JobMetrics metrics) {
         this.job = job;
         this.storage = storage;
         this.server = server;
         this.settings = settings;
         this.metrics = metrics;
-        // Built here too, to know the job's tasks and to fail fast on a bad job class before any process starts.
-        this.graph = InProcessDeployer.buildGraphs(job, Set.of(0)).get(0);
     }
 
     private static String newToken() {
@@ -121,33 +110,27 @@ public final class WorkerProcessDeployer implements JobDeployer {
     }
 
     @Override
-    public DeployedJob deploy(long attempt, RestoreTarget restore, TaskListener listener) throws Exception {
-        PeerRegistry registry = new PeerRegistry(attempt, job.parallelism(), Clock.system(), settings.heartbeatTimeout());
-        ProgressEndpoint endpoint = new ProgressEndpoint(registry, listener, metrics);
-        server.register(job.jobName(), token, endpoint);
+    public Workers workers() {
+        return new Workers(job.parallelism(), settings.heartbeatTimeout(), REGISTRATION_TIMEOUT,
+                registration -> WorkerClient.forWorker(registration, token));
+    }
+
+    /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
+    @Override
+    public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
+        server.register(job.jobName(), token, new ProgressEndpoint(coordinator, metrics));
         Path logs = Files.createDirectories(settings.logDir().resolve("attempt-" + attempt));
         List<Process> processes = new ArrayList<>();
         try {
             for (int worker = 0; worker < job.parallelism(); worker++) {
                 processes.add(start(attempt, worker, restore, logs.resolve("worker-" + worker + ".log")));
             }
-            awaitRegistration(registry, processes, logs);
         } catch (Exception e) {
             processes.forEach(Process::destroyForcibly);
             throw e;
         }
         current = List.copyOf(processes);
-        Map<Integer, List<ExecutionVertexId>> verticesByWorker = new LinkedHashMap<>();
-        Set<ExecutionVertexId> vertices = new LinkedHashSet<>();
-        for (int worker = 0; worker < job.parallelism(); worker++) {
-            List<ExecutionVertexId> own = new ArrayList<>();
-            for (JobGraph.JobVertex vertex : graph.vertices()) {
-                own.add(new ExecutionVertexId(vertex.name(), worker));
-            }
-            verticesByWorker.put(worker, own);
-            vertices.addAll(own);
-        }
-        return new WorkerProcesses(attempt, token, processes, registry, verticesByWorker, vertices, listener, logs);
+        return new WorkerProcesses(attempt, processes, coordinator, logs);
     }
 
     /** The worker processes of the latest attempt, index = worker (for operations and failure tests). */
@@ -205,23 +188,5 @@ public final class WorkerProcessDeployer implements JobDeployer {
             process.onExit().thenRun(settings.classData()::recorded);
         }
         return process;
-    }
-
-    private static void awaitRegistration(PeerRegistry registry, List<Process> processes, Path logs)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
-        while (!registry.isComplete()) {
-            for (int i = 0; i < processes.size(); i++) {
-                if (!processes.get(i).isAlive()) {
-                    throw new IOException("worker " + i + " exited with code " + processes.get(i).exitValue()
-                            + " before registering; see " + logs.resolve("worker-" + i + ".log"));
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("not all workers registered within " + REGISTRATION_TIMEOUT + "; see " + logs);
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        LOG.debug("all {} workers registered for attempt {}", processes.size(), registry.attempt());
     }
 }
