@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +23,13 @@ import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.remote.PeerRegistry;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
+import dev.weir.runtime.worker.WorkerVariable;
 
 /**
  * Runs each attempt as P worker processes on this machine (the shape the operator deploys as
@@ -48,9 +47,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
     /**
      * Settings of the worker processes.
      *
-     * @param extraEnvironment set on every worker after Weir's own variables, e.g. connector
+     * @param extraEnvironment set on every worker besides Weir's own variables, e.g. connector
      *     credentials such as {@code WEIR_JDBC_USER}/{@code WEIR_JDBC_PASSWORD} (what a Secret
-     *     gives a pod); never logged
+     *     gives a pod); never logged; may not name a variable Weir sets
+     *     ({@link WorkerVariable#reservedNames})
      */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
                            List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment,
@@ -110,6 +110,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         this.server = server;
         this.settings = settings;
         this.metrics = metrics;
+        checkExtraEnvironment(settings.extraEnvironment(), storage);
         // Built here too, to know the job's tasks and to fail fast on a bad job class before any process starts.
         this.graph = InProcessDeployer.buildGraphs(job, Set.of(0)).get(0);
     }
@@ -181,30 +182,42 @@ public final class WorkerProcessDeployer implements JobDeployer {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
-        env.put("WEIR_JOB_NAME", job.jobName());
-        env.put("WEIR_JOB_CLASS", job.className());
-        env.put("WEIR_JOB_ARGS", new ObjectMapper().writeValueAsString(job.args().asMap()));
-        env.put("WEIR_PARALLELISM", Integer.toString(job.parallelism()));
-        env.put("WEIR_MAX_PARALLELISM", Integer.toString(job.maxParallelism()));
-        env.put("WEIR_WORKER_INDEX", Integer.toString(worker));
-        env.put("WEIR_ATTEMPT", Long.toString(attempt));
-        env.put("WEIR_CHECKPOINT_MODE", job.mode() == CheckpointingMode.AT_LEAST_ONCE ? "at-least-once" : "exactly-once");
-        env.put("WEIR_COORDINATOR_URL", server.baseUri().toString());
-        env.put("WEIR_JOB_TOKEN", token);
-        env.put("WEIR_BIND_ADDRESS", settings.bindAddress());
-        env.put("WEIR_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatInterval().toMillis()));
-        // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
-        env.put("WEIR_COORDINATOR_TIMEOUT_MS", Long.toString(COORDINATOR_TIMEOUT.toMillis()));
-        env.putAll(storage.environment());
+        env.putAll(environment(attempt, worker, restore).asText());
         env.putAll(settings.extraEnvironment());
-        if (restore != null) {
-            env.put("WEIR_RESTORE_FROM", restore.location());
-        }
         Process process = builder.start();
         if (record) {
             process.onExit().thenRun(settings.classData()::recorded);
         }
         return process;
+    }
+
+    /** What worker {@code worker} of {@code attempt} is told (without the user's extra variables). */
+    public WorkerEnvironment environment(long attempt, int worker, RestoreTarget restore) {
+        WorkerEnvironment env = new WorkerEnvironment()
+                .job(job.jobName(), job.className(), job.args().asMap(), job.parallelism(), job.maxParallelism(),
+                        job.mode())
+                .worker(worker, attempt)
+                .coordinator(server.baseUri().toString())
+                .token(token)
+                .bindAddress(settings.bindAddress())
+                // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
+                .heartbeats(settings.heartbeatInterval(), COORDINATOR_TIMEOUT)
+                .restoreFrom(restore == null ? null : restore.location());
+        storage.writeTo(env);
+        return env;
+    }
+
+    /** The user's variables may not replace the worker's own (the job would silently run differently). */
+    private static void checkExtraEnvironment(Map<String, String> extra, WorkerStorage storage) {
+        Set<String> reserved = WorkerVariable.reservedNames(storage.s3() != null);
+        List<String> clashes = extra.keySet().stream().filter(reserved::contains).sorted().toList();
+        if (!clashes.isEmpty()) {
+            boolean s3 = clashes.stream().anyMatch(name -> WorkerVariable.named(name).orElseThrow().isS3Connection());
+            throw new IllegalArgumentException("--env " + String.join(", ", clashes) + ": weir local sets "
+                    + (clashes.size() == 1 ? "this variable" : "these variables") + " for every worker itself"
+                    + (s3 ? "; the WEIR_S3_* variables lead the workers to the job's checkpoint storage (S3 connectors"
+                    + " read the same ones, so they write to that store)" : ""));
+        }
     }
 
     private static void awaitRegistration(PeerRegistry registry, List<Process> processes, Path logs)

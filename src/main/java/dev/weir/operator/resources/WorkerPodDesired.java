@@ -5,15 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.ResourcesSpec;
 import dev.weir.api.SecretKeySelectorSpec;
 import dev.weir.api.StorageSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.operator.ResourceNames;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -120,7 +120,7 @@ public final class WorkerPodDesired {
                 .withImagePullPolicy(spec.getImagePullPolicy())
                 // lib/ also holds the operator's jboss-logmanager binding; workers log through logback.xml.
                 .withCommand(command())
-                .withEnv(environment(job, attempt))
+                .withEnv(envVars(environment(job, attempt)))
                 .addNewPort().withName("control").withContainerPort(ResourceNames.CONTROL_PORT).endPort()
                 .addNewPort().withName("data").withContainerPort(ResourceNames.DATA_PORT).endPort()
                 .withResources(resources(spec.getResources()))
@@ -138,53 +138,48 @@ public final class WorkerPodDesired {
     }
 
     /** The worker's whole configuration (see WorkerConfig): plain values, except the secrets, which are references. */
-    static List<EnvVar> environment(StreamJob job, Attempt attempt) {
+    static WorkerEnvironment environment(StreamJob job, Attempt attempt) {
         StreamJobSpec spec = job.getSpec();
         StorageSpec storage = spec.getStorage();
-        List<EnvVar> env = new ArrayList<>();
-        env.add(plain("WEIR_JOB_NAME", job.getMetadata().getNamespace() + "." + job.getMetadata().getName()));
-        env.add(plain("WEIR_JOB_CLASS", spec.getJob().getClassName()));
-        env.add(plain("WEIR_JOB_ARGS", json(spec.getJob().getArgs())));
-        env.add(plain("WEIR_PARALLELISM", Integer.toString(spec.getJob().getParallelism())));
-        env.add(plain("WEIR_MAX_PARALLELISM", Integer.toString(spec.getJob().getMaxParallelism())));
-        env.add(plain("WEIR_WORKER_INDEX", Integer.toString(attempt.worker())));
-        env.add(plain("WEIR_ATTEMPT", Long.toString(attempt.attempt())));
-        env.add(plain("WEIR_CHECKPOINT_MODE", spec.getCheckpointing().getMode()));
-        env.add(plain("WEIR_COORDINATOR_URL", attempt.coordinatorUrl()));
-        env.add(plain("WEIR_JOB_TOKEN_FILE", ResourceNames.TOKEN_MOUNT + "/" + ResourceNames.TOKEN_KEY));
-        env.add(plain("WEIR_BIND_ADDRESS", "0.0.0.0"));
-        env.add(new EnvVarBuilder().withName("WEIR_ADVERTISED_HOST")
-                .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
-        // Fixed ports: after an operator restart the coordinator finds the workers from their pod IPs.
-        env.add(plain("WEIR_CONTROL_PORT", Integer.toString(ResourceNames.CONTROL_PORT)));
-        env.add(plain("WEIR_DATA_PORT", Integer.toString(ResourceNames.DATA_PORT)));
-        env.add(plain("WEIR_STORAGE_URI", "s3://" + storage.getBucket()));
-        env.add(plain("WEIR_STORAGE_BASE", StorageLocation.basePath(job)));
-        if (storage.getEndpoint() != null) {
-            env.add(plain("WEIR_S3_ENDPOINT", storage.getEndpoint()));
-        }
-        if (storage.getRegion() != null) {
-            env.add(plain("WEIR_S3_REGION", storage.getRegion()));
-        }
-        env.add(plain("WEIR_S3_PATH_STYLE", Boolean.toString(storage.isPathStyle())));
+        WorkerEnvironment env = new WorkerEnvironment()
+                .job(job.getMetadata().getNamespace() + "." + job.getMetadata().getName(), spec.getJob().getClassName(),
+                        spec.getJob().getArgs(), spec.getJob().getParallelism(), spec.getJob().getMaxParallelism(),
+                        CheckpointingSpec.AT_LEAST_ONCE.equals(spec.getCheckpointing().getMode())
+                                ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE)
+                .worker(attempt.worker(), attempt.attempt())
+                .coordinator(attempt.coordinatorUrl())
+                .tokenFile(ResourceNames.TOKEN_MOUNT + "/" + ResourceNames.TOKEN_KEY)
+                .bindAddress("0.0.0.0")
+                .advertisedHost(new WorkerEnvironment.PodField("status.podIP"))
+                // Fixed ports: after an operator restart the coordinator finds the workers from their pod IPs.
+                .ports(ResourceNames.CONTROL_PORT, ResourceNames.DATA_PORT)
+                .storage("s3://" + storage.getBucket(), StorageLocation.basePath(job))
+                .restoreFrom(attempt.restoreFrom());
         SecretKeySelectorSpec credentials = storage.getCredentialsSecret();
-        if (credentials != null) {
-            env.add(fromSecret("WEIR_S3_ACCESS_KEY", credentials.getName(), credentials.getAccessKeyKey()));
-            env.add(fromSecret("WEIR_S3_SECRET_KEY", credentials.getName(), credentials.getSecretKeyKey()));
-        }
-        if (attempt.restoreFrom() != null) {
-            env.add(plain("WEIR_RESTORE_FROM", attempt.restoreFrom()));
+        if (storage.getEndpoint() != null && credentials != null) {
+            env.s3(storage.getEndpoint(), storage.getRegion(), storage.isPathStyle(),
+                    new WorkerEnvironment.SecretKey(credentials.getName(), credentials.getAccessKeyKey()),
+                    new WorkerEnvironment.SecretKey(credentials.getName(), credentials.getSecretKeyKey()));
         }
         return env;
     }
 
-    private static EnvVar plain(String name, String value) {
-        return new EnvVarBuilder().withName(name).withValue(value).build();
-    }
-
-    private static EnvVar fromSecret(String name, String secret, String key) {
-        return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
-                .withName(secret).withKey(key).endSecretKeyRef().endValueFrom().build();
+    /** As the container's variables: references stay references, resolved by the kubelet. */
+    static List<EnvVar> envVars(WorkerEnvironment environment) {
+        List<EnvVar> env = new ArrayList<>();
+        environment.values().forEach((variable, value) -> {
+            EnvVarBuilder var = new EnvVarBuilder().withName(variable.envName());
+            if (value instanceof WorkerEnvironment.SecretKey ref) {
+                var.withNewValueFrom().withNewSecretKeyRef().withName(ref.secret()).withKey(ref.key()).endSecretKeyRef()
+                        .endValueFrom();
+            } else if (value instanceof WorkerEnvironment.PodField field) {
+                var.withNewValueFrom().withNewFieldRef().withFieldPath(field.path()).endFieldRef().endValueFrom();
+            } else {
+                var.withValue(((WorkerEnvironment.Text) value).value());
+            }
+            env.add(var.build());
+        });
+        return env;
     }
 
     private static ResourceRequirements resources(ResourcesSpec resources) {
@@ -215,13 +210,5 @@ public final class WorkerPodDesired {
         PodTemplateSpec template = userTemplate(spec);
         return template.getMetadata() == null || template.getMetadata().getAnnotations() == null
                 ? Map.of() : template.getMetadata().getAnnotations();
-    }
-
-    private static String json(Map<String, String> args) {
-        try {
-            return new ObjectMapper().writeValueAsString(args == null ? Map.of() : args);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write job args as JSON", e);
-        }
     }
 }
