@@ -59,9 +59,19 @@ public final class WorkerProcessDeployer implements JobDeployer {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
 
+        /** The workers' garbage collector. */
+        public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
+
         public static Settings defaults(Path logDir) {
-            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of(), null);
+            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), logDir,
+                    Map.of(), null).withHeap(WorkerHeap.options(null, null));
+        }
+
+        /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link #GC_OPTIONS}. */
+        public Settings withHeap(List<String> heapOptions) {
+            List<String> options = new ArrayList<>(heapOptions);
+            options.addAll(GC_OPTIONS);
+            return withJavaOptions(List.copyOf(options));
         }
 
         public Settings withJavaOptions(List<String> options) {

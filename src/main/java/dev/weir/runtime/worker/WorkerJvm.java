@@ -37,7 +37,8 @@ public final class WorkerJvm {
     /**
      * The worker's heap as a share of its memory, so it grows with the memory a pod is given. The
      * rest is for what lives outside the heap: thread stacks, metaspace, code, direct buffers.
-     * Below 192 MiB of memory the JVM takes its smaller MinRAMPercentage (50%) instead.
+     * Below about 250 MiB of memory the JVM takes its MinRAMPercentage (50%) instead (JDK 17:
+     * 224 MiB give a 112 MiB heap, 256 MiB a 192 MiB heap; {@code WorkerJvmHeapIT}).
      */
     public static final int HEAP_PERCENT_OF_MEMORY = 75;
 
