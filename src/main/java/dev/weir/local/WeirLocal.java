@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
+import dev.weir.cli.CommandLines;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
@@ -26,6 +27,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
+import picocli.CommandLine;
 
 /**
  * {@code weir local}: runs a StreamJob manifest on this machine, with the coordinator in this
@@ -41,16 +43,20 @@ public final class WeirLocal {
 
     private WeirLocal() {}
 
-    /** Runs the command; returns the process exit code (0 finished, 1 failed, 2 bad input). */
+    /**
+     * Runs {@code weir local} with these command-line arguments; returns the process exit code (0
+     * finished, 1 failed, 2 bad input).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        LocalOptions options;
+        return CommandLines.configure(new CommandLine(new LocalCommand(out, err)), out, err)
+                .setCommandName("weir local").execute(args);
+    }
+
+    /** Runs a job with parsed options; returns the process exit code. */
+    static int run(LocalOptions options, PrintStream out, PrintStream err) {
         StreamJobManifest manifest;
         try {
-            options = LocalOptions.parse(args);
             manifest = new ManifestLoader().load(options.manifest());
-        } catch (IllegalArgumentException e) {
-            err.println("weir local: " + e.getMessage());
-            return 2;
         } catch (InvalidManifestException e) {
             err.println("weir local: invalid StreamJob manifest: " + e.getMessage());
             return 2;
@@ -96,14 +102,21 @@ public final class WeirLocal {
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
              CoordinatorServer server = options.inProcess() ? null
                      : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            JobDeployer deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
-                    : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
-                            WorkerProcessDeployer.Settings.defaults(
-                                    options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
-                                    .withExtraEnvironment(options.environment())
-                                    .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
-                                            WorkerClassDataArchive.defaultDirectory())),
-                            metrics);
+            JobDeployer deployer;
+            try {
+                deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
+                        : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
+                                WorkerProcessDeployer.Settings.defaults(
+                                        options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
+                                        .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources()))
+                                        .withExtraEnvironment(options.environment())
+                                        .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
+                                                WorkerClassDataArchive.defaultDirectory())),
+                                metrics);
+            } catch (IllegalArgumentException e) {
+                err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+                return 2;
+            }
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
             // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
             java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);

@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +19,10 @@ import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.remote.WorkerClient;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
+import dev.weir.runtime.worker.WorkerVariable;
 
 /**
  * Runs each attempt as P worker processes on this machine (the shape the operator deploys as
@@ -40,9 +40,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
     /**
      * Settings of the worker processes.
      *
-     * @param extraEnvironment set on every worker after Weir's own variables, e.g. connector
+     * @param extraEnvironment set on every worker besides Weir's own variables, e.g. connector
      *     credentials such as {@code WEIR_JDBC_USER}/{@code WEIR_JDBC_PASSWORD} (what a Secret
-     *     gives a pod); never logged
+     *     gives a pod); never logged; may not name a variable Weir sets
+     *     ({@link WorkerVariable#reservedNames})
      */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
                            List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment,
@@ -51,9 +52,19 @@ public final class WorkerProcessDeployer implements JobDeployer {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
 
+        /** The workers' garbage collector. */
+        public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
+
         public static Settings defaults(Path logDir) {
-            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of(), null);
+            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), logDir,
+                    Map.of(), null).withHeap(WorkerHeap.options(null, null));
+        }
+
+        /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link #GC_OPTIONS}. */
+        public Settings withHeap(List<String> heapOptions) {
+            List<String> options = new ArrayList<>(heapOptions);
+            options.addAll(GC_OPTIONS);
+            return withJavaOptions(List.copyOf(options));
         }
 
         public Settings withJavaOptions(List<String> options) {
@@ -101,6 +112,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         this.server = server;
         this.settings = settings;
         this.metrics = metrics;
+        checkExtraEnvironment(settings.extraEnvironment(), storage);
     }
 
     private static String newToken() {
@@ -164,29 +176,41 @@ public final class WorkerProcessDeployer implements JobDeployer {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
-        env.put("WEIR_JOB_NAME", job.jobName());
-        env.put("WEIR_JOB_CLASS", job.className());
-        env.put("WEIR_JOB_ARGS", new ObjectMapper().writeValueAsString(job.args().asMap()));
-        env.put("WEIR_PARALLELISM", Integer.toString(job.parallelism()));
-        env.put("WEIR_MAX_PARALLELISM", Integer.toString(job.maxParallelism()));
-        env.put("WEIR_WORKER_INDEX", Integer.toString(worker));
-        env.put("WEIR_ATTEMPT", Long.toString(attempt));
-        env.put("WEIR_CHECKPOINT_MODE", job.mode() == CheckpointingMode.AT_LEAST_ONCE ? "at-least-once" : "exactly-once");
-        env.put("WEIR_COORDINATOR_URL", server.baseUri().toString());
-        env.put("WEIR_JOB_TOKEN", token);
-        env.put("WEIR_BIND_ADDRESS", settings.bindAddress());
-        env.put("WEIR_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatInterval().toMillis()));
-        // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
-        env.put("WEIR_COORDINATOR_TIMEOUT_MS", Long.toString(COORDINATOR_TIMEOUT.toMillis()));
-        env.putAll(storage.environment());
+        env.putAll(environment(attempt, worker, restore).asText());
         env.putAll(settings.extraEnvironment());
-        if (restore != null) {
-            env.put("WEIR_RESTORE_FROM", restore.location());
-        }
         Process process = builder.start();
         if (record) {
             process.onExit().thenRun(settings.classData()::recorded);
         }
         return process;
+    }
+
+    /** What worker {@code worker} of {@code attempt} is told (without the user's extra variables). */
+    public WorkerEnvironment environment(long attempt, int worker, RestoreTarget restore) {
+        WorkerEnvironment env = new WorkerEnvironment()
+                .job(job.jobName(), job.className(), job.args().asMap(), job.parallelism(), job.maxParallelism(),
+                        job.mode())
+                .worker(worker, attempt)
+                .coordinator(server.baseUri().toString())
+                .token(token)
+                .bindAddress(settings.bindAddress())
+                // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
+                .heartbeats(settings.heartbeatInterval(), COORDINATOR_TIMEOUT)
+                .restoreFrom(restore == null ? null : restore.location());
+        storage.writeTo(env);
+        return env;
+    }
+
+    /** The user's variables may not replace the worker's own (the job would silently run differently). */
+    private static void checkExtraEnvironment(Map<String, String> extra, WorkerStorage storage) {
+        Set<String> reserved = WorkerVariable.reservedNames(storage.s3() != null);
+        List<String> clashes = extra.keySet().stream().filter(reserved::contains).sorted().toList();
+        if (!clashes.isEmpty()) {
+            boolean s3 = clashes.stream().anyMatch(name -> WorkerVariable.named(name).orElseThrow().isS3Connection());
+            throw new IllegalArgumentException("--env " + String.join(", ", clashes) + ": weir local sets "
+                    + (clashes.size() == 1 ? "this variable" : "these variables") + " for every worker itself"
+                    + (s3 ? "; the WEIR_S3_* variables lead the workers to the job's checkpoint storage (S3 connectors"
+                    + " read the same ones, so they write to that store)" : ""));
+        }
     }
 }

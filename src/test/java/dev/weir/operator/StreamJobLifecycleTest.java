@@ -298,6 +298,25 @@ class StreamJobLifecycleTest {
     }
 
     @Test
+    void podTemplateVariableThatWouldReplaceWeirsIsRejectedWithItsField() {
+        env.createCredentials();
+        StreamJob spec = OperatorTestEnv.job("counts", 2);
+        spec.getSpec().setPodTemplate(java.util.Map.of("spec", java.util.Map.of("containers", List.of(
+                java.util.Map.of("name", "sidecar", "image", "busybox"),
+                java.util.Map.of("name", "worker", "env", List.of(
+                        java.util.Map.of("name", "WEIR_JDBC_USER", "value", "app"),
+                        java.util.Map.of("name", "WEIR_ATTEMPT", "value", "hunter2")))))));
+        env.create(spec);
+        StreamJob job = env.reconcile("counts");
+        assertThat(ready(job).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(ready(job).getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready(job).getMessage()).isEqualTo("spec.podTemplate.spec.containers[1].env[1].name: WEIR_ATTEMPT"
+                + " is set by Weir on every worker and cannot be overridden (docs/operator.md lists the variables Weir"
+                + " sets)").doesNotContain("hunter2");
+        assertThat(env.pods("counts")).isEmpty();
+    }
+
+    @Test
     void missingCredentialsSecretWaitsUntilItAppears() {
         env.create(OperatorTestEnv.job("counts", 1));
         StreamJob job = env.reconcile("counts");
