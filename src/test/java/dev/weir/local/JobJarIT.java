@@ -258,11 +258,14 @@ class JobJarIT {
         assertThat(runInThisJvm(wrongSha).message()).startsWith("weir local: job wrong-sha: job jar file://" + jar
                 + " does not have the expected content: its sha256 is " + Sha256.of(jar) + ", expected " + "0".repeat(64));
 
+        // A wrong class name is found where the job is built, by the workers: the job fails at once.
         Path wrongClass = Files.writeString(dir.resolve("wrong-class.yaml"), Files.readString(
                 manifest("wrong-class", "jars/sensor-job.jar", null, 2, 10, 2, 0, dir.resolve("o3")))
                 .replace(JOB_CLASS, "com.example.SensorJob"));
-        assertThat(runInThisJvm(wrongClass)).isEqualTo(new Result(2, "weir local: job wrong-class: job class"
-                + " com.example.SensorJob was not found in job jar file://" + jar + " (it has userjob.SensorJob)"));
+        Result result = runInThisJvm(wrongClass);
+        assertThat(result.exit()).as(result.message()).isEqualTo(2);
+        assertThat(result.message()).startsWith("weir local: job wrong-class failed: ").contains("job class"
+                + " 'com.example.SensorJob' was not found in job jar file://" + jar + " (it has userjob.SensorJob)");
     }
 
     private record Result(int exit, String message) {}

@@ -35,33 +35,33 @@ final class JobClassLoading {
     JobDefinition instantiate(String className) {
         Class<?> type = load(className);
         if (!JobDefinition.class.isAssignableFrom(type)) {
-            throw failure("job class " + className + " does not implement " + JobDefinition.class.getName(), null);
+            throw failure("job class '" + className + "' does not implement " + JobDefinition.class.getName(), null);
         }
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-            throw failure("job class " + className + " is abstract; name a concrete class in spec.job.className", null);
+            throw failure("job class '" + className + "' is abstract; name a concrete class in spec.job.className", null);
         }
         if (!Modifier.isPublic(type.getModifiers())
                 || (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()))) {
-            throw failure("job class " + className + " must be public (and, if nested, static)", null);
+            throw failure("job class '" + className + "' must be public (and, if nested, static)", null);
         }
         Constructor<?> constructor;
         try {
             constructor = type.getConstructor();
         } catch (NoSuchMethodException e) {
-            throw failure("job class " + className + " needs a public no-argument constructor", e);
+            throw failure("job class '" + className + "' needs a public no-argument constructor", e);
         }
         try {
             return (JobDefinition) constructor.newInstance();
         } catch (IllegalAccessException e) {
-            throw failure("job class " + className + " must be public (and, if nested, static)", e);
+            throw failure("job class '" + className + "' must be public (and, if nested, static)", e);
         } catch (InvocationTargetException e) {
             Throwable thrown = e.getCause();
             if (thrown instanceof LinkageError linkage) {
                 throw linkageFailure(className, origin, "its constructor", linkage);
             }
-            throw failure("the constructor of job class " + className + " threw " + thrown, thrown);
+            throw failure("the constructor of job class '" + className + "' threw " + thrown, thrown);
         } catch (InstantiationException e) {
-            throw failure("job class " + className + " cannot be instantiated: " + e, e);
+            throw failure("job class '" + className + "' cannot be instantiated: " + e, e);
         }
     }
 
@@ -69,7 +69,7 @@ final class JobClassLoading {
         try {
             return Class.forName(className, true, classLoader);
         } catch (ClassNotFoundException e) {
-            throw failure("job class " + className + " was not found in " + origin + suggestions(className), e);
+            throw failure("job class '" + className + "' was not found in " + origin + suggestions(className), e);
         } catch (LinkageError e) {
             throw linkageFailure(className, origin, "loading it", e);
         }
@@ -82,20 +82,20 @@ final class JobClassLoading {
     static UnrecoverableJobException linkageFailure(String className, String origin, String during, LinkageError e) {
         if (e instanceof ExceptionInInitializerError init) {
             Throwable thrown = init.getCause() != null ? init.getCause() : init;
-            return failure("job class " + className + ": a static initializer threw (in " + during + "): " + thrown, e);
+            return failure("job class '" + className + "': a static initializer threw (in " + during + "): " + thrown, e);
         }
         if (e instanceof UnsupportedClassVersionError) {
-            return failure("job class " + className + " (or a class it uses) was compiled for a newer Java than this"
+            return failure("job class '" + className + "' (or a class it uses) was compiled for a newer Java than this"
                     + " worker's Java " + Runtime.version().feature() + ": " + e.getMessage(), e);
         }
         if (e instanceof NoClassDefFoundError && e.getMessage() != null
                 && !e.getMessage().startsWith("Could not initialize class")) {
             String missing = e.getMessage().replace('/', '.');
-            return failure("job class " + className + " needs class " + missing + " (in " + during + "), which is"
+            return failure("job class '" + className + "' needs class " + missing + " (in " + during + "), which is"
                     + " in neither " + origin + " nor Weir's class path: a missing dependency of " + className
                     + "; shade it into the job jar (with Weir itself as a provided dependency)", e);
         }
-        return failure("job class " + className + " cannot be linked (in " + during + "): " + e, e);
+        return failure("job class '" + className + "' cannot be linked (in " + during + "): " + e, e);
     }
 
     /** " (it has com.other.MyJob)" when the jar has classes of the same simple name elsewhere. */

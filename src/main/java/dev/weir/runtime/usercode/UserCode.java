@@ -10,6 +10,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
+import dev.weir.runtime.exec.JobGraph;
 
 /**
  * The user's code for one attempt: the job jar in its own {@link UserCodeClassLoader} (or, for a
@@ -60,6 +61,20 @@ public final class UserCode implements AutoCloseable {
         return withContextClassLoader(() -> new JobClassLoading(classLoader, origin(), jar).instantiate(className));
     }
 
+    /** Builds the job's graph for one subtask: {@link #define} and the graph's own checks. */
+    public JobGraph buildGraph(JobDefinition job, int parallelism, int maxParallelism, JobArgs args) {
+        StreamEnvironment env = new StreamEnvironment(parallelism, maxParallelism);
+        define(job, env, args);
+        try {
+            return new JobGraph(env);
+        } catch (UnrecoverableJobException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.JOB_CLASS,
+                    "job class '" + job.getClass().getName() + "' defined an invalid job: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs the job's {@code define()}; any failure is the job's own and fails the job (JOB_CLASS). */
     public void define(JobDefinition job, StreamEnvironment env, JobArgs args) {
         String className = job.getClass().getName();
@@ -72,7 +87,7 @@ public final class UserCode implements AutoCloseable {
                 throw JobClassLoading.linkageFailure(className, origin(), "define()", e);
             } catch (Exception e) {
                 throw new UnrecoverableJobException(UnrecoverableJobException.Kind.JOB_CLASS,
-                        "job class " + className + " failed in define(): " + e, e);
+                        "job class '" + className + "' failed in define(): " + e, e);
             }
             return null;
         });

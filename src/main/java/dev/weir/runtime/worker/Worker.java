@@ -23,10 +23,10 @@ import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.exec.ExecutionAttempt;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.RemoteChannelFactory;
 import dev.weir.runtime.exec.StateAssignment;
@@ -111,23 +111,34 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
-        // The job jar comes first: the threads that run user code (the tasks, and the data plane's
-        // readers, which deserialize records) are given its class loader when they are created.
+        UserCode code = null;
         // Opening storage loads the S3 client (about a second of class loading and TLS set-up): it
         // overlaps with registration and the first records; only reads and uploads wait for it.
-        try (UserCode code = UserCode.open(jobJar());
-             CheckpointStorage storage = new CheckpointStorage(new DeferredObjectStore(
+        try (CheckpointStorage storage = new CheckpointStorage(new DeferredObjectStore(
                 java.util.concurrent.CompletableFuture.supplyAsync(this::openStore), config.storageUri()),
                 config.storageBase());
              DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
-                     this::onPeerLost, code.classLoader());
+                     this::onPeerLost);
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new ProcessingTimeService()) {
             coordinator = client.join();
-            coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
-                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
+            JobGraph graph;
+            try {
+                code = UserCode.open(jobJar());
+                graph = buildGraph(code);
+            } catch (Exception | LinkageError e) {
+                // The coordinator learns why before this process exits; one that cannot load the job never can.
+                LOG.error("worker {} of {} cannot build its job: {}", config.worker(), config.jobName(), e.getMessage());
+                coordinator.reportFailure(config.jobName(), config.attempt(), config.worker(), e);
+                return Outcome.FAILED;
+            }
+            // Before registering: peers learn of this worker, and connect, only from the coordinator.
+            dataPlane.useClassLoader(code.classLoader());
+            coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
+                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
+                    JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
             // From registration on the coordinator judges this worker by its heartbeats, so they must
             // start now, not once the tasks run (start-up can take seconds on a busy machine).
             heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
@@ -138,7 +149,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             }
             dataPlane.connect(addresses, STARTUP_TIMEOUT);
 
-            JobGraph graph = buildGraph(code);
             Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
             ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
                     config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE, code.classLoader());
@@ -176,6 +186,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         } finally {
             heartbeats.shutdownNow();
             snapshots.shutdownNow();
+            if (code != null) {
+                code.close();
+            }
         }
     }
 
@@ -197,9 +210,8 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     }
 
     private JobGraph buildGraph(UserCode code) {
-        StreamEnvironment env = new StreamEnvironment(config.parallelism(), config.maxParallelism());
-        code.define(code.jobDefinition(config.jobClass()), env, new JobArgs(config.jobArgs()));
-        return new JobGraph(env);
+        return code.buildGraph(code.jobDefinition(config.jobClass()), config.parallelism(), config.maxParallelism(),
+                new JobArgs(config.jobArgs()));
     }
 
     private Map<ExecutionVertexId, TaskRestore> restores(CheckpointStorage storage, JobGraph graph) throws Exception {

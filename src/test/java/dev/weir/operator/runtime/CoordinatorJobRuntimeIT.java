@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +26,13 @@ import dev.weir.runtime.worker.WorkerControlHandler;
 import dev.weir.runtime.worker.WorkerControlServer;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.HeartbeatReply;
+import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.JsonHttpClient;
+import dev.weir.testing.Topologies;
 
 /**
  * The real runtime against S3Proxy and two workers' control endpoints that record what the
@@ -67,11 +70,11 @@ class CoordinatorJobRuntimeIT {
 
     @Test
     void reattachedCoordinatorWaitsForEveryWorkerAndContinuesAboveTheIdsTheyReport() throws Exception {
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
+        runtime.ensureAttempt(plan(), Set.of(0, 1));
 
-        heartbeat(0, 41);
+        reattach(w0, 0, 41);
         assertThat(w0.messages.poll(1, TimeUnit.SECONDS)).as("no checkpoint before every worker was heard").isNull();
-        heartbeat(1, 39);
+        reattach(w1, 1, 39);
 
         assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 42");
         assertThat(w1.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 42");
@@ -79,7 +82,9 @@ class CoordinatorJobRuntimeIT {
 
     @Test
     void detachingLeavesTheWorkersAloneWhileStoppingCancelsThem() throws Exception {
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
+        runtime.ensureAttempt(plan(), Set.of());
+        register(w0, 0);
+        register(w1, 1);
         heartbeat(0, 0);
         heartbeat(1, 0);
         assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 1");
@@ -91,9 +96,9 @@ class CoordinatorJobRuntimeIT {
         assertThat(w0.messages.poll(2, TimeUnit.SECONDS)).isNull();
         assertThat(w1.messages).isEmpty();
 
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
-        heartbeat(0, 1);
-        heartbeat(1, 1);
+        runtime.ensureAttempt(plan(), Set.of(0, 1));
+        reattach(w0, 0, 1);
+        reattach(w1, 1, 1);
         assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 2");
         w1.messages.poll(10, TimeUnit.SECONDS);
         runtime.stopAttempt(JOB);
@@ -114,16 +119,36 @@ class CoordinatorJobRuntimeIT {
 
     private AttemptPlan plan() {
         CheckpointConfig checkpoints = new CheckpointConfig(100, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 3);
-        return new AttemptPlan(JOB, 1, "dev.weir.examples.KeyedCountJob", Map.of("records", "10", "output", "s3://weir/out"), 2, 128,
-                checkpoints, new StorageAccess(s3.settings("weir"), "weir/jobs/counts"), TOKEN, null);
+        return new AttemptPlan(JOB, 1, 2, 128, checkpoints, new StorageAccess(s3.settings("weir"), "weir/jobs/counts"), TOKEN, null);
+    }
+
+    /**
+     * What a running worker does when its heartbeat reaches a coordinator that took over: the reply
+     * says it is unknown, and it registers again.
+     */
+    private void reattach(Worker worker, int index, long highestCheckpointId) throws Exception {
+        assertThat(heartbeat(index, highestCheckpointId).registered()).isFalse();
+        register(worker, index);
+        assertThat(heartbeat(index, highestCheckpointId).registered()).isTrue();
+    }
+
+    private void register(Worker worker, int index) throws Exception {
+        http().post(uri(CoordinatorRoutes.REGISTER), worker.registration(index), PeerList.class);
     }
 
     /** What a running worker sends every second, here to the runtime's server. */
-    private void heartbeat(int worker, long highestCheckpointId) throws Exception {
-        URI uri = server.baseUri().resolve(CoordinatorRoutes.attemptPath(JOB.coordinatorJobName(), 1,
-                CoordinatorRoutes.HEARTBEAT));
-        new JsonHttpClient(BearerToken.of(TOKEN), JsonHttpClient.Settings.defaults())
-                .post(uri, new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, List.of()), Void.class);
+    private HeartbeatReply heartbeat(int worker, long highestCheckpointId) throws Exception {
+        return http().post(uri(CoordinatorRoutes.HEARTBEAT),
+                new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, List.of()),
+                HeartbeatReply.class);
+    }
+
+    private URI uri(String action) {
+        return server.baseUri().resolve(CoordinatorRoutes.attemptPath(JOB.coordinatorJobName(), 1, action));
+    }
+
+    private static JsonHttpClient http() {
+        return new JsonHttpClient(BearerToken.of(TOKEN), JsonHttpClient.Settings.defaults());
     }
 
     /** A worker's control endpoint that records each message the coordinator sends. */
@@ -136,7 +161,7 @@ class CoordinatorJobRuntimeIT {
         }
 
         WorkerRegistration registration(int worker) {
-            return new WorkerRegistration(JOB.coordinatorJobName(), 1, worker, "127.0.0.1", control.address().getPort(), 1);
+            return Topologies.worker(JOB.coordinatorJobName(), 1, worker, 2, "127.0.0.1", control.address().getPort(), 1);
         }
 
         @Override

@@ -123,19 +123,19 @@ class UserCodeTest {
     @Test
     void aClassMissingFromTheJarNamesTheJarAndTheClassesOfThatName() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("com.example.GoodJob"),
-                "job class com.example.GoodJob was not found in job jar " + jar.uri() + " (it has userjob.GoodJob)");
+                "job class 'com.example.GoodJob' was not found in job jar " + jar.uri() + " (it has userjob.GoodJob)");
     }
 
     @Test
     void aClassMissingFromTheClassPathSaysNoJarWasGiven() {
         assertJobClassFailure(() -> UserCode.open(null).jobDefinition("com.example.MyJob"),
-                "job class com.example.MyJob was not found in Weir's class path (spec.job.jarURI is not set)");
+                "job class 'com.example.MyJob' was not found in Weir's class path (spec.job.jarURI is not set)");
     }
 
     @Test
     void aMissingDependencyNamesTheMissingClass() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.NeedsLibrary"),
-                "job class userjob.NeedsLibrary needs class userlib.Helper (in loading it), which is in neither job jar "
+                "job class 'userjob.NeedsLibrary' needs class userlib.Helper (in loading it), which is in neither job jar "
                         + jar.uri() + " nor Weir's class path: a missing dependency of userjob.NeedsLibrary;"
                         + " shade it into the job jar (with Weir itself as a provided dependency)");
     }
@@ -145,43 +145,43 @@ class UserCodeTest {
         try (UserCode code = UserCode.open(jar)) {
             JobDefinition job = code.jobDefinition("userjob.GoodJob");
             assertJobClassFailure(() -> code.define(job, new StreamEnvironment(1, 128), new JobArgs(Map.of("fail", "dependency"))),
-                    "job class userjob.GoodJob needs class userlib.Helper (in define()), which is in neither job jar");
+                    "job class 'userjob.GoodJob' needs class userlib.Helper (in define()), which is in neither job jar");
         }
     }
 
     @Test
     void aClassThatIsNoJobDefinitionSaysSo() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.NotAJob"),
-                "job class userjob.NotAJob does not implement dev.weir.runtime.dataflow.JobDefinition");
+                "job class 'userjob.NotAJob' does not implement dev.weir.runtime.dataflow.JobDefinition");
     }
 
     @Test
     void anAbstractClassAsksForAConcreteOne() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.AbstractJob"),
-                "job class userjob.AbstractJob is abstract; name a concrete class in spec.job.className");
+                "job class 'userjob.AbstractJob' is abstract; name a concrete class in spec.job.className");
     }
 
     @Test
     void aClassWithoutAPublicNoArgumentConstructorSaysSo() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.NeedsArguments"),
-                "job class userjob.NeedsArguments needs a public no-argument constructor");
+                "job class 'userjob.NeedsArguments' needs a public no-argument constructor");
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.PackagePrivate"),
-                "job class userjob.PackagePrivate must be public");
+                "job class 'userjob.PackagePrivate' must be public");
     }
 
     @Test
     void aThrowingConstructorOrStaticInitializerGivesWhatItThrew() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.ThrowingConstructor"),
-                "the constructor of job class userjob.ThrowingConstructor threw java.lang.IllegalStateException: no licence key");
+                "the constructor of job class 'userjob.ThrowingConstructor' threw java.lang.IllegalStateException: no licence key");
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.ThrowingStaticInitializer"),
-                "job class userjob.ThrowingStaticInitializer: a static initializer threw (in loading it):"
+                "job class 'userjob.ThrowingStaticInitializer': a static initializer threw (in loading it):"
                         + " java.lang.NumberFormatException: For input string: \"not a number\"");
     }
 
     @Test
     void aClassCompiledForANewerJavaSaysSo() {
         assertJobClassFailure(() -> UserCode.open(jar).jobDefinition("userjob.FromTheFuture"),
-                "job class userjob.FromTheFuture (or a class it uses) was compiled for a newer Java than this worker's Java "
+                "job class 'userjob.FromTheFuture' (or a class it uses) was compiled for a newer Java than this worker's Java "
                         + Runtime.version().feature());
     }
 
@@ -190,8 +190,17 @@ class UserCodeTest {
         try (UserCode code = UserCode.open(jar)) {
             JobDefinition job = code.jobDefinition("userjob.GoodJob");
             assertJobClassFailure(() -> code.define(job, new StreamEnvironment(1, 128), new JobArgs(Map.of("fail", "argument"))),
-                    "job class userjob.GoodJob failed in define(): java.lang.IllegalArgumentException:"
+                    "job class 'userjob.GoodJob' failed in define(): java.lang.IllegalArgumentException:"
                             + " job argument 'keys' must be >= 1 (got 0)");
+        }
+    }
+
+    @Test
+    void aJobThatDefinesAnInvalidGraphSaysWhatIsWrong() {
+        try (UserCode code = UserCode.open(jar)) {
+            JobDefinition job = code.jobDefinition("userjob.GoodJob");
+            assertJobClassFailure(() -> code.buildGraph(job, 1, 128, new JobArgs(Map.of())),
+                    "job class 'userjob.GoodJob' defined an invalid job: the job defines no sink");
         }
     }
 

@@ -63,7 +63,7 @@ public final class DataPlane implements AutoCloseable {
     private final Map<Integer, RemoteInputChannel> inputs = new ConcurrentHashMap<>();
     private final Set<Integer> outputs = ConcurrentHashMap.newKeySet();
     private final PeerConnection.FrameHandler handler = new Dispatcher();
-    private final ClassLoader userCode;
+    private volatile ClassLoader userCode = DataPlane.class.getClassLoader();
     private volatile boolean closed;
 
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress) throws IOException {
@@ -73,21 +73,19 @@ public final class DataPlane implements AutoCloseable {
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
                      Consumer<Throwable> onFailure) throws IOException {
-        this(jobToken, workerIndex, attempt, bindAddress, onFailure, DataPlane.class.getClassLoader());
+        this.self = workerIndex;
+        this.onFailure = onFailure;
+        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
+                connections::containsKey, this::register);
     }
 
     /**
-     * @param onFailure called once per connection lost other than by {@link #close}
-     * @param userCode the context class loader of the reader threads, which run the channels'
-     *     serializers (the job's user-code class loader)
+     * The context class loader of the reader threads of connections made from now on: they run
+     * the channels' serializers, which are the job's code. Set it to the job's user-code class
+     * loader before peers can learn of this worker (its registration), so every connection has it.
      */
-    public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
-                     Consumer<Throwable> onFailure, ClassLoader userCode) throws IOException {
-        this.self = workerIndex;
-        this.onFailure = onFailure;
-        this.userCode = userCode;
-        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
-                connections::containsKey, this::register);
+    public void useClassLoader(ClassLoader userCodeClassLoader) {
+        this.userCode = userCodeClassLoader;
     }
 
     public InetSocketAddress address() {
