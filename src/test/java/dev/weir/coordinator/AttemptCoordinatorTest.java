@@ -40,15 +40,16 @@ import dev.weir.testing.Topologies;
 class AttemptCoordinatorTest {
 
     private static final long ATTEMPT = 3;
-    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+    /** Long enough that the manual clock's steps never make a worker silent unless a test means it. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
     private static final CheckpointConfig CHECKPOINTS =
             new CheckpointConfig(1_000, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 2);
 
     private final ManualClock clock = new ManualClock(1_000_000);
     private final RecordingWorker w0 = new RecordingWorker("w0");
     private final RecordingWorker w1 = new RecordingWorker("w1");
-    private final List<JobTopology> running = new ArrayList<>();
-    private AttemptCoordinator coordinator = coordinator(Duration.ZERO, 40);
+    private final List<JobTopology> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private AttemptCoordinator coordinator = coordinator(HEARTBEAT_TIMEOUT, 40);
 
     @AfterEach
     void close() {
@@ -67,9 +68,9 @@ class AttemptCoordinatorTest {
         assertThat(w0.next(300)).as("worker 1 has not sent a heartbeat yet").isNull();
         heartbeat(1, 0);
 
-        await(() -> coordinator.topology() != null);
+        await(() -> !running.isEmpty());
         assertThat(coordinator.topology()).isEqualTo(Topologies.keyedCount(2));
-        assertThat(running).hasSize(1);
+        assertThat(running).containsExactly(Topologies.keyedCount(2));
         clock.advance(1_000);
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
         assertThat(w1.next(5_000)).isEqualTo("trigger 40");
@@ -130,7 +131,7 @@ class AttemptCoordinatorTest {
         assertThat(failure.describe()).isEqualTo("TaskFailed: task count-sum#1 failed: java.io.IOException: disk full");
 
         coordinator.close();
-        coordinator = coordinator(Duration.ZERO, 1);
+        coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
         running();
         coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "topic 'out' does not exist", UnrecoverableJobException.Kind.CONFIGURATION));
