@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -31,6 +29,7 @@ import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.testing.ControlMessages;
 import dev.weir.testing.Topologies;
 
 /**
@@ -338,48 +337,43 @@ class AttemptCoordinatorTest {
     /** A worker that records every message in the order it arrives. */
     private static final class RecordingWorker implements WorkerGateway {
         private final String name;
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        private final ControlMessages messages = new ControlMessages();
 
         RecordingWorker(String name) {
             this.name = name;
         }
 
         String next(long timeoutMs) throws InterruptedException {
-            return messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+            return messages.next(timeoutMs);
         }
 
         boolean drainUntil(String wanted) throws InterruptedException {
-            for (String m = next(5_000); m != null; m = next(5_000)) {
-                if (m.equals(wanted)) {
-                    return true;
-                }
-            }
-            return false;
+            return wanted.equals(messages.await(wanted));
         }
 
         @Override
         public void triggerCheckpoint(TriggerCheckpoint trigger) {
-            messages.add("trigger " + trigger.checkpointId());
+            messages.triggerCheckpoint(trigger);
         }
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            messages.add("complete " + checkpointId);
+            messages.notifyCheckpointComplete(checkpointId);
         }
 
         @Override
         public void notifyCheckpointAborted(long checkpointId) {
-            messages.add("abort " + checkpointId);
+            messages.notifyCheckpointAborted(checkpointId);
         }
 
         @Override
         public void finish() {
-            messages.add("finish");
+            messages.finish();
         }
 
         @Override
         public void cancel() {
-            messages.add("cancel");
+            messages.cancel();
         }
 
         @Override
