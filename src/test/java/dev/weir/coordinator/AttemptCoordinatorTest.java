@@ -26,7 +26,6 @@ import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.TaskEvent;
-import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.testing.ControlMessages;
@@ -45,8 +44,8 @@ class AttemptCoordinatorTest {
             new CheckpointConfig(1_000, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 2);
 
     private final ManualClock clock = new ManualClock(1_000_000);
-    private final RecordingWorker w0 = new RecordingWorker("w0");
-    private final RecordingWorker w1 = new RecordingWorker("w1");
+    private final ControlMessages w0 = new ControlMessages();
+    private final ControlMessages w1 = new ControlMessages();
     private final List<JobTopology> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     private AttemptCoordinator coordinator = coordinator(HEARTBEAT_TIMEOUT, 40);
 
@@ -218,7 +217,7 @@ class AttemptCoordinatorTest {
         AttemptOutcome outcome = coordinator.outcome().get(5, TimeUnit.SECONDS);
         assertThat(outcome).isInstanceOf(AttemptOutcome.Suspended.class);
         assertThat(((AttemptOutcome.Suspended) outcome).savepoint().checkpointId()).isEqualTo(40);
-        assertThat(w0.drainUntil("cancel")).isTrue();
+        assertThat(w0.await("cancel")).isEqualTo("cancel");
     }
 
     @Test
@@ -285,9 +284,9 @@ class AttemptCoordinatorTest {
         await(() -> coordinator.checkpoints() != null);
     }
 
-    private void register(RecordingWorker worker, int index, JobTopology topology) {
+    private void register(ControlMessages worker, int index, JobTopology topology) {
         coordinator.register(WorkerRegistration.of("counts", ATTEMPT, index, "10.0.0." + index, 8000, 9000, topology),
-                worker);
+                worker.asGateway("w" + index));
     }
 
     private void heartbeat(int worker, long highestCheckpointId) {
@@ -331,54 +330,6 @@ class AttemptCoordinatorTest {
                 throw new AssertionError("not reached within 10 s");
             }
             Thread.sleep(5);
-        }
-    }
-
-    /** A worker that records every message in the order it arrives. */
-    private static final class RecordingWorker implements WorkerGateway {
-        private final String name;
-        private final ControlMessages messages = new ControlMessages();
-
-        RecordingWorker(String name) {
-            this.name = name;
-        }
-
-        String next(long timeoutMs) throws InterruptedException {
-            return messages.next(timeoutMs);
-        }
-
-        boolean drainUntil(String wanted) throws InterruptedException {
-            return wanted.equals(messages.await(wanted));
-        }
-
-        @Override
-        public void triggerCheckpoint(TriggerCheckpoint trigger) {
-            messages.triggerCheckpoint(trigger);
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            messages.notifyCheckpointComplete(checkpointId);
-        }
-
-        @Override
-        public void notifyCheckpointAborted(long checkpointId) {
-            messages.notifyCheckpointAborted(checkpointId);
-        }
-
-        @Override
-        public void finish() {
-            messages.finish();
-        }
-
-        @Override
-        public void cancel() {
-            messages.cancel();
-        }
-
-        @Override
-        public String describe() {
-            return name;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.weir.coordinator.WorkerGateway;
 import dev.weir.runtime.worker.WorkerControlHandler;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 
@@ -28,6 +29,42 @@ public final class ControlMessages implements WorkerControlHandler {
             }
         }
         return null;
+    }
+
+    /** A coordinator's gateway to a worker in this process that only records what it is told. */
+    public WorkerGateway asGateway(String name) {
+        ControlMessages recorder = this;
+        return new WorkerGateway() {
+            @Override
+            public void triggerCheckpoint(TriggerCheckpoint trigger) {
+                recorder.triggerCheckpoint(trigger);
+            }
+
+            @Override
+            public void notifyCheckpointComplete(long checkpointId) {
+                recorder.notifyCheckpointComplete(checkpointId);
+            }
+
+            @Override
+            public void notifyCheckpointAborted(long checkpointId) {
+                recorder.notifyCheckpointAborted(checkpointId);
+            }
+
+            @Override
+            public void finish() {
+                recorder.finish();
+            }
+
+            @Override
+            public void cancel() {
+                recorder.cancel();
+            }
+
+            @Override
+            public String describe() {
+                return name;
+            }
+        };
     }
 
     /** Records something else that happened to the worker, in line with the messages. */
