@@ -26,7 +26,6 @@ import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
-import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
@@ -87,8 +86,6 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private volatile JobTopology topology;
     private volatile AttemptFailure failure;
     private volatile CompletedCheckpointStats lastCheckpoint;
-    /** Detached: nothing more reaches the workers, which keep running for the next coordinator. */
-    private volatile boolean detached;
 
     /**
      * @param gateways how to reach a worker that registered over the control plane; null when workers
@@ -142,7 +139,8 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         synchronized (registrationLock) {
             String problem = GraphAgreement.check(registration, settings.parallelism(), settings.maxParallelism());
             if (problem == null) {
-                problem = differentGraph(registration);
+                problem = GraphAgreement.differentGraph(registration, registry.peers().workers(),
+                        settings.parallelism(), settings.maxParallelism());
             }
             if (problem != null) {
                 String reason = problem;
@@ -153,17 +151,6 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         }
         post(() -> onRegistered(registration, gateway));
         return peers;
-    }
-
-    private String differentGraph(WorkerRegistration registration) {
-        for (WorkerRegistration other : registry.peers().workers()) {
-            if (other.worker() != registration.worker() && other.topology() != null
-                    && !other.topology().graphHash().equals(registration.topology().graphHash())) {
-                return GraphAgreement.agree(List.of(other, registration), settings.parallelism(),
-                        settings.maxParallelism()).mismatch();
-            }
-        }
-        return null;
     }
 
     @Override
@@ -286,7 +273,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
      * coordinator's first checkpoint supersedes it on the workers.
      */
     public void detach() {
-        detached = true;
+        links.mute();
         post(() -> {
             if (phase != Phase.ENDED) {
                 phase = Phase.ENDED;
@@ -357,7 +344,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         // Tasks ignore barriers of ids they have started, even of a checkpoint an earlier coordinator never completed.
         long firstId = Math.max(settings.firstCheckpointId(), registry.highestReportedCheckpointId() + 1);
         CheckpointCoordinator c = new CheckpointCoordinator(settings.jobName(), settings.parallelism(),
-                settings.maxParallelism(), settings.checkpoint(), clock, subtasks, new Gateway(), store, io,
+                settings.maxParallelism(), settings.checkpoint(), clock, subtasks, links, store, io,
                 new Outcomes(), firstId);
         checkpoints = c;
         scheduler = new CheckpointScheduler(c);
@@ -546,40 +533,6 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
             Thread.currentThread().interrupt();
         }
         links.close();
-    }
-
-    /** The checkpoint coordinator's messages, to every worker at once. */
-    private final class Gateway implements CheckpointTriggerGateway {
-
-        @Override
-        public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
-            if (detached) {
-                throw new IllegalStateException("the coordinator detached from attempt " + settings.attempt());
-            }
-            TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
-            try {
-                links.sendToAll(worker -> worker.triggerCheckpoint(trigger)).join();
-            } catch (CompletionException e) {
-                throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + ": "
-                        + rootMessage(e), e.getCause());
-            }
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            if (detached) {
-                return;
-            }
-            links.sendToAllBestEffort(worker -> worker.notifyCheckpointComplete(checkpointId), "complete " + checkpointId);
-        }
-
-        @Override
-        public void notifyCheckpointAborted(long checkpointId) {
-            if (detached) {
-                return;
-            }
-            links.sendToAllBestEffort(worker -> worker.notifyCheckpointAborted(checkpointId), "abort " + checkpointId);
-        }
     }
 
     /** The checkpoint coordinator's outcomes: recorded, passed to the host, and the tolerance enforced. */

@@ -40,6 +40,18 @@ final class GraphAgreement {
         return null;
     }
 
+    /** Why {@code registration} cannot join the workers registered so far (another graph), or null. */
+    static String differentGraph(WorkerRegistration registration, List<WorkerRegistration> registered, int parallelism,
+                                 int maxParallelism) {
+        for (WorkerRegistration other : registered) {
+            if (other.worker() != registration.worker() && other.topology() != null
+                    && !other.topology().graphHash().equals(registration.topology().graphHash())) {
+                return agree(List.of(other, registration), parallelism, maxParallelism).mismatch();
+            }
+        }
+        return null;
+    }
+
     /** Compares every registration with the first one and collects the subtasks. */
     static Result agree(List<WorkerRegistration> registrations, int parallelism, int maxParallelism) {
         WorkerRegistration first = registrations.get(0);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,13 +12,17 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+
 /**
  * Sends the coordinator's messages to every worker of an attempt at once, each worker's messages in
  * the order they were sent: one thread per worker, so a slow or unreachable worker delays nobody
  * else (the later a source gets its trigger, the longer the aligning tasks hold back the inputs
  * that already delivered their barrier), while "complete n" still reaches a worker before "finish".
+ * Muted, it sends nothing more: a coordinator that detaches leaves the workers to the next one.
  */
-final class WorkerLinks implements AutoCloseable {
+final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLinks.class);
 
@@ -30,6 +35,7 @@ final class WorkerLinks implements AutoCloseable {
 
     private final String name;
     private final Link[] links;
+    private volatile boolean muted;
 
     WorkerLinks(String name, int workers) {
         this.name = name;
@@ -52,12 +58,44 @@ final class WorkerLinks implements AutoCloseable {
         links[worker] = new Link(gateway, sender);
     }
 
+    /** From now on nothing reaches the workers. */
+    void mute() {
+        muted = true;
+    }
+
+    @Override
+    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+        if (muted) {
+            throw new IllegalStateException("the coordinator no longer coordinates these workers");
+        }
+        TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
+        try {
+            sendToAll(worker -> worker.triggerCheckpoint(trigger)).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + ": "
+                    + AttemptCoordinator.rootMessage(e), e.getCause());
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        sendToAllBestEffort(worker -> worker.notifyCheckpointComplete(checkpointId), "complete " + checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        sendToAllBestEffort(worker -> worker.notifyCheckpointAborted(checkpointId), "abort " + checkpointId);
+    }
+
     /**
      * Sends {@code message} to every connected worker; the future fails with the first worker's
      * error (the others' messages are still sent).
      */
     CompletableFuture<Void> sendToAll(Message message) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
+        if (muted) {
+            return CompletableFuture.completedFuture(null);
+        }
         for (Link link : snapshot()) {
             CompletableFuture<Void> one = new CompletableFuture<>();
             try {

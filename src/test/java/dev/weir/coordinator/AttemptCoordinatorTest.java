@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -28,9 +26,9 @@ import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.TaskEvent;
-import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.testing.ControlMessages;
 import dev.weir.testing.Topologies;
 
 /**
@@ -40,15 +38,16 @@ import dev.weir.testing.Topologies;
 class AttemptCoordinatorTest {
 
     private static final long ATTEMPT = 3;
-    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+    /** Long enough that the manual clock's steps never make a worker silent unless a test means it. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
     private static final CheckpointConfig CHECKPOINTS =
             new CheckpointConfig(1_000, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 2);
 
     private final ManualClock clock = new ManualClock(1_000_000);
-    private final RecordingWorker w0 = new RecordingWorker("w0");
-    private final RecordingWorker w1 = new RecordingWorker("w1");
-    private final List<JobTopology> running = new ArrayList<>();
-    private AttemptCoordinator coordinator = coordinator(Duration.ZERO, 40);
+    private final ControlMessages w0 = new ControlMessages();
+    private final ControlMessages w1 = new ControlMessages();
+    private final List<JobTopology> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private AttemptCoordinator coordinator = coordinator(HEARTBEAT_TIMEOUT, 40);
 
     @AfterEach
     void close() {
@@ -67,9 +66,9 @@ class AttemptCoordinatorTest {
         assertThat(w0.next(300)).as("worker 1 has not sent a heartbeat yet").isNull();
         heartbeat(1, 0);
 
-        await(() -> coordinator.topology() != null);
+        await(() -> !running.isEmpty());
         assertThat(coordinator.topology()).isEqualTo(Topologies.keyedCount(2));
-        assertThat(running).hasSize(1);
+        assertThat(running).containsExactly(Topologies.keyedCount(2));
         clock.advance(1_000);
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
         assertThat(w1.next(5_000)).isEqualTo("trigger 40");
@@ -130,7 +129,7 @@ class AttemptCoordinatorTest {
         assertThat(failure.describe()).isEqualTo("TaskFailed: task count-sum#1 failed: java.io.IOException: disk full");
 
         coordinator.close();
-        coordinator = coordinator(Duration.ZERO, 1);
+        coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
         running();
         coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "topic 'out' does not exist", UnrecoverableJobException.Kind.CONFIGURATION));
@@ -218,7 +217,7 @@ class AttemptCoordinatorTest {
         AttemptOutcome outcome = coordinator.outcome().get(5, TimeUnit.SECONDS);
         assertThat(outcome).isInstanceOf(AttemptOutcome.Suspended.class);
         assertThat(((AttemptOutcome.Suspended) outcome).savepoint().checkpointId()).isEqualTo(40);
-        assertThat(w0.drainUntil("cancel")).isTrue();
+        assertThat(w0.await("cancel")).isEqualTo("cancel");
     }
 
     @Test
@@ -285,9 +284,9 @@ class AttemptCoordinatorTest {
         await(() -> coordinator.checkpoints() != null);
     }
 
-    private void register(RecordingWorker worker, int index, JobTopology topology) {
+    private void register(ControlMessages worker, int index, JobTopology topology) {
         coordinator.register(WorkerRegistration.of("counts", ATTEMPT, index, "10.0.0." + index, 8000, 9000, topology),
-                worker);
+                worker.asGateway("w" + index));
     }
 
     private void heartbeat(int worker, long highestCheckpointId) {
@@ -331,59 +330,6 @@ class AttemptCoordinatorTest {
                 throw new AssertionError("not reached within 10 s");
             }
             Thread.sleep(5);
-        }
-    }
-
-    /** A worker that records every message in the order it arrives. */
-    private static final class RecordingWorker implements WorkerGateway {
-        private final String name;
-        private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-
-        RecordingWorker(String name) {
-            this.name = name;
-        }
-
-        String next(long timeoutMs) throws InterruptedException {
-            return messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
-        }
-
-        boolean drainUntil(String wanted) throws InterruptedException {
-            for (String m = next(5_000); m != null; m = next(5_000)) {
-                if (m.equals(wanted)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public void triggerCheckpoint(TriggerCheckpoint trigger) {
-            messages.add("trigger " + trigger.checkpointId());
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            messages.add("complete " + checkpointId);
-        }
-
-        @Override
-        public void notifyCheckpointAborted(long checkpointId) {
-            messages.add("abort " + checkpointId);
-        }
-
-        @Override
-        public void finish() {
-            messages.add("finish");
-        }
-
-        @Override
-        public void cancel() {
-            messages.add("cancel");
-        }
-
-        @Override
-        public String describe() {
-            return name;
         }
     }
 }

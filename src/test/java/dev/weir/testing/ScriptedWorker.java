@@ -5,9 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +36,7 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
     private final WorkerRegistration registration;
     private final CoordinatorClient client;
     private final WorkerControlServer control;
-    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final ControlMessages messages = new ControlMessages();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "scripted-worker-heartbeat");
         t.setDaemon(true);
@@ -56,7 +54,7 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
         this.topology = topology;
         this.control = WorkerControlServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), token, this);
         this.client = new CoordinatorClient(coordinator, token, topology.parallelism(),
-                JsonHttpClient.Settings.defaults(), e -> messages.add("lost event: " + e.getMessage()));
+                JsonHttpClient.Settings.defaults(), e -> messages.note("lost event: " + e.getMessage()));
         this.registration = WorkerRegistration.of(job, attempt, worker, "127.0.0.1", control.address().getPort(), 1,
                 topology);
     }
@@ -68,7 +66,7 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
 
     /** Heartbeats every {@code intervalMs} until {@link #stopHeartbeats()}, as a live worker sends them. */
     public ScriptedWorker heartbeatEvery(long intervalMs) {
-        beating = heartbeats.scheduleAtFixedRate(this::heartbeat, 0, intervalMs, TimeUnit.MILLISECONDS);
+        beating = heartbeats.scheduleAtFixedRate(() -> heartbeat(), 0, intervalMs, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -77,13 +75,24 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
         beating.cancel(false);
     }
 
-    private void heartbeat() {
+    /**
+     * Sends one heartbeat, reporting the highest checkpoint id this worker was triggered with; a
+     * coordinator that does not know the worker makes it register again, as a real worker does.
+     */
+    public ScriptedWorker heartbeat() {
         try {
             client.heartbeat(new Heartbeat(registration.attempt(), worker, System.currentTimeMillis(), 0, 0,
                     highestTriggered, ended));
         } catch (ControlPlaneException e) {
-            messages.add("heartbeat failed: " + e.status());
+            messages.note("heartbeat failed: " + e.status());
         }
+        return this;
+    }
+
+    /** As if an earlier coordinator had triggered this worker with checkpoint {@code checkpointId}. */
+    public ScriptedWorker triggeredBefore(long checkpointId) {
+        highestTriggered = Math.max(highestTriggered, checkpointId);
+        return this;
     }
 
     /** From now on every trigger is acknowledged right away by all subtasks of this worker, as healthy tasks do. */
@@ -122,23 +131,18 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
 
     /** The next message from the coordinator ("trigger 3", "complete 3", "abort 3", "finish", "cancel"), or null. */
     public String next(long timeoutMs) throws InterruptedException {
-        return messages.poll(timeoutMs, TimeUnit.MILLISECONDS);
+        return messages.next(timeoutMs);
     }
 
     /** Skips messages until one starting with {@code prefix}; null if none came within 10 s of the last. */
     public String await(String prefix) throws InterruptedException {
-        for (String m = next(10_000); m != null; m = next(10_000)) {
-            if (m.startsWith(prefix)) {
-                return m;
-            }
-        }
-        return null;
+        return messages.await(prefix);
     }
 
     @Override
     public void triggerCheckpoint(TriggerCheckpoint trigger) {
         highestTriggered = Math.max(highestTriggered, trigger.checkpointId());
-        messages.add("trigger " + trigger.checkpointId());
+        messages.triggerCheckpoint(trigger);
         if (autoAcknowledge) {
             heartbeats.execute(() -> acknowledge(trigger.checkpointId()));
         }
@@ -146,22 +150,22 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        messages.add("complete " + checkpointId);
+        messages.notifyCheckpointComplete(checkpointId);
     }
 
     @Override
     public void notifyCheckpointAborted(long checkpointId) {
-        messages.add("abort " + checkpointId);
+        messages.notifyCheckpointAborted(checkpointId);
     }
 
     @Override
     public void finish() {
-        messages.add("finish");
+        messages.finish();
     }
 
     @Override
     public void cancel() {
-        messages.add("cancel");
+        messages.cancel();
     }
 
     @Override
