@@ -283,6 +283,33 @@ class StreamJobLifecycleTest {
     }
 
     @Test
+    void podsOfAFailedAttemptThatExitedCleanlyRestartInsteadOfFinishing() {
+        env.createCredentials();
+        env.create(OperatorTestEnv.job("counts", 2));
+        env.deployAndRun("counts");
+        // A task failed; the coordinator canceled the workers, and canceled workers exit 0.
+        env.runtime.fail(key, "task count-sum#1 failed: boom");
+        for (Pod pod : env.pods("counts")) {
+            env.setPhase(pod.getMetadata().getName(), "Succeeded", null);
+        }
+        StreamJob job = env.reconcile("counts");
+        assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.Restarting);
+        assertThat(job.getStatus().getError()).contains("boom");
+    }
+
+    @Test
+    void jobThatFinishedWhileTheOperatorWasAwayIsFinished() {
+        env.createCredentials();
+        env.create(OperatorTestEnv.job("counts", 2));
+        env.deployAndRun("counts");
+        for (Pod pod : env.pods("counts")) {
+            env.setPhase(pod.getMetadata().getName(), "Succeeded", null);
+        }
+        env.restartOperator();
+        assertThat(env.reconcile("counts").getStatus().getPhase()).isEqualTo(JobPhase.Finished);
+    }
+
+    @Test
     void invalidSpecGivesReadyFalseAndDeploysNothing() {
         env.createCredentials();
         StreamJob spec = OperatorTestEnv.job("counts", 2);

@@ -84,18 +84,18 @@ public final class ReconcileDecider {
         StreamJobSpec spec = job.getSpec();
         StreamJobStatus status = job.getStatus();
         WorkerPods pods = observed.pods();
-        if (pods.allSucceeded() || observed.runtime().finished()) {
-            return new Decision.Finish();
-        }
         AttemptFailure reported = observed.runtime().failure();
         if (reported != null && !reported.recoverable()) {
             // The job's own mistake (its class, jar, a setting): restarting would only fail again.
             return new Decision.Fail(ReadyReason.of(reported.unrecoverable()).name(), reported.message());
         }
-        String failure = pods.failure();
-        if (failure == null && reported != null) {
-            failure = reported.describe();
+        // Workers exit 0 when canceled too: succeeded pods mean "finished" only when no coordinator saw
+        // the attempt fail, i.e. its coordinator said so, or none hosted it (the job ended while the
+        // operator was away).
+        if (reported == null && (observed.runtime().finished() || (!observed.runtime().hosted() && pods.allSucceeded()))) {
+            return new Decision.Finish();
         }
+        String failure = reported != null ? reported.describe() : pods.failure();
         if (failure != null) {
             return restartOrFail(spec.getRestartPolicy(), status, failure, now);
         }
