@@ -53,6 +53,19 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** The test kit ships with Weir for users' tests: nothing else in Weir uses it, and it uses only the runtime. */
+    @Test
+    void testKitIsUsedByNoMainCodeAndUsesOnlyTheRuntime() {
+        noClasses().that().resideOutsideOfPackage("dev.weir.testkit..")
+                .should().dependOnClassesThat().resideInAPackage("dev.weir.testkit..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.weir.testkit..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.weir.api..", "dev.weir.coordinator..", "dev.weir.local..", "dev.weir.connectors..",
+                        "dev.weir.operator..", "dev.weir.examples..", "io.fabric8..", "io.quarkus..")
+                .check(CLASSES);
+    }
+
     @Test
     void connectorsUseOnlyRuntimeApis() {
         noClasses().that().resideInAPackage("dev.weir.connectors..")

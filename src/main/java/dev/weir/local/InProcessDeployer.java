@@ -26,6 +26,7 @@ import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.LocalChannelFactory;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.StateAssignment;
+import dev.weir.runtime.exec.SystemProcessingTimeService;
 import dev.weir.runtime.exec.TaskEnvironment;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
@@ -111,7 +112,7 @@ public final class InProcessDeployer implements JobDeployer {
         Map<ExecutionVertexId, TaskRestore> restores = restore == null ? Map.of()
                 : StateAssignment.assign(restore.metadata(), restore.location(), graphs.get(0),
                         job.parallelism(), job.maxParallelism());
-        ProcessingTimeService timeService = new ProcessingTimeService();
+        ProcessingTimeService timeService = new SystemProcessingTimeService();
         ExecutorService snapshots = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "weir-snapshot-upload");
             t.setDaemon(true);

@@ -1,30 +1,17 @@
 package dev.weir.runtime.exec;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+/**
+ * Processing time and delayed callbacks for processing-time timers; one per execution. The
+ * engine runs on {@link SystemProcessingTimeService}; the test kit drives timers with a manual
+ * clock through the same interface.
+ */
+public interface ProcessingTimeService extends AutoCloseable {
 
-/** Wall-clock time and delayed callbacks for processing-time timers; one per execution. */
-public final class ProcessingTimeService implements AutoCloseable {
-
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "weir-timers");
-        t.setDaemon(true);
-        return t;
-    });
-
-    public long currentProcessingTime() {
-        return System.currentTimeMillis();
-    }
+    long currentProcessingTime();
 
     /** Runs {@code action} (which should only post mail) at or after {@code timestamp}. */
-    public void scheduleAt(long timestamp, Runnable action) {
-        long delay = Math.max(0, timestamp - currentProcessingTime());
-        scheduler.schedule(action, delay, TimeUnit.MILLISECONDS);
-    }
+    void scheduleAt(long timestamp, Runnable action);
 
     @Override
-    public void close() {
-        scheduler.shutdownNow();
-    }
+    void close();
 }

@@ -30,6 +30,7 @@ import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.RemoteChannelFactory;
 import dev.weir.runtime.exec.StateAssignment;
+import dev.weir.runtime.exec.SystemProcessingTimeService;
 import dev.weir.runtime.exec.TaskEnvironment;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
@@ -122,7 +123,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                      this::onPeerLost);
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
-             ProcessingTimeService timeService = new ProcessingTimeService()) {
+             ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = client.join();
             JobGraph graph;
             try {

@@ -17,7 +17,7 @@ import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.testing.CommittedOutput;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class ExactlyOnceFileSinkTest {
 

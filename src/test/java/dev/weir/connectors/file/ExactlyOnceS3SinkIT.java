@@ -26,7 +26,7 @@ import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.storage.S3Settings;
 import dev.weir.testing.CommittedObjects;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class ExactlyOnceS3SinkIT {
 

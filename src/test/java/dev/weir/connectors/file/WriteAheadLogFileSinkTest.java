@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.runtime.state.serialization.Types;
 import dev.weir.testing.CommittedOutput;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class WriteAheadLogFileSinkTest {
 

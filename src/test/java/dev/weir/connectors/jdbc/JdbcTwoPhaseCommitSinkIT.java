@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.weir.testing.EmbeddedPostgres;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class JdbcTwoPhaseCommitSinkIT {
 

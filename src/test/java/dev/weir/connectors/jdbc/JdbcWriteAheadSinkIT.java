@@ -15,7 +15,7 @@ import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.state.serialization.Types;
 import dev.weir.testing.EmbeddedPostgres;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class JdbcWriteAheadSinkIT {
 

@@ -19,7 +19,7 @@ import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.testing.EmbeddedKafka;
 import dev.weir.testing.KafkaTopics;
-import dev.weir.testing.SinkTestHarness;
+import dev.weir.testkit.SinkTestHarness;
 
 class KafkaSinkIT {
 

@@ -47,7 +47,7 @@ class BackpressureTest {
     @Test
     void slowSinkBoundsRecordsInFlightToTheConfiguredBuffers() throws Exception {
         List<DataPlane> planes = TestDataPlanes.connected(PARALLELISM, "token");
-        ProcessingTimeService time = new ProcessingTimeService();
+        ProcessingTimeService time = new SystemProcessingTimeService();
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(storageDir), "weir");
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("slow", PARALLELISM, 128, 1,
                 CheckpointingMode.EXACTLY_ONCE, BATCH);

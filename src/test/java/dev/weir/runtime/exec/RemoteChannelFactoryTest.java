@@ -112,7 +112,7 @@ class RemoteChannelFactoryTest {
         connectPlanes();
         Queue<long[]> collected = new ConcurrentLinkedQueue<>();
         Listener listener = new Listener(2 * PARALLELISM);
-        ProcessingTimeService timeService = new ProcessingTimeService();
+        ProcessingTimeService timeService = new SystemProcessingTimeService();
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(storageDir), "weir");
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("remote", PARALLELISM, 128, 1,
                 CheckpointingMode.EXACTLY_ONCE, 64);

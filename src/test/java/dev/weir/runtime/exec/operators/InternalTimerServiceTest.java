@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.weir.runtime.exec.ProcessingTimeService;
+import dev.weir.runtime.exec.SystemProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
 import dev.weir.runtime.state.HeapKeyedStateBackend;
 import dev.weir.runtime.state.KeyGroupAssignment;
@@ -20,7 +21,7 @@ import dev.weir.runtime.state.serialization.Types;
 class InternalTimerServiceTest {
 
     private static final int MAX_PARALLELISM = 8;
-    private final ProcessingTimeService time = new ProcessingTimeService();
+    private final ProcessingTimeService time = new SystemProcessingTimeService();
 
     @AfterEach
     void stop() {

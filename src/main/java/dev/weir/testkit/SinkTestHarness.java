@@ -1,4 +1,4 @@
-package dev.weir.testing;
+package dev.weir.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +10,24 @@ import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 
 /**
- * Drives every subtask of a sink directly, without an engine, in the spirit of Jet's TestSupport.
- * Primitives ({@link #write}, {@link #snapshot}, {@link #complete}, {@link #restore}) build
- * targeted scenarios; {@link #runWithRestoreAfterEveryItem} plays the whole input with a checkpoint
- * and a fresh, restored set of writers after every item, randomly losing, delaying or sending
+ * Drives every subtask of a sink directly, without an engine, in the spirit of Jet's TestSupport:
+ * the exactly-once torture Weir's own sinks go through, for yours. Primitives ({@link #write},
+ * {@link #snapshot}, {@link #complete}, {@link #restore}) build targeted scenarios;
+ * {@link #runWithRestoreAfterEveryItem} plays the whole input with a checkpoint and a fresh,
+ * restored set of writers after every item, randomly losing, delaying or sending
  * notifications, failing checkpoints, crashing instead of closing, and changing parallelism.
- * The caller then reads the committed output independently and compares it with the input.
+ * The caller then reads the committed output independently and compares it with the input:
+ *
+ * <pre>{@code
+ * SinkTestHarness.runWithRestoreAfterEveryItem(new MySink(target), input, seed, 2, 1, 3);
+ * assertThat(readCommitted(target)).containsExactlyInAnyOrderElementsOf(input);
+ * }</pre>
+ *
+ * <p>Writers are created, snapshotted, notified and restored exactly as the engine does it
+ * (operator state through {@link OperatorStateRestore}, attempts counted up on every restore),
+ * so a sink that passes here obeys the rules every Weir sink obeys (docs/writing-a-job.md):
+ * notifications may be lost or late, a higher checkpoint id covers all lower ones, commits are
+ * idempotent, and committables of the restored checkpoint are committed again.
  */
 public final class SinkTestHarness<T> {
 

@@ -1,0 +1,81 @@
+package dev.weir.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.Partitioning;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.exec.ProcessingTimeService;
+import dev.weir.runtime.exec.TaskMailbox;
+import dev.weir.runtime.exec.operators.KeyedProcessOperator;
+import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyGroupAssignment;
+import dev.weir.runtime.state.KeyGroupRange;
+import dev.weir.runtime.state.StateDescriptor;
+
+/**
+ * One subtask of a keyed function as the engine runs it: the engine's own
+ * {@link KeyedProcessOperator} (heap state backend, timer service) with its mailbox, opened on
+ * the key groups the subtask owns and on the snapshot bytes of those key groups.
+ */
+final class KeyedSubtask {
+
+    private final KeyedProcessOperator operator;
+    private final TaskMailbox mailbox = new TaskMailbox();
+
+    /** Where the subtask sits in the job and what it restores from. */
+    record Placement(int subtask, int parallelism, int maxParallelism, long attempt, long checkpointId,
+                     Map<Integer, byte[]> restoredKeyGroups) {
+
+        KeyGroupRange keyGroups() {
+            return KeyGroupAssignment.rangeFor(subtask, maxParallelism, parallelism);
+        }
+    }
+
+    KeyedSubtask(KeyedProcessFunction<?, ?, ?> function, Partitioning.KeyBy<?, ?> keyBy, Placement placement,
+                 ProcessingTimeService time, Collector<Object> output) throws Exception {
+        operator = new KeyedProcessOperator(function, keyBy);
+        OperatorStateRestore operatorState = new OperatorStateRestore(placement.subtask(), placement.parallelism(),
+                placement.checkpointId(), List.of());
+        operator.setup(new OperatorContext("test", KeyedFunctionHarness.UID, placement.subtask(),
+                placement.parallelism(), placement.maxParallelism(), placement.attempt(), placement.keyGroups(),
+                operatorState, placement.restoredKeyGroups(), time, mailbox), output);
+        operator.open();
+    }
+
+    void process(Object record) throws Exception {
+        try {
+            operator.collect(record);
+        } catch (StreamOperator.UserCodeException e) {
+            // The engine carries a function's checked exception through its direct calls; a test wants it back.
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /** Runs the mail the timer service posted (timers that are due); returns how many ran. */
+    int runMail() throws Exception {
+        return mailbox.runAll();
+    }
+
+    /** The key groups this subtask holds state or timers for, as a checkpoint writes them. */
+    TreeMap<Integer, byte[]> snapshot() throws Exception {
+        return operator.keyedStateBackend().snapshot();
+    }
+
+    @SuppressWarnings("unchecked")
+    <K, S, R> R readState(K key, StateDescriptor<S> descriptor, Function<? super S, R> read) {
+        HeapKeyedStateBackend<K> backend = (HeapKeyedStateBackend<K>) operator.keyedStateBackend();
+        backend.setCurrentKey(key);
+        return read.apply(backend.getState(descriptor));
+    }
+
+    void close() throws Exception {
+        operator.close();
+    }
+}
