@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.usercode.Sha256;
@@ -168,11 +166,8 @@ class JobJarIT {
         // A path relative to the manifest, as a user would write it next to their build.
         Path first = manifest("sensors", "jars/sensor-job.jar", null, 2, records, keys, 15_000, output);
 
-        Process weirLocal = weirLocal(Map.of(), stateDir, first);
-        try {
+        try (WeirLocalProcess weirLocal = WeirLocalProcess.start(Map.of(), stateDir, first)) {
             runAndKill(weirLocal, records, output);
-        } finally {
-            destroyTree(weirLocal);
         }
 
         // Resumed with three subtasks, all in this JVM: the jar in a user-code class loader here.
@@ -183,7 +178,7 @@ class JobJarIT {
                 "--in-process", "--quiet", second.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).as("stderr: %s", err).isZero();
-        JsonNode summary = lastJsonLine(out.toString(StandardCharsets.UTF_8));
+        JsonNode summary = WeirLocalProcess.lastJsonLine(out.toString(StandardCharsets.UTF_8));
         assertThat(summary.get("state").asText()).isEqualTo("FINISHED");
         assertThat(summary.get("parallelism").asInt()).isEqualTo(3);
         assertThat(summary.get("restored_from").asText()).contains("/checkpoints/chk-");
@@ -194,22 +189,20 @@ class JobJarIT {
     }
 
     /** Kills one of the two workers after 3 checkpoints, then all of weir local two checkpoints after the restore. */
-    private static void runAndKill(Process weirLocal, long records, Path output) throws Exception {
-        WeirLocalKillIT.LineWatcher running = new WeirLocalKillIT.LineWatcher(weirLocal,
-                line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
-        assertThat(running.await(90)).as("first run reached 3 checkpoints; stderr: %s", tail(running)).isTrue();
-        List<ProcessHandle> workers = workersOf(weirLocal);
+    private static void runAndKill(WeirLocalProcess weirLocal, long records, Path output) throws Exception {
+        weirLocal.awaitCompletedCheckpoints(3);
+        List<ProcessHandle> workers = weirLocal.workers();
         assertThat(workers).hasSize(2);
         workers.get(1).destroyForcibly();
 
-        awaitLine(running, ".* attempt 2 restoring from .*/checkpoints/chk-.*");
-        int checkpointsAtRestore = lastCompletedCheckpoints(running);
-        awaitLine(running, ".* checkpoints (\\d+) completed .* restarts 1",
-                line -> completedCheckpoints(line) >= checkpointsAtRestore + 2);
+        weirLocal.awaitLine(".* attempt 2 restoring from .*/checkpoints/chk-.*");
+        int checkpointsAtRestore = weirLocal.lastCompletedCheckpoints();
+        weirLocal.awaitLine(".* checkpoints (\\d+) completed .* restarts 1",
+                line -> WeirLocalProcess.completedCheckpoints(line) >= checkpointsAtRestore + 2);
         // Now the job as a whole goes down, mid-run.
-        List<ProcessHandle> secondAttempt = workersOf(weirLocal);
-        weirLocal.destroyForcibly();
-        assertThat(weirLocal.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<ProcessHandle> secondAttempt = weirLocal.workers();
+        weirLocal.process.destroyForcibly();
+        assertThat(weirLocal.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         awaitExit(secondAttempt);
         assertThat((long) CommittedFiles.lines(output).size()).as("killed before the end").isLessThan(records);
     }
@@ -230,15 +223,9 @@ class JobJarIT {
         Path manifest = manifest("s3-sensors", "s3://weir/jobs/sensor-job-1.0.jar", sha, 2, records, keys, 0, output);
         Path cache = dir.resolve("xdg-cache");
 
-        Process weirLocal = weirLocal(Map.of("XDG_CACHE_HOME", cache.toString()), stateDir, manifest);
-        try {
-            WeirLocalKillIT.LineWatcher stderr = new WeirLocalKillIT.LineWatcher(weirLocal, line -> false);
-            String stdout = new String(weirLocal.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(weirLocal.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(weirLocal.exitValue()).as("stderr: %s", tail(stderr)).isZero();
-            assertThat(lastJsonLine(stdout).get("state").asText()).isEqualTo("FINISHED");
-        } finally {
-            destroyTree(weirLocal);
+        try (WeirLocalProcess weirLocal = WeirLocalProcess.start(Map.of("XDG_CACHE_HOME", cache.toString()), stateDir,
+                manifest)) {
+            assertThat(weirLocal.awaitSuccess(120).get("state").asText()).isEqualTo("FINISHED");
         }
         assertThat(cache.resolve("weir/jars/" + sha + ".jar")).as("downloaded into the cache by content")
                 .hasSameBinaryContentAs(jar);
@@ -303,81 +290,11 @@ class JobJarIT {
         return file;
     }
 
-    private static Process weirLocal(Map<String, String> environment, Path stateDir, Path manifest) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
-                "--state-dir", stateDir.toString(), manifest.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        return builder.start();
-    }
-
-    private static List<ProcessHandle> workersOf(Process weirLocal) {
-        return weirLocal.toHandle().descendants().filter(JobJarIT::isWorker).toList();
-    }
-
-    /** After a failed assertion: no weir local or worker of this test outlives it. */
-    private static void destroyTree(Process weirLocal) {
-        weirLocal.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-        weirLocal.destroyForcibly();
-    }
-
-    /** From /proc: ProcessHandle.Info leaves out command lines as long as a worker's class path. */
-    private static boolean isWorker(ProcessHandle process) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"), StandardCharsets.ISO_8859_1)
-                    .contains("dev.weir.runtime.worker.WorkerMain");
-        } catch (IOException e) {
-            return false; // gone
-        }
-    }
-
     private static void awaitExit(List<ProcessHandle> processes) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertThat(processes).as("workers of the killed weir local stop by themselves").noneMatch(ProcessHandle::isAlive);
-    }
-
-    private static void awaitLine(WeirLocalKillIT.LineWatcher watcher, String pattern) throws InterruptedException {
-        awaitLine(watcher, pattern, line -> true);
-    }
-
-    private static void awaitLine(WeirLocalKillIT.LineWatcher watcher, String pattern,
-                                  java.util.function.Predicate<String> and) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            synchronized (watcher.lines) {
-                if (watcher.lines.stream().anyMatch(line -> line.matches(pattern) && and.test(line))) {
-                    return;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no line matching " + pattern + " within 90 s; stderr: " + tail(watcher));
-    }
-
-    private static List<String> tail(WeirLocalKillIT.LineWatcher watcher) {
-        synchronized (watcher.lines) {
-            return List.copyOf(watcher.lines.subList(Math.max(0, watcher.lines.size() - 30), watcher.lines.size()));
-        }
-    }
-
-    private static int lastCompletedCheckpoints(WeirLocalKillIT.LineWatcher watcher) {
-        synchronized (watcher.lines) {
-            return watcher.lines.stream().filter(line -> line.contains(" completed ("))
-                    .mapToInt(JobJarIT::completedCheckpoints).reduce((a, b) -> b).orElse(0);
-        }
-    }
-
-    private static int completedCheckpoints(String progressLine) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("checkpoints (\\d+) completed").matcher(progressLine);
-        return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    }
-
-    private static JsonNode lastJsonLine(String stdout) throws IOException {
-        return new ObjectMapper().readTree(stdout.strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 }

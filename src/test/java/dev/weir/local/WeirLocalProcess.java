@@ -1,0 +1,124 @@
+package dev.weir.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code weir local} as a user starts it, in a process of its own with worker processes below
+ * it: its stderr (progress lines) is collected, its workers can be found and killed, and
+ * {@link #close} leaves no process of the test behind.
+ */
+final class WeirLocalProcess implements AutoCloseable {
+
+    private static final Pattern COMPLETED = Pattern.compile("checkpoints (\\d+) completed");
+
+    final Process process;
+    final WeirLocalKillIT.LineWatcher stderr;
+
+    private WeirLocalProcess(Process process) {
+        this.process = process;
+        this.stderr = new WeirLocalKillIT.LineWatcher(process, line -> false);
+    }
+
+    static WeirLocalProcess start(Map<String, String> environment, Path stateDir, Path manifest) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
+                "--state-dir", stateDir.toString(), manifest.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new WeirLocalProcess(builder.start());
+    }
+
+    /** The worker processes running now. */
+    List<ProcessHandle> workers() {
+        return process.toHandle().descendants().filter(WeirLocalProcess::isWorker).toList();
+    }
+
+    /** Waits up to 90 s for a stderr line matching {@code pattern} and {@code and}. */
+    void awaitLine(String pattern, Predicate<String> and) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            synchronized (stderr.lines) {
+                if (stderr.lines.stream().anyMatch(line -> line.matches(pattern) && and.test(line))) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line matching " + pattern + " within 90 s; stderr: " + tail());
+    }
+
+    void awaitLine(String pattern) throws InterruptedException {
+        awaitLine(pattern, line -> true);
+    }
+
+    /** Waits until the progress line says at least {@code n} checkpoints completed. */
+    void awaitCompletedCheckpoints(int n) throws InterruptedException {
+        awaitLine(".* checkpoints \\d+ completed .*", line -> completedCheckpoints(line) >= n);
+    }
+
+    /** The completed checkpoints the last progress line reported (0 before the first). */
+    int lastCompletedCheckpoints() {
+        synchronized (stderr.lines) {
+            return stderr.lines.stream().filter(line -> line.contains(" completed ("))
+                    .mapToInt(WeirLocalProcess::completedCheckpoints).reduce((a, b) -> b).orElse(0);
+        }
+    }
+
+    List<String> tail() {
+        synchronized (stderr.lines) {
+            return List.copyOf(stderr.lines.subList(Math.max(0, stderr.lines.size() - 30), stderr.lines.size()));
+        }
+    }
+
+    /** Reads stdout to its end, requires exit code 0 within the timeout, and returns the JSON summary line. */
+    JsonNode awaitSuccess(long timeoutSeconds) throws IOException, InterruptedException {
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("weir local did not exit within " + timeoutSeconds + " s; stderr: " + tail());
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError("weir local exited with " + process.exitValue() + "; stderr: " + tail());
+        }
+        return lastJsonLine(stdout);
+    }
+
+    static JsonNode lastJsonLine(String stdout) throws IOException {
+        return new ObjectMapper().readTree(stdout.strip().lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    static int completedCheckpoints(String progressLine) {
+        Matcher m = COMPLETED.matcher(progressLine);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** From /proc: ProcessHandle.Info leaves out command lines as long as a worker's class path. */
+    private static boolean isWorker(ProcessHandle process) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"), StandardCharsets.ISO_8859_1)
+                    .contains("dev.weir.runtime.worker.WorkerMain");
+        } catch (IOException e) {
+            return false; // gone
+        }
+    }
+
+    /** No weir local or worker of the test outlives it, whatever failed. */
+    @Override
+    public void close() {
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}
