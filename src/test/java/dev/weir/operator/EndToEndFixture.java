@@ -5,9 +5,11 @@ import static dev.weir.operator.OperatorTestEnv.NAMESPACE;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobStatus;
 import dev.weir.local.EmbeddedS3Server;
@@ -59,6 +61,26 @@ final class EndToEndFixture implements AutoCloseable {
                 "weir/" + NAMESPACE + "/" + job)) {
             return storage.highestCheckpointIdSeen();
         }
+    }
+
+    /** Samples the job's phase every 20 ms into {@code phases} (each change once) until interrupted. */
+    Thread watchPhases(String job, List<JobPhase> phases) {
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                JobPhase phase = status(job).getPhase();
+                if (phase != null && (phases.isEmpty() || phases.get(phases.size() - 1) != phase)) {
+                    phases.add(phase);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+        return watcher;
     }
 
     void await(String job, BooleanSupplier condition, Duration timeout) throws InterruptedException {

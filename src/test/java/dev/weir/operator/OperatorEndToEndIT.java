@@ -41,7 +41,7 @@ class OperatorEndToEndIT {
              OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
             fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output);
             List<JobPhase> phases = new CopyOnWriteArrayList<>();
-            Thread watcher = watchPhases(fixture, phases);
+            Thread watcher = fixture.watchPhases("counts", phases);
 
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
                     && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
@@ -108,25 +108,6 @@ class OperatorEndToEndIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), records, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
         assertThat(report.lines()).isEqualTo(records);
-    }
-
-    private static Thread watchPhases(EndToEndFixture fixture, List<JobPhase> phases) {
-        Thread watcher = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                JobPhase phase = fixture.status("counts").getPhase();
-                if (phase != null && (phases.isEmpty() || phases.get(phases.size() - 1) != phase)) {
-                    phases.add(phase);
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        watcher.setDaemon(true);
-        watcher.start();
-        return watcher;
     }
 
     static InetSocketAddress loopback(int port) {
