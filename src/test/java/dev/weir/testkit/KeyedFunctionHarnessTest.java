@@ -273,7 +273,7 @@ class KeyedFunctionHarnessTest {
 
             @Override
             public Tally deserialize(DataInput in) throws IOException {
-                return new Tally(in.readLong(), 0);
+                return new Tally(in.readLong(), 0); // the sum was never written
             }
         };
         StateDescriptor.Value<Tally> broken = StateDescriptor.value("tally", forgetsTheSum);
@@ -299,10 +299,11 @@ class KeyedFunctionHarnessTest {
     @Test
     void aRecordSerializerThatReadsLessThanItWroteIsCaught() {
         TypeSerializer<Reading> forgetsToReadTheValue = new TypeSerializer<>() {
+            private final ReadingSerializer writer = new ReadingSerializer();
+
             @Override
             public void serialize(Reading reading, DataOutput out) throws IOException {
-                out.writeUTF(reading.sensor());
-                out.writeLong(reading.value());
+                writer.serialize(reading, out);
             }
 
             @Override
