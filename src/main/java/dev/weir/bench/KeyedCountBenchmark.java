@@ -86,8 +86,8 @@ public final class KeyedCountBenchmark {
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                                     .withJavaOptions(workerJvmOptions)
-                                    .withClassDataArchive(classData ? dev.weir.local.WorkerClassDataArchive.forThisJvm(
-                                            dev.weir.local.WorkerClassDataArchive.defaultDirectory()) : null), metrics);
+                                    .withClassDataArchive(classData
+                                            ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
             // When the tasks are deployed (worker processes started and registered): the start of the
             // job's net run time, like Flink's, whose task managers are up before the job is submitted.
             java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();

@@ -103,8 +103,7 @@ public final class WeirLocal {
                                 WorkerProcessDeployer.Settings.defaults(
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
                                         .withExtraEnvironment(options.environment())
-                                        .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
-                                                WorkerClassDataArchive.defaultDirectory())),
+                                        .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),
                                 metrics);
             } catch (Exception e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());

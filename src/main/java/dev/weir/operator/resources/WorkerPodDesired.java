@@ -40,8 +40,11 @@ public final class WorkerPodDesired {
 
     public static final String CONTAINER = "worker";
     public static final String MAIN_CLASS = "dev.weir.runtime.worker.WorkerMain";
-    /** Where the image keeps weir.jar and lib/ (see the Dockerfile). */
-    public static final String CLASSPATH = "/opt/weir/weir.jar:/opt/weir/lib/*";
+    /**
+     * The worker's class path in the image (see the Dockerfile): weir.jar and the worker's own
+     * jars, never the operator's (/opt/weir/operator).
+     */
+    public static final String CLASSPATH = "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*";
     private static final String TOKEN_VOLUME = "weir-token";
     private static final String TMP_VOLUME = "tmp";
     private static final long NON_ROOT_UID = 10001;
@@ -107,7 +110,6 @@ public final class WorkerPodDesired {
         command.add("java");
         command.add("-XX:MaxRAMPercentage=75");
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
-        command.addAll(WorkerJvm.LOGGING_OPTIONS);
         command.addAll(List.of("-cp", CLASSPATH, MAIN_CLASS));
         return command;
     }
@@ -118,7 +120,6 @@ public final class WorkerPodDesired {
                 .withName(CONTAINER)
                 .withImage(spec.getImage() != null ? spec.getImage() : attempt.image())
                 .withImagePullPolicy(spec.getImagePullPolicy())
-                // lib/ also holds the operator's jboss-logmanager binding; workers log through logback.xml.
                 .withCommand(command())
                 .withEnv(environment(job, attempt))
                 .addNewPort().withName("control").withContainerPort(ResourceNames.CONTROL_PORT).endPort()

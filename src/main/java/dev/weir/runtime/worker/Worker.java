@@ -123,6 +123,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             coordinator = client.join();
             coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
                     config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
+            long registeredMs = millisSinceProcessStart();
             // From registration on the coordinator judges this worker by its heartbeats, so they must
             // start now, not once the tasks run (start-up can take seconds on a busy machine).
             heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
@@ -160,6 +161,8 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 }
             });
             attempt.start();
+            LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
+                    config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
             publish(attempt);
             startupThread = null;
             Thread.interrupted();
@@ -171,6 +174,12 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             heartbeats.shutdownNow();
             snapshots.shutdownNow();
         }
+    }
+
+    /** Start-up as the operating system counts it (JVM launch included); -1 where it does not tell. */
+    private static long millisSinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private ObjectStore openStore() {

@@ -25,14 +25,5 @@ public final class WorkerJvm {
             "-XX:Tier4MinInvocationThreshold=6000",
             "-XX:Tier4CompileThreshold=150000");
 
-    /**
-     * Logging: the class path holds two SLF4J providers (logback, and jboss-logmanager for the
-     * operator); workers log with logback. SLF4J's own start-up notes (which provider it picked)
-     * are left out of every worker's log; its warnings stay.
-     */
-    public static final List<String> LOGGING_OPTIONS = List.of(
-            "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
-            "-Dslf4j.internal.verbosity=WARN");
-
     private WorkerJvm() {}
 }
