@@ -57,7 +57,7 @@ public record WorkerClassPath(List<Path> entries) {
     }
 
     /** A class path as {@code java -cp} takes it, {@code dir/*} expanded to the jars in dir. */
-    static WorkerClassPath parse(String classPath) {
+    public static WorkerClassPath parse(String classPath) {
         List<Path> entries = new ArrayList<>();
         for (String entry : classPath.split(File.pathSeparator)) {
             if (entry.isBlank()) {
