@@ -1,8 +1,6 @@
 package dev.weir.bench;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,28 +8,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.JobMasterListener;
-import dev.weir.coordinator.RestartStrategy;
-import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.local.InProcessDeployer;
 import dev.weir.local.WorkerClassPath;
 import dev.weir.local.WorkerProcessDeployer;
-import dev.weir.local.WorkerStorage;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.LocalObjectStore;
 
 /**
  * Worker start-up and memory by class path: keyed-count (rate-limited, checkpoints every second)
@@ -101,7 +88,6 @@ public final class WorkerStartupBenchmark {
     private static List<Map<String, Object>> runOnce(String variant, int run, Path classDataDir, int steadySeconds,
                                                      int parallelism) throws Exception {
         Path dir = Files.createTempDirectory("weir-bench-worker-startup");
-        String base = "bench/default/worker-startup";
         JobMetrics metrics = new JobMetrics();
         AtomicLong checkpoints = new AtomicLong();
         WorkerProcessDeployer.Settings settings = WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
@@ -116,40 +102,24 @@ public final class WorkerStartupBenchmark {
             throw new IllegalArgumentException("--variants: 'worker' or 'full', not '" + variant + "'");
         }
         List<Map<String, Object>> lines = new ArrayList<>();
-        try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
-             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("worker-startup",
-                    "dev.weir.examples.KeyedCountJob",
-                    new JobArgs(Map.of("records", "1000000000", "keys", "100000", "output", "discard", "rate", "200000")),
-                    parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("store").toString(), base, null), server, settings, metrics);
-            JobMaster master = new JobMaster(new JobMaster.Settings("worker-startup", parallelism, 128,
-                    new CheckpointConfig(1000, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3),
-                    RestartStrategy.Settings.DEFAULT), storage, deployer, Clock.system(), new JobMasterListener() {
-                        @Override
-                        public void onCheckpointCompleted(dev.weir.coordinator.CompletedCheckpointStats stats) {
-                            checkpoints.incrementAndGet();
-                        }
-                    });
-            CompletableFuture<?> running = CompletableFuture.runAsync(() -> {
-                try {
-                    master.run(null);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+        try (WorkerProcessJob job = WorkerProcessJob.start("worker-startup", dir,
+                Map.of("records", "1000000000", "keys", "100000", "output", "discard", "rate", "200000"), parallelism,
+                settings, metrics, new JobMasterListener() {
+                    @Override
+                    public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+                        checkpoints.incrementAndGet();
+                    }
+                })) {
             // The deployer lists the workers once every one registered.
-            while (deployer.currentWorkers().size() < parallelism) {
+            while (job.deployer.currentWorkers().size() < parallelism) {
                 Thread.sleep(1);
             }
-            List<ProcessHandle> workers = deployer.currentWorkers();
+            List<ProcessHandle> workers = job.deployer.currentWorkers();
             List<Long> rssRegistered = workers.stream().map(WorkerStartupBenchmark::rssMb).toList();
             Thread.sleep(Duration.ofSeconds(steadySeconds).toMillis());
             List<Long> rssSteady = workers.stream().map(WorkerStartupBenchmark::rssMb).toList();
             long checkpointsDone = checkpoints.get();
-            master.cancel();
-            running.join();
+            job.cancel();
             for (int worker = 0; worker < workers.size(); worker++) {
                 workers.get(worker).onExit().get();
                 Path log = dir.resolve("logs").resolve("attempt-1").resolve("worker-" + worker + ".log");
