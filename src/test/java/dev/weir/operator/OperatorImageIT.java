@@ -67,6 +67,7 @@ class OperatorImageIT {
     @Test
     void operatorAndWorkerContainersOfTheImageRunAJobToFinishedExactlyOnce() throws Exception {
         Podman.requireImageBuildTools();
+        Podman.removeContainersOfEndedTestRuns();
         String run = "weir-image-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         String image = "localhost/weir:" + run;
         String label = "dev.weir.test-run=" + run;

@@ -25,6 +25,8 @@ public final class Podman {
             "localhost/weir-base:bookworm-jre17");
 
     private static final Logger LOG = LoggerFactory.getLogger(Podman.class);
+    /** On every container: the test JVM that started it, so a later run can remove what a killed one left. */
+    private static final String OWNER_LABEL = "dev.weir.test-owner-pid";
     private static final String RUNTIME = "/usr/sbin/runc";
     private static final List<String> LIMITS = List.of("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024");
     private static final long COMMAND_TIMEOUT_SECONDS = 300;
@@ -60,7 +62,8 @@ public final class Podman {
      */
     public static Process run(String name, List<String> options, Map<String, String> environment, String image,
                               List<String> command, Path log) throws IOException {
-        List<String> args = new ArrayList<>(List.of("podman", "--runtime", RUNTIME, "run", "--rm", "--name", name));
+        List<String> args = new ArrayList<>(List.of("podman", "--runtime", RUNTIME, "run", "--rm", "--name", name,
+                "--label", OWNER_LABEL + "=" + ProcessHandle.current().pid()));
         args.addAll(LIMITS);
         args.addAll(options);
         for (String variable : environment.keySet()) {
@@ -101,6 +104,27 @@ public final class Podman {
         Result result = run(List.of("rmi", "--force", tag));
         if (result.exitCode() != 0) {
             LOG.warn("podman rmi {} failed: {}", tag, result.output());
+        }
+    }
+
+    /**
+     * Removes the containers that a test JVM which no longer runs started (killed by a timeout,
+     * say): the operator container of such a run would otherwise run on.
+     */
+    public static void removeContainersOfEndedTestRuns() throws IOException, InterruptedException {
+        Result result = run(List.of("ps", "--all", "--filter", "label=" + OWNER_LABEL, "--format",
+                "{{.Names}} {{index .Labels \"" + OWNER_LABEL + "\"}}"));
+        List<String> orphans = new ArrayList<>();
+        for (String line : result.output().lines().toList()) {
+            String[] fields = line.trim().split(" ");
+            if (fields.length == 2 && fields[1].matches("\\d+")
+                    && ProcessHandle.of(Long.parseLong(fields[1])).map(p -> !p.isAlive()).orElse(true)) {
+                orphans.add(fields[0]);
+            }
+        }
+        if (!orphans.isEmpty()) {
+            LOG.warn("removing containers of test runs that ended without removing them: {}", orphans);
+            remove(orphans);
         }
     }
 
