@@ -59,6 +59,18 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The operator and the coordinator never load a job's classes (issue 11): the job's graph comes
+     * from the workers' registrations, so no user code runs in the operator's JVM.
+     */
+    @Test
+    void operatorAndCoordinatorNeverReachTheJobLoader() {
+        noClasses().that().resideInAnyPackage("dev.weir.operator..", "dev.weir.coordinator..")
+                .should().transitivelyDependOnClassesThat().belongToAnyOf(
+                        dev.weir.runtime.exec.JobDefinitionLoader.class, dev.weir.runtime.dataflow.JobDefinition.class)
+                .check(CLASSES);
+    }
+
     @Test
     void connectorsUseOnlyRuntimeApis() {
         noClasses().that().resideInAPackage("dev.weir.connectors..")

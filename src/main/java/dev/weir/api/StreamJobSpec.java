@@ -69,11 +69,14 @@ public class StreamJobSpec {
     @JsonPropertyDescription("Change this number to restart all workers from the latest checkpoint.")
     private long restartNonce;
 
-    @JsonPropertyDescription("CPU and memory requests and limits of each worker container.")
+    @JsonPropertyDescription("CPU and memory requests and limits of each worker container; each one named here"
+            + " replaces the pod template's. The worker heap is 75% of the memory limit (else of the request).")
     private ResourcesSpec resources;
 
-    @JsonPropertyDescription("Pod template merged into each worker pod (labels, annotations, node selectors,"
-            + " tolerations, extra volumes, ...). Fields Weir sets itself take precedence.")
+    @JsonPropertyDescription("Pod template each worker pod is built on (labels, annotations, node selectors,"
+            + " tolerations, volumes, sidecars, ...). Its container named worker is merged into the worker container"
+            + " (env, envFrom, volumeMounts, ports, probes, resources); Weir's command, WEIR_* variables, ports, mounts"
+            + " and security settings take precedence.")
     @PreserveUnknownFields
     @SchemaFrom(type = SchemaEnums.FreeForm.class)
     private Map<String, Object> podTemplate;

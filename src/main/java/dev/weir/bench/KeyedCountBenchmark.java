@@ -82,21 +82,14 @@ public final class KeyedCountBenchmark {
                     CheckpointingMode.EXACTLY_ONCE);
             CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
-            JobDeployer inner = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
+            JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                                     .withJavaOptions(workerJvmOptions)
                                     .withClassDataArchive(classData
                                             ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
-            // When the tasks are deployed (worker processes started and registered): the start of the
-            // job's net run time, like Flink's, whose task managers are up before the job is submitted.
-            java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();
-            JobDeployer deployer = (attempt, restore, listener) -> {
-                var deployed = inner.deploy(attempt, restore, listener);
-                deployedAt.compareAndSet(0, System.nanoTime());
-                return deployed;
-            };
             CheckpointTimingTotals timings = new CheckpointTimingTotals();
+            java.util.concurrent.atomic.AtomicLong deployedAt = timings.deployedAt;
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
                     new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
                     deployer, Clock.system(), timings);
@@ -148,6 +141,16 @@ public final class KeyedCountBenchmark {
         private final java.util.concurrent.atomic.DoubleAdder async = new java.util.concurrent.atomic.DoubleAdder();
         private final java.util.concurrent.atomic.DoubleAdder duration = new java.util.concurrent.atomic.DoubleAdder();
         private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+        /**
+         * When the tasks are deployed (every worker registered): the start of the job's net run time,
+         * like Flink's, whose task managers are up before the job is submitted.
+         */
+        final java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void onRunning(dev.weir.runtime.exec.JobTopology topology, long firstCheckpointId) {
+            deployedAt.compareAndSet(0, System.nanoTime());
+        }
 
         @Override
         public void onCheckpointCompleted(dev.weir.coordinator.CompletedCheckpointStats stats) {

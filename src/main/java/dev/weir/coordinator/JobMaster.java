@@ -2,14 +2,12 @@ package dev.weir.coordinator;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -17,40 +15,40 @@ import org.slf4j.LoggerFactory;
 
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointType;
-import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
 
 /**
- * Runs a job to its end: deploys an attempt, drives its checkpoints, and on any task failure
- * restarts every task from the latest completed checkpoint (found in storage, not in memory),
- * after a backoff and within the restart limit. A bounded job ends with a final checkpoint, so
- * transactional sinks commit everything before the tasks exit.
+ * Runs a job to its end on one machine ({@code weir local}, benchmarks): each attempt is an
+ * {@link AttemptCoordinator} with workers started by the {@link JobDeployer}; when an attempt fails,
+ * the job restarts from the latest completed checkpoint (found in storage, not in memory) after a
+ * backoff and within the restart limit, unless the failure is one no restart can heal.
  */
 public final class JobMaster {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobMaster.class);
-    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final long HOUSEKEEPING_WAIT_SECONDS = 10;
 
     public record Settings(String jobName, int parallelism, int maxParallelism,
                            CheckpointConfig checkpoint, RestartStrategy.Settings restart) {}
-
-    private static final long HOUSEKEEPING_WAIT_SECONDS = 10;
 
     private final Settings settings;
     private final CheckpointStorage storage;
     private final JobDeployer deployer;
     private final Clock clock;
     private final JobMasterListener listener;
-    private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
     private final ExecutorService io;
     private final RestartStrategy restartStrategy;
-    private volatile long currentAttempt;
+    /** Guards the stop requests below and wakes a restart backoff. */
+    private final Object requests = new Object();
+    private boolean cancelRequested;
+    private boolean stopRequested;
+    private volatile AttemptCoordinator current;
     private long completed;
     private long failed;
     private CompletedCheckpointStats lastCheckpoint;
     private CompletedCheckpointStats lastSavepoint;
-    private volatile CheckpointCoordinator currentCoordinator;
     /**
      * The highest id an earlier attempt's coordinator handed out. Storage alone does not show an
      * aborted checkpoint no task had uploaded to yet, and reusing its id would let the abort's
@@ -73,36 +71,51 @@ public final class JobMaster {
         });
     }
 
-    /** Runs until the job finishes, fails for good, or is canceled. */
+    /** Runs until the job finishes, fails for good, or is stopped. */
     public JobResult run(RestoreTarget initialRestore) throws InterruptedException {
         long start = clock.millis();
         RestoreTarget restore = initialRestore;
         String restoredFrom = initialRestore == null ? null : initialRestore.location();
         long attempt = 0;
+        long attemptsRun = 0;
         long restarts = 0;
         try {
-            long attemptsRun = 0;
             while (true) {
                 attempt = claimAttempt(attempt);
                 attemptsRun++;
-                currentAttempt = attempt;
                 listener.onAttemptStarted(attempt, restore == null ? null : restore.location());
                 AttemptOutcome outcome = runAttempt(attempt, restore);
-                if (outcome.state() != JobResult.JobState.FAILED) {
-                    return result(outcome.state(), attemptsRun, restarts, restoredFrom, outcome.failure(), start);
+                Ended ended = new Ended(attemptsRun, restarts, restoredFrom, start);
+                if (outcome instanceof AttemptOutcome.Finished) {
+                    return result(ended, JobResult.JobState.FINISHED, null, null);
+                }
+                if (outcome instanceof AttemptOutcome.Suspended s) {
+                    synchronized (this) {
+                        lastSavepoint = s.savepoint();
+                    }
+                    return result(ended, JobResult.JobState.SUSPENDED, null, null);
+                }
+                if (outcome instanceof AttemptOutcome.Canceled c) {
+                    return result(ended, JobResult.JobState.CANCELED, c.reason(), null);
+                }
+                AttemptFailure failure = ((AttemptOutcome.Failed) outcome).failure();
+                if (!failure.recoverable()) {
+                    LOG.error("job {} failed and is not restarted: {}", settings.jobName(), failure.describe());
+                    return result(ended, JobResult.JobState.FAILED, failure.describe(), failure);
                 }
                 OptionalLong delay = restartStrategy.onFailure(clock.millis());
                 if (delay.isEmpty()) {
                     String reason = "restarted " + restartStrategy.restartsInWindow() + " times within "
-                            + settings.restart().windowMs() + " ms; last failure: " + outcome.failure();
+                            + settings.restart().windowMs() + " ms; last failure: " + failure.describe();
                     LOG.error("job {} failed: {}", settings.jobName(), reason);
-                    return result(JobResult.JobState.FAILED, attemptsRun, restarts, restoredFrom, reason, start);
+                    return result(ended, JobResult.JobState.FAILED, reason, failure);
                 }
-                listener.onRestarting(attempt + 1, outcome.failure(), delay.getAsLong());
+                listener.onRestarting(attempt + 1, failure.describe(), delay.getAsLong());
                 LOG.info("job {}: attempt {} failed ({}); restarting in {} ms",
-                        settings.jobName(), attempt, outcome.failure(), delay.getAsLong());
-                if (waitForCancel(delay.getAsLong())) {
-                    return result(JobResult.JobState.CANCELED, attemptsRun, restarts, restoredFrom, null, start);
+                        settings.jobName(), attempt, failure.describe(), delay.getAsLong());
+                if (awaitStopRequest(delay.getAsLong())) {
+                    return result(ended, JobResult.JobState.CANCELED, "stopped while waiting to restart after: "
+                            + failure.describe(), null);
                 }
                 restarts++;
                 Optional<CompletedCheckpointRef> latest = latestCompleted();
@@ -116,6 +129,112 @@ public final class JobMaster {
             }
         } finally {
             finishHousekeeping();
+        }
+    }
+
+    /** Asks the running job to stop without a savepoint (the next attempt is not started). */
+    public void cancel() {
+        synchronized (requests) {
+            cancelRequested = true;
+            requests.notifyAll();
+        }
+        AttemptCoordinator attempt = current;
+        if (attempt != null) {
+            attempt.cancel();
+        }
+    }
+
+    /**
+     * Stops the job after a savepoint: {@link #run} returns SUSPENDED with the savepoint to resume
+     * from. If the savepoint fails the job is canceled instead (its checkpoints remain); while the
+     * job waits to restart, it ends at once.
+     */
+    public void stopWithSavepoint() {
+        synchronized (requests) {
+            stopRequested = true;
+            requests.notifyAll();
+        }
+        AttemptCoordinator attempt = current;
+        if (attempt != null) {
+            attempt.stopWithSavepoint();
+        }
+    }
+
+    /**
+     * Takes a savepoint of the running job (kept until the user deletes it); the job goes on.
+     * Fails when no attempt is running or the savepoint is aborted.
+     */
+    public CompletableFuture<CompletedCheckpointStats> triggerSavepoint() {
+        AttemptCoordinator attempt = current;
+        if (attempt == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("job " + settings.jobName() + " is not running"));
+        }
+        return attempt.triggerSavepoint();
+    }
+
+    private AttemptOutcome runAttempt(long attempt, RestoreTarget restore) throws InterruptedException {
+        JobDeployer.Workers workers = deployer.workers();
+        long firstId = Math.max(nextCheckpointId(), restore == null ? 1 : restore.checkpointId() + 1);
+        AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(settings.jobName(),
+                attempt, settings.parallelism(), settings.maxParallelism(), workers.count(), settings.checkpoint(),
+                workers.heartbeatTimeout(), workers.registrationTimeout(), firstId),
+                new StorageCompletedCheckpointStore(storage), io, clock, workers.gateways(), new Counting());
+        current = coordinator;
+        synchronized (requests) {
+            if (cancelRequested) {
+                coordinator.cancel();
+            } else if (stopRequested) {
+                coordinator.stopWithSavepoint();
+            }
+        }
+        JobDeployer.Deployment deployment = null;
+        try {
+            try {
+                deployment = deployer.deploy(attempt, restore, coordinator);
+            } catch (Exception e) {
+                LOG.warn("job {}: deploying attempt {} failed: {}", settings.jobName(), attempt, e.toString());
+                AttemptFailure failure = AttemptFailure.of(AttemptFailure.Cause.DeploymentFailed,
+                        "deployment failed: " + e.getMessage(), e);
+                return new AttemptOutcome.Failed(failure.recoverable() ? failure
+                        : new AttemptFailure(failure.cause(), e.getMessage(), failure.unrecoverable()));
+            }
+            try {
+                return coordinator.outcome().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("attempt " + attempt + " ended without an outcome", e.getCause());
+            }
+        } finally {
+            current = null;
+            coordinator.cancel();
+            CheckpointCoordinator checkpoints = coordinator.checkpoints();
+            if (checkpoints != null) {
+                synchronized (this) {
+                    highestIssuedId = Math.max(highestIssuedId, checkpoints.nextCheckpointId() - 1);
+                }
+            }
+            if (deployment != null) {
+                deployment.stop();
+                if (!deployment.awaitTermination(STOP_TIMEOUT)) {
+                    LOG.error("job {}: workers of attempt {} did not stop within {}", settings.jobName(), attempt,
+                            STOP_TIMEOUT);
+                }
+            }
+            coordinator.close();
+        }
+    }
+
+    /** Waits out a restart backoff; true when a stop or cancel request ends the job instead. */
+    private boolean awaitStopRequest(long delayMs) throws InterruptedException {
+        long deadline = clock.millis() + delayMs;
+        synchronized (requests) {
+            while (!cancelRequested && !stopRequested) {
+                long left = deadline - clock.millis();
+                if (left <= 0) {
+                    return false;
+                }
+                requests.wait(left);
+            }
+            return true;
         }
     }
 
@@ -133,130 +252,6 @@ public final class JobMaster {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Asks the running job to stop (the next attempt is not started). */
-    public void cancel() {
-        events.add(new JobEvent.Canceled(currentAttempt));
-    }
-
-    private record AttemptOutcome(JobResult.JobState state, String failure) {}
-
-    /**
-     * Takes a savepoint of the running job (kept until the user deletes it); the job goes on.
-     * Fails when no attempt is running or the savepoint is aborted.
-     */
-    public CompletableFuture<CompletedCheckpointStats> triggerSavepoint() {
-        CheckpointCoordinator coordinator = currentCoordinator;
-        if (coordinator == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("job " + settings.jobName() + " is not running"));
-        }
-        return coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT).whenComplete((stats, error) -> {
-            if (stats != null) {
-                synchronized (this) {
-                    lastSavepoint = stats;
-                }
-            }
-        });
-    }
-
-    /**
-     * Stops the job after a savepoint: {@link #run} returns SUSPENDED with the savepoint to resume
-     * from. If the savepoint fails the job is canceled instead (its checkpoints remain).
-     */
-    public void stopWithSavepoint() {
-        events.add(new JobEvent.StopRequested(currentAttempt));
-    }
-
-    private AttemptOutcome runAttempt(long attempt, RestoreTarget restore) throws InterruptedException {
-        AttemptListener taskListener = new AttemptListener(attempt);
-        DeployedJob job;
-        try {
-            job = deployer.deploy(attempt, restore, taskListener);
-        } catch (Exception e) {
-            LOG.warn("job {}: deploying attempt {} failed: {}", settings.jobName(), attempt, e.toString());
-            return new AttemptOutcome(JobResult.JobState.FAILED, "deployment failed: " + e.getMessage());
-        }
-        CheckpointCoordinator coordinator = new CheckpointCoordinator(settings.jobName(), settings.parallelism(),
-                settings.maxParallelism(), settings.checkpoint(), clock, job.vertices(), job,
-                new StorageCompletedCheckpointStore(storage), io, new OutcomeListener(attempt),
-                Math.max(nextCheckpointId(), restore == null ? 0 : restore.checkpointId() + 1));
-        currentCoordinator = coordinator;
-        taskListener.coordinateWith(coordinator);
-        CheckpointScheduler scheduler = new CheckpointScheduler(coordinator);
-        scheduler.start();
-        try {
-            return awaitOutcome(attempt, job, coordinator);
-        } finally {
-            currentCoordinator = null;
-            scheduler.stop();
-            coordinator.shutdown();
-            synchronized (this) {
-                highestIssuedId = Math.max(highestIssuedId, coordinator.nextCheckpointId() - 1);
-            }
-            job.cancel();
-            if (!job.awaitTermination(CANCEL_TIMEOUT)) {
-                LOG.error("job {}: tasks of attempt {} did not stop within {}", settings.jobName(), attempt, CANCEL_TIMEOUT);
-            }
-        }
-    }
-
-    private AttemptOutcome awaitOutcome(long attempt, DeployedJob job, CheckpointCoordinator coordinator)
-            throws InterruptedException {
-        Set<ExecutionVertexId> all = job.vertices();
-        Set<ExecutionVertexId> ended = new HashSet<>();
-        Set<ExecutionVertexId> finished = new HashSet<>();
-        while (true) {
-            JobEvent event = events.take();
-            if (event instanceof JobEvent.Canceled) {
-                return new AttemptOutcome(JobResult.JobState.CANCELED, null);
-            }
-            if (event instanceof JobEvent.StopRequested) {
-                triggerSavepoint().whenComplete((stats, error) -> events.add(error == null
-                        ? new JobEvent.SavepointCompleted(attempt)
-                        : new JobEvent.SavepointFailed(attempt, error)));
-                continue;
-            }
-            if (event.attempt() != attempt) {
-                continue;
-            }
-            if (event instanceof JobEvent.SavepointCompleted) {
-                return new AttemptOutcome(JobResult.JobState.SUSPENDED, null);
-            }
-            if (event instanceof JobEvent.SavepointFailed e) {
-                return new AttemptOutcome(JobResult.JobState.CANCELED,
-                        "stop with savepoint: the savepoint failed (" + describe(e.cause()) + "); the job was canceled");
-            }
-            if (event instanceof JobEvent.EndOfData e) {
-                ended.add(e.vertex());
-                if (ended.equals(all)) {
-                    requestFinalCheckpoint(attempt, coordinator);
-                }
-            } else if (event instanceof JobEvent.FinalCheckpointCompleted) {
-                job.finish();
-            } else if (event instanceof JobEvent.FinalCheckpointFailed e) {
-                LOG.warn("job {}: final checkpoint failed ({}); trying again", settings.jobName(), e.cause().getMessage());
-                requestFinalCheckpoint(attempt, coordinator);
-            } else if (event instanceof JobEvent.TaskFinished e) {
-                finished.add(e.vertex());
-                if (finished.equals(all)) {
-                    return new AttemptOutcome(JobResult.JobState.FINISHED, null);
-                }
-            } else if (event instanceof JobEvent.TaskFailed e) {
-                coordinator.abortPending(CheckpointFailureReason.JOB_FAILOVER, "task " + e.vertex() + " failed");
-                return new AttemptOutcome(JobResult.JobState.FAILED, "task " + e.vertex() + " failed: " + describe(e.cause()));
-            } else if (event instanceof JobEvent.ToleranceExceeded e) {
-                coordinator.abortPending(CheckpointFailureReason.JOB_FAILOVER, e.reason());
-                return new AttemptOutcome(JobResult.JobState.FAILED, e.reason());
-            }
-        }
-    }
-
-    private void requestFinalCheckpoint(long attempt, CheckpointCoordinator coordinator) {
-        coordinator.triggerCheckpoint(CheckpointType.CHECKPOINT).whenComplete((stats, error) ->
-                events.add(error == null
-                        ? new JobEvent.FinalCheckpointCompleted(attempt)
-                        : new JobEvent.FinalCheckpointFailed(attempt, error)));
     }
 
     /** Attempt numbers grow across processes too (see CheckpointStorage#claimNextAttempt). */
@@ -291,64 +286,22 @@ public final class JobMaster {
         }
     }
 
-    private boolean waitForCancel(long delayMs) throws InterruptedException {
-        long deadline = clock.millis() + delayMs;
-        while (true) {
-            long left = deadline - clock.millis();
-            if (left <= 0) {
-                return false;
-            }
-            JobEvent event = events.poll(left, TimeUnit.MILLISECONDS);
-            if (event instanceof JobEvent.Canceled) {
-                return true;
-            }
+    /** What every end of a run reports, with its state and failure. */
+    private record Ended(long attempts, long restarts, String restoredFrom, long start) {}
+
+    private JobResult result(Ended ended, JobResult.JobState state, String failure, AttemptFailure cause) {
+        synchronized (this) {
+            return new JobResult(state, ended.attempts(), ended.restarts(), completed, failed, lastCheckpoint,
+                    lastSavepoint, ended.restoredFrom(), failure, cause, clock.millis() - ended.start());
         }
     }
 
-    private synchronized JobResult result(JobResult.JobState state, long attempts, long restarts, String restoredFrom,
-                             String failure, long start) {
-        return new JobResult(state, attempts, restarts, completed, failed, lastCheckpoint, lastSavepoint, restoredFrom,
-                failure, clock.millis() - start);
-    }
-
-    private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == t ? t.toString() : t.getMessage() + " (caused by " + root + ")";
-    }
-
-    /** Routes one attempt's task events; events of older attempts are dropped by the job master. */
-    private final class AttemptListener extends AttemptTaskListener {
-        private final long attempt;
-
-        AttemptListener(long attempt) {
-            this.attempt = attempt;
-        }
+    /** Counts the attempts' checkpoints for the result, and passes everything on to the listener. */
+    private final class Counting implements AttemptListener {
 
         @Override
-        public void endOfData(ExecutionVertexId vertex) {
-            events.add(new JobEvent.EndOfData(attempt, vertex));
-        }
-
-        @Override
-        public void finished(ExecutionVertexId vertex) {
-            events.add(new JobEvent.TaskFinished(attempt, vertex));
-        }
-
-        @Override
-        public void failed(ExecutionVertexId vertex, Throwable cause) {
-            LOG.warn("job {}: task {} of attempt {} failed: {}", settings.jobName(), vertex, attempt, cause.toString());
-            events.add(new JobEvent.TaskFailed(attempt, vertex, cause));
-        }
-    }
-
-    private final class OutcomeListener implements CheckpointOutcomeListener {
-        private final long attempt;
-
-        OutcomeListener(long attempt) {
-            this.attempt = attempt;
+        public void onRunning(dev.weir.runtime.exec.JobTopology topology, long firstCheckpointId) {
+            listener.onRunning(topology, firstCheckpointId);
         }
 
         @Override
@@ -373,12 +326,6 @@ public final class JobMaster {
                 }
             }
             listener.onCheckpointFailed(checkpointId, reason, message);
-        }
-
-        @Override
-        public void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason) {
-            events.add(new JobEvent.ToleranceExceeded(attempt,
-                    consecutiveFailures + " consecutive checkpoint failures; last: " + lastReason));
         }
     }
 }

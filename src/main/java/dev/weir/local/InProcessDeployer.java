@@ -9,17 +9,20 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import dev.weir.coordinator.DeployedJob;
+import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
-import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.coordinator.WorkerGateway;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
-import dev.weir.runtime.dataflow.StreamEnvironment;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.ExecutionAttempt;
+import dev.weir.runtime.exec.JobDefinitionLoader;
 import dev.weir.runtime.exec.JobGraph;
+import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.LocalChannelFactory;
 import dev.weir.runtime.exec.ProcessingTimeService;
@@ -28,6 +31,11 @@ import dev.weir.runtime.exec.TaskEnvironment;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
 import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.worker.protocol.Acknowledge;
+import dev.weir.runtime.worker.protocol.Decline;
+import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /** Runs every subtask of the job as a thread of this process, connected by in-memory channels. */
 public final class InProcessDeployer implements JobDeployer {
@@ -50,17 +58,16 @@ public final class InProcessDeployer implements JobDeployer {
     }
 
     /** Builds the job graph once per subtask: each subtask gets its own instances of the user's functions. */
-    public static Map<Integer, JobGraph> buildGraphs(JobSpecification job, Set<Integer> subtasks) throws Exception {
-        JobDefinition definition = dev.weir.runtime.exec.JobDefinitionLoader.load(job.className());
+    public static Map<Integer, JobGraph> buildGraphs(JobSpecification job, Set<Integer> subtasks) {
+        JobDefinition definition = JobDefinitionLoader.load(job.className());
         Map<Integer, JobGraph> graphs = new HashMap<>();
         String signature = null;
         for (int subtask : subtasks) {
-            StreamEnvironment env = new StreamEnvironment(job.parallelism(), job.maxParallelism());
-            definition.define(env, job.args());
-            JobGraph graph = new JobGraph(env);
+            JobGraph graph = JobDefinitionLoader.build(definition, job.className(), job.parallelism(),
+                    job.maxParallelism(), job.args());
             if (signature != null && !signature.equals(graph.signature())) {
-                throw new IllegalStateException("job class " + job.className()
-                        + " built different graphs for the same arguments; it must be deterministic");
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.JOB_CLASS, "job class "
+                        + job.className() + " built different graphs for the same arguments; it must be deterministic");
             }
             signature = graph.signature();
             graphs.put(subtask, graph);
@@ -68,8 +75,14 @@ public final class InProcessDeployer implements JobDeployer {
         return graphs;
     }
 
+    /** Every subtask runs in this process: one worker, without heartbeats (it cannot go silent alone). */
     @Override
-    public DeployedJob deploy(long attempt, RestoreTarget restore, TaskListener listener) throws Exception {
+    public Workers workers() {
+        return new Workers(1, Duration.ZERO, Duration.ZERO, null);
+    }
+
+    @Override
+    public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) {
         Set<Integer> subtasks = IntStream.range(0, job.parallelism()).boxed().collect(Collectors.toSet());
         Map<Integer, JobGraph> graphs = buildGraphs(job, subtasks);
         Map<ExecutionVertexId, TaskRestore> restores = restore == null ? Map.of()
@@ -81,27 +94,60 @@ public final class InProcessDeployer implements JobDeployer {
             t.setDaemon(true);
             return t;
         });
+        TaskListener reports = new TaskReports(attempt, coordinator);
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(job.jobName(), job.parallelism(),
                 job.maxParallelism(), attempt, job.mode(), BATCH_SIZE);
         ExecutionAttempt execution = new ExecutionAttempt(settings, graphs, subtasks,
                 new LocalChannelFactory(CHANNEL_CAPACITY),
                 vertex -> new TaskEnvironment(job.jobName(), vertex, job.parallelism(), job.maxParallelism(), attempt,
-                        job.mode(), storage, snapshots, timeService, listener, restores.get(vertex), BATCH_SIZE, metrics));
+                        job.mode(), storage, snapshots, timeService, reports, restores.get(vertex), BATCH_SIZE, metrics));
+        Deployed deployed = new Deployed(execution, timeService, snapshots);
+        JobTopology topology = JobTopology.of(graphs.get(0), job.parallelism(), job.maxParallelism());
+        coordinator.register(new WorkerRegistration(job.jobName(), attempt, 0, "in-process", 0, 0, topology,
+                topology.subtasks()), deployed);
         execution.start();
-        return new Deployed(execution, timeService, snapshots);
+        return deployed;
     }
 
-    private record Deployed(ExecutionAttempt execution, ProcessingTimeService timeService, ExecutorService snapshots)
-            implements DeployedJob {
+    /** The tasks' reports, as the messages a worker would send its coordinator. */
+    private record TaskReports(long attempt, AttemptCoordinator coordinator) implements TaskListener {
 
         @Override
-        public Set<ExecutionVertexId> vertices() {
-            return execution.vertices();
+        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+            coordinator.acknowledge(new Acknowledge(attempt, acknowledgement));
         }
 
         @Override
-        public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
-            execution.triggerCheckpoint(checkpointId, timestamp, type);
+        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
+            coordinator.decline(new Decline(attempt, checkpointId, vertex, reason));
+        }
+
+        @Override
+        public void endOfData(ExecutionVertexId vertex) {
+            coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.END_OF_DATA, null));
+        }
+
+        @Override
+        public void finished(ExecutionVertexId vertex) {
+            coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.FINISHED, null));
+        }
+
+        @Override
+        public void failed(ExecutionVertexId vertex, Throwable cause) {
+            UnrecoverableJobException unrecoverable = UnrecoverableJobException.find(cause);
+            coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.FAILED,
+                    unrecoverable == null ? String.valueOf(cause) : unrecoverable.getMessage(),
+                    unrecoverable == null ? null : unrecoverable.kind()));
+        }
+    }
+
+    /** The attempt's tasks: the one worker of the coordinator, and what stops them. */
+    private record Deployed(ExecutionAttempt execution, ProcessingTimeService timeService, ExecutorService snapshots)
+            implements WorkerGateway, Deployment {
+
+        @Override
+        public void triggerCheckpoint(TriggerCheckpoint trigger) {
+            execution.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type());
         }
 
         @Override
@@ -121,6 +167,16 @@ public final class InProcessDeployer implements JobDeployer {
 
         @Override
         public void cancel() {
+            execution.cancel();
+        }
+
+        @Override
+        public String describe() {
+            return "the tasks of this process";
+        }
+
+        @Override
+        public void stop() {
             execution.cancel();
         }
 

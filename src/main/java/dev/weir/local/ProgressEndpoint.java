@@ -3,27 +3,26 @@ package dev.weir.local;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.weir.coordinator.remote.AttemptEndpoint;
-import dev.weir.coordinator.remote.PeerRegistry;
-import dev.weir.coordinator.remote.TaskListenerEndpoint;
+import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /** An attempt's endpoint that also turns the record counts in heartbeats into job metrics. */
 final class ProgressEndpoint implements AttemptEndpoint {
 
-    private final TaskListenerEndpoint delegate;
+    private final AttemptEndpoint delegate;
     private final JobMetrics metrics;
     private final Map<Integer, long[]> lastCounts = new ConcurrentHashMap<>();
 
-    ProgressEndpoint(PeerRegistry registry, TaskListener listener, JobMetrics metrics) {
-        this.delegate = new TaskListenerEndpoint(registry, listener);
+    ProgressEndpoint(AttemptEndpoint delegate, JobMetrics metrics) {
+        this.delegate = delegate;
         this.metrics = metrics;
     }
 
@@ -53,8 +52,13 @@ final class ProgressEndpoint implements AttemptEndpoint {
     }
 
     @Override
-    public void heartbeat(Heartbeat heartbeat) {
-        delegate.heartbeat(heartbeat);
+    public void workerFailed(WorkerFailure failure) {
+        delegate.workerFailed(failure);
+    }
+
+    @Override
+    public HeartbeatReply heartbeat(Heartbeat heartbeat) {
+        HeartbeatReply reply = delegate.heartbeat(heartbeat);
         long[] last = lastCounts.computeIfAbsent(heartbeat.worker(), w -> new long[2]);
         synchronized (last) {
             metrics.addSourceRecords(Math.max(0, heartbeat.sourceRecords() - last[0]));
@@ -62,5 +66,6 @@ final class ProgressEndpoint implements AttemptEndpoint {
             last[0] = Math.max(last[0], heartbeat.sourceRecords());
             last[1] = Math.max(last[1], heartbeat.sinkRecords());
         }
+        return reply;
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
+import dev.weir.cli.CommandLines;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
@@ -26,6 +27,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
+import picocli.CommandLine;
 
 /**
  * {@code weir local}: runs a StreamJob manifest on this machine, with the coordinator in this
@@ -41,16 +43,20 @@ public final class WeirLocal {
 
     private WeirLocal() {}
 
-    /** Runs the command; returns the process exit code (0 finished, 1 failed, 2 bad input). */
+    /**
+     * Runs {@code weir local} with these command-line arguments; returns the process exit code (0
+     * finished, 1 failed, 2 bad input).
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        LocalOptions options;
+        return CommandLines.configure(new CommandLine(new LocalCommand(out, err)), out, err)
+                .setCommandName("weir local").execute(args);
+    }
+
+    /** Runs a job with parsed options; returns the process exit code. */
+    static int run(LocalOptions options, PrintStream out, PrintStream err) {
         StreamJobManifest manifest;
         try {
-            options = LocalOptions.parse(args);
             manifest = new ManifestLoader().load(options.manifest());
-        } catch (IllegalArgumentException e) {
-            err.println("weir local: " + e.getMessage());
-            return 2;
         } catch (InvalidManifestException e) {
             err.println("weir local: invalid StreamJob manifest: " + e.getMessage());
             return 2;
@@ -102,10 +108,11 @@ public final class WeirLocal {
                         : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
                                 WorkerProcessDeployer.Settings.defaults(
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
+                                        .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources()))
                                         .withExtraEnvironment(options.environment())
                                         .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),
                                 metrics);
-            } catch (Exception e) {
+            } catch (IllegalArgumentException e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
                 return 2;
             }
@@ -145,7 +152,8 @@ public final class WeirLocal {
         if (result.state() != JobResult.JobState.FINISHED) {
             err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
                     + (result.failure() == null ? "" : ": " + result.failure()));
-            return 1;
+            // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
+            return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
         }
         return 0;
     }

@@ -7,30 +7,22 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.DeployedJob;
+import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.coordinator.remote.PeerRegistry;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.exec.JobGraph;
+import dev.weir.coordinator.remote.WorkerClient;
 import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.exec.TaskListener;
+import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
+import dev.weir.runtime.worker.WorkerVariable;
 
 /**
  * Runs each attempt as P worker processes on this machine (the shape the operator deploys as
@@ -48,9 +40,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
     /**
      * Settings of the worker processes.
      *
-     * @param extraEnvironment set on every worker after Weir's own variables, e.g. connector
+     * @param extraEnvironment set on every worker besides Weir's own variables, e.g. connector
      *     credentials such as {@code WEIR_JDBC_USER}/{@code WEIR_JDBC_PASSWORD} (what a Secret
-     *     gives a pod); never logged
+     *     gives a pod); never logged; may not name a variable Weir sets
+     *     ({@link WorkerVariable#reservedNames})
      * @param classPath the workers' own class path, not this process's
      * @param classDataDirectory where workers find (and the first one records) their class-data
      *     archive; null: none
@@ -62,11 +55,20 @@ public final class WorkerProcessDeployer implements JobDeployer {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
 
+        /** The workers' garbage collector. */
+        public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
+
         /** Workers on loopback with the worker class path of this installation ({@link WorkerClassPath}). */
         public static Settings defaults(Path logDir) {
-            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5),
-                    List.of("-Xmx1g", "-XX:+UseParallelGC"), logDir, Map.of(), WorkerClassPath.forThisInstallation(),
-                    null);
+            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), logDir,
+                    Map.of(), WorkerClassPath.forThisInstallation(), null).withHeap(WorkerHeap.options(null, null));
+        }
+
+        /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link #GC_OPTIONS}. */
+        public Settings withHeap(List<String> heapOptions) {
+            List<String> options = new ArrayList<>(heapOptions);
+            options.addAll(GC_OPTIONS);
+            return withJavaOptions(List.copyOf(options));
         }
 
         public Settings withJavaOptions(List<String> options) {
@@ -111,20 +113,18 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final Settings settings;
     private final JobMetrics metrics;
     private final String token = newToken();
-    private final JobGraph graph;
     private final WorkerClassDataArchive classData;
     private volatile List<Process> current = List.of();
     private boolean recording;
 
     public WorkerProcessDeployer(InProcessDeployer.JobSpecification job, WorkerStorage storage, CoordinatorServer server,
-                          Settings settings, JobMetrics metrics) throws Exception {
+                          Settings settings, JobMetrics metrics) {
         this.job = job;
         this.storage = storage;
         this.server = server;
         this.settings = settings;
         this.metrics = metrics;
-        // Built here too, to know the job's tasks and to fail fast on a bad job class before any process starts.
-        this.graph = InProcessDeployer.buildGraphs(job, Set.of(0)).get(0);
+        checkExtraEnvironment(settings.extraEnvironment(), storage);
         this.classData = settings.classDataDirectory() == null ? null
                 : WorkerClassDataArchive.forClassPath(settings.classDataDirectory(), settings.classPath());
     }
@@ -136,33 +136,27 @@ public final class WorkerProcessDeployer implements JobDeployer {
     }
 
     @Override
-    public DeployedJob deploy(long attempt, RestoreTarget restore, TaskListener listener) throws Exception {
-        PeerRegistry registry = new PeerRegistry(attempt, job.parallelism(), Clock.system(), settings.heartbeatTimeout());
-        ProgressEndpoint endpoint = new ProgressEndpoint(registry, listener, metrics);
-        server.register(job.jobName(), token, endpoint);
+    public Workers workers() {
+        return new Workers(job.parallelism(), settings.heartbeatTimeout(), REGISTRATION_TIMEOUT,
+                registration -> WorkerClient.forWorker(registration, token));
+    }
+
+    /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
+    @Override
+    public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
+        server.register(job.jobName(), token, new ProgressEndpoint(coordinator, metrics));
         Path logs = Files.createDirectories(settings.logDir().resolve("attempt-" + attempt));
         List<Process> processes = new ArrayList<>();
         try {
             for (int worker = 0; worker < job.parallelism(); worker++) {
                 processes.add(start(attempt, worker, restore, logs.resolve("worker-" + worker + ".log")));
             }
-            awaitRegistration(registry, processes, logs);
         } catch (Exception e) {
             processes.forEach(Process::destroyForcibly);
             throw e;
         }
         current = List.copyOf(processes);
-        Map<Integer, List<ExecutionVertexId>> verticesByWorker = new LinkedHashMap<>();
-        Set<ExecutionVertexId> vertices = new LinkedHashSet<>();
-        for (int worker = 0; worker < job.parallelism(); worker++) {
-            List<ExecutionVertexId> own = new ArrayList<>();
-            for (JobGraph.JobVertex vertex : graph.vertices()) {
-                own.add(new ExecutionVertexId(vertex.name(), worker));
-            }
-            verticesByWorker.put(worker, own);
-            vertices.addAll(own);
-        }
-        return new WorkerProcesses(attempt, token, processes, registry, verticesByWorker, vertices, listener, logs);
+        return new WorkerProcesses(attempt, processes, coordinator, logs);
     }
 
     /** The worker processes of the latest attempt, index = worker (for operations and failure tests). */
@@ -195,25 +189,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
-        env.put("WEIR_JOB_NAME", job.jobName());
-        env.put("WEIR_JOB_CLASS", job.className());
-        env.put("WEIR_JOB_ARGS", new ObjectMapper().writeValueAsString(job.args().asMap()));
-        env.put("WEIR_PARALLELISM", Integer.toString(job.parallelism()));
-        env.put("WEIR_MAX_PARALLELISM", Integer.toString(job.maxParallelism()));
-        env.put("WEIR_WORKER_INDEX", Integer.toString(worker));
-        env.put("WEIR_ATTEMPT", Long.toString(attempt));
-        env.put("WEIR_CHECKPOINT_MODE", job.mode() == CheckpointingMode.AT_LEAST_ONCE ? "at-least-once" : "exactly-once");
-        env.put("WEIR_COORDINATOR_URL", server.baseUri().toString());
-        env.put("WEIR_JOB_TOKEN", token);
-        env.put("WEIR_BIND_ADDRESS", settings.bindAddress());
-        env.put("WEIR_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatInterval().toMillis()));
-        // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
-        env.put("WEIR_COORDINATOR_TIMEOUT_MS", Long.toString(COORDINATOR_TIMEOUT.toMillis()));
-        env.putAll(storage.environment());
+        env.putAll(environment(attempt, worker, restore).asText());
         env.putAll(settings.extraEnvironment());
-        if (restore != null) {
-            env.put("WEIR_RESTORE_FROM", restore.location());
-        }
         Process process = builder.start();
         if (record) {
             process.onExit().thenRun(classData::recorded);
@@ -221,21 +198,32 @@ public final class WorkerProcessDeployer implements JobDeployer {
         return process;
     }
 
-    private static void awaitRegistration(PeerRegistry registry, List<Process> processes, Path logs)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
-        while (!registry.isComplete()) {
-            for (int i = 0; i < processes.size(); i++) {
-                if (!processes.get(i).isAlive()) {
-                    throw new IOException("worker " + i + " exited with code " + processes.get(i).exitValue()
-                            + " before registering; see " + logs.resolve("worker-" + i + ".log"));
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("not all workers registered within " + REGISTRATION_TIMEOUT + "; see " + logs);
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
+    /** What worker {@code worker} of {@code attempt} is told (without the user's extra variables). */
+    public WorkerEnvironment environment(long attempt, int worker, RestoreTarget restore) {
+        WorkerEnvironment env = new WorkerEnvironment()
+                .job(job.jobName(), job.className(), job.args().asMap(), job.parallelism(), job.maxParallelism(),
+                        job.mode())
+                .worker(worker, attempt)
+                .coordinator(server.baseUri().toString())
+                .token(token)
+                .bindAddress(settings.bindAddress())
+                // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
+                .heartbeats(settings.heartbeatInterval(), COORDINATOR_TIMEOUT)
+                .restoreFrom(restore == null ? null : restore.location());
+        storage.writeTo(env);
+        return env;
+    }
+
+    /** The user's variables may not replace the worker's own (the job would silently run differently). */
+    private static void checkExtraEnvironment(Map<String, String> extra, WorkerStorage storage) {
+        Set<String> reserved = WorkerVariable.reservedNames(storage.s3() != null);
+        List<String> clashes = extra.keySet().stream().filter(reserved::contains).sorted().toList();
+        if (!clashes.isEmpty()) {
+            boolean s3 = clashes.stream().anyMatch(name -> WorkerVariable.named(name).orElseThrow().isS3Connection());
+            throw new IllegalArgumentException("--env " + String.join(", ", clashes) + ": weir local sets "
+                    + (clashes.size() == 1 ? "this variable" : "these variables") + " for every worker itself"
+                    + (s3 ? "; the WEIR_S3_* variables lead the workers to the job's checkpoint storage (S3 connectors"
+                    + " read the same ones, so they write to that store)" : ""));
         }
-        LOG.debug("all {} workers registered for attempt {}", processes.size(), registry.attempt());
     }
 }

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import dev.weir.coordinator.AttemptFailure;
 
 import dev.weir.operator.runtime.AttemptPlan;
 import dev.weir.operator.runtime.AttemptView;
@@ -13,7 +16,7 @@ import dev.weir.operator.runtime.JobRuntimeException;
 import dev.weir.operator.runtime.SavepointState;
 import dev.weir.operator.runtime.SnapshotInfo;
 import dev.weir.operator.runtime.StorageAccess;
-import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 
 /**
  * A {@link JobRuntime} the test steers (cf. Flink's TestingFlinkService): workers register when the
@@ -22,14 +25,14 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
  */
 final class FakeJobRuntime implements JobRuntime {
 
-    record Hosted(AttemptPlan plan, List<WorkerRegistration> reattached) {}
+    record Hosted(AttemptPlan plan, Set<Integer> reattached) {}
 
     final List<Hosted> ensured = new ArrayList<>();
     final List<String> savepointRequests = new ArrayList<>();
     final List<JobKey> stopped = new ArrayList<>();
     private final Map<JobKey, AttemptPlan> hosted = new HashMap<>();
     private final Map<JobKey, Integer> registered = new HashMap<>();
-    private final Map<JobKey, String> failures = new HashMap<>();
+    private final Map<JobKey, AttemptFailure> failures = new HashMap<>();
     private final Map<JobKey, Boolean> finished = new HashMap<>();
     private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
     private final Map<String, SavepointState> savepoints = new HashMap<>();
@@ -43,7 +46,7 @@ final class FakeJobRuntime implements JobRuntime {
     }
 
     @Override
-    public synchronized void ensureAttempt(AttemptPlan plan, List<WorkerRegistration> knownWorkers) throws JobRuntimeException {
+    public synchronized void ensureAttempt(AttemptPlan plan, Set<Integer> runningWorkers) throws JobRuntimeException {
         AttemptPlan existing = hosted.get(plan.job());
         if (existing != null && existing.attempt() == plan.attempt()) {
             return;
@@ -54,10 +57,11 @@ final class FakeJobRuntime implements JobRuntime {
             throw e;
         }
         hosted.put(plan.job(), plan);
-        registered.put(plan.job(), knownWorkers.size());
+        // Running workers register again as soon as their heartbeats reach the new coordinator.
+        registered.put(plan.job(), runningWorkers.size());
         failures.remove(plan.job());
         finished.remove(plan.job());
-        ensured.add(new Hosted(plan, List.copyOf(knownWorkers)));
+        ensured.add(new Hosted(plan, Set.copyOf(runningWorkers)));
     }
 
     @Override
@@ -117,7 +121,12 @@ final class FakeJobRuntime implements JobRuntime {
     }
 
     synchronized void fail(JobKey job, String reason) {
-        failures.put(job, reason);
+        failures.put(job, AttemptFailure.recoverable(AttemptFailure.Cause.TaskFailed, reason));
+    }
+
+    /** A failure no restart heals, as workers report it when the job's class cannot be loaded. */
+    synchronized void failUnrecoverably(JobKey job, UnrecoverableJobException.Kind kind, String message) {
+        failures.put(job, new AttemptFailure(AttemptFailure.Cause.WorkerFailed, message, kind));
     }
 
     synchronized void finish(JobKey job) {

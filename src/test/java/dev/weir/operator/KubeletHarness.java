@@ -20,6 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.operator.resources.WorkerPodDesired;
+import dev.weir.runtime.worker.WorkerVariable;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -30,8 +33,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * Plays the kubelet for the mock API server: starts every pod the operator creates through a
  * {@link PodRunner} (a worker process of this build, or a container of the image) with the pod's
  * environment, on its own loopback address as a cluster gives each pod its own IP, reports the
- * pod's phase, and kills the worker when the pod is deleted. Secret references and the mounted
- * token are resolved from the Secrets in the API server, as the kubelet would.
+ * pod's phase, and kills the worker when the pod is deleted. Secret references, {@code envFrom}
+ * and the mounted token are resolved from the Secrets and ConfigMaps in the API server, as the
+ * kubelet would.
  */
 public final class KubeletHarness implements AutoCloseable {
 
@@ -121,11 +125,17 @@ public final class KubeletHarness implements AutoCloseable {
         String name = pod.getMetadata().getName();
         String ip = ipPrefix + nextIp++;
         Map<String, String> env = new LinkedHashMap<>();
-        for (EnvVar var : pod.getSpec().getContainers().get(0).getEnv()) {
+        Container worker = pod.getSpec().getContainers().get(0);
+        // As the kubelet does: envFrom first, then env, which wins over it.
+        for (EnvFromSource from : worker.getEnvFrom() == null ? List.<EnvFromSource>of() : worker.getEnvFrom()) {
+            String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+            data(from).forEach((key, value) -> env.put(prefix + key, value));
+        }
+        for (EnvVar var : worker.getEnv()) {
             env.put(var.getName(), resolve(pod, var, ip));
         }
         // Every pod binds 0.0.0.0 with the same ports in its own network namespace; here, its own loopback address.
-        env.put("WEIR_BIND_ADDRESS", ip);
+        env.put(WorkerVariable.BIND_ADDRESS.envName(), ip);
         processes.put(name, runner.start(pod, ip, env, tokenFile(pod), dir.resolve(name + ".log")));
         client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
             p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
@@ -142,6 +152,24 @@ public final class KubeletHarness implements AutoCloseable {
         }
         var ref = var.getValueFrom().getSecretKeyRef();
         return value(client.secrets().inNamespace(namespace).withName(ref.getName()).get(), ref.getKey());
+    }
+
+    /** Every key of the Secret or ConfigMap an envFrom names. */
+    private Map<String, String> data(EnvFromSource from) {
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        if (from.getSecretRef() != null) {
+            Secret secret = client.secrets().inNamespace(namespace).withName(from.getSecretRef().getName()).get();
+            if (secret.getData() != null) {
+                secret.getData().keySet().forEach(key -> data.put(key, value(secret, key)));
+            }
+            if (secret.getStringData() != null) {
+                data.putAll(secret.getStringData());
+            }
+        } else if (from.getConfigMapRef() != null) {
+            data.putAll(client.configMaps().inNamespace(namespace).withName(from.getConfigMapRef().getName()).get()
+                    .getData());
+        }
+        return data;
     }
 
     /** The mounted token Secret volume, as a file. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.weir.runtime.worker.WorkerVariable;
 import dev.weir.testing.Podman;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,7 +60,7 @@ final class WorkerContainerRunner implements PodRunner {
                 options.addAll(List.of("--tmpfs", mount.getMountPath() + ":rw,exec,mode=1777"));
             }
         }
-        options.addAll(List.of("--volume", tokenFile + ":" + environment.get("WEIR_JOB_TOKEN_FILE") + ":ro"));
+        options.addAll(List.of("--volume", tokenFile + ":" + environment.get(WorkerVariable.JOB_TOKEN_FILE.envName()) + ":ro"));
         readOnlyFiles.forEach((file, path) -> options.addAll(List.of("--volume", file + ":" + path + ":ro")));
         options.addAll(List.of("--memory", memory(container)));
         List<String> command = new ArrayList<>(container.getCommand());

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.weir.local.WorkerClassPath;
 import dev.weir.operator.resources.WorkerPodDesired;
+import dev.weir.runtime.worker.WorkerVariable;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -30,7 +31,7 @@ final class WorkerProcessRunner implements PodRunner {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        builder.environment().put("WEIR_JOB_TOKEN_FILE", tokenFile.toString());
+        builder.environment().put(WorkerVariable.JOB_TOKEN_FILE.envName(), tokenFile.toString());
         Process process = builder.start();
         started.add(process);
         return process;

@@ -16,6 +16,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
+
 /** The connectors' admin-client chores: configuration and checks against the brokers' limits. */
 final class KafkaAdmin {
 
@@ -48,7 +50,8 @@ final class KafkaAdmin {
         try (Admin admin = Admin.create(config(sink.bootstrapServers, sink.producerProperties, sink.maxBlockMs()))) {
             boolean exists = admin.listTopics().names().get(sink.maxBlockMs(), TimeUnit.MILLISECONDS).contains(sink.topic);
             if (!exists) {
-                throw new IllegalStateException(sink.describe() + ": topic " + sink.topic
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION,
+                        sink.describe() + ": topic " + sink.topic
                         + " does not exist at bootstrap.servers=" + sink.bootstrapServers
                         + "; create it or fix the topic name");
             }

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.dataflow.functions.Collector;
 
 /**
@@ -249,7 +250,8 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         java.util.Set<String> existing = consumer.listTopics().keySet();
         List<String> missing = source.topics.stream().filter(t -> !existing.contains(t)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(source.describe() + ": topic " + String.join(", ", missing)
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION,
+                    source.describe() + ": topic " + String.join(", ", missing)
                     + " does not exist at bootstrap.servers=" + source.bootstrapServers
                     + "; create it or fix the topic name");
         }

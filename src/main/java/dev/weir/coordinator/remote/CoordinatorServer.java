@@ -10,12 +10,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.coordinator.AttemptEndpoint;
+import dev.weir.coordinator.RegistrationConflictException;
+import dev.weir.coordinator.StaleAttemptException;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlHttpServer;
@@ -149,7 +153,13 @@ public final class CoordinatorServer implements AutoCloseable {
                 request.requireMethod("POST");
                 Heartbeat heartbeat = request.body(Heartbeat.class);
                 requireSameAttempt(attempt, heartbeat.attempt());
-                endpoint.heartbeat(heartbeat);
+                return ControlResponse.ok(endpoint.heartbeat(heartbeat));
+            }
+            case CoordinatorRoutes.FAILURE: {
+                request.requireMethod("POST");
+                WorkerFailure failure = request.body(WorkerFailure.class);
+                requireSameAttempt(attempt, failure.attempt());
+                endpoint.workerFailed(failure);
                 return ControlResponse.noContent();
             }
             default:

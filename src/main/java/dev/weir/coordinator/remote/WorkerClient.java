@@ -3,6 +3,7 @@ package dev.weir.coordinator.remote;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.weir.coordinator.WorkerGateway;
 import dev.weir.runtime.worker.WorkerControlServer;
 import dev.weir.runtime.worker.protocol.CheckpointNotification;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
@@ -16,7 +17,7 @@ import dev.weir.runtime.worker.transport.JsonHttpClient;
  * {@link ControlPlaneException}; whether that aborts a checkpoint or fails the attempt over is the
  * caller's decision, so nothing here retries for long.
  */
-public final class WorkerClient {
+public final class WorkerClient implements WorkerGateway {
 
     /**
      * No retries: a timed-out trigger may have arrived, and sending it again could inject a second
@@ -48,24 +49,34 @@ public final class WorkerClient {
         return control;
     }
 
+    @Override
     public void triggerCheckpoint(TriggerCheckpoint trigger) throws ControlPlaneException {
         post(WorkerControlServer.TRIGGER, trigger);
     }
 
+    @Override
     public void notifyCheckpointComplete(long checkpointId) throws ControlPlaneException {
         post(WorkerControlServer.COMPLETE, new CheckpointNotification(checkpointId));
     }
 
+    @Override
     public void notifyCheckpointAborted(long checkpointId) throws ControlPlaneException {
         post(WorkerControlServer.ABORT, new CheckpointNotification(checkpointId));
     }
 
+    @Override
     public void finish() throws ControlPlaneException {
         post(WorkerControlServer.FINISH, null);
     }
 
+    @Override
     public void cancel() throws ControlPlaneException {
         post(WorkerControlServer.CANCEL, null);
+    }
+
+    @Override
+    public String describe() {
+        return "worker at " + control;
     }
 
     private void post(String path, Object body) throws ControlPlaneException {

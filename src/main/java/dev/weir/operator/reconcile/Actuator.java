@@ -2,10 +2,10 @@ package dev.weir.operator.reconcile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,6 @@ import dev.weir.operator.runtime.SnapshotInfo;
 import dev.weir.operator.runtime.StorageAccess;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -109,7 +108,7 @@ public final class Actuator {
         }
         String restoredFrom = job.getStatus().getRestoredFrom();
         try {
-            runtime.ensureAttempt(plan(job, job.getStatus().getAttempt(), restoredFrom, storage), reattach(job, observed));
+            runtime.ensureAttempt(plan(job, job.getStatus().getAttempt(), restoredFrom, storage), reattach(observed));
             return ActResult.NOTHING;
         } catch (JobRuntimeException e) {
             return ActResult.problem(ReadyReason.valueOf(e.reason().name()), e.getMessage());
@@ -131,7 +130,7 @@ public final class Actuator {
 
     private ActResult deploy(StreamJob job, long attempt, String restoreFrom, StorageAccess storage) {
         try {
-            runtime.ensureAttempt(plan(job, attempt, restoreFrom, storage), List.of());
+            runtime.ensureAttempt(plan(job, attempt, restoreFrom, storage), Set.of());
         } catch (JobRuntimeException e) {
             return ActResult.problem(ReadyReason.valueOf(e.reason().name()), e.getMessage());
         }
@@ -188,9 +187,8 @@ public final class Actuator {
         CheckpointConfig checkpoint = new CheckpointConfig(c.getIntervalMs(), c.getTimeoutMs(), c.getMinPauseMs(),
                 CheckpointingSpec.AT_LEAST_ONCE.equals(c.getMode()) ? CheckpointingMode.AT_LEAST_ONCE
                         : CheckpointingMode.EXACTLY_ONCE, c.getRetained(), c.getTolerableFailures());
-        return new AttemptPlan(JobKey.of(job), attempt, spec.getJob().getClassName(), spec.getJob().getArgs(),
-                spec.getJob().getParallelism(), spec.getJob().getMaxParallelism(), checkpoint, storage, token(job),
-                restoreFrom);
+        return new AttemptPlan(JobKey.of(job), attempt, spec.getJob().getParallelism(),
+                spec.getJob().getMaxParallelism(), checkpoint, storage, token(job), restoreFrom);
     }
 
     /** The job's control token: created once, then read back, so it survives attempts and operator restarts. */
@@ -207,17 +205,14 @@ public final class Actuator {
         return secret.getStringData().get(ResourceNames.TOKEN_KEY);
     }
 
-    /** Running workers as the coordinator would have seen them register: pod IP and the fixed ports. */
-    private static List<WorkerRegistration> reattach(StreamJob job, Observation observed) {
-        List<WorkerRegistration> workers = new ArrayList<>();
-        String jobName = JobKey.of(job).coordinatorJobName();
+    /** The workers of the current attempt whose pods run: after an operator restart they register again. */
+    private static Set<Integer> reattach(Observation observed) {
+        Set<Integer> running = new TreeSet<>();
         observed.pods().byWorker().forEach((worker, pod) -> {
-            if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
-                    && pod.getStatus().getPodIP() != null) {
-                workers.add(new WorkerRegistration(jobName, observed.pods().attempt(), worker,
-                        pod.getStatus().getPodIP(), ResourceNames.CONTROL_PORT, ResourceNames.DATA_PORT));
+            if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+                running.add(worker);
             }
         });
-        return workers;
+        return running;
     }
 }

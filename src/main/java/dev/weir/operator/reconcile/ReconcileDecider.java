@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 import dev.weir.api.JobPhase;
+import dev.weir.coordinator.AttemptFailure;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
@@ -86,9 +87,14 @@ public final class ReconcileDecider {
         if (pods.allSucceeded() || observed.runtime().finished()) {
             return new Decision.Finish();
         }
+        AttemptFailure reported = observed.runtime().failure();
+        if (reported != null && !reported.recoverable()) {
+            // The job's own mistake (its class, jar, a setting): restarting would only fail again.
+            return new Decision.Fail(ReadyReason.of(reported.unrecoverable()).name(), reported.message());
+        }
         String failure = pods.failure();
-        if (failure == null) {
-            failure = observed.runtime().failure();
+        if (failure == null && reported != null) {
+            failure = reported.describe();
         }
         if (failure != null) {
             return restartOrFail(spec.getRestartPolicy(), status, failure, now);

@@ -10,14 +10,16 @@ import dev.weir.api.StorageSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpecValidator;
 import dev.weir.operator.resources.StorageLocation;
+import dev.weir.operator.resources.WorkerPodTemplate;
 import dev.weir.operator.runtime.StorageAccess;
 import dev.weir.runtime.storage.S3Settings;
 import io.fabric8.kubernetes.api.model.Secret;
 
 /**
  * Checks a StreamJob before anything is deployed: the spec rules shared with `weir local`, then
- * what only a cluster has (storage the operator can reach, the credentials Secret). A problem
- * becomes a Ready=False condition with a reason, never an exception that would retry forever.
+ * what only a cluster has (the pod template, storage the operator can reach, the credentials
+ * Secret). A problem becomes a Ready=False condition with a reason, never an exception that would
+ * retry forever.
  * Messages name Secrets and keys, never their values.
  */
 public final class SpecValidation {
@@ -34,6 +36,10 @@ public final class SpecValidation {
 
     public static Result validate(StreamJob job, Secret credentials) {
         List<String> problems = new ArrayList<>(StreamJobSpecValidator.validate(job.getSpec()));
+        if (job.getSpec() != null) {
+            // Only pods have a template: `weir local` ignores it.
+            problems.addAll(WorkerPodTemplate.of(job.getSpec().getPodTemplate()).problems());
+        }
         if (!problems.isEmpty()) {
             return invalid(ReadyReason.InvalidSpec, String.join("; ", problems));
         }

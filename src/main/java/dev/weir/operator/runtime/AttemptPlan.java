@@ -1,21 +1,19 @@
 package dev.weir.operator.runtime;
 
-import java.util.Map;
-
 import dev.weir.operator.JobKey;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 
 /**
- * One attempt as the coordinator needs to know it. {@code token} is the job's control token:
- * {@link #toString()} leaves it and the storage keys out.
+ * One attempt as its coordinator needs to know it: how many workers register, with which graph
+ * width, and where checkpoints go. Nothing about the job's code: the workers bring its graph.
+ * {@code token} is the job's control token: {@link #toString()} leaves it and the storage keys out.
  */
-public record AttemptPlan(JobKey job, long attempt, String className, Map<String, String> args, int parallelism,
-                          int maxParallelism, CheckpointConfig checkpoint, StorageAccess storage, String token,
-                          String restoreFrom) {
+public record AttemptPlan(JobKey job, long attempt, int parallelism, int maxParallelism, CheckpointConfig checkpoint,
+                          StorageAccess storage, String token, String restoreFrom) {
 
     @Override
     public String toString() {
-        return "AttemptPlan[job=" + job + ", attempt=" + attempt + ", class=" + className + ", parallelism="
-                + parallelism + ", storage=" + storage + ", restoreFrom=" + restoreFrom + "]";
+        return "AttemptPlan[job=" + job + ", attempt=" + attempt + ", parallelism=" + parallelism + ", storage="
+                + storage + ", restoreFrom=" + restoreFrom + "]";
     }
 }

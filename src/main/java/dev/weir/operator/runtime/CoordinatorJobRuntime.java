@@ -2,46 +2,67 @@ package dev.weir.operator.runtime;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.coordinator.AttemptCoordinator;
+import dev.weir.coordinator.AttemptListener;
+import dev.weir.coordinator.CheckpointFailureReason;
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.StorageCompletedCheckpointStore;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.coordinator.remote.PeerRegistry;
-import dev.weir.coordinator.remote.TaskListenerEndpoint;
+import dev.weir.coordinator.remote.WorkerClient;
 import dev.weir.operator.JobKey;
-import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.dataflow.JobDefinition;
-import dev.weir.runtime.dataflow.StreamEnvironment;
-import dev.weir.runtime.exec.JobDefinitionLoader;
-import dev.weir.runtime.exec.JobGraph;
+import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
 import dev.weir.runtime.storage.S3ObjectStore;
-import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /**
- * The real {@link JobRuntime}: one {@link CoordinatorServer} for all jobs (its owner's to close), and per running attempt
- * a {@link HostedAttempt} with its checkpoint coordinator. Holds nothing the operator cannot
- * rebuild: closing it (the operator stops) leaves the workers running, and after a restart
- * {@link #ensureAttempt} re-attaches to them, with checkpoint ids above both storage and what the
- * workers report.
+ * The real {@link JobRuntime}: one {@link CoordinatorServer} for all jobs (its owner's to close), and
+ * per running attempt an {@link AttemptCoordinator} its workers register with. Holds nothing the
+ * operator cannot rebuild: closing it (the operator stops) leaves the workers running, and after a
+ * restart {@link #ensureAttempt} hosts the attempt again; its workers register again when their
+ * heartbeats reach it, and checkpoint ids continue above both storage and what the workers report.
+ * It never loads a job's classes: the workers bring the job's graph.
  */
 public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorJobRuntime.class);
 
+    /** One hosted attempt: its coordinator, its storage and the savepoints asked of it, by request id. */
+    private record Hosted(AttemptCoordinator coordinator, CheckpointStorage storage, ExecutorService io,
+                          Map<String, CompletableFuture<CompletedCheckpointStats>> savepoints) {
+
+        long attempt() {
+            return coordinator.attempt();
+        }
+
+        /** After the I/O already queued (a metadata write, a discard), never under it. */
+        void closeStorage() {
+            try {
+                io.execute(storage::close);
+            } catch (RejectedExecutionException e) {
+                storage.close();
+            }
+            io.shutdown();
+        }
+    }
+
     private final CoordinatorServer server;
     private final String coordinatorUrl;
     private final Duration heartbeatTimeout;
-    private final Map<JobKey, HostedAttempt> attempts = new ConcurrentHashMap<>();
+    private final Map<JobKey, Hosted> attempts = new ConcurrentHashMap<>();
 
     public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl, Duration heartbeatTimeout) {
         this.server = server;
@@ -55,14 +76,12 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     }
 
     @Override
-    public synchronized void ensureAttempt(AttemptPlan plan, List<WorkerRegistration> knownWorkers)
-            throws JobRuntimeException {
-        HostedAttempt existing = attempts.get(plan.job());
+    public synchronized void ensureAttempt(AttemptPlan plan, Set<Integer> runningWorkers) throws JobRuntimeException {
+        Hosted existing = attempts.get(plan.job());
         if (existing != null && existing.attempt() == plan.attempt()) {
             return;
         }
         stopAttempt(plan.job());
-        Set<ExecutionVertexId> vertices = vertices(plan);
         CheckpointStorage storage = open(plan.storage());
         long nextId;
         try {
@@ -72,45 +91,76 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
             throw new JobRuntimeException(JobRuntimeException.Reason.StorageUnavailable,
                     "cannot list " + plan.storage().describe() + ": " + e.getMessage(), e);
         }
-        HostedAttempt attempt = new HostedAttempt(plan, vertices, storage, nextId, heartbeatTimeout, knownWorkers);
-        attempts.put(plan.job(), attempt);
-        PeerRegistry registry = attempt.registry();
-        server.register(plan.job().coordinatorJobName(), plan.token(), new TaskListenerEndpoint(registry, attempt));
+        String name = plan.job().coordinatorJobName();
+        ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "weir-checkpoint-io-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        // Pods may wait long for a node or an image: no registration deadline; a failed pod is seen by the reconciler.
+        AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
+                plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), heartbeatTimeout,
+                Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
+                registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
+        coordinator.expectRunning(runningWorkers);
+        attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
+        server.register(name, plan.token(), coordinator);
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),
-                knownWorkers.isEmpty() ? "" : " (re-attached to " + knownWorkers.size() + " running workers)");
+                runningWorkers.isEmpty() ? "" : " (re-attaching to " + runningWorkers.size() + " running workers)");
     }
 
     @Override
     public AttemptView observe(JobKey job, long attempt) {
-        HostedAttempt hosted = attempts.get(job);
-        return hosted == null || hosted.attempt() != attempt ? AttemptView.NOT_HOSTED : hosted.view();
+        Hosted hosted = attempts.get(job);
+        if (hosted == null || hosted.attempt() != attempt) {
+            return AttemptView.NOT_HOSTED;
+        }
+        AttemptCoordinator c = hosted.coordinator();
+        CompletedCheckpointStats last = c.lastCheckpoint();
+        return new AttemptView(true, c.registeredWorkers(), c.failure(), c.finished(), last == null ? null : snapshot(last));
     }
 
+    /** One savepoint per request id; a failed one is replaced by a new savepoint when asked again. */
     @Override
     public SavepointState savepoint(JobKey job, long attempt, String requestId) {
-        HostedAttempt hosted = attempts.get(job);
+        Hosted hosted = attempts.get(job);
         if (hosted == null || hosted.attempt() != attempt) {
             return SavepointState.failed("attempt " + attempt + " is not running");
         }
-        return hosted.savepoint(requestId);
+        CompletableFuture<CompletedCheckpointStats> future = hosted.savepoints().computeIfAbsent(requestId,
+                id -> hosted.coordinator().triggerSavepoint());
+        if (!future.isDone()) {
+            return SavepointState.IN_PROGRESS;
+        }
+        try {
+            return SavepointState.completed(snapshot(future.join()));
+        } catch (RuntimeException e) {
+            hosted.savepoints().remove(requestId, future);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return SavepointState.failed(cause.getMessage());
+        }
     }
 
     @Override
     public synchronized void stopAttempt(JobKey job) {
-        HostedAttempt hosted = attempts.remove(job);
+        Hosted hosted = attempts.remove(job);
         if (hosted != null) {
             server.unregister(job.coordinatorJobName());
-            hosted.stop();
+            hosted.coordinator().cancel();
+            hosted.coordinator().close();
+            hosted.closeStorage();
             LOG.info("job {}: stopped coordinating attempt {}", job, hosted.attempt());
         }
     }
 
     @Override
     public synchronized void detachAll() {
-        for (JobKey job : List.copyOf(attempts.keySet())) {
-            HostedAttempt hosted = attempts.remove(job);
+        for (JobKey job : Set.copyOf(attempts.keySet())) {
+            Hosted hosted = attempts.remove(job);
             server.unregister(job.coordinatorJobName());
-            hosted.detach();
+            hosted.coordinator().detach();
+            hosted.coordinator().close();
+            hosted.closeStorage();
             LOG.info("job {}: detached from attempt {}; its workers keep running for the next coordinator", job,
                     hosted.attempt());
         }
@@ -128,31 +178,6 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         }
     }
 
-    /**
-     * The subtasks that must acknowledge each checkpoint, from the job's graph. Building it here
-     * needs the job class on the operator's classpath: true for the one image that serves operator
-     * and workers; a user image must extend that image for its operator too.
-     */
-    private static Set<ExecutionVertexId> vertices(AttemptPlan plan) throws JobRuntimeException {
-        JobGraph graph;
-        try {
-            JobDefinition definition = JobDefinitionLoader.load(plan.className());
-            StreamEnvironment env = new StreamEnvironment(plan.parallelism(), plan.maxParallelism());
-            definition.define(env, new JobArgs(plan.args()));
-            graph = new JobGraph(env);
-        } catch (Exception | LinkageError e) {
-            throw new JobRuntimeException(JobRuntimeException.Reason.UnknownJobClass,
-                    "cannot build job " + plan.className() + ": " + e.getMessage(), e);
-        }
-        Set<ExecutionVertexId> vertices = new LinkedHashSet<>();
-        for (int worker = 0; worker < plan.parallelism(); worker++) {
-            for (JobGraph.JobVertex vertex : graph.vertices()) {
-                vertices.add(new ExecutionVertexId(vertex.name(), worker));
-            }
-        }
-        return vertices;
-    }
-
     private static CheckpointStorage open(StorageAccess access) throws JobRuntimeException {
         try {
             return new CheckpointStorage(new S3ObjectStore(access.s3()), access.basePath());
@@ -162,9 +187,33 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         }
     }
 
+    static SnapshotInfo snapshot(CompletedCheckpointStats stats) {
+        return new SnapshotInfo(stats.checkpointId(), stats.location(), stats.completionTimestamp(), stats.durationMs(),
+                stats.stateSize());
+    }
+
     /** The operator stops: its workers do not (see {@link #detachAll}). */
     @Override
     public void close() {
         detachAll();
+    }
+
+    /** Checkpoint outcomes into the operator's metrics. */
+    private record Metrics(JobKey job) implements AttemptListener {
+
+        @Override
+        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            if (stats.type() == CheckpointType.CHECKPOINT) {
+                OperatorMetrics.checkpointCompleted(job, stats);
+            }
+        }
+
+        @Override
+        public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
+            LOG.info("job {}: checkpoint {} failed ({}): {}", job, checkpointId, reason, message);
+            if (reason.countsTowardsTolerableFailures()) {
+                OperatorMetrics.checkpointFailed(job);
+            }
+        }
     }
 }

@@ -1,11 +1,10 @@
 package dev.weir.operator.runtime;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.weir.operator.JobKey;
-import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /**
  * The seam between the reconciler and the running jobs (Flink's operator calls it FlinkService):
@@ -22,10 +21,11 @@ public interface JobRuntime {
      * Hosts the coordinator side of {@code plan}'s attempt unless it already does; an older attempt
      * of the job is stopped first. Idempotent: called on every reconcile while the attempt should run.
      *
-     * @param knownWorkers workers already running (after an operator restart: from their pods), so
-     *     the operator re-attaches to them instead of waiting for registrations that never come again
+     * @param runningWorkers indexes of workers already running (after an operator restart: from their
+     *     pods); they register again when their heartbeats reach the new coordinator, and are judged by
+     *     their heartbeats from now on
      */
-    void ensureAttempt(AttemptPlan plan, List<WorkerRegistration> knownWorkers) throws JobRuntimeException;
+    void ensureAttempt(AttemptPlan plan, Set<Integer> runningWorkers) throws JobRuntimeException;
 
     /** What the coordinator knows of this attempt; {@link AttemptView#NOT_HOSTED} when it hosts none. */
     AttemptView observe(JobKey job, long attempt);

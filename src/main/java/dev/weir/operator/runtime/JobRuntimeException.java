@@ -1,10 +1,10 @@
 package dev.weir.operator.runtime;
 
-/** The runtime cannot host an attempt (unknown job class, unreachable storage, ...); the message is user-facing. */
+/** The runtime cannot host an attempt (unreachable storage, ...); the message is user-facing. */
 public final class JobRuntimeException extends Exception {
 
     /** Why, as a condition reason. */
-    public enum Reason { UnknownJobClass, StorageUnavailable, InvalidJob }
+    public enum Reason { StorageUnavailable }
 
     private final Reason reason;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.OutputChannel;
 import dev.weir.runtime.network.remote.DataPlane;
@@ -117,9 +118,9 @@ public final class RemoteChannelFactory implements ChannelFactory {
         @Override
         public void serialize(Object value, DataOutput out) throws IOException {
             if (value != null && !(value instanceof Serializable)) {
-                throw new IllegalArgumentException("operator '" + operatorUid + "' emits " + value.getClass().getName()
-                        + ", which is not Serializable and so cannot be sent to another worker;"
-                        + " declare a serializer for its output with returns(...)");
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.SERIALIZATION, "operator '"
+                        + operatorUid + "' emits " + value.getClass().getName() + ", which is not Serializable and so"
+                        + " cannot be sent to another worker; declare a serializer for its output with returns(...)");
             }
             Types.java().serialize((Serializable) value, out);
         }

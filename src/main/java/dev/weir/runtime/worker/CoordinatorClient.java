@@ -14,9 +14,12 @@ import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
 import dev.weir.runtime.worker.protocol.Decline;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlPlaneException;
@@ -93,9 +96,36 @@ public final class CoordinatorClient implements TaskListener {
         }
     }
 
-    /** Failures are the caller's to judge: a 410 means this worker's attempt is over. */
+    /**
+     * Failures are the caller's to judge: a 410 means this worker's attempt is over. A coordinator
+     * that took over running workers (operator restart, leader change) does not know this worker
+     * yet: it is registered again, with the registration it made at start.
+     */
     public void heartbeat(Heartbeat heartbeat) throws ControlPlaneException {
-        http.post(uri(registered(), CoordinatorRoutes.HEARTBEAT), heartbeat, Void.class);
+        WorkerRegistration self = registered();
+        HeartbeatReply reply = http.post(uri(self, CoordinatorRoutes.HEARTBEAT), heartbeat, HeartbeatReply.class);
+        if (reply != null && !reply.registered()) {
+            LOG.info("worker {}: the coordinator of attempt {} does not know it; registering again", self.worker(),
+                    self.attempt());
+            http.post(uri(self, CoordinatorRoutes.REGISTER), self, PeerList.class);
+        }
+    }
+
+    /**
+     * Tells the coordinator that this worker cannot run its part of the attempt (before any task
+     * exists, e.g. its job cannot be loaded). Best effort: the worker exits next, which a host
+     * notices anyway.
+     */
+    public void reportFailure(String jobName, long attempt, int worker, Throwable cause) {
+        UnrecoverableJobException unrecoverable = UnrecoverableJobException.find(cause);
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        try {
+            http.post(coordinator.resolve(CoordinatorRoutes.attemptPath(jobName, attempt, CoordinatorRoutes.FAILURE)),
+                    new WorkerFailure(attempt, worker, message, unrecoverable == null ? null : unrecoverable.kind()),
+                    Void.class);
+        } catch (ControlPlaneException e) {
+            LOG.warn("worker {}: could not report its failure to the coordinator: {}", worker, e.getMessage());
+        }
     }
 
     @Override
@@ -133,13 +163,21 @@ public final class CoordinatorClient implements TaskListener {
 
     @Override
     public void failed(ExecutionVertexId vertex, Throwable cause) {
-        sendEvent(vertex, TaskEvent.Kind.FAILED, String.valueOf(cause));
+        UnrecoverableJobException unrecoverable = UnrecoverableJobException.find(cause);
+        sendEvent(vertex, TaskEvent.Kind.FAILED, unrecoverable == null ? String.valueOf(cause) : unrecoverable.getMessage(),
+                unrecoverable == null ? null : unrecoverable.kind());
     }
 
     private void sendEvent(ExecutionVertexId vertex, TaskEvent.Kind kind, String error) {
+        sendEvent(vertex, kind, error, null);
+    }
+
+    private void sendEvent(ExecutionVertexId vertex, TaskEvent.Kind kind, String error,
+                           UnrecoverableJobException.Kind unrecoverable) {
         WorkerRegistration self = registered();
         try {
-            http.post(uri(self, CoordinatorRoutes.EVENTS), new TaskEvent(self.attempt(), vertex, kind, error), Void.class);
+            http.post(uri(self, CoordinatorRoutes.EVENTS), new TaskEvent(self.attempt(), vertex, kind, error, unrecoverable),
+                    Void.class);
         } catch (ControlPlaneException e) {
             LOG.warn("{}: {} event not delivered: {}", vertex, kind, e.getMessage());
             if (kind != TaskEvent.Kind.END_OF_DATA || e.isAttemptGone() || e.isUnauthorized()) {

@@ -23,11 +23,11 @@ import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.exec.ExecutionAttempt;
 import dev.weir.runtime.exec.JobDefinitionLoader;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.RemoteChannelFactory;
 import dev.weir.runtime.exec.StateAssignment;
@@ -121,8 +121,18 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new ProcessingTimeService()) {
             coordinator = client.join();
-            coordinator.register(new WorkerRegistration(config.jobName(), config.attempt(), config.worker(),
-                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort()));
+            JobGraph graph;
+            try {
+                graph = buildGraph();
+            } catch (Exception | LinkageError e) {
+                // The coordinator learns why before this process exits; one that cannot load the job never can.
+                LOG.error("worker {} of {} cannot build its job: {}", config.worker(), config.jobName(), e.getMessage());
+                coordinator.reportFailure(config.jobName(), config.attempt(), config.worker(), e);
+                return Outcome.FAILED;
+            }
+            coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
+                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
+                    JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
             long registeredMs = millisSinceProcessStart();
             // From registration on the coordinator judges this worker by its heartbeats, so they must
             // start now, not once the tasks run (start-up can take seconds on a busy machine).
@@ -134,7 +144,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             }
             dataPlane.connect(addresses, STARTUP_TIMEOUT);
 
-            JobGraph graph = buildGraph();
             Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
             ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
                     config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE);
@@ -190,10 +199,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
-    private JobGraph buildGraph() throws Exception {
-        StreamEnvironment env = new StreamEnvironment(config.parallelism(), config.maxParallelism());
-        JobDefinitionLoader.load(config.jobClass()).define(env, new JobArgs(config.jobArgs()));
-        return new JobGraph(env);
+    private JobGraph buildGraph() {
+        return JobDefinitionLoader.build(JobDefinitionLoader.load(config.jobClass()), config.jobClass(),
+                config.parallelism(), config.maxParallelism(), new JobArgs(config.jobArgs()));
     }
 
     private Map<ExecutionVertexId, TaskRestore> restores(CheckpointStorage storage, JobGraph graph) throws Exception {

@@ -1,5 +1,7 @@
 package dev.weir.runtime.worker;
 
+import static dev.weir.runtime.worker.WorkerVariable.*;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +16,9 @@ import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.storage.S3Settings;
 
 /**
- * Everything a worker process is told, read from its environment (the operator writes these into
- * the Pod spec; {@code weir local} into the child process). Errors name the variable.
+ * Everything a worker process is told, read from its environment: the {@link WorkerVariable}s
+ * that {@link WorkerEnvironment} writes (the operator into the Pod spec, {@code weir local} into
+ * the child process). Errors name the variable.
  */
 public record WorkerConfig(
         String jobName,
@@ -39,14 +42,6 @@ public record WorkerConfig(
         long heartbeatIntervalMs,
         long coordinatorTimeoutMs) {
 
-    public static final String PREFIX = "WEIR_";
-
-    /*
-     * WEIR_COORDINATOR_TIMEOUT_MS: how long a worker keeps running without reaching its
-     * coordinator before it gives up (0 = forever). Long enough to ride out an operator restart;
-     * short enough that workers of a killed `weir local` do not linger.
-     */
-
     /** Leaves the token and S3 keys out: this string may be logged. */
     @Override
     public String toString() {
@@ -57,42 +52,43 @@ public record WorkerConfig(
 
     public static WorkerConfig fromEnvironment(Function<String, String> env) {
         Reader r = new Reader(env);
-        String token = r.optional("JOB_TOKEN", null);
+        String token = r.optional(JOB_TOKEN, null);
         if (token == null) {
-            String file = r.required("JOB_TOKEN_FILE");
+            String file = r.required(JOB_TOKEN_FILE);
             try {
                 token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             } catch (IOException e) {
-                throw new IllegalArgumentException("WEIR_JOB_TOKEN_FILE: cannot read " + file + ": " + e.getMessage());
+                throw new IllegalArgumentException(JOB_TOKEN_FILE.envName() + ": cannot read " + file + ": "
+                        + e.getMessage());
             }
         }
-        String s3Endpoint = r.optional("S3_ENDPOINT", null);
-        S3Settings s3 = s3Endpoint == null ? null : new S3Settings(s3Endpoint, "unused", r.optional("S3_REGION", null),
-                Boolean.parseBoolean(r.optional("S3_PATH_STYLE", "true")), r.required("S3_ACCESS_KEY"),
-                r.required("S3_SECRET_KEY"), "");
-        String bind = r.optional("BIND_ADDRESS", "0.0.0.0");
+        String s3Endpoint = r.optional(S3_ENDPOINT, null);
+        S3Settings s3 = s3Endpoint == null ? null : new S3Settings(s3Endpoint, "unused", r.optional(S3_REGION, null),
+                Boolean.parseBoolean(r.optional(S3_PATH_STYLE, "true")), r.required(S3_ACCESS_KEY),
+                r.required(S3_SECRET_KEY), "");
+        String bind = r.optional(BIND_ADDRESS, "0.0.0.0");
         return new WorkerConfig(
-                r.required("JOB_NAME"),
-                r.required("JOB_CLASS"),
-                r.jsonMap("JOB_ARGS"),
-                r.integer("PARALLELISM", null),
-                r.integer("MAX_PARALLELISM", 128),
-                r.integer("WORKER_INDEX", null),
-                r.integer("ATTEMPT", null),
-                "at-least-once".equals(r.optional("CHECKPOINT_MODE", "exactly-once"))
+                r.required(JOB_NAME),
+                r.required(JOB_CLASS),
+                r.jsonMap(JOB_ARGS),
+                r.integer(PARALLELISM, null),
+                r.integer(MAX_PARALLELISM, 128),
+                r.integer(WORKER_INDEX, null),
+                r.integer(ATTEMPT, null),
+                WorkerEnvironment.AT_LEAST_ONCE.equals(r.optional(CHECKPOINT_MODE, WorkerEnvironment.EXACTLY_ONCE))
                         ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE,
-                r.required("COORDINATOR_URL"),
+                r.required(COORDINATOR_URL),
                 token,
                 bind,
-                r.optional("ADVERTISED_HOST", bind.equals("0.0.0.0") ? hostName() : bind),
-                r.integer("CONTROL_PORT", 0),
-                r.integer("DATA_PORT", 0),
-                r.required("STORAGE_URI"),
-                r.required("STORAGE_BASE"),
+                r.optional(ADVERTISED_HOST, bind.equals("0.0.0.0") ? hostName() : bind),
+                r.integer(CONTROL_PORT, 0),
+                r.integer(DATA_PORT, 0),
+                r.required(STORAGE_URI),
+                r.required(STORAGE_BASE),
                 s3,
-                r.optional("RESTORE_FROM", null),
-                r.integer("HEARTBEAT_INTERVAL_MS", 1000),
-                r.integer("COORDINATOR_TIMEOUT_MS", 60_000));
+                r.optional(RESTORE_FROM, null),
+                r.integer(HEARTBEAT_INTERVAL_MS, 1000),
+                r.integer(COORDINATOR_TIMEOUT_MS, 60_000));
     }
 
     private static String hostName() {
@@ -104,34 +100,35 @@ public record WorkerConfig(
     }
 
     private record Reader(Function<String, String> env) {
-        String optional(String name, String defaultValue) {
-            String value = env.apply(PREFIX + name);
+        String optional(WorkerVariable variable, String defaultValue) {
+            String value = env.apply(variable.envName());
             return value == null || value.isBlank() ? defaultValue : value;
         }
 
-        String required(String name) {
-            String value = optional(name, null);
+        String required(WorkerVariable variable) {
+            String value = optional(variable, null);
             if (value == null) {
-                throw new IllegalArgumentException(PREFIX + name + " is not set");
+                throw new IllegalArgumentException(variable.envName() + " is not set");
             }
             return value;
         }
 
-        int integer(String name, Integer defaultValue) {
-            String value = defaultValue == null ? required(name) : optional(name, defaultValue.toString());
+        int integer(WorkerVariable variable, Integer defaultValue) {
+            String value = defaultValue == null ? required(variable) : optional(variable, defaultValue.toString());
             try {
                 return Integer.parseInt(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(PREFIX + name + " must be an integer (got \"" + value + "\")");
+                throw new IllegalArgumentException(variable.envName() + " must be an integer (got \"" + value + "\")");
             }
         }
 
-        Map<String, String> jsonMap(String name) {
-            String value = optional(name, "{}");
+        Map<String, String> jsonMap(WorkerVariable variable) {
+            String value = optional(variable, "{}");
             try {
                 return new ObjectMapper().readValue(value, new TypeReference<Map<String, String>>() {});
             } catch (IOException e) {
-                throw new IllegalArgumentException(PREFIX + name + " must be a JSON object of strings: " + e.getMessage());
+                throw new IllegalArgumentException(variable.envName() + " must be a JSON object of strings: "
+                        + e.getMessage());
             }
         }
     }

@@ -25,5 +25,25 @@ public final class WorkerJvm {
             "-XX:Tier4MinInvocationThreshold=6000",
             "-XX:Tier4CompileThreshold=150000");
 
+    /**
+     * The worker's heap as a share of its memory, so it grows with the memory a pod is given. The
+     * rest is for what lives outside the heap: thread stacks, metaspace, code, direct buffers.
+     * Below about 250 MiB of memory the JVM takes its MinRAMPercentage (50%) instead (JDK 17:
+     * 224 MiB give a 112 MiB heap, 256 MiB a 192 MiB heap; {@code WorkerJvmHeapIT}).
+     */
+    public static final int HEAP_PERCENT_OF_MEMORY = 75;
+
+    /** The heap from the memory the JVM finds: a container's memory limit (cgroup), else the machine's. */
+    public static final List<String> HEAP_OF_CONTAINER_MEMORY =
+            List.of("-XX:MaxRAMPercentage=" + HEAP_PERCENT_OF_MEMORY);
+
+    /** The heap from a memory size the JVM is told; it overrides what the JVM would find (a container limit too). */
+    public static List<String> heapOfMemory(long memoryBytes) {
+        if (memoryBytes <= 0) {
+            throw new IllegalArgumentException("memory must be positive, got " + memoryBytes + " bytes");
+        }
+        return List.of("-XX:MaxRAM=" + memoryBytes, "-XX:MaxRAMPercentage=" + HEAP_PERCENT_OF_MEMORY);
+    }
+
     private WorkerJvm() {}
 }

@@ -138,7 +138,7 @@ class CoordinatorServerTest {
     void unknownJobIsNotFound() {
         CoordinatorClient other = client(TOKEN);
 
-        assertThatThrownBy(() -> other.register(new WorkerRegistration("no-such-job", 1, 0, "127.0.0.1", 1, 2)))
+        assertThatThrownBy(() -> other.register(new WorkerRegistration("no-such-job", 1, 0, "127.0.0.1", 1, 2, null, null)))
                 .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.status()).isEqualTo(404))
                 .hasMessageContaining("unknown job no-such-job");
     }
@@ -174,7 +174,7 @@ class CoordinatorServerTest {
     void secondWorkerClaimingATakenIndexIsAConflict() throws Exception {
         client(TOKEN).register(registration(1, 0));
 
-        assertThatThrownBy(() -> client(TOKEN).register(new WorkerRegistration(JOB, 1, 0, "127.0.0.99", 7000, 7001)))
+        assertThatThrownBy(() -> client(TOKEN).register(new WorkerRegistration(JOB, 1, 0, "127.0.0.99", 7000, 7001, null, null)))
                 .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.status()).isEqualTo(409))
                 .hasMessageContaining("already registered");
     }
@@ -256,6 +256,6 @@ class CoordinatorServerTest {
     }
 
     private static WorkerRegistration registration(long attempt, int worker) {
-        return new WorkerRegistration(JOB, attempt, worker, "127.0.0." + (worker + 2), 8000 + worker, 9000 + worker);
+        return new WorkerRegistration(JOB, attempt, worker, "127.0.0." + (worker + 2), 8000 + worker, 9000 + worker, null, null);
     }
 }

@@ -3,11 +3,16 @@ package dev.weir.coordinator.remote;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.weir.coordinator.AttemptEndpoint;
+import dev.weir.coordinator.PeerRegistry;
+import dev.weir.coordinator.StaleAttemptException;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /** An endpoint whose current attempt a test can move on, recording every message it accepted. */
@@ -56,9 +61,16 @@ final class RecordingEndpoint implements AttemptEndpoint {
     }
 
     @Override
-    public void heartbeat(Heartbeat heartbeat) {
+    public HeartbeatReply heartbeat(Heartbeat heartbeat) {
         registry.recordHeartbeat(heartbeat);
         received.add(heartbeat);
+        return registry.isRegistered(heartbeat.worker()) ? HeartbeatReply.KNOWN : HeartbeatReply.UNKNOWN;
+    }
+
+    @Override
+    public void workerFailed(WorkerFailure failure) {
+        current(failure.attempt());
+        received.add(failure);
     }
 
     private void current(long attempt) {

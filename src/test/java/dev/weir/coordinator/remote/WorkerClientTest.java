@@ -39,7 +39,7 @@ class WorkerClientTest {
     @Test
     void everyCommandReachesTheWorker() throws Exception {
         WorkerClient client = WorkerClient.forWorker(
-                new WorkerRegistration("job", 1, 0, "127.0.0.1", worker.address().getPort(), 9000), TOKEN);
+                new WorkerRegistration("job", 1, 0, "127.0.0.1", worker.address().getPort(), 9000, null, null), TOKEN);
 
         client.triggerCheckpoint(new TriggerCheckpoint(12, 777, CheckpointType.SAVEPOINT));
         client.notifyCheckpointComplete(12);

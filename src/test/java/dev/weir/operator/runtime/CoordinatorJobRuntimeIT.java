@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,18 +17,13 @@ import dev.weir.operator.JobKey;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.storage.S3ObjectStore;
-import dev.weir.runtime.worker.WorkerControlHandler;
-import dev.weir.runtime.worker.WorkerControlServer;
-import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
-import dev.weir.runtime.worker.protocol.Heartbeat;
-import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
-import dev.weir.runtime.worker.protocol.WorkerRegistration;
-import dev.weir.runtime.worker.transport.BearerToken;
-import dev.weir.runtime.worker.transport.JsonHttpClient;
+import dev.weir.testing.ScriptedWorker;
+import dev.weir.testing.Topologies;
 
 /**
- * The real runtime against S3Proxy and two workers' control endpoints that record what the
- * coordinator tells them: how it takes over running workers and how it lets go of them.
+ * The real runtime against S3Proxy and two scripted workers on the real control plane: how it
+ * takes over running workers (they register again when their heartbeats reach it) and how it lets
+ * go of them.
  */
 class CoordinatorJobRuntimeIT {
 
@@ -43,8 +33,8 @@ class CoordinatorJobRuntimeIT {
     private EmbeddedS3Server s3;
     private CoordinatorServer server;
     private CoordinatorJobRuntime runtime;
-    private final Worker w0 = new Worker();
-    private final Worker w1 = new Worker();
+    private ScriptedWorker w0;
+    private ScriptedWorker w1;
 
     @BeforeEach
     void start() throws Exception {
@@ -52,8 +42,8 @@ class CoordinatorJobRuntimeIT {
         new S3ObjectStore(s3.settings("weir")).ensureBucket();
         server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         runtime = new CoordinatorJobRuntime(server, server.baseUri().toString(), Duration.ofSeconds(30));
-        w0.start();
-        w1.start();
+        w0 = worker(0);
+        w1 = worker(1);
     }
 
     @AfterEach
@@ -67,106 +57,52 @@ class CoordinatorJobRuntimeIT {
 
     @Test
     void reattachedCoordinatorWaitsForEveryWorkerAndContinuesAboveTheIdsTheyReport() throws Exception {
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
+        runtime.ensureAttempt(plan(), Set.of());
+        w0.register();
+        w1.register();
+        runtime.detachAll();
 
-        heartbeat(0, 41);
-        assertThat(w0.messages.poll(1, TimeUnit.SECONDS)).as("no checkpoint before every worker was heard").isNull();
-        heartbeat(1, 39);
+        runtime.ensureAttempt(plan(), Set.of(0, 1));
+        w0.triggeredBefore(41).heartbeat();
+        assertThat(runtime.observe(JOB, 1).registeredWorkers()).as("registered again after its heartbeat").isEqualTo(1);
+        assertThat(w0.next(1_000)).as("no checkpoint before every worker was heard").isNull();
+        w1.triggeredBefore(39).heartbeat();
 
-        assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 42");
-        assertThat(w1.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 42");
+        assertThat(w0.next(10_000)).isEqualTo("trigger 42");
+        assertThat(w1.next(10_000)).isEqualTo("trigger 42");
     }
 
     @Test
     void detachingLeavesTheWorkersAloneWhileStoppingCancelsThem() throws Exception {
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
-        heartbeat(0, 0);
-        heartbeat(1, 0);
-        assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 1");
-        w1.messages.poll(10, TimeUnit.SECONDS);
+        runtime.ensureAttempt(plan(), Set.of());
+        w0.register().heartbeat();
+        w1.register().heartbeat();
+        assertThat(w0.next(10_000)).isEqualTo("trigger 1");
+        assertThat(w1.next(10_000)).isEqualTo("trigger 1");
 
         runtime.detachAll();
         assertThat(runtime.observe(JOB, 1).hosted()).isFalse();
         // Checkpoint 1 is still pending (nobody acknowledges here): a detaching coordinator neither aborts it nor cancels.
-        assertThat(w0.messages.poll(2, TimeUnit.SECONDS)).isNull();
-        assertThat(w1.messages).isEmpty();
+        assertThat(w0.next(2_000)).isNull();
+        assertThat(w1.next(0)).isNull();
 
-        runtime.ensureAttempt(plan(), List.of(w0.registration(0), w1.registration(1)));
-        heartbeat(0, 1);
-        heartbeat(1, 1);
-        assertThat(w0.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("trigger 2");
-        w1.messages.poll(10, TimeUnit.SECONDS);
+        runtime.ensureAttempt(plan(), Set.of(0, 1));
+        w0.heartbeat();
+        w1.heartbeat();
+        assertThat(w0.next(10_000)).isEqualTo("trigger 2");
+        assertThat(w1.next(10_000)).isEqualTo("trigger 2");
         runtime.stopAttempt(JOB);
-        assertThat(nextCancel(w0)).isTrue();
-        assertThat(nextCancel(w1)).isTrue();
-    }
-
-    /** Whether "cancel" arrives soon (after the abort of a pending checkpoint, if that got through). */
-    private static boolean nextCancel(Worker worker) throws InterruptedException {
-        for (String message = worker.messages.poll(10, TimeUnit.SECONDS); message != null;
-             message = worker.messages.poll(10, TimeUnit.SECONDS)) {
-            if (message.equals("cancel")) {
-                return true;
-            }
-        }
-        return false;
+        assertThat(w0.await("cancel")).isEqualTo("cancel");
+        assertThat(w1.await("cancel")).isEqualTo("cancel");
     }
 
     private AttemptPlan plan() {
         CheckpointConfig checkpoints = new CheckpointConfig(100, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 3);
-        return new AttemptPlan(JOB, 1, "dev.weir.examples.KeyedCountJob", Map.of("records", "10", "output", "s3://weir/out"), 2, 128,
-                checkpoints, new StorageAccess(s3.settings("weir"), "weir/jobs/counts"), TOKEN, null);
+        return new AttemptPlan(JOB, 1, 2, 128, checkpoints, new StorageAccess(s3.settings("weir"), "weir/jobs/counts"),
+                TOKEN, null);
     }
 
-    /** What a running worker sends every second, here to the runtime's server. */
-    private void heartbeat(int worker, long highestCheckpointId) throws Exception {
-        URI uri = server.baseUri().resolve(CoordinatorRoutes.attemptPath(JOB.coordinatorJobName(), 1,
-                CoordinatorRoutes.HEARTBEAT));
-        new JsonHttpClient(BearerToken.of(TOKEN), JsonHttpClient.Settings.defaults())
-                .post(uri, new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, List.of()), Void.class);
-    }
-
-    /** A worker's control endpoint that records each message the coordinator sends. */
-    private static final class Worker implements WorkerControlHandler, AutoCloseable {
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private WorkerControlServer control;
-
-        void start() throws Exception {
-            control = WorkerControlServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, this);
-        }
-
-        WorkerRegistration registration(int worker) {
-            return new WorkerRegistration(JOB.coordinatorJobName(), 1, worker, "127.0.0.1", control.address().getPort(), 1);
-        }
-
-        @Override
-        public void triggerCheckpoint(TriggerCheckpoint trigger) {
-            messages.add("trigger " + trigger.checkpointId());
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            messages.add("complete " + checkpointId);
-        }
-
-        @Override
-        public void notifyCheckpointAborted(long checkpointId) {
-            messages.add("abort " + checkpointId);
-        }
-
-        @Override
-        public void finish() {
-            messages.add("finish");
-        }
-
-        @Override
-        public void cancel() {
-            messages.add("cancel");
-        }
-
-        @Override
-        public void close() {
-            control.close();
-        }
+    private ScriptedWorker worker(int index) throws Exception {
+        return new ScriptedWorker(server.baseUri(), TOKEN, JOB.coordinatorJobName(), 1, index, Topologies.keyedCount(2));
     }
 }

@@ -85,7 +85,8 @@ class RemoteChannelFactoryTest {
         batch.add(new Object());
 
         assertThatThrownBy(() -> out.send(batch))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOfSatisfying(dev.weir.runtime.dataflow.UnrecoverableJobException.class,
+                        e -> assertThat(e.kind()).isEqualTo(dev.weir.runtime.dataflow.UnrecoverableJobException.Kind.SERIALIZATION))
                 .hasMessageContaining("operator 'to-opaque'")
                 .hasMessageContaining("not Serializable");
     }

@@ -50,7 +50,8 @@ public final class ControlPlaneJson {
      */
     public static void warmUp() {
         for (Class<?> type : List.of(WorkerRegistration.class, PeerList.class, Heartbeat.class, TaskEvent.class,
-                Acknowledge.class, Decline.class, TriggerCheckpoint.class, CheckpointNotification.class, ErrorBody.class)) {
+                Acknowledge.class, Decline.class, TriggerCheckpoint.class, CheckpointNotification.class, ErrorBody.class,
+                WorkerFailure.class, HeartbeatReply.class)) {
             MAPPER.writerFor(type);
             MAPPER.readerFor(type);
         }

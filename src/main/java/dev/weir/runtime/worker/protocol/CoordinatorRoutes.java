@@ -15,6 +15,7 @@ public final class CoordinatorRoutes {
     public static final String DECLINE = "decline";
     public static final String EVENTS = "events";
     public static final String HEARTBEAT = "heartbeat";
+    public static final String FAILURE = "failure";
 
     private CoordinatorRoutes() {}
 

@@ -3,9 +3,14 @@ package dev.weir.runtime.worker.protocol;
 import java.util.Objects;
 
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 
-/** Worker → coordinator: a lifecycle step of one subtask. {@code error} is set only for {@link Kind#FAILED}. */
-public record TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, String error) {
+/**
+ * Worker → coordinator: a lifecycle step of one subtask. {@code error} is set only for
+ * {@link Kind#FAILED}, and {@code unrecoverable} when that failure is one no restart can heal.
+ */
+public record TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, String error,
+                        UnrecoverableJobException.Kind unrecoverable) {
 
     public enum Kind {
         /** All inputs ended and the last record was emitted; the task waits for the final checkpoint. */
@@ -17,5 +22,9 @@ public record TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, Strin
     public TaskEvent {
         Objects.requireNonNull(vertex, "vertex");
         Objects.requireNonNull(kind, "kind");
+    }
+
+    public TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, String error) {
+        this(attempt, vertex, kind, error, null);
     }
 }

@@ -14,6 +14,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
+import dev.weir.testing.Topologies;
 
 class ControlPlaneJsonTest {
 
@@ -21,8 +22,8 @@ class ControlPlaneJsonTest {
 
     @Test
     void everyMessageSurvivesARoundTrip() throws IOException {
-        WorkerRegistration w0 = new WorkerRegistration("job-a", 3, 0, "127.0.0.2", 8081, 9091);
-        WorkerRegistration w1 = new WorkerRegistration("job-a", 3, 1, "127.0.0.3", 8082, 9092);
+        WorkerRegistration w0 = Topologies.worker("job-a", 3, 0, 2, "127.0.0.2", 8081, 9091);
+        WorkerRegistration w1 = Topologies.worker("job-a", 3, 1, 2, "127.0.0.3", 8082, 9092);
         List<Object> messages = List.of(
                 w0,
                 new PeerList(3, List.of(w1, w0)),
@@ -31,6 +32,12 @@ class ControlPlaneJsonTest {
                 new Decline(3, 17, VERTEX, "state upload failed"),
                 new TaskEvent(3, VERTEX, TaskEvent.Kind.END_OF_DATA, null),
                 new TaskEvent(3, VERTEX, TaskEvent.Kind.FAILED, "java.lang.IllegalStateException: boom"),
+                new TaskEvent(3, VERTEX, TaskEvent.Kind.FAILED, "job argument 'x' is bad",
+                        dev.weir.runtime.dataflow.UnrecoverableJobException.Kind.CONFIGURATION),
+                new WorkerFailure(3, 1, "job class 'a.B' was not found",
+                        dev.weir.runtime.dataflow.UnrecoverableJobException.Kind.JOB_CLASS),
+                new WorkerFailure(3, 1, "connection refused", null),
+                HeartbeatReply.UNKNOWN,
                 new Heartbeat(3, 1, 1_700_000_000_123L),
                 new Acknowledge(3, acknowledgementWithKeyGroups()),
                 new ErrorBody(401, "invalid bearer token"));
@@ -55,9 +62,9 @@ class ControlPlaneJsonTest {
 
     @Test
     void peerListIsOrderedAndCompleteOnlyWithEveryIndex() {
-        WorkerRegistration w0 = new WorkerRegistration("j", 1, 0, "h0", 1, 2);
-        WorkerRegistration w2 = new WorkerRegistration("j", 1, 2, "h2", 1, 2);
-        WorkerRegistration w1 = new WorkerRegistration("j", 1, 1, "h1", 1, 2);
+        WorkerRegistration w0 = new WorkerRegistration("j", 1, 0, "h0", 1, 2, null, null);
+        WorkerRegistration w2 = new WorkerRegistration("j", 1, 2, "h2", 1, 2, null, null);
+        WorkerRegistration w1 = new WorkerRegistration("j", 1, 1, "h1", 1, 2, null, null);
 
         assertThat(new PeerList(1, List.of(w2, w0)).isCompleteFor(3)).isFalse();
         PeerList all = new PeerList(1, List.of(w2, w0, w1));

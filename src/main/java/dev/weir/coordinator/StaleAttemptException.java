@@ -1,4 +1,4 @@
-package dev.weir.coordinator.remote;
+package dev.weir.coordinator;
 
 /** A request names an attempt that is not the job's current one; its sender should stop (HTTP 410). */
 public class StaleAttemptException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.weir.coordinator.remote;
+package dev.weir.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +39,7 @@ class PeerRegistryTest {
     void sameIndexFromAnotherAddressIsRejectedAndTheFirstClaimKept() {
         registry.register(worker(1));
 
-        assertThatThrownBy(() -> registry.register(new WorkerRegistration("job", 4, 1, "10.0.0.9", 8001, 9001)))
+        assertThatThrownBy(() -> registry.register(new WorkerRegistration("job", 4, 1, "10.0.0.9", 8001, 9001, null, null)))
                 .isInstanceOf(RegistrationConflictException.class)
                 .hasMessageContaining("10.0.0.9");
         assertThat(registry.peers().workers()).containsExactly(worker(1));
@@ -47,7 +47,7 @@ class PeerRegistryTest {
 
     @Test
     void rejectsOtherAttemptsAndIndexesOutsideTheJob() {
-        assertThatThrownBy(() -> registry.register(new WorkerRegistration("job", 3, 0, "h", 1, 2)))
+        assertThatThrownBy(() -> registry.register(new WorkerRegistration("job", 3, 0, "h", 1, 2, null, null)))
                 .isInstanceOf(StaleAttemptException.class);
         assertThatThrownBy(() -> registry.register(worker(3))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> registry.recordHeartbeat(new Heartbeat(3, 0, 0)))
@@ -103,6 +103,6 @@ class PeerRegistryTest {
     }
 
     private static WorkerRegistration worker(int index) {
-        return new WorkerRegistration("job", 4, index, "127.0.0." + (index + 2), 8000 + index, 9000 + index);
+        return new WorkerRegistration("job", 4, index, "127.0.0." + (index + 2), 8000 + index, 9000 + index, null, null);
     }
 }

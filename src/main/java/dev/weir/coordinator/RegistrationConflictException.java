@@ -1,4 +1,4 @@
-package dev.weir.coordinator.remote;
+package dev.weir.coordinator;
 
 /**
  * Two workers claim the same index of one attempt at different addresses (HTTP 409). Usually an old

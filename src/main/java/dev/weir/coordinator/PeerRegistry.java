@@ -1,4 +1,4 @@
-package dev.weir.coordinator.remote;
+package dev.weir.coordinator;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import dev.weir.coordinator.Clock;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -70,6 +69,21 @@ public final class PeerRegistry {
         registered.put(worker, registration);
         lastSeen.put(worker, clock.millis());
         return peers();
+    }
+
+    public synchronized boolean isRegistered(int worker) {
+        return registered.containsKey(worker);
+    }
+
+    /**
+     * Workers believed to be running already (after an operator restart, from their pods): they are
+     * judged by their heartbeats from now on, so one that died meanwhile is noticed by its silence.
+     */
+    public synchronized void expectRunning(Set<Integer> workers) {
+        long now = clock.millis();
+        for (int worker : workers) {
+            lastSeen.putIfAbsent(checkIndex(worker), now);
+        }
     }
 
     public synchronized PeerList peers() {

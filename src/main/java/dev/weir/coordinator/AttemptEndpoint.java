@@ -1,10 +1,12 @@
-package dev.weir.coordinator.remote;
+package dev.weir.coordinator;
 
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
 /**
@@ -27,5 +29,9 @@ public interface AttemptEndpoint {
 
     void taskEvent(TaskEvent event);
 
-    void heartbeat(Heartbeat heartbeat);
+    /** Records the heartbeat; the reply asks a worker this endpoint does not know yet to register again. */
+    HeartbeatReply heartbeat(Heartbeat heartbeat);
+
+    /** The worker cannot run its part of the attempt. */
+    void workerFailed(WorkerFailure failure);
 }

@@ -1,0 +1,17 @@
+package dev.weir.coordinator;
+
+import dev.weir.runtime.exec.JobTopology;
+
+/**
+ * What an attempt's host wants to hear as it runs (progress lines, metrics, status). Called on the
+ * attempt's own threads; implementations hand off and return. All methods have defaults.
+ */
+public interface AttemptListener {
+
+    /** Every worker registered with the same graph; checkpoints start now. */
+    default void onRunning(JobTopology topology, long firstCheckpointId) {}
+
+    default void onCheckpointCompleted(CompletedCheckpointStats stats) {}
+
+    default void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {}
+}

@@ -1,0 +1,146 @@
+package dev.weir.coordinator;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
+
+/**
+ * Sends the coordinator's messages to every worker of an attempt at once, each worker's messages in
+ * the order they were sent: one thread per worker, so a slow or unreachable worker delays nobody
+ * else (the later a source gets its trigger, the longer the aligning tasks hold back the inputs
+ * that already delivered their barrier), while "complete n" still reaches a worker before "finish".
+ * Muted, it sends nothing more: a coordinator that detaches leaves the workers to the next one.
+ */
+final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLinks.class);
+
+    /** One message to one worker. */
+    interface Message {
+        void sendTo(WorkerGateway worker) throws IOException;
+    }
+
+    private record Link(WorkerGateway gateway, ExecutorService sender) {}
+
+    private final String name;
+    private final Link[] links;
+    private volatile boolean muted;
+
+    WorkerLinks(String name, int workers) {
+        this.name = name;
+        this.links = new Link[workers];
+    }
+
+    synchronized void connect(int worker, WorkerGateway gateway) {
+        Link old = links[worker];
+        if (old != null && old.gateway() == gateway) {
+            return;
+        }
+        if (old != null) {
+            old.sender().shutdown();
+        }
+        ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "weir-control-" + name + "-w" + worker);
+            t.setDaemon(true);
+            return t;
+        });
+        links[worker] = new Link(gateway, sender);
+    }
+
+    /** From now on nothing reaches the workers. */
+    void mute() {
+        muted = true;
+    }
+
+    @Override
+    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+        if (muted) {
+            throw new IllegalStateException("the coordinator no longer coordinates these workers");
+        }
+        TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
+        try {
+            sendToAll(worker -> worker.triggerCheckpoint(trigger)).join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + ": "
+                    + AttemptCoordinator.rootMessage(e), e.getCause());
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        sendToAllBestEffort(worker -> worker.notifyCheckpointComplete(checkpointId), "complete " + checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        sendToAllBestEffort(worker -> worker.notifyCheckpointAborted(checkpointId), "abort " + checkpointId);
+    }
+
+    /**
+     * Sends {@code message} to every connected worker; the future fails with the first worker's
+     * error (the others' messages are still sent).
+     */
+    CompletableFuture<Void> sendToAll(Message message) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        if (muted) {
+            return CompletableFuture.completedFuture(null);
+        }
+        for (Link link : snapshot()) {
+            CompletableFuture<Void> one = new CompletableFuture<>();
+            try {
+                link.sender().execute(() -> {
+                    try {
+                        message.sendTo(link.gateway());
+                        one.complete(null);
+                    } catch (IOException | RuntimeException e) {
+                        one.completeExceptionally(new IOException(link.gateway().describe() + ": " + e.getMessage(), e));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                one.completeExceptionally(new IOException(link.gateway().describe() + ": link closed"));
+            }
+            sent.add(one);
+        }
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /** Sends without waiting; a worker that does not get it is logged, nothing else. */
+    void sendToAllBestEffort(Message message, String what) {
+        sendToAll(message).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.debug("{}: '{}' did not reach every worker: {}", name, what, error.getMessage());
+            }
+        });
+    }
+
+    private synchronized List<Link> snapshot() {
+        List<Link> connected = new ArrayList<>();
+        for (Link link : links) {
+            if (link != null) {
+                connected.add(link);
+            }
+        }
+        return connected;
+    }
+
+    /** Lets queued messages go out, then stops the senders. */
+    @Override
+    public synchronized void close() {
+        for (Link link : links) {
+            if (link != null) {
+                link.sender().shutdown();
+            }
+        }
+    }
+}

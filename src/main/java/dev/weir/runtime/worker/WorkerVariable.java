@@ -1,0 +1,93 @@
+package dev.weir.runtime.worker;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The environment variables that configure a worker process: the one list of their names.
+ * {@link WorkerConfig#fromEnvironment} reads them; {@link WorkerEnvironment} writes them for the
+ * operator's pods and for {@code weir local}'s worker processes.
+ *
+ * <p>Connectors read further variables of their own (e.g. {@code WEIR_JDBC_USER}); those are the
+ * user's to set. The {@code WEIR_S3_*} connection variables are shared: the worker's checkpoint
+ * storage uses them when it is S3, and the S3 connectors read the same ones.
+ */
+public enum WorkerVariable {
+    JOB_NAME("WEIR_JOB_NAME"),
+    JOB_CLASS("WEIR_JOB_CLASS"),
+    /** The job's arguments as one JSON object of strings. */
+    JOB_ARGS("WEIR_JOB_ARGS"),
+    PARALLELISM("WEIR_PARALLELISM"),
+    MAX_PARALLELISM("WEIR_MAX_PARALLELISM"),
+    WORKER_INDEX("WEIR_WORKER_INDEX"),
+    ATTEMPT("WEIR_ATTEMPT"),
+    /** {@code exactly-once} (default) or {@code at-least-once}. */
+    CHECKPOINT_MODE("WEIR_CHECKPOINT_MODE"),
+    COORDINATOR_URL("WEIR_COORDINATOR_URL"),
+    /** The job's control token itself ({@code weir local}); pods get {@link #JOB_TOKEN_FILE} instead. */
+    JOB_TOKEN("WEIR_JOB_TOKEN"),
+    /** A file holding the control token: a mounted Secret on Kubernetes. */
+    JOB_TOKEN_FILE("WEIR_JOB_TOKEN_FILE"),
+    BIND_ADDRESS("WEIR_BIND_ADDRESS"),
+    /** The address peers and the coordinator reach this worker at (the pod IP on Kubernetes). */
+    ADVERTISED_HOST("WEIR_ADVERTISED_HOST"),
+    CONTROL_PORT("WEIR_CONTROL_PORT"),
+    DATA_PORT("WEIR_DATA_PORT"),
+    /** {@code s3://bucket} or a local directory. */
+    STORAGE_URI("WEIR_STORAGE_URI"),
+    /** The job's folder in the storage: {@code <prefix>/<namespace>/<job>}. */
+    STORAGE_BASE("WEIR_STORAGE_BASE"),
+    S3_ENDPOINT("WEIR_S3_ENDPOINT", true),
+    S3_REGION("WEIR_S3_REGION", true),
+    S3_PATH_STYLE("WEIR_S3_PATH_STYLE", true),
+    S3_ACCESS_KEY("WEIR_S3_ACCESS_KEY", true),
+    S3_SECRET_KEY("WEIR_S3_SECRET_KEY", true),
+    /** The checkpoint or savepoint this attempt restores; unset for a fresh start. */
+    RESTORE_FROM("WEIR_RESTORE_FROM"),
+    HEARTBEAT_INTERVAL_MS("WEIR_HEARTBEAT_INTERVAL_MS"),
+    /**
+     * How long a worker keeps running without reaching its coordinator before it gives up (0 =
+     * forever). Long enough to ride out an operator restart; short enough that workers of a
+     * killed {@code weir local} do not linger.
+     */
+    COORDINATOR_TIMEOUT_MS("WEIR_COORDINATOR_TIMEOUT_MS");
+
+    private final String envName;
+    private final boolean s3Connection;
+
+    WorkerVariable(String envName) {
+        this(envName, false);
+    }
+
+    WorkerVariable(String envName, boolean s3Connection) {
+        this.envName = envName;
+        this.s3Connection = s3Connection;
+    }
+
+    /** The variable's name in the environment, e.g. {@code WEIR_ATTEMPT}. */
+    public String envName() {
+        return envName;
+    }
+
+    /** One of the {@code WEIR_S3_*} variables, which the S3 connectors read too. */
+    public boolean isS3Connection() {
+        return s3Connection;
+    }
+
+    public static Optional<WorkerVariable> named(String envName) {
+        return Arrays.stream(values()).filter(v -> v.envName.equals(envName)).findFirst();
+    }
+
+    /**
+     * The names a user-supplied variable (a pod template's {@code env}, {@code weir local --env})
+     * must not take, because Weir sets them: all of them, except the {@code WEIR_S3_*} connection
+     * variables when the job's checkpoints do not go to S3 (they are then free for the S3
+     * connectors).
+     */
+    public static Set<String> reservedNames(boolean checkpointsInS3) {
+        return Arrays.stream(values()).filter(v -> checkpointsInS3 || !v.s3Connection).map(WorkerVariable::envName)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.testing.EmbeddedKafka;
+
+/**
+ * Mistakes no restart can fix, through {@code weir local} with worker processes (the operator's
+ * side: OperatorDeterministicFailureIT): each fails the job at once, without a restart although
+ * the policy allows many, with exit code 2 and a message that names the cause.
+ */
+class DeterministicFailureIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jobClassThatDoesNotExist() throws Exception {
+        run("com.example.NoSuchJob", Map.of("output", "discard"))
+                .assertFailedAtOnceWith("job class 'com.example.NoSuchJob' was not found");
+    }
+
+    @Test
+    void classThatIsNoJobDefinition() throws Exception {
+        run("java.lang.StringBuilder", Map.of("output", "discard"))
+                .assertFailedAtOnceWith("job class 'java.lang.StringBuilder' does not implement");
+    }
+
+    @Test
+    void defineThatThrowsOnABadArgument() throws Exception {
+        run("dev.weir.examples.KeyedCountJob", Map.of("keys", "0", "output", "discard"))
+                .assertFailedAtOnceWith("job argument 'keys' must be >= 1 (got 0)");
+    }
+
+    @Test
+    void recordTypeWithoutASerializerAcrossAKeyBy() throws Exception {
+        run("dev.weir.testing.UnserializableRecordJob", Map.of())
+                .assertFailedAtOnceWith("emits dev.weir.testing.UnserializableRecordJob$Reading, which is not Serializable");
+    }
+
+    @Test
+    void outputTopicThatDoesNotExist() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        run("dev.weir.examples.KeyedCountJob", Map.of("output", "kafka://" + kafka.bootstrapServers() + "/no-such-topic"))
+                .assertFailedAtOnceWith("topic no-such-topic does not exist");
+    }
+
+    private record Outcome(int exitCode, String stdout, String stderr) {
+        void assertFailedAtOnceWith(String cause) throws Exception {
+            assertThat(exitCode).as("exit code of a job that cannot run; stderr: %s", stderr).isEqualTo(2);
+            JsonNode summary = new ObjectMapper().readTree(stdout.lines().reduce((a, b) -> b).orElseThrow());
+            assertThat(summary.get("state").asText()).isEqualTo("FAILED");
+            assertThat(summary.get("restarts").asInt()).as("never restarted").isZero();
+            assertThat(summary.get("error").asText()).contains(cause);
+            assertThat(stderr).contains("job no-restart failed", cause);
+        }
+    }
+
+    private Outcome run(String className, Map<String, String> args) throws Exception {
+        StringBuilder yamlArgs = new StringBuilder();
+        args.forEach((k, v) -> yamlArgs.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+        Path manifest = dir.resolve("job.yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: no-restart
+                spec:
+                  job:
+                    className: %s
+                    parallelism: 2
+                    args:
+                      records: "5000"
+                %s  checkpointing:
+                    intervalMs: 200
+                  restartPolicy:
+                    maxRestarts: 10
+                    initialBackoffMs: 10
+                """.formatted(className, yamlArgs));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = WeirLocal.run(new String[] {"--quiet", "--state-dir", dir.resolve("state").toString(),
+                manifest.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
