@@ -26,7 +26,7 @@ import dev.weir.runtime.exec.JobMetrics;
  * and target/worker/lib) or on this JVM's ({@code full}: weir.jar and target/lib, what workers
  * ran on before they had their own, with the SLF4J provider choice that needed). Per worker: the
  * time from process start to registered with the coordinator and to tasks running (from the
- * worker's log line), its RSS once all workers registered and after a few seconds of processing.
+ * worker's log line), its RSS once its tasks run and after a few seconds of processing.
  * Variants alternate run by run, so load from elsewhere on the machine spreads over both. One
  * JSON line per worker and run, then one per variant with the medians.
  */
@@ -74,7 +74,7 @@ public final class WorkerStartupBenchmark {
             summary.put("class_data_archive", classData);
             summary.put("runs", runs);
             summary.put("workers_measured", entry.getValue().size());
-            for (String field : List.of("registered_ms", "tasks_started_ms", "rss_registered_mb", "rss_steady_mb")) {
+            for (String field : List.of("registered_ms", "tasks_started_ms", "rss_tasks_started_mb", "rss_steady_mb")) {
                 summary.put("median_" + field, median(entry.getValue(), field));
             }
             System.out.println(JSON.writeValueAsString(summary));
@@ -110,19 +110,22 @@ public final class WorkerStartupBenchmark {
                         checkpoints.incrementAndGet();
                     }
                 })) {
-            // The deployer lists the workers once every one registered.
             while (job.deployer.currentWorkers().size() < parallelism) {
                 Thread.sleep(1);
             }
             List<ProcessHandle> workers = job.deployer.currentWorkers();
-            List<Long> rssRegistered = workers.stream().map(WorkerStartupBenchmark::rssMb).toList();
+            List<Long> rssStarted = new ArrayList<>();
+            for (int worker = 0; worker < workers.size(); worker++) {
+                awaitStartupLine(log(dir, worker));
+                rssStarted.add(rssMb(workers.get(worker)));
+            }
             Thread.sleep(Duration.ofSeconds(steadySeconds).toMillis());
             List<Long> rssSteady = workers.stream().map(WorkerStartupBenchmark::rssMb).toList();
             long checkpointsDone = checkpoints.get();
             job.cancel();
             for (int worker = 0; worker < workers.size(); worker++) {
                 workers.get(worker).onExit().get();
-                Path log = dir.resolve("logs").resolve("attempt-1").resolve("worker-" + worker + ".log");
+                Path log = log(dir, worker);
                 Matcher startup = STARTUP.matcher(Files.readString(log));
                 if (!startup.find()) {
                     throw new IllegalStateException("no start-up line in " + log);
@@ -137,7 +140,7 @@ public final class WorkerStartupBenchmark {
                 line.put("worker", worker);
                 line.put("registered_ms", Long.parseLong(startup.group(1)));
                 line.put("tasks_started_ms", Long.parseLong(startup.group(2)));
-                line.put("rss_registered_mb", rssRegistered.get(worker));
+                line.put("rss_tasks_started_mb", rssStarted.get(worker));
                 line.put("rss_steady_mb", rssSteady.get(worker));
                 line.put("steady_after_s", steadySeconds);
                 line.put("checkpoints_completed", checkpointsDone);
@@ -147,6 +150,21 @@ public final class WorkerStartupBenchmark {
             deleteRecursively(dir);
         }
         return lines;
+    }
+
+    private static Path log(Path dir, int worker) {
+        return dir.resolve("logs").resolve("attempt-1").resolve("worker-" + worker + ".log");
+    }
+
+    /** Until the worker logged its start-up line: it registered and its tasks run. */
+    private static void awaitStartupLine(Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!Files.exists(log) || !STARTUP.matcher(Files.readString(log)).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no start-up line in " + log + " within 120 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Resident set size from /proc, in MiB; -1 when the process is gone. */
