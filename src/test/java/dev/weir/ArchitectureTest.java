@@ -1,5 +1,6 @@
 package dev.weir;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,23 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "dev.weir.runtime..", "dev.weir.coordinator..", "dev.weir.local..", "dev.weir.connectors..",
                         "dev.weir.operator..")
+                .check(CLASSES);
+    }
+
+    /**
+     * What runs in a worker (the runtime, the connectors, the example jobs) uses the JDK and the
+     * worker's own jars only (pom.xml: the worker-class-path assembly, target/worker/lib), never
+     * the operator's or `weir local`'s (Quarkus, fabric8, S3Proxy, YAML...), which workers do not have.
+     */
+    @Test
+    void workerCodeUsesOnlyTheJdkAndTheWorkersJars() {
+        classes().that().resideInAnyPackage("dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        "java..", "javax..", "jdk..", "com.sun.net.httpserver..",
+                        "dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..",
+                        "com.fasterxml.jackson.core..", "com.fasterxml.jackson.databind..",
+                        "com.fasterxml.jackson.annotation..", "org.slf4j..", "io.minio..", "okhttp3..",
+                        "org.apache.kafka..", "org.postgresql..")
                 .check(CLASSES);
     }
 

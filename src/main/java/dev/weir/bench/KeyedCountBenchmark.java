@@ -86,8 +86,8 @@ public final class KeyedCountBenchmark {
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                                     .withJavaOptions(workerJvmOptions)
-                                    .withClassDataArchive(classData ? dev.weir.local.WorkerClassDataArchive.forThisJvm(
-                                            dev.weir.local.WorkerClassDataArchive.defaultDirectory()) : null), metrics);
+                                    .withClassDataArchive(classData
+                                            ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
             CheckpointTimingTotals timings = new CheckpointTimingTotals();
             java.util.concurrent.atomic.AtomicLong deployedAt = timings.deployedAt;
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,

@@ -1,7 +1,5 @@
 package dev.weir.bench;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,26 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.RestartStrategy;
-import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.local.InProcessDeployer;
 import dev.weir.local.WorkerProcessDeployer;
-import dev.weir.local.WorkerStorage;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.LocalObjectStore;
 
 /**
  * Recovery time in the deployed shape: keyed-count runs as P worker processes with the default
@@ -45,47 +32,31 @@ public final class RecoveryBenchmark {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int parallelism = 2;
         Path dir = Files.createTempDirectory("weir-bench-recovery");
-        String base = "bench/default/recovery";
         JobMetrics metrics = new JobMetrics();
         AtomicLong completed = new AtomicLong();
         AtomicLong detectedAt = new AtomicLong();
         AtomicLong startedAt = new AtomicLong();
         AtomicLong attempts = new AtomicLong();
-        try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
-             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("recovery",
-                    "dev.weir.examples.KeyedCountJob",
-                    new JobArgs(Map.of("records", "1000000000", "keys", "100000", "output", "discard", "rate", "500000")),
-                    parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("store").toString(), base, null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs")).withHeartbeats(
-                            Duration.ofMillis(50), Duration.ofSeconds(5)), metrics);
-            JobMaster master = new JobMaster(new JobMaster.Settings("recovery", parallelism, 128,
-                    new CheckpointConfig(1000, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3),
-                    RestartStrategy.Settings.DEFAULT), storage, deployer, Clock.system(), new JobMasterListener() {
-                        @Override
-                        public void onAttemptStarted(long attempt, String restoredFrom) {
-                            attempts.set(attempt);
-                        }
+        try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir,
+                Map.of("records", "1000000000", "keys", "100000", "output", "discard", "rate", "500000"), parallelism,
+                WorkerProcessDeployer.Settings.defaults(dir.resolve("logs")).withHeartbeats(
+                        Duration.ofMillis(50), Duration.ofSeconds(5)), metrics, new JobMasterListener() {
+                            @Override
+                            public void onAttemptStarted(long attempt, String restoredFrom) {
+                                attempts.set(attempt);
+                            }
 
-                        @Override
-                        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
-                            completed.incrementAndGet();
-                        }
+                            @Override
+                            public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+                                completed.incrementAndGet();
+                            }
 
-                        @Override
-                        public void onRestarting(long nextAttempt, String cause, long delayMs) {
-                            detectedAt.set(System.nanoTime());
-                        }
-                    });
-            CompletableFuture<?> running = CompletableFuture.runAsync(() -> {
-                try {
-                    master.run(null);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+                            @Override
+                            public void onRestarting(long nextAttempt, String cause, long delayMs) {
+                                detectedAt.set(System.nanoTime());
+                            }
+                        })) {
+            WorkerProcessDeployer deployer = job.deployer;
             List<Map<String, Object>> lines = new ArrayList<>();
             for (int k = 1; k <= kills; k++) {
                 long target = completed.get() + 3;
@@ -124,8 +95,7 @@ public final class RecoveryBenchmark {
                 lines.add(line);
                 System.out.println(new ObjectMapper().writeValueAsString(line));
             }
-            master.cancel();
-            running.join();
+            job.cancel();
         }
         System.exit(0);
     }

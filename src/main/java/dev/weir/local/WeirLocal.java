@@ -124,8 +124,7 @@ public final class WeirLocal {
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
                                         .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources()))
                                         .withExtraEnvironment(options.environment())
-                                        .withClassDataArchive(WorkerClassDataArchive.forThisJvm(
-                                                WorkerClassDataArchive.defaultDirectory())),
+                                        .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),
                                 metrics);
             } catch (IllegalArgumentException e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An application class-data archive (JDK AppCDS) for worker JVMs: the first worker started on a
  * given JDK and class path records the classes it loads into an archive when it exits; later
- * workers map it instead of finding, reading and verifying hundreds of classes in 280 jars, which
- * is most of a worker's start-up. The archive's name is a hash of the JDK and of every class-path
+ * workers map it instead of finding, reading and verifying a few thousand classes, which is much
+ * of a worker's start-up. The archive's name is a hash of the JDK and of every class-path
  * entry's name, size and modification time, so a rebuilt jar gets a new archive rather than a
  * mismatched one; a missing or unusable archive only means a slower start (-Xshare:auto).
  */
@@ -40,9 +40,9 @@ public final class WorkerClassDataArchive {
         this.archive = directory.resolve("worker-" + fingerprint(classPath) + ".jsa");
     }
 
-    /** The archive for this JVM's class path, kept under {@code directory}. */
-    public static WorkerClassDataArchive forThisJvm(Path directory) {
-        return new WorkerClassDataArchive(directory, System.getProperty("java.class.path"));
+    /** The archive for workers started with {@code classPath}, kept under {@code directory}. */
+    public static WorkerClassDataArchive forClassPath(Path directory, WorkerClassPath classPath) {
+        return new WorkerClassDataArchive(directory, classPath.asArgument());
     }
 
     /** The user's cache directory for archives: $XDG_CACHE_HOME/weir/cds or ~/.cache/weir/cds. */

@@ -44,10 +44,13 @@ public final class WorkerProcessDeployer implements JobDeployer {
      *     credentials such as {@code WEIR_JDBC_USER}/{@code WEIR_JDBC_PASSWORD} (what a Secret
      *     gives a pod); never logged; may not name a variable Weir sets
      *     ({@link WorkerVariable#reservedNames})
+     * @param classPath the workers' own class path, not this process's
+     * @param classDataDirectory where workers find (and the first one records) their class-data
+     *     archive; null: none
      */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
                            List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment,
-                           WorkerClassDataArchive classData) {
+                           WorkerClassPath classPath, Path classDataDirectory) {
         public Settings {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
@@ -55,9 +58,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
         /** The workers' garbage collector. */
         public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
 
+        /** Workers on loopback with the worker class path of this installation ({@link WorkerClassPath}). */
         public static Settings defaults(Path logDir) {
             return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), logDir,
-                    Map.of(), null).withHeap(WorkerHeap.options(null, null));
+                    Map.of(), WorkerClassPath.forThisInstallation(), null).withHeap(WorkerHeap.options(null, null));
         }
 
         /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link #GC_OPTIONS}. */
@@ -69,22 +73,28 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
         public Settings withJavaOptions(List<String> options) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir, extraEnvironment,
-                    classData);
+                    classPath, classDataDirectory);
         }
 
         public Settings withHeartbeats(Duration interval, Duration timeout) {
-            return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment, classData);
+            return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment, classPath,
+                    classDataDirectory);
         }
 
         public Settings withExtraEnvironment(Map<String, String> environment) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, environment,
-                    classData);
+                    classPath, classDataDirectory);
         }
 
-        /** Workers start from (and the first one records) this class-data archive; null: none. */
-        public Settings withClassDataArchive(WorkerClassDataArchive archive) {
+        public Settings withClassPath(WorkerClassPath workerClassPath) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
-                    archive);
+                    workerClassPath, classDataDirectory);
+        }
+
+        /** Workers start from (and the first one records) a class-data archive kept in {@code directory}; null: none. */
+        public Settings withClassDataArchive(Path directory) {
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
+                    classPath, directory);
         }
 
         /** Leaves out the environment's values: they may be credentials. */
@@ -92,7 +102,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         public String toString() {
             return "Settings[bindAddress=" + bindAddress + ", heartbeatInterval=" + heartbeatInterval
                     + ", heartbeatTimeout=" + heartbeatTimeout + ", javaOptions=" + javaOptions + ", logDir=" + logDir
-                    + ", extraEnvironment=" + extraEnvironment.keySet() + ", classData=" + classData + "]";
+                    + ", extraEnvironment=" + extraEnvironment.keySet() + ", classPath=" + classPath
+                    + ", classDataDirectory=" + classDataDirectory + "]";
         }
     }
 
@@ -102,6 +113,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final Settings settings;
     private final JobMetrics metrics;
     private final String token = newToken();
+    private final WorkerClassDataArchive classData;
     private volatile List<Process> current = List.of();
     private boolean recording;
 
@@ -113,6 +125,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         this.settings = settings;
         this.metrics = metrics;
         checkExtraEnvironment(settings.extraEnvironment(), storage);
+        this.classData = settings.classDataDirectory() == null ? null
+                : WorkerClassDataArchive.forClassPath(settings.classDataDirectory(), settings.classPath());
     }
 
     private static String newToken() {
@@ -161,17 +175,16 @@ public final class WorkerProcessDeployer implements JobDeployer {
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
         command.addAll(settings.javaOptions());
         boolean record = false;
-        if (settings.classData() != null) {
+        if (classData != null) {
             // One recording per deployer: worker 0 of the first attempt that finds no archive.
             record = worker == 0 && !recording;
-            List<String> options = settings.classData().javaOptions(record);
+            List<String> options = classData.javaOptions(record);
             record = record && options.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
             recording |= record;
             command.addAll(options);
         }
-        command.addAll(WorkerJvm.LOGGING_OPTIONS);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(settings.classPath().asArgument());
         command.add("dev.weir.runtime.worker.WorkerMain");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -180,7 +193,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         env.putAll(settings.extraEnvironment());
         Process process = builder.start();
         if (record) {
-            process.onExit().thenRun(settings.classData()::recorded);
+            process.onExit().thenRun(classData::recorded);
         }
         return process;
     }

@@ -44,6 +44,10 @@ public class OperatorBeans {
     @ConfigProperty(name = "weir.operator.coordinator-port", defaultValue = "6123")
     int coordinatorPort;
 
+    /** The address the coordinator server binds: every interface in a pod; loopback where the host's network is shared (the image test). */
+    @ConfigProperty(name = "weir.operator.coordinator-host", defaultValue = "0.0.0.0")
+    String coordinatorHost;
+
     @ConfigProperty(name = "weir.operator.poll-interval", defaultValue = "PT2S")
     Duration pollInterval;
 
@@ -73,9 +77,10 @@ public class OperatorBeans {
     @Singleton
     CoordinatorServer coordinatorServer() {
         try {
-            return new CoordinatorServer(new InetSocketAddress("0.0.0.0", coordinatorPort));
+            return new CoordinatorServer(new InetSocketAddress(coordinatorHost, coordinatorPort));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the coordinator server on port " + coordinatorPort, e);
+            throw new UncheckedIOException("cannot start the coordinator server on " + coordinatorHost + ":"
+                    + coordinatorPort, e);
         }
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.MissingDependencyJars;
 
 /**
  * Mistakes no restart can fix, through {@code weir local} with worker processes (the operator's
@@ -37,6 +38,20 @@ class DeterministicFailureIT {
     void classThatIsNoJobDefinition() throws Exception {
         run("java.lang.StringBuilder", Map.of("output", "discard"))
                 .assertFailedAtOnceWith("job class 'java.lang.StringBuilder' does not implement");
+    }
+
+    @Test
+    void dependencyMissingFromTheJobJarWhenTheGraphIsBuilt() throws Exception {
+        Path jar = MissingDependencyJars.build(MissingDependencyJars.AT_BUILD, dir);
+        run(MissingDependencyJars.AT_BUILD, Map.of(), jar)
+                .assertFailedAtOnceWith("needs class " + MissingDependencyJars.MISSING);
+    }
+
+    @Test
+    void dependencyMissingFromTheJobJarWhenARecordArrives() throws Exception {
+        Path jar = MissingDependencyJars.build(MissingDependencyJars.AT_RUN, dir);
+        run(MissingDependencyJars.AT_RUN, Map.of(), jar)
+                .assertFailedAtOnceWith("class '" + MissingDependencyJars.MISSING + "' is missing at run time");
     }
 
     @Test
@@ -70,6 +85,10 @@ class DeterministicFailureIT {
     }
 
     private Outcome run(String className, Map<String, String> args) throws Exception {
+        return run(className, args, null);
+    }
+
+    private Outcome run(String className, Map<String, String> args, Path jar) throws Exception {
         StringBuilder yamlArgs = new StringBuilder();
         args.forEach((k, v) -> yamlArgs.append("      ").append(k).append(": \"").append(v).append("\"\n"));
         Path manifest = dir.resolve("job.yaml");
@@ -81,7 +100,7 @@ class DeterministicFailureIT {
                 spec:
                   job:
                     className: %s
-                    parallelism: 2
+                %s    parallelism: 2
                     args:
                       records: "5000"
                 %s  checkpointing:
@@ -89,7 +108,7 @@ class DeterministicFailureIT {
                   restartPolicy:
                     maxRestarts: 10
                     initialBackoffMs: 10
-                """.formatted(className, yamlArgs));
+                """.formatted(className, jar == null ? "" : "    jarURI: " + jar.toUri() + "\n", yamlArgs));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = WeirLocal.run(new String[] {"--quiet", "--state-dir", dir.resolve("state").toString(),

@@ -22,7 +22,7 @@ import dev.weir.testing.SensorStatsVerifier;
  * manifest, with worker processes. A worker is SIGKILLed mid-run; the job restarts from the latest
  * checkpoint and finishes, and {@link SensorStatsVerifier} finds every reading reported exactly once
  * with the right running statistics. Neither this JVM nor the workers have the job on their class
- * path: its classes come from the jar, in the workers' user-code class loaders.
+ * paths: its classes come from the jar, in the workers' user-code class loaders.
  */
 class QuickstartJobIT {
 
@@ -36,7 +36,9 @@ class QuickstartJobIT {
     void quickstartJarSurvivesAWorkerKillThroughWeirLocalWithExactlyOnceOutput() throws Exception {
         QuickstartProject project = QuickstartProject.built();
         assertThat(QuickstartProject.classPathEntriesWithTheJob(System.getProperty("java.class.path")))
-                .as("the job is on no class path of weir local or its workers").isEmpty();
+                .as("the job is on weir local's class path").isEmpty();
+        assertThat(QuickstartProject.entriesWithTheJob(WorkerClassPath.forThisInstallation().entries()))
+                .as("the job is on the workers' class path").isEmpty();
         Path output = dir.resolve("out");
         Path manifest = project.localManifest("sensor-stats-it", Map.of("readings", Long.toString(READINGS),
                 "sensors", Long.toString(SENSORS), "rate", "15000", "output", output.toString()), 200);

@@ -133,6 +133,8 @@ class WeirLocalKillIT {
     private static Process weirLocal(Path stateDir, Path manifest, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                // Its workers run the test's job classes too (pom.xml: failsafe's worker class path).
+                "-D" + WorkerClassPath.PROPERTY + "=" + System.getProperty(WorkerClassPath.PROPERTY),
                 "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
                 "--state-dir", stateDir.toString()));
         command.addAll(List.of(extra));

@@ -11,12 +11,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WorkerClassDataArchiveTest {
 
+    private static final WorkerClassPath CLASS_PATH = WorkerClassPath.parse(System.getProperty("java.class.path"));
+
     @TempDir
     Path dir;
 
     @Test
+    void anotherClassPathGetsAnotherArchive() {
+        WorkerClassPath fewer = new WorkerClassPath(CLASS_PATH.entries().subList(0, CLASS_PATH.entries().size() - 1));
+        assertThat(WorkerClassDataArchive.forClassPath(dir, fewer).archive())
+                .isNotEqualTo(WorkerClassDataArchive.forClassPath(dir, CLASS_PATH).archive())
+                .isEqualTo(WorkerClassDataArchive.forClassPath(dir, fewer).archive());
+    }
+
+    @Test
     void recordsOnceThenUsesThePublishedArchive() throws Exception {
-        WorkerClassDataArchive archive = WorkerClassDataArchive.forThisJvm(dir);
+        WorkerClassDataArchive archive = WorkerClassDataArchive.forClassPath(dir, CLASS_PATH);
         assertThat(archive.javaOptions(false)).as("no archive, not recording").isEmpty();
         List<String> recording = archive.javaOptions(true);
         String dumpOption = recording.stream().filter(o -> o.startsWith("-XX:ArchiveClassesAtExit=")).findFirst().orElseThrow();
@@ -33,7 +43,7 @@ class WorkerClassDataArchiveTest {
 
     @Test
     void aWorkerThatDiedBeforeWritingPublishesNothing() throws Exception {
-        WorkerClassDataArchive archive = WorkerClassDataArchive.forThisJvm(dir);
+        WorkerClassDataArchive archive = WorkerClassDataArchive.forClassPath(dir, CLASS_PATH);
         archive.javaOptions(true);
         archive.recorded(); // SIGKILLed: no dump at exit
         assertThat(archive.archive()).doesNotExist();
@@ -47,7 +57,7 @@ class WorkerClassDataArchiveTest {
             Files.write(old, new byte[] {1});
             old.toFile().setLastModified(System.currentTimeMillis() - (10 - i) * 60_000L);
         }
-        WorkerClassDataArchive archive = WorkerClassDataArchive.forThisJvm(dir);
+        WorkerClassDataArchive archive = WorkerClassDataArchive.forClassPath(dir, CLASS_PATH);
         String option = archive.javaOptions(true).get(0);
         Files.write(Path.of(option.substring(option.indexOf('=') + 1)), new byte[] {1});
         archive.recorded();

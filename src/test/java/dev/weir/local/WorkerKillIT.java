@@ -150,10 +150,11 @@ class WorkerKillIT {
                 Thread.sleep(5);
             }
             long pid = deployer.currentWorkers().get(0).pid();
-            // Started with the same JVM options as the operator's pods.
+            // Started with the same JVM options as the operator's pods, on the worker's own class path.
             String commandLine = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
             assertThat(List.of(commandLine.split("\0"))).containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
-                    .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.LOGGING_OPTIONS);
+                    .containsSubsequence("-cp", WorkerClassPath.forThisInstallation().asArgument(),
+                            "dev.weir.runtime.worker.WorkerMain");
             // SIGSTOP: the process stays alive but sends nothing; only its silence can give it away.
             assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
             JobResult end = result.get(120, TimeUnit.SECONDS);

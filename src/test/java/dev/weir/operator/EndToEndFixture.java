@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /**
  * What every end-to-end operator test stands on: the mock API server, S3Proxy as the jobs'
  * storage (bucket and credentials Secret created), and the kubelet harness running each worker
- * pod as a real process. Operators come and go on top of it; workers and storage stay.
+ * pod as a real process (or a container of the image). Operators come and go on top of it;
+ * workers and storage stay.
  */
 final class EndToEndFixture implements AutoCloseable {
 
@@ -30,9 +31,14 @@ final class EndToEndFixture implements AutoCloseable {
     final KubeletHarness kubelet;
 
     EndToEndFixture(Path dir) throws Exception {
+        this(dir, new WorkerProcessRunner(), "127.0.0.");
+    }
+
+    /** Pods run through {@code runner}, each on an address {@code ipPrefix}10 and up. */
+    EndToEndFixture(Path dir, PodRunner runner, String ipPrefix) throws Exception {
         s3 = EmbeddedS3Server.startInMemory();
         env = new OperatorTestEnv();
-        kubelet = new KubeletHarness(env.client, NAMESPACE, dir);
+        kubelet = new KubeletHarness(env.client, NAMESPACE, dir, runner, ipPrefix);
         new S3ObjectStore(s3.settings("weir")).ensureBucket();
         env.client.resource(new SecretBuilder().withNewMetadata().withName("weir-s3").withNamespace(NAMESPACE)
                 .endMetadata().withStringData(Map.of("accessKey", s3.accessKey(), "secretKey", s3.secretKey()))

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,11 +30,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * Plays the kubelet for the mock API server: starts every pod the operator creates as a real
- * worker process ({@code java -cp <test classpath> WorkerMain}) with the pod's environment, on its
- * own loopback address as a cluster gives each pod its own IP, reports the pod's phase, and kills
- * the process when the pod is deleted. Secret references, {@code envFrom} and the mounted token
- * are resolved from the Secrets and ConfigMaps in the API server, as the kubelet would.
+ * Plays the kubelet for the mock API server: starts every pod the operator creates through a
+ * {@link PodRunner} (a worker process of this build, or a container of the image) with the pod's
+ * environment, on its own loopback address as a cluster gives each pod its own IP, reports the
+ * pod's phase, and kills the worker when the pod is deleted. Secret references, {@code envFrom}
+ * and the mounted token are resolved from the Secrets and ConfigMaps in the API server, as the
+ * kubelet would.
  */
 public final class KubeletHarness implements AutoCloseable {
 
@@ -42,6 +44,8 @@ public final class KubeletHarness implements AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private final Path dir;
+    private final PodRunner runner;
+    private final String ipPrefix;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,16 +55,24 @@ public final class KubeletHarness implements AutoCloseable {
     });
     private int nextIp = 10;
 
+    /** Pods run as worker processes of this build, on 127.0.0.10 and up. */
     public KubeletHarness(KubernetesClient client, String namespace, Path dir) {
+        this(client, namespace, dir, new WorkerProcessRunner(), "127.0.0.");
+    }
+
+    /** Pods run through {@code runner}, on {@code ipPrefix}10 and up (a prefix such as "127.0.42."). */
+    KubeletHarness(KubernetesClient client, String namespace, Path dir, PodRunner runner, String ipPrefix) {
         this.client = client;
         this.namespace = namespace;
         this.dir = dir;
+        this.runner = runner;
+        this.ipPrefix = ipPrefix;
         loop.scheduleWithFixedDelay(this::syncSafely, 0, 50, TimeUnit.MILLISECONDS);
     }
 
-    /** SIGKILLs the worker process of {@code pod}: the pod then reports Failed, as after a crash. */
+    /** SIGKILLs the worker of {@code pod}: the pod then reports Failed, as after a crash. */
     public void killProcess(String pod) {
-        processes.get(pod).destroyForcibly();
+        runner.kill(pod, processes.get(pod));
     }
 
     /** The process id of {@code pod}'s worker: the same id later means the worker was never restarted. */
@@ -86,7 +98,7 @@ public final class KubeletHarness implements AutoCloseable {
         Set<String> names = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
         for (String name : new ArrayList<>(processes.keySet())) {
             if (!names.contains(name)) {
-                processes.remove(name).destroyForcibly();
+                runner.kill(name, processes.remove(name));
                 reported.remove(name);
             }
         }
@@ -111,14 +123,8 @@ public final class KubeletHarness implements AutoCloseable {
 
     private void launch(Pod pod) throws IOException {
         String name = pod.getMetadata().getName();
-        String ip = "127.0.0." + nextIp++;
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), WorkerPodDesired.MAIN_CLASS));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
-        Map<String, String> env = builder.environment();
+        String ip = ipPrefix + nextIp++;
+        Map<String, String> env = new LinkedHashMap<>();
         Container worker = pod.getSpec().getContainers().get(0);
         // As the kubelet does: envFrom first, then env, which wins over it.
         for (EnvFromSource from : worker.getEnvFrom() == null ? List.<EnvFromSource>of() : worker.getEnvFrom()) {
@@ -130,8 +136,7 @@ public final class KubeletHarness implements AutoCloseable {
         }
         // Every pod binds 0.0.0.0 with the same ports in its own network namespace; here, its own loopback address.
         env.put(WorkerVariable.BIND_ADDRESS.envName(), ip);
-        env.put(WorkerVariable.JOB_TOKEN_FILE.envName(), tokenFile(pod).toString());
-        processes.put(name, builder.start());
+        processes.put(name, runner.start(pod, ip, env, tokenFile(pod), dir.resolve(name + ".log")));
         client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
             p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
             return p;
@@ -186,6 +191,11 @@ public final class KubeletHarness implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
-        processes.values().forEach(Process::destroyForcibly);
+        try {
+            loop.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        runner.close();
     }
 }

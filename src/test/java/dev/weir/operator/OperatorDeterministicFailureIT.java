@@ -15,6 +15,7 @@ import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobStatus;
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.MissingDependencyJars;
 
 /**
  * Mistakes no restart can fix, through the operator with real worker processes (the weir local
@@ -40,6 +41,20 @@ class OperatorDeterministicFailureIT {
     }
 
     @Test
+    void dependencyMissingFromTheJobJarWhenTheGraphIsBuilt() throws Exception {
+        Path jar = MissingDependencyJars.build(MissingDependencyJars.AT_BUILD, dir);
+        failsWith("missing-build-dependency", MissingDependencyJars.AT_BUILD, jar, Map.of(), "JobClassError",
+                "needs class " + MissingDependencyJars.MISSING);
+    }
+
+    @Test
+    void dependencyMissingFromTheJobJarWhenARecordArrives() throws Exception {
+        Path jar = MissingDependencyJars.build(MissingDependencyJars.AT_RUN, dir);
+        failsWith("missing-run-dependency", MissingDependencyJars.AT_RUN, jar, Map.of(), "JobClassError",
+                "class '" + MissingDependencyJars.MISSING + "' is missing at run time");
+    }
+
+    @Test
     void defineThatThrowsOnABadArgument() throws Exception {
         failsWith("bad-argument", "dev.weir.examples.KeyedCountJob", Map.of("keys", "0", "output", "discard"),
                 "JobClassError", "job argument 'keys' must be >= 1 (got 0)");
@@ -61,11 +76,20 @@ class OperatorDeterministicFailureIT {
 
     private void failsWith(String name, String className, Map<String, String> args, String reason, String message)
             throws Exception {
+        failsWith(name, className, null, args, reason, message);
+    }
+
+    /** {@code jar}: the job's jar on the worker's file system (the kubelet harness runs workers here), or null. */
+    private void failsWith(String name, String className, Path jar, Map<String, String> args, String reason,
+                           String message) throws Exception {
         try (EndToEndFixture fixture = new EndToEndFixture(dir);
              OperatorInstance operator = OperatorInstance.start(fixture.env.client, OperatorEndToEndIT.loopback(0))) {
             StreamJob job = OperatorTestEnv.job(name, 2);
             job.getSpec().getStorage().setEndpoint(fixture.s3.endpoint());
             job.getSpec().getJob().setClassName(className);
+            if (jar != null) {
+                job.getSpec().getJob().setJarURI("local://" + jar.toAbsolutePath());
+            }
             Map<String, String> jobArgs = new LinkedHashMap<>(Map.of("records", "5000"));
             jobArgs.putAll(args);
             job.getSpec().getJob().setArgs(jobArgs);

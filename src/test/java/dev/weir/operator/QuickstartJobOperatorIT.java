@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
+import dev.weir.local.WorkerClassPath;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.usercode.Sha256;
 import dev.weir.testing.CommittedObjects;
@@ -32,8 +33,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * {@code jarSha256} in the project's own Kubernetes manifest; every worker pod downloads it. A
  * worker is killed mid-run: Restarting, Running again from the latest checkpoint, Finished, and
  * the S3 output is exactly-once. The operator never has the job: its class cannot be loaded here
- * (the operator's JVM, whose class path the worker processes share), and the operator app that
- * the build packages holds none of its classes.
+ * (the operator's JVM), it is on no class path of this JVM or of the worker processes (so the
+ * workers can only have run it from the downloaded jar), and the operator app that the build
+ * packages holds none of its classes.
  */
 class QuickstartJobOperatorIT {
 
@@ -104,11 +106,12 @@ class QuickstartJobOperatorIT {
         assertThat(QuickstartProject.entriesWithTheJob(jars)).isEmpty();
     }
 
-    /** The class is on no class path of the operator's JVM (nor of the worker processes, which share it). */
+    /** The operator's class loader cannot load the job; no class path of the operator's JVM or the workers has it. */
     private static void assertOperatorCannotLoadTheJob() throws IOException {
         assertThatThrownBy(() -> Class.forName(QuickstartProject.JOB_CLASS, false,
                 StreamJobReconciler.class.getClassLoader())).isInstanceOf(ClassNotFoundException.class);
         assertThat(QuickstartProject.classPathEntriesWithTheJob(System.getProperty("java.class.path"))).isEmpty();
+        assertThat(QuickstartProject.entriesWithTheJob(WorkerClassPath.forThisInstallation().entries())).isEmpty();
     }
 
     /** The project's manifest, pointed at this fixture's store, with the jar's checksum and a short, slowed run. */

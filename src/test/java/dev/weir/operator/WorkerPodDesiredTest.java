@@ -48,12 +48,12 @@ class WorkerPodDesiredTest {
     }
 
     @Test
-    void runsThePlainJavaWorkerMainWithLogbackAsTheSlf4jBinding() {
+    void runsThePlainJavaWorkerMainOnTheImagesWorkerClassPath() {
         List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();
-        assertThat(command).endsWith("dev.weir.runtime.worker.WorkerMain")
-                .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider")
+        assertThat(command).endsWith("-cp", "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*",
+                        "dev.weir.runtime.worker.WorkerMain")
                 .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
-                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.LOGGING_OPTIONS);
+                .noneMatch(option -> option.startsWith("-Dslf4j.provider"));
     }
 
     @Test

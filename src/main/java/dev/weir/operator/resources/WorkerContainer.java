@@ -82,8 +82,6 @@ final class WorkerContainer {
                 ? WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(request).longValue())
                 : WorkerJvm.HEAP_OF_CONTAINER_MEMORY);
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
-        // lib/ also holds the operator's jboss-logmanager binding; workers log through logback.xml.
-        command.addAll(WorkerJvm.LOGGING_OPTIONS);
         command.addAll(List.of("-cp", WorkerPodDesired.CLASSPATH, WorkerPodDesired.MAIN_CLASS));
         return command;
     }

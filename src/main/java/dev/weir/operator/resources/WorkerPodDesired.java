@@ -30,8 +30,11 @@ public final class WorkerPodDesired {
 
     public static final String CONTAINER = "worker";
     public static final String MAIN_CLASS = "dev.weir.runtime.worker.WorkerMain";
-    /** Where the image keeps weir.jar and lib/ (see the Dockerfile). */
-    public static final String CLASSPATH = "/opt/weir/weir.jar:/opt/weir/lib/*";
+    /**
+     * The worker's class path in the image (see the Dockerfile): weir.jar and the worker's own
+     * jars, never the operator's (/opt/weir/operator).
+     */
+    public static final String CLASSPATH = "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*";
     private static final long NON_ROOT_UID = 10001;
 
     /** Everything about the pod that is not in the StreamJob itself. */

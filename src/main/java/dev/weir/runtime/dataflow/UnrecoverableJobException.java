@@ -37,13 +37,32 @@ public class UnrecoverableJobException extends RuntimeException {
         return kind;
     }
 
-    /** The first unrecoverable failure in {@code failure}'s cause chain, or null if there is none. */
+    /**
+     * The first unrecoverable failure in {@code failure}'s cause chain, or null if there is none. A
+     * class that is missing at run time (a {@link NoClassDefFoundError} for a class no class loader
+     * has: a dependency left out of the job jar) counts too: every restart would miss it again. A
+     * class whose static initializer failed ("Could not initialize class …") does not: a new worker
+     * JVM runs the initializer again, and what failed it may have been transient.
+     */
     public static UnrecoverableJobException find(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnrecoverableJobException u) {
                 return u;
             }
+            if (t instanceof NoClassDefFoundError missing && isMissingClass(missing)) {
+                return new UnrecoverableJobException(Kind.JOB_CLASS, "class " + className(missing)
+                        + " is missing at run time: a dependency the job needs is not in its jar (shade it in)", missing);
+            }
         }
         return null;
+    }
+
+    private static boolean isMissingClass(NoClassDefFoundError error) {
+        String message = error.getMessage();
+        return message != null && !message.startsWith("Could not initialize class");
+    }
+
+    private static String className(NoClassDefFoundError error) {
+        return "'" + error.getMessage().replace('/', '.') + "'";
     }
 }

@@ -9,14 +9,17 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The JDK's own logging ({@code java.util.logging} and {@code System.Logger}, used by the JDK's
- * HTTP client and server) in the plain-Java processes: workers, {@code weir local}, benchmarks.
+ * HTTP client and server, okhttp and the PostgreSQL driver) in the plain-Java processes: workers,
+ * {@code weir local}, benchmarks. It gets WARNING and above, and what it logs goes to SLF4J like
+ * Weir's own messages, in the same format and file.
  *
- * <p>The class path also carries the operator's jboss-logmanager, which the JDK picks up as its
- * log manager and logger finder. Outside Quarkus nothing configures it: its root logger stays at
- * level ALL with a handler that only queues records for a Quarkus boot that never comes. The JDK
- * HTTP client then formats its debug log for every exchange, which made each checkpoint's control
- * messages cost tens of milliseconds of CPU (and kept the records in memory). Here the JDK's
- * loggers get WARNING and above, and what they log goes to SLF4J like Weir's own messages.
+ * <p>In {@code weir local} and the benchmarks it also disarms the operator's jboss-logmanager,
+ * which their class path (target/lib) carries and the JDK then picks up as its log manager and
+ * logger finder. Outside Quarkus nothing configures it: its root logger stays at level ALL with a
+ * handler that only queues records for a Quarkus boot that never comes. The JDK HTTP client then
+ * formats its debug log for every exchange, which made each checkpoint's control messages cost
+ * tens of milliseconds of CPU (and kept the records in memory). Workers have their own class path
+ * without it ({@code WorkerClassPath}, the image's /opt/weir/worker).
  */
 public final class JdkLogging {
 

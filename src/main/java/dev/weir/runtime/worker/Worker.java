@@ -140,6 +140,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
                     config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
                     JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
+            long registeredMs = millisSinceProcessStart();
             // From registration on the coordinator judges this worker by its heartbeats, so they must
             // start now, not once the tasks run (start-up can take seconds on a busy machine).
             heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
@@ -177,6 +178,8 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 }
             });
             attempt.start();
+            LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
+                    config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
             publish(attempt);
             startupThread = null;
             Thread.interrupted();
@@ -191,6 +194,12 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 code.close();
             }
         }
+    }
+
+    /** Start-up as the operating system counts it (JVM launch included); -1 where it does not tell. */
+    private static long millisSinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private ObjectStore openStore() {

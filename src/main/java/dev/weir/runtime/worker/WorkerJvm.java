@@ -26,15 +26,6 @@ public final class WorkerJvm {
             "-XX:Tier4CompileThreshold=150000");
 
     /**
-     * Logging: the class path holds two SLF4J providers (logback, and jboss-logmanager for the
-     * operator); workers log with logback. SLF4J's own start-up notes (which provider it picked)
-     * are left out of every worker's log; its warnings stay.
-     */
-    public static final List<String> LOGGING_OPTIONS = List.of(
-            "-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider",
-            "-Dslf4j.internal.verbosity=WARN");
-
-    /**
      * The worker's heap as a share of its memory, so it grows with the memory a pod is given. The
      * rest is for what lives outside the heap: thread stacks, metaspace, code, direct buffers.
      * Below about 250 MiB of memory the JVM takes its MinRAMPercentage (50%) instead (JDK 17:

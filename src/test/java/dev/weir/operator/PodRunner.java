@@ -1,0 +1,31 @@
+package dev.weir.operator;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * How {@link KubeletHarness} runs a pod's worker: as a JVM of the test's build
+ * ({@link WorkerProcessRunner}) or as a container of the Weir image ({@link WorkerContainerRunner}).
+ */
+sealed interface PodRunner extends AutoCloseable permits WorkerProcessRunner, WorkerContainerRunner {
+
+    /**
+     * Starts the worker of {@code pod}.
+     *
+     * @param ip          the pod's IP: a loopback address of its own
+     * @param environment the container's variables, secret references resolved, bound to {@code ip}
+     * @param tokenFile   the content of the pod's token Secret volume
+     * @return a process that lives as long as the worker and exits with its exit code
+     */
+    Process start(Pod pod, String ip, Map<String, String> environment, Path tokenFile, Path log) throws IOException;
+
+    /** SIGKILLs the worker, as a crash would. */
+    void kill(String pod, Process process);
+
+    /** Stops every worker still running. */
+    @Override
+    void close();
+}
