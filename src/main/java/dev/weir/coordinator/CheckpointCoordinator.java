@@ -147,6 +147,8 @@ public final class CheckpointCoordinator {
                         jobName, ack.checkpointId(), ack.vertex(), result);
                 return;
             }
+            LOG.debug("Job {}: ack of checkpoint {} from {} ({}/{})", jobName, ack.checkpointId(), ack.vertex(),
+                    acked.acknowledgedCount(), acked.expectedCount());
             if (!acked.isFullyAcknowledged()) {
                 return;
             }

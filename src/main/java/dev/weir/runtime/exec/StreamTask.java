@@ -66,6 +66,7 @@ public abstract class StreamTask implements Runnable {
         try {
             chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
             chain.open();
+            LOG.debug("{}: running", env.vertexId());
             runLoop();
             reportSinkRecords();
             closed = true;

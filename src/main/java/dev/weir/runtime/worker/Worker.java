@@ -183,8 +183,12 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     }
 
     private ObjectStore openStore() {
+        long start = System.nanoTime();
         try {
-            return ObjectStores.open(config.storageUri(), config.s3());
+            ObjectStore store = ObjectStores.open(config.storageUri(), config.s3());
+            LOG.debug("worker {}: checkpoint storage opened in {} ms", config.worker(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return store;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot open checkpoint storage " + config.storageUri(), e);
         }
@@ -207,6 +211,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private void publish(ExecutionAttempt attempt) {
         synchronized (early) {
             execution = attempt;
+            LOG.debug("worker {}: tasks started; replaying {} early control messages", config.worker(), early.size());
             early.forEach(action -> action.accept(attempt));
             early.clear();
         }
@@ -284,6 +289,8 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     @Override
     public void triggerCheckpoint(TriggerCheckpoint trigger) {
         highestCheckpointId.accumulateAndGet(trigger.checkpointId(), Math::max);
+        LOG.debug("worker {}: trigger of {} {} arrived{}", config.worker(), trigger.type(), trigger.checkpointId(),
+                execution == null ? " before the tasks exist: queued" : "");
         onExecution(e -> e.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type()));
     }
 
