@@ -85,7 +85,23 @@ public final class CheckpointCoordinator {
         this.notifier = new CheckpointNotifier(gateway, listener, store, io, config.retained());
         this.nextCheckpointId = nextCheckpointId;
         this.stats = new CheckpointStatsTracker(config.tolerableFailures());
-        this.timing = new CheckpointTriggerTiming(config, clock.millis());
+        this.timing = new CheckpointTriggerTiming(config);
+    }
+
+    /**
+     * Periodic checkpoints start one interval from now. Call it once every task runs (restored,
+     * able to snapshot and upload), as Flink starts its checkpoint scheduler when the job is
+     * RUNNING: a checkpoint triggered earlier waits for the slowest worker's start-up (its restore,
+     * its storage client) and holds the one pending slot meanwhile. Explicit requests need no
+     * start. Idempotent.
+     */
+    public void startPeriodicCheckpoints() {
+        synchronized (lock) {
+            if (!shutdown && !timing.started()) {
+                timing.start(clock.millis());
+                LOG.debug("Job {}: periodic checkpoints every {} ms from now", jobName, config.intervalMs());
+            }
+        }
     }
 
     /** Times out the pending checkpoint and triggers a periodic one when it is due. */

@@ -3,25 +3,37 @@ package dev.weir.coordinator;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 
 /**
- * Decides when the next periodic checkpoint is due: one interval after the previous trigger and
- * at least the min pause after the previous checkpoint ended, so a slow checkpoint cannot make
- * the job do nothing but checkpoint. Not thread-safe: guarded by the coordinator's lock.
+ * Decides when the next periodic checkpoint is due: none before {@link #start}, then one interval
+ * after the previous trigger and at least the min pause after the previous checkpoint ended, so a
+ * slow checkpoint cannot make the job do nothing but checkpoint. Not thread-safe: guarded by the
+ * coordinator's lock.
  */
 final class CheckpointTriggerTiming {
 
     private final CheckpointConfig config;
+    private boolean started;
     private long lastTriggerMillis;
     private long lastEndMillis;
 
-    /** The first periodic checkpoint comes one interval after {@code startMillis}. */
-    CheckpointTriggerTiming(CheckpointConfig config, long startMillis) {
+    CheckpointTriggerTiming(CheckpointConfig config) {
         this.config = config;
-        this.lastTriggerMillis = startMillis;
-        this.lastEndMillis = startMillis - config.minPauseMs();
+        this.lastEndMillis = Long.MIN_VALUE / 2;
+    }
+
+    /** The first periodic checkpoint comes one interval after {@code nowMillis}. Idempotent. */
+    void start(long nowMillis) {
+        if (!started) {
+            started = true;
+            lastTriggerMillis = nowMillis;
+        }
+    }
+
+    boolean started() {
+        return started;
     }
 
     boolean periodicDue(long nowMillis) {
-        return config.periodic()
+        return config.periodic() && started
                 && nowMillis - lastTriggerMillis >= config.intervalMs()
                 && nowMillis - lastEndMillis >= config.minPauseMs();
     }

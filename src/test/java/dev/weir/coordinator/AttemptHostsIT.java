@@ -163,7 +163,7 @@ class AttemptHostsIT {
     /** One host of the attempt coordinator, running a two-worker job of scripted workers. */
     interface Host extends AutoCloseable {
 
-        /** Starts attempt 1; returns its two workers, registered and sending heartbeats. */
+        /** Starts attempt 1; returns its two workers, registered, their tasks running and sending heartbeats. */
         List<ScriptedWorker> start() throws Exception;
 
         Ended awaitEnd() throws Exception;
@@ -186,8 +186,9 @@ class AttemptHostsIT {
     static List<ScriptedWorker> startWorkers(java.net.URI coordinator, String job, long attempt) throws Exception {
         List<ScriptedWorker> workers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
+            // Worker 0 says that its tasks run with events, worker 1 only in its heartbeats.
             workers.add(new ScriptedWorker(coordinator, TOKEN, job, attempt, i, Topologies.keyedCount(2)).register()
-                    .heartbeatEvery(100));
+                    .tasksRunning(i == 0).heartbeatEvery(100));
         }
         return workers;
     }

@@ -45,7 +45,14 @@ class CheckpointCoordinatorTest {
     private final InMemoryCompletedCheckpointStore store = new InMemoryCompletedCheckpointStore();
     private final Executor direct = Runnable::run;
 
+    /** A coordinator whose tasks all run: periodic checkpoints started. */
     private CheckpointCoordinator coordinator(CheckpointConfig config, long nextCheckpointId, Executor io) {
+        CheckpointCoordinator coordinator = notStarted(config, nextCheckpointId, io);
+        coordinator.startPeriodicCheckpoints();
+        return coordinator;
+    }
+
+    private CheckpointCoordinator notStarted(CheckpointConfig config, long nextCheckpointId, Executor io) {
         return new CheckpointCoordinator("keyed-count", 2, 128, config, clock, VERTICES,
                 gateway, store, io, listener, nextCheckpointId);
     }
@@ -100,6 +107,28 @@ class CheckpointCoordinatorTest {
         assertThat(gateway.triggers).containsExactly(
                 new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.CHECKPOINT));
         assertThat(coordinator.pendingCheckpointId()).hasValue(1);
+    }
+
+    @Test
+    void triggersNoPeriodicCheckpointBeforeItsTasksRunButExplicitRequestsAtOnce() {
+        CheckpointCoordinator coordinator = notStarted(CONFIG, 1, direct);
+        clock.advance(10 * INTERVAL);
+        coordinator.tick();
+        assertThat(gateway.triggers).as("the tasks still start").isEmpty();
+
+        coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        assertThat(gateway.lastTrigger().type()).isEqualTo(CheckpointType.SAVEPOINT);
+        ackAll(coordinator, 1);
+
+        coordinator.startPeriodicCheckpoints();
+        clock.advance(INTERVAL - 1);
+        coordinator.tick();
+        assertThat(gateway.triggers).hasSize(1);
+        clock.advance(1);
+        coordinator.tick();
+        assertThat(gateway.triggers).hasSize(2);
+        assertThat(gateway.lastTrigger()).isEqualTo(new RecordingGateway.Trigger(2, clock.millis(),
+                CheckpointType.CHECKPOINT));
     }
 
     @Test

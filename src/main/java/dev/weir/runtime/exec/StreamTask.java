@@ -67,6 +67,7 @@ public abstract class StreamTask implements Runnable {
             chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
             chain.open();
             LOG.debug("{}: running", env.vertexId());
+            env.listener().running(env.vertexId());
             runLoop();
             reportSinkRecords();
             closed = true;

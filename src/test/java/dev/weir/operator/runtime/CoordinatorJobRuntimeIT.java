@@ -20,6 +20,7 @@ import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.local.EmbeddedS3Server;
 import dev.weir.operator.JobKey;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.worker.WorkerControlHandler;
@@ -136,10 +137,11 @@ class CoordinatorJobRuntimeIT {
         http().post(uri(CoordinatorRoutes.REGISTER), worker.registration(index), PeerList.class);
     }
 
-    /** What a running worker sends every second, here to the runtime's server. */
+    /** What a running worker sends every second, here to the runtime's server: its tasks run. */
     private HeartbeatReply heartbeat(int worker, long highestCheckpointId) throws Exception {
+        List<ExecutionVertexId> tasks = Topologies.keyedCount(2).subtasksOfWorker(worker);
         return http().post(uri(CoordinatorRoutes.HEARTBEAT),
-                new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, List.of()),
+                new Heartbeat(1, worker, System.currentTimeMillis(), 0, 0, highestCheckpointId, tasks, List.of()),
                 HeartbeatReply.class);
     }
 
