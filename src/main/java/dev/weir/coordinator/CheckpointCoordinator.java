@@ -43,6 +43,7 @@ public final class CheckpointCoordinator {
     private final TriggerRequestQueue queuedRequests = new TriggerRequestQueue();
     private final CheckpointStatsTracker stats;
     private final CheckpointTriggerTiming timing;
+    private final StallGuard stallGuard;
     private long nextCheckpointId;
     private PendingCheckpoint pending;
     private boolean shutdown;
@@ -86,6 +87,7 @@ public final class CheckpointCoordinator {
         this.nextCheckpointId = nextCheckpointId;
         this.stats = new CheckpointStatsTracker(config.tolerableFailures());
         this.timing = new CheckpointTriggerTiming(config);
+        this.stallGuard = new StallGuard(config);
     }
 
     /**
@@ -115,6 +117,8 @@ public final class CheckpointCoordinator {
             if (pending != null && pending.isTimedOut(now, config.timeoutMs())) {
                 abort(pending, CheckpointFailureReason.TIMEOUT, "not completed within " + config.timeoutMs()
                         + " ms (" + pending.acknowledgedCount() + "/" + pending.expectedCount() + " acks)", actions);
+            } else if (pending != null && stallGuard.isStalled(pending, now)) {
+                abortStalled(pending, now, actions);
             }
             if (pending == null && queuedRequests.isEmpty() && timing.periodicDue(now)) {
                 start(CheckpointType.CHECKPOINT, new CompletableFuture<>(), actions);
@@ -157,7 +161,7 @@ public final class CheckpointCoordinator {
                         jobName, ack.checkpointId(), ack.vertex());
                 return;
             }
-            PendingCheckpoint.AckResult result = acked.acknowledge(ack);
+            PendingCheckpoint.AckResult result = acked.acknowledge(ack, clock.millis());
             if (result != PendingCheckpoint.AckResult.ACCEPTED) {
                 LOG.debug("Job {}: ignoring ack of checkpoint {} from {}: {}",
                         jobName, ack.checkpointId(), ack.vertex(), result);
@@ -312,6 +316,7 @@ public final class CheckpointCoordinator {
             pending = null;
             timing.ended(clock.millis());
             stats.completed(completed);
+            stallGuard.completed();
             LOG.debug("Job {}: completed {} {} at {} ({} ms, {} bytes)", jobName, pc.type(),
                     pc.checkpointId(), completed.location(), completed.durationMs(), completed.stateSize());
             notifier.completed(pc, completed, actions);
@@ -344,6 +349,21 @@ public final class CheckpointCoordinator {
             notifier.toleranceExceeded(consecutive, reason + ": " + message, actions);
         }
         startQueued(actions);
+    }
+
+    /**
+     * Must hold the lock. The next checkpoint comes at once (after the min pause), not an interval
+     * after the stalled one's trigger, and may go twice as long without an ack.
+     */
+    private void abortStalled(PendingCheckpoint pc, long now, DeferredActions actions) {
+        String message = "no acknowledgement for " + (now - pc.lastProgressMillis()) + " ms ("
+                + pc.acknowledgedCount() + "/" + pc.expectedCount() + " acks; waiting for "
+                + pc.missingVertices().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                + ")";
+        stallGuard.stalled();
+        abort(pc, CheckpointFailureReason.STALLED, message, actions);
+        timing.retryNow();
+        LOG.info("Job {}: the next checkpoint may go {} ms without an acknowledgement", jobName, stallGuard.limitMs());
     }
 
     /** Must hold the lock: starts the oldest queued explicit request now that none is pending. */

@@ -38,6 +38,11 @@ final class CheckpointTriggerTiming {
                 && nowMillis - lastEndMillis >= config.minPauseMs();
     }
 
+    /** The next periodic checkpoint is due as soon as the min pause allows (the previous one stalled). */
+    void retryNow() {
+        lastTriggerMillis = Long.MIN_VALUE / 2;
+    }
+
     void triggered(long nowMillis) {
         lastTriggerMillis = nowMillis;
     }

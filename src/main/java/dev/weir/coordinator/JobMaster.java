@@ -320,7 +320,7 @@ public final class JobMaster {
 
         @Override
         public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
-            if (reason.countsTowardsTolerableFailures()) {
+            if (reason.isFailure()) {
                 synchronized (JobMaster.this) {
                     failed++;
                 }

@@ -79,7 +79,7 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
 
     @Override
     public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
-        if (reason.countsTowardsTolerableFailures()) {
+        if (reason.isFailure()) {
             failedCheckpoints.incrementAndGet();
             out.printf("[%s] checkpoint %d failed: %s: %s%n", jobName, checkpointId, reason, message);
         }

@@ -10,10 +10,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
+import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
@@ -21,8 +21,6 @@ import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
@@ -94,9 +92,9 @@ public final class WeirLocal {
         JobMetrics metrics = new JobMetrics();
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), mode(spec.getCheckpointing()));
+                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()));
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
-                checkpointConfig(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
+                CheckpointConfigs.of(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
         JobResult result;
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
@@ -178,16 +176,6 @@ public final class WeirLocal {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot restore from " + wanted + ": " + e.getMessage());
         }
-    }
-
-    private static CheckpointingMode mode(CheckpointingSpec spec) {
-        return CheckpointingSpec.AT_LEAST_ONCE.equals(spec.getMode())
-                ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE;
-    }
-
-    static CheckpointConfig checkpointConfig(CheckpointingSpec spec) {
-        return new CheckpointConfig(spec.getIntervalMs(), spec.getTimeoutMs(), spec.getMinPauseMs(), mode(spec),
-                spec.getRetained(), spec.getTolerableFailures());
     }
 
     static RestartStrategy.Settings restartSettings(RestartPolicySpec spec) {
