@@ -615,6 +615,11 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private final class Outcomes implements CheckpointOutcomeListener {
 
         @Override
+        public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+            listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
+        }
+
+        @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
             if (stats.type() == CheckpointType.CHECKPOINT) {
                 lastCheckpoint = stats;

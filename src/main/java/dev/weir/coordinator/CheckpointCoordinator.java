@@ -279,6 +279,7 @@ public final class CheckpointCoordinator {
         pending = pc;
         timing.triggered(now);
         LOG.debug("Job {}: triggering {} {}", jobName, type, pc.checkpointId());
+        notifier.triggered(pc, actions);
         actions.add(() -> sendTrigger(pc));
     }
 

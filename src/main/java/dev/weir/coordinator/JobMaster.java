@@ -305,6 +305,11 @@ public final class JobMaster {
         }
 
         @Override
+        public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+            listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
+        }
+
+        @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
             synchronized (JobMaster.this) {
                 if (stats.type() == CheckpointType.SAVEPOINT) {

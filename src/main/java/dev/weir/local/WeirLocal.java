@@ -97,7 +97,8 @@ public final class WeirLocal {
                 CheckpointConfigs.of(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
         JobResult result;
-        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
+        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
+                settings.checkpoint().intervalMs(), Clock.system());
              CoordinatorServer server = options.inProcess() ? null
                      : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobDeployer deployer;
@@ -132,7 +133,8 @@ public final class WeirLocal {
             try {
                 result = master.run(restore);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds)));
+                out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
+                        progress.timeline(), System.currentTimeMillis())));
                 out.flush();
                 if (result.state() == JobResult.JobState.SUSPENDED) {
                     err.println("weir local: job " + manifest.name() + " stopped; resume it with --restore "
@@ -183,9 +185,9 @@ public final class WeirLocal {
                 spec.getBackoffMultiplier(), spec.getMaxRestarts(), spec.getWindowMs());
     }
 
-    private static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,
-                                               InProcessDeployer.JobSpecification job,
-                                               JobResult result, JobMetrics metrics, double seconds) {
+    static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,
+                                       InProcessDeployer.JobSpecification job, JobResult result, JobMetrics metrics,
+                                       double seconds, CheckpointTimeline checkpoints, long nowMillis) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("job", manifest.name());
         line.put("state", result.state().name());
@@ -197,6 +199,10 @@ public final class WeirLocal {
         line.put("records_per_s", Math.round(metrics.sourceRecords() / Math.max(seconds, 1e-9)));
         line.put("checkpoints_completed", result.checkpointsCompleted());
         line.put("checkpoints_failed", result.checkpointsFailed());
+        // A stall shows after the fact: how soon the first checkpoint came, and the longest any was
+        // pending (one aborted as the job ended counts up to then).
+        line.put("first_checkpoint_s", checkpoints.firstCompletedAfterMs().map(ms -> ms / 1000.0).orElse(null));
+        line.put("longest_pending_checkpoint_ms", checkpoints.longestPendingMs(nowMillis));
         if (result.lastCheckpoint() != null) {
             Map<String, Object> cp = new LinkedHashMap<>();
             cp.put("id", result.lastCheckpoint().checkpointId());

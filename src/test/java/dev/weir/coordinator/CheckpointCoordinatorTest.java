@@ -107,6 +107,7 @@ class CheckpointCoordinatorTest {
         assertThat(gateway.triggers).containsExactly(
                 new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.CHECKPOINT));
         assertThat(coordinator.pendingCheckpointId()).hasValue(1);
+        assertThat(listener.triggered).as("hosts show how long it is pending").containsExactly(1L);
     }
 
     @Test
