@@ -403,8 +403,9 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     }
 
     /**
-     * Periodic checkpoints start once every task runs. Triggered earlier, the first one waited for
-     * the slowest worker's start-up (restore, storage client) while holding the one pending slot.
+     * Periodic checkpoints start once every task runs (the first one interval after this attempt's
+     * checkpoint coordinator started, or at once if that has passed). Triggered earlier, the first
+     * one waited for the slowest worker's start-up (restore, storage client) holding the one slot.
      */
     private void maybeStartPeriodicCheckpoints() {
         if (phase == Phase.RUNNING && !everyTaskRunning && running.containsAll(subtasks)) {

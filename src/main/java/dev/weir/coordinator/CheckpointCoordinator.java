@@ -86,22 +86,22 @@ public final class CheckpointCoordinator {
         this.notifier = new CheckpointNotifier(gateway, listener, store, io, config.retained());
         this.nextCheckpointId = nextCheckpointId;
         this.stats = new CheckpointStatsTracker(config.tolerableFailures());
-        this.timing = new CheckpointTriggerTiming(config);
+        this.timing = new CheckpointTriggerTiming(config, clock.millis());
         this.stallGuard = new StallGuard(config);
     }
 
     /**
-     * Periodic checkpoints start one interval from now. Call it once every task runs (restored,
-     * able to snapshot and upload), as Flink starts its checkpoint scheduler when the job is
-     * RUNNING: a checkpoint triggered earlier waits for the slowest worker's start-up (its restore,
-     * its storage client) and holds the one pending slot meanwhile. Explicit requests need no
-     * start. Idempotent.
+     * Periodic checkpoints may start: the first one interval after this coordinator was created,
+     * or now if that has passed. Call it once every task runs (restored, able to snapshot and
+     * upload), as Flink starts its checkpoint scheduler when the job is RUNNING: a checkpoint
+     * triggered earlier waits for the slowest worker's start-up (its restore, its storage client)
+     * and holds the one pending slot meanwhile. Explicit requests need no start. Idempotent.
      */
     public void startPeriodicCheckpoints() {
         synchronized (lock) {
             if (!shutdown && !timing.started()) {
-                timing.start(clock.millis());
-                LOG.debug("Job {}: periodic checkpoints every {} ms from now", jobName, config.intervalMs());
+                timing.start();
+                LOG.debug("Job {}: every task runs; periodic checkpoints every {} ms", jobName, config.intervalMs());
             }
         }
     }

@@ -15,17 +15,15 @@ final class CheckpointTriggerTiming {
     private long lastTriggerMillis;
     private long lastEndMillis;
 
-    CheckpointTriggerTiming(CheckpointConfig config) {
+    /** The first periodic checkpoint is due one interval after {@code createdMillis}, or at {@link #start} if later. */
+    CheckpointTriggerTiming(CheckpointConfig config, long createdMillis) {
         this.config = config;
-        this.lastEndMillis = Long.MIN_VALUE / 2;
+        this.lastTriggerMillis = createdMillis;
+        this.lastEndMillis = createdMillis - config.minPauseMs();
     }
 
-    /** The first periodic checkpoint comes one interval after {@code nowMillis}. Idempotent. */
-    void start(long nowMillis) {
-        if (!started) {
-            started = true;
-            lastTriggerMillis = nowMillis;
-        }
+    void start() {
+        started = true;
     }
 
     boolean started() {

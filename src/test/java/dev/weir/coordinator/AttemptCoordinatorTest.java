@@ -79,7 +79,7 @@ class AttemptCoordinatorTest {
     }
 
     @Test
-    void periodicCheckpointsStartOneIntervalAfterEveryTaskRunsNotWhileWorkersStillStart() throws Exception {
+    void noPeriodicCheckpointWhileWorkersStillStartThenOneAtOnce() throws Exception {
         allRegistered();
         tasksRunning(0);
         clock.advance(5_000);
@@ -91,13 +91,24 @@ class AttemptCoordinatorTest {
         // Worker 1's RUNNING events got lost: its heartbeats say it too.
         coordinator.heartbeat(new Heartbeat(ATTEMPT, 1, clock.millis(), 0, 0, 0, subtasksOf(1), List.of()));
         await(coordinator::everyTaskRunning);
-        clock.advance(999);
         coordinator.checkpoints().tick();
-        assertThat(coordinator.checkpoints().pendingCheckpointId()).as("one interval after, not before").isEmpty();
+        assertThat(coordinator.checkpoints().pendingCheckpointId()).as("the interval has passed long ago").hasValue(40);
+        assertThat(w0.next(5_000)).isEqualTo("trigger 40");
+    }
+
+    @Test
+    void tasksRunningWithinTheIntervalKeepTheFirstCheckpointOneIntervalAfterRegistration() throws Exception {
+        allRegistered();
+        clock.advance(300);
+        tasksRunning(0);
+        tasksRunning(1);
+        await(coordinator::everyTaskRunning);
+        clock.advance(699);
+        coordinator.checkpoints().tick();
+        assertThat(coordinator.checkpoints().pendingCheckpointId()).isEmpty();
         clock.advance(1);
         coordinator.checkpoints().tick();
         assertThat(coordinator.checkpoints().pendingCheckpointId()).hasValue(40);
-        assertThat(w0.next(5_000)).isEqualTo("trigger 40");
     }
 
     @Test

@@ -108,9 +108,7 @@ class FirstCheckpointIT {
 
         storeMayOpen.countDown();
         await(coordinator::everyTaskRunning, "every task runs");
-        clock.advance(INTERVAL);
-        coordinator.checkpoints().tick();
-        assertThat(coordinator.checkpoints().pendingCheckpointId()).as("triggered one interval later").hasValue(1);
+        // The interval passed long ago: checkpoint 1 comes at once (the clock stands, so no other).
         await(() -> coordinator.lastCheckpoint() != null, "checkpoint 1 completes");
 
         CompletedCheckpointStats completed = coordinator.lastCheckpoint();
