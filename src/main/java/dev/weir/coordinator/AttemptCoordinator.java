@@ -33,10 +33,11 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
 /**
  * The coordinator of one attempt of a job, whoever hosts it ({@code weir local}'s restart loop or
  * the operator): waits until every worker registered with the same job graph, then runs the
- * checkpoint coordinator and its scheduler (periodic checkpoints once every task runs), sends its messages to all workers at once, judges the
- * workers by their heartbeats and exits, takes the final checkpoint when every task reached the end
- * of its data, and ends in one {@link AttemptOutcome}. It never loads the job's classes: the graph
- * comes from the workers' registrations.
+ * checkpoint coordinator and its scheduler (periodic checkpoints once every task runs), sends its
+ * messages to all workers at once, judges the workers by their heartbeats and exits, takes the
+ * final checkpoint when every task reached the end of its data, and ends in one
+ * {@link AttemptOutcome}. It never loads the job's classes: the graph comes from the workers'
+ * registrations.
  *
  * <p>Every decision runs on one thread (the attempt's mailbox), so events from workers, the host
  * and the checkpoint coordinator never race. Acknowledgements go straight to the checkpoint
