@@ -32,10 +32,11 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
 /**
  * The coordinator of one attempt of a job, whoever hosts it ({@code weir local}'s restart loop or
  * the operator): waits until every worker registered with the same job graph, then runs the
- * checkpoint coordinator and its scheduler, sends its messages to all workers at once, judges the
- * workers by their heartbeats and exits, takes the final checkpoint when every task reached the end
- * of its data, and ends in one {@link AttemptOutcome}. It never loads the job's classes: the graph
- * comes from the workers' registrations.
+ * checkpoint coordinator and its scheduler (periodic checkpoints once every task runs), sends its
+ * messages to all workers at once, judges the workers by their heartbeats and exits, takes the
+ * final checkpoint when every task reached the end of its data, and ends in one
+ * {@link AttemptOutcome}. It never loads the job's classes: the graph comes from the workers'
+ * registrations.
  *
  * <p>Every decision runs on one thread (the attempt's mailbox), so events from workers, the host
  * and the checkpoint coordinator never race. Acknowledgements go straight to the checkpoint
@@ -75,6 +76,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
 
     // Owned by the mailbox thread.
     private Phase phase = Phase.AWAITING_WORKERS;
+    private final Set<ExecutionVertexId> running = new HashSet<>();
     private final Set<ExecutionVertexId> ended = new HashSet<>();
     private final Set<ExecutionVertexId> finished = new HashSet<>();
     private Set<ExecutionVertexId> subtasks;
@@ -86,6 +88,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private volatile JobTopology topology;
     private volatile AttemptFailure failure;
     private volatile CompletedCheckpointStats lastCheckpoint;
+    private volatile boolean everyTaskRunning;
 
     /**
      * @param gateways how to reach a worker that registered over the control plane; null when workers
@@ -187,8 +190,9 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     public HeartbeatReply heartbeat(Heartbeat heartbeat) {
         registry.recordHeartbeat(heartbeat);
         post(() -> {
-            heartbeat.endedVertices().forEach(this::onEndOfData);
             maybeStart();
+            heartbeat.runningVertices().forEach(this::onTaskRunning);
+            heartbeat.endedVertices().forEach(this::onEndOfData);
         });
         return registry.isRegistered(heartbeat.worker()) ? HeartbeatReply.KNOWN : HeartbeatReply.UNKNOWN;
     }
@@ -309,6 +313,11 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         return lastCheckpoint;
     }
 
+    /** Every task of the attempt restored its state and runs (periodic checkpoints started). */
+    public boolean everyTaskRunning() {
+        return everyTaskRunning;
+    }
+
     public boolean finished() {
         return outcome.isDone() && outcome.join() instanceof AttemptOutcome.Finished;
     }
@@ -353,12 +362,15 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         LOG.info("job {}: all {} workers of attempt {} registered; coordinating checkpoints from id {}",
                 settings.jobName(), settings.workers(), settings.attempt(), firstId);
         listener.onRunning(topology, firstId);
-        // Every task may have ended before this coordinator started (heard through re-attached workers' heartbeats).
+        // Tasks may have reported that they run, or even ended, before every worker registered (or
+        // before this coordinator took over: heard through re-attached workers' heartbeats).
+        maybeStartPeriodicCheckpoints();
         maybeFinish();
     }
 
     private void onTaskEvent(TaskEvent event) {
         switch (event.kind()) {
+            case RUNNING -> onTaskRunning(event.vertex());
             case END_OF_DATA -> onEndOfData(event.vertex());
             case FINISHED -> {
                 finished.add(event.vertex());
@@ -369,6 +381,25 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
             case FAILED -> fail(new AttemptFailure(AttemptFailure.Cause.TaskFailed,
                     "task " + event.vertex() + " failed: " + event.error(), event.unrecoverable()));
             default -> throw new IllegalArgumentException("unknown task event " + event.kind());
+        }
+    }
+
+    private void onTaskRunning(ExecutionVertexId vertex) {
+        if (running.add(vertex)) {
+            maybeStartPeriodicCheckpoints();
+        }
+    }
+
+    /**
+     * Periodic checkpoints start once every task runs (the first one interval after this attempt's
+     * checkpoint coordinator started, or at once if that has passed). Triggered earlier, the first
+     * one waited for the slowest worker's start-up (restore, storage client) holding the one slot.
+     */
+    private void maybeStartPeriodicCheckpoints() {
+        if (phase == Phase.RUNNING && !everyTaskRunning && running.containsAll(subtasks)) {
+            everyTaskRunning = true;
+            LOG.debug("job {}: every task of attempt {} runs", settings.jobName(), settings.attempt());
+            checkpoints.startPeriodicCheckpoints();
         }
     }
 
@@ -537,6 +568,11 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
 
     /** The checkpoint coordinator's outcomes: recorded, passed to the host, and the tolerance enforced. */
     private final class Outcomes implements CheckpointOutcomeListener {
+
+        @Override
+        public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+            listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
+        }
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {

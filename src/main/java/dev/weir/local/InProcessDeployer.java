@@ -146,6 +146,11 @@ public final class InProcessDeployer implements JobDeployer {
         }
 
         @Override
+        public void running(ExecutionVertexId vertex) {
+            coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.RUNNING, null));
+        }
+
+        @Override
         public void endOfData(ExecutionVertexId vertex) {
             coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.END_OF_DATA, null));
         }

@@ -211,7 +211,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         @Override
         public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
             LOG.info("job {}: checkpoint {} failed ({}): {}", job, checkpointId, reason, message);
-            if (reason.countsTowardsTolerableFailures()) {
+            if (reason.isFailure()) {
                 OperatorMetrics.checkpointFailed(job);
             }
         }
