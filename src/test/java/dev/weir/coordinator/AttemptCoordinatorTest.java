@@ -88,7 +88,7 @@ class AttemptCoordinatorTest {
         assertThat(coordinator.everyTaskRunning()).isFalse();
 
         // Worker 1's RUNNING events got lost: its heartbeats say it too.
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, 1, clock.millis(), 0, 0, 0, subtasksOf(1), List.of()));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 1, clock.millis(), 0, 0, 0, subtasksOf(1), List.of()));
         await(coordinator::everyTaskRunning);
         coordinator.checkpoints().tick();
         assertThat(coordinator.checkpoints().pendingCheckpointId()).as("the interval has passed long ago").hasValue(40);
@@ -155,7 +155,7 @@ class AttemptCoordinatorTest {
     @Test
     void aWorkerThatCannotLoadTheJobFailsTheAttemptUnrecoverably() throws Exception {
         register(w0, 0, Topologies.keyedCount(2));
-        coordinator.workerFailed(new WorkerFailure(ATTEMPT, 1, "job class 'com.example.Missing' was not found",
+        coordinator.endpoint().workerFailed(new WorkerFailure(ATTEMPT, 1, "job class 'com.example.Missing' was not found",
                 UnrecoverableJobException.Kind.JOB_CLASS));
 
         AttemptFailure failure = failure();
@@ -167,7 +167,7 @@ class AttemptCoordinatorTest {
     @Test
     void aTaskFailureIsRecoverableUnlessItsKindSaysOtherwise() throws Exception {
         allRegistered();
-        coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
+        coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "java.io.IOException: disk full"));
         AttemptFailure failure = failure();
         assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.TaskFailed);
@@ -177,7 +177,7 @@ class AttemptCoordinatorTest {
         coordinator.close();
         coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
         allRegistered();
-        coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
+        coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "topic 'out' does not exist", UnrecoverableJobException.Kind.CONFIGURATION));
         assertThat(failure().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
     }
@@ -208,7 +208,7 @@ class AttemptCoordinatorTest {
     void endOfDataLostOnTheWayIsLearnedFromHeartbeats() throws Exception {
         allRegistered();
         endOfData(0);
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, 1, 0, 0, 0, 0, subtasksOf(1), subtasksOf(1)));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 1, 0, 0, 0, 0, subtasksOf(1), subtasksOf(1)));
 
         assertThat(w1.next(5_000)).isEqualTo("trigger 40");
     }
@@ -231,7 +231,7 @@ class AttemptCoordinatorTest {
         coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
         allRegistered();
         clock.advance(HEARTBEAT_TIMEOUT.toMillis() + 1);
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, 0, 0));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 0, 0));
 
         AttemptFailure failure = failure();
         assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.HeartbeatTimeout);
@@ -294,9 +294,9 @@ class AttemptCoordinatorTest {
 
     @Test
     void messagesOfAnotherAttemptAreStale() {
-        assertThatThrownBy(() -> coordinator.taskEvent(new TaskEvent(ATTEMPT - 1, vertex("generator", 0),
+        assertThatThrownBy(() -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT - 1, vertex("generator", 0),
                 TaskEvent.Kind.FAILED, "old"))).isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> coordinator.peers(ATTEMPT + 1)).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> coordinator.endpoint().peers(ATTEMPT + 1)).isInstanceOf(StaleAttemptException.class);
     }
 
     // ---- helpers ----
@@ -336,26 +336,26 @@ class AttemptCoordinatorTest {
     }
 
     private void heartbeat(int worker, long highestCheckpointId) {
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, worker, clock.millis(), 0, 0, highestCheckpointId, List.of(),
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, worker, clock.millis(), 0, 0, highestCheckpointId, List.of(),
                 List.of()));
     }
 
     private void tasksRunning(int worker) {
-        subtasksOf(worker).forEach(v -> coordinator.taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.RUNNING, null)));
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.RUNNING, null)));
     }
 
     private void endOfData(int worker) {
-        subtasksOf(worker).forEach(v -> coordinator.taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.END_OF_DATA,
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.END_OF_DATA,
                 null)));
     }
 
     private void finished(int worker) {
-        subtasksOf(worker).forEach(v -> coordinator.taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.FINISHED, null)));
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.FINISHED, null)));
     }
 
     private void acknowledgeAll(long checkpointId) {
         for (ExecutionVertexId subtask : Topologies.keyedCount(2).subtasks()) {
-            coordinator.acknowledge(new Acknowledge(ATTEMPT, new TaskAcknowledgement(checkpointId, subtask, Map.of())));
+            coordinator.endpoint().acknowledge(new Acknowledge(ATTEMPT, new TaskAcknowledgement(checkpointId, subtask, Map.of())));
         }
     }
 

@@ -269,7 +269,7 @@ class AttemptHostsIT {
         @Override
         public Deployment deploy(long number, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
             attempt = coordinator;
-            server.register("scenario", TOKEN, coordinator);
+            server.register("scenario", TOKEN, coordinator.endpoint());
             List<ScriptedWorker> mine = startWorkers(server.baseUri(), "scenario", number);
             workers.addAll(mine);
             started.complete(mine);

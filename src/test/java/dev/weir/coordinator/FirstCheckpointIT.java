@@ -83,7 +83,7 @@ class FirstCheckpointIT {
         coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(JOB, 1, 2, 128, 2, checkpoints,
                 Duration.ZERO, Duration.ZERO, 1), new StorageCompletedCheckpointStore(storage), io, clock,
                 registration -> WorkerClient.forWorker(registration, TOKEN), new AttemptListener() {});
-        server.register(JOB, TOKEN, coordinator);
+        server.register(JOB, TOKEN, coordinator.endpoint());
 
         start(0, ObjectStores::open);
         start(1, (uri, s3) -> {
