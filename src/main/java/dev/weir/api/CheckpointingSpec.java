@@ -45,6 +45,13 @@ public class CheckpointingSpec {
     @Min(0)
     private int tolerableFailures = 3;
 
+    @JsonPropertyDescription("A checkpoint that receives no acknowledgement from any task for this many"
+            + " milliseconds is aborted as stalled (not counted towards tolerableFailures) and the next one is"
+            + " triggered at once; each consecutive stall doubles this limit, up to timeoutMs, so a slow but"
+            + " healthy checkpoint still completes. 0 leaves only timeoutMs. Default 10000.")
+    @Min(0)
+    private long stallTimeoutMs = 10_000;
+
     public long getIntervalMs() {
         return intervalMs;
     }
@@ -91,5 +98,13 @@ public class CheckpointingSpec {
 
     public void setTolerableFailures(int tolerableFailures) {
         this.tolerableFailures = tolerableFailures;
+    }
+
+    public long getStallTimeoutMs() {
+        return stallTimeoutMs;
+    }
+
+    public void setStallTimeoutMs(long stallTimeoutMs) {
+        this.stallTimeoutMs = stallTimeoutMs;
     }
 }

@@ -1,8 +1,6 @@
 package dev.weir.coordinator;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,10 +18,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.JobTopology;
-import dev.weir.runtime.worker.protocol.Acknowledge;
-import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
-import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
@@ -32,17 +27,18 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
 /**
  * The coordinator of one attempt of a job, whoever hosts it ({@code weir local}'s restart loop or
  * the operator): waits until every worker registered with the same job graph, then runs the
- * checkpoint coordinator and its scheduler, sends its messages to all workers at once, judges the
- * workers by their heartbeats and exits, takes the final checkpoint when every task reached the end
- * of its data, and ends in one {@link AttemptOutcome}. It never loads the job's classes: the graph
- * comes from the workers' registrations.
+ * checkpoint coordinator and its scheduler (periodic checkpoints once every task runs), sends its
+ * messages to all workers at once, judges the workers by their heartbeats and exits, takes the
+ * final checkpoint when every task reached the end of its data, and ends in one
+ * {@link AttemptOutcome}. It never loads the job's classes: the graph comes from the workers'
+ * registrations.
  *
  * <p>Every decision runs on one thread (the attempt's mailbox), so events from workers, the host
  * and the checkpoint coordinator never race. Acknowledgements go straight to the checkpoint
  * coordinator, which has its own lock. Messages of another attempt are refused
  * ({@link StaleAttemptException}); messages that arrive after the end are ignored.
  */
-public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable {
+public final class AttemptCoordinator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttemptCoordinator.class);
     private static final long TICK_MS = 100;
@@ -64,20 +60,17 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private final CompletedCheckpointStore store;
     private final Executor io;
     private final Clock clock;
-    private final Function<WorkerRegistration, WorkerGateway> gateways;
     private final AttemptListener listener;
     private final PeerRegistry registry;
     private final WorkerLinks links;
     private final ScheduledExecutorService mailbox;
     private final CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
-    private final Object registrationLock = new Object();
+    private final AttemptWorkerEndpoint endpoint;
     private final long startedAt;
 
     // Owned by the mailbox thread.
     private Phase phase = Phase.AWAITING_WORKERS;
-    private final Set<ExecutionVertexId> ended = new HashSet<>();
-    private final Set<ExecutionVertexId> finished = new HashSet<>();
-    private Set<ExecutionVertexId> subtasks;
+    private final TaskProgress tasks = new TaskProgress();
     private CheckpointScheduler scheduler;
     private boolean stopRequested;
 
@@ -86,6 +79,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private volatile JobTopology topology;
     private volatile AttemptFailure failure;
     private volatile CompletedCheckpointStats lastCheckpoint;
+    private volatile boolean everyTaskRunning;
 
     /**
      * @param gateways how to reach a worker that registered over the control plane; null when workers
@@ -97,13 +91,13 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         this.store = store;
         this.io = io;
         this.clock = clock;
-        this.gateways = gateways;
         this.listener = listener;
         Duration silence = settings.heartbeatTimeout().isZero() ? Duration.ofMillis(Long.MAX_VALUE)
                 : settings.heartbeatTimeout();
         this.registry = new PeerRegistry(settings.attempt(), settings.workers(), clock, silence);
         String name = settings.jobName() + "-a" + settings.attempt();
         this.links = new WorkerLinks(name, settings.workers());
+        this.endpoint = new AttemptWorkerEndpoint(settings, registry, gateways, this);
         this.mailbox = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weir-attempt-" + name);
             t.setDaemon(true);
@@ -122,80 +116,42 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         return outcome;
     }
 
-    // ---- worker → coordinator (the control plane, or a worker in this process) ----
+    // ---- worker → coordinator ----
 
-    @Override
-    public PeerList register(WorkerRegistration registration) {
-        if (gateways == null) {
-            throw new IllegalArgumentException("workers of this attempt run in the coordinator's process");
-        }
-        return register(registration, gateways.apply(registration));
+    /** Where the attempt's workers report: the control plane's endpoint, or workers in this process. */
+    public AttemptEndpoint endpoint() {
+        return endpoint;
     }
 
-    /** Registers a worker reached through {@code gateway}; returns everyone registered so far. */
+    /** Registers a worker of this process, reached through {@code gateway}; returns everyone registered so far. */
     public PeerList register(WorkerRegistration registration, WorkerGateway gateway) {
-        checkAttempt(registration.attempt());
-        PeerList peers;
-        synchronized (registrationLock) {
-            String problem = GraphAgreement.check(registration, settings.parallelism(), settings.maxParallelism());
-            if (problem == null) {
-                problem = GraphAgreement.differentGraph(registration, registry.peers().workers(),
-                        settings.parallelism(), settings.maxParallelism());
-            }
-            if (problem != null) {
-                String reason = problem;
-                post(() -> fail(AttemptFailure.recoverable(AttemptFailure.Cause.GraphMismatch, reason)));
-                throw new RegistrationConflictException(problem);
-            }
-            peers = registry.register(registration);
-        }
+        return endpoint.register(registration, gateway);
+    }
+
+    /** A worker registered; it is reached through {@code gateway}. */
+    void registered(WorkerRegistration registration, WorkerGateway gateway) {
         post(() -> onRegistered(registration, gateway));
-        return peers;
     }
 
-    @Override
-    public PeerList peers(long attempt) {
-        checkAttempt(attempt);
-        return registry.peers();
+    /** A worker built a graph that cannot join the others'. */
+    void graphMismatch(String reason) {
+        post(() -> fail(AttemptFailure.recoverable(AttemptFailure.Cause.GraphMismatch, reason)));
     }
 
-    @Override
-    public void acknowledge(Acknowledge acknowledge) {
-        checkAttempt(acknowledge.attempt());
-        CheckpointCoordinator c = checkpoints;
-        if (c != null) {
-            c.acknowledge(acknowledge.ack());
-        }
-    }
-
-    @Override
-    public void decline(Decline decline) {
-        checkAttempt(decline.attempt());
-        CheckpointCoordinator c = checkpoints;
-        if (c != null) {
-            c.decline(decline.checkpointId(), decline.vertex(), decline.reason());
-        }
-    }
-
-    @Override
-    public void taskEvent(TaskEvent event) {
-        checkAttempt(event.attempt());
+    void taskReported(TaskEvent event) {
         post(() -> onTaskEvent(event));
     }
 
-    @Override
-    public HeartbeatReply heartbeat(Heartbeat heartbeat) {
-        registry.recordHeartbeat(heartbeat);
+    /** What a heartbeat repeats: the worker's tasks that run and that ended (for a coordinator that took over). */
+    void heartbeatReceived(Heartbeat heartbeat) {
         post(() -> {
-            heartbeat.endedVertices().forEach(this::onEndOfData);
             maybeStart();
+            heartbeat.runningVertices().forEach(this::onTaskRunning);
+            heartbeat.endedVertices().forEach(this::onEndOfData);
         });
-        return registry.isRegistered(heartbeat.worker()) ? HeartbeatReply.KNOWN : HeartbeatReply.UNKNOWN;
     }
 
-    @Override
-    public void workerFailed(WorkerFailure report) {
-        checkAttempt(report.attempt());
+    void workerFailed(WorkerFailure report) {
         post(() -> fail(new AttemptFailure(AttemptFailure.Cause.WorkerFailed,
                 "worker " + report.worker() + ": " + report.message(), report.unrecoverable())));
     }
@@ -309,6 +265,11 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         return lastCheckpoint;
     }
 
+    /** Every task of the attempt restored its state and runs (periodic checkpoints started). */
+    public boolean everyTaskRunning() {
+        return everyTaskRunning;
+    }
+
     public boolean finished() {
         return outcome.isDone() && outcome.join() instanceof AttemptOutcome.Finished;
     }
@@ -339,7 +300,8 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
             fail(AttemptFailure.recoverable(AttemptFailure.Cause.GraphMismatch, agreement.mismatch()));
             return;
         }
-        subtasks = agreement.subtasks();
+        Set<ExecutionVertexId> subtasks = agreement.subtasks();
+        tasks.know(subtasks);
         topology = agreement.topology();
         // Tasks ignore barriers of ids they have started, even of a checkpoint an earlier coordinator never completed.
         long firstId = Math.max(settings.firstCheckpointId(), registry.highestReportedCheckpointId() + 1);
@@ -353,16 +315,19 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         LOG.info("job {}: all {} workers of attempt {} registered; coordinating checkpoints from id {}",
                 settings.jobName(), settings.workers(), settings.attempt(), firstId);
         listener.onRunning(topology, firstId);
-        // Every task may have ended before this coordinator started (heard through re-attached workers' heartbeats).
+        // Tasks may have reported that they run, or even ended, before every worker registered (or
+        // before this coordinator took over: heard through re-attached workers' heartbeats).
+        maybeStartPeriodicCheckpoints();
         maybeFinish();
     }
 
     private void onTaskEvent(TaskEvent event) {
         switch (event.kind()) {
+            case RUNNING -> onTaskRunning(event.vertex());
             case END_OF_DATA -> onEndOfData(event.vertex());
             case FINISHED -> {
-                finished.add(event.vertex());
-                if (subtasks != null && finished.containsAll(subtasks) && phase != Phase.ENDED) {
+                tasks.finished(event.vertex());
+                if (tasks.allFinished() && phase != Phase.ENDED) {
                     end(new AttemptOutcome.Finished());
                 }
             }
@@ -372,15 +337,34 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         }
     }
 
+    private void onTaskRunning(ExecutionVertexId vertex) {
+        if (tasks.running(vertex)) {
+            maybeStartPeriodicCheckpoints();
+        }
+    }
+
+    /**
+     * Periodic checkpoints start once every task runs (the first one interval after this attempt's
+     * checkpoint coordinator started, or at once if that has passed). Triggered earlier, the first
+     * one waited for the slowest worker's start-up (restore, storage client) holding the one slot.
+     */
+    private void maybeStartPeriodicCheckpoints() {
+        if (phase == Phase.RUNNING && !everyTaskRunning && tasks.allRunning()) {
+            everyTaskRunning = true;
+            LOG.debug("job {}: every task of attempt {} runs", settings.jobName(), settings.attempt());
+            checkpoints.startPeriodicCheckpoints();
+        }
+    }
+
     private void onEndOfData(ExecutionVertexId vertex) {
-        if (ended.add(vertex)) {
+        if (tasks.ended(vertex)) {
             maybeFinish();
         }
     }
 
     /** A bounded job ends with a checkpoint, so transactional sinks commit everything before the tasks exit. */
     private void maybeFinish() {
-        if (phase == Phase.RUNNING && ended.containsAll(subtasks)) {
+        if (phase == Phase.RUNNING && tasks.allEnded()) {
             phase = Phase.FINISHING;
             // Nothing is left to checkpoint after the final checkpoint; it is requested (and retried) below.
             scheduler.stop();
@@ -459,7 +443,7 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
     private boolean allFinished(int worker) {
         for (WorkerRegistration registration : registry.peers().workers()) {
             if (registration.worker() == worker) {
-                return finished.containsAll(registration.subtasks());
+                return tasks.allFinished(registration.subtasks());
             }
         }
         return false;
@@ -489,12 +473,6 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
         } catch (RuntimeException e) {
             LOG.error("job {}: attempt {}: unexpected error in the coordinator", settings.jobName(),
                     settings.attempt(), e);
-        }
-    }
-
-    private void checkAttempt(long other) {
-        if (other != settings.attempt()) {
-            throw new StaleAttemptException(other, settings.attempt());
         }
     }
 
@@ -537,6 +515,11 @@ public final class AttemptCoordinator implements AttemptEndpoint, AutoCloseable 
 
     /** The checkpoint coordinator's outcomes: recorded, passed to the host, and the tolerance enforced. */
     private final class Outcomes implements CheckpointOutcomeListener {
+
+        @Override
+        public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+            listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
+        }
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {

@@ -1,5 +1,6 @@
 package dev.weir.coordinator;
 
+import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.exec.JobTopology;
 
 /**
@@ -10,6 +11,9 @@ public interface AttemptListener {
 
     /** Every worker registered with the same graph; checkpoints start now. */
     default void onRunning(JobTopology topology, long firstCheckpointId) {}
+
+    /** A checkpoint or savepoint was triggered; it is pending until it completes or fails. */
+    default void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {}
 
     default void onCheckpointCompleted(CompletedCheckpointStats stats) {}
 

@@ -43,6 +43,7 @@ public final class CheckpointCoordinator {
     private final TriggerRequestQueue queuedRequests = new TriggerRequestQueue();
     private final CheckpointStatsTracker stats;
     private final CheckpointTriggerTiming timing;
+    private final StallGuard stallGuard;
     private long nextCheckpointId;
     private PendingCheckpoint pending;
     private boolean shutdown;
@@ -86,6 +87,23 @@ public final class CheckpointCoordinator {
         this.nextCheckpointId = nextCheckpointId;
         this.stats = new CheckpointStatsTracker(config.tolerableFailures());
         this.timing = new CheckpointTriggerTiming(config, clock.millis());
+        this.stallGuard = new StallGuard(config);
+    }
+
+    /**
+     * Periodic checkpoints may start: the first one interval after this coordinator was created,
+     * or now if that has passed. Call it once every task runs (restored, able to snapshot and
+     * upload), as Flink starts its checkpoint scheduler when the job is RUNNING: a checkpoint
+     * triggered earlier waits for the slowest worker's start-up (its restore, its storage client)
+     * and holds the one pending slot meanwhile. Explicit requests need no start. Idempotent.
+     */
+    public void startPeriodicCheckpoints() {
+        synchronized (lock) {
+            if (!shutdown && !timing.started()) {
+                timing.start();
+                LOG.debug("Job {}: every task runs; periodic checkpoints every {} ms", jobName, config.intervalMs());
+            }
+        }
     }
 
     /** Times out the pending checkpoint and triggers a periodic one when it is due. */
@@ -99,6 +117,8 @@ public final class CheckpointCoordinator {
             if (pending != null && pending.isTimedOut(now, config.timeoutMs())) {
                 abort(pending, CheckpointFailureReason.TIMEOUT, "not completed within " + config.timeoutMs()
                         + " ms (" + pending.acknowledgedCount() + "/" + pending.expectedCount() + " acks)", actions);
+            } else if (pending != null && stallGuard.isStalled(pending, now)) {
+                abortStalled(pending, now, actions);
             }
             if (pending == null && queuedRequests.isEmpty() && timing.periodicDue(now)) {
                 start(CheckpointType.CHECKPOINT, new CompletableFuture<>(), actions);
@@ -141,12 +161,14 @@ public final class CheckpointCoordinator {
                         jobName, ack.checkpointId(), ack.vertex());
                 return;
             }
-            PendingCheckpoint.AckResult result = acked.acknowledge(ack);
+            PendingCheckpoint.AckResult result = acked.acknowledge(ack, clock.millis());
             if (result != PendingCheckpoint.AckResult.ACCEPTED) {
                 LOG.debug("Job {}: ignoring ack of checkpoint {} from {}: {}",
                         jobName, ack.checkpointId(), ack.vertex(), result);
                 return;
             }
+            LOG.debug("Job {}: ack of checkpoint {} from {} ({}/{})", jobName, ack.checkpointId(), ack.vertex(),
+                    acked.acknowledgedCount(), acked.expectedCount());
             if (!acked.isFullyAcknowledged()) {
                 return;
             }
@@ -257,6 +279,7 @@ public final class CheckpointCoordinator {
         pending = pc;
         timing.triggered(now);
         LOG.debug("Job {}: triggering {} {}", jobName, type, pc.checkpointId());
+        notifier.triggered(pc, actions);
         actions.add(() -> sendTrigger(pc));
     }
 
@@ -294,6 +317,7 @@ public final class CheckpointCoordinator {
             pending = null;
             timing.ended(clock.millis());
             stats.completed(completed);
+            stallGuard.completed();
             LOG.debug("Job {}: completed {} {} at {} ({} ms, {} bytes)", jobName, pc.type(),
                     pc.checkpointId(), completed.location(), completed.durationMs(), completed.stateSize());
             notifier.completed(pc, completed, actions);
@@ -326,6 +350,21 @@ public final class CheckpointCoordinator {
             notifier.toleranceExceeded(consecutive, reason + ": " + message, actions);
         }
         startQueued(actions);
+    }
+
+    /**
+     * Must hold the lock. The next checkpoint comes at once (after the min pause), not an interval
+     * after the stalled one's trigger, and may go twice as long without an ack.
+     */
+    private void abortStalled(PendingCheckpoint pc, long now, DeferredActions actions) {
+        String message = "no acknowledgement for " + (now - pc.lastProgressMillis()) + " ms ("
+                + pc.acknowledgedCount() + "/" + pc.expectedCount() + " acks; waiting for "
+                + pc.missingVertices().stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                + ")";
+        stallGuard.stalled();
+        abort(pc, CheckpointFailureReason.STALLED, message, actions);
+        timing.retryNow();
+        LOG.info("Job {}: the next checkpoint may go {} ms without an acknowledgement", jobName, stallGuard.limitMs());
     }
 
     /** Must hold the lock: starts the oldest queued explicit request now that none is pending. */

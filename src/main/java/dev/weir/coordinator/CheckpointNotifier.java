@@ -27,6 +27,10 @@ final class CheckpointNotifier {
         this.retained = retained;
     }
 
+    void triggered(PendingCheckpoint pc, DeferredActions actions) {
+        actions.add(() -> listener.onCheckpointTriggered(pc.checkpointId(), pc.type(), pc.triggerTimestamp()));
+    }
+
     void completed(PendingCheckpoint pc, CompletedCheckpointStats stats, DeferredActions actions) {
         actions.add(() -> gateway.notifyCheckpointComplete(pc.checkpointId()));
         actions.add(() -> listener.onCheckpointCompleted(stats));

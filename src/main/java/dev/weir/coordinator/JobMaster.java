@@ -305,6 +305,11 @@ public final class JobMaster {
         }
 
         @Override
+        public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+            listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
+        }
+
+        @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
             synchronized (JobMaster.this) {
                 if (stats.type() == CheckpointType.SAVEPOINT) {
@@ -320,7 +325,7 @@ public final class JobMaster {
 
         @Override
         public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
-            if (reason.countsTowardsTolerableFailures()) {
+            if (reason.isFailure()) {
                 synchronized (JobMaster.this) {
                     failed++;
                 }

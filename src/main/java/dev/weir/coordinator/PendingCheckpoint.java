@@ -34,6 +34,8 @@ final class PendingCheckpoint {
     private final CompletableFuture<CompletedCheckpointStats> result;
     /** Set once the metadata is built: from then on the write may be in flight. */
     private boolean finalizing;
+    /** The trigger, then the latest accepted ack: when this checkpoint last made progress. */
+    private long lastProgressMillis;
 
     PendingCheckpoint(
             long checkpointId,
@@ -46,6 +48,7 @@ final class PendingCheckpoint {
         this.triggerTimestamp = triggerTimestamp;
         this.expected = Set.copyOf(expected);
         this.result = result;
+        this.lastProgressMillis = triggerTimestamp;
     }
 
     long checkpointId() {
@@ -69,14 +72,26 @@ final class PendingCheckpoint {
         return expected.contains(vertex);
     }
 
-    AckResult acknowledge(TaskAcknowledgement ack) {
+    AckResult acknowledge(TaskAcknowledgement ack, long nowMillis) {
         if (!expected.contains(ack.vertex())) {
             return AckResult.UNEXPECTED_VERTEX;
         }
         if (acks.putIfAbsent(ack.vertex(), ack) != null) {
             return AckResult.DUPLICATE;
         }
+        lastProgressMillis = nowMillis;
         return AckResult.ACCEPTED;
+    }
+
+    long lastProgressMillis() {
+        return lastProgressMillis;
+    }
+
+    /** The vertices that have not acknowledged yet, sorted, for messages. */
+    List<ExecutionVertexId> missingVertices() {
+        return expected.stream().filter(v -> !acks.containsKey(v))
+                .sorted(Comparator.comparing(ExecutionVertexId::taskName).thenComparingInt(ExecutionVertexId::subtask))
+                .toList();
     }
 
     boolean isFullyAcknowledged() {

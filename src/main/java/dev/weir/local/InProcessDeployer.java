@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.weir.coordinator.AttemptCoordinator;
+import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.WorkerGateway;
@@ -118,7 +119,7 @@ public final class InProcessDeployer implements JobDeployer {
             t.setDaemon(true);
             return t;
         });
-        TaskListener reports = new TaskReports(attempt, coordinator);
+        TaskListener reports = new TaskReports(attempt, coordinator.endpoint());
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(job.jobName(), job.parallelism(),
                 job.maxParallelism(), attempt, job.mode(), BATCH_SIZE, code.classLoader());
         ExecutionAttempt execution = new ExecutionAttempt(settings, graphs, subtasks,
@@ -134,7 +135,7 @@ public final class InProcessDeployer implements JobDeployer {
     }
 
     /** The tasks' reports, as the messages a worker would send its coordinator. */
-    private record TaskReports(long attempt, AttemptCoordinator coordinator) implements TaskListener {
+    private record TaskReports(long attempt, AttemptEndpoint coordinator) implements TaskListener {
 
         @Override
         public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
@@ -144,6 +145,11 @@ public final class InProcessDeployer implements JobDeployer {
         @Override
         public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {
             coordinator.decline(new Decline(attempt, checkpointId, vertex, reason));
+        }
+
+        @Override
+        public void running(ExecutionVertexId vertex) {
+            coordinator.taskEvent(new TaskEvent(attempt, vertex, TaskEvent.Kind.RUNNING, null));
         }
 
         @Override

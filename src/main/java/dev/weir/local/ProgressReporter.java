@@ -2,6 +2,7 @@ package dev.weir.local;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,52 +10,86 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.weir.coordinator.CheckpointFailureReason;
+import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.JobMasterListener;
+import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.exec.JobMetrics;
 
-/** Prints one progress line a second while a job runs: throughput, checkpoints, restarts. */
+/**
+ * Prints one progress line a second while a job runs: throughput, checkpoints (and one that has
+ * been pending for longer than the interval, with its age), restarts.
+ */
 final class ProgressReporter implements JobMasterListener, AutoCloseable {
 
     private final String jobName;
     private final JobMetrics metrics;
     private final PrintStream out;
     private final boolean periodic;
+    private final long intervalMs;
+    private final Clock clock;
+    private final CheckpointTimeline timeline;
     private final AtomicReference<CompletedCheckpointStats> last = new AtomicReference<>();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failedCheckpoints = new AtomicLong();
     private final AtomicLong restarts = new AtomicLong();
-    private final long start = System.nanoTime();
+    private final long start;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "weir-progress");
         t.setDaemon(true);
         return t;
     });
     private long lastRecords;
-    private long lastNanos = System.nanoTime();
+    private long lastMillis;
 
-    ProgressReporter(String jobName, JobMetrics metrics, PrintStream out, boolean periodic) {
+    /**
+     * @param intervalMs the job's checkpoint interval: a checkpoint pending for longer is shown with its age
+     * @param periodic print a line every second (else only {@link #printProgress} and the last line at close)
+     */
+    ProgressReporter(String jobName, JobMetrics metrics, PrintStream out, boolean periodic, long intervalMs,
+                     Clock clock) {
         this.jobName = jobName;
         this.metrics = metrics;
         this.out = out;
         this.periodic = periodic;
+        this.intervalMs = intervalMs;
+        this.clock = clock;
+        this.start = clock.millis();
+        this.lastMillis = start;
+        this.timeline = new CheckpointTimeline(start);
         if (periodic) {
-            timer.scheduleAtFixedRate(this::print, 1, 1, TimeUnit.SECONDS);
+            timer.scheduleAtFixedRate(this::printProgress, 1, 1, TimeUnit.SECONDS);
         }
     }
 
-    private synchronized void print() {
-        long now = System.nanoTime();
+    /** The run's checkpoints in time, for the summary. */
+    CheckpointTimeline timeline() {
+        return timeline;
+    }
+
+    synchronized void printProgress() {
+        long now = clock.millis();
         long records = metrics.sourceRecords();
-        double rate = (records - lastRecords) / Math.max(1e-9, (now - lastNanos) / 1e9);
+        double rate = (records - lastRecords) / Math.max(1e-9, (now - lastMillis) / 1e3);
         lastRecords = records;
-        lastNanos = now;
+        lastMillis = now;
         CompletedCheckpointStats cp = last.get();
         String checkpoint = cp == null ? "none yet" : String.format(Locale.ROOT, "#%d, %d ms, %s",
                 cp.checkpointId(), cp.durationMs(), bytes(cp.stateSize()));
-        out.printf(Locale.ROOT, "[%s] %6.1f s  %,d records  %,.0f records/s  checkpoints %d completed (%s), %d failed  restarts %d%n",
-                jobName, (now - start) / 1e9, records, rate, completed.get(), checkpoint,
-                failedCheckpoints.get(), restarts.get());
+        out.printf(Locale.ROOT, "[%s] %6.1f s  %,d records  %,.0f records/s  checkpoints %d completed (%s)%s, %d failed"
+                        + "  restarts %d%n", jobName, (now - start) / 1e3, records, rate, completed.get(), checkpoint,
+                pendingTooLong(now), failedCheckpoints.get(), restarts.get());
+    }
+
+    /** ", checkpoint 7 pending for 12.3 s" once it has been pending for longer than the interval. */
+    private String pendingTooLong(long now) {
+        Optional<CheckpointTimeline.Pending> pending = timeline.pending();
+        if (pending.isEmpty() || pending.get().ageMs(now) <= intervalMs) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", %s %d pending for %.1f s",
+                pending.get().type() == CheckpointType.SAVEPOINT ? "savepoint" : "checkpoint",
+                pending.get().checkpointId(), pending.get().ageMs(now) / 1e3);
     }
 
     private static String bytes(long n) {
@@ -72,14 +107,24 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
     }
 
     @Override
+    public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+        timeline.triggered(checkpointId, type, triggerTimestamp);
+    }
+
+    @Override
     public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+        timeline.completed(stats.checkpointId(), stats.type(), clock.millis());
+        if (stats.type() == CheckpointType.SAVEPOINT) {
+            return;
+        }
         completed.incrementAndGet();
         last.set(stats);
     }
 
     @Override
     public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
-        if (reason.countsTowardsTolerableFailures()) {
+        timeline.aborted(checkpointId, clock.millis());
+        if (reason.isFailure()) {
             failedCheckpoints.incrementAndGet();
             out.printf("[%s] checkpoint %d failed: %s: %s%n", jobName, checkpointId, reason, message);
         }
@@ -95,7 +140,7 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
     public void close() {
         timer.shutdownNow();
         if (periodic) {
-            print();
+            printProgress();
         }
     }
 }

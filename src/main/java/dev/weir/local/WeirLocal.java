@@ -10,11 +10,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.JobSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
+import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
@@ -22,8 +22,6 @@ import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobMetrics;
@@ -108,12 +106,13 @@ public final class WeirLocal {
         }
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), mode(spec.getCheckpointing()), jar);
+                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar);
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
-                checkpointConfig(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
+                CheckpointConfigs.of(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
         JobResult result;
-        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress());
+        try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
+                settings.checkpoint().intervalMs(), Clock.system());
              CoordinatorServer server = options.inProcess() ? null
                      : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobDeployer deployer;
@@ -147,7 +146,8 @@ public final class WeirLocal {
             try {
                 result = master.run(restore);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds)));
+                out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
+                        progress.timeline(), System.currentTimeMillis())));
                 out.flush();
                 if (result.state() == JobResult.JobState.SUSPENDED) {
                     err.println("weir local: job " + manifest.name() + " stopped; resume it with --restore "
@@ -205,24 +205,14 @@ public final class WeirLocal {
         }
     }
 
-    private static CheckpointingMode mode(CheckpointingSpec spec) {
-        return CheckpointingSpec.AT_LEAST_ONCE.equals(spec.getMode())
-                ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE;
-    }
-
-    static CheckpointConfig checkpointConfig(CheckpointingSpec spec) {
-        return new CheckpointConfig(spec.getIntervalMs(), spec.getTimeoutMs(), spec.getMinPauseMs(), mode(spec),
-                spec.getRetained(), spec.getTolerableFailures());
-    }
-
     static RestartStrategy.Settings restartSettings(RestartPolicySpec spec) {
         return new RestartStrategy.Settings(spec.getInitialBackoffMs(), spec.getMaxBackoffMs(),
                 spec.getBackoffMultiplier(), spec.getMaxRestarts(), spec.getWindowMs());
     }
 
-    private static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,
-                                               InProcessDeployer.JobSpecification job,
-                                               JobResult result, JobMetrics metrics, double seconds) {
+    static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,
+                                       InProcessDeployer.JobSpecification job, JobResult result, JobMetrics metrics,
+                                       double seconds, CheckpointTimeline checkpoints, long nowMillis) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("job", manifest.name());
         line.put("state", result.state().name());
@@ -234,6 +224,10 @@ public final class WeirLocal {
         line.put("records_per_s", Math.round(metrics.sourceRecords() / Math.max(seconds, 1e-9)));
         line.put("checkpoints_completed", result.checkpointsCompleted());
         line.put("checkpoints_failed", result.checkpointsFailed());
+        // A stall shows after the fact: how soon the first checkpoint came, and the longest any was
+        // pending (one aborted as the job ended counts up to then).
+        line.put("first_checkpoint_s", checkpoints.firstCompletedAfterMs().map(ms -> ms / 1000.0).orElse(null));
+        line.put("longest_pending_checkpoint_ms", checkpoints.longestPendingMs(nowMillis));
         if (result.lastCheckpoint() != null) {
             Map<String, Object> cp = new LinkedHashMap<>();
             cp.put("id", result.lastCheckpoint().checkpointId());

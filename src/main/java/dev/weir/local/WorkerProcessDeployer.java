@@ -144,7 +144,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
     @Override
     public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
-        server.register(job.jobName(), token, new ProgressEndpoint(coordinator, metrics));
+        server.register(job.jobName(), token, new ProgressEndpoint(coordinator.endpoint(), metrics));
         Path logs = Files.createDirectories(settings.logDir().resolve("attempt-" + attempt));
         List<Process> processes = new ArrayList<>();
         try {

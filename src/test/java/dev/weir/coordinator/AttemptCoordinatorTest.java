@@ -58,6 +58,7 @@ class AttemptCoordinatorTest {
     void checkpointsStartOnlyOnceEveryWorkerRegisteredAndWasHeardFrom() throws Exception {
         register(w0, 0, Topologies.keyedCount(2));
         heartbeat(0, 0);
+        tasksRunning(0);
         clock.advance(2_000);
         assertThat(w0.next(300)).as("one of two workers is no job").isNull();
 
@@ -65,13 +66,56 @@ class AttemptCoordinatorTest {
         clock.advance(2_000);
         assertThat(w0.next(300)).as("worker 1 has not sent a heartbeat yet").isNull();
         heartbeat(1, 0);
+        tasksRunning(1);
 
         await(() -> !running.isEmpty());
         assertThat(coordinator.topology()).isEqualTo(Topologies.keyedCount(2));
         assertThat(running).containsExactly(Topologies.keyedCount(2));
+        await(coordinator::everyTaskRunning);
         clock.advance(1_000);
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
         assertThat(w1.next(5_000)).isEqualTo("trigger 40");
+    }
+
+    @Test
+    void noPeriodicCheckpointWhileWorkersStillStartThenOneAtOnce() throws Exception {
+        allRegistered();
+        tasksRunning(0);
+        clock.advance(5_000);
+        coordinator.checkpoints().tick();
+        assertThat(coordinator.checkpoints().pendingCheckpointId())
+                .as("worker 1 is still starting (restoring, opening its storage)").isEmpty();
+        assertThat(coordinator.everyTaskRunning()).isFalse();
+
+        // Worker 1's RUNNING events got lost: its heartbeats say it too.
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 1, clock.millis(), 0, 0, 0, subtasksOf(1), List.of()));
+        await(coordinator::everyTaskRunning);
+        coordinator.checkpoints().tick();
+        assertThat(coordinator.checkpoints().pendingCheckpointId()).as("the interval has passed long ago").hasValue(40);
+        assertThat(w0.next(5_000)).isEqualTo("trigger 40");
+    }
+
+    @Test
+    void tasksRunningWithinTheIntervalKeepTheFirstCheckpointOneIntervalAfterRegistration() throws Exception {
+        allRegistered();
+        clock.advance(300);
+        tasksRunning(0);
+        tasksRunning(1);
+        await(coordinator::everyTaskRunning);
+        clock.advance(699);
+        coordinator.checkpoints().tick();
+        assertThat(coordinator.checkpoints().pendingCheckpointId()).isEmpty();
+        clock.advance(1);
+        coordinator.checkpoints().tick();
+        assertThat(coordinator.checkpoints().pendingCheckpointId()).hasValue(40);
+    }
+
+    @Test
+    void aSavepointNeedsNoRunningTasks() throws Exception {
+        allRegistered();
+        coordinator.triggerSavepoint();
+
+        assertThat(w0.next(5_000)).as("queued by the worker until its tasks run").isEqualTo("trigger 40");
     }
 
     @Test
@@ -80,7 +124,9 @@ class AttemptCoordinatorTest {
         register(w1, 1, Topologies.keyedCount(2));
         heartbeat(0, 12);
         heartbeat(1, 77);
-        await(() -> coordinator.checkpoints() != null);
+        tasksRunning(0);
+        tasksRunning(1);
+        await(coordinator::everyTaskRunning);
         clock.advance(1_000);
         assertThat(w0.next(5_000)).isEqualTo("trigger 78");
     }
@@ -109,7 +155,7 @@ class AttemptCoordinatorTest {
     @Test
     void aWorkerThatCannotLoadTheJobFailsTheAttemptUnrecoverably() throws Exception {
         register(w0, 0, Topologies.keyedCount(2));
-        coordinator.workerFailed(new WorkerFailure(ATTEMPT, 1, "job class 'com.example.Missing' was not found",
+        coordinator.endpoint().workerFailed(new WorkerFailure(ATTEMPT, 1, "job class 'com.example.Missing' was not found",
                 UnrecoverableJobException.Kind.JOB_CLASS));
 
         AttemptFailure failure = failure();
@@ -120,8 +166,8 @@ class AttemptCoordinatorTest {
 
     @Test
     void aTaskFailureIsRecoverableUnlessItsKindSaysOtherwise() throws Exception {
-        running();
-        coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
+        allRegistered();
+        coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "java.io.IOException: disk full"));
         AttemptFailure failure = failure();
         assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.TaskFailed);
@@ -130,15 +176,15 @@ class AttemptCoordinatorTest {
 
         coordinator.close();
         coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
-        running();
-        coordinator.taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
+        allRegistered();
+        coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, vertex("count-sum", 1), TaskEvent.Kind.FAILED,
                 "topic 'out' does not exist", UnrecoverableJobException.Kind.CONFIGURATION));
         assertThat(failure().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
     }
 
     @Test
     void boundedAttemptTakesAFinalCheckpointThenFinishesTheWorkers() throws Exception {
-        running();
+        allRegistered();
         endOfData(0);
         endOfData(1);
         assertThat(w0.next(5_000)).as("final checkpoint, triggered at once").isEqualTo("trigger 40");
@@ -160,16 +206,16 @@ class AttemptCoordinatorTest {
 
     @Test
     void endOfDataLostOnTheWayIsLearnedFromHeartbeats() throws Exception {
-        running();
+        allRegistered();
         endOfData(0);
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, 1, 0, 0, 0, 0, subtasksOf(1)));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 1, 0, 0, 0, 0, subtasksOf(1), subtasksOf(1)));
 
         assertThat(w1.next(5_000)).isEqualTo("trigger 40");
     }
 
     @Test
     void aWorkerExitIsALossUnlessAllItsTasksFinished() throws Exception {
-        running();
+        allRegistered();
         finished(0);
         coordinator.workerExited(0, 0, null);
         coordinator.workerExited(1, 0, "see worker-1.log");
@@ -183,9 +229,9 @@ class AttemptCoordinatorTest {
     void aSilentWorkerFailsTheAttempt() throws Exception {
         coordinator.close();
         coordinator = coordinator(HEARTBEAT_TIMEOUT, 1);
-        running();
+        allRegistered();
         clock.advance(HEARTBEAT_TIMEOUT.toMillis() + 1);
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, 0, 0));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 0, 0));
 
         AttemptFailure failure = failure();
         assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.HeartbeatTimeout);
@@ -208,7 +254,7 @@ class AttemptCoordinatorTest {
 
     @Test
     void stopWithSavepointSuspendsAfterTheSavepoint() throws Exception {
-        running();
+        allRegistered();
         coordinator.stopWithSavepoint();
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
         w1.next(5_000);
@@ -232,7 +278,7 @@ class AttemptCoordinatorTest {
 
     @Test
     void aFinishingAttemptRefusesSavepointsAndFinishesInsteadOfStopping() throws Exception {
-        running();
+        allRegistered();
         endOfData(0);
         endOfData(1);
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
@@ -248,9 +294,9 @@ class AttemptCoordinatorTest {
 
     @Test
     void messagesOfAnotherAttemptAreStale() {
-        assertThatThrownBy(() -> coordinator.taskEvent(new TaskEvent(ATTEMPT - 1, vertex("generator", 0),
+        assertThatThrownBy(() -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT - 1, vertex("generator", 0),
                 TaskEvent.Kind.FAILED, "old"))).isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> coordinator.peers(ATTEMPT + 1)).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> coordinator.endpoint().peers(ATTEMPT + 1)).isInstanceOf(StaleAttemptException.class);
     }
 
     // ---- helpers ----
@@ -276,7 +322,7 @@ class AttemptCoordinatorTest {
     }
 
     /** Both workers registered and heard from: checkpointing runs. */
-    private void running() throws Exception {
+    private void allRegistered() throws Exception {
         register(w0, 0, Topologies.keyedCount(2));
         register(w1, 1, Topologies.keyedCount(2));
         heartbeat(0, 0);
@@ -290,21 +336,26 @@ class AttemptCoordinatorTest {
     }
 
     private void heartbeat(int worker, long highestCheckpointId) {
-        coordinator.heartbeat(new Heartbeat(ATTEMPT, worker, clock.millis(), 0, 0, highestCheckpointId, List.of()));
+        coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, worker, clock.millis(), 0, 0, highestCheckpointId, List.of(),
+                List.of()));
+    }
+
+    private void tasksRunning(int worker) {
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.RUNNING, null)));
     }
 
     private void endOfData(int worker) {
-        subtasksOf(worker).forEach(v -> coordinator.taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.END_OF_DATA,
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.END_OF_DATA,
                 null)));
     }
 
     private void finished(int worker) {
-        subtasksOf(worker).forEach(v -> coordinator.taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.FINISHED, null)));
+        subtasksOf(worker).forEach(v -> coordinator.endpoint().taskEvent(new TaskEvent(ATTEMPT, v, TaskEvent.Kind.FINISHED, null)));
     }
 
     private void acknowledgeAll(long checkpointId) {
         for (ExecutionVertexId subtask : Topologies.keyedCount(2).subtasks()) {
-            coordinator.acknowledge(new Acknowledge(ATTEMPT, new TaskAcknowledgement(checkpointId, subtask, Map.of())));
+            coordinator.endpoint().acknowledge(new Acknowledge(ATTEMPT, new TaskAcknowledgement(checkpointId, subtask, Map.of())));
         }
     }
 

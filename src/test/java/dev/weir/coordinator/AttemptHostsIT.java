@@ -49,6 +49,9 @@ class AttemptHostsIT {
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(1);
     /** Checkpoints every 100 ms; one not acknowledged within a second is aborted; failures never fail the job. */
     static final CheckpointConfig CHECKPOINTS = new CheckpointConfig(100, 1_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 1_000);
+    /** The same with a 60 s timeout, but one that gets no acknowledgement for 300 ms is aborted as stalled. */
+    static final CheckpointConfig STALL_GUARDED =
+            new CheckpointConfig(100, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 1_000, 300);
 
     @TempDir
     Path dir;
@@ -58,7 +61,11 @@ class AttemptHostsIT {
     }
 
     private Host host(String kind) throws Exception {
-        return kind.equals("operator") ? new OperatorHost() : new LocalHost(dir);
+        return host(kind, CHECKPOINTS);
+    }
+
+    private Host host(String kind, CheckpointConfig checkpoints) throws Exception {
+        return kind.equals("operator") ? new OperatorHost(checkpoints) : new LocalHost(dir, checkpoints);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,6 +123,25 @@ class AttemptHostsIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hosts")
+    void checkpointOneWorkerNeverAcknowledgesIsAbortedAsStalledLongBeforeItsTimeout(String kind) throws Exception {
+        try (Host host = host(kind, STALL_GUARDED)) {
+            List<ScriptedWorker> workers = host.start();
+            long id = triggered(workers.get(0).await("trigger "));
+            workers.get(0).acknowledge(id);
+            // Worker 1 never acknowledges it (its trigger or its barrier got lost on the way, say).
+
+            assertThat(workers.get(1).await("abort " + id)).as("stalled: no ack for 300 ms; the timeout is 60 s")
+                    .isNotNull();
+            long next = triggered(workers.get(0).await("trigger "));
+            assertThat(next).isEqualTo(id + 1);
+            workers.forEach(w -> w.acknowledge(next));
+            assertThat(host.awaitCompletedCheckpoint()).isEqualTo(next);
+            assertThat(host.failure()).as("a stall is a retry, not a failure of the job").isNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hosts")
     void savepointWhileFinishingIsRefusedAndTheJobFinishes(String kind) throws Exception {
         try (Host host = host(kind)) {
             List<ScriptedWorker> workers = host.start();
@@ -163,7 +189,7 @@ class AttemptHostsIT {
     /** One host of the attempt coordinator, running a two-worker job of scripted workers. */
     interface Host extends AutoCloseable {
 
-        /** Starts attempt 1; returns its two workers, registered and sending heartbeats. */
+        /** Starts attempt 1; returns its two workers, registered, their tasks running and sending heartbeats. */
         List<ScriptedWorker> start() throws Exception;
 
         Ended awaitEnd() throws Exception;
@@ -186,8 +212,9 @@ class AttemptHostsIT {
     static List<ScriptedWorker> startWorkers(java.net.URI coordinator, String job, long attempt) throws Exception {
         List<ScriptedWorker> workers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
+            // Worker 0 says that its tasks run with events, worker 1 only in its heartbeats.
             workers.add(new ScriptedWorker(coordinator, TOKEN, job, attempt, i, Topologies.keyedCount(2)).register()
-                    .heartbeatEvery(100));
+                    .tasksRunning(i == 0).heartbeatEvery(100));
         }
         return workers;
     }
@@ -213,10 +240,10 @@ class AttemptHostsIT {
         private final List<CompletedCheckpointStats> completed = new CopyOnWriteArrayList<>();
         private volatile AttemptCoordinator attempt;
 
-        LocalHost(Path dir) throws Exception {
+        LocalHost(Path dir, CheckpointConfig checkpoints) throws Exception {
             storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/local/scenario");
             server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            master = new JobMaster(new JobMaster.Settings("scenario", 2, 128, CHECKPOINTS,
+            master = new JobMaster(new JobMaster.Settings("scenario", 2, 128, checkpoints,
                     new RestartStrategy.Settings(60_000, 60_000, 1, 3, 600_000)), storage, this, Clock.system(), this);
         }
 
@@ -242,7 +269,7 @@ class AttemptHostsIT {
         @Override
         public Deployment deploy(long number, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
             attempt = coordinator;
-            server.register("scenario", TOKEN, coordinator);
+            server.register("scenario", TOKEN, coordinator.endpoint());
             List<ScriptedWorker> mine = startWorkers(server.baseUri(), "scenario", number);
             workers.addAll(mine);
             started.complete(mine);
@@ -311,8 +338,10 @@ class AttemptHostsIT {
         private final CoordinatorServer server;
         private final CoordinatorJobRuntime runtime;
         private final List<ScriptedWorker> workers = new ArrayList<>();
+        private final CheckpointConfig checkpoints;
 
-        OperatorHost() throws Exception {
+        OperatorHost(CheckpointConfig checkpoints) throws Exception {
+            this.checkpoints = checkpoints;
             s3 = EmbeddedS3Server.startInMemory();
             new S3ObjectStore(s3.settings("weir")).ensureBucket();
             server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -321,7 +350,7 @@ class AttemptHostsIT {
 
         @Override
         public List<ScriptedWorker> start() throws Exception {
-            runtime.ensureAttempt(new AttemptPlan(JOB, 1, 2, 128, CHECKPOINTS, storage(), TOKEN, null), Set.of());
+            runtime.ensureAttempt(new AttemptPlan(JOB, 1, 2, 128, checkpoints, storage(), TOKEN, null), Set.of());
             workers.addAll(startWorkers(server.baseUri(), JOB.coordinatorJobName(), 1));
             return workers;
         }

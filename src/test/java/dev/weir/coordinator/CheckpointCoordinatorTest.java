@@ -45,7 +45,14 @@ class CheckpointCoordinatorTest {
     private final InMemoryCompletedCheckpointStore store = new InMemoryCompletedCheckpointStore();
     private final Executor direct = Runnable::run;
 
+    /** A coordinator whose tasks all run: periodic checkpoints started. */
     private CheckpointCoordinator coordinator(CheckpointConfig config, long nextCheckpointId, Executor io) {
+        CheckpointCoordinator coordinator = notStarted(config, nextCheckpointId, io);
+        coordinator.startPeriodicCheckpoints();
+        return coordinator;
+    }
+
+    private CheckpointCoordinator notStarted(CheckpointConfig config, long nextCheckpointId, Executor io) {
         return new CheckpointCoordinator("keyed-count", 2, 128, config, clock, VERTICES,
                 gateway, store, io, listener, nextCheckpointId);
     }
@@ -100,6 +107,29 @@ class CheckpointCoordinatorTest {
         assertThat(gateway.triggers).containsExactly(
                 new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.CHECKPOINT));
         assertThat(coordinator.pendingCheckpointId()).hasValue(1);
+        assertThat(listener.triggered).as("hosts show how long it is pending").containsExactly(1L);
+    }
+
+    @Test
+    void triggersNoPeriodicCheckpointBeforeItsTasksRunThenAtOnceWhenTheIntervalHasPassed() {
+        CheckpointCoordinator coordinator = notStarted(CONFIG, 1, direct);
+        clock.advance(10 * INTERVAL);
+        coordinator.tick();
+        assertThat(gateway.triggers).as("the tasks still start").isEmpty();
+
+        coordinator.startPeriodicCheckpoints();
+        coordinator.tick();
+        assertThat(gateway.triggers).containsExactly(
+                new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.CHECKPOINT));
+    }
+
+    @Test
+    void explicitRequestsNeedNoRunningTasks() {
+        CheckpointCoordinator coordinator = notStarted(CONFIG, 1, direct);
+        coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+
+        assertThat(gateway.triggers).containsExactly(
+                new RecordingGateway.Trigger(1, clock.millis(), CheckpointType.SAVEPOINT));
     }
 
     @Test
@@ -455,6 +485,152 @@ class CheckpointCoordinatorTest {
                 .containsExactly(CheckpointFailureReason.TIMEOUT);
         assertThat(store.discarded()).isEmpty();
         assertThat(gateway.completed).isEmpty();
+    }
+
+    // ---- the stall guard: no acknowledgement for stallTimeoutMs aborts a checkpoint ----
+
+    private static final long STALL = 2_000;
+    private static final long LONG_TIMEOUT = 60_000;
+    private static final CheckpointConfig GUARDED =
+            new CheckpointConfig(INTERVAL, LONG_TIMEOUT, 0, CheckpointingMode.EXACTLY_ONCE, RETAINED, TOLERABLE, STALL);
+
+    @Test
+    void checkpointWithoutAcksForTheStallTimeoutIsAbortedAsStalledAndTheNextTriggeredAtOnce() {
+        CheckpointCoordinator coordinator = coordinator(GUARDED, 1, direct);
+        long id = triggerPeriodic(coordinator);
+        clock.advance(300);
+        coordinator.acknowledge(ack(id, SRC_0));
+        coordinator.acknowledge(ack(id, SRC_1));
+        clock.advance(STALL - 1);
+        coordinator.tick();
+        assertThat(coordinator.pendingCheckpointId()).as("measured from the latest ack").hasValue(id);
+
+        clock.advance(1);
+        coordinator.tick();
+
+        assertThat(listener.failures).containsExactly(new RecordingListener.Failure(id, CheckpointFailureReason.STALLED,
+                "no acknowledgement for 2000 ms (2/4 acks; waiting for count#0, count#1)"));
+        assertThat(gateway.aborted).containsExactly(id);
+        assertThat(gateway.lastTrigger()).as("not an interval later: now")
+                .isEqualTo(new RecordingGateway.Trigger(id + 1, clock.millis(), CheckpointType.CHECKPOINT));
+        assertThat(store.discarded()).containsExactly(id);
+        assertThat(coordinator.failedCount()).isEqualTo(1);
+        assertThat(coordinator.consecutiveFailures()).as("a retry, not counted towards the tolerance").isZero();
+    }
+
+    @Test
+    void checkpointWithoutAnyAckIsStalledFromItsTrigger() {
+        CheckpointCoordinator coordinator = coordinator(GUARDED, 1, direct);
+        long id = triggerPeriodic(coordinator);
+        clock.advance(STALL);
+        coordinator.tick();
+
+        assertThat(listener.failures).singleElement().satisfies(f -> {
+            assertThat(f.reason()).isEqualTo(CheckpointFailureReason.STALLED);
+            assertThat(f.message()).contains("0/4 acks; waiting for count#0, count#1, source#0, source#1");
+        });
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id + 1);
+    }
+
+    @Test
+    void checkpointWhoseAcksKeepComingIsNotStalledHoweverLongItTakes() {
+        CheckpointCoordinator coordinator = coordinator(GUARDED, 1, direct);
+        long id = triggerPeriodic(coordinator);
+        for (ExecutionVertexId v : List.of(SRC_0, SRC_1, AGG_0, AGG_1)) {
+            clock.advance(STALL - 1);
+            coordinator.tick();
+            coordinator.acknowledge(ack(id, v));
+        }
+
+        assertThat(listener.failures).isEmpty();
+        assertThat(coordinator.completedCount()).isEqualTo(1);
+    }
+
+    /**
+     * Barriers that crawl behind backpressured data show as silence too. Each consecutive stall doubles
+     * the next checkpoint's limit (2, 4, 8, 16, 32 s, then the 60 s timeout), so a checkpoint that needs
+     * 40 s between two acks completes after five stalls instead of being aborted forever.
+     */
+    @Test
+    void consecutiveStallsDoubleTheLimitUpToTheTimeoutSoASlowCheckpointStillCompletes() {
+        CheckpointCoordinator coordinator = coordinator(GUARDED, 1, direct);
+        long id = triggerPeriodic(coordinator);
+        for (long limit = STALL; limit < LONG_TIMEOUT; limit *= 2) {
+            clock.advance(limit - 1);
+            coordinator.tick();
+            assertThat(coordinator.pendingCheckpointId()).as("limit %d ms", limit).hasValue(id);
+            clock.advance(1);
+            coordinator.tick();
+            assertThat(coordinator.pendingCheckpointId()).as("stalled at %d ms", limit).hasValue(++id);
+        }
+        assertThat(listener.failures).hasSize(5).allMatch(f -> f.reason() == CheckpointFailureReason.STALLED);
+
+        clock.advance(40_000);
+        coordinator.tick();
+        ackAll(coordinator, id);
+        assertThat(coordinator.completedCount()).as("only the timeout judged the sixth").isEqualTo(1);
+
+        long next = triggerPeriodic(coordinator);
+        clock.advance(STALL);
+        coordinator.tick();
+        assertThat(listener.failures.get(listener.failures.size() - 1))
+                .as("a completed checkpoint resets the limit").isEqualTo(new RecordingListener.Failure(next,
+                        CheckpointFailureReason.STALLED, "no acknowledgement for 2000 ms (0/4 acks; waiting for count#0,"
+                                + " count#1, source#0, source#1)"));
+    }
+
+    @Test
+    void aStalledCheckpointThatNeverCompletesStillEndsInCountedTimeouts() {
+        CheckpointCoordinator coordinator = coordinator(
+                new CheckpointConfig(INTERVAL, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, RETAINED, 0, STALL), 1, direct);
+        triggerPeriodic(coordinator);
+        for (long limit : List.of(2_000L, 4_000L, 8_000L)) {
+            clock.advance(limit);
+            coordinator.tick();
+        }
+        assertThat(listener.exceeded).isEmpty();
+
+        clock.advance(10_000);
+        coordinator.tick();
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason).containsExactly(
+                CheckpointFailureReason.STALLED, CheckpointFailureReason.STALLED, CheckpointFailureReason.STALLED,
+                CheckpointFailureReason.TIMEOUT);
+        assertThat(listener.exceeded).as("tolerance 0: the job fails over").hasSize(1);
+    }
+
+    @Test
+    void savepointsAndCheckpointsWritingTheirMetadataAreNotJudgedAsStalled() {
+        ManualExecutor io = new ManualExecutor();
+        CheckpointCoordinator coordinator = coordinator(GUARDED, 1, io);
+        coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        clock.advance(10 * STALL);
+        coordinator.tick();
+        assertThat(coordinator.pendingCheckpointId()).as("the user asked for this one").hasValue(1);
+        ackAll(coordinator, 1);
+        io.runAll();
+
+        long id = triggerPeriodic(coordinator);
+        ackAll(coordinator, id);
+        clock.advance(10 * STALL);
+        coordinator.tick();
+        io.runAll();
+        assertThat(listener.failures).isEmpty();
+        assertThat(listener.completed).extracting(CompletedCheckpointStats::checkpointId).containsExactly(1L, id);
+    }
+
+    @Test
+    void stallTimeoutZeroLeavesOnlyTheTimeout() {
+        CheckpointCoordinator coordinator = coordinator(
+                new CheckpointConfig(INTERVAL, LONG_TIMEOUT, 0, CheckpointingMode.EXACTLY_ONCE, RETAINED, TOLERABLE, 0),
+                1, direct);
+        long id = triggerPeriodic(coordinator);
+        clock.advance(LONG_TIMEOUT - 1);
+        coordinator.tick();
+        assertThat(coordinator.pendingCheckpointId()).hasValue(id);
+        clock.advance(1);
+        coordinator.tick();
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.TIMEOUT);
     }
 
     /** Holds submitted I/O tasks until the test runs them, to observe a write in flight. */

@@ -35,6 +35,7 @@ class CheckpointSchedulerTest {
                 Set.of(VERTEX), gateway, new InMemoryCompletedCheckpointStore(), Runnable::run,
                 new RecordingListener(), 1);
         gateway.coordinator.set(coordinator);
+        coordinator.startPeriodicCheckpoints();
 
         try (CheckpointScheduler scheduler = new CheckpointScheduler(coordinator, 2)) {
             scheduler.start();

@@ -91,13 +91,13 @@ class PeerRegistryTest {
         registry.register(worker(0));
         registry.register(worker(1));
         registry.register(worker(2));
-        registry.recordHeartbeat(new Heartbeat(4, 0, 0, 0, 0, 17, List.of()));
-        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 18, List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 0, 0, 0, 0, 17, List.of(), List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 18, List.of(), List.of()));
         // Registration alone is no heartbeat: a re-attached worker that died never sends one.
         assertThat(registry.allHeartbeated()).isFalse();
 
-        registry.recordHeartbeat(new Heartbeat(4, 2, 0, 0, 0, 16, List.of()));
-        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 12, List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 2, 0, 0, 0, 16, List.of(), List.of()));
+        registry.recordHeartbeat(new Heartbeat(4, 1, 0, 0, 0, 12, List.of(), List.of()));
         assertThat(registry.allHeartbeated()).isTrue();
         assertThat(registry.highestReportedCheckpointId()).isEqualTo(18);
     }

@@ -3,6 +3,8 @@ package dev.weir.coordinator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.weir.runtime.checkpoint.CheckpointType;
+
 /** Records checkpoint outcomes. */
 final class RecordingListener implements CheckpointOutcomeListener {
 
@@ -10,9 +12,15 @@ final class RecordingListener implements CheckpointOutcomeListener {
 
     record Exceeded(int consecutiveFailures, String lastReason) {}
 
+    final List<Long> triggered = new CopyOnWriteArrayList<>();
     final List<CompletedCheckpointStats> completed = new CopyOnWriteArrayList<>();
     final List<Failure> failures = new CopyOnWriteArrayList<>();
     final List<Exceeded> exceeded = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
+        triggered.add(checkpointId);
+    }
 
     @Override
     public void onCheckpointCompleted(CompletedCheckpointStats stats) {

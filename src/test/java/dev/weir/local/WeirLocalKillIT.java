@@ -20,16 +20,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.GatedSource;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
  * SIGKILLs a {@code weir local} process mid-run (embedded S3 store, the default) and resumes it
- * with {@code --restore latest}: the committed output is exactly-once.
+ * with {@code --restore latest}: the committed output is exactly-once. The first run cannot end
+ * before the test strikes, however busy the machine: its sources hold after {@link #HOLD_AFTER}
+ * records each until the test opens their gate, which it does before the second run.
  */
 class WeirLocalKillIT {
 
     private static final long RECORDS = 400_000;
     private static final long KEYS = 500;
+    private static final long HOLD_AFTER = 150_000;
 
     @TempDir
     Path dir;
@@ -57,6 +61,7 @@ class WeirLocalKillIT {
         long committedBefore = CommittedFiles.lines(output).size();
         assertThat(committedBefore).isLessThan(RECORDS);
 
+        GatedSource.open(gate());
         Process second = weirLocal(stateDir, manifest, "--restore", "latest");
         LineWatcher secondErr = new LineWatcher(second, line -> false);
         String summary = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -94,6 +99,7 @@ class WeirLocalKillIT {
         String savepoint = stopped.get("savepoint").get("path").asText();
         assertThat(savepoint).contains("/savepoints/sp-");
 
+        GatedSource.open(gate());
         Process second = weirLocal(stateDir, manifest, "--restore", savepoint);
         LineWatcher secondErr = new LineWatcher(second, line -> false);
         String summary = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -107,7 +113,14 @@ class WeirLocalKillIT {
         assertThat(report.lines()).isEqualTo(RECORDS);
     }
 
-    /** keyed-count at 25 000 records/s per subtask, so the test can strike while it runs. */
+    private Path gate() {
+        return dir.resolve("gate");
+    }
+
+    /**
+     * keyed-count at 25 000 records/s per subtask, so the test can strike while records flow, each
+     * subtask holding after {@link #HOLD_AFTER} records until the gate opens.
+     */
     private Path writeManifest(String name, Path output, long intervalMs) throws IOException {
         Path manifest = dir.resolve(name + ".yaml");
         Files.writeString(manifest, """
@@ -117,16 +130,18 @@ class WeirLocalKillIT {
                   name: %s
                 spec:
                   job:
-                    className: dev.weir.examples.KeyedCountJob
+                    className: dev.weir.testing.ChaosKeyedCountJob
                     parallelism: 2
                     args:
                       records: "%d"
                       keys: "%d"
                       rate: "25000"
+                      holdAfter: "%d"
+                      gate: %s
                       output: %s
                   checkpointing:
                     intervalMs: %d
-                """.formatted(name, RECORDS, KEYS, output, intervalMs));
+                """.formatted(name, RECORDS, KEYS, HOLD_AFTER, gate(), output, intervalMs));
         return manifest;
     }
 

@@ -47,13 +47,30 @@ final class EndToEndFixture implements AutoCloseable {
 
     /** A keyed-count StreamJob on this fixture's storage, writing its committed output below {@code output}. */
     StreamJob keyedCount(String name, long records, long keys, long rate, Path output) {
+        return env.create(keyedCountJob(name, records, keys, rate, output));
+    }
+
+    /**
+     * keyed-count whose sources each hold after {@code holdAfter} records until the file {@code gate}
+     * exists ({@link dev.weir.testing.GatedSource}): it cannot end before the test opens the gate.
+     */
+    StreamJob gatedKeyedCount(String name, long records, long keys, long rate, long holdAfter, Path gate,
+                              Path output) {
+        StreamJob job = keyedCountJob(name, records, keys, rate, output);
+        job.getSpec().getJob().setClassName("dev.weir.testing.ChaosKeyedCountJob");
+        job.getSpec().getJob().getArgs().put("holdAfter", Long.toString(holdAfter));
+        job.getSpec().getJob().getArgs().put("gate", gate.toString());
+        return env.create(job);
+    }
+
+    private StreamJob keyedCountJob(String name, long records, long keys, long rate, Path output) {
         StreamJob job = OperatorTestEnv.job(name, 2);
         job.getSpec().getStorage().setEndpoint(s3.endpoint());
         job.getSpec().getJob().setArgs(new LinkedHashMap<>(Map.of("records", Long.toString(records),
                 "keys", Long.toString(keys), "rate", Long.toString(rate), "output", output.toString())));
         job.getSpec().getCheckpointing().setIntervalMs(200);
         job.getSpec().getRestartPolicy().setInitialBackoffMs(1_000);
-        return env.create(job);
+        return job;
     }
 
     StreamJobStatus status(String job) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
 import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.GatedSource;
 import dev.weir.testing.KeyedCountVerifier;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -68,10 +69,13 @@ class OperatorEndToEndIT {
     void restartedOperatorReattachesToRunningWorkers() throws Exception {
         long records = 150_000;
         Path output = dir.resolve("out");
+        Path gate = dir.resolve("gate");
         try (EndToEndFixture fixture = new EndToEndFixture(dir)) {
             InetSocketAddress coordinator = loopback(freePort());
             OperatorInstance first = OperatorInstance.start(fixture.env.client, coordinator);
-            fixture.keyedCount("counts", records, KEYS, 12_000, output);
+            // Records flow for about 5 s, then the sources hold until the test has seen the new
+            // operator take over: the job cannot finish before, however busy the machine.
+            fixture.gatedKeyedCount("counts", records, KEYS, 12_000, 60_000, gate, output);
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
                     && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
             Map<String, String> podUids = podUids(fixture);
@@ -90,6 +94,7 @@ class OperatorEndToEndIT {
                 assertThat(fixture.kubelet.runningPods()).isEqualTo(podUids.keySet());
                 podUids.keySet().forEach(pod -> assertThat(fixture.kubelet.pid(pod)).isEqualTo(pids.get(pod)));
 
+                GatedSource.open(gate);
                 fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
                         Duration.ofSeconds(120));
                 assertThat(fixture.status("counts").getAttempt()).isEqualTo(1);

@@ -24,7 +24,9 @@ import dev.weir.runtime.state.serialization.Types;
 /**
  * keyed-count with failure points for {@link Chaos}: a failing record anywhere in the keyed
  * function, and a crash between "checkpoint complete" and the sink's commit. Rate limited
- * ({@code rate} records/s per subtask) so the test can strike while it runs. {@code input} and
+ * ({@code rate} records/s per subtask) so the test can strike while it runs; with {@code gate} (a
+ * file) each generator subtask holds after {@code holdAfter} records until the test creates it
+ * ({@link GatedSource}), so the job cannot end before the test has struck. {@code input} and
  * {@code output} also take keyed-count's {@code kafka://} forms.
  */
 public final class ChaosKeyedCountJob implements JobDefinition {
@@ -45,7 +47,9 @@ public final class ChaosKeyedCountJob implements JobDefinition {
             if (rate > 0) {
                 source = source.withRateLimit(rate);
             }
-            numbers = env.fromSource(source, "generator");
+            String gate = args.get("gate", null);
+            numbers = gate == null ? env.fromSource(source, "generator")
+                    : env.fromSource(new GatedSource<>(source, args.getLong("holdAfter", 0), gate), "generator");
         }
         numbers.returns(Types.LONG)
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)

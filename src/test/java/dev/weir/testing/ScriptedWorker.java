@@ -44,6 +44,7 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
     });
     private volatile long highestTriggered;
     private volatile boolean autoAcknowledge;
+    private volatile List<ExecutionVertexId> running = List.of();
     private volatile List<ExecutionVertexId> ended = List.of();
     private ScheduledFuture<?> beating;
 
@@ -82,7 +83,7 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
     public ScriptedWorker heartbeat() {
         try {
             client.heartbeat(new Heartbeat(registration.attempt(), worker, System.currentTimeMillis(), 0, 0,
-                    highestTriggered, ended));
+                    highestTriggered, running, ended));
         } catch (ControlPlaneException e) {
             messages.note("heartbeat failed: " + e.status());
         }
@@ -106,6 +107,18 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
         for (ExecutionVertexId subtask : subtasks()) {
             client.acknowledgeCheckpoint(new TaskAcknowledgement(checkpointId, subtask, Map.of()));
         }
+    }
+
+    /**
+     * Every task of this worker restored its state and runs (periodic checkpoints start once all
+     * tasks of all workers do); {@code report}: also as events (else heartbeats only).
+     */
+    public ScriptedWorker tasksRunning(boolean report) {
+        running = subtasks();
+        if (report) {
+            subtasks().forEach(client::running);
+        }
+        return this;
     }
 
     /** Every task of this worker reached the end of its data; {@code report}: also as events (else heartbeats only). */

@@ -10,9 +10,9 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
+import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.operator.JobKey;
 import dev.weir.operator.OperatorSettings;
 import dev.weir.operator.ResourceNames;
@@ -27,7 +27,6 @@ import dev.weir.operator.runtime.SavepointState;
 import dev.weir.operator.runtime.SnapshotInfo;
 import dev.weir.operator.runtime.StorageAccess;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -183,10 +182,7 @@ public final class Actuator {
 
     private AttemptPlan plan(StreamJob job, long attempt, String restoreFrom, StorageAccess storage) {
         StreamJobSpec spec = job.getSpec();
-        CheckpointingSpec c = spec.getCheckpointing();
-        CheckpointConfig checkpoint = new CheckpointConfig(c.getIntervalMs(), c.getTimeoutMs(), c.getMinPauseMs(),
-                CheckpointingSpec.AT_LEAST_ONCE.equals(c.getMode()) ? CheckpointingMode.AT_LEAST_ONCE
-                        : CheckpointingMode.EXACTLY_ONCE, c.getRetained(), c.getTolerableFailures());
+        CheckpointConfig checkpoint = CheckpointConfigs.of(spec.getCheckpointing());
         return new AttemptPlan(JobKey.of(job), attempt, spec.getJob().getParallelism(),
                 spec.getJob().getMaxParallelism(), checkpoint, storage, token(job), restoreFrom);
     }

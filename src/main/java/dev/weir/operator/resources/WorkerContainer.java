@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.weir.api.CheckpointingSpec;
 import dev.weir.api.ResourcesSpec;
 import dev.weir.api.SecretKeySelectorSpec;
 import dev.weir.api.StorageSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
+import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.operator.ResourceNames;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
 import dev.weir.runtime.worker.WorkerVariable;
@@ -93,8 +92,7 @@ final class WorkerContainer {
         WorkerEnvironment env = new WorkerEnvironment()
                 .job(job.getMetadata().getNamespace() + "." + job.getMetadata().getName(), spec.getJob().getClassName(),
                         spec.getJob().getArgs(), spec.getJob().getParallelism(), spec.getJob().getMaxParallelism(),
-                        CheckpointingSpec.AT_LEAST_ONCE.equals(spec.getCheckpointing().getMode())
-                                ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE)
+                        CheckpointConfigs.mode(spec.getCheckpointing()))
                 .worker(attempt.worker(), attempt.attempt())
                 .coordinator(attempt.coordinatorUrl())
                 .tokenFile(ResourceNames.TOKEN_MOUNT + "/" + ResourceNames.TOKEN_KEY)

@@ -104,7 +104,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
                 registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
         coordinator.expectRunning(runningWorkers);
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
-        server.register(name, plan.token(), coordinator);
+        server.register(name, plan.token(), coordinator.endpoint());
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),
                 runningWorkers.isEmpty() ? "" : " (re-attaching to " + runningWorkers.size() + " running workers)");
     }
@@ -211,7 +211,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         @Override
         public void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {
             LOG.info("job {}: checkpoint {} failed ({}): {}", job, checkpointId, reason, message);
-            if (reason.countsTowardsTolerableFailures()) {
+            if (reason.isFailure()) {
                 OperatorMetrics.checkpointFailed(job);
             }
         }

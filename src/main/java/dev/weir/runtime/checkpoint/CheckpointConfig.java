@@ -8,6 +8,9 @@ package dev.weir.runtime.checkpoint;
  * @param minPauseMs least time between the end of one checkpoint and the start of the next
  * @param retained how many completed checkpoints to keep in storage
  * @param tolerableFailures consecutive failed checkpoints tolerated before the job fails over
+ * @param stallTimeoutMs a checkpoint that gets no acknowledgement for this long is aborted as
+ *     stalled and the next one triggered; each consecutive stall doubles it, up to the timeout; 0:
+ *     no such guard, only the timeout
  */
 public record CheckpointConfig(
         long intervalMs,
@@ -15,15 +18,25 @@ public record CheckpointConfig(
         long minPauseMs,
         CheckpointingMode mode,
         int retained,
-        int tolerableFailures) {
+        int tolerableFailures,
+        long stallTimeoutMs) {
+
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
 
     public static final CheckpointConfig DEFAULT =
             new CheckpointConfig(1_000, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3);
 
     public CheckpointConfig {
-        if (intervalMs < 0 || timeoutMs <= 0 || minPauseMs < 0 || retained < 1 || tolerableFailures < 0) {
+        if (intervalMs < 0 || timeoutMs <= 0 || minPauseMs < 0 || retained < 1 || tolerableFailures < 0
+                || stallTimeoutMs < 0) {
             throw new IllegalArgumentException("invalid checkpoint config: " + this);
         }
+    }
+
+    /** With the default stall timeout. */
+    public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
+                            int tolerableFailures) {
+        this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, DEFAULT_STALL_TIMEOUT_MS);
     }
 
     public boolean periodic() {

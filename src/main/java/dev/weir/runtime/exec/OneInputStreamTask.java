@@ -4,6 +4,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.weir.runtime.checkpoint.BarrierHandlerActions;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
@@ -22,6 +25,8 @@ import dev.weir.runtime.network.ResultPartition;
  * (at-least-once) them and triggers the subtask's snapshot.
  */
 public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OneInputStreamTask.class);
 
     private final InputGate gate;
     private final CheckpointBarrierHandler barrierHandler;
@@ -52,6 +57,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                 gate.recycle(channel, batch);
                 flushIfDue();
             } else if (element instanceof CheckpointBarrier barrier) {
+                LOG.debug("{}: barrier {} on channel {}", env.vertexId(), barrier.checkpointId(), channel);
                 barrierHandler.processBarrier(barrier, channel);
             } else if (element == EndOfData.INSTANCE) {
                 dataEnded.set(channel);

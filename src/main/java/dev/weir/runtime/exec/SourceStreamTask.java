@@ -3,6 +3,9 @@ package dev.weir.runtime.exec;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.StreamNode;
@@ -16,6 +19,8 @@ import dev.weir.runtime.network.ResultPartition;
  * injecting barriers, until it is told to finish after the final checkpoint.
  */
 public final class SourceStreamTask extends StreamTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceStreamTask.class);
 
     private boolean finishing;
 
@@ -57,6 +62,7 @@ public final class SourceStreamTask extends StreamTask {
     @Override
     protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
         if (!finishing) {
+            LOG.debug("{}: injecting barrier {}", env.vertexId(), barrier.checkpointId());
             performCheckpoint(barrier, 0);
         }
     }

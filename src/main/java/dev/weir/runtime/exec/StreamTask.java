@@ -66,6 +66,8 @@ public abstract class StreamTask implements Runnable {
         try {
             chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
             chain.open();
+            LOG.debug("{}: running", env.vertexId());
+            env.listener().running(env.vertexId());
             runLoop();
             reportSinkRecords();
             closed = true;

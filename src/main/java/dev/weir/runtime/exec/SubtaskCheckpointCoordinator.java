@@ -45,6 +45,8 @@ final class SubtaskCheckpointCoordinator {
         long syncStart = System.nanoTime();
         Map<String, OperatorChain.OperatorSnapshot> snapshots = chain.snapshot(barrier.checkpointId());
         long syncNanos = System.nanoTime() - syncStart;
+        LOG.debug("{}: snapshot of checkpoint {} taken ({} ms sync, {} ms alignment)", env.vertexId(),
+                barrier.checkpointId(), syncNanos / 1_000_000, alignmentNanos / 1_000_000);
         uploads.execute(() -> upload(barrier, snapshots, startDelayMillis, alignmentNanos, syncNanos));
     }
 
@@ -70,6 +72,8 @@ final class SubtaskCheckpointCoordinator {
             }
             SubtaskCheckpointMetrics metrics = new SubtaskCheckpointMetrics(startDelayMillis, alignmentNanos, syncNanos,
                     System.nanoTime() - asyncStart);
+            LOG.debug("{}: state of checkpoint {} written ({} ms); acknowledging", env.vertexId(), id,
+                    metrics.asyncNanos() / 1_000_000);
             env.listener().acknowledgeCheckpoint(new TaskAcknowledgement(id, env.vertexId(), states, metrics));
         } catch (Exception e) {
             LOG.warn("{}: could not write state of checkpoint {}: {}", env.vertexId(), id, e.toString());

@@ -10,6 +10,12 @@ public interface TaskListener {
 
     void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason);
 
+    /**
+     * The task restored its state and opened its operators: from now on it can take checkpoints
+     * (the coordinator starts periodic checkpoints once every task runs).
+     */
+    void running(ExecutionVertexId vertex);
+
     /** The task emitted its last record (all its inputs ended); it stays up for the final checkpoint. */
     void endOfData(ExecutionVertexId vertex);
 

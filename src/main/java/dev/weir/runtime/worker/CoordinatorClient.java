@@ -48,8 +48,8 @@ public final class CoordinatorClient implements TaskListener {
      * @param onLostTaskEvent told when a task event could not be delivered even after retries (or the
      *                        attempt is gone); the coordinator then cannot know the task's state, so the
      *                        worker should stop and let missing heartbeats fail the attempt over. Not for
-     *                        END_OF_DATA: heartbeats repeat it (a coordinator taking over after an
-     *                        operator restart learns it from them)
+     *                        RUNNING and END_OF_DATA: heartbeats repeat them (a coordinator taking over
+     *                        after an operator restart learns them from there)
      */
     public CoordinatorClient(URI coordinator, String jobToken, int parallelism, JsonHttpClient.Settings settings,
                              Consumer<ControlPlaneException> onLostTaskEvent) {
@@ -152,6 +152,11 @@ public final class CoordinatorClient implements TaskListener {
     }
 
     @Override
+    public void running(ExecutionVertexId vertex) {
+        sendEvent(vertex, TaskEvent.Kind.RUNNING, null);
+    }
+
+    @Override
     public void endOfData(ExecutionVertexId vertex) {
         sendEvent(vertex, TaskEvent.Kind.END_OF_DATA, null);
     }
@@ -180,7 +185,7 @@ public final class CoordinatorClient implements TaskListener {
                     Void.class);
         } catch (ControlPlaneException e) {
             LOG.warn("{}: {} event not delivered: {}", vertex, kind, e.getMessage());
-            if (kind != TaskEvent.Kind.END_OF_DATA || e.isAttemptGone() || e.isUnauthorized()) {
+            if (!kind.repeatedByHeartbeats() || e.isAttemptGone() || e.isUnauthorized()) {
                 onLostTaskEvent.accept(e);
             }
         }

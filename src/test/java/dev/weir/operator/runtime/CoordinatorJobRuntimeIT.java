@@ -102,7 +102,9 @@ class CoordinatorJobRuntimeIT {
                 TOKEN, null);
     }
 
+    /** A worker whose tasks run (its heartbeats say so): checkpoints start once every worker's do. */
     private ScriptedWorker worker(int index) throws Exception {
-        return new ScriptedWorker(server.baseUri(), TOKEN, JOB.coordinatorJobName(), 1, index, Topologies.keyedCount(2));
+        return new ScriptedWorker(server.baseUri(), TOKEN, JOB.coordinatorJobName(), 1, index, Topologies.keyedCount(2))
+                .tasksRunning(false);
     }
 }

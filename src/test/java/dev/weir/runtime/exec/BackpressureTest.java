@@ -132,6 +132,9 @@ class BackpressureTest {
         public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
 
         @Override
+        public void running(ExecutionVertexId vertex) {}
+
+        @Override
         public void endOfData(ExecutionVertexId vertex) {}
 
         @Override

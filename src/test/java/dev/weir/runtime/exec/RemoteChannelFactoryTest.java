@@ -205,6 +205,9 @@ class RemoteChannelFactoryTest {
         public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
 
         @Override
+        public void running(ExecutionVertexId vertex) {}
+
+        @Override
         public void endOfData(ExecutionVertexId vertex) {
             endOfData.countDown();
         }

@@ -10,18 +10,23 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
  * pods differ. The record counts are this attempt's totals on that worker (for progress).
  * {@code highestCheckpointId} is the highest checkpoint id the worker was triggered with (0: none
  * yet): a coordinator that takes over running workers continues above it, because tasks ignore
- * barriers of ids they have already started. {@code endedVertices} are the worker's tasks that
- * reached the end of their data: an END_OF_DATA event may have gone to a coordinator that is gone
- * since, and the final checkpoint waits for every task's.
+ * barriers of ids they have already started. {@code runningVertices} are the worker's tasks that
+ * restored their state and run (periodic checkpoints start once every task runs), and
+ * {@code endedVertices} those that reached the end of their data (the final checkpoint waits for
+ * every task's): the RUNNING and END_OF_DATA events may have gone to a coordinator that is gone
+ * since.
  */
 public record Heartbeat(long attempt, int worker, long timestamp, long sourceRecords, long sinkRecords,
-                        long highestCheckpointId, List<ExecutionVertexId> endedVertices) {
+                        long highestCheckpointId, List<ExecutionVertexId> runningVertices,
+                        List<ExecutionVertexId> endedVertices) {
 
     public Heartbeat {
+        runningVertices = runningVertices == null ? List.of() : List.copyOf(runningVertices);
         endedVertices = endedVertices == null ? List.of() : List.copyOf(endedVertices);
     }
 
+    /** A worker whose tasks do not run yet. */
     public Heartbeat(long attempt, int worker, long timestamp) {
-        this(attempt, worker, timestamp, 0, 0, 0, List.of());
+        this(attempt, worker, timestamp, 0, 0, 0, List.of(), List.of());
     }
 }

@@ -13,10 +13,26 @@ public record TaskEvent(long attempt, ExecutionVertexId vertex, Kind kind, Strin
                         UnrecoverableJobException.Kind unrecoverable) {
 
     public enum Kind {
+        /** The task restored its state and runs: it can take checkpoints. */
+        RUNNING(true),
         /** All inputs ended and the last record was emitted; the task waits for the final checkpoint. */
-        END_OF_DATA,
-        FINISHED,
-        FAILED
+        END_OF_DATA(true),
+        FINISHED(false),
+        FAILED(false);
+
+        private final boolean inHeartbeats;
+
+        Kind(boolean inHeartbeats) {
+            this.inHeartbeats = inHeartbeats;
+        }
+
+        /**
+         * Whether heartbeats repeat this step (see {@link Heartbeat}): then a lost event costs only
+         * time, and a coordinator that takes over running workers still learns it.
+         */
+        public boolean repeatedByHeartbeats() {
+            return inHeartbeats;
+        }
     }
 
     public TaskEvent {
