@@ -43,7 +43,7 @@ public class StreamJobSpec {
     @JsonPropertyDescription("S3-compatible storage for checkpoints and savepoints.")
     private StorageSpec storage = new StorageSpec();
 
-    @JsonPropertyDescription("How the operator restarts the job after a worker fails.")
+    @JsonPropertyDescription("When a silent worker counts as lost, and how the job restarts after a failure.")
     private RestartPolicySpec restartPolicy = new RestartPolicySpec();
 
     @JsonPropertyDescription("running, or suspended: the job is stopped after a savepoint and resumes"

@@ -237,6 +237,8 @@ public final class StreamJobSpecValidator {
         if (policy == null) {
             return;
         }
+        atLeast("spec.restartPolicy.heartbeatTimeoutMs", policy.getHeartbeatTimeoutMs(),
+                RestartPolicySpec.MIN_HEARTBEAT_TIMEOUT_MS);
         atLeast("spec.restartPolicy.initialBackoffMs", policy.getInitialBackoffMs(), 1);
         if (policy.getMaxBackoffMs() < policy.getInitialBackoffMs()) {
             problem("spec.restartPolicy.maxBackoffMs", "must be >= spec.restartPolicy.initialBackoffMs (got "

@@ -20,6 +20,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -154,6 +155,22 @@ public final class AttemptCoordinator implements AutoCloseable {
     void workerFailed(WorkerFailure report) {
         post(() -> fail(new AttemptFailure(AttemptFailure.Cause.WorkerFailed,
                 "worker " + report.worker() + ": " + report.message(), report.unrecoverable())));
+    }
+
+    /**
+     * A worker's data connection to {@code report.peer()} ended: most likely that worker died, and
+     * its peers are the first to know (its host may take a second, its silence the heartbeat
+     * timeout). Ignored when the peer had finished all its tasks: it exited as it should.
+     */
+    void peerLost(PeerLost report) {
+        post(() -> {
+            if (phase == Phase.ENDED || allFinished(report.peer())) {
+                return;
+            }
+            fail(AttemptFailure.recoverable(AttemptFailure.Cause.WorkerLost, "worker " + report.peer()
+                    + " lost: the data connection from worker " + report.worker() + " to it ended ("
+                    + report.message() + ")"));
+        });
     }
 
     // ---- host → coordinator ----

@@ -5,6 +5,7 @@ import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -34,4 +35,7 @@ public interface AttemptEndpoint {
 
     /** The worker cannot run its part of the attempt. */
     void workerFailed(WorkerFailure failure);
+
+    /** A worker's data connection to another worker ended: that worker is most likely gone. */
+    void peerLost(PeerLost report);
 }

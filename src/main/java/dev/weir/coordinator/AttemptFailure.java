@@ -14,7 +14,7 @@ public record AttemptFailure(Cause cause, String message, UnrecoverableJobExcept
         TaskFailed,
         /** A worker could not run its part (its job jar or graph), outside any task. */
         WorkerFailed,
-        /** A worker process or pod ended before the job did. */
+        /** A worker process or pod ended before the job did, or its peers' connections to it ended. */
         WorkerLost,
         /** A worker sent no heartbeat within the timeout. */
         HeartbeatTimeout,

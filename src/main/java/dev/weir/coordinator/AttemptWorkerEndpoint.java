@@ -7,6 +7,7 @@ import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -106,6 +107,16 @@ final class AttemptWorkerEndpoint implements AttemptEndpoint {
     public void workerFailed(WorkerFailure failure) {
         checkAttempt(failure.attempt());
         coordinator.workerFailed(failure);
+    }
+
+    @Override
+    public void peerLost(PeerLost report) {
+        checkAttempt(report.attempt());
+        if (report.peer() < 0 || report.peer() >= settings.workers() || report.peer() == report.worker()) {
+            throw new IllegalArgumentException("worker " + report.worker() + " reported a lost peer " + report.peer()
+                    + ", which is not another worker of attempt " + settings.attempt());
+        }
+        coordinator.peerLost(report);
     }
 
     private void checkAttempt(long other) {

@@ -18,9 +18,6 @@ import dev.weir.runtime.worker.protocol.WorkerRegistration;
  */
 public final class PeerRegistry {
 
-    /** With a heartbeat every second, a few lost beats or a GC pause do not fail the job over. */
-    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
-
     private final long attempt;
     private final int parallelism;
     private final Clock clock;
@@ -40,7 +37,7 @@ public final class PeerRegistry {
     }
 
     public PeerRegistry(long attempt, int parallelism, Clock clock) {
-        this(attempt, parallelism, clock, DEFAULT_HEARTBEAT_TIMEOUT);
+        this(attempt, parallelism, clock, Heartbeats.defaults().timeout());
     }
 
     public long attempt() {

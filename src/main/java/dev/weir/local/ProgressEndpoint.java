@@ -10,6 +10,7 @@ import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -54,6 +55,11 @@ final class ProgressEndpoint implements AttemptEndpoint {
     @Override
     public void workerFailed(WorkerFailure failure) {
         delegate.workerFailed(failure);
+    }
+
+    @Override
+    public void peerLost(PeerLost report) {
+        delegate.peerLost(report);
     }
 
     @Override

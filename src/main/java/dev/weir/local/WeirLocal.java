@@ -11,7 +11,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.api.JobSpec;
-import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
 import dev.weir.coordinator.CheckpointConfigs;
@@ -20,6 +19,7 @@ import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.runtime.dataflow.JobArgs;
@@ -108,7 +108,7 @@ public final class WeirLocal {
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
                 spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar);
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
-                CheckpointConfigs.of(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
+                CheckpointConfigs.of(spec.getCheckpointing()), RestartStrategy.Settings.of(spec.getRestartPolicy()));
         long start = System.nanoTime();
         JobResult result;
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
@@ -122,6 +122,7 @@ public final class WeirLocal {
                                 WorkerProcessDeployer.Settings.defaults(
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
                                         .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources()))
+                                        .withHeartbeats(Heartbeats.of(spec.getRestartPolicy()))
                                         .withExtraEnvironment(options.environment())
                                         .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),
                                 metrics);
@@ -203,11 +204,6 @@ public final class WeirLocal {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot restore from " + wanted + ": " + e.getMessage());
         }
-    }
-
-    static RestartStrategy.Settings restartSettings(RestartPolicySpec spec) {
-        return new RestartStrategy.Settings(spec.getInitialBackoffMs(), spec.getMaxBackoffMs(),
-                spec.getBackoffMultiplier(), spec.getMaxRestarts(), spec.getWindowMs());
     }
 
     static Map<String, Object> summary(StreamJobManifest manifest, LocalOptions options,

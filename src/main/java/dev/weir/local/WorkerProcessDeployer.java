@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.coordinator.AttemptCoordinator;
+import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
@@ -34,7 +35,6 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcessDeployer.class);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration COORDINATOR_TIMEOUT = Duration.ofSeconds(10);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /**
@@ -58,9 +58,13 @@ public final class WorkerProcessDeployer implements JobDeployer {
         /** The workers' garbage collector. */
         public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
 
-        /** Workers on loopback with the worker class path of this installation ({@link WorkerClassPath}). */
+        /**
+         * Workers on loopback with the worker class path of this installation ({@link WorkerClassPath})
+         * and a StreamJob's default heartbeats ({@link Heartbeats#defaults()}).
+         */
         public static Settings defaults(Path logDir) {
-            return new Settings("127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(), logDir,
+            Heartbeats heartbeats = Heartbeats.defaults();
+            return new Settings("127.0.0.1", heartbeats.interval(), heartbeats.timeout(), List.of(), logDir,
                     Map.of(), WorkerClassPath.forThisInstallation(), null).withHeap(WorkerHeap.options(null, null));
         }
 
@@ -79,6 +83,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
         public Settings withHeartbeats(Duration interval, Duration timeout) {
             return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment, classPath,
                     classDataDirectory);
+        }
+
+        public Settings withHeartbeats(Heartbeats heartbeats) {
+            return withHeartbeats(heartbeats.interval(), heartbeats.timeout());
         }
 
         public Settings withExtraEnvironment(Map<String, String> environment) {
@@ -207,8 +215,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
                 .coordinator(server.baseUri().toString())
                 .token(token)
                 .bindAddress(settings.bindAddress())
-                // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
-                .heartbeats(settings.heartbeatInterval(), COORDINATOR_TIMEOUT)
+                // A worker bears the coordinator's silence as long as the coordinator bears a worker's;
+                // it stops at once when this process is gone (a SIGKILL included): nothing takes over.
+                .heartbeats(settings.heartbeatInterval(), settings.heartbeatTimeout())
+                .coordinatorProcess(ProcessHandle.current().pid())
                 .restoreFrom(restore == null ? null : restore.location());
         if (job.jar() != null) {
             // With the content this process started the job with: every worker of every attempt loads

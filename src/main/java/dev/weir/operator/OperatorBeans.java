@@ -51,9 +51,6 @@ public class OperatorBeans {
     @ConfigProperty(name = "weir.operator.poll-interval", defaultValue = "PT2S")
     Duration pollInterval;
 
-    @ConfigProperty(name = "weir.operator.heartbeat-timeout", defaultValue = "PT10S")
-    Duration heartbeatTimeout;
-
     @ConfigProperty(name = "weir.operator.leader-election.enabled", defaultValue = "true")
     boolean leaderElectionEnabled;
 
@@ -89,7 +86,7 @@ public class OperatorBeans {
     @DefaultBean
     JobRuntime jobRuntime(CoordinatorServer server) {
         String url = coordinatorUrl.orElse("http://localhost:" + server.address().getPort());
-        return new CoordinatorJobRuntime(server, url, heartbeatTimeout);
+        return new CoordinatorJobRuntime(server, url);
     }
 
     @Produces

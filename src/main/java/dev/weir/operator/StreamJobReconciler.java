@@ -24,13 +24,16 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
  * The StreamJob controller as java-operator-sdk sees it: a thin shell around the
  * {@link ReconcilePipeline}. Pod changes of the jobs' workers wake it (a failed or deleted pod is
- * handled at once); everything else it learns by rescheduling itself.
+ * handled at once), and so does an attempt that its coordinator saw fail or finish (a worker's
+ * peers reported it lost, it went silent); everything else it learns by rescheduling itself.
  */
 @ControllerConfiguration(name = "streamjob")
 public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<StreamJob> {
@@ -103,6 +106,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, StreamJob.class)
                 .withLabelSelector(ResourceNames.MANAGED_BY_LABEL + "=" + ResourceNames.MANAGED_BY)
                 .build();
-        return List.of(new InformerEventSource<>(pods, context));
+        SimpleInboundEventSource<StreamJob> attempts = new SimpleInboundEventSource<>("attempts");
+        runtime.onAttemptEnded(job -> attempts.propagateEvent(new ResourceID(job.name(), job.namespace())));
+        return List.of(new InformerEventSource<>(pods, context), attempts);
     }
 }

@@ -104,12 +104,15 @@ class StreamJobSpecValidatorTest {
     void checksRestartPolicy() {
         StreamJobSpec spec = validSpec();
         RestartPolicySpec r = spec.getRestartPolicy();
+        assertThat(r.getHeartbeatTimeoutMs()).as("Flink's default: pauses are not deaths").isEqualTo(50_000);
+        r.setHeartbeatTimeoutMs(2_999);
         r.setInitialBackoffMs(0);
         r.setMaxBackoffMs(-1);
         r.setBackoffMultiplier(0.5);
         r.setMaxRestarts(-1);
         r.setWindowMs(0);
         assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.restartPolicy.heartbeatTimeoutMs: must be >= 3000 (got 2999)",
                 "spec.restartPolicy.initialBackoffMs: must be >= 1 (got 0)",
                 "spec.restartPolicy.maxBackoffMs: must be >= spec.restartPolicy.initialBackoffMs (got -1 < 0)",
                 "spec.restartPolicy.backoffMultiplier: must be >= 1.0 (got 0.5)",

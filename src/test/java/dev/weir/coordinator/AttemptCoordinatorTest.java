@@ -25,6 +25,7 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -223,6 +224,39 @@ class AttemptCoordinatorTest {
         AttemptFailure failure = failure();
         assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.WorkerLost);
         assertThat(failure.message()).isEqualTo("worker 1 exited with code 0; see worker-1.log");
+    }
+
+    @Test
+    void aWorkerWhosePeersLostTheirConnectionToItIsLostAtOnceWhileItsSilenceWouldTakeTheTimeout() throws Exception {
+        allRegistered();
+        coordinator.endpoint().peerLost(new PeerLost(ATTEMPT, 0, 1, "connection to worker 1 lost: java.io.EOFException"));
+
+        AttemptFailure failure = failure();
+        assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.WorkerLost);
+        assertThat(failure.recoverable()).isTrue();
+        assertThat(failure.message()).isEqualTo("worker 1 lost: the data connection from worker 0 to it ended"
+                + " (connection to worker 1 lost: java.io.EOFException)");
+        assertThat(clock.millis()).as("no time passed: the heartbeat timeout played no part").isEqualTo(1_000_000);
+    }
+
+    @Test
+    void aPeerThatFinishedAllItsTasksClosesItsConnectionsWithoutFailingTheAttempt() throws Exception {
+        allRegistered();
+        finished(1);
+        coordinator.endpoint().peerLost(new PeerLost(ATTEMPT, 0, 1, "connection to worker 1 lost"));
+        finished(0);
+
+        assertThat(coordinator.outcome().get(5, TimeUnit.SECONDS)).isInstanceOf(AttemptOutcome.Finished.class);
+    }
+
+    @Test
+    void aLostPeerMustBeAnotherWorkerOfTheAttempt() {
+        assertThatThrownBy(() -> coordinator.endpoint().peerLost(new PeerLost(ATTEMPT, 0, 0, "self")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not another worker");
+        assertThatThrownBy(() -> coordinator.endpoint().peerLost(new PeerLost(ATTEMPT, 0, 2, "nobody")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> coordinator.endpoint().peerLost(new PeerLost(ATTEMPT - 1, 0, 1, "old")))
+                .isInstanceOf(StaleAttemptException.class);
     }
 
     @Test

@@ -86,6 +86,30 @@ class AttemptHostsIT {
         }
     }
 
+    /**
+     * Worker 1 keeps sending heartbeats (its host does not know its process): only worker 0's report
+     * that its connection to worker 1 ended can fail the attempt, and it does at once, naming worker 1.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hosts")
+    void aLostPeerReportedByAWorkerFailsTheAttemptAtOnceNamingTheLostWorker(String kind) throws Exception {
+        try (Host host = host(kind)) {
+            List<ScriptedWorker> workers = host.start();
+            long id = triggered(workers.get(0).await("trigger "));
+            workers.get(0).acknowledge(id);
+            workers.get(0).reportLostPeer(1, new java.io.IOException("connection to worker 1 lost",
+                    new java.net.SocketException("Connection reset")));
+
+            Ended ended = host.awaitEnd();
+            assertThat(ended.failure().cause()).isEqualTo(AttemptFailure.Cause.WorkerLost);
+            assertThat(ended.failure().describe()).isEqualTo("WorkerLost: worker 1 lost: the data connection from"
+                    + " worker 0 to it ended (connection to worker 1 lost: java.net.SocketException: Connection reset)");
+            assertThat(ended.restarting()).isTrue();
+            assertThat(host.completedCheckpoints()).as("the pending checkpoint was aborted").doesNotContain(id);
+            assertThat(workers.get(1).await("cancel")).isEqualTo("cancel");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("hosts")
     void endOfDataLostOnTheWayIsLearnedFromHeartbeatsAndTheJobFinishes(String kind) throws Exception {
@@ -345,12 +369,13 @@ class AttemptHostsIT {
             s3 = EmbeddedS3Server.startInMemory();
             new S3ObjectStore(s3.settings("weir")).ensureBucket();
             server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            runtime = new CoordinatorJobRuntime(server, server.baseUri().toString(), HEARTBEAT_TIMEOUT);
+            runtime = new CoordinatorJobRuntime(server, server.baseUri().toString());
         }
 
         @Override
         public List<ScriptedWorker> start() throws Exception {
-            runtime.ensureAttempt(new AttemptPlan(JOB, 1, 2, 128, checkpoints, storage(), TOKEN, null), Set.of());
+            runtime.ensureAttempt(new AttemptPlan(JOB, 1, 2, 128, checkpoints, HEARTBEAT_TIMEOUT, storage(), TOKEN, null),
+                    Set.of());
             workers.addAll(startWorkers(server.baseUri(), JOB.coordinatorJobName(), 1));
             return workers;
         }

@@ -36,6 +36,7 @@ final class FakeJobRuntime implements JobRuntime {
     private final Map<JobKey, Boolean> finished = new HashMap<>();
     private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
     private final Map<String, SavepointState> savepoints = new HashMap<>();
+    private volatile java.util.function.Consumer<JobKey> attemptEnded = job -> { };
     boolean savepointsCompleteAtOnce = true;
     JobRuntimeException refuseNextAttempt;
     long nextSavepointId = 100;
@@ -106,6 +107,11 @@ final class FakeJobRuntime implements JobRuntime {
     }
 
     @Override
+    public void onAttemptEnded(java.util.function.Consumer<JobKey> listener) {
+        attemptEnded = listener;
+    }
+
+    @Override
     public synchronized Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) {
         return Optional.ofNullable(lastCheckpoints.get(job));
     }
@@ -122,20 +128,27 @@ final class FakeJobRuntime implements JobRuntime {
 
     synchronized void fail(JobKey job, String reason) {
         failures.put(job, AttemptFailure.recoverable(AttemptFailure.Cause.TaskFailed, reason));
+        attemptEnded.accept(job);
     }
 
     /** A failure no restart heals, as workers report it when the job's class cannot be loaded. */
     synchronized void failUnrecoverably(JobKey job, UnrecoverableJobException.Kind kind, String message) {
         failures.put(job, new AttemptFailure(AttemptFailure.Cause.WorkerFailed, message, kind));
+        attemptEnded.accept(job);
     }
 
     synchronized void finish(JobKey job) {
         finished.put(job, true);
+        attemptEnded.accept(job);
     }
 
     synchronized void completeCheckpoint(JobKey job, long id) {
+        completeCheckpoint(job, id, 5_000 + id);
+    }
+
+    synchronized void completeCheckpoint(JobKey job, long id, long completedAtMillis) {
         lastCheckpoints.put(job, new SnapshotInfo(id, "s3://weir/weir/" + job.namespace() + "/" + job.name()
-                + "/checkpoints/chk-" + id, 5_000 + id, 12, 2048));
+                + "/checkpoints/chk-" + id, completedAtMillis, 12, 2048));
     }
 
     synchronized void completePendingSavepoints(JobKey job) {

@@ -21,7 +21,6 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 final class OperatorInstance implements AutoCloseable {
 
     static final Duration POLL_INTERVAL = Duration.ofMillis(300);
-    static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
     static final String LEASE = "weir-operator-lease";
 
     final CoordinatorServer server;
@@ -34,8 +33,7 @@ final class OperatorInstance implements AutoCloseable {
     private OperatorInstance(KubernetesClient client, InetSocketAddress coordinator, String coordinatorUrl,
                              Optional<CoordinatorLeadership.OperatorPod> pod, boolean election) throws IOException {
         server = new CoordinatorServer(coordinator);
-        runtime = new CoordinatorJobRuntime(server, coordinatorUrl == null ? server.baseUri().toString() : coordinatorUrl,
-                HEARTBEAT_TIMEOUT);
+        runtime = new CoordinatorJobRuntime(server, coordinatorUrl == null ? server.baseUri().toString() : coordinatorUrl);
         leadership = new CoordinatorLeadership(client, pod, server, runtime, () -> exitRequested.set(true));
         leadership.follow();
         operator = new Operator(o -> {

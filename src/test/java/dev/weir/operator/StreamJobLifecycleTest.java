@@ -64,11 +64,12 @@ class StreamJobLifecycleTest {
     }
 
     @Test
-    void podDeletedMidCheckpointRestartsAfterBackoffFromTheLatestCheckpoint() {
+    void podDeletedAfterACheckpointRestartsAtOnceFromTheLatestCheckpoint() {
         env.createCredentials();
         env.create(OperatorTestEnv.job("counts", 2));
         env.deployAndRun("counts");
-        env.runtime.completeCheckpoint(key, 3);
+        env.now += 30_000;
+        env.runtime.completeCheckpoint(key, 3, env.now - 1_000);
 
         env.deletePod("counts-a1-w1");
         StreamJob job = env.reconcile("counts");
@@ -77,14 +78,10 @@ class StreamJobLifecycleTest {
         assertThat(env.runtime.stopped).as("pending checkpoint aborted, coordinator stopped").containsExactly(key);
         assertThat(env.pods("counts")).as("all pods of the attempt go").isEmpty();
         assertThat(job.getStatus().getRestarts()).isEqualTo(1);
+        assertThat(job.getStatus().getRestartAt()).as("no backoff after progress")
+                .isEqualTo(java.time.Instant.ofEpochMilli(env.now).toString());
+        assertThat(env.lastOutcome.rescheduleAfter()).as("the next attempt is deployed at once").isZero();
 
-        env.now += 500;
-        job = env.reconcile("counts");
-        assertThat(job.getStatus().getPhase()).as("still backing off").isEqualTo(JobPhase.Restarting);
-        assertThat(env.pods("counts")).isEmpty();
-        assertThat(env.lastOutcome.rescheduleAfter().toMillis()).isEqualTo(500);
-
-        env.now += 500;
         job = env.reconcile("counts");
         assertThat(job.getStatus().getAttempt()).isEqualTo(2);
         assertThat(env.pods("counts")).extracting(p -> p.getMetadata().getName())
@@ -103,33 +100,62 @@ class StreamJobLifecycleTest {
     }
 
     @Test
-    void backoffGrowsAndTooManyRestartsInTheWindowFailTheJob() {
+    void failuresWithoutACheckpointBackOffAndTooManyRestartsInTheWindowFailTheJob() {
         env.createCredentials();
         StreamJob spec = OperatorTestEnv.job("counts", 1);
-        spec.getSpec().getRestartPolicy().setMaxRestarts(2);
+        spec.getSpec().getRestartPolicy().setMaxRestarts(3);
         env.create(spec);
         env.deployAndRun("counts");
 
-        long[] expectedBackoffs = {1_000, 2_000};
+        // The first restart is immediate (as the kubelet's); the job then keeps failing without a checkpoint.
+        long[] expectedBackoffs = {0, 1_000, 2_000};
         for (long backoff : expectedBackoffs) {
             env.runtime.fail(key, "task count-sum#0 failed: boom");
             StreamJob job = env.reconcile("counts");
             assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.Restarting);
             assertThat(java.time.Instant.parse(job.getStatus().getRestartAt()).toEpochMilli() - env.now)
                     .isEqualTo(backoff);
-            env.now += backoff;
+            if (backoff > 0) {
+                env.now += backoff / 2;
+                job = env.reconcile("counts");
+                assertThat(job.getStatus().getPhase()).as("still backing off").isEqualTo(JobPhase.Restarting);
+                assertThat(env.pods("counts")).isEmpty();
+                assertThat(env.lastOutcome.rescheduleAfter().toMillis()).isEqualTo(backoff / 2);
+                env.now += backoff / 2;
+            }
             env.deployAndRun("counts");
+            env.now += 100;
         }
         env.runtime.fail(key, "task count-sum#0 failed: boom");
         StreamJob job = env.reconcile("counts");
         assertThat(job.getStatus().getPhase()).isEqualTo(JobPhase.Failed);
         assertThat(ready(job).getReason()).isEqualTo("RestartLimitExceeded");
-        assertThat(job.getStatus().getError()).contains("restarted 2 times").contains("boom");
+        assertThat(job.getStatus().getError()).contains("restarted 3 times").contains("boom");
         assertThat(env.pods("counts")).isEmpty();
 
         env.now += 60_000;
         assertThat(env.reconcile("counts").getStatus().getPhase()).as("Failed is terminal").isEqualTo(JobPhase.Failed);
         assertThat(env.lastOutcome.rescheduleAfter()).isNull();
+    }
+
+    @Test
+    void aCheckpointSinceTheLastRestartMakesTheNextRestartImmediateAgain() {
+        env.createCredentials();
+        env.create(OperatorTestEnv.job("counts", 1));
+        env.deployAndRun("counts");
+        long[] restartAfter = new long[3];
+        for (int i = 0; i < 3; i++) {
+            if (i == 2) {
+                env.runtime.completeCheckpoint(key, 9, env.now - 10);
+            }
+            env.runtime.fail(key, "task count-sum#0 failed: broker down");
+            StreamJob job = env.reconcile("counts");
+            restartAfter[i] = java.time.Instant.parse(job.getStatus().getRestartAt()).toEpochMilli() - env.now;
+            env.now += restartAfter[i];
+            env.deployAndRun("counts");
+            env.now += 5_000;
+        }
+        assertThat(restartAfter).containsExactly(0, 1_000, 0);
     }
 
     @Test

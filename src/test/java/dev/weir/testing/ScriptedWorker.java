@@ -138,6 +138,11 @@ public final class ScriptedWorker implements WorkerControlHandler, AutoCloseable
         client.reportFailure(registration.jobName(), registration.attempt(), worker, failure);
     }
 
+    /** This worker's data connection to {@code peer} ended, as a real worker reports it. */
+    public void reportLostPeer(int peer, java.io.IOException cause) {
+        client.reportLostPeer(peer, cause);
+    }
+
     public List<ExecutionVertexId> subtasks() {
         return topology.subtasksOfWorker(worker);
     }

@@ -18,6 +18,7 @@ import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -160,6 +161,13 @@ public final class CoordinatorServer implements AutoCloseable {
                 WorkerFailure failure = request.body(WorkerFailure.class);
                 requireSameAttempt(attempt, failure.attempt());
                 endpoint.workerFailed(failure);
+                return ControlResponse.noContent();
+            }
+            case CoordinatorRoutes.PEER_LOST: {
+                request.requireMethod("POST");
+                PeerLost report = request.body(PeerLost.class);
+                requireSameAttempt(attempt, report.attempt());
+                endpoint.peerLost(report);
                 return ControlResponse.noContent();
             }
             default:

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.CheckpointConfigs;
+import dev.weir.coordinator.Heartbeats;
 import dev.weir.operator.JobKey;
 import dev.weir.operator.OperatorSettings;
 import dev.weir.operator.ResourceNames;
@@ -184,7 +185,8 @@ public final class Actuator {
         StreamJobSpec spec = job.getSpec();
         CheckpointConfig checkpoint = CheckpointConfigs.of(spec.getCheckpointing());
         return new AttemptPlan(JobKey.of(job), attempt, spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), checkpoint, storage, token(job), restoreFrom);
+                spec.getJob().getMaxParallelism(), checkpoint, Heartbeats.of(spec.getRestartPolicy()).timeout(), storage,
+                token(job), restoreFrom);
     }
 
     /** The job's control token: created once, then read back, so it survives attempts and operator restarts. */

@@ -1,10 +1,12 @@
 package dev.weir.operator.reconcile;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 import dev.weir.api.JobPhase;
 import dev.weir.coordinator.AttemptFailure;
+import dev.weir.coordinator.RestartStrategy;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
@@ -97,7 +99,7 @@ public final class ReconcileDecider {
         }
         String failure = reported != null ? reported.describe() : pods.failure();
         if (failure != null) {
-            return restartOrFail(spec.getRestartPolicy(), status, failure, now);
+            return restartOrFail(spec.getRestartPolicy(), status, lastProgress(status, observed), failure, now);
         }
         boolean allRunning = observed.runtime().hosted()
                 && observed.runtime().registeredWorkers() == pods.expected() && pods.running() == pods.expected();
@@ -129,14 +131,23 @@ public final class ReconcileDecider {
         return new Decision.Savepoint("upgrade-" + status.getAttempt() + "-" + newHash, Decision.AfterSavepoint.UPGRADE);
     }
 
-    private static Decision restartOrFail(RestartPolicySpec policy, StreamJobStatus status, String failure, long now) {
-        int recent = RestartWindow.recentRestarts(status.getRestartTimes(), policy.getWindowMs(), now).size();
-        if (recent >= policy.getMaxRestarts()) {
-            return new Decision.Fail(ReadyReason.RestartLimitExceeded.name(), "restarted " + recent + " times within "
-                    + policy.getWindowMs() + " ms; last failure: " + failure);
+    /** When the job last completed a checkpoint, as status remembers it or its coordinator just saw; MIN_VALUE: never. */
+    private static long lastProgress(StreamJobStatus status, Observation observed) {
+        long progress = status.getLastCheckpoint() == null || status.getLastCheckpoint().getTime() == null
+                ? Long.MIN_VALUE : Instant.parse(status.getLastCheckpoint().getTime()).toEpochMilli();
+        return observed.runtime().lastCheckpoint() == null ? progress
+                : Math.max(progress, observed.runtime().lastCheckpoint().completedAtMillis());
+    }
+
+    private static Decision restartOrFail(RestartPolicySpec policy, StreamJobStatus status, long lastProgress,
+                                          String failure, long now) {
+        List<String> recent = RestartWindow.recentRestarts(status.getRestartTimes(), policy.getWindowMs(), now);
+        if (recent.size() >= policy.getMaxRestarts()) {
+            return new Decision.Fail(ReadyReason.RestartLimitExceeded.name(), "restarted " + recent.size()
+                    + " times within " + policy.getWindowMs() + " ms; last failure: " + failure);
         }
-        double backoff = policy.getInitialBackoffMs() * Math.pow(policy.getBackoffMultiplier(), recent);
-        long delay = (long) Math.min(policy.getMaxBackoffMs(), backoff);
-        return new Decision.Restart(failure, now + delay);
+        // Restarts since the last completed checkpoint: none (it made progress) restarts at once.
+        int withoutProgress = (int) recent.stream().filter(t -> Instant.parse(t).toEpochMilli() >= lastProgress).count();
+        return new Decision.Restart(failure, now + RestartStrategy.Settings.of(policy).delayMs(withoutProgress));
     }
 }

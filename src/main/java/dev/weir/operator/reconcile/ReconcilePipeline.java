@@ -59,13 +59,17 @@ public final class ReconcilePipeline {
                 OperatorMetrics.restarted(key);
             }
             LOG.debug("job {}: {} -> {}", key, decision, status.getPhase());
-            return new Outcome(status, rescheduleAfter(decision, status));
+            return new Outcome(status, rescheduleAfter(decision, status, now));
         } finally {
             MDC.remove("job");
         }
     }
 
-    private Duration rescheduleAfter(Decision decision, StreamJobStatus status) {
+    private Duration rescheduleAfter(Decision decision, StreamJobStatus status, long now) {
+        if (decision instanceof Decision.Restart r) {
+            // The next attempt is deployed when its restart is due (at once after progress), not a poll later.
+            return Duration.ofMillis(Math.max(0, Math.min(r.restartAtMillis() - now, ReconcileDecider.SHORT_RECHECK_MS)));
+        }
         if (decision instanceof Decision.Wait w) {
             if (w.recheckAfterMs() > 0) {
                 return Duration.ofMillis(w.recheckAfterMs());

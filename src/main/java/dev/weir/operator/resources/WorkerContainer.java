@@ -13,6 +13,7 @@ import dev.weir.api.StorageSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.CheckpointConfigs;
+import dev.weir.coordinator.Heartbeats;
 import dev.weir.operator.ResourceNames;
 import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
@@ -89,6 +90,7 @@ final class WorkerContainer {
     static WorkerEnvironment environment(StreamJob job, WorkerPodDesired.Attempt attempt) {
         StreamJobSpec spec = job.getSpec();
         StorageSpec storage = spec.getStorage();
+        Heartbeats heartbeats = Heartbeats.of(spec.getRestartPolicy());
         WorkerEnvironment env = new WorkerEnvironment()
                 .job(job.getMetadata().getNamespace() + "." + job.getMetadata().getName(), spec.getJob().getClassName(),
                         spec.getJob().getArgs(), spec.getJob().getParallelism(), spec.getJob().getMaxParallelism(),
@@ -101,6 +103,8 @@ final class WorkerContainer {
                 // Fixed ports: after an operator restart the coordinator finds the workers from their pod IPs.
                 .ports(ResourceNames.CONTROL_PORT, ResourceNames.DATA_PORT)
                 .storage("s3://" + storage.getBucket(), StorageLocation.basePath(job))
+                // A worker bears the coordinator's silence (an operator restart) as long as the coordinator bears its own.
+                .heartbeats(heartbeats.interval(), heartbeats.timeout())
                 .restoreFrom(attempt.restoreFrom());
         if (spec.getJob().getJarURI() != null) {
             // The root filesystem is read-only: s3:// jars are downloaded into the pod's /tmp emptyDir.

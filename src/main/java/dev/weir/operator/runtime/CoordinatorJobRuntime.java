@@ -10,12 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.AttemptListener;
+import dev.weir.coordinator.AttemptOutcome;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
@@ -61,13 +63,17 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
 
     private final CoordinatorServer server;
     private final String coordinatorUrl;
-    private final Duration heartbeatTimeout;
     private final Map<JobKey, Hosted> attempts = new ConcurrentHashMap<>();
+    private volatile Consumer<JobKey> attemptEnded = job -> { };
 
-    public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl, Duration heartbeatTimeout) {
+    public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl) {
         this.server = server;
         this.coordinatorUrl = coordinatorUrl;
-        this.heartbeatTimeout = heartbeatTimeout;
+    }
+
+    @Override
+    public void onAttemptEnded(Consumer<JobKey> listener) {
+        this.attemptEnded = listener;
     }
 
     @Override
@@ -99,10 +105,16 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         });
         // Pods may wait long for a node or an image: no registration deadline; a failed pod is seen by the reconciler.
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
-                plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), heartbeatTimeout,
+                plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), plan.heartbeatTimeout(),
                 Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
                 registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
         coordinator.expectRunning(runningWorkers);
+        // A failure the coordinator saw first (a peer's report, silence) restarts the job now, not at the next poll.
+        coordinator.outcome().thenAccept(outcome -> {
+            if (outcome instanceof AttemptOutcome.Failed || outcome instanceof AttemptOutcome.Finished) {
+                attemptEnded.accept(plan.job());
+            }
+        });
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
         server.register(name, plan.token(), coordinator.endpoint());
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),

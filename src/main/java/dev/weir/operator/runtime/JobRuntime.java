@@ -3,6 +3,7 @@ package dev.weir.operator.runtime;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.weir.operator.JobKey;
 
@@ -47,6 +48,13 @@ public interface JobRuntime {
      * or lost the leadership, and the next one re-attaches to the workers as they run.
      */
     void detachAll();
+
+    /**
+     * {@code listener} hears of every hosted attempt that failed or finished by itself, as it
+     * happens, so the reconciler acts at once rather than at its next poll. Called on the attempt's
+     * thread: hand off and return.
+     */
+    void onAttemptEnded(Consumer<JobKey> listener);
 
     /** The latest completed checkpoint in the job's storage, the source of truth for restores. */
     Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) throws IOException;

@@ -18,6 +18,7 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -39,6 +40,8 @@ public final class CoordinatorClient implements TaskListener {
     private final URI coordinator;
     private final int parallelism;
     private final JsonHttpClient http;
+    /** Heartbeats do not queue behind acknowledgements (large bodies) or their retries: a client of their own. */
+    private final JsonHttpClient heartbeats;
     private final Consumer<ControlPlaneException> onLostTaskEvent;
     private volatile WorkerRegistration registration;
 
@@ -56,6 +59,7 @@ public final class CoordinatorClient implements TaskListener {
         this.coordinator = coordinator;
         this.parallelism = parallelism;
         this.http = new JsonHttpClient(BearerToken.of(jobToken), settings);
+        this.heartbeats = new JsonHttpClient(BearerToken.of(jobToken), settings.once());
         this.onLostTaskEvent = onLostTaskEvent;
     }
 
@@ -103,7 +107,7 @@ public final class CoordinatorClient implements TaskListener {
      */
     public void heartbeat(Heartbeat heartbeat) throws ControlPlaneException {
         WorkerRegistration self = registered();
-        HeartbeatReply reply = http.post(uri(self, CoordinatorRoutes.HEARTBEAT), heartbeat, HeartbeatReply.class);
+        HeartbeatReply reply = heartbeats.post(uri(self, CoordinatorRoutes.HEARTBEAT), heartbeat, HeartbeatReply.class);
         if (reply != null && !reply.registered()) {
             LOG.info("worker {}: the coordinator of attempt {} does not know it; registering again", self.worker(),
                     self.attempt());
@@ -125,6 +129,23 @@ public final class CoordinatorClient implements TaskListener {
                     Void.class);
         } catch (ControlPlaneException e) {
             LOG.warn("worker {}: could not report its failure to the coordinator: {}", worker, e.getMessage());
+        }
+    }
+
+    /**
+     * Tells the coordinator that this worker's data connection to {@code peer} ended, so it fails the
+     * attempt at once instead of waiting for the peer's host or its silence. Best effort: the
+     * worker stops next, which the host notices too.
+     */
+    public void reportLostPeer(int peer, Throwable cause) {
+        WorkerRegistration self = registered();
+        String message = cause.getMessage() + (cause.getCause() == null ? "" : ": " + cause.getCause());
+        try {
+            http.post(uri(self, CoordinatorRoutes.PEER_LOST), new PeerLost(self.attempt(), self.worker(), peer, message),
+                    Void.class);
+        } catch (ControlPlaneException e) {
+            LOG.warn("worker {}: could not report the lost connection to worker {}: {}", self.worker(), peer,
+                    e.getMessage());
         }
     }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -90,7 +88,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private CoordinatorClient coordinator;
     private volatile Thread startupThread;
     private volatile boolean finishing;
-    private volatile long lastCoordinatorContact = System.currentTimeMillis();
+    private HeartbeatSender heartbeats;
     private final AtomicLong highestCheckpointId = new AtomicLong();
     private final Set<ExecutionVertexId> running = ConcurrentHashMap.newKeySet();
     private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
@@ -124,7 +122,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                         dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(),
                         lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage())));
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
-        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("weir-heartbeat"));
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
         UserCode code = null;
         // Opening storage loads the S3 client (0.6 to 0.9 s of CPU: class loading, TLS set-up): it
@@ -139,6 +136,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
              ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = client.join();
+            heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
+                    config.coordinatorPid(), (loss, reason) -> end(
+                            loss == HeartbeatSender.CoordinatorLoss.ATTEMPT_OVER ? Outcome.CANCELED : Outcome.FAILED, reason));
             JobGraph graph;
             try {
                 code = UserCode.open(jobJar());
@@ -157,7 +157,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             long registeredMs = millisSinceProcessStart();
             // From registration on the coordinator judges this worker by its heartbeats, so they must
             // start now, not once the tasks run (start-up can take seconds on a busy machine).
-            heartbeats.scheduleAtFixedRate(this::heartbeat, 0, config.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
+            heartbeats.start(config.heartbeatIntervalMs());
             PeerList peers = coordinator.awaitPeers(STARTUP_TIMEOUT);
             Map<Integer, InetSocketAddress> addresses = new HashMap<>();
             for (WorkerRegistration peer : peers.workers()) {
@@ -182,7 +182,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             completion = new TaskCompletion(attempt.vertices().size(), new TaskCompletion.Steps() {
                 @Override
                 public void finalHeartbeat() {
-                    heartbeat();
+                    heartbeats.beat();
                 }
 
                 @Override
@@ -206,7 +206,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             attempt.awaitTermination(Duration.ofSeconds(10));
             return outcome;
         } finally {
-            heartbeats.shutdownNow();
+            if (heartbeats != null) {
+                heartbeats.close();
+            }
             snapshots.shutdownNow();
             if (code != null) {
                 code.close();
@@ -279,37 +281,23 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
-    private void heartbeat() {
-        try {
-            coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
-                    metrics.sourceRecords(), metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running),
-                    List.copyOf(ended)));
-            lastCoordinatorContact = System.currentTimeMillis();
-        } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
-            if (e.isAttemptGone() || e.isUnauthorized()) {
-                end(Outcome.CANCELED, "the coordinator no longer runs attempt " + config.attempt());
-                return;
-            }
-            long silentMs = System.currentTimeMillis() - lastCoordinatorContact;
-            if (config.coordinatorTimeoutMs() > 0 && silentMs > config.coordinatorTimeoutMs()) {
-                // Without a coordinator nothing can be committed: stop instead of lingering.
-                end(Outcome.FAILED, "no contact with the coordinator for " + silentMs + " ms");
-            } else {
-                LOG.warn("heartbeat to the coordinator failed: {}", e.getMessage());
-            }
-        }
+    private Heartbeat currentHeartbeat() {
+        return new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(), metrics.sourceRecords(),
+                metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running), List.copyOf(ended));
     }
 
     /**
      * After "finish" every peer ends once its tasks are done: it has sent all it had to send, so
      * its connection closing is expected. Before that, a lost peer means the attempt is broken.
      */
-    private void onPeerLost(Throwable cause) {
+    private void onPeerLost(int peer, Throwable cause) {
         if (finishing) {
             LOG.debug("worker {}: a finished peer closed its connection: {}", config.worker(), cause.getMessage());
             return;
         }
-        end(Outcome.FAILED, "lost the connection to a peer worker: " + cause.getMessage());
+        // The coordinator hears it from here first: the peer's host may take a second, its silence far longer.
+        coordinator.reportLostPeer(peer, cause);
+        end(Outcome.FAILED, "lost the connection to worker " + peer + ": " + cause.getMessage());
     }
 
     private void end(Outcome result, String reason) {

@@ -44,7 +44,11 @@ public record WorkerConfig(
         S3Settings s3,
         String restoreFrom,
         long heartbeatIntervalMs,
-        long coordinatorTimeoutMs) {
+        long coordinatorTimeoutMs,
+        long coordinatorPid) {
+
+    /** {@code spec.restartPolicy}'s default heartbeat timeout: what a worker bears from a coordinator that is silent. */
+    static final int DEFAULT_COORDINATOR_TIMEOUT_MS = 50_000;
 
     /** Leaves the token and S3 keys out: this string may be logged. */
     @Override
@@ -96,7 +100,8 @@ public record WorkerConfig(
                 s3,
                 r.optional(RESTORE_FROM, null),
                 r.integer(HEARTBEAT_INTERVAL_MS, 1000),
-                r.integer(COORDINATOR_TIMEOUT_MS, 60_000));
+                r.integer(COORDINATOR_TIMEOUT_MS, DEFAULT_COORDINATOR_TIMEOUT_MS),
+                r.longInteger(COORDINATOR_PID, 0));
     }
 
     private static String hostName() {
@@ -123,8 +128,16 @@ public record WorkerConfig(
 
         int integer(WorkerVariable variable, Integer defaultValue) {
             String value = defaultValue == null ? required(variable) : optional(variable, defaultValue.toString());
+            return number(variable, value, Integer::valueOf);
+        }
+
+        long longInteger(WorkerVariable variable, long defaultValue) {
+            return number(variable, optional(variable, Long.toString(defaultValue)), Long::valueOf);
+        }
+
+        private static <T> T number(WorkerVariable variable, String value, Function<String, T> parser) {
             try {
-                return Integer.parseInt(value);
+                return parser.apply(value);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(variable.envName() + " must be an integer (got \"" + value + "\")");
             }

@@ -122,6 +122,11 @@ public final class WorkerEnvironment {
         return text(WorkerVariable.COORDINATOR_TIMEOUT_MS, Long.toString(coordinatorTimeout.toMillis()));
     }
 
+    /** The coordinator runs in process {@code pid} on this machine and nothing takes over when it ends. */
+    public WorkerEnvironment coordinatorProcess(long pid) {
+        return text(WorkerVariable.COORDINATOR_PID, Long.toString(pid));
+    }
+
     /** Everything written so far, in the order written. */
     public Map<WorkerVariable, Value> values() {
         return Collections.unmodifiableMap(values);

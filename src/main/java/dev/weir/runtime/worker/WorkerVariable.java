@@ -59,10 +59,16 @@ public enum WorkerVariable {
     HEARTBEAT_INTERVAL_MS("WEIR_HEARTBEAT_INTERVAL_MS"),
     /**
      * How long a worker keeps running without reaching its coordinator before it gives up (0 =
-     * forever). Long enough to ride out an operator restart; short enough that workers of a
-     * killed {@code weir local} do not linger.
+     * forever): the job's heartbeat timeout ({@code spec.restartPolicy.heartbeatTimeoutMs}), by
+     * which the coordinator has counted the worker lost anyway. Long enough to ride out an operator
+     * restart.
      */
-    COORDINATOR_TIMEOUT_MS("WEIR_COORDINATOR_TIMEOUT_MS");
+    COORDINATOR_TIMEOUT_MS("WEIR_COORDINATOR_TIMEOUT_MS"),
+    /**
+     * The process id of a coordinator on the same machine that nobody replaces ({@code weir local}):
+     * the worker stops as soon as that process is gone instead of waiting out the timeout.
+     */
+    COORDINATOR_PID("WEIR_COORDINATOR_PID");
 
     private final String envName;
     private final boolean s3Connection;

@@ -27,6 +27,7 @@ import dev.weir.runtime.worker.LogCapture;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Decline;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
@@ -106,6 +107,7 @@ class CoordinatorServerTest {
         w1.finished(vertex);
         w1.failed(vertex, new IllegalStateException("boom"));
         w1.heartbeat(new Heartbeat(1, 1, 12345));
+        w1.reportLostPeer(2, new IOException("connection to worker 2 lost", new java.io.EOFException()));
 
         assertThat(endpoint.received).containsExactly(
                 registration(1, 1),
@@ -114,7 +116,8 @@ class CoordinatorServerTest {
                 new TaskEvent(1, vertex, TaskEvent.Kind.END_OF_DATA, null),
                 new TaskEvent(1, vertex, TaskEvent.Kind.FINISHED, null),
                 new TaskEvent(1, vertex, TaskEvent.Kind.FAILED, "java.lang.IllegalStateException: boom"),
-                new Heartbeat(1, 1, 12345));
+                new Heartbeat(1, 1, 12345),
+                new PeerLost(1, 1, 2, "connection to worker 2 lost: java.io.EOFException"));
         assertThat(lostEvents).isEmpty();
     }
 

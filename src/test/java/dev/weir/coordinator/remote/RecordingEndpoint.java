@@ -12,6 +12,7 @@ import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.HeartbeatReply;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TaskEvent;
+import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
@@ -71,6 +72,12 @@ final class RecordingEndpoint implements AttemptEndpoint {
     public void workerFailed(WorkerFailure failure) {
         current(failure.attempt());
         received.add(failure);
+    }
+
+    @Override
+    public void peerLost(PeerLost report) {
+        current(report.attempt());
+        received.add(report);
     }
 
     private void current(long attempt) {

@@ -41,7 +41,7 @@ class CoordinatorJobRuntimeIT {
         s3 = EmbeddedS3Server.startInMemory();
         new S3ObjectStore(s3.settings("weir")).ensureBucket();
         server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        runtime = new CoordinatorJobRuntime(server, server.baseUri().toString(), Duration.ofSeconds(30));
+        runtime = new CoordinatorJobRuntime(server, server.baseUri().toString());
         w0 = worker(0);
         w1 = worker(1);
     }
@@ -98,8 +98,8 @@ class CoordinatorJobRuntimeIT {
 
     private AttemptPlan plan() {
         CheckpointConfig checkpoints = new CheckpointConfig(100, 60_000, 0, CheckpointingMode.EXACTLY_ONCE, 2, 3);
-        return new AttemptPlan(JOB, 1, 2, 128, checkpoints, new StorageAccess(s3.settings("weir"), "weir/jobs/counts"),
-                TOKEN, null);
+        return new AttemptPlan(JOB, 1, 2, 128, checkpoints, Duration.ofSeconds(30),
+                new StorageAccess(s3.settings("weir"), "weir/jobs/counts"), TOKEN, null);
     }
 
     /** A worker whose tasks run (its heartbeats say so): checkpoints start once every worker's do. */

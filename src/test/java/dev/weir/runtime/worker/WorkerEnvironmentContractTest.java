@@ -59,6 +59,7 @@ class WorkerEnvironmentContractTest {
         job.getSpec().getJob().setJarURI("s3://jobs/counts-1.0.jar");
         job.getSpec().getJob().setJarSha256("ab".repeat(32));
         job.getSpec().getCheckpointing().setMode("at-least-once");
+        job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(20_000);
         job.getSpec().getStorage().setEndpoint("http://minio.minio:9000");
         job.getSpec().getStorage().setRegion("eu-west-1");
         job.getSpec().getStorage().setPathStyle(false);
@@ -81,7 +82,7 @@ class WorkerEnvironmentContractTest {
                 "http://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
                 "weir/team-a/counts", new S3Settings("http://minio.minio:9000", "unused", "eu-west-1", false,
                 "AKIA-POD", "pod-secret", ""),
-                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 60_000));
+                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 20_000, 0));
     }
 
     @Test
@@ -103,9 +104,20 @@ class WorkerEnvironmentContractTest {
                     server.baseUri().toString(), config.token(), "127.0.0.1", "127.0.0.1", 0, 0, "s3://weir",
                     "weir/default/counts", new S3Settings("http://127.0.0.1:9000", "unused", null, true,
                     "local-access", "local-secret", ""),
-                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 10_000));
+                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 50_000, ProcessHandle.current().pid()));
             assertThat(env).doesNotContainKey("WEIR_JDBC_PASSWORD");
         }
+    }
+
+    @Test
+    void aWorkerToldNoCoordinatorTimeoutBearsTheSilenceAStreamJobBearsByDefault() throws Exception {
+        Map<String, String> env = new WorkerEnvironment().job("counts", "dev.weir.examples.KeyedCountJob", Map.of(), 2, 128,
+                CheckpointingMode.EXACTLY_ONCE).worker(0, 1).coordinator("http://127.0.0.1:1").token("t")
+                .storage(dir.toString(), "base").asText();
+        assertThat(env).doesNotContainKey("WEIR_COORDINATOR_TIMEOUT_MS");
+        WorkerConfig config = readBack(new HashMap<>(env));
+        assertThat(config.coordinatorTimeoutMs()).isEqualTo(new dev.weir.api.RestartPolicySpec().getHeartbeatTimeoutMs());
+        assertThat(config.coordinatorPid()).isZero();
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +46,23 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  *
  * <h2>Failure</h2>
  * A connection that ends other than by {@link #close} (peer killed or closed, protocol error) is
- * reported once to {@code onFailure}, and producers sending to that peer fail with an
- * UncheckedIOException instead of waiting for credit forever. {@link #close} releases blocked
- * producers, whose sends then return without sending.
+ * reported once to the {@link PeerLossListener}, naming the peer, and then producers sending to
+ * that peer fail with an UncheckedIOException instead of waiting for credit forever: the cause is
+ * reported before its symptoms. {@link #close} releases blocked producers, whose sends then return
+ * without sending.
  */
 public final class DataPlane implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
 
+    /** Hears of connections lost other than by {@link #close}, once each, on the connection's reader thread. */
+    @FunctionalInterface
+    public interface PeerLossListener {
+        void peerLost(int peer, Throwable cause);
+    }
+
     private final int self;
-    private final Consumer<Throwable> onFailure;
+    private final PeerLossListener onFailure;
     private final PeerConnector connector;
     private final Map<Integer, PeerConnection> connections = new ConcurrentHashMap<>();
     private final Map<Integer, CreditAccount> credits = new ConcurrentHashMap<>();
@@ -67,12 +73,12 @@ public final class DataPlane implements AutoCloseable {
     private volatile boolean closed;
 
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress) throws IOException {
-        this(jobToken, workerIndex, attempt, bindAddress, cause -> {});
+        this(jobToken, workerIndex, attempt, bindAddress, (peer, cause) -> {});
     }
 
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
-                     Consumer<Throwable> onFailure) throws IOException {
+                     PeerLossListener onFailure) throws IOException {
         this.self = workerIndex;
         this.onFailure = onFailure;
         this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
@@ -240,12 +246,12 @@ public final class DataPlane implements AutoCloseable {
             if (closed) {
                 return;
             }
+            onFailure.peerLost(connection.remoteWorker(), cause);
             for (CreditAccount credit : credits.values()) {
                 if (credit.consumerWorker() == connection.remoteWorker()) {
                     credit.fail(cause);
                 }
             }
-            onFailure.accept(cause);
         }
     }
 }

@@ -16,6 +16,7 @@ public final class CoordinatorRoutes {
     public static final String EVENTS = "events";
     public static final String HEARTBEAT = "heartbeat";
     public static final String FAILURE = "failure";
+    public static final String PEER_LOST = "peer-lost";
 
     private CoordinatorRoutes() {}
 

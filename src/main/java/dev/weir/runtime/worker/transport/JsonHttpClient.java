@@ -39,6 +39,11 @@ public final class JsonHttpClient {
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 4, Duration.ofMillis(100));
         }
+
+        /** The same timeouts, one try: for messages that are repeated anyway (heartbeats). */
+        public Settings once() {
+            return new Settings(connectTimeout, requestTimeout, 1, firstBackoff);
+        }
     }
 
     private final HttpClient http;
