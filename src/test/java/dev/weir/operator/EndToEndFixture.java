@@ -50,6 +50,23 @@ final class EndToEndFixture implements AutoCloseable {
         return env.create(keyedCountJob(name, records, keys, rate, output));
     }
 
+    /** The same, with {@code edit} applied to the manifest before it is created. */
+    StreamJob keyedCount(String name, long records, long keys, long rate, Path output,
+                         java.util.function.Consumer<StreamJob> edit) {
+        StreamJob job = keyedCountJob(name, records, keys, rate, output);
+        edit.accept(job);
+        return env.create(job);
+    }
+
+    /** The messages of the Kubernetes Events recorded for {@code job} with {@code reason}, oldest first. */
+    List<String> events(String job, String reason) {
+        return env.client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> job.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp() == null ? ""
+                        : e.getMetadata().getCreationTimestamp()))
+                .map(io.fabric8.kubernetes.api.model.Event::getMessage).toList();
+    }
+
     /**
      * keyed-count whose sources each hold after {@code holdAfter} records until the file {@code gate}
      * exists ({@link dev.weir.testing.GatedSource}): it cannot end before the test opens the gate.

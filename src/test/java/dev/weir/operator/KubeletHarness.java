@@ -48,6 +48,9 @@ public final class KubeletHarness implements AutoCloseable {
     private final String ipPrefix;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    /** When each pod's worker was first seen dead (System.nanoTime), for {@link #reportExitsAfter}. */
+    private final Map<String, Long> seenDead = new ConcurrentHashMap<>();
+    private volatile long exitReportDelayNanos;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kubelet");
         t.setDaemon(true);
@@ -75,6 +78,14 @@ public final class KubeletHarness implements AutoCloseable {
         runner.kill(pod, processes.get(pod));
     }
 
+    /**
+     * Reports a pod's end {@code delay} after its worker died, as a kubelet that is slow or cut off
+     * from the API server does: meanwhile the pod still shows Running.
+     */
+    void reportExitsAfter(java.time.Duration delay) {
+        exitReportDelayNanos = delay.toNanos();
+    }
+
     /** The process id of {@code pod}'s worker: the same id later means the worker was never restarted. */
     long pid(String pod) {
         return processes.get(pod).pid();
@@ -100,6 +111,7 @@ public final class KubeletHarness implements AutoCloseable {
             if (!names.contains(name)) {
                 runner.kill(name, processes.remove(name));
                 reported.remove(name);
+                seenDead.remove(name);
             }
         }
         for (Pod pod : pods) {
@@ -107,7 +119,9 @@ public final class KubeletHarness implements AutoCloseable {
             Process process = processes.get(name);
             if (process == null && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
                 launch(pod);
-            } else if (process != null && !process.isAlive() && reported.putIfAbsent(name, true) == null) {
+            } else if (process != null && !process.isAlive()
+                    && System.nanoTime() - seenDead.computeIfAbsent(name, n -> System.nanoTime()) >= exitReportDelayNanos
+                    && reported.putIfAbsent(name, true) == null) {
                 int exit = process.exitValue();
                 String ip = pod.getStatus().getPodIP();
                 client.pods().inNamespace(namespace).withName(name).editStatus(p -> {

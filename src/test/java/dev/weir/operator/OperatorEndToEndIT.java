@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,23 +35,34 @@ class OperatorEndToEndIT {
     @TempDir
     Path dir;
 
-    /** A worker is SIGKILLed mid-run: Restarting, then Running again from the latest checkpoint; output exactly-once. */
+    /** Long enough that no failure in these tests can be a heartbeat timeout. */
+    private static final long SILENCE_MS = 60_000;
+
+    /**
+     * A worker is SIGKILLed mid-run, with a heartbeat timeout of a minute: its pod's phase and its
+     * peer's lost connection give it away within seconds, and the job restarts at once (it had
+     * completed a checkpoint): Restarting, then Running again from the latest checkpoint; output
+     * exactly-once.
+     */
     @Test
     void killedWorkerRestartsFromTheLatestCheckpointAndOutputIsExactlyOnce() throws Exception {
         Path output = dir.resolve("out");
         try (EndToEndFixture fixture = new EndToEndFixture(dir);
              OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
-            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output);
+            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output,
+                    job -> job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS));
             List<JobPhase> phases = new CopyOnWriteArrayList<>();
             Thread watcher = fixture.watchPhases("counts", phases);
 
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
                     && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            Instant killed = Instant.now();
             fixture.kubelet.killProcess("counts-a1-w1");
             fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2
                     && fixture.status("counts").getPhase() == JobPhase.Running, Duration.ofSeconds(60));
             assertThat(fixture.status("counts").getRestoredFrom()).contains("/checkpoints/chk-");
             assertThat(fixture.status("counts").getRestarts()).isEqualTo(1);
+            assertDetectedWithoutTheHeartbeatTimeout(fixture, killed, "worker pod counts-a1-w1 failed", "worker 1 lost");
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
                     Duration.ofSeconds(120));
             watcher.interrupt();
@@ -58,6 +70,71 @@ class OperatorEndToEndIT {
             assertThat(phases).containsSubsequence(JobPhase.Running, JobPhase.Restarting, JobPhase.Running);
         }
         assertExactlyOnce(output, RECORDS);
+    }
+
+    /**
+     * The kubelet reports the killed worker's pod only two minutes later (slow, or cut off from the
+     * API server): the pod still shows Running, the dead worker's silence would take a minute, and
+     * yet the job restarts within seconds, because the surviving worker reports its lost connection.
+     */
+    @Test
+    void killedWorkerWhosePodStillShowsRunningIsReportedByItsPeer() throws Exception {
+        Path output = dir.resolve("out");
+        try (EndToEndFixture fixture = new EndToEndFixture(dir);
+             OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
+            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output,
+                    job -> job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS));
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
+                    && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            fixture.kubelet.reportExitsAfter(Duration.ofMinutes(2));
+            Instant killed = Instant.now();
+            fixture.kubelet.killProcess("counts-a1-w1");
+            fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2, Duration.ofSeconds(60));
+            assertDetectedWithoutTheHeartbeatTimeout(fixture, killed,
+                    "WorkerLost: worker 1 lost: the data connection from worker 0 to it ended");
+            fixture.kubelet.reportExitsAfter(Duration.ZERO);
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
+                    Duration.ofSeconds(120));
+            assertThat(fixture.status("counts").getRestarts()).isEqualTo(1);
+        }
+        assertExactlyOnce(output, RECORDS);
+    }
+
+    /** A one-worker job has no peers: the killed worker's pod phase alone restarts it, long before its silence would. */
+    @Test
+    void killedWorkerWithoutPeersIsSeenFromItsPodPhase() throws Exception {
+        Path output = dir.resolve("out");
+        try (EndToEndFixture fixture = new EndToEndFixture(dir);
+             OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
+            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output, job -> {
+                job.getSpec().getJob().setParallelism(1);
+                job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS);
+            });
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
+                    && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            Instant killed = Instant.now();
+            fixture.kubelet.killProcess("counts-a1-w0");
+            fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2, Duration.ofSeconds(60));
+            assertDetectedWithoutTheHeartbeatTimeout(fixture, killed, "worker pod counts-a1-w0 failed (exit code 137)");
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
+                    Duration.ofSeconds(120));
+        }
+        assertExactlyOnce(output, RECORDS);
+    }
+
+    /**
+     * The restart was decided well within the heartbeat timeout, for one of the {@code causes}
+     * (the Restarting event says which), and at once, since the job had completed a checkpoint.
+     */
+    private static void assertDetectedWithoutTheHeartbeatTimeout(EndToEndFixture fixture, Instant killed,
+                                                                 String... causes) {
+        List<String> restarts = fixture.events("counts", "Restarting");
+        assertThat(restarts).hasSize(1);
+        assertThat(causes).as("the cause in %s", restarts.get(0)).anyMatch(restarts.get(0)::contains);
+        Instant restart = Instant.parse(fixture.status("counts").getRestartTimes().get(0));
+        assertThat(Duration.between(killed, restart)).as("kill to restart decision")
+                .isLessThan(Duration.ofMillis(SILENCE_MS / 2));
+        assertThat(restarts.get(0)).as("no backoff after a completed checkpoint").contains("restarting at " + restart);
     }
 
     /**
