@@ -1,102 +1,199 @@
 package dev.weir.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.weir.coordinator.AttemptFailure;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.JobMasterListener;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.local.WorkerProcessDeployer;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.exec.JobTopology;
 
 /**
  * Recovery time in the deployed shape: keyed-count runs as P worker processes with the default
- * restart policy (1 s initial backoff); a worker is SIGKILLed after a few checkpoints, and the
- * time from the kill to (a) failure detected, (b) the new attempt's workers started, and (c)
- * records flowing again is measured, several times. One JSON line per kill.
+ * restart policy and heartbeat timeout (as {@code weir local} runs a StreamJob without settings,
+ * class-data archive included); a worker is SIGKILLed after a few checkpoints, several times, and
+ * each recovery is taken apart: from the kill to the attempt failed (detection), to the restart
+ * decided, to the next attempt started (after the restart delay), to its worker processes started,
+ * to every worker registered, and to records flowing again; and when the old attempt's surviving
+ * worker was gone (the new workers learn their peers only after that). Workers send
+ * heartbeats every 50 ms, which carry the record counts: "resumed" is seen at most 50 ms late.
+ * One JSON line per kill, with the machine's load average.
  */
 public final class RecoveryBenchmark {
 
+    private static final Pattern STARTUP = Pattern.compile("registered (\\d+) ms and started its tasks (\\d+) ms");
+
     private RecoveryBenchmark() {}
 
+    /** usage: [--kills N] [--class-data-archive true|false] [--keys K] */
     public static void main(String[] args) throws Exception {
         dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
-        int kills = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        Map<String, String> options = new LinkedHashMap<>(Map.of("kills", "5", "class-data-archive", "true",
+                "keys", "100000"));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        int kills = Integer.parseInt(options.get("kills"));
+        boolean classData = Boolean.parseBoolean(options.get("class-data-archive"));
         int parallelism = 2;
         Path dir = Files.createTempDirectory("weir-bench-recovery");
         JobMetrics metrics = new JobMetrics();
-        AtomicLong completed = new AtomicLong();
-        AtomicLong detectedAt = new AtomicLong();
-        AtomicLong startedAt = new AtomicLong();
-        AtomicLong attempts = new AtomicLong();
-        try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir,
-                Map.of("records", "1000000000", "keys", "100000", "output", "discard", "rate", "500000"), parallelism,
-                WorkerProcessDeployer.Settings.defaults(dir.resolve("logs")).withHeartbeats(
-                        Duration.ofMillis(50), Duration.ofSeconds(5)), metrics, new JobMasterListener() {
-                            @Override
-                            public void onAttemptStarted(long attempt, String restoredFrom) {
-                                attempts.set(attempt);
-                            }
-
-                            @Override
-                            public void onCheckpointCompleted(CompletedCheckpointStats stats) {
-                                completed.incrementAndGet();
-                            }
-
-                            @Override
-                            public void onRestarting(long nextAttempt, String cause, long delayMs) {
-                                detectedAt.set(System.nanoTime());
-                            }
-                        })) {
+        Events events = new Events();
+        Duration heartbeatInterval = Duration.ofMillis(50);
+        WorkerProcessDeployer.Settings settings = WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
+                .withHeartbeats(heartbeatInterval, Heartbeats.defaults().timeout());
+        if (classData) {
+            // An archive of its own, recorded by the first attempt's worker 0, as weir local's default one is.
+            settings = settings.withClassDataArchive(dir.resolve("cds"));
+        }
+        try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir, Map.of("records", "1000000000",
+                "keys", options.get("keys"), "output", "discard", "rate", "500000"), parallelism, settings, metrics,
+                events)) {
             WorkerProcessDeployer deployer = job.deployer;
-            List<Map<String, Object>> lines = new ArrayList<>();
             for (int k = 1; k <= kills; k++) {
-                long target = completed.get() + 3;
-                while (completed.get() < target) {
-                    Thread.sleep(5);
-                }
-                long attempt = attempts.get();
+                awaitAtLeast(events.completed::get, events.completed.get() + 3);
+                long attempt = events.attempt.get();
+                List<ProcessHandle> old = deployer.currentWorkers();
+                AtomicLong oldGoneAt = new AtomicLong();
+                CompletableFuture.allOf(old.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                        .thenRun(() -> oldGoneAt.set(System.nanoTime()));
                 long killedAt = System.nanoTime();
-                deployer.currentWorkers().get(1).destroyForcibly();
-                while (attempts.get() == attempt || deployer.currentWorkers().isEmpty()
-                        || deployer.currentWorkers().get(0).pid() == 0) {
+                old.get(1).destroyForcibly();
+                awaitAtLeast(events.attempt::get, attempt + 1);
+                while (deployer.currentWorkers().equals(old)) {
                     Thread.sleep(1);
                 }
-                // the new attempt's deployment returns once every worker registered
-                while (attempts.get() == attempt) {
-                    Thread.sleep(1);
-                }
+                long startedAt = System.nanoTime();
+                awaitAtLeast(events.runningAttempt::get, attempt + 1);
                 long before = metrics.sourceRecords();
-                long deployedAt = System.nanoTime();
-                startedAt.set(deployedAt);
-                while (metrics.sourceRecords() == before) {
-                    Thread.sleep(1);
-                }
+                awaitAtLeast(metrics::sourceRecords, before + 1);
                 long resumedAt = System.nanoTime();
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("system", "weir");
                 line.put("benchmark", "recovery");
                 line.put("mode", "workers");
                 line.put("parallelism", parallelism);
+                line.put("keys", Long.parseLong(options.get("keys")));
+                line.put("class_data_archive", classData);
                 line.put("kill", k);
-                line.put("kill_to_detected_ms", (detectedAt.get() - killedAt) / 1_000_000);
-                line.put("kill_to_new_attempt_ms", (deployedAt - killedAt) / 1_000_000);
-                line.put("kill_to_processing_resumed_ms", (resumedAt - killedAt) / 1_000_000);
-                line.put("restart_backoff_ms", RestartStrategy.Settings.DEFAULT.initialBackoffMs());
-                line.put("heartbeat_interval_ms", 50);
-                lines.add(line);
+                line.put("cause", events.cause.get());
+                line.put("kill_to_failed_ms", ms(killedAt, events.failedAt.get()));
+                line.put("kill_to_restart_decided_ms", ms(killedAt, events.restartingAt.get()));
+                line.put("restart_delay_ms", events.restartDelayMs.get());
+                line.put("kill_to_restart_ms", ms(killedAt, events.attemptStartedAt.get()));
+                line.put("kill_to_workers_started_ms", ms(killedAt, startedAt));
+                line.put("kill_to_registered_ms", ms(killedAt, events.runningAt.get()));
+                line.put("kill_to_processing_resumed_ms", ms(killedAt, resumedAt));
+                line.put("kill_to_old_workers_gone_ms", oldGoneAt.get() == 0 ? null : ms(killedAt, oldGoneAt.get()));
+                line.putAll(workerStartup(dir.resolve("logs").resolve("attempt-" + (attempt + 1))));
+                line.put("heartbeat_interval_ms", heartbeatInterval.toMillis());
+                line.put("heartbeat_timeout_ms", settings.heartbeatTimeout().toMillis());
+                line.put("java_options", String.join(" ", settings.javaOptions()));
+                line.put("load_avg_1m", loadAverage());
                 System.out.println(new ObjectMapper().writeValueAsString(line));
             }
             job.cancel();
         }
         System.exit(0);
+    }
+
+    /** The slowest worker's start-up, from its own log line: process start to registered, and to tasks running. */
+    private static Map<String, Object> workerStartup(Path logs) throws IOException, InterruptedException {
+        long registered = 0;
+        long tasks = 0;
+        for (int worker = 0; worker < 2; worker++) {
+            Path log = logs.resolve("worker-" + worker + ".log");
+            Matcher startup = STARTUP.matcher("");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(Files.exists(log) && (startup = STARTUP.matcher(Files.readString(log))).find())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no start-up line in " + log);
+                }
+                Thread.sleep(5);
+            }
+            registered = Math.max(registered, Long.parseLong(startup.group(1)));
+            tasks = Math.max(tasks, Long.parseLong(startup.group(2)));
+        }
+        return Map.of("worker_process_to_registered_ms", registered, "worker_process_to_tasks_started_ms", tasks);
+    }
+
+    private static void awaitAtLeast(LongSupplier value, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (value.getAsLong() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no progress within 120 s: " + value.getAsLong() + " < " + target);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** When each step of a recovery happened (System.nanoTime), as the job master reports them. */
+    private static final class Events implements JobMasterListener {
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong attempt = new AtomicLong();
+        final AtomicLong runningAttempt = new AtomicLong();
+        final AtomicLong failedAt = new AtomicLong();
+        final AtomicLong restartingAt = new AtomicLong();
+        final AtomicLong restartDelayMs = new AtomicLong();
+        final AtomicLong attemptStartedAt = new AtomicLong();
+        final AtomicLong runningAt = new AtomicLong();
+        final AtomicReference<String> cause = new AtomicReference<>();
+
+        @Override
+        public void onAttemptFailed(AttemptFailure failure) {
+            failedAt.set(System.nanoTime());
+            cause.set(failure.describe().replaceAll(";.*", ""));
+        }
+
+        @Override
+        public void onRestarting(long nextAttempt, String cause, long delayMs) {
+            restartingAt.set(System.nanoTime());
+            restartDelayMs.set(delayMs);
+        }
+
+        @Override
+        public void onAttemptStarted(long number, String restoredFrom) {
+            attemptStartedAt.set(System.nanoTime());
+            attempt.set(number);
+        }
+
+        @Override
+        public void onRunning(JobTopology topology, long firstCheckpointId) {
+            runningAt.set(System.nanoTime());
+            runningAttempt.set(attempt.get());
+        }
+
+        @Override
+        public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            completed.incrementAndGet();
+        }
     }
 }

@@ -81,6 +81,7 @@ public final class AttemptCoordinator implements AutoCloseable {
     private volatile AttemptFailure failure;
     private volatile CompletedCheckpointStats lastCheckpoint;
     private volatile boolean everyTaskRunning;
+    private volatile CompletableFuture<?> previousAttemptGone = CompletableFuture.completedFuture(null);
 
     /**
      * @param gateways how to reach a worker that registered over the control plane; null when workers
@@ -187,6 +188,21 @@ public final class AttemptCoordinator implements AutoCloseable {
             fail(AttemptFailure.recoverable(AttemptFailure.Cause.WorkerLost, "worker " + worker + " exited with code "
                     + exitCode + (detail == null ? "" : "; " + detail)));
         });
+    }
+
+    /**
+     * The workers of this attempt may start (their JVMs boot, they register) while the previous
+     * attempt's are still stopping, but they learn their peers, and so connect, restore and run,
+     * only once {@code gone} completes: a new attempt never runs beside what is left of the last.
+     * Call before the workers are started.
+     */
+    public void holdPeersUntil(CompletableFuture<?> gone) {
+        previousAttemptGone = gone;
+    }
+
+    /** Whether workers may learn their peers yet (see {@link #holdPeersUntil}). */
+    boolean peersReleased() {
+        return previousAttemptGone.isDone();
     }
 
     /** Workers believed to run already (re-attached after an operator restart): judged by heartbeats from now. */
@@ -429,6 +445,7 @@ public final class AttemptCoordinator implements AutoCloseable {
         LOG.warn("job {}: attempt {} failed: {}", settings.jobName(), settings.attempt(), cause.describe());
         failure = cause;
         end(new AttemptOutcome.Failed(cause));
+        listener.onAttemptFailed(cause);
     }
 
     private void end(AttemptOutcome result) {

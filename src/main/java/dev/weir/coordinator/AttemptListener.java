@@ -18,4 +18,7 @@ public interface AttemptListener {
     default void onCheckpointCompleted(CompletedCheckpointStats stats) {}
 
     default void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message) {}
+
+    /** The attempt failed, the moment its coordinator knows (its workers are told to cancel next). */
+    default void onAttemptFailed(AttemptFailure failure) {}
 }

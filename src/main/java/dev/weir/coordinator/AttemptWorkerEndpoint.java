@@ -63,13 +63,18 @@ final class AttemptWorkerEndpoint implements AttemptEndpoint {
             peers = registry.register(registration);
         }
         coordinator.registered(registration, gateway);
-        return peers;
+        return released(peers);
     }
 
     @Override
     public PeerList peers(long attempt) {
         checkAttempt(attempt);
-        return registry.peers();
+        return released(registry.peers());
+    }
+
+    /** Nobody yet while the previous attempt's workers are still stopping: workers wait for their peers. */
+    private PeerList released(PeerList peers) {
+        return coordinator.peersReleased() ? peers : new PeerList(peers.attempt(), java.util.List.of());
     }
 
     @Override

@@ -79,12 +79,16 @@ public final class JobMaster {
         long attempt = 0;
         long attemptsRun = 0;
         long restarts = 0;
+        // Completes when the last attempt's workers are gone; the next attempt's start in the meantime.
+        CompletableFuture<Void> previousGone = CompletableFuture.completedFuture(null);
         try {
             while (true) {
                 attempt = claimAttempt(attempt);
                 attemptsRun++;
                 listener.onAttemptStarted(attempt, restore == null ? null : restore.location());
-                AttemptOutcome outcome = runAttempt(attempt, restore);
+                Ran ran = runAttempt(attempt, restore, previousGone);
+                previousGone = ran.gone();
+                AttemptOutcome outcome = ran.outcome();
                 Ended ended = new Ended(attemptsRun, restarts, restoredFrom, start);
                 if (outcome instanceof AttemptOutcome.Finished) {
                     return result(ended, JobResult.JobState.FINISHED, null, null);
@@ -128,6 +132,7 @@ public final class JobMaster {
                 }
             }
         } finally {
+            awaitGone(previousGone);
             finishHousekeeping();
         }
     }
@@ -172,7 +177,16 @@ public final class JobMaster {
         return attempt.triggerSavepoint();
     }
 
-    private AttemptOutcome runAttempt(long attempt, RestoreTarget restore) throws InterruptedException {
+    /** How an attempt ended, and when what is left of it (its workers, its coordinator) is gone. */
+    private record Ran(AttemptOutcome outcome, CompletableFuture<Void> gone) {}
+
+    /**
+     * Runs one attempt to its outcome. Its workers start while {@code previousGone} is pending (the
+     * last attempt's workers still stopping), but get their peers only once it completed; workers of
+     * this process cannot be held back like that, so they start after it.
+     */
+    private Ran runAttempt(long attempt, RestoreTarget restore, CompletableFuture<Void> previousGone)
+            throws InterruptedException {
         JobDeployer.Workers workers = deployer.workers();
         long firstId = Math.max(nextCheckpointId(), restore == null ? 1 : restore.checkpointId() + 1);
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(settings.jobName(),
@@ -180,6 +194,11 @@ public final class JobMaster {
                 workers.heartbeatTimeout(), workers.registrationTimeout(), firstId),
                 new StorageCompletedCheckpointStore(storage), io, clock, workers.gateways(), new Counting());
         current = coordinator;
+        if (workers.gateways() == null) {
+            awaitGone(previousGone);
+        } else {
+            coordinator.holdPeersUntil(previousGone);
+        }
         synchronized (requests) {
             if (cancelRequested) {
                 coordinator.cancel();
@@ -188,6 +207,7 @@ public final class JobMaster {
             }
         }
         JobDeployer.Deployment deployment = null;
+        AttemptOutcome outcome = null;
         try {
             try {
                 deployment = deployer.deploy(attempt, restore, coordinator);
@@ -195,31 +215,66 @@ public final class JobMaster {
                 LOG.warn("job {}: deploying attempt {} failed: {}", settings.jobName(), attempt, e.toString());
                 AttemptFailure failure = AttemptFailure.of(AttemptFailure.Cause.DeploymentFailed,
                         "deployment failed: " + e.getMessage(), e);
-                return new AttemptOutcome.Failed(failure.recoverable() ? failure
+                outcome = new AttemptOutcome.Failed(failure.recoverable() ? failure
                         : new AttemptFailure(failure.cause(), e.getMessage(), failure.unrecoverable()));
+                return new Ran(outcome, teardown(attempt, coordinator, null));
             }
             try {
-                return coordinator.outcome().get();
+                outcome = coordinator.outcome().get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("attempt " + attempt + " ended without an outcome", e.getCause());
             }
+            return new Ran(outcome, teardown(attempt, coordinator, deployment));
         } finally {
-            current = null;
-            coordinator.cancel();
-            CheckpointCoordinator checkpoints = coordinator.checkpoints();
-            if (checkpoints != null) {
-                synchronized (this) {
-                    highestIssuedId = Math.max(highestIssuedId, checkpoints.nextCheckpointId() - 1);
-                }
+            if (outcome == null) {
+                // Interrupted, or a bug: stop the attempt here and now.
+                awaitGone(teardown(attempt, coordinator, deployment));
             }
-            if (deployment != null) {
-                deployment.stop();
-                if (!deployment.awaitTermination(STOP_TIMEOUT)) {
+        }
+    }
+
+    /**
+     * Cancels the attempt and stops its workers now; waits for them to be gone in the background,
+     * so the next attempt can start meanwhile. The returned future completes once they are (or were
+     * killed after {@link #STOP_TIMEOUT}).
+     */
+    private CompletableFuture<Void> teardown(long attempt, AttemptCoordinator coordinator,
+                                             JobDeployer.Deployment deployment) {
+        current = null;
+        coordinator.cancel();
+        CheckpointCoordinator checkpoints = coordinator.checkpoints();
+        if (checkpoints != null) {
+            synchronized (this) {
+                highestIssuedId = Math.max(highestIssuedId, checkpoints.nextCheckpointId() - 1);
+            }
+        }
+        if (deployment != null) {
+            deployment.stop();
+        }
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                if (deployment != null && !deployment.awaitTermination(STOP_TIMEOUT)) {
                     LOG.error("job {}: workers of attempt {} did not stop within {}", settings.jobName(), attempt,
                             STOP_TIMEOUT);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                coordinator.close();
+                gone.complete(null);
             }
-            coordinator.close();
+        }, "weir-teardown-" + settings.jobName() + "-a" + attempt);
+        waiter.setDaemon(true);
+        waiter.start();
+        return gone;
+    }
+
+    private static void awaitGone(CompletableFuture<Void> gone) throws InterruptedException {
+        try {
+            gone.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("stopping an attempt failed", e.getCause());
         }
     }
 
@@ -321,6 +376,11 @@ public final class JobMaster {
             }
             restartStrategy.onProgress();
             listener.onCheckpointCompleted(stats);
+        }
+
+        @Override
+        public void onAttemptFailed(AttemptFailure failure) {
+            listener.onAttemptFailed(failure);
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,7 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.Heartbeat;
+import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
@@ -257,6 +259,22 @@ class AttemptCoordinatorTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> coordinator.endpoint().peerLost(new PeerLost(ATTEMPT - 1, 0, 1, "old")))
                 .isInstanceOf(StaleAttemptException.class);
+    }
+
+    @Test
+    void workersLearnTheirPeersOnlyOnceThePreviousAttemptsAreGone() throws Exception {
+        CompletableFuture<Void> previousGone = new CompletableFuture<>();
+        coordinator.holdPeersUntil(previousGone);
+        register(w0, 0, Topologies.keyedCount(2));
+        PeerList answer = coordinator.register(WorkerRegistration.of("counts", ATTEMPT, 1, "10.0.0.1", 8000, 9000,
+                Topologies.keyedCount(2)), w1.asGateway("w1"));
+
+        assertThat(answer.workers()).as("registered, but held back").isEmpty();
+        assertThat(coordinator.endpoint().peers(ATTEMPT).isCompleteFor(2)).isFalse();
+        assertThat(coordinator.registeredWorkers()).isEqualTo(2);
+
+        previousGone.complete(null);
+        assertThat(coordinator.endpoint().peers(ATTEMPT).isCompleteFor(2)).isTrue();
     }
 
     @Test

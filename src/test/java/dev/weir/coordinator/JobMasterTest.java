@@ -19,7 +19,7 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 
-/** The job master's restart loop around attempts whose workers cannot even start. */
+/** The job master's restart loop around attempts whose workers cannot even start, or are slow to stop. */
 class JobMasterTest {
 
     private static final CheckpointConfig CHECKPOINTS =
@@ -51,6 +51,39 @@ class JobMasterTest {
         assertThat(result.state()).isEqualTo(JobResult.JobState.CANCELED);
         assertThat(result.failure()).contains("stopped while waiting to restart").contains("broker down");
         assertThat(deployer.deployments.get()).as("no attempt after the stop request").isEqualTo(2);
+    }
+
+    /**
+     * Attempt 1 fails and its workers take their time to stop: attempt 2's workers are started at
+     * once, register, but learn their peers (and so run) only once attempt 1's are gone; and the
+     * job master does not return while any are left.
+     */
+    @Test
+    void theNextAttemptStartsWhileTheLastOneStopsButRunsOnlyOnceItIsGone() throws Exception {
+        CountDownLatch firstStopped = new CountDownLatch(1);
+        SlowToStopDeployer deployer = new SlowToStopDeployer(firstStopped);
+        CompletableFuture<JobResult> run = run(master(deployer, RestartStrategy.Settings.DEFAULT,
+                new JobMasterListener() {}));
+        AttemptCoordinator first = deployer.deployed.poll(30, TimeUnit.SECONDS);
+        first.workerExited(1, 137, "SIGKILL");
+
+        AttemptCoordinator second = deployer.deployed.poll(30, TimeUnit.SECONDS);
+        assertThat(second.attempt()).as("started while attempt 1's workers still stop").isEqualTo(2);
+        assertThat(firstStopped.getCount()).isOne();
+        for (int worker = 0; worker < 2; worker++) {
+            second.endpoint().register(dev.weir.testing.Topologies.worker("master", 2, worker, 2, "127.0.0.1", 0, 0));
+        }
+        assertThat(second.registeredWorkers()).isEqualTo(2);
+        assertThat(second.endpoint().peers(2).isCompleteFor(2)).as("peers held back").isFalse();
+
+        firstStopped.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!second.endpoint().peers(2).isCompleteFor(2) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(second.endpoint().peers(2).isCompleteFor(2)).as("released once attempt 1 is gone").isTrue();
+        second.cancel();
+        assertThat(run.get(30, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.CANCELED);
     }
 
     @Test
@@ -94,6 +127,37 @@ class JobMasterTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /** Workers of another process (registered over the control plane); those of attempt 1 stop only when told to. */
+    private static final class SlowToStopDeployer implements JobDeployer {
+        final java.util.concurrent.BlockingQueue<AttemptCoordinator> deployed = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final CountDownLatch firstStopped;
+
+        SlowToStopDeployer(CountDownLatch firstStopped) {
+            this.firstStopped = firstStopped;
+        }
+
+        @Override
+        public Workers workers() {
+            return new Workers(2, Duration.ofSeconds(30), Duration.ofSeconds(30),
+                    registration -> new dev.weir.testing.ControlMessages().asGateway("w" + registration.worker()));
+        }
+
+        @Override
+        public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) {
+            deployed.add(coordinator);
+            return new Deployment() {
+                @Override
+                public void stop() {
+                }
+
+                @Override
+                public boolean awaitTermination(Duration timeout) throws InterruptedException {
+                    return attempt != 1 || firstStopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            };
+        }
     }
 
     /** Workers that never start: every deployment throws. */
