@@ -36,7 +36,8 @@ import dev.weir.runtime.worker.transport.HttpStatusException;
 public final class CoordinatorServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorServer.class);
-    // Workers of all jobs report here; a few threads so one slow endpoint does not stall the rest.
+    // Workers of all jobs report here: threads kept for the usual load; the pool grows while
+    // requests are slow (ControlHttpServer), so heartbeats are never queued behind them.
     private static final int THREADS = 4;
 
     private record Job(BearerToken token, AttemptEndpoint endpoint) {}

@@ -70,6 +70,11 @@ final class HeartbeatSender implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weir-heartbeat");
             t.setDaemon(true);
+            // Honoured where the JVM maps priorities to the OS (not on Linux by default, where it
+            // needs -XX:ThreadPriorityPolicy=1 and privileges). There the thread is protected by
+            // sleeping between beats: the scheduler runs a thread that wakes from sleep ahead of
+            // ones that have used up their share, however many task threads are runnable.
+            t.setPriority(Thread.MAX_PRIORITY);
             return t;
         });
     }

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -234,6 +237,40 @@ class CoordinatorServerTest {
         server.serve();
         w0.heartbeat(new Heartbeat(1, 0, 2));
         assertThat(endpoint.received).containsExactly(registration(1, 0), new Heartbeat(1, 0, 2));
+    }
+
+    /**
+     * Workers paused in the middle of sending a request (a GC pause, a starved CPU) hold a server
+     * thread each while the server waits for the rest of the body: twice as many as the threads
+     * the server keeps must not keep another worker's heartbeats from being answered.
+     */
+    @Test
+    void heartbeatsAreAnsweredWhileStalledRequestsHoldServerThreads() throws Exception {
+        CoordinatorClient w0 = client(TOKEN);
+        w0.register(registration(1, 0));
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort());
+                socket.getOutputStream().write(("POST /v1/jobs/" + JOB + "/attempts/1/ack HTTP/1.1\r\n"
+                        + "Host: coordinator\r\nAuthorization: Bearer " + TOKEN + "\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"attempt\":1,")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            Thread.sleep(500);
+            for (int beat = 0; beat < 3; beat++) {
+                // One try, no retry (a heartbeat's own client): answered, or this throws.
+                w0.heartbeat(new Heartbeat(1, 0, beat));
+            }
+            assertThat(endpoint.received).contains(new Heartbeat(1, 0, 0), new Heartbeat(1, 0, 1), new Heartbeat(1, 0, 2));
+            assertThat(endpoint.received).noneMatch(m -> m instanceof Acknowledge);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
     }
 
     @Test

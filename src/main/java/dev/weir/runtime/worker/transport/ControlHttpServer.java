@@ -5,8 +5,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -18,8 +20,17 @@ import com.sun.net.httpserver.HttpServer;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 
 /**
- * The JDK HTTP server both ends of the control plane use: one context, a small thread pool, and
- * one place that turns route outcomes and exceptions into JSON responses.
+ * The JDK HTTP server both ends of the control plane use: one context, a thread pool that grows
+ * with the requests in progress, and one place that turns route outcomes and exceptions into JSON
+ * responses.
+ *
+ * <p>The JDK server reads a request's headers and body on the pool's thread, so a client that
+ * stops in the middle of sending one (a worker in a garbage-collection pause, on a starved CPU, or
+ * behind a stalled network) holds that thread until it resumes or its connection closes. A fixed
+ * pool would let a few such clients queue every other request behind them, heartbeats included,
+ * and the coordinator would count live workers lost: a thread is added whenever none is free
+ * instead, and the idle ones end after a minute. The threads are bounded by the open connections,
+ * that is by the workers and their requests in flight.
  */
 public final class ControlHttpServer implements AutoCloseable {
 
@@ -43,11 +54,15 @@ public final class ControlHttpServer implements AutoCloseable {
         this.routes = routes;
     }
 
-    /** Binds {@code bind} (port 0 picks a free port) and starts serving with {@code threads} threads. */
-    public static ControlHttpServer start(String name, InetSocketAddress bind, int threads, Routes routes)
+    /**
+     * Binds {@code bind} (port 0 picks a free port) and starts serving, with {@code coreThreads}
+     * threads kept and more while requests are in progress on all of them.
+     */
+    public static ControlHttpServer start(String name, InetSocketAddress bind, int coreThreads, Routes routes)
             throws IOException {
         HttpServer server = HttpServer.create(bind, 0);
-        ExecutorService executor = Executors.newFixedThreadPool(threads, daemonThreads("weir-" + name + "-http-"));
+        ExecutorService executor = new ThreadPoolExecutor(coreThreads, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemonThreads("weir-" + name + "-http-"));
         ControlHttpServer control = new ControlHttpServer(name, server, executor, routes);
         server.createContext("/", control::handle);
         server.setExecutor(executor);
