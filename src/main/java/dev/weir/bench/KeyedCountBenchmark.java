@@ -29,6 +29,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.runtime.worker.WorkerJvm;
 
 /**
  * keyed-count with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
@@ -48,7 +49,9 @@ public final class KeyedCountBenchmark {
         long intervalMs = 1000;
         String mode = "workers";
         boolean classData = true;
-        List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
+        List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g"));
+        List<String> gcOptions = WorkerJvm.GC_OPTIONS;
+        String gc = "default";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -59,9 +62,13 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--gc" -> {
+                    gc = args[++i];
+                    gcOptions = workerGcOptions(gc);
+                }
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false] [--gc parallel|g1|zgc]");
                     System.exit(2);
                 }
             }
@@ -70,6 +77,7 @@ public final class KeyedCountBenchmark {
             System.err.println("--mode must be workers or in-process");
             System.exit(2);
         }
+        workerJvmOptions.addAll(0, gcOptions);
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
@@ -122,6 +130,8 @@ public final class KeyedCountBenchmark {
             timings.addTo(line);
             line.put("worker_class_data_archive", mode.equals("workers") && classData);
             line.put("state_backend", "heap");
+            line.put("worker_gc", gc.equals("default") ? String.join(" ", gcOptions) : gc);
+            line.put("worker_jvm_options", String.join(" ", workerJvmOptions));
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
             if (metrics.sinkRecords() != records) {
@@ -131,6 +141,16 @@ public final class KeyedCountBenchmark {
             deleteRecursively(dir);
         }
         System.exit(0);
+    }
+
+    /** The workers' collector for {@code --gc}, to compare against the default ({@link WorkerJvm#GC_OPTIONS}). */
+    private static List<String> workerGcOptions(String gc) {
+        return switch (gc) {
+            case "parallel" -> List.of("-XX:+UseParallelGC");
+            case "g1" -> List.of("-XX:+UseG1GC");
+            case "zgc" -> List.of("-XX:+UseZGC");
+            default -> throw new IllegalArgumentException("--gc must be parallel, g1 or zgc, not " + gc);
+        };
     }
 
     /** Per completed checkpoint, averaged: the slowest subtask's start delay, alignment, sync and async time. */

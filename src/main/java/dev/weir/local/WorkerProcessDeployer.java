@@ -55,9 +55,6 @@ public final class WorkerProcessDeployer implements JobDeployer {
             extraEnvironment = Map.copyOf(extraEnvironment);
         }
 
-        /** The workers' garbage collector. */
-        public static final List<String> GC_OPTIONS = List.of("-XX:+UseParallelGC");
-
         /**
          * Workers on loopback with the worker class path of this installation ({@link WorkerClassPath})
          * and a StreamJob's default heartbeats ({@link Heartbeats#defaults()}).
@@ -68,10 +65,10 @@ public final class WorkerProcessDeployer implements JobDeployer {
                     Map.of(), WorkerClassPath.forThisInstallation(), null).withHeap(WorkerHeap.options(null, null));
         }
 
-        /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link #GC_OPTIONS}. */
+        /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link WorkerJvm#GC_OPTIONS}. */
         public Settings withHeap(List<String> heapOptions) {
             List<String> options = new ArrayList<>(heapOptions);
-            options.addAll(GC_OPTIONS);
+            options.addAll(WorkerJvm.GC_OPTIONS);
             return withJavaOptions(List.copyOf(options));
         }
 

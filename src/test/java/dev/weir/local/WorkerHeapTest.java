@@ -41,8 +41,8 @@ class WorkerHeapTest {
     @Test
     void workerProcessesGetTheHeapBeforeTheCollector() {
         WorkerProcessDeployer.Settings settings = WorkerProcessDeployer.Settings.defaults(Path.of("logs"));
-        assertThat(settings.javaOptions()).containsExactly("-Xmx1g", "-XX:+UseParallelGC");
+        assertThat(settings.javaOptions()).containsExactly("-Xmx1g", "-XX:+UseG1GC");
         assertThat(settings.withHeap(List.of("-XX:MaxRAM=1", "-XX:MaxRAMPercentage=75")).javaOptions())
-                .containsExactly("-XX:MaxRAM=1", "-XX:MaxRAMPercentage=75", "-XX:+UseParallelGC");
+                .containsExactly("-XX:MaxRAM=1", "-XX:MaxRAMPercentage=75", "-XX:+UseG1GC");
     }
 }

@@ -48,11 +48,12 @@ class WorkerPodDesiredTest {
     }
 
     @Test
-    void runsThePlainJavaWorkerMainOnTheImagesWorkerClassPath() {
+    void runsThePlainJavaWorkerMainOnTheImagesWorkerClassPathWithG1() {
         List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();
         assertThat(command).endsWith("-cp", "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*",
                         "dev.weir.runtime.worker.WorkerMain")
                 .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
+                .contains("-XX:+UseG1GC")
                 .noneMatch(option -> option.startsWith("-Dslf4j.provider"));
     }
 

@@ -71,7 +71,8 @@ final class WorkerContainer {
     /**
      * {@code java} with the heap at {@value WorkerJvm#HEAP_PERCENT_OF_MEMORY}% of the container's
      * memory: the JVM reads a memory limit from the container's cgroup; with only a request it is
-     * told the request; with neither it sees the node's memory.
+     * told the request; with neither it sees the node's memory. The collector is G1 whatever the
+     * pod's size ({@link WorkerJvm#GC_OPTIONS}).
      */
     static List<String> command(ResourceRequirements resources) {
         List<String> command = new ArrayList<>();
@@ -81,6 +82,7 @@ final class WorkerContainer {
         command.addAll(limit == null && request != null
                 ? WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(request).longValue())
                 : WorkerJvm.HEAP_OF_CONTAINER_MEMORY);
+        command.addAll(WorkerJvm.GC_OPTIONS);
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
         command.addAll(List.of("-cp", WorkerPodDesired.CLASSPATH, WorkerPodDesired.MAIN_CLASS));
         return command;

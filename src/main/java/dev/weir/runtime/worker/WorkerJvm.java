@@ -26,6 +26,19 @@ public final class WorkerJvm {
             "-XX:Tier4CompileThreshold=150000");
 
     /**
+     * G1, chosen for its pauses: a worker's pause stops its heartbeats, its checkpoint barriers and
+     * its share of the data flow, and keyed state is live data the collector must copy or scan.
+     * Measured on keyed-count with worker processes (docs/benchmarks.md, {@code bench/gc-compare}):
+     * ParallelGC's full collections of a multi-GB heap of state took 2.8-4.1 s, G1's longest
+     * pauses 0.9-1.3 s at small cost; ZGC (JDK 17: not generational) kept pauses short but fell
+     * behind with millions of keys on two busy cores (its concurrent cycles compete with the
+     * tasks, and allocating threads stall), a third of G1's throughput. Stated explicitly because
+     * the JVM's own choice depends on the machine: in a container with less than two CPUs or
+     * 1792 MiB it takes the serial collector.
+     */
+    public static final List<String> GC_OPTIONS = List.of("-XX:+UseG1GC");
+
+    /**
      * The worker's heap as a share of its memory, so it grows with the memory a pod is given. The
      * rest is for what lives outside the heap: thread stacks, metaspace, code, direct buffers.
      * Below about 250 MiB of memory the JVM takes its MinRAMPercentage (50%) instead (JDK 17:
