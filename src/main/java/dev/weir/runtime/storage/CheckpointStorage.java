@@ -39,6 +39,7 @@ public final class CheckpointStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStorage.class);
 
     static final String METADATA = "_metadata";
+    static final String SHARED = "shared";
     private static final Pattern UNSAFE_NAME_CHARS = Pattern.compile("[^A-Za-z0-9_.-]");
 
     private final ObjectStore store;
@@ -87,6 +88,21 @@ public final class CheckpointStorage implements AutoCloseable {
 
     public void writeState(String key, byte[] bytes) throws IOException {
         store.put(key, bytes);
+    }
+
+    /** Writes the first {@code length} bytes of {@code bytes}. */
+    public void writeState(String key, byte[] bytes, int length) throws IOException {
+        store.put(key, bytes, length);
+    }
+
+    /**
+     * Key of a new file of an incremental snapshot in the job's {@code shared/} directory: the id of
+     * the checkpoint that uploads it comes first, so retention can tell files of checkpoints that
+     * may still complete from those of abandoned ones without reading them.
+     */
+    public String sharedFileKey(long checkpointId, String fileName) {
+        String safe = UNSAFE_NAME_CHARS.matcher(fileName).replaceAll("_");
+        return base + "/" + SHARED + "/" + checkpointId + "-" + java.util.UUID.randomUUID() + "-" + safe;
     }
 
     public byte[] readState(StateHandle handle) throws IOException {
