@@ -29,7 +29,7 @@ public final class KeyGroupAssignment {
     }
 
     /** The error for a key whose group this subtask does not own: its hashCode differs between processes. */
-    static IllegalStateException outsideRange(Object key, int keyGroup, KeyGroupRange range) {
+    public static IllegalStateException outsideRange(Object key, int keyGroup, KeyGroupRange range) {
         return new IllegalStateException("key " + key + " is in key group " + keyGroup
                 + ", outside this subtask's range " + range + ": the key's hashCode is not deterministic");
     }

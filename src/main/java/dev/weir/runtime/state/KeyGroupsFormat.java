@@ -14,17 +14,17 @@ import dev.weir.runtime.state.serialization.DataOutputBuffer;
  * state's section is {@code int entries; (key, value)*} with the state's serializers (map and list
  * states: the whole map or list of a key as its value).
  */
-final class KeyGroupsFormat {
+public final class KeyGroupsFormat {
 
     private KeyGroupsFormat() {}
 
     /** Receives the sections of a key group as they are read. */
     @FunctionalInterface
-    interface SectionReader {
+    public interface SectionReader {
         void section(int keyGroupIndex, String name, byte[] bytes) throws IOException;
     }
 
-    static void readKeyGroup(int keyGroup, KeyGroupRange range, byte[] bytes, SectionReader reader)
+    public static void readKeyGroup(int keyGroup, KeyGroupRange range, byte[] bytes, SectionReader reader)
             throws IOException {
         if (!range.contains(keyGroup)) {
             throw new IllegalArgumentException("key group " + keyGroup + " outside " + range);
@@ -44,7 +44,7 @@ final class KeyGroupsFormat {
      * Writes one key group's sections of the captured parts into {@code out}; returns false (and
      * writes nothing) when every part is empty in that key group.
      */
-    static boolean writeKeyGroup(int keyGroupIndex, List<KeyGroupedStatePart.CapturedPart> parts,
+    public static boolean writeKeyGroup(int keyGroupIndex, List<KeyGroupedStatePart.CapturedPart> parts,
                                  DataOutputBuffer out) throws IOException {
         int start = out.length();
         out.writeInt(0); // number of sections, patched below

@@ -16,14 +16,14 @@ import dev.weir.runtime.state.serialization.DataOutputBuffer;
  * subtask's state file, one handle per non-empty key group: the heap backend's snapshots, and the
  * full snapshots (savepoints) of RocksDB.
  */
-final class KeyGroupsSnapshot implements KeyedStateSnapshot {
+public final class KeyGroupsSnapshot implements KeyedStateSnapshot {
 
     private final KeyGroupRange range;
     private final List<KeyGroupedStatePart.CapturedPart> parts;
     private final Runnable onRelease;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    KeyGroupsSnapshot(KeyGroupRange range, List<KeyGroupedStatePart.CapturedPart> parts, Runnable onRelease) {
+    public KeyGroupsSnapshot(KeyGroupRange range, List<KeyGroupedStatePart.CapturedPart> parts, Runnable onRelease) {
         this.range = range;
         this.parts = parts;
         this.onRelease = onRelease;
@@ -49,7 +49,7 @@ final class KeyGroupsSnapshot implements KeyedStateSnapshot {
     }
 
     /** For tests and the test kit: every non-empty key group as bytes, ascending. */
-    TreeMap<Integer, byte[]> writeToBytes() throws IOException {
+    public TreeMap<Integer, byte[]> writeToBytes() throws IOException {
         try {
             TreeMap<Integer, byte[]> result = new TreeMap<>();
             DataOutputBuffer group = new DataOutputBuffer(64 * 1024);

@@ -1,5 +1,7 @@
 package dev.weir.runtime.state;
 
+import dev.weir.runtime.state.rocksdb.LocalStateDirectories;
+import dev.weir.runtime.state.rocksdb.RocksDbKeyedStateBackend;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /** Creates the keyed-state backend {@link StateBackendSettings} name for one keyed operator subtask. */
@@ -12,7 +14,8 @@ public final class KeyedStateBackends {
                                                   KeyGroupRange keyGroupRange, int maxParallelism, String owner) {
         return switch (settings.kind()) {
             case HEAP -> new HeapKeyedStateBackend<>(keySerializer, keyGroupRange, maxParallelism);
-            case ROCKSDB -> throw new UnsupportedOperationException("rocksdb comes next");
+            case ROCKSDB -> new RocksDbKeyedStateBackend<>(keySerializer, keyGroupRange, maxParallelism,
+                    settings.incremental(), LocalStateDirectories.forSubtask(settings.localDirectory(), owner));
         };
     }
 }
