@@ -297,6 +297,24 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void aCheckpointReusingADeletedSharedFileIsAbortedWithoutCountingAndTheNextCompletes() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        store.failNextWrite(new dev.weir.runtime.checkpoint.SharedStateMissingException("shared file gone"));
+
+        ackAll(coordinator, id);
+
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.SHARED_STATE_MISSING);
+        assertThat(gateway.aborted).as("the subtasks drop their reuse base").containsExactly(id);
+        assertThat(coordinator.consecutiveFailures()).isZero();
+
+        long next = triggerPeriodic(coordinator);
+        ackAll(coordinator, next);
+        assertThat(store.checkpointIds()).containsExactly(next);
+    }
+
+    @Test
     void triggerFailureAbortsAndCounts() {
         CheckpointCoordinator coordinator = coordinator();
         gateway.failTriggers(true);

@@ -199,7 +199,7 @@ public abstract class StreamTask implements Runnable {
                     keyGroups.put(e.getKey(), read(e.getValue(), objects));
                 }
                 keyedState = new KeyedStateRestore(keyGroups, restore.incremental(),
-                        new StorageStateFiles(env.storage()));
+                        new StorageStateFiles(env.storage()), env.storage().ownsSharedFiles(restore.incremental()));
             }
             contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
                     env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyedState,

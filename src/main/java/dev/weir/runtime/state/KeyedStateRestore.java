@@ -13,11 +13,15 @@ import dev.weir.runtime.checkpoint.StateHandle;
  * The keyed state one operator subtask restores: the canonical key groups it now owns (already
  * read), and the incremental snapshots of the databases whose key groups overlap its range
  * (several after a rescale), with a way to fetch their files.
+ *
+ * @param reuseSharedFiles whether later checkpoints may refer to the restored shared files instead
+ *     of uploading them again: only when they are this job's own, which its retention keeps while
+ *     referred to (another job's retention knows nothing of this job)
  */
 public record KeyedStateRestore(Map<Integer, byte[]> keyGroups, List<IncrementalStateHandle> incremental,
-                                StateFiles files) {
+                                StateFiles files, boolean reuseSharedFiles) {
 
-    public static final KeyedStateRestore NONE = new KeyedStateRestore(Map.of(), List.of(), null);
+    public static final KeyedStateRestore NONE = new KeyedStateRestore(Map.of(), List.of(), null, false);
 
     public KeyedStateRestore {
         keyGroups = Map.copyOf(keyGroups);
@@ -25,7 +29,7 @@ public record KeyedStateRestore(Map<Integer, byte[]> keyGroups, List<Incremental
     }
 
     public static KeyedStateRestore ofKeyGroups(Map<Integer, byte[]> keyGroups) {
-        return new KeyedStateRestore(keyGroups, List.of(), null);
+        return new KeyedStateRestore(keyGroups, List.of(), null, false);
     }
 
     public boolean isEmpty() {

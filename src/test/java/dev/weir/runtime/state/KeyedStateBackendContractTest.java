@@ -125,7 +125,7 @@ class KeyedStateBackendContractTest {
                 incremental.add(h.incremental());
             }
         }
-        return new KeyedStateRestore(keyGroups, incremental, store);
+        return new KeyedStateRestore(keyGroups, incremental, store, true);
     }
 
     @ParameterizedTest

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -87,7 +86,9 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }
         RocksDbRestore.Result result = new RocksDbRestore(keyGroupRange, instanceDirectory).restore(restore);
         db = result.instance();
-        sharedFiles.restored(result.reusableSharedFiles());
+        if (restore.reuseSharedFiles()) {
+            sharedFiles.restored(result.reusableSharedFiles());
+        }
         for (Map.Entry<Integer, byte[]> e : new TreeMap<>(restore.keyGroups()).entrySet()) {
             KeyGroupsFormat.readKeyGroup(e.getKey(), keyGroupRange, e.getValue(), (index, name, section) -> {
                 KeyGroupedStatePart part = heapParts.get(name);
