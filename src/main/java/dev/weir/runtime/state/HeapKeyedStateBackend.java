@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -134,9 +135,11 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
     @Override
     public void restore(KeyedStateRestore restore) throws IOException {
         if (!restore.incremental().isEmpty()) {
-            throw new IllegalStateException("the checkpoint holds an incremental RocksDB snapshot of this operator's"
-                    + " keyed state, which the heap backend cannot read: restore it with spec.state.backend: rocksdb,"
-                    + " or take a savepoint (savepoints of every backend can be restored by every backend)");
+            // No restart can heal this: the spec must change (or the job restore from a savepoint).
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the checkpoint holds an"
+                    + " incremental RocksDB snapshot of this operator's keyed state, which the heap backend cannot"
+                    + " read: restore it with spec.stateBackend.type: rocksdb, or from a savepoint (every backend"
+                    + " restores every backend's savepoints)");
         }
         for (Map.Entry<Integer, byte[]> e : new TreeMap<>(restore.keyGroups()).entrySet()) {
             restoreKeyGroup(e.getKey(), e.getValue());

@@ -200,7 +200,8 @@ class KeyedStateBackendContractTest {
         KeyedStateHandle handle = snapshot(rocks, 1, CheckpointType.CHECKPOINT);
         KeyedStateBackend<Long> heap = backend(Backend.HEAP, all);
         assertThatThrownBy(() -> heap.restore(restoreOf(List.of(handle), all)))
-                .hasMessageContaining("spec.state.backend: rocksdb");
+                .isInstanceOf(dev.weir.runtime.dataflow.UnrecoverableJobException.class)
+                .hasMessageContaining("spec.stateBackend.type: rocksdb");
     }
 
     @ParameterizedTest

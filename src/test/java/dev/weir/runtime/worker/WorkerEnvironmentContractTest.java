@@ -25,6 +25,7 @@ import dev.weir.local.WorkerProcessDeployer;
 import dev.weir.local.WorkerStorage;
 import dev.weir.operator.resources.WorkerPodDesired;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.S3Settings;
@@ -59,6 +60,7 @@ class WorkerEnvironmentContractTest {
         job.getSpec().getJob().setJarURI("s3://jobs/counts-1.0.jar");
         job.getSpec().getJob().setJarSha256("ab".repeat(32));
         job.getSpec().getCheckpointing().setMode("at-least-once");
+        job.getSpec().getStateBackend().setType("rocksdb");
         job.getSpec().getStorage().setEndpoint("http://minio.minio:9000");
         job.getSpec().getStorage().setRegion("eu-west-1");
         job.getSpec().getStorage().setPathStyle(false);
@@ -81,7 +83,9 @@ class WorkerEnvironmentContractTest {
                 "http://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
                 "weir/team-a/counts", new S3Settings("http://minio.minio:9000", "unused", "eu-west-1", false,
                 "AKIA-POD", "pod-secret", ""),
-                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 60_000));
+                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 60_000,
+                // RocksDB's databases go to the pod's /tmp volume; incremental by default
+                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, Path.of("/tmp/weir-rocksdb"))));
     }
 
     @Test
@@ -103,7 +107,7 @@ class WorkerEnvironmentContractTest {
                     server.baseUri().toString(), config.token(), "127.0.0.1", "127.0.0.1", 0, 0, "s3://weir",
                     "weir/default/counts", new S3Settings("http://127.0.0.1:9000", "unused", null, true,
                     "local-access", "local-secret", ""),
-                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 10_000));
+                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 10_000, StateBackendSettings.HEAP));
             assertThat(env).doesNotContainKey("WEIR_JDBC_PASSWORD");
         }
     }
@@ -115,6 +119,7 @@ class WorkerEnvironmentContractTest {
             env.put(variable.envName(), "1");
         }
         env.put("WEIR_JOB_ARGS", "{}");
+        env.put("WEIR_STATE_BACKEND", "rocksdb");
         env.put("WEIR_JOB_TOKEN_FILE", Files.writeString(dir.resolve("token"), "t").toString());
         Set<String> asked = new HashSet<>();
         WorkerConfig.fromEnvironment(name -> {

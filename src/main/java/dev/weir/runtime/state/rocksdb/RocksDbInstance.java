@@ -22,6 +22,8 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteOptions;
 
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
+
 /**
  * One open database with its options and column families, closed once: a snapshot still reading
  * it on an upload thread holds {@link #readGuard} and is waited for; after the close it fails
@@ -107,8 +109,9 @@ final class RocksDbInstance implements AutoCloseable {
         ColumnFamilyHandle handle = columns.get(stateName);
         if (handle != null) {
             if (kinds.get(stateName) != kind) {
-                throw new IllegalStateException("keyed state '" + stateName + "' was a " + kinds.get(stateName)
-                        + " state and is now declared as a " + kind + " state");
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "keyed state '"
+                        + stateName + "' was a " + kinds.get(stateName) + " state and is now declared as a " + kind
+                        + " state: give the new state another name");
             }
             return handle;
         }
