@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobMaster;
-import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.JobDeployer;
@@ -27,6 +26,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 
@@ -36,6 +36,11 @@ import dev.weir.runtime.storage.LocalObjectStore;
  * directory, and the last stdout line is one JSON object in the peer's format.
  */
 public final class KeyedCountBenchmark {
+
+    private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
+            + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
+            + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
+            + " [--kill-after-checkpoints N]";
 
     private KeyedCountBenchmark() {}
 
@@ -49,6 +54,9 @@ public final class KeyedCountBenchmark {
         String mode = "workers";
         boolean classData = true;
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
+        String backend = "heap";
+        Boolean incremental = null;
+        int killAfterCheckpoints = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -59,9 +67,12 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--state-backend" -> backend = args[++i];
+                case "--incremental" -> incremental = Boolean.parseBoolean(args[++i]);
+                case "--kill-after-checkpoints" -> killAfterCheckpoints = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
+                            + "\n" + USAGE);
                     System.exit(2);
                 }
             }
@@ -70,7 +81,24 @@ public final class KeyedCountBenchmark {
             System.err.println("--mode must be workers or in-process");
             System.exit(2);
         }
+        if (!backend.equals("heap") && !backend.equals("rocksdb")) {
+            System.err.println("--state-backend must be heap or rocksdb");
+            System.exit(2);
+        }
+        boolean rocksDb = backend.equals("rocksdb");
+        boolean incrementalCheckpoints = incremental != null ? incremental : rocksDb;
+        if (incrementalCheckpoints && !rocksDb) {
+            System.err.println("--incremental true needs --state-backend rocksdb");
+            System.exit(2);
+        }
+        if (killAfterCheckpoints > 0 && (!mode.equals("workers") || !checkpointing)) {
+            System.err.println("--kill-after-checkpoints needs --mode workers and checkpointing");
+            System.exit(2);
+        }
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
+        StateBackendSettings stateBackend = rocksDb
+                ? new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, incrementalCheckpoints, dir.resolve("rocksdb"))
+                : StateBackendSettings.HEAP;
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -79,7 +107,7 @@ public final class KeyedCountBenchmark {
                     "output", "discard");
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
                     "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
+                    CheckpointingMode.EXACTLY_ONCE).withStateBackend(stateBackend);
             CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
             JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
@@ -88,13 +116,32 @@ public final class KeyedCountBenchmark {
                                     .withJavaOptions(workerJvmOptions)
                                     .withClassDataArchive(classData
                                             ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
-            CheckpointTimingTotals timings = new CheckpointTimingTotals();
+            CheckpointStatsRecorder timings = new CheckpointStatsRecorder();
             java.util.concurrent.atomic.AtomicLong deployedAt = timings.deployedAt;
+            // One restart, after 100 ms, when a worker is killed on purpose; none otherwise.
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
-                    new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
+                    new RestartStrategy.Settings(100, 100, 1, killAfterCheckpoints > 0 ? 1 : 0, 60_000)), storage,
                     deployer, Clock.system(), timings);
             long t0 = System.nanoTime();
-            JobResult result = master.run(null);
+            JobResult result;
+            if (killAfterCheckpoints > 0) {
+                java.util.concurrent.CompletableFuture<JobResult> run = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return master.run(null);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                if (timings.awaitCompleted(killAfterCheckpoints, 600_000) && !run.isDone()) {
+                    // SIGKILL: the time to "processing resumed" covers detection, the new workers' start and the restore
+                    timings.killed();
+                    ((WorkerProcessDeployer) deployer).currentWorkers().get(0).destroyForcibly();
+                }
+                result = run.get();
+            } else {
+                result = master.run(null);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (result.state() != JobResult.JobState.FINISHED) {
                 System.err.println("job " + result.state() + ": " + result.failure());
@@ -121,7 +168,9 @@ public final class KeyedCountBenchmark {
             line.put("interval_ms", checkpointing ? intervalMs : 0);
             timings.addTo(line);
             line.put("worker_class_data_archive", mode.equals("workers") && classData);
-            line.put("state_backend", "heap");
+            line.put("state_backend", backend);
+            line.put("incremental", incrementalCheckpoints);
+            line.put("restarts", result.restarts());
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
             if (metrics.sinkRecords() != records) {
@@ -131,49 +180,6 @@ public final class KeyedCountBenchmark {
             deleteRecursively(dir);
         }
         System.exit(0);
-    }
-
-    /** Per completed checkpoint, averaged: the slowest subtask's start delay, alignment, sync and async time. */
-    private static final class CheckpointTimingTotals implements JobMasterListener {
-        private final java.util.concurrent.atomic.DoubleAdder delay = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder alignment = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder sync = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder async = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder duration = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
-        /**
-         * When the tasks are deployed (every worker registered): the start of the job's net run time,
-         * like Flink's, whose task managers are up before the job is submitted.
-         */
-        final java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();
-
-        @Override
-        public void onRunning(dev.weir.runtime.exec.JobTopology topology, long firstCheckpointId) {
-            deployedAt.compareAndSet(0, System.nanoTime());
-        }
-
-        @Override
-        public void onCheckpointCompleted(dev.weir.coordinator.CompletedCheckpointStats stats) {
-            delay.add(stats.timings().startDelayMsMax());
-            alignment.add(stats.timings().alignmentMsMax());
-            sync.add(stats.timings().syncMsMax());
-            async.add(stats.timings().asyncMsMax());
-            duration.add(stats.durationMs());
-            count.increment();
-        }
-
-        void addTo(Map<String, Object> line) {
-            long n = Math.max(1, count.sum());
-            line.put("checkpoint_duration_ms_avg", round2(duration.sum() / n));
-            line.put("checkpoint_start_delay_ms_avg", round2(delay.sum() / n));
-            line.put("checkpoint_alignment_ms_avg", round2(alignment.sum() / n));
-            line.put("checkpoint_sync_ms_avg", round2(sync.sum() / n));
-            line.put("checkpoint_async_ms_avg", round2(async.sum() / n));
-        }
-
-        private static double round2(double v) {
-            return Math.round(v * 100) / 100.0;
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

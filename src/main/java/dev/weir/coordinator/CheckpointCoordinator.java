@@ -309,7 +309,8 @@ public final class CheckpointCoordinator {
         CompletedCheckpointStats completed = new CompletedCheckpointStats(
                 pc.checkpointId(), pc.type(), store.location(pc.checkpointId(), pc.type()),
                 metadata.triggerTimestamp(), metadata.completionTimestamp(),
-                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings());
+                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings(),
+                metadata.uploadedSize());
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
             if (pending != pc) {
