@@ -48,7 +48,7 @@ final class RocksDbStates {
     }
 
     /** What every state shares: its column family, reused buffers, and the error wrapping. */
-    private abstract static class Base {
+    private abstract static class Base implements Countable {
         final ColumnFamilyHandle column;
         final RocksDbInstance instance;
         final RocksDB db;
@@ -87,8 +87,19 @@ final class RocksDbStates {
             db.put(column, instance.writeOptions(), key, 0, keyLength, value.array(), 0, value.length());
         }
 
+        /** Deletes the current key's entry (value and list states: one entry per key). */
+        void deleteCurrentKey(String state) {
+            DataOutputBuffer key = backend.currentKeyBytes();
+            try {
+                db.delete(column, instance.writeOptions(), key.array(), 0, key.length());
+            } catch (RocksDBException e) {
+                throw failure("cannot clear " + state, e);
+            }
+        }
+
         /** Counts entries whose keys differ in their [kg][key] part. */
-        long countKeys() {
+        @Override
+        public long countKeys() {
             long count = 0;
             byte[] previous = null;
             try (RocksIterator it = db.newIterator(column)) {
@@ -151,17 +162,7 @@ final class RocksDbStates {
 
         @Override
         public void clear() {
-            DataOutputBuffer key = backend.currentKeyBytes();
-            try {
-                db.delete(column, instance.writeOptions(), key.array(), 0, key.length());
-            } catch (RocksDBException e) {
-                throw failure("cannot clear value state", e);
-            }
-        }
-
-        @Override
-        public long countKeys() {
-            return super.countKeys();
+            deleteCurrentKey("value state");
         }
     }
 
@@ -272,11 +273,6 @@ final class RocksDbStates {
         }
 
         @Override
-        public long countKeys() {
-            return super.countKeys();
-        }
-
-        @Override
         int primaryKeyLength(byte[] key) {
             try {
                 return KeyBytes.primaryKeyLength(key, backend.keySerializer(), in);
@@ -353,17 +349,7 @@ final class RocksDbStates {
 
         @Override
         public void clear() {
-            DataOutputBuffer key = backend.currentKeyBytes();
-            try {
-                db.delete(column, instance.writeOptions(), key.array(), 0, key.length());
-            } catch (RocksDBException e) {
-                throw failure("cannot clear list state", e);
-            }
-        }
-
-        @Override
-        public long countKeys() {
-            return super.countKeys();
+            deleteCurrentKey("list state");
         }
     }
 
