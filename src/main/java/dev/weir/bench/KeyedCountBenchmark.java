@@ -40,7 +40,7 @@ public final class KeyedCountBenchmark {
     private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
             + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
             + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
-            + " [--kill-after-checkpoints N]";
+            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS]";
 
     private KeyedCountBenchmark() {}
 
@@ -57,6 +57,7 @@ public final class KeyedCountBenchmark {
         String backend = "heap";
         Boolean incremental = null;
         int killAfterCheckpoints = 0;
+        long heartbeatTimeoutMs = 5_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -70,6 +71,8 @@ public final class KeyedCountBenchmark {
                 case "--state-backend" -> backend = args[++i];
                 case "--incremental" -> incremental = Boolean.parseBoolean(args[++i]);
                 case "--kill-after-checkpoints" -> killAfterCheckpoints = Integer.parseInt(args[++i]);
+                // a worker's full GC on an overloaded machine can outlast the default 5 s
+                case "--heartbeat-timeout-ms" -> heartbeatTimeoutMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
                             + "\n" + USAGE);
@@ -114,6 +117,7 @@ public final class KeyedCountBenchmark {
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                                     .withJavaOptions(workerJvmOptions)
+                                    .withHeartbeats(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(heartbeatTimeoutMs))
                                     .withClassDataArchive(classData
                                             ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
             CheckpointStatsRecorder timings = new CheckpointStatsRecorder();
@@ -171,6 +175,7 @@ public final class KeyedCountBenchmark {
             line.put("state_backend", backend);
             line.put("incremental", incrementalCheckpoints);
             line.put("restarts", result.restarts());
+            line.put("heartbeat_timeout_ms", heartbeatTimeoutMs);
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
             if (metrics.sinkRecords() != records) {
