@@ -55,7 +55,7 @@ class ArchitectureTest {
                         "dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..",
                         "com.fasterxml.jackson.core..", "com.fasterxml.jackson.databind..",
                         "com.fasterxml.jackson.annotation..", "org.slf4j..", "io.minio..", "okhttp3..",
-                        "org.apache.kafka..", "org.postgresql..")
+                        "org.apache.kafka..", "org.postgresql..", "org.rocksdb..")
                 .check(CLASSES);
     }
 

@@ -29,6 +29,11 @@ final class SchemaEnums {
         @JsonProperty(CheckpointingSpec.AT_LEAST_ONCE) AT_LEAST_ONCE
     }
 
+    enum StateBackendType {
+        @JsonProperty(StateBackendSpec.HEAP) HEAP,
+        @JsonProperty(StateBackendSpec.ROCKSDB) ROCKSDB
+    }
+
     enum ImagePullPolicy {
         Always, IfNotPresent, Never
     }

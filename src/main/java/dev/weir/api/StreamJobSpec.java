@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,11 @@ public class StreamJobSpec {
 
     @JsonPropertyDescription("When and how checkpoints are taken.")
     private CheckpointingSpec checkpointing = new CheckpointingSpec();
+
+    @JsonPropertyDescription("Where keyed state lives (heap or rocksdb) and whether checkpoints are incremental.")
+    @ValidationRule(value = "!has(self.incremental) || !self.incremental || (has(self.type) && self.type == 'rocksdb')",
+            message = "incremental checkpoints need type: rocksdb")
+    private StateBackendSpec stateBackend = new StateBackendSpec();
 
     @JsonPropertyDescription("S3-compatible storage for checkpoints and savepoints.")
     private StorageSpec storage = new StorageSpec();
@@ -80,6 +86,14 @@ public class StreamJobSpec {
     @PreserveUnknownFields
     @SchemaFrom(type = SchemaEnums.FreeForm.class)
     private Map<String, Object> podTemplate;
+
+    public StateBackendSpec getStateBackend() {
+        return stateBackend;
+    }
+
+    public void setStateBackend(StateBackendSpec stateBackend) {
+        this.stateBackend = stateBackend;
+    }
 
     public String getImage() {
         return image;

@@ -72,6 +72,7 @@ public final class StreamJobSpecValidator {
             validateJobJar(spec.getJob(), spec.getStorage());
         }
         validateCheckpointing(spec.getCheckpointing());
+        validateStateBackend(spec.getStateBackend());
         validateStorage(spec.getStorage());
         validateRestartPolicy(spec.getRestartPolicy());
         oneOf("spec.state", spec.getState(), StreamJobSpec.STATES, false);
@@ -157,6 +158,17 @@ public final class StreamJobSpecValidator {
         } else if (storage != null && storage.getPath() != null) {
             problem("spec.job.jarURI", "an s3:// jar is downloaded with spec.storage's S3 endpoint and credentials;"
                     + " spec.storage.path has none");
+        }
+    }
+
+    private void validateStateBackend(StateBackendSpec backend) {
+        if (backend == null) {
+            return;
+        }
+        oneOf("spec.stateBackend.type", backend.getType(), StateBackendSpec.TYPES, false);
+        if (Boolean.TRUE.equals(backend.getIncremental()) && !StateBackendSpec.ROCKSDB.equals(backend.getType())) {
+            problem("spec.stateBackend.incremental", "incremental checkpoints need type: rocksdb (the heap backend"
+                    + " always takes full snapshots)");
         }
     }
 

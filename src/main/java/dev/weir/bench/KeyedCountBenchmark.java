@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobMaster;
-import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.JobDeployer;
@@ -27,6 +26,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.runtime.worker.WorkerJvm;
@@ -37,6 +37,11 @@ import dev.weir.runtime.worker.WorkerJvm;
  * directory, and the last stdout line is one JSON object in the peer's format.
  */
 public final class KeyedCountBenchmark {
+
+    private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
+            + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
+            + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
+            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc]";
 
     private KeyedCountBenchmark() {}
 
@@ -52,6 +57,10 @@ public final class KeyedCountBenchmark {
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g"));
         List<String> gcOptions = WorkerJvm.GC_OPTIONS;
         String gc = "default";
+        String backend = "heap";
+        Boolean incremental = null;
+        int killAfterCheckpoints = 0;
+        long heartbeatTimeoutMs = 5_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -62,13 +71,18 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--state-backend" -> backend = args[++i];
+                case "--incremental" -> incremental = Boolean.parseBoolean(args[++i]);
+                case "--kill-after-checkpoints" -> killAfterCheckpoints = Integer.parseInt(args[++i]);
+                // a worker's full GC on an overloaded machine can outlast the default 5 s
                 case "--gc" -> {
                     gc = args[++i];
                     gcOptions = workerGcOptions(gc);
                 }
+                case "--heartbeat-timeout-ms" -> heartbeatTimeoutMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false] [--gc parallel|g1|zgc]");
+                            + "\n" + USAGE);
                     System.exit(2);
                 }
             }
@@ -77,8 +91,25 @@ public final class KeyedCountBenchmark {
             System.err.println("--mode must be workers or in-process");
             System.exit(2);
         }
+        if (!backend.equals("heap") && !backend.equals("rocksdb")) {
+            System.err.println("--state-backend must be heap or rocksdb");
+            System.exit(2);
+        }
+        boolean rocksDb = backend.equals("rocksdb");
+        boolean incrementalCheckpoints = incremental != null ? incremental : rocksDb;
+        if (incrementalCheckpoints && !rocksDb) {
+            System.err.println("--incremental true needs --state-backend rocksdb");
+            System.exit(2);
+        }
+        if (killAfterCheckpoints > 0 && (!mode.equals("workers") || !checkpointing)) {
+            System.err.println("--kill-after-checkpoints needs --mode workers and checkpointing");
+            System.exit(2);
+        }
         workerJvmOptions.addAll(0, gcOptions);
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
+        StateBackendSettings stateBackend = rocksDb
+                ? new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, incrementalCheckpoints, dir.resolve("rocksdb"))
+                : StateBackendSettings.HEAP;
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -87,22 +118,42 @@ public final class KeyedCountBenchmark {
                     "output", "discard");
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
                     "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
+                    CheckpointingMode.EXACTLY_ONCE).withStateBackend(stateBackend);
             CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
             JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                                     .withJavaOptions(workerJvmOptions)
+                                    .withHeartbeats(java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(heartbeatTimeoutMs))
                                     .withClassDataArchive(classData
                                             ? dev.weir.local.WorkerClassDataArchive.defaultDirectory() : null), metrics);
-            CheckpointTimingTotals timings = new CheckpointTimingTotals();
+            CheckpointStatsRecorder timings = new CheckpointStatsRecorder();
             java.util.concurrent.atomic.AtomicLong deployedAt = timings.deployedAt;
+            // One restart, after 100 ms, when a worker is killed on purpose; none otherwise.
             JobMaster master = new JobMaster(new JobMaster.Settings("keyed-count", parallelism, 128, checkpoint,
-                    new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage,
+                    new RestartStrategy.Settings(100, 100, 1, killAfterCheckpoints > 0 ? 1 : 0, 60_000)), storage,
                     deployer, Clock.system(), timings);
             long t0 = System.nanoTime();
-            JobResult result = master.run(null);
+            JobResult result;
+            if (killAfterCheckpoints > 0) {
+                java.util.concurrent.CompletableFuture<JobResult> run = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> {
+                            try {
+                                return master.run(null);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                if (timings.awaitCompleted(killAfterCheckpoints, 600_000) && !run.isDone()) {
+                    // SIGKILL: the time to "processing resumed" covers detection, the new workers' start and the restore
+                    timings.killed();
+                    ((WorkerProcessDeployer) deployer).currentWorkers().get(0).destroyForcibly();
+                }
+                result = run.get();
+            } else {
+                result = master.run(null);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (result.state() != JobResult.JobState.FINISHED) {
                 System.err.println("job " + result.state() + ": " + result.failure());
@@ -129,7 +180,10 @@ public final class KeyedCountBenchmark {
             line.put("interval_ms", checkpointing ? intervalMs : 0);
             timings.addTo(line);
             line.put("worker_class_data_archive", mode.equals("workers") && classData);
-            line.put("state_backend", "heap");
+            line.put("state_backend", backend);
+            line.put("incremental", incrementalCheckpoints);
+            line.put("restarts", result.restarts());
+            line.put("heartbeat_timeout_ms", heartbeatTimeoutMs);
             line.put("worker_gc", gc.equals("default") ? String.join(" ", gcOptions) : gc);
             line.put("worker_jvm_options", String.join(" ", workerJvmOptions));
             line.put("jvm", System.getProperty("java.vm.version"));
@@ -151,49 +205,6 @@ public final class KeyedCountBenchmark {
             case "zgc" -> List.of("-XX:+UseZGC");
             default -> throw new IllegalArgumentException("--gc must be parallel, g1 or zgc, not " + gc);
         };
-    }
-
-    /** Per completed checkpoint, averaged: the slowest subtask's start delay, alignment, sync and async time. */
-    private static final class CheckpointTimingTotals implements JobMasterListener {
-        private final java.util.concurrent.atomic.DoubleAdder delay = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder alignment = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder sync = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder async = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.DoubleAdder duration = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
-        /**
-         * When the tasks are deployed (every worker registered): the start of the job's net run time,
-         * like Flink's, whose task managers are up before the job is submitted.
-         */
-        final java.util.concurrent.atomic.AtomicLong deployedAt = new java.util.concurrent.atomic.AtomicLong();
-
-        @Override
-        public void onRunning(dev.weir.runtime.exec.JobTopology topology, long firstCheckpointId) {
-            deployedAt.compareAndSet(0, System.nanoTime());
-        }
-
-        @Override
-        public void onCheckpointCompleted(dev.weir.coordinator.CompletedCheckpointStats stats) {
-            delay.add(stats.timings().startDelayMsMax());
-            alignment.add(stats.timings().alignmentMsMax());
-            sync.add(stats.timings().syncMsMax());
-            async.add(stats.timings().asyncMsMax());
-            duration.add(stats.durationMs());
-            count.increment();
-        }
-
-        void addTo(Map<String, Object> line) {
-            long n = Math.max(1, count.sum());
-            line.put("checkpoint_duration_ms_avg", round2(duration.sum() / n));
-            line.put("checkpoint_start_delay_ms_avg", round2(delay.sum() / n));
-            line.put("checkpoint_alignment_ms_avg", round2(alignment.sum() / n));
-            line.put("checkpoint_sync_ms_avg", round2(sync.sum() / n));
-            line.put("checkpoint_async_ms_avg", round2(async.sum() / n));
-        }
-
-        private static double round2(double v) {
-            return Math.round(v * 100) / 100.0;
-        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -386,6 +386,7 @@ public final class AttemptCoordinator implements AutoCloseable {
             everyTaskRunning = true;
             LOG.debug("job {}: every task of attempt {} runs", settings.jobName(), settings.attempt());
             checkpoints.startPeriodicCheckpoints();
+            listener.onTasksRunning();
         }
     }
 

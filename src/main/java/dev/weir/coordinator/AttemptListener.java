@@ -12,6 +12,12 @@ public interface AttemptListener {
     /** Every worker registered with the same graph; checkpoints start now. */
     default void onRunning(JobTopology topology, long firstCheckpointId) {}
 
+    /**
+     * Every task of the attempt restored its state and processes records (they report RUNNING
+     * after their operators opened): the end of a recovery.
+     */
+    default void onTasksRunning() {}
+
     /** A checkpoint or savepoint was triggered; it is pending until it completes or fails. */
     default void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {}
 

@@ -4,6 +4,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.SharedStateMissingException;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import java.io.IOException;
 import java.util.Optional;
@@ -296,6 +297,10 @@ public final class CheckpointCoordinator {
     private void writeMetadataAndComplete(PendingCheckpoint pc, CheckpointMetadata metadata) {
         try {
             store.writeMetadata(metadata, pc.type());
+        } catch (SharedStateMissingException e) {
+            LOG.info("Job {}: checkpoint {} not completed: {}", jobName, pc.checkpointId(), e.getMessage());
+            abortIfPending(pc, CheckpointFailureReason.SHARED_STATE_MISSING, e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
             LOG.warn("Job {}: writing metadata of checkpoint {} failed", jobName, pc.checkpointId(), e);
             abortIfPending(pc, CheckpointFailureReason.STORAGE_FAILURE, "writing _metadata failed: " + e);
@@ -304,7 +309,8 @@ public final class CheckpointCoordinator {
         CompletedCheckpointStats completed = new CompletedCheckpointStats(
                 pc.checkpointId(), pc.type(), store.location(pc.checkpointId(), pc.type()),
                 metadata.triggerTimestamp(), metadata.completionTimestamp(),
-                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings());
+                metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings(),
+                metadata.uploadedSize());
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
             if (pending != pc) {

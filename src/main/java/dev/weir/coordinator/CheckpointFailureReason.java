@@ -11,6 +11,12 @@ public enum CheckpointFailureReason {
     DECLINED(true, true),
     /** Writing _metadata failed; whether it was written is unknown, so nothing is deleted. */
     STORAGE_FAILURE(true, true),
+    /**
+     * The checkpoint refers to a shared file of an earlier incremental checkpoint that retention
+     * had deleted (a subtask learned late which checkpoint completed). Not counted: the subtasks
+     * upload afresh after the abort, so the next checkpoint completes.
+     */
+    SHARED_STATE_MISSING(true, false),
     /** The trigger could not be sent to the sources. */
     TRIGGER_FAILURE(true, true),
     /**

@@ -9,6 +9,8 @@ import dev.weir.runtime.checkpoint.CheckpointType;
  * @param completionTimestamp when the last acknowledgement arrived (as recorded in _metadata)
  * @param stateSize total bytes of state referenced by the checkpoint
  * @param timings the slowest subtask's start delay, alignment, sync and async durations
+ * @param uploadedSize bytes this checkpoint wrote: {@code stateSize} less the shared files of earlier
+ *     incremental checkpoints it refers to
  */
 public record CompletedCheckpointStats(
         long checkpointId,
@@ -18,10 +20,18 @@ public record CompletedCheckpointStats(
         long completionTimestamp,
         long durationMs,
         long stateSize,
-        CheckpointTimings timings) {
+        CheckpointTimings timings,
+        long uploadedSize) {
 
     public CompletedCheckpointStats {
         timings = timings == null ? CheckpointTimings.NONE : timings;
+    }
+
+    /** A checkpoint that wrote all its state. */
+    public CompletedCheckpointStats(long checkpointId, CheckpointType type, String location, long triggerTimestamp,
+                                    long completionTimestamp, long durationMs, long stateSize, CheckpointTimings timings) {
+        this(checkpointId, type, location, triggerTimestamp, completionTimestamp, durationMs, stateSize, timings,
+                stateSize);
     }
 
     public CompletedCheckpointStats(long checkpointId, CheckpointType type, String location, long triggerTimestamp,

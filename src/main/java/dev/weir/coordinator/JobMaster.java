@@ -360,6 +360,11 @@ public final class JobMaster {
         }
 
         @Override
+        public void onTasksRunning() {
+            listener.onTasksRunning();
+        }
+
+        @Override
         public void onCheckpointTriggered(long checkpointId, CheckpointType type, long triggerTimestamp) {
             listener.onCheckpointTriggered(checkpointId, type, triggerTimestamp);
         }

@@ -15,6 +15,7 @@ import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.WorkerGateway;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.JobArgs;
@@ -50,12 +51,22 @@ public final class InProcessDeployer implements JobDeployer {
      *     job class is on Weir's class path
      */
     public record JobSpecification(String jobName, String className, JobArgs args, int parallelism,
-                                   int maxParallelism, CheckpointingMode mode, LocalJobJar jar) {
+                                   int maxParallelism, CheckpointingMode mode, LocalJobJar jar,
+                                   StateBackendSettings stateBackend) {
 
-        /** A job whose class is on Weir's class path. */
+        public JobSpecification(String jobName, String className, JobArgs args, int parallelism, int maxParallelism,
+                                CheckpointingMode mode, LocalJobJar jar) {
+            this(jobName, className, args, parallelism, maxParallelism, mode, jar, StateBackendSettings.HEAP);
+        }
+
+        /** A job whose class is on Weir's class path, with keyed state on the heap. */
         public JobSpecification(String jobName, String className, JobArgs args, int parallelism, int maxParallelism,
                                 CheckpointingMode mode) {
             this(jobName, className, args, parallelism, maxParallelism, mode, null);
+        }
+
+        public JobSpecification withStateBackend(StateBackendSettings settings) {
+            return new JobSpecification(jobName, className, args, parallelism, maxParallelism, mode, jar, settings);
         }
     }
 
@@ -125,7 +136,8 @@ public final class InProcessDeployer implements JobDeployer {
         ExecutionAttempt execution = new ExecutionAttempt(settings, graphs, subtasks,
                 new LocalChannelFactory(CHANNEL_CAPACITY),
                 vertex -> new TaskEnvironment(job.jobName(), vertex, job.parallelism(), job.maxParallelism(), attempt,
-                        job.mode(), storage, snapshots, timeService, reports, restores.get(vertex), BATCH_SIZE, metrics));
+                        job.mode(), storage, snapshots, timeService, reports, restores.get(vertex), BATCH_SIZE, metrics,
+                        job.stateBackend()));
         Deployed deployed = new Deployed(execution, timeService, snapshots, code);
         JobTopology topology = JobTopology.of(graphs.get(0), job.parallelism(), job.maxParallelism());
         coordinator.register(new WorkerRegistration(job.jobName(), attempt, 0, "in-process", 0, 0, topology,

@@ -14,6 +14,8 @@ import dev.weir.api.JobSpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
 import dev.weir.coordinator.CheckpointConfigs;
+import dev.weir.coordinator.StateBackendConfigs;
+import dev.weir.runtime.worker.WorkerJvm;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
@@ -106,7 +108,9 @@ public final class WeirLocal {
         }
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar);
+                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar,
+                StateBackendConfigs.of(spec.getStateBackend(),
+                        options.stateDir().toAbsolutePath().resolve("rocksdb").resolve(manifest.name())));
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
                 CheckpointConfigs.of(spec.getCheckpointing()), RestartStrategy.Settings.of(spec.getRestartPolicy()));
         long start = System.nanoTime();
@@ -121,7 +125,8 @@ public final class WeirLocal {
                         : new WorkerProcessDeployer(job, localStorage.forWorkers(), server,
                                 WorkerProcessDeployer.Settings.defaults(
                                         options.stateDir().toAbsolutePath().resolve("logs").resolve(manifest.name()))
-                                        .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources()))
+                                        .withHeap(WorkerHeap.options(options.workerHeap(), spec.getResources(),
+                                                WorkerJvm.heapPercent(job.stateBackend())))
                                         .withHeartbeats(Heartbeats.of(spec.getRestartPolicy()))
                                         .withExtraEnvironment(options.environment())
                                         .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),

@@ -26,12 +26,17 @@ public final class WorkerHeap {
 
     /** The JVM options; {@code workerHeap} is the command line's size (null: not given). */
     public static List<String> options(String workerHeap, ResourcesSpec resources) {
+        return options(workerHeap, resources, WorkerJvm.HEAP_PERCENT_OF_MEMORY);
+    }
+
+    /** As {@link #options(String, ResourcesSpec)}, the heap taking {@code percent}% of the worker's memory. */
+    public static List<String> options(String workerHeap, ResourcesSpec resources, int percent) {
         if (workerHeap != null) {
             return List.of("-Xmx" + checkedSize(workerHeap));
         }
         String memory = memory(resources);
         return memory == null ? List.of("-Xmx" + DEFAULT)
-                : WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(new Quantity(memory)).longValue());
+                : WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(new Quantity(memory)).longValue(), percent);
     }
 
     /** {@code size} when it is a heap size such as 512m or 2g; else an error naming the option. */

@@ -208,6 +208,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         WorkerEnvironment env = new WorkerEnvironment()
                 .job(job.jobName(), job.className(), job.args().asMap(), job.parallelism(), job.maxParallelism(),
                         job.mode())
+                .stateBackend(job.stateBackend())
                 .worker(worker, attempt)
                 .coordinator(server.baseUri().toString())
                 .token(token)

@@ -15,6 +15,9 @@ import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateRestore;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.StateDescriptor;
@@ -45,7 +48,8 @@ final class KeyedSubtask {
                 placement.checkpointId(), List.of());
         operator.setup(new OperatorContext("test", KeyedFunctionHarness.UID, placement.subtask(),
                 placement.parallelism(), placement.maxParallelism(), placement.attempt(), placement.keyGroups(),
-                operatorState, placement.restoredKeyGroups(), time, mailbox), output);
+                operatorState, KeyedStateRestore.ofKeyGroups(placement.restoredKeyGroups()), StateBackendSettings.HEAP, time,
+                mailbox), output);
         operator.open();
     }
 
@@ -65,12 +69,12 @@ final class KeyedSubtask {
 
     /** The key groups this subtask holds state or timers for, as a checkpoint writes them. */
     TreeMap<Integer, byte[]> snapshot() throws Exception {
-        return operator.keyedStateBackend().snapshot();
+        return ((HeapKeyedStateBackend<?>) operator.keyedStateBackend()).snapshot();
     }
 
     @SuppressWarnings("unchecked")
     <K, S, R> R readState(K key, StateDescriptor<S> descriptor, Function<? super S, R> read) {
-        HeapKeyedStateBackend<K> backend = (HeapKeyedStateBackend<K>) operator.keyedStateBackend();
+        KeyedStateBackend<K> backend = (KeyedStateBackend<K>) operator.keyedStateBackend();
         backend.setCurrentKey(key);
         return read.apply(backend.getState(descriptor));
     }

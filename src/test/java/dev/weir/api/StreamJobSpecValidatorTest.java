@@ -41,6 +41,26 @@ class StreamJobSpecValidatorTest {
     }
 
     @Test
+    void stateBackendIsHeapOrRocksDbAndOnlyRocksDbIsIncremental() {
+        StreamJobSpec spec = validSpec();
+        assertThat(spec.getStateBackend().getType()).isEqualTo("heap");
+        assertThat(spec.getStateBackend().isIncremental()).isFalse();
+        spec.getStateBackend().setType("rocksdb");
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+        assertThat(spec.getStateBackend().isIncremental()).as("rocksdb is incremental by default").isTrue();
+        spec.getStateBackend().setIncremental(false);
+        assertThat(spec.getStateBackend().isIncremental()).isFalse();
+
+        spec.getStateBackend().setType("rocks");
+        assertThat(StreamJobSpecValidator.validate(spec))
+                .containsExactly("spec.stateBackend.type: must be one of heap, rocksdb (got \"rocks\")");
+        spec.getStateBackend().setType("heap");
+        spec.getStateBackend().setIncremental(true);
+        assertThat(StreamJobSpecValidator.validate(spec)).singleElement().asString()
+                .startsWith("spec.stateBackend.incremental: incremental checkpoints need type: rocksdb");
+    }
+
+    @Test
     void checksParallelismAgainstMaxParallelism() {
         StreamJobSpec spec = validSpec();
         spec.getJob().setParallelism(0);

@@ -50,6 +50,8 @@ class AttemptCoordinatorTest {
     private final ControlMessages w0 = new ControlMessages();
     private final ControlMessages w1 = new ControlMessages();
     private final List<JobTopology> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How often the listener heard that every task runs (the end of a recovery). */
+    private final java.util.concurrent.atomic.AtomicInteger tasksRunningEvents = new java.util.concurrent.atomic.AtomicInteger();
     private AttemptCoordinator coordinator = coordinator(HEARTBEAT_TIMEOUT, 40);
 
     @AfterEach
@@ -89,13 +91,18 @@ class AttemptCoordinatorTest {
         assertThat(coordinator.checkpoints().pendingCheckpointId())
                 .as("worker 1 is still starting (restoring, opening its storage)").isEmpty();
         assertThat(coordinator.everyTaskRunning()).isFalse();
+        assertThat(tasksRunningEvents).as("the listener learns of a recovery's end only once every task runs").hasValue(0);
 
         // Worker 1's RUNNING events got lost: its heartbeats say it too.
         coordinator.endpoint().heartbeat(new Heartbeat(ATTEMPT, 1, clock.millis(), 0, 0, 0, subtasksOf(1), List.of()));
         await(coordinator::everyTaskRunning);
+        await(() -> tasksRunningEvents.get() == 1);
+        tasksRunning(1);
+        tasksRunning(0);
         coordinator.checkpoints().tick();
         assertThat(coordinator.checkpoints().pendingCheckpointId()).as("the interval has passed long ago").hasValue(40);
         assertThat(w0.next(5_000)).isEqualTo("trigger 40");
+        assertThat(tasksRunningEvents).as("once per attempt").hasValue(1);
     }
 
     @Test
@@ -369,6 +376,11 @@ class AttemptCoordinatorTest {
             @Override
             public void onRunning(JobTopology topology, long firstCheckpointId) {
                 running.add(topology);
+            }
+
+            @Override
+            public void onTasksRunning() {
+                tasksRunningEvents.incrementAndGet();
             }
         };
     }

@@ -8,6 +8,8 @@ import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.IncrementalStateHandle;
+import dev.weir.runtime.checkpoint.SharedFile;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.checkpoint.SubtaskCheckpointMetrics;
@@ -294,6 +296,47 @@ class CheckpointCoordinatorTest {
         assertThat(coordinator.consecutiveFailures()).isEqualTo(1);
         assertThat(coordinator.completedCount()).isZero();
         assertThat(coordinator.pendingCheckpointId()).isEmpty();
+    }
+
+    @Test
+    void sharedFilesOfEarlierCheckpointsCountInTheStateSizeButNotInTheBytesUploaded() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        for (ExecutionVertexId v : List.of(SRC_0, SRC_1)) {
+            coordinator.acknowledge(ack(id, v));
+        }
+        for (ExecutionVertexId v : List.of(AGG_0, AGG_1)) {
+            int subtask = v.subtask();
+            // the database's older file was uploaded by checkpoint id - 3, its newer one by this checkpoint
+            IncrementalStateHandle db = new IncrementalStateHandle("db-" + subtask, subtask * 64, subtask * 64 + 63,
+                    List.of(new SharedFile("000010.sst", "job/shared/old-" + subtask, 1_000, id - 3),
+                            new SharedFile("000012.sst", "job/shared/new-" + subtask, 50, id)),
+                    Map.of("MANIFEST-000001", new StateHandle("manifest-" + subtask, 0, 5)));
+            coordinator.acknowledge(new TaskAcknowledgement(id, v, Map.of("count-uid",
+                    new OperatorSubtaskState(subtask, null, Map.of(), db))));
+        }
+
+        CompletedCheckpointStats stats = listener.completed.get(0);
+        assertThat(stats.stateSize()).isEqualTo(2 * 8 + 2 * (1_000 + 50 + 5));
+        assertThat(stats.uploadedSize()).isEqualTo(2 * 8 + 2 * (50 + 5));
+    }
+
+    @Test
+    void aCheckpointReusingADeletedSharedFileIsAbortedWithoutCountingAndTheNextCompletes() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        store.failNextWrite(new dev.weir.runtime.checkpoint.SharedStateMissingException("shared file gone"));
+
+        ackAll(coordinator, id);
+
+        assertThat(listener.failures).extracting(RecordingListener.Failure::reason)
+                .containsExactly(CheckpointFailureReason.SHARED_STATE_MISSING);
+        assertThat(gateway.aborted).as("the subtasks drop their reuse base").containsExactly(id);
+        assertThat(coordinator.consecutiveFailures()).isZero();
+
+        long next = triggerPeriodic(coordinator);
+        ackAll(coordinator, next);
+        assertThat(store.checkpointIds()).containsExactly(next);
     }
 
     @Test

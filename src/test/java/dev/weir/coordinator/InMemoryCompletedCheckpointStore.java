@@ -19,8 +19,15 @@ final class InMemoryCompletedCheckpointStore implements CompletedCheckpointStore
     private final List<Integer> retainCalls = new CopyOnWriteArrayList<>();
     private volatile boolean failWrites;
 
+    private volatile IOException nextWriteFailure;
+
     void failWrites(boolean fail) {
         this.failWrites = fail;
+    }
+
+    /** The next metadata write throws this (and writes nothing). */
+    void failNextWrite(IOException failure) {
+        this.nextWriteFailure = failure;
     }
 
     @Override
@@ -28,6 +35,11 @@ final class InMemoryCompletedCheckpointStore implements CompletedCheckpointStore
         metadataWrites.add(metadata.checkpointId());
         if (failWrites) {
             throw new IOException("injected metadata write failure");
+        }
+        IOException failure = nextWriteFailure;
+        if (failure != null) {
+            nextWriteFailure = null;
+            throw failure;
         }
         (type == CheckpointType.SAVEPOINT ? savepoints : checkpoints).put(metadata.checkpointId(), metadata);
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
+import dev.weir.api.StateBackendSpec;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobStatus;
 import dev.weir.runtime.storage.S3ObjectStore;
@@ -51,7 +52,7 @@ class OperatorImageIT {
     Path dir;
 
     @Test
-    void operatorAndWorkerContainersOfTheImageRunAUserJobJarToFinishedExactlyOnce() throws Exception {
+    void operatorAndWorkerContainersOfTheImageRunAUserJobJarWithRocksDbStateToFinishedExactlyOnce() throws Exception {
         Podman.requireImageBuildTools();
         Podman.removeContainersOfEndedTestRuns();
         String run = "weir-image-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
@@ -79,7 +80,8 @@ class OperatorImageIT {
             assertThat(pods).hasSize(2).allSatisfy(pod -> {
                 assertThat(pod.getSpec().getContainers().get(0).getImage()).as("the operator's own image").isEqualTo(image);
                 assertThat(Files.readString(dir.resolve(pod.getMetadata().getName() + ".log")))
-                        .contains("registered").contains("after the process started");
+                        .contains("registered").contains("after the process started")
+                        .contains("RocksDB memory:");
             });
             try (S3ObjectStore output = new S3ObjectStore(fixture.s3.settings(BUCKET).withLocation(BUCKET, "output"))) {
                 SensorStatsVerifier.Report report = SensorStatsVerifier.verify(CommittedObjects.lines(output), READINGS,
@@ -115,6 +117,10 @@ class OperatorImageIT {
         job.getSpec().getJob().setArgs(new LinkedHashMap<>(Map.of("readings", Long.toString(READINGS),
                 "sensors", Long.toString(SENSORS), "rate", Long.toString(RATE), "output", "s3://" + BUCKET + "/output")));
         job.getSpec().getCheckpointing().setIntervalMs(300);
+        // Keyed state in RocksDB with incremental checkpoints: its native library loads in the image's
+        // worker class path, as the pod's non-root user with a read-only class path (it unpacks to /tmp).
+        job.getSpec().getStateBackend().setType(StateBackendSpec.ROCKSDB);
+        job.getSpec().getStateBackend().setIncremental(true);
         return job;
     }
 

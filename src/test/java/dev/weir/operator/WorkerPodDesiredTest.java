@@ -227,6 +227,13 @@ class WorkerPodDesiredTest {
         resources.setRequests(Map.of("memory", "1Gi", "cpu", "2"));
         job.getSpec().setResources(resources);
         assertThat(command(job)).containsSubsequence("java", "-XX:MaxRAM=1073741824", "-XX:MaxRAMPercentage=75");
+
+        // RocksDB's block cache and memtables live outside the heap: the heap leaves them room.
+        job.getSpec().getStateBackend().setType("rocksdb");
+        assertThat(command(job)).containsSubsequence("java", "-XX:MaxRAM=1073741824", "-XX:MaxRAMPercentage=45");
+        job.getSpec().setResources(null);
+        assertThat(command(job)).contains("-XX:MaxRAMPercentage=45");
+        job.getSpec().getStateBackend().setType("heap");
     }
 
     @Test

@@ -14,6 +14,8 @@ import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.Heartbeats;
+import dev.weir.coordinator.StateBackendConfigs;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.operator.ResourceNames;
 import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
@@ -59,7 +61,7 @@ final class WorkerContainer {
         container.setImage(firstOf(spec.getImage(), container.getImage(), attempt.image()));
         container.setImagePullPolicy(firstOf(spec.getImagePullPolicy(), container.getImagePullPolicy(), null));
         container.setResources(resources(container.getResources(), spec.getResources()));
-        container.setCommand(command(container.getResources()));
+        container.setCommand(command(container.getResources(), stateBackend(spec)));
         container.setArgs(null);
         container.setEnv(env(envVars(environment(job, attempt)), container.getEnv()));
         container.setPorts(ports(container.getPorts()));
@@ -75,17 +77,28 @@ final class WorkerContainer {
      * pod's size ({@link WorkerJvm#GC_OPTIONS}).
      */
     static List<String> command(ResourceRequirements resources) {
+        return command(resources, StateBackendSettings.HEAP);
+    }
+
+    /** As {@link #command(ResourceRequirements)}; with RocksDB the heap leaves room for its native memory. */
+    static List<String> command(ResourceRequirements resources, StateBackendSettings stateBackend) {
         List<String> command = new ArrayList<>();
         command.add("java");
+        int percent = WorkerJvm.heapPercent(stateBackend);
         Quantity limit = resources.getLimits() == null ? null : resources.getLimits().get(MEMORY);
         Quantity request = resources.getRequests() == null ? null : resources.getRequests().get(MEMORY);
         command.addAll(limit == null && request != null
-                ? WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(request).longValue())
-                : WorkerJvm.HEAP_OF_CONTAINER_MEMORY);
+                ? WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(request).longValue(), percent)
+                : WorkerJvm.heapOfContainerMemory(percent));
         command.addAll(WorkerJvm.GC_OPTIONS);
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
         command.addAll(List.of("-cp", WorkerPodDesired.CLASSPATH, WorkerPodDesired.MAIN_CLASS));
         return command;
+    }
+
+    /** RocksDB's databases go to the pod's /tmp volume (the root filesystem is read-only). */
+    static StateBackendSettings stateBackend(StreamJobSpec spec) {
+        return StateBackendConfigs.of(spec.getStateBackend(), java.nio.file.Path.of(TMP_PATH, "weir-rocksdb"));
     }
 
     /** The worker's whole configuration (see WorkerConfig): plain values, except the secrets, which are references. */
@@ -97,6 +110,7 @@ final class WorkerContainer {
                 .job(job.getMetadata().getNamespace() + "." + job.getMetadata().getName(), spec.getJob().getClassName(),
                         spec.getJob().getArgs(), spec.getJob().getParallelism(), spec.getJob().getMaxParallelism(),
                         CheckpointConfigs.mode(spec.getCheckpointing()))
+                .stateBackend(stateBackend(spec))
                 .worker(attempt.worker(), attempt.attempt())
                 .coordinator(attempt.coordinatorUrl())
                 .tokenFile(ResourceNames.TOKEN_MOUNT + "/" + ResourceNames.TOKEN_KEY)

@@ -24,6 +24,14 @@ public record CheckpointMetadata(
         operators = Map.copyOf(operators);
     }
 
+    /** Bytes this checkpoint wrote: its state less the shared files earlier checkpoints uploaded. */
+    public long uploadedSize() {
+        return operators.values().stream()
+                .flatMap(List::stream)
+                .mapToLong(s -> s.uploadedSize(checkpointId))
+                .sum();
+    }
+
     public long stateSize() {
         return operators.values().stream()
                 .flatMap(List::stream)

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
@@ -19,7 +18,9 @@ import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.exec.operators.SinkOperator;
 import dev.weir.runtime.exec.operators.SourceOperator;
 import dev.weir.runtime.exec.operators.StreamOperator;
-import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateSnapshot;
 
 /**
  * The operators of one subtask, wired output-to-input by direct calls. The head receives the
@@ -27,8 +28,8 @@ import dev.weir.runtime.state.HeapKeyedStateBackend;
  */
 final class OperatorChain {
 
-    /** The synchronous part of one operator's snapshot. */
-    record OperatorSnapshot(byte[] operatorState, TreeMap<Integer, byte[]> keyGroups) {}
+    /** The synchronous part of one operator's snapshot: its operator state and its keyed state's capture. */
+    record OperatorSnapshot(byte[] operatorState, KeyedStateSnapshot keyedState) {}
 
     private final List<StreamOperator> operators;
 
@@ -109,13 +110,20 @@ final class OperatorChain {
         }
     }
 
-    Map<String, OperatorSnapshot> snapshot(long checkpointId) throws Exception {
+    /** The synchronous part of the chain's snapshot; on failure, what was captured so far is released. */
+    Map<String, OperatorSnapshot> snapshot(long checkpointId, CheckpointType type) throws Exception {
         Map<String, OperatorSnapshot> snapshots = new LinkedHashMap<>();
-        for (StreamOperator operator : operators) {
-            byte[] operatorState = operator.snapshotOperatorState(checkpointId);
-            HeapKeyedStateBackend<?> backend = operator.keyedStateBackend();
-            TreeMap<Integer, byte[]> keyGroups = backend == null ? new TreeMap<>() : backend.snapshot();
-            snapshots.put(operator.uid(), new OperatorSnapshot(operatorState, keyGroups));
+        try {
+            for (StreamOperator operator : operators) {
+                byte[] operatorState = operator.snapshotOperatorState(checkpointId);
+                KeyedStateBackend<?> backend = operator.keyedStateBackend();
+                KeyedStateSnapshot keyed = backend == null ? KeyedStateSnapshot.EMPTY
+                        : backend.snapshot(checkpointId, type);
+                snapshots.put(operator.uid(), new OperatorSnapshot(operatorState, keyed));
+            }
+        } catch (Exception e) {
+            snapshots.values().forEach(s -> s.keyedState().release());
+            throw e;
         }
         return snapshots;
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.checkpoint.IncrementalStateHandle;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.dataflow.StreamNode;
@@ -63,6 +64,7 @@ public final class StateAssignment {
                                                       KeyGroupRange range) {
         StateHandle[] previous = new StateHandle[previousParallelism];
         Map<Integer, StateHandle> keyGroups = new HashMap<>();
+        List<IncrementalStateHandle> incremental = new ArrayList<>();
         for (OperatorSubtaskState state : states) {
             previous[state.subtask()] = state.operatorState();
             for (Map.Entry<Integer, StateHandle> e : state.keyGroups().entrySet()) {
@@ -70,7 +72,11 @@ public final class StateAssignment {
                     keyGroups.put(e.getKey(), e.getValue());
                 }
             }
+            // A database holds a range of key groups: every one overlapping this range contributes.
+            if (state.incremental() != null && state.incremental().overlaps(range.start(), range.end())) {
+                incremental.add(state.incremental());
+            }
         }
-        return new TaskRestore.OperatorRestore(new ArrayList<>(Arrays.asList(previous)), keyGroups);
+        return new TaskRestore.OperatorRestore(new ArrayList<>(Arrays.asList(previous)), keyGroups, incremental);
     }
 }

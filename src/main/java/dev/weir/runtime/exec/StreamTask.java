@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.StateHandle;
+import dev.weir.runtime.state.KeyedStateRestore;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
@@ -185,7 +186,7 @@ public abstract class StreamTask implements Runnable {
             long checkpointId = env.restore() == null ? OperatorStateRestore.NO_CHECKPOINT : env.restore().checkpointId();
             OperatorStateRestore operatorState =
                     new OperatorStateRestore(env.subtask(), env.parallelism(), checkpointId, List.of());
-            Map<Integer, byte[]> keyGroups = Map.of();
+            KeyedStateRestore keyedState = KeyedStateRestore.NONE;
             TaskRestore.OperatorRestore restore = env.restore() == null ? null : env.restore().operator(node.uid());
             if (restore != null) {
                 List<byte[]> previous = new ArrayList<>();
@@ -193,14 +194,16 @@ public abstract class StreamTask implements Runnable {
                     previous.add(handle == null ? null : read(handle, objects));
                 }
                 operatorState = new OperatorStateRestore(env.subtask(), env.parallelism(), checkpointId, previous);
-                keyGroups = new HashMap<>();
+                Map<Integer, byte[]> keyGroups = new HashMap<>();
                 for (Map.Entry<Integer, StateHandle> e : restore.keyGroups().entrySet()) {
                     keyGroups.put(e.getKey(), read(e.getValue(), objects));
                 }
+                keyedState = new KeyedStateRestore(keyGroups, restore.incremental(),
+                        new StorageStateFiles(env.storage()), env.storage().ownsSharedFiles(restore.incremental()));
             }
             contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
-                    env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyGroups,
-                    env.timeService(), mailbox));
+                    env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyedState,
+                    env.stateBackend(), env.timeService(), mailbox));
         }
         return contexts;
     }

@@ -1,7 +1,5 @@
 package dev.weir.runtime.exec;
 
-import java.io.ByteArrayOutputStream;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.checkpoint.KeyedStateHandle;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.checkpoint.SubtaskCheckpointMetrics;
@@ -43,11 +42,16 @@ final class SubtaskCheckpointCoordinator {
             partition.broadcastEvent(barrier);
         }
         long syncStart = System.nanoTime();
-        Map<String, OperatorChain.OperatorSnapshot> snapshots = chain.snapshot(barrier.checkpointId());
+        Map<String, OperatorChain.OperatorSnapshot> snapshots = chain.snapshot(barrier.checkpointId(), barrier.type());
         long syncNanos = System.nanoTime() - syncStart;
         LOG.debug("{}: snapshot of checkpoint {} taken ({} ms sync, {} ms alignment)", env.vertexId(),
                 barrier.checkpointId(), syncNanos / 1_000_000, alignmentNanos / 1_000_000);
-        uploads.execute(() -> upload(barrier, snapshots, startDelayMillis, alignmentNanos, syncNanos));
+        try {
+            uploads.execute(() -> upload(barrier, snapshots, startDelayMillis, alignmentNanos, syncNanos));
+        } catch (RuntimeException e) {
+            release(snapshots);
+            throw e;
+        }
     }
 
     private void upload(CheckpointBarrier barrier, Map<String, OperatorChain.OperatorSnapshot> snapshots,
@@ -57,19 +61,15 @@ final class SubtaskCheckpointCoordinator {
         try {
             KeyGroupRange range = env.keyGroupRange();
             String key = env.storage().stateKey(id, barrier.type(), env.vertexId(), range.start(), range.end());
-            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            CheckpointStateOutput out = new CheckpointStateOutput(env.storage(), id, key);
             Map<String, OperatorSubtaskState> states = new LinkedHashMap<>();
             for (Map.Entry<String, OperatorChain.OperatorSnapshot> e : snapshots.entrySet()) {
-                StateHandle operatorState = append(file, key, e.getValue().operatorState());
-                Map<Integer, StateHandle> keyGroups = new HashMap<>();
-                for (Map.Entry<Integer, byte[]> kg : e.getValue().keyGroups().entrySet()) {
-                    keyGroups.put(kg.getKey(), append(file, key, kg.getValue()));
-                }
-                states.put(e.getKey(), new OperatorSubtaskState(env.subtask(), operatorState, keyGroups));
+                StateHandle operatorState = out.append(e.getValue().operatorState());
+                KeyedStateHandle keyed = e.getValue().keyedState().write(out);
+                states.put(e.getKey(),
+                        new OperatorSubtaskState(env.subtask(), operatorState, keyed.keyGroups(), keyed.incremental()));
             }
-            if (file.size() > 0) {
-                env.storage().writeState(key, file.toByteArray());
-            }
+            out.finish();
             SubtaskCheckpointMetrics metrics = new SubtaskCheckpointMetrics(startDelayMillis, alignmentNanos, syncNanos,
                     System.nanoTime() - asyncStart);
             LOG.debug("{}: state of checkpoint {} written ({} ms); acknowledging", env.vertexId(), id,
@@ -78,15 +78,14 @@ final class SubtaskCheckpointCoordinator {
         } catch (Exception e) {
             LOG.warn("{}: could not write state of checkpoint {}: {}", env.vertexId(), id, e.toString());
             env.listener().declineCheckpoint(id, env.vertexId(), "state upload failed: " + e);
+        } finally {
+            release(snapshots);
         }
     }
 
-    private static StateHandle append(ByteArrayOutputStream file, String key, byte[] bytes) {
-        if (bytes == null) {
-            return null;
+    private static void release(Map<String, OperatorChain.OperatorSnapshot> snapshots) {
+        for (OperatorChain.OperatorSnapshot snapshot : snapshots.values()) {
+            snapshot.keyedState().release();
         }
-        StateHandle handle = new StateHandle(key, file.size(), bytes.length);
-        file.writeBytes(bytes);
-        return handle;
     }
 }

@@ -35,6 +35,16 @@ final class CollectionSerializers {
                 }
                 return map;
             }
+
+            @Override
+            public HashMap<K, V> copy(HashMap<K, V> map) {
+                HashMap<K, V> copy = new HashMap<>(Math.max(4, map.size() * 2));
+                for (Map.Entry<K, V> e : map.entrySet()) {
+                    V value = e.getValue();
+                    copy.put(keys.copy(e.getKey()), value == null ? null : values.copy(value));
+                }
+                return copy;
+            }
         };
     }
 
@@ -56,6 +66,15 @@ final class CollectionSerializers {
                     list.add(elements.deserialize(in));
                 }
                 return list;
+            }
+
+            @Override
+            public ArrayList<T> copy(ArrayList<T> list) {
+                ArrayList<T> copy = new ArrayList<>(list.size());
+                for (T t : list) {
+                    copy.add(elements.copy(t));
+                }
+                return copy;
             }
         };
     }

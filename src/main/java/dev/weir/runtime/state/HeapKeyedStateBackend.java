@@ -3,34 +3,39 @@ package dev.weir.runtime.state;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.weir.runtime.state.serialization.DataOutputBuffer;
+import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
  * Working keyed state of one keyed operator subtask, on the heap. The current key is set once per
  * record; state accessors then read and write that key's entry in its key group's map.
  *
- * <p>Snapshots are taken synchronously on the task thread, one byte array per non-empty key group:
- * {@code int parts; (UTF name, int length, bytes)*}. Restored parts whose state has not been
- * registered yet are kept as bytes and decoded when it is, and written back unchanged by later
- * snapshots if it never is, so no state is dropped because a function did not touch it.
+ * <p>Snapshots are copy-on-write ({@link SnapshotVersions}): at the barrier the tables hand their
+ * arrays to the snapshot (a pause of microseconds per key group, whatever the state's size), and
+ * the upload thread serializes them, one section per state and non-empty key group:
+ * {@code int parts; (UTF name, int length, bytes)*} ({@link KeyGroupsFormat}). Restored parts
+ * whose state has not been registered yet are kept as bytes and decoded when it is, and written
+ * back unchanged by later snapshots if it never is, so no state is dropped because a function did
+ * not touch it.
  */
-public final class HeapKeyedStateBackend<K> {
+public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
 
     private final TypeSerializer<K> keySerializer;
     private final KeyGroupRange keyGroupRange;
     private final int maxParallelism;
+    private final SnapshotVersions versions = new SnapshotVersions();
     private final Map<String, KeyGroupedStatePart> parts = new LinkedHashMap<>();
     private final Map<String, Object> states = new HashMap<>();
     /** name → per key-group index raw bytes, for restored state not registered yet. */
     private final Map<String, byte[][]> unclaimed = new TreeMap<>();
-    /** Reused by every snapshot (task thread only): it keeps the size of the largest key group. */
-    private final DataOutputBuffer snapshotBuffer = new DataOutputBuffer(64 * 1024);
 
     private K currentKey;
     private int currentKeyGroupIndex;
@@ -41,16 +46,17 @@ public final class HeapKeyedStateBackend<K> {
         this.maxParallelism = maxParallelism;
     }
 
+    @Override
     public void setCurrentKey(K key) {
         int keyGroup = KeyGroupAssignment.keyGroupFor(key, maxParallelism);
         if (!keyGroupRange.contains(keyGroup)) {
-            throw new IllegalStateException("key " + key + " is in key group " + keyGroup
-                    + ", outside this subtask's range " + keyGroupRange + ": the key's hashCode is not deterministic");
+            throw KeyGroupAssignment.outsideRange(key, keyGroup, keyGroupRange);
         }
         this.currentKey = key;
         this.currentKeyGroupIndex = keyGroup - keyGroupRange.start();
     }
 
+    @Override
     public K currentKey() {
         return currentKey;
     }
@@ -59,24 +65,28 @@ public final class HeapKeyedStateBackend<K> {
         return currentKeyGroupIndex;
     }
 
-    /** Sets the current key from a key group index directly (timers, restore). */
+    @Override
     public void setCurrentKey(K key, int keyGroupIndex) {
         this.currentKey = key;
         this.currentKeyGroupIndex = keyGroupIndex;
     }
 
+    @Override
     public TypeSerializer<K> keySerializer() {
         return keySerializer;
     }
 
+    @Override
     public KeyGroupRange keyGroupRange() {
         return keyGroupRange;
     }
 
+    @Override
     public int maxParallelism() {
         return maxParallelism;
     }
 
+    @Override
     @SuppressWarnings("unchecked")
     public <S> S getState(StateDescriptor<S> descriptor) {
         Object existing = states.get(descriptor.name());
@@ -98,12 +108,12 @@ public final class HeapKeyedStateBackend<K> {
     }
 
     private <V> StateTable<K, V> register(String name, TypeSerializer<V> valueSerializer) {
-        StateTable<K, V> table = new StateTable<>(name, this, valueSerializer);
+        StateTable<K, V> table = new StateTable<>(name, this, valueSerializer, versions);
         registerPart(table);
         return table;
     }
 
-    /** Adds a part (a state table or a timer queue) and feeds it any restored bytes under its name. */
+    @Override
     public void registerPart(KeyGroupedStatePart part) {
         if (parts.putIfAbsent(part.name(), part) != null) {
             throw new IllegalArgumentException("keyed state '" + part.name() + "' registered twice");
@@ -122,66 +132,67 @@ public final class HeapKeyedStateBackend<K> {
         }
     }
 
-    /** Serializes every non-empty key group; returns key group (absolute) → bytes, ascending. */
-    public TreeMap<Integer, byte[]> snapshot() throws IOException {
-        TreeMap<Integer, byte[]> result = new TreeMap<>();
-        DataOutputBuffer group = snapshotBuffer;
-        for (int index = 0; index < keyGroupRange.size(); index++) {
-            group.reset();
-            group.writeInt(0); // number of sections, patched below
-            int written = 0;
-            for (KeyGroupedStatePart part : parts.values()) {
-                if (part.isEmpty(index)) {
-                    continue;
-                }
-                group.writeUTF(part.name());
-                int lengthAt = group.length();
-                group.writeInt(0);
-                part.write(index, group);
-                group.writeIntAt(lengthAt, group.length() - lengthAt - Integer.BYTES);
-                written++;
-            }
-            for (Map.Entry<String, byte[][]> e : unclaimed.entrySet()) {
-                byte[] bytes = e.getValue()[index];
-                if (bytes != null) {
-                    group.writeUTF(e.getKey());
-                    group.writeInt(bytes.length);
-                    group.write(bytes);
-                    written++;
-                }
-            }
-            if (written > 0) {
-                group.writeIntAt(0, written);
-                result.put(keyGroupRange.start() + index, group.toByteArray());
-            }
+    @Override
+    public void restore(KeyedStateRestore restore) throws IOException {
+        if (!restore.incremental().isEmpty()) {
+            // No restart can heal this: the spec must change (or the job restore from a savepoint).
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the checkpoint holds an"
+                    + " incremental RocksDB snapshot of this operator's keyed state, which the heap backend cannot"
+                    + " read: restore it with spec.stateBackend.type: rocksdb, or from a savepoint (every backend"
+                    + " restores every backend's savepoints)");
         }
-        return result;
+        for (Map.Entry<Integer, byte[]> e : new TreeMap<>(restore.keyGroups()).entrySet()) {
+            restoreKeyGroup(e.getKey(), e.getValue());
+        }
     }
 
-    /** Restores one key group written by {@link #snapshot}; call before the states are registered. */
+    /** Restores one key group written by a snapshot; call before the states are registered. */
     public void restoreKeyGroup(int keyGroup, byte[] bytes) throws IOException {
-        if (!keyGroupRange.contains(keyGroup)) {
-            throw new IllegalArgumentException("key group " + keyGroup + " outside " + keyGroupRange);
-        }
-        int index = keyGroup - keyGroupRange.start();
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        int sections = in.readInt();
-        for (int s = 0; s < sections; s++) {
-            String name = in.readUTF();
-            byte[] section = new byte[in.readInt()];
-            in.readFully(section);
+        KeyGroupsFormat.readKeyGroup(keyGroup, keyGroupRange, bytes, (index, name, section) -> {
             KeyGroupedStatePart part = parts.get(name);
             if (part != null) {
                 part.read(index, new DataInputStream(new ByteArrayInputStream(section)));
             } else {
                 unclaimed.computeIfAbsent(name, n -> new byte[keyGroupRange.size()][])[index] = section;
             }
-        }
+        });
     }
 
-    /** Number of entries in a registered state (for tests and metrics). */
-    public int size(String stateName) {
+    /** Captures every part copy-on-write; the returned snapshot serializes on the upload thread. */
+    @Override
+    public KeyedStateSnapshot snapshot(long checkpointId, CheckpointType type) throws IOException {
+        List<KeyGroupedStatePart.CapturedPart> captured = new ArrayList<>(parts.size() + unclaimed.size());
+        versions.capture();
+        try {
+            for (KeyGroupedStatePart part : parts.values()) {
+                captured.add(part.capture(keyGroupRange.size()));
+            }
+            for (Map.Entry<String, byte[][]> e : unclaimed.entrySet()) {
+                captured.add(new KeyGroupedStatePart.CapturedPart.Serialized(e.getKey(), e.getValue()));
+            }
+        } catch (IOException | RuntimeException e) {
+            versions.released();
+            throw e;
+        }
+        return new KeyGroupsSnapshot(keyGroupRange, captured, versions::released);
+    }
+
+    /** Serializes every non-empty key group at once; returns key group (absolute) → bytes, ascending. */
+    public TreeMap<Integer, byte[]> snapshot() throws IOException {
+        return ((KeyGroupsSnapshot) snapshot(0, CheckpointType.CHECKPOINT)).writeToBytes();
+    }
+
+    @Override
+    public long size(String stateName) {
         KeyGroupedStatePart part = parts.get(stateName);
         return part instanceof StateTable<?, ?> t ? t.size() : 0;
     }
+
+    /** Snapshots in flight (for tests). */
+    int snapshotsInFlight() {
+        return versions.inFlight();
+    }
+
+    @Override
+    public void close() {}
 }

@@ -28,6 +28,12 @@ public final class KeyGroupAssignment {
         return new KeyGroupRange(start, end);
     }
 
+    /** The error for a key whose group this subtask does not own: its hashCode differs between processes. */
+    public static IllegalStateException outsideRange(Object key, int keyGroup, KeyGroupRange range) {
+        return new IllegalStateException("key " + key + " is in key group " + keyGroup
+                + ", outside this subtask's range " + range + ": the key's hashCode is not deterministic");
+    }
+
     /** MurmurHash3's 32-bit mix of one int: spreads poor hashCodes (e.g. small longs) over the groups. */
     static int murmur(int code) {
         int h = code * 0xcc9e2d51;

@@ -4,6 +4,8 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import dev.weir.runtime.state.serialization.DataOutputBuffer;
+
 /**
  * A named piece of keyed state that is snapshotted and restored one key group at a time: a state
  * table, or the timers of a keyed operator.
@@ -19,4 +21,47 @@ public interface KeyGroupedStatePart {
 
     /** Adds the entries written by {@link #write} to the key group with this index. */
     void read(int keyGroupIndex, DataInput in) throws IOException;
+
+    /**
+     * The part as it is now, for a snapshot written later on another thread. By default its key
+     * groups are serialized at once (parts that are small, such as timers); state tables capture
+     * copy-on-write instead.
+     */
+    default CapturedPart capture(int keyGroups) throws IOException {
+        byte[][] bytes = new byte[keyGroups][];
+        DataOutputBuffer buffer = new DataOutputBuffer(256);
+        for (int i = 0; i < keyGroups; i++) {
+            if (!isEmpty(i)) {
+                buffer.reset();
+                write(i, buffer);
+                bytes[i] = buffer.toByteArray();
+            }
+        }
+        return new CapturedPart.Serialized(name(), bytes);
+    }
+
+    /** A part's key groups at a capture: written by the upload thread. */
+    interface CapturedPart {
+        String name();
+
+        boolean isEmpty(int keyGroupIndex);
+
+        void write(int keyGroupIndex, DataOutput out) throws IOException;
+
+        /** Called once the snapshot has written (or dropped) what it captured. */
+        default void release() {}
+
+        /** Key groups already serialized, null where empty. */
+        record Serialized(String name, byte[][] bytes) implements CapturedPart {
+            @Override
+            public boolean isEmpty(int keyGroupIndex) {
+                return bytes[keyGroupIndex] == null;
+            }
+
+            @Override
+            public void write(int keyGroupIndex, DataOutput out) throws IOException {
+                out.write(bytes[keyGroupIndex]);
+            }
+        }
+    }
 }

@@ -8,10 +8,17 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 /**
  * The entries of one keyed state in one key group: an open-addressing hash table, so a lookup
  * touches the table's arrays and the value, not a chain of entry objects. Values are never null
- * (a null value is a removed entry). Used on the task thread only.
+ * (a null value is a removed entry). Used on the task thread only, except for what
+ * {@link #capture} hands to a snapshot.
+ *
+ * <p>Snapshots are copy-on-write ({@link SnapshotVersions}): {@link #capture} gives the snapshot
+ * the table's current arrays in O(1); the next change copies them first, and {@link #get} copies
+ * a value the snapshot still refers to before handing it out, because callers change values in
+ * place (read, modify, write back).
  */
 interface KeyTable<K, V> {
 
+    /** The value for {@code key}, safe to change in place (a copy if a snapshot in flight holds it). */
     V get(K key);
 
     void put(K key, V value);
@@ -22,13 +29,27 @@ interface KeyTable<K, V> {
 
     void forEach(EntryVisitor<K, V> visitor) throws IOException;
 
-    /**
-     * Writes every entry as (key, value) with the given serializers, in table order: the snapshot's
-     * loop, kept free of per-entry lambdas and boxing because the first snapshots of a task run
-     * before the JIT has compiled it (a checkpoint's first seconds are its most expensive).
-     */
-    void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
-            throws IOException;
+    /** The entries as they are now, for a snapshot to write later on another thread. */
+    Captured<K, V> capture();
+
+    /** Writes the current entries (as a capture would, at once). */
+    default void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+            throws IOException {
+        capture().writeEntries(out, keySerializer, valueSerializer);
+    }
+
+    /** The entries of a table at a capture: immutable for as long as the snapshot is in flight. */
+    interface Captured<K, V> {
+        int size();
+
+        /**
+         * Writes every entry as (key, value) with the given serializers, in table order: the snapshot's
+         * loop, kept free of per-entry lambdas and boxing because the first snapshots of a task run
+         * before the JIT has compiled it.
+         */
+        void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+                throws IOException;
+    }
 
     /** Receives the entries of a table, e.g. to write them into a snapshot. */
     @FunctionalInterface
@@ -36,12 +57,17 @@ interface KeyTable<K, V> {
         void visit(K key, V value) throws IOException;
     }
 
-    /** Tables for {@code long} keys keep them unboxed in the table itself. */
-    static <K, V> KeyTable<K, V> create(TypeSerializer<K> keySerializer) {
+    /**
+     * Tables for {@code long} keys keep them unboxed in the table itself.
+     *
+     * @param values copies values that a snapshot in flight still refers to
+     */
+    static <K, V> KeyTable<K, V> create(TypeSerializer<K> keySerializer, TypeSerializer<V> values,
+                                        SnapshotVersions versions) {
         @SuppressWarnings("unchecked")
         KeyTable<K, V> table = keySerializer == dev.weir.runtime.state.serialization.Types.LONG
-                ? (KeyTable<K, V>) new LongKeyTable<V>()
-                : new ObjectKeyTable<>();
+                ? (KeyTable<K, V>) new LongKeyTable<V>(values, versions)
+                : new ObjectKeyTable<>(values, versions);
         return table;
     }
 }

@@ -7,19 +7,29 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 import dev.weir.runtime.state.serialization.Types;
 
 /**
- * A {@link KeyTable} for {@code Long} keys: keys unboxed in a {@code long[]}, values in a parallel
- * array, linear probing, and removal by shifting the entries after the removed one back (no
- * tombstones), so a lookup costs the probe in two arrays and nothing else.
+ * A {@link KeyTable} for {@code Long} keys: keys unboxed in a {@code long[]}, values and their
+ * version stamps in parallel arrays, linear probing, and removal by shifting the entries after the
+ * removed one back (no tombstones), so a lookup costs the probe in two arrays and nothing else.
  */
 final class LongKeyTable<V> implements KeyTable<Long, V> {
 
     private static final int INITIAL_CAPACITY = 16;
 
+    private final TypeSerializer<V> valueSerializer;
+    private final SnapshotVersions versions;
     private long[] keys = new long[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
+    private int[] stamps = new int[INITIAL_CAPACITY];
     private int mask = INITIAL_CAPACITY - 1;
     private int shift = Long.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
     private int size;
+    /** The arrays were handed to a snapshot: copy them before the next change. */
+    private boolean captured;
+
+    LongKeyTable(TypeSerializer<V> valueSerializer, SnapshotVersions versions) {
+        this.valueSerializer = valueSerializer;
+        this.versions = versions;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -29,9 +39,24 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         for (int i = slot(k); ; i = (i + 1) & mask) {
             Object v = vs[i];
             if (v == null || keys[i] == k) {
+                if (v != null) {
+                    int upTo = versions.capturedUpTo();
+                    if (upTo >= 0 && stamps[i] <= upTo) {
+                        return copyForUpdate(i);
+                    }
+                }
                 return (V) v;
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private V copyForUpdate(int i) {
+        ensureOwnArrays();
+        V copy = valueSerializer.copy((V) values[i]);
+        values[i] = copy;
+        stamps[i] = versions.current();
+        return copy;
     }
 
     @Override
@@ -39,17 +64,20 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         if (value == null) {
             throw new NullPointerException("null value for key " + key);
         }
+        ensureOwnArrays();
         long k = key;
         int i = slot(k);
         while (values[i] != null) {
             if (keys[i] == k) {
                 values[i] = value;
+                stamps[i] = versions.current();
                 return;
             }
             i = (i + 1) & mask;
         }
         keys[i] = k;
         values[i] = value;
+        stamps[i] = versions.current();
         if (++size > (mask + 1) * 3 / 4) {
             resize();
         }
@@ -61,11 +89,24 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         int i = slot(k);
         while (values[i] != null) {
             if (keys[i] == k) {
+                ensureOwnArrays();
                 shiftBack(i);
                 size--;
                 return;
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    private void ensureOwnArrays() {
+        if (captured) {
+            if (versions.capturedUpTo() >= 0) {
+                keys = keys.clone();
+                values = values.clone();
+                stamps = stamps.clone();
+            }
+            captured = false;
         }
     }
 
@@ -84,18 +125,26 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         }
     }
 
-    /** Keys go out as {@code writeLong}: the bytes of {@link Types#LONG}, the only key serializer of this table. */
     @Override
-    @SuppressWarnings("unchecked")
-    public void writeEntries(DataOutput out, TypeSerializer<Long> keySerializer, TypeSerializer<V> valueSerializer)
-            throws IOException {
-        long[] ks = keys;
-        Object[] vs = values;
-        for (int i = 0; i < vs.length; i++) {
-            Object v = vs[i];
-            if (v != null) {
-                out.writeLong(ks[i]);
-                valueSerializer.serialize((V) v, out);
+    public Captured<Long, V> capture() {
+        captured = true;
+        return new CapturedLongTable<>(keys, values, size);
+    }
+
+    private record CapturedLongTable<V>(long[] keys, Object[] values, int size) implements Captured<Long, V> {
+        /** Keys go out as {@code writeLong}: the bytes of {@link Types#LONG}, the only key serializer of this table. */
+        @Override
+        @SuppressWarnings("unchecked")
+        public void writeEntries(DataOutput out, TypeSerializer<Long> keySerializer, TypeSerializer<V> valueSerializer)
+                throws IOException {
+            long[] ks = keys;
+            Object[] vs = values;
+            for (int i = 0; i < vs.length; i++) {
+                Object v = vs[i];
+                if (v != null) {
+                    out.writeLong(ks[i]);
+                    valueSerializer.serialize((V) v, out);
+                }
             }
         }
     }
@@ -113,20 +162,25 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
             if (((i - home) & mask) >= ((i - hole) & mask)) {
                 keys[hole] = keys[i];
                 values[hole] = values[i];
+                stamps[hole] = stamps[i];
                 hole = i;
             }
         }
         values[hole] = null;
     }
 
+    /** Into new arrays: arrays a snapshot holds are left as they are. */
     private void resize() {
         long[] oldKeys = keys;
         Object[] oldValues = values;
+        int[] oldStamps = stamps;
         int capacity = oldValues.length * 2;
         keys = new long[capacity];
         values = new Object[capacity];
+        stamps = new int[capacity];
         mask = capacity - 1;
         shift = Long.numberOfLeadingZeros(mask);
+        captured = false;
         for (int j = 0; j < oldValues.length; j++) {
             if (oldValues[j] != null) {
                 int i = slot(oldKeys[j]);
@@ -135,6 +189,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
                 }
                 keys[i] = oldKeys[j];
                 values[i] = oldValues[j];
+                stamps[i] = oldStamps[j];
             }
         }
     }

@@ -7,19 +7,29 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
  * A {@link KeyTable} for keys of any type: the spread hash codes in an {@code int[]} (a probe
- * calls {@code equals} only on a hash match), keys and values in parallel arrays, linear probing,
- * removal by shifting later entries back.
+ * calls {@code equals} only on a hash match), keys, values and version stamps in parallel arrays,
+ * linear probing, removal by shifting later entries back.
  */
 final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
 
     private static final int INITIAL_CAPACITY = 16;
 
+    private final TypeSerializer<V> valueSerializer;
+    private final SnapshotVersions versions;
     private int[] hashes = new int[INITIAL_CAPACITY];
     private Object[] keys = new Object[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
+    private int[] stamps = new int[INITIAL_CAPACITY];
     private int mask = INITIAL_CAPACITY - 1;
     private int shift = Integer.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
     private int size;
+    /** The arrays were handed to a snapshot: copy them before the next change. */
+    private boolean captured;
+
+    ObjectKeyTable(TypeSerializer<V> valueSerializer, SnapshotVersions versions) {
+        this.valueSerializer = valueSerializer;
+        this.versions = versions;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -27,10 +37,26 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         int h = spread(key);
         for (int i = h >>> shift; ; i = (i + 1) & mask) {
             Object v = values[i];
-            if (v == null || (hashes[i] == h && key.equals(keys[i]))) {
+            if (v == null) {
+                return null;
+            }
+            if (hashes[i] == h && key.equals(keys[i])) {
+                int upTo = versions.capturedUpTo();
+                if (upTo >= 0 && stamps[i] <= upTo) {
+                    return copyForUpdate(i);
+                }
                 return (V) v;
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private V copyForUpdate(int i) {
+        ensureOwnArrays();
+        V copy = valueSerializer.copy((V) values[i]);
+        values[i] = copy;
+        stamps[i] = versions.current();
+        return copy;
     }
 
     @Override
@@ -38,11 +64,13 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         if (value == null) {
             throw new NullPointerException("null value for key " + key);
         }
+        ensureOwnArrays();
         int h = spread(key);
         int i = h >>> shift;
         while (values[i] != null) {
             if (hashes[i] == h && key.equals(keys[i])) {
                 values[i] = value;
+                stamps[i] = versions.current();
                 return;
             }
             i = (i + 1) & mask;
@@ -50,6 +78,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
+        stamps[i] = versions.current();
         if (++size > (mask + 1) * 3 / 4) {
             resize();
         }
@@ -61,11 +90,25 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         int i = h >>> shift;
         while (values[i] != null) {
             if (hashes[i] == h && key.equals(keys[i])) {
+                ensureOwnArrays();
                 shiftBack(i);
                 size--;
                 return;
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    private void ensureOwnArrays() {
+        if (captured) {
+            if (versions.capturedUpTo() >= 0) {
+                hashes = hashes.clone();
+                keys = keys.clone();
+                values = values.clone();
+                stamps = stamps.clone();
+            }
+            captured = false;
         }
     }
 
@@ -85,16 +128,24 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
-            throws IOException {
-        Object[] ks = keys;
-        Object[] vs = values;
-        for (int i = 0; i < vs.length; i++) {
-            Object v = vs[i];
-            if (v != null) {
-                keySerializer.serialize((K) ks[i], out);
-                valueSerializer.serialize((V) v, out);
+    public Captured<K, V> capture() {
+        captured = true;
+        return new CapturedObjectTable<>(keys, values, size);
+    }
+
+    private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int size) implements Captured<K, V> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+                throws IOException {
+            Object[] ks = keys;
+            Object[] vs = values;
+            for (int i = 0; i < vs.length; i++) {
+                Object v = vs[i];
+                if (v != null) {
+                    keySerializer.serialize((K) ks[i], out);
+                    valueSerializer.serialize((V) v, out);
+                }
             }
         }
     }
@@ -111,6 +162,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 hashes[hole] = hashes[i];
                 keys[hole] = keys[i];
                 values[hole] = values[i];
+                stamps[hole] = stamps[i];
                 hole = i;
             }
         }
@@ -118,16 +170,20 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         values[hole] = null;
     }
 
+    /** Into new arrays: arrays a snapshot holds are left as they are. */
     private void resize() {
         int[] oldHashes = hashes;
         Object[] oldKeys = keys;
         Object[] oldValues = values;
+        int[] oldStamps = stamps;
         int capacity = oldValues.length * 2;
         hashes = new int[capacity];
         keys = new Object[capacity];
         values = new Object[capacity];
+        stamps = new int[capacity];
         mask = capacity - 1;
         shift = Integer.numberOfLeadingZeros(mask);
+        captured = false;
         for (int j = 0; j < oldValues.length; j++) {
             if (oldValues[j] != null) {
                 int i = oldHashes[j] >>> shift;
@@ -137,6 +193,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 hashes[i] = oldHashes[j];
                 keys[i] = oldKeys[j];
                 values[i] = oldValues[j];
+                stamps[i] = oldStamps[j];
             }
         }
     }

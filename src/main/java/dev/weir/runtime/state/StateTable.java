@@ -19,14 +19,15 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     private final KeyTable<K, V>[] maps;
 
     @SuppressWarnings("unchecked")
-    StateTable(String name, HeapKeyedStateBackend<K> backend, TypeSerializer<V> valueSerializer) {
+    StateTable(String name, HeapKeyedStateBackend<K> backend, TypeSerializer<V> valueSerializer,
+               SnapshotVersions versions) {
         this.name = name;
         this.backend = backend;
         this.keySerializer = backend.keySerializer();
         this.valueSerializer = valueSerializer;
         this.maps = new KeyTable[backend.keyGroupRange().size()];
         for (int i = 0; i < maps.length; i++) {
-            maps[i] = KeyTable.create(keySerializer);
+            maps[i] = KeyTable.create(keySerializer, valueSerializer, versions);
         }
     }
 
@@ -87,8 +88,37 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         }
     }
 
-    int size() {
-        int size = 0;
+    /** Copy-on-write: O(key groups), the entries stay where they are until they change. */
+    @Override
+    public CapturedPart capture(int keyGroups) {
+        // After the capture, a value handed out earlier may belong to the snapshot: read it afresh.
+        lastKey = null;
+        lastValue = null;
+        @SuppressWarnings("unchecked")
+        KeyTable.Captured<K, V>[] captured = new KeyTable.Captured[maps.length];
+        for (int i = 0; i < maps.length; i++) {
+            captured[i] = maps[i].capture();
+        }
+        return new CapturedTable<>(name, captured, keySerializer, valueSerializer);
+    }
+
+    private record CapturedTable<K, V>(String name, KeyTable.Captured<K, V>[] tables, TypeSerializer<K> keySerializer,
+                                       TypeSerializer<V> valueSerializer) implements CapturedPart {
+        @Override
+        public boolean isEmpty(int keyGroupIndex) {
+            return tables[keyGroupIndex].size() == 0;
+        }
+
+        @Override
+        public void write(int keyGroupIndex, DataOutput out) throws IOException {
+            KeyTable.Captured<K, V> table = tables[keyGroupIndex];
+            out.writeInt(table.size());
+            table.writeEntries(out, keySerializer, valueSerializer);
+        }
+    }
+
+    long size() {
+        long size = 0;
         for (KeyTable<K, V> m : maps) {
             size += m.size();
         }

@@ -29,16 +29,20 @@ import org.slf4j.LoggerFactory;
  * &lt;base&gt;/checkpoints/chk-&lt;n&gt;/&lt;task&gt;-&lt;subtask&gt;-&lt;kgStart&gt;-&lt;kgEnd&gt;.state
  * &lt;base&gt;/checkpoints/chk-&lt;n&gt;/_metadata      written last: its existence makes n complete
  * &lt;base&gt;/savepoints/sp-&lt;n&gt;/...              self-contained, never deleted by retention
+ * &lt;base&gt;/shared/&lt;n&gt;-&lt;uuid&gt;-&lt;file&gt;   files of incremental checkpoints, uploaded by checkpoint n
+ *                                          and referred to by later ones; deleted when no retained
+ *                                          checkpoint refers to them
  * </pre>
  *
  * The store, not memory, is the source of truth, so a restarted coordinator sees exactly what a
- * crashed one left. Thread-safe: it holds no mutable state.
+ * crashed one left. Thread-safe; completing a checkpoint and retention take turns.
  */
 public final class CheckpointStorage implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStorage.class);
 
     static final String METADATA = "_metadata";
+    static final String SHARED = "shared";
     private static final Pattern UNSAFE_NAME_CHARS = Pattern.compile("[^A-Za-z0-9_.-]");
 
     private final ObjectStore store;
@@ -48,6 +52,9 @@ public final class CheckpointStorage implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private final Pattern checkpointKey;
+    private final SharedFileRetention sharedFiles;
+    /** Completing a checkpoint and retention never interleave (see SharedFileRetention). */
+    private final Object completionLock = new Object();
 
     /** @param basePath {@code <prefix>/<namespace>/<job>}, relative to the store root */
     public CheckpointStorage(ObjectStore store, String basePath) {
@@ -57,6 +64,7 @@ public final class CheckpointStorage implements AutoCloseable {
             throw new IllegalArgumentException("checkpoint base path must not be empty");
         }
         this.checkpointKey = Pattern.compile(Pattern.quote(base + "/checkpoints/chk-") + "(\\d{1,18})/(.+)");
+        this.sharedFiles = new SharedFileRetention(store, base);
     }
 
     /**
@@ -89,6 +97,27 @@ public final class CheckpointStorage implements AutoCloseable {
         store.put(key, bytes);
     }
 
+    /** Writes the first {@code length} bytes of {@code bytes}. */
+    public void writeState(String key, byte[] bytes, int length) throws IOException {
+        store.put(key, bytes, length);
+    }
+
+    /** Whether every shared file of these snapshots lies in this job's own {@code shared/} directory. */
+    public boolean ownsSharedFiles(java.util.Collection<dev.weir.runtime.checkpoint.IncrementalStateHandle> snapshots) {
+        String prefix = base + "/" + SHARED + "/";
+        return snapshots.stream().flatMap(h -> h.sharedFiles().stream()).allMatch(f -> f.key().startsWith(prefix));
+    }
+
+    /**
+     * Key of a new file of an incremental snapshot in the job's {@code shared/} directory: the id of
+     * the checkpoint that uploads it comes first, so retention can tell files of checkpoints that
+     * may still complete from those of abandoned ones without reading them.
+     */
+    public String sharedFileKey(long checkpointId, String fileName) {
+        String safe = UNSAFE_NAME_CHARS.matcher(fileName).replaceAll("_");
+        return base + "/" + SHARED + "/" + checkpointId + "-" + java.util.UUID.randomUUID() + "-" + safe;
+    }
+
     public byte[] readState(StateHandle handle) throws IOException {
         if (handle.length() == 0) {
             // A subtask whose whole snapshot is empty (e.g. a keyed task that saw no key yet, chained
@@ -105,7 +134,15 @@ public final class CheckpointStorage implements AutoCloseable {
                     "metadata of checkpoint " + metadata.checkpointId() + " has savepoint=" + metadata.savepoint()
                             + " but is written as " + type);
         }
-        store.put(directory(metadata.checkpointId(), type) + "/" + METADATA, json.writeValueAsBytes(metadata));
+        synchronized (completionLock) {
+            if (type == CheckpointType.CHECKPOINT) {
+                sharedFiles.checkReusedFilesExist(metadata);
+            }
+            store.put(directory(metadata.checkpointId(), type) + "/" + METADATA, json.writeValueAsBytes(metadata));
+            if (type == CheckpointType.CHECKPOINT) {
+                sharedFiles.completed(metadata);
+            }
+        }
     }
 
     /**
@@ -177,6 +214,9 @@ public final class CheckpointStorage implements AutoCloseable {
      * Keeps the newest {@code retained} completed checkpoints, deletes older completed ones and
      * abandoned (metadata-less) directories below the newest completed one. Directories above it are
      * left alone: their {@code _metadata} may be being written right now. Savepoints are untouched.
+     * Then deletes the files in {@code shared/} that no kept checkpoint refers to (see
+     * {@link SharedFileRetention}); if a kept checkpoint's _metadata cannot be read, what it refers
+     * to is unknown, and no shared file is deleted.
      *
      * <p>Only checkpoints whose {@code _metadata} can be read count towards {@code retained}, so a
      * corrupt newest one never causes the deletion of the checkpoint a restore would fall back to.
@@ -185,36 +225,45 @@ public final class CheckpointStorage implements AutoCloseable {
         if (retained < 1) {
             throw new IllegalArgumentException("retained must be at least 1, was " + retained);
         }
-        CheckpointScan scan = scanCheckpoints();
-        if (scan.completed().isEmpty()) {
-            return;
-        }
-        long newestCompleted = scan.completed().last();
-        Set<Long> keep = new HashSet<>();
-        int readable = 0;
-        for (Iterator<Long> ids = scan.completed().descendingIterator(); ids.hasNext() && readable < retained; ) {
-            long id = ids.next();
-            keep.add(id);
-            if (isReadable(id)) {
-                readable++;
+        synchronized (completionLock) {
+            CheckpointScan scan = scanCheckpoints();
+            if (scan.completed().isEmpty()) {
+                return;
             }
-        }
-        for (long id : scan.all()) {
-            if (id < newestCompleted && !keep.contains(id)) {
-                LOG.debug("discarding checkpoint {} of {}", id, base);
-                discard(id, CheckpointType.CHECKPOINT);
+            long newestCompleted = scan.completed().last();
+            Set<Long> keep = new HashSet<>();
+            List<CheckpointMetadata> keptMetadata = new ArrayList<>();
+            boolean allKeptReadable = true;
+            for (Iterator<Long> ids = scan.completed().descendingIterator();
+                 ids.hasNext() && keptMetadata.size() < retained; ) {
+                long id = ids.next();
+                keep.add(id);
+                CheckpointMetadata metadata = readableMetadata(id);
+                if (metadata != null) {
+                    keptMetadata.add(metadata);
+                } else {
+                    allKeptReadable = false;
+                }
+            }
+            for (long id : scan.all()) {
+                if (id < newestCompleted && !keep.contains(id)) {
+                    LOG.debug("discarding checkpoint {} of {}", id, base);
+                    discard(id, CheckpointType.CHECKPOINT);
+                }
+            }
+            if (allKeptReadable) {
+                sharedFiles.deleteUnreferenced(keptMetadata, newestCompleted);
             }
         }
     }
 
-    private boolean isReadable(long checkpointId) {
+    private CheckpointMetadata readableMetadata(long checkpointId) {
         try {
-            readMetadata(directory(checkpointId, CheckpointType.CHECKPOINT));
-            return true;
+            return readMetadata(directory(checkpointId, CheckpointType.CHECKPOINT));
         } catch (IOException e) {
             LOG.warn("keeping checkpoint {} at {} although its _metadata cannot be read: {}",
                     checkpointId, location(checkpointId, CheckpointType.CHECKPOINT), e.toString());
-            return false;
+            return null;
         }
     }
 

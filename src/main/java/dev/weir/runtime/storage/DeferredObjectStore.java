@@ -50,6 +50,11 @@ public final class DeferredObjectStore implements ObjectStore {
     }
 
     @Override
+    public void put(String key, byte[] data, int length) throws IOException {
+        store().put(key, data, length);
+    }
+
+    @Override
     public byte[] get(String key) throws IOException {
         return store().get(key);
     }

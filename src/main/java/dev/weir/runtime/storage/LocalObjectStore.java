@@ -44,6 +44,11 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] data) throws IOException {
+        put(key, data, data.length);
+    }
+
+    @Override
+    public void put(String key, byte[] data, int length) throws IOException {
         Path target = resolve(key);
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -57,7 +62,7 @@ public final class LocalObjectStore implements ObjectStore {
         }
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(data);
+                ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }

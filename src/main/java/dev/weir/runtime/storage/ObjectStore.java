@@ -14,6 +14,11 @@ public interface ObjectStore extends AutoCloseable {
     /** Writes the whole object atomically: readers see the old object, no object, or all of it. */
     void put(String key, byte[] data) throws IOException;
 
+    /** Writes the first {@code length} bytes of {@code data} as the whole object (atomically, as {@link #put}). */
+    default void put(String key, byte[] data, int length) throws IOException {
+        put(key, length == data.length ? data : java.util.Arrays.copyOf(data, length));
+    }
+
     /** Reads a whole object. Throws {@link java.nio.file.NoSuchFileException} if it does not exist. */
     byte[] get(String key) throws IOException;
 

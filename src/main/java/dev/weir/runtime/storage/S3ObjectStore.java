@@ -94,10 +94,15 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] data) throws IOException {
+        put(key, data, data.length);
+    }
+
+    @Override
+    public void put(String key, byte[] data, int length) throws IOException {
         PutObjectArgs args = PutObjectArgs.builder()
                 .bucket(settings.bucket())
                 .object(settings.objectKey(key))
-                .data(data, data.length)
+                .data(data, length)
                 .build();
         failures.await(client.putObject(args), "put", key);
     }

@@ -178,7 +178,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                             code.classLoader()),
                     vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
                             config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
-                            this, restores.get(vertex), BATCH_SIZE, metrics));
+                            this, restores.get(vertex), BATCH_SIZE, metrics, config.stateBackend()));
             completion = new TaskCompletion(attempt.vertices().size(), new TaskCompletion.Steps() {
                 @Override
                 public void finalHeartbeat() {

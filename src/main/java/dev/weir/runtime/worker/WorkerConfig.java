@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.storage.S3Settings;
 import dev.weir.runtime.usercode.JobJarResolver;
 
@@ -45,7 +46,8 @@ public record WorkerConfig(
         String restoreFrom,
         long heartbeatIntervalMs,
         long coordinatorTimeoutMs,
-        long coordinatorPid) {
+        long coordinatorPid,
+        StateBackendSettings stateBackend) {
 
     /** {@code spec.restartPolicy}'s default heartbeat timeout: what a worker bears from a coordinator that is silent. */
     static final int DEFAULT_COORDINATOR_TIMEOUT_MS = 50_000;
@@ -56,7 +58,7 @@ public record WorkerConfig(
         return "WorkerConfig[job=" + jobName + ", class=" + jobClass
                 + (jobJarUri == null ? "" : ", jar=" + jobJarUri) + ", worker=" + worker + "/" + parallelism
                 + ", attempt=" + attempt + ", coordinator=" + coordinatorUrl + ", storage=" + storageUri + "/"
-                + storageBase + ", restoreFrom=" + restoreFrom + "]";
+                + storageBase + ", restoreFrom=" + restoreFrom + ", stateBackend=" + stateBackend + "]";
     }
 
     public static WorkerConfig fromEnvironment(Function<String, String> env) {
@@ -101,7 +103,23 @@ public record WorkerConfig(
                 r.optional(RESTORE_FROM, null),
                 r.integer(HEARTBEAT_INTERVAL_MS, 1000),
                 r.integer(COORDINATOR_TIMEOUT_MS, DEFAULT_COORDINATOR_TIMEOUT_MS),
-                r.longInteger(COORDINATOR_PID, 0));
+                r.longInteger(COORDINATOR_PID, 0),
+                stateBackend(r));
+    }
+
+    private static StateBackendSettings stateBackend(Reader r) {
+        String backend = r.optional(STATE_BACKEND, WorkerEnvironment.HEAP);
+        if (backend.equals(WorkerEnvironment.HEAP)) {
+            return StateBackendSettings.HEAP;
+        }
+        if (!backend.equals(WorkerEnvironment.ROCKSDB)) {
+            throw new IllegalArgumentException(STATE_BACKEND.envName() + " must be " + WorkerEnvironment.HEAP + " or "
+                    + WorkerEnvironment.ROCKSDB + " (got \"" + backend + "\")");
+        }
+        boolean incremental = Boolean.parseBoolean(r.optional(STATE_INCREMENTAL, "false"));
+        String directory = r.optional(STATE_DIRECTORY, null);
+        return directory == null ? StateBackendSettings.rocksDb(incremental)
+                : new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, incremental, Path.of(directory));
     }
 
     private static String hostName() {

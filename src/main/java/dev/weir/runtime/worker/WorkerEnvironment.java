@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.state.StateBackendSettings;
 
 /**
  * The writing side of the worker's configuration contract: what a deployer (the operator's pod,
@@ -35,6 +36,8 @@ public final class WorkerEnvironment {
 
     static final String AT_LEAST_ONCE = "at-least-once";
     static final String EXACTLY_ONCE = "exactly-once";
+    static final String HEAP = "heap";
+    static final String ROCKSDB = "rocksdb";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<WorkerVariable, Value> values = new LinkedHashMap<>();
@@ -48,6 +51,17 @@ public final class WorkerEnvironment {
         text(WorkerVariable.MAX_PARALLELISM, Integer.toString(maxParallelism));
         text(WorkerVariable.CHECKPOINT_MODE, mode == CheckpointingMode.AT_LEAST_ONCE ? AT_LEAST_ONCE : EXACTLY_ONCE);
         return this;
+    }
+
+    /** The keyed-state backend; the heap writes nothing (the default). */
+    public WorkerEnvironment stateBackend(StateBackendSettings settings) {
+        if (settings.kind() == StateBackendSettings.Kind.HEAP) {
+            return this;
+        }
+        text(WorkerVariable.STATE_BACKEND, ROCKSDB);
+        text(WorkerVariable.STATE_INCREMENTAL, Boolean.toString(settings.incremental()));
+        return settings.localDirectory() == null ? this
+                : text(WorkerVariable.STATE_DIRECTORY, settings.localDirectory().toString());
     }
 
     /** The job jar and, when known, the SHA-256 it must have; a null uri writes nothing (the class path). */

@@ -2,6 +2,8 @@ package dev.weir.runtime.worker;
 
 import java.util.List;
 
+import dev.weir.runtime.state.StateBackendSettings;
+
 /**
  * The JVM options every worker process runs with, wherever it is started: {@code weir local},
  * the operator's pods and the benchmarks.
@@ -46,16 +48,40 @@ public final class WorkerJvm {
      */
     public static final int HEAP_PERCENT_OF_MEMORY = 75;
 
+    /**
+     * The heap's share with the RocksDB state backend, whose block cache and memtables live outside
+     * the heap: they get two thirds of the heap's size (30% of the memory, see
+     * {@code RocksDbResources}), and the remaining 25% covers the JVM's own off-heap memory and
+     * what RocksDB does not account for.
+     */
+    public static final int HEAP_PERCENT_OF_MEMORY_ROCKSDB = 45;
+
+    /** The heap's share of the worker's memory for a state backend. */
+    public static int heapPercent(StateBackendSettings stateBackend) {
+        return stateBackend.kind() == StateBackendSettings.Kind.ROCKSDB
+                ? HEAP_PERCENT_OF_MEMORY_ROCKSDB : HEAP_PERCENT_OF_MEMORY;
+    }
+
+    /** The heap as {@code percent}% of a container's memory limit (cgroup), else of the machine's. */
+    public static List<String> heapOfContainerMemory(int percent) {
+        return List.of("-XX:MaxRAMPercentage=" + percent);
+    }
+
     /** The heap from the memory the JVM finds: a container's memory limit (cgroup), else the machine's. */
     public static final List<String> HEAP_OF_CONTAINER_MEMORY =
             List.of("-XX:MaxRAMPercentage=" + HEAP_PERCENT_OF_MEMORY);
 
     /** The heap from a memory size the JVM is told; it overrides what the JVM would find (a container limit too). */
     public static List<String> heapOfMemory(long memoryBytes) {
+        return heapOfMemory(memoryBytes, HEAP_PERCENT_OF_MEMORY);
+    }
+
+    /** The heap as {@code percent}% of a memory size the JVM is told. */
+    public static List<String> heapOfMemory(long memoryBytes, int percent) {
         if (memoryBytes <= 0) {
             throw new IllegalArgumentException("memory must be positive, got " + memoryBytes + " bytes");
         }
-        return List.of("-XX:MaxRAM=" + memoryBytes, "-XX:MaxRAMPercentage=" + HEAP_PERCENT_OF_MEMORY);
+        return List.of("-XX:MaxRAM=" + memoryBytes, "-XX:MaxRAMPercentage=" + percent);
     }
 
     private WorkerJvm() {}

@@ -35,6 +35,12 @@ public enum WorkerVariable {
     ATTEMPT("WEIR_ATTEMPT"),
     /** {@code exactly-once} (default) or {@code at-least-once}. */
     CHECKPOINT_MODE("WEIR_CHECKPOINT_MODE"),
+    /** {@code heap} (default) or {@code rocksdb}: where keyed operators keep their state. */
+    STATE_BACKEND("WEIR_STATE_BACKEND"),
+    /** {@code true}: incremental RocksDB checkpoints. */
+    STATE_INCREMENTAL("WEIR_STATE_INCREMENTAL"),
+    /** Where RocksDB databases live; default {@code $java.io.tmpdir/weir-rocksdb} (a pod's /tmp volume). */
+    STATE_DIRECTORY("WEIR_STATE_DIRECTORY"),
     COORDINATOR_URL("WEIR_COORDINATOR_URL"),
     /** The job's control token itself ({@code weir local}); pods get {@link #JOB_TOKEN_FILE} instead. */
     JOB_TOKEN("WEIR_JOB_TOKEN"),

@@ -98,8 +98,8 @@ class KeyTableTest {
     @SuppressWarnings("unchecked")
     private static KeyTable<Object, String> table(String kind) {
         KeyTable<?, String> table = kind.equals("long")
-                ? KeyTable.<Long, String>create(Types.LONG)
-                : KeyTable.<String, String>create(Types.STRING);
+                ? KeyTable.<Long, String>create(Types.LONG, Types.STRING, new SnapshotVersions())
+                : KeyTable.<String, String>create(Types.STRING, Types.STRING, new SnapshotVersions());
         return (KeyTable<Object, String>) table;
     }
 }

@@ -25,6 +25,7 @@ import dev.weir.local.WorkerProcessDeployer;
 import dev.weir.local.WorkerStorage;
 import dev.weir.operator.resources.WorkerPodDesired;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.S3Settings;
@@ -60,6 +61,7 @@ class WorkerEnvironmentContractTest {
         job.getSpec().getJob().setJarSha256("ab".repeat(32));
         job.getSpec().getCheckpointing().setMode("at-least-once");
         job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(20_000);
+        job.getSpec().getStateBackend().setType("rocksdb");
         job.getSpec().getStorage().setEndpoint("http://minio.minio:9000");
         job.getSpec().getStorage().setRegion("eu-west-1");
         job.getSpec().getStorage().setPathStyle(false);
@@ -82,7 +84,9 @@ class WorkerEnvironmentContractTest {
                 "http://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
                 "weir/team-a/counts", new S3Settings("http://minio.minio:9000", "unused", "eu-west-1", false,
                 "AKIA-POD", "pod-secret", ""),
-                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 20_000, 0));
+                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 20_000, 0,
+                // RocksDB's databases go to the pod's /tmp volume; incremental by default
+                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, Path.of("/tmp/weir-rocksdb"))));
     }
 
     @Test
@@ -104,7 +108,8 @@ class WorkerEnvironmentContractTest {
                     server.baseUri().toString(), config.token(), "127.0.0.1", "127.0.0.1", 0, 0, "s3://weir",
                     "weir/default/counts", new S3Settings("http://127.0.0.1:9000", "unused", null, true,
                     "local-access", "local-secret", ""),
-                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 50_000, ProcessHandle.current().pid()));
+                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 50_000, ProcessHandle.current().pid(),
+                    StateBackendSettings.HEAP));
             assertThat(env).doesNotContainKey("WEIR_JDBC_PASSWORD");
         }
     }
@@ -127,6 +132,7 @@ class WorkerEnvironmentContractTest {
             env.put(variable.envName(), "1");
         }
         env.put("WEIR_JOB_ARGS", "{}");
+        env.put("WEIR_STATE_BACKEND", "rocksdb");
         env.put("WEIR_JOB_TOKEN_FILE", Files.writeString(dir.resolve("token"), "t").toString());
         Set<String> asked = new HashSet<>();
         WorkerConfig.fromEnvironment(name -> {

@@ -8,7 +8,7 @@ import java.util.PriorityQueue;
 
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
-import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupedStatePart;
 import dev.weir.runtime.state.serialization.TypeSerializer;
@@ -25,7 +25,7 @@ final class InternalTimerService<K> implements KeyGroupedStatePart {
         void onTimer(K key, long timestamp) throws Exception;
     }
 
-    private final HeapKeyedStateBackend<K> backend;
+    private final KeyedStateBackend<K> backend;
     private final TypeSerializer<K> keySerializer;
     private final ProcessingTimeService timeService;
     private final TaskMailbox mailbox;
@@ -36,7 +36,7 @@ final class InternalTimerService<K> implements KeyGroupedStatePart {
     private long scheduledWakeUp = Long.MAX_VALUE;
 
     @SuppressWarnings("unchecked")
-    InternalTimerService(HeapKeyedStateBackend<K> backend, ProcessingTimeService timeService,
+    InternalTimerService(KeyedStateBackend<K> backend, ProcessingTimeService timeService,
                          TaskMailbox mailbox, Triggerable<K> target) {
         this.backend = backend;
         this.keySerializer = backend.keySerializer();

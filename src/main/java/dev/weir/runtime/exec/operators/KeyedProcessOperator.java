@@ -1,13 +1,12 @@
 package dev.weir.runtime.exec.operators;
 
-import java.util.Map;
-
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
 import dev.weir.runtime.dataflow.functions.TimerService;
-import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackends;
 import dev.weir.runtime.state.StateDescriptor;
 
 /** Runs a {@link KeyedProcessFunction}: sets the record's key on the state backend, then calls it. */
@@ -17,7 +16,7 @@ public final class KeyedProcessOperator extends StreamOperator
     private final KeyedProcessFunction<Object, Object, Object> function;
     private final KeySelector<Object, Object> keySelector;
     private final Partitioning.KeyBy<Object, Object> keyBy;
-    private HeapKeyedStateBackend<Object> backend;
+    private KeyedStateBackend<Object> backend;
     private InternalTimerService<Object> timers;
 
     @SuppressWarnings("unchecked")
@@ -29,10 +28,9 @@ public final class KeyedProcessOperator extends StreamOperator
 
     @Override
     public void open() throws Exception {
-        backend = new HeapKeyedStateBackend<>(keyBy.keySerializer(), context.keyGroupRange(), context.maxParallelism());
-        for (Map.Entry<Integer, byte[]> e : context.restoredKeyGroups().entrySet()) {
-            backend.restoreKeyGroup(e.getKey(), e.getValue());
-        }
+        backend = KeyedStateBackends.create(context.stateBackend(), keyBy.keySerializer(), context.keyGroupRange(),
+                context.maxParallelism(), context.jobName() + "-" + uid() + "-" + context.subtask());
+        backend.restore(context.keyedState());
         timers = new InternalTimerService<>(backend, context.timeService(), context.mailbox(),
                 (key, timestamp) -> function.onTimer(timestamp, this, output));
         backend.registerPart(timers);
@@ -51,13 +49,29 @@ public final class KeyedProcessOperator extends StreamOperator
     }
 
     @Override
-    public HeapKeyedStateBackend<?> keyedStateBackend() {
+    public KeyedStateBackend<?> keyedStateBackend() {
         return backend;
     }
 
     @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        backend.notifyCheckpointComplete(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        backend.notifyCheckpointAborted(checkpointId);
+    }
+
+    @Override
     public void close() throws Exception {
-        function.close();
+        try {
+            function.close();
+        } finally {
+            if (backend != null) {
+                backend.close();
+            }
+        }
     }
 
     // KeyedProcessFunction.Context

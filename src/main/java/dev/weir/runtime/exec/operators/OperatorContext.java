@@ -1,16 +1,17 @@
 package dev.weir.runtime.exec.operators;
 
-import java.util.Map;
-
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
 import dev.weir.runtime.state.KeyGroupRange;
+import dev.weir.runtime.state.KeyedStateRestore;
+import dev.weir.runtime.state.StateBackendSettings;
 
 /**
  * What an operator knows of its subtask, including the state it restores from.
  *
- * @param restoredKeyGroups key group → snapshot bytes of this operator's keyed state (empty on a fresh start)
+ * @param keyedState the keyed state this operator restores ({@link KeyedStateRestore#NONE} on a fresh start)
+ * @param stateBackend where a keyed operator keeps its state
  */
 public record OperatorContext(
         String jobName,
@@ -21,6 +22,7 @@ public record OperatorContext(
         long attempt,
         KeyGroupRange keyGroupRange,
         OperatorStateRestore operatorState,
-        Map<Integer, byte[]> restoredKeyGroups,
+        KeyedStateRestore keyedState,
+        StateBackendSettings stateBackend,
         ProcessingTimeService timeService,
         TaskMailbox mailbox) {}

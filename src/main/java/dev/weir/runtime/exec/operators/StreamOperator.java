@@ -1,7 +1,7 @@
 package dev.weir.runtime.exec.operators;
 
 import dev.weir.runtime.dataflow.functions.Collector;
-import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackend;
 
 /**
  * One operator of a task's chain. It receives records by a direct call to {@link #collect} from
@@ -34,7 +34,7 @@ public abstract class StreamOperator implements Collector<Object> {
     }
 
     /** The keyed state of this operator, or null if it is not keyed. */
-    public HeapKeyedStateBackend<?> keyedStateBackend() {
+    public KeyedStateBackend<?> keyedStateBackend() {
         return null;
     }
 

@@ -29,6 +29,11 @@ public final class DataInputBuffer implements DataInput {
         this.limit = offset + length;
     }
 
+    /** Where the next read starts, as an index into the array. */
+    public int position() {
+        return pos;
+    }
+
     /** Bytes not read yet. */
     public int available() {
         return limit - pos;

@@ -33,6 +33,14 @@ public final class DataOutputBuffer implements DataOutput {
         return count;
     }
 
+    /** Drops what was written after {@code length} bytes. */
+    public void truncate(int length) {
+        if (length < 0 || length > count) {
+            throw new IndexOutOfBoundsException("length " + length + " of " + count + " written bytes");
+        }
+        count = length;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, count);
     }

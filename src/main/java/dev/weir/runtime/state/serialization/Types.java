@@ -12,6 +12,11 @@ public final class Types {
 
     public static final TypeSerializer<Long> LONG = new TypeSerializer<>() {
         @Override
+        public Long copy(Long value) {
+            return value; // immutable
+        }
+
+        @Override
         public void serialize(Long value, DataOutput out) throws IOException {
             out.writeLong(value);
         }
@@ -23,6 +28,11 @@ public final class Types {
     };
 
     public static final TypeSerializer<Integer> INT = new TypeSerializer<>() {
+        @Override
+        public Integer copy(Integer value) {
+            return value; // immutable
+        }
+
         @Override
         public void serialize(Integer value, DataOutput out) throws IOException {
             out.writeInt(value);
@@ -36,6 +46,11 @@ public final class Types {
 
     public static final TypeSerializer<Double> DOUBLE = new TypeSerializer<>() {
         @Override
+        public Double copy(Double value) {
+            return value; // immutable
+        }
+
+        @Override
         public void serialize(Double value, DataOutput out) throws IOException {
             out.writeDouble(value);
         }
@@ -47,6 +62,11 @@ public final class Types {
     };
 
     public static final TypeSerializer<Boolean> BOOLEAN = new TypeSerializer<>() {
+        @Override
+        public Boolean copy(Boolean value) {
+            return value; // immutable
+        }
+
         @Override
         public void serialize(Boolean value, DataOutput out) throws IOException {
             out.writeBoolean(value);
@@ -60,6 +80,11 @@ public final class Types {
 
     /** UTF-8 strings of any length (DataOutput.writeUTF is limited to 64 KiB). */
     public static final TypeSerializer<String> STRING = new TypeSerializer<>() {
+        @Override
+        public String copy(String value) {
+            return value; // immutable
+        }
+
         @Override
         public void serialize(String value, DataOutput out) throws IOException {
             byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -77,6 +102,11 @@ public final class Types {
 
     public static final TypeSerializer<byte[]> BYTES = new TypeSerializer<>() {
         @Override
+        public byte[] copy(byte[] value) {
+            return value.clone();
+        }
+
+        @Override
         public void serialize(byte[] value, DataOutput out) throws IOException {
             out.writeInt(value.length);
             out.write(value);
@@ -92,6 +122,11 @@ public final class Types {
 
     /** Pairs of longs, e.g. (count, sum). */
     public static final TypeSerializer<long[]> LONG_ARRAY = new TypeSerializer<>() {
+        @Override
+        public long[] copy(long[] value) {
+            return value.clone();
+        }
+
         @Override
         public void serialize(long[] value, DataOutput out) throws IOException {
             out.writeInt(value.length);

@@ -1,0 +1,239 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.RestoreTarget;
+import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.checkpoint.OperatorSubtaskState;
+import dev.weir.runtime.checkpoint.SharedFile;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.state.StateBackendSettings;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.GatedSource;
+import dev.weir.testing.JobCounters;
+import dev.weir.testing.KeyedCountVerifier;
+
+/**
+ * Exactly-once with keyed state in RocksDB and incremental checkpoints, in worker processes:
+ * SIGKILLs at random moments while only one checkpoint is retained (so retention deletes shared
+ * files all the time), the halt between "checkpoint complete" and the sink's commit, and a restore
+ * at another parallelism from an incremental checkpoint whose earlier checkpoints, which uploaded
+ * most of its files, were retained away. An independent reader checks the committed output.
+ */
+class RocksDbRecoveryIT {
+
+    private static final long RECORDS = 200_000;
+    private static final long KEYS = 20_000;
+    private static final String BASE = "weir/test/rocks";
+
+    @TempDir
+    Path dir;
+
+    private InProcessDeployer.JobSpecification job(String name, int parallelism, Map<String, String> extra) {
+        Map<String, String> args = new java.util.HashMap<>(Map.of("records", Long.toString(RECORDS),
+                "keys", Long.toString(KEYS), "rate", Long.toString(30_000 / parallelism),
+                "output", dir.resolve("out").toString()));
+        args.putAll(extra);
+        return new InProcessDeployer.JobSpecification(name, "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args),
+                parallelism, 128, CheckpointingMode.EXACTLY_ONCE)
+                .withStateBackend(new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true,
+                        dir.resolve("rocksdb")));
+    }
+
+    private WorkerProcessDeployer deployer(InProcessDeployer.JobSpecification job, CoordinatorServer server, String logs) {
+        return new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("checkpoints").toString(), BASE, null),
+                server, WorkerProcessDeployer.Settings.defaults(dir.resolve(logs))
+                        .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
+                new JobMetrics());
+    }
+
+    private static CompletableFuture<JobResult> start(JobMaster master, RestoreTarget restore) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return master.run(restore);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void sigkilledWorkersWithIncrementalRocksDbCheckpointsRecoverWithExactlyOnceOutput() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), BASE);
+        InProcessDeployer.JobSpecification job = job("rocks", 2,
+                Map.of("haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2"));
+        JobCounters counters = new JobCounters();
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            WorkerProcessDeployer deployer = deployer(job, server, "logs");
+            JobMaster master = new JobMaster(new JobMaster.Settings("rocks", 2, 128,
+                    new CheckpointConfig(200, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 1, 5),
+                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
+                    storage, deployer, Clock.system(), counters);
+            CompletableFuture<JobResult> result = start(master, null);
+
+            // attempt 1: killed after its first checkpoints; attempt 2 halts before a commit
+            awaitCompleted(counters.completed, 2, result);
+            kill(deployer, random.nextInt(2), counters.attempts, result);
+            awaitAttempt(counters.attempts, 3, result);
+            int randomKills = 0;
+            for (int i = 0; i < 2 && !result.isDone(); i++) {
+                awaitCompleted(counters.completed, counters.completed.get() + 2 + random.nextInt(3), result);
+                Thread.sleep(random.nextInt(150));
+                if (!result.isDone() && kill(deployer, random.nextInt(2), counters.attempts, result)) {
+                    randomKills++;
+                }
+            }
+            JobResult end = result.get(240, TimeUnit.SECONDS);
+            assertThat(end.state()).as("seed %d: %s", seed, end.failure()).isEqualTo(JobResult.JobState.FINISHED);
+            assertThat(end.restarts()).as("seed %d", seed).isEqualTo(2 + randomKills);
+        }
+        assertThat(Files.readString(dir.resolve("logs/attempt-2/worker-1.log")))
+                .contains("halting worker before committing checkpoint");
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(dir.resolve("out")), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as("seed %d: %s", seed, report).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+        assertRetainedCheckpointIsWholeAndNoFileLeaks(storage);
+    }
+
+    @Test
+    void restoresAtAnotherParallelismFromAnIncrementalCheckpointWhoseEarlierCheckpointsWereRetainedAway()
+            throws Exception {
+        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), BASE);
+        CheckpointConfig oneRetained = new CheckpointConfig(200, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 1, 5);
+        Path gate = dir.resolve("gate");
+        Map<String, String> gated = Map.of("gate", gate.toString(), "holdAfter", "60000");
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            // Run 1, parallelism 2: several checkpoints, then a worker dies and no restart is allowed.
+            // Each source holds after 60 000 of its records until the gate opens: the job cannot end first.
+            InProcessDeployer.JobSpecification first = job("rocks", 2, gated);
+            JobCounters counters = new JobCounters();
+            WorkerProcessDeployer deployer = deployer(first, server, "logs-1");
+            JobMaster master = new JobMaster(new JobMaster.Settings("rocks", 2, 128, oneRetained,
+                    new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000)), storage, deployer, Clock.system(), counters);
+            CompletableFuture<JobResult> result = start(master, null);
+            awaitCompleted(counters.completed, 8, result);
+            assertThat(result.isDone()).as("the job must still run when it is struck").isFalse();
+            kill(deployer, 0, counters.attempts, result);
+            assertThat(result.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FAILED);
+        }
+        CompletedCheckpointRef latest = storage.findLatestCompleted().orElseThrow();
+        assertThat(storage.completedCheckpointIds()).containsExactly(latest.id());
+        List<SharedFile> inheritedFiles = sharedFiles(latest.metadata()).stream()
+                .filter(f -> f.createdIn() < latest.id()).toList();
+        assertThat(inheritedFiles).as("the latest checkpoint refers to files earlier, deleted checkpoints uploaded")
+                .isNotEmpty();
+        for (SharedFile f : inheritedFiles) {
+            assertThat(storage.store().exists(f.key())).as(f.key()).isTrue();
+            assertThat(storage.store().list(BASE + "/checkpoints/chk-" + f.createdIn() + "/"))
+                    .as("checkpoint %d, which uploaded %s, is gone", f.createdIn(), f.name()).isEmpty();
+        }
+
+        // Run 2, parallelism 3: restores the key groups of two databases into three and finishes.
+        GatedSource.open(gate);
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InProcessDeployer.JobSpecification second = job("rocks", 3, gated);
+            JobCounters counters = new JobCounters();
+            WorkerProcessDeployer deployer = deployer(second, server, "logs-2");
+            JobMaster master = new JobMaster(new JobMaster.Settings("rocks", 3, 128, oneRetained,
+                    new RestartStrategy.Settings(50, 500, 2.0, 3, 600_000)), storage, deployer, Clock.system(), counters);
+            JobResult end = start(master, new RestoreTarget(latest.location(), latest.metadata())).get(240, TimeUnit.SECONDS);
+            assertThat(end.state()).as(String.valueOf(end.failure())).isEqualTo(JobResult.JobState.FINISHED);
+            assertThat(end.restoredFrom()).isEqualTo(latest.location());
+        }
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(dir.resolve("out")), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+        assertRetainedCheckpointIsWholeAndNoFileLeaks(storage);
+    }
+
+    /**
+     * Every shared file the retained checkpoint refers to exists, and every other shared file was
+     * uploaded by a checkpoint newer than it (one that did not complete before the job ended).
+     */
+    private static void assertRetainedCheckpointIsWholeAndNoFileLeaks(CheckpointStorage storage) throws Exception {
+        CompletedCheckpointRef latest = storage.findLatestCompleted().orElseThrow();
+        Set<String> referenced = new HashSet<>();
+        for (SharedFile f : sharedFiles(latest.metadata())) {
+            assertThat(storage.store().exists(f.key())).as(f.key()).isTrue();
+            referenced.add(f.key());
+        }
+        assertThat(referenced).isNotEmpty();
+        String prefix = storage.basePath() + "/shared/";
+        for (String key : storage.store().list(prefix)) {
+            if (!referenced.contains(key)) {
+                long createdIn = Long.parseLong(key.substring(prefix.length(), key.indexOf('-', prefix.length())));
+                assertThat(createdIn).as("%s is referred to by no retained checkpoint", key).isGreaterThan(latest.id());
+            }
+        }
+    }
+
+    private static List<SharedFile> sharedFiles(CheckpointMetadata metadata) {
+        return metadata.operators().values().stream().flatMap(List::stream)
+                .map(OperatorSubtaskState::incremental).filter(java.util.Objects::nonNull)
+                .flatMap(h -> h.sharedFiles().stream()).toList();
+    }
+
+    private static void awaitCompleted(AtomicLong completed, long target, CompletableFuture<?> result)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (completed.get() < target && !result.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+    }
+
+    private static void awaitAttempt(AtomicLong attempts, long attempt, CompletableFuture<?> result)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (attempts.get() < attempt && !result.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** SIGKILLs a worker of the running attempt once all of its workers run; false if the job ended first. */
+    private static boolean kill(WorkerProcessDeployer deployer, int worker, AtomicLong attempts,
+                                CompletableFuture<?> result) throws InterruptedException {
+        long attempt = attempts.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((deployer.currentWorkers().size() <= worker
+                || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && !result.isDone()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        if (result.isDone()) {
+            return false;
+        }
+        deployer.currentWorkers().get(worker).destroyForcibly();
+        awaitAttempt(attempts, attempt + 1, result);
+        return true;
+    }
+
+}
