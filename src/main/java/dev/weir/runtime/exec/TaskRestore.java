@@ -3,15 +3,30 @@ package dev.weir.runtime.exec;
 import java.util.List;
 import java.util.Map;
 
+import dev.weir.runtime.checkpoint.ChannelStateHandle;
 import dev.weir.runtime.checkpoint.StateHandle;
 
 /**
  * The state one subtask restores: for each operator uid of its chain, the operator states of all
- * previous subtasks (null where one had none) and the handles of the key groups it now owns.
+ * previous subtasks (null where one had none) and the handles of the key groups it now owns; and,
+ * from an unaligned checkpoint, the in-flight records of its input edge it replays before new input.
+ *
+ * @param inFlightData channel state of the task's input edge, in the order to replay it
+ * @param inFlightByKeyGroup whether only the records of this subtask's key groups are replayed (the
+ *     edge is keyed and the parallelism changed); otherwise all of {@code inFlightData}
  */
-public record TaskRestore(long checkpointId, String location, Map<String, OperatorRestore> operators) {
+public record TaskRestore(long checkpointId, String location, Map<String, OperatorRestore> operators,
+                          List<ChannelStateHandle> inFlightData, boolean inFlightByKeyGroup) {
 
     public record OperatorRestore(List<StateHandle> previousOperatorStates, Map<Integer, StateHandle> keyGroups) {}
+
+    public TaskRestore {
+        inFlightData = inFlightData == null ? List.of() : List.copyOf(inFlightData);
+    }
+
+    public TaskRestore(long checkpointId, String location, Map<String, OperatorRestore> operators) {
+        this(checkpointId, location, operators, List.of(), false);
+    }
 
     public OperatorRestore operator(String uid) {
         return operators.get(uid);

@@ -4,6 +4,9 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 
 /**
  * A bounded queue of batches and events between one producer and one consumer. The bound counts
@@ -12,6 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection's reader. A full queue blocks the producer; the consumer is woken when the queue goes
  * from empty to non-empty. Batches the consumer is done with come back through {@link #recycle} so
  * producers reuse them.
+ *
+ * <p>Unaligned checkpoints: an unaligned barrier does not queue behind the batches; it is inserted
+ * ahead of the trailing run of batches (never ahead of another event) as an
+ * {@link OvertakingBarrier} that counts them, and {@link #promote} moves an aligned barrier there
+ * once its alignment timed out. Both wake the consumer even if the queue was not empty, since a
+ * consumer waiting for room in its own outputs still takes barriers.
  */
 public final class ChannelQueue implements OutputChannel {
 
@@ -20,9 +29,14 @@ public final class ChannelQueue implements OutputChannel {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final ConcurrentLinkedQueue<RecordBatch> recycled = new ConcurrentLinkedQueue<>();
-    private int batches;
+    /** Written under the lock; read without it by {@link #hasRoom}. */
+    private volatile int batches;
     private volatile Runnable onAvailable = () -> {};
     private volatile Runnable onBatchConsumed = () -> {};
+    private volatile Runnable onRoom = () -> {};
+    private volatile Consumer<CheckpointBarrier> onTimeoutableBarrier = barrier -> {};
+    /** A checkpoint whose alignment timed out before its barrier got here: that barrier overtakes. */
+    private long promotedCheckpointId = -1;
     private volatile boolean closed;
 
     public ChannelQueue(int capacity) {
@@ -40,9 +54,24 @@ public final class ChannelQueue implements OutputChannel {
         this.onBatchConsumed = listener;
     }
 
+    /** Called on the consumer's thread when a full queue gets room again (wakes a local producer). */
+    @Override
+    public void setRoomListener(Runnable listener) {
+        this.onRoom = listener;
+    }
+
+    /**
+     * Called on the sender's thread when an aligned barrier that may time out was queued behind
+     * records: the consumer learns of the checkpoint before the barrier reaches the queue's head.
+     */
+    public void setTimeoutableBarrierListener(Consumer<CheckpointBarrier> listener) {
+        this.onTimeoutableBarrier = listener;
+    }
+
     @Override
     public void send(Object element) throws InterruptedException {
         boolean wasEmpty;
+        boolean overtook = false;
         lock.lockInterruptibly();
         try {
             // Events are never refused: a full queue must still take a barrier or end marker.
@@ -54,27 +83,117 @@ public final class ChannelQueue implements OutputChannel {
                 return;
             }
             wasEmpty = elements.isEmpty();
-            elements.addLast(element);
-            if (isBatch) {
-                batches++;
+            if (element instanceof CheckpointBarrier barrier
+                    && (barrier.isUnaligned() || (barrier.canTimeOut() && barrier.checkpointId() == promotedCheckpointId))) {
+                insertOvertaking(barrier, elements.size());
+                overtook = true;
+            } else {
+                elements.addLast(element);
+                if (isBatch) {
+                    batches++;
+                }
             }
         } finally {
             lock.unlock();
         }
-        if (wasEmpty) {
+        if (wasEmpty || overtook) {
             onAvailable.run();
         }
+        if (!overtook && element instanceof CheckpointBarrier barrier && barrier.canTimeOut()) {
+            onTimeoutableBarrier.accept(barrier);
+        }
+    }
+
+    /**
+     * The alignment of {@code checkpointId} timed out: its barrier, if queued here, now overtakes
+     * the batches ahead of it; if it has not arrived yet, it will overtake when it does.
+     *
+     * @return whether the barrier was queued here
+     */
+    public boolean promote(long checkpointId) {
+        boolean found = false;
+        lock.lock();
+        try {
+            int position = 0;
+            for (Object element : elements) {
+                if (element instanceof CheckpointBarrier barrier && barrier.checkpointId() == checkpointId
+                        && barrier.canTimeOut()) {
+                    found = true;
+                    break;
+                }
+                position++;
+            }
+            if (found) {
+                Object[] all = elements.toArray();
+                elements.clear();
+                for (int i = 0; i < all.length; i++) {
+                    if (i != position) {
+                        elements.addLast(all[i]);
+                    }
+                }
+                insertOvertaking((CheckpointBarrier) all[position], position);
+            } else {
+                promotedCheckpointId = checkpointId;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (found) {
+            onAvailable.run();
+        }
+        return found;
+    }
+
+    /**
+     * Must hold the lock. Inserts the barrier ahead of the run of batches that ends at
+     * {@code position} (the barrier's place in order), so it never overtakes an event.
+     */
+    private void insertOvertaking(CheckpointBarrier barrier, int position) {
+        Object[] all = elements.toArray();
+        int insertAt = position;
+        while (insertAt > 0 && all[insertAt - 1] instanceof RecordBatch) {
+            insertAt--;
+        }
+        elements.clear();
+        for (int i = 0; i < all.length; i++) {
+            if (i == insertAt) {
+                elements.addLast(new OvertakingBarrier(barrier.toUnaligned(), position - insertAt));
+            }
+            elements.addLast(all[i]);
+        }
+        if (insertAt == all.length) {
+            elements.addLast(new OvertakingBarrier(barrier.toUnaligned(), position - insertAt));
+        }
+    }
+
+    /** The queue's head if it is an {@link OvertakingBarrier} (taken out), else null. Never blocks. */
+    public OvertakingBarrier pollOvertakingBarrier() {
+        lock.lock();
+        try {
+            return elements.peekFirst() instanceof OvertakingBarrier barrier ? (OvertakingBarrier) elements.pollFirst()
+                    : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a batch sent now would be taken without waiting (closed queues drop it at once). */
+    @Override
+    public boolean hasRoom() {
+        return batches < capacity || closed;
     }
 
     /** The next element, or null if none is queued. Never blocks. */
     public Object poll() {
         Object element;
         boolean isBatch;
+        boolean wasFull;
         lock.lock();
         try {
             element = elements.pollFirst();
             isBatch = element instanceof RecordBatch;
-            if (isBatch && batches-- == capacity) {
+            wasFull = isBatch && batches-- == capacity;
+            if (wasFull) {
                 notFull.signal();
             }
         } finally {
@@ -82,6 +201,9 @@ public final class ChannelQueue implements OutputChannel {
         }
         if (isBatch) {
             onBatchConsumed.run();
+            if (wasFull) {
+                onRoom.run();
+            }
         }
         return element;
     }
