@@ -13,25 +13,21 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 /**
  * Records the input channel state of one unaligned checkpoint of a task, on the task thread: for
  * each channel that had not delivered the barrier when the task snapshotted, every batch the task
- * reads from it until the barrier arrives, then the batches the barrier overtook. The task still
- * processes all of them (they come after its snapshot); a restore replays them instead.
+ * reads from it until the barrier arrives, and then at once the batches the barrier overtook (still
+ * queued behind it). The task still processes all of them (they come after its snapshot); a
+ * restore replays them instead.
  */
 final class ChannelStateRecorder {
 
     /** What one channel contributed: {@code records} records as the edge's serializer wrote them. */
     record Segment(int channel, int records, byte[] bytes) {}
 
-    private static final byte DONE = 0;
-    private static final byte BEFORE_BARRIER = 1;
-    private static final byte OVERTAKEN = 2;
-
     private final long checkpointId;
     private final TypeSerializer<Object> serializer;
-    private final byte[] channelState;
-    private final int[] overtakenLeft;
+    /** The channels whose barrier has not arrived yet. */
+    private final BitSet beforeBarrier;
     private final int[] records;
     private final DataOutputBuffer[] buffers;
-    private int open;
 
     /** @param pending the channels whose barrier has not arrived: their records are recorded until it does */
     ChannelStateRecorder(long checkpointId, TypeSerializer<Object> serializer, int channels, BitSet pending) {
@@ -40,14 +36,9 @@ final class ChannelStateRecorder {
         }
         this.checkpointId = checkpointId;
         this.serializer = serializer;
-        this.channelState = new byte[channels];
-        this.overtakenLeft = new int[channels];
+        this.beforeBarrier = pending.get(0, channels);
         this.records = new int[channels];
         this.buffers = new DataOutputBuffer[channels];
-        for (int c = pending.nextSetBit(0); c >= 0 && c < channels; c = pending.nextSetBit(c + 1)) {
-            channelState[c] = BEFORE_BARRIER;
-            open++;
-        }
     }
 
     long checkpointId() {
@@ -56,38 +47,28 @@ final class ChannelStateRecorder {
 
     /** A batch the task is about to process from {@code channel}: recorded if it belongs to the checkpoint. */
     void batchRead(int channel, RecordBatch batch) {
-        byte state = channelState[channel];
-        if (state == DONE) {
-            return;
-        }
-        write(channel, batch);
-        if (state == OVERTAKEN && --overtakenLeft[channel] == 0) {
-            done(channel);
+        if (beforeBarrier.get(channel)) {
+            write(channel, batch);
         }
     }
 
-    /** The channel's barrier arrived; the next {@code overtakenBatches} batches were sent before it. */
-    void barrierArrived(int channel, int overtakenBatches) {
-        if (channelState[channel] != BEFORE_BARRIER) {
-            return;
-        }
-        if (overtakenBatches == 0) {
-            done(channel);
-        } else {
-            channelState[channel] = OVERTAKEN;
-            overtakenLeft[channel] = overtakenBatches;
+    /** The channel's barrier arrived, overtaking {@code overtaken}: sent before it, still to be read. */
+    void barrierArrived(int channel, List<RecordBatch> overtaken) {
+        if (beforeBarrier.get(channel)) {
+            for (RecordBatch batch : overtaken) {
+                write(channel, batch);
+            }
+            beforeBarrier.clear(channel);
         }
     }
 
     /** The channel ended: nothing more of it belongs to the checkpoint. */
     void channelFinished(int channel) {
-        if (channelState[channel] != DONE) {
-            done(channel);
-        }
+        beforeBarrier.clear(channel);
     }
 
     boolean isComplete() {
-        return open == 0;
+        return beforeBarrier.isEmpty();
     }
 
     /** The recorded channels, in channel order; only once complete. */
@@ -123,11 +104,5 @@ final class ChannelStateRecorder {
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint " + checkpointId + ": cannot persist an in-flight record", e);
         }
-    }
-
-    private void done(int channel) {
-        channelState[channel] = DONE;
-        overtakenLeft[channel] = 0;
-        open--;
     }
 }

@@ -36,6 +36,8 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private final BitSet dataEnded = new BitSet();
     /** The input channel state being recorded for an unaligned checkpoint, or null. */
     private ChannelStateRecorder inFlight;
+    /** While the barrier handler takes an overtaking barrier: the batches it overtook. */
+    private List<RecordBatch> overtaken = List.of();
 
     public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
                               Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
@@ -121,8 +123,13 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
 
     private void processOvertakingBarrier(OvertakingBarrier overtaking, int channel) throws Exception {
         LOG.debug("{}: unaligned barrier {} on channel {}, ahead of {} batches", env.vertexId(),
-                overtaking.barrier().checkpointId(), channel, overtaking.overtakenBatches());
-        barrierHandler.processBarrier(overtaking.barrier(), channel, overtaking.overtakenBatches());
+                overtaking.barrier().checkpointId(), channel, overtaking.overtaken().size());
+        overtaken = overtaking.overtaken();
+        try {
+            barrierHandler.processBarrier(overtaking.barrier(), channel, overtaken.size());
+        } finally {
+            overtaken = List.of();
+        }
     }
 
     @Override
@@ -200,7 +207,11 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     @Override
     public void barrierOvertook(long checkpointId, int channel, int overtakenBatches) {
         if (inFlight != null && inFlight.checkpointId() == checkpointId) {
-            inFlight.barrierArrived(channel, overtakenBatches);
+            if (overtaken.size() != overtakenBatches) {
+                throw new IllegalStateException("barrier " + checkpointId + " on channel " + channel + " overtook "
+                        + overtaken.size() + " batches, not " + overtakenBatches);
+            }
+            inFlight.barrierArrived(channel, overtaken);
             completeInFlightIfRecorded();
         }
     }

@@ -1,6 +1,9 @@
 package dev.weir.runtime.network;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,12 +20,15 @@ import dev.weir.runtime.checkpoint.CheckpointBarrier;
  * producers reuse them.
  *
  * <p>Unaligned checkpoints: an unaligned barrier does not queue behind the batches; it is inserted
- * ahead of the trailing run of batches (never ahead of another event) as an
- * {@link OvertakingBarrier} that counts them, and {@link #promote} moves an aligned barrier there
- * once its alignment timed out. Both wake the consumer even if the queue was not empty, since a
- * consumer waiting for room in its own outputs still takes barriers.
+ * ahead of the trailing run of batches (never ahead of another event), and {@link #promote} moves
+ * an aligned barrier there once its alignment timed out. Both wake the consumer even if the queue
+ * was not empty, since a consumer waiting for room in its own outputs still takes barriers. The
+ * consumer takes such a barrier as an {@link OvertakingBarrier} holding the batches it overtook.
  */
 public final class ChannelQueue implements OutputChannel {
+
+    /** A barrier queued ahead of the {@code overtakenBatches} batches right behind it. */
+    private record QueuedOvertakingBarrier(CheckpointBarrier barrier, int overtakenBatches) {}
 
     private final int capacity;
     private final ArrayDeque<Object> elements;
@@ -34,6 +40,7 @@ public final class ChannelQueue implements OutputChannel {
     private volatile Runnable onAvailable = () -> {};
     private volatile Runnable onBatchConsumed = () -> {};
     private volatile Runnable onRoom = () -> {};
+    private volatile Runnable onOvertakingBarrier = () -> {};
     private volatile Consumer<CheckpointBarrier> onTimeoutableBarrier = barrier -> {};
     /** A checkpoint whose alignment timed out before its barrier got here: that barrier overtakes. */
     private long promotedCheckpointId = -1;
@@ -58,6 +65,11 @@ public final class ChannelQueue implements OutputChannel {
     @Override
     public void setRoomListener(Runnable listener) {
         this.onRoom = listener;
+    }
+
+    /** Called after a barrier was queued ahead of batches (before the consumer is woken). */
+    public void setOvertakingBarrierListener(Runnable listener) {
+        this.onOvertakingBarrier = listener;
     }
 
     /**
@@ -95,6 +107,9 @@ public final class ChannelQueue implements OutputChannel {
             }
         } finally {
             lock.unlock();
+        }
+        if (overtook) {
+            onOvertakingBarrier.run();
         }
         if (wasEmpty || overtook) {
             onAvailable.run();
@@ -139,6 +154,7 @@ public final class ChannelQueue implements OutputChannel {
             lock.unlock();
         }
         if (found) {
+            onOvertakingBarrier.run();
             onAvailable.run();
         }
         return found;
@@ -157,24 +173,34 @@ public final class ChannelQueue implements OutputChannel {
         elements.clear();
         for (int i = 0; i < all.length; i++) {
             if (i == insertAt) {
-                elements.addLast(new OvertakingBarrier(barrier.toUnaligned(), position - insertAt));
+                elements.addLast(new QueuedOvertakingBarrier(barrier.toUnaligned(), position - insertAt));
             }
             elements.addLast(all[i]);
         }
         if (insertAt == all.length) {
-            elements.addLast(new OvertakingBarrier(barrier.toUnaligned(), position - insertAt));
+            elements.addLast(new QueuedOvertakingBarrier(barrier.toUnaligned(), position - insertAt));
         }
     }
 
-    /** The queue's head if it is an {@link OvertakingBarrier} (taken out), else null. Never blocks. */
+    /** The queue's head if it is an overtaking barrier (taken out), else null. Never blocks. */
     public OvertakingBarrier pollOvertakingBarrier() {
         lock.lock();
         try {
-            return elements.peekFirst() instanceof OvertakingBarrier barrier ? (OvertakingBarrier) elements.pollFirst()
-                    : null;
+            return elements.peekFirst() instanceof QueuedOvertakingBarrier ? takeOvertakingBarrier() : null;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Must hold the lock, with an overtaking barrier at the head: takes it, with the batches it overtook. */
+    private OvertakingBarrier takeOvertakingBarrier() {
+        QueuedOvertakingBarrier queued = (QueuedOvertakingBarrier) elements.pollFirst();
+        List<RecordBatch> overtaken = new ArrayList<>(queued.overtakenBatches());
+        Iterator<Object> behind = elements.iterator();
+        for (int i = 0; i < queued.overtakenBatches(); i++) {
+            overtaken.add((RecordBatch) behind.next());
+        }
+        return new OvertakingBarrier(queued.barrier(), overtaken);
     }
 
     /** Whether a batch sent now would be taken without waiting (closed queues drop it at once). */
@@ -190,7 +216,8 @@ public final class ChannelQueue implements OutputChannel {
         boolean wasFull;
         lock.lock();
         try {
-            element = elements.pollFirst();
+            element = elements.peekFirst() instanceof QueuedOvertakingBarrier ? takeOvertakingBarrier()
+                    : elements.pollFirst();
             isBatch = element instanceof RecordBatch;
             wasFull = isBatch && batches-- == capacity;
             if (wasFull) {

@@ -19,6 +19,8 @@ public final class InputGate {
     private final BitSet finished;
     private int next;
     private int lastChannel = -1;
+    /** Set when a barrier was queued ahead of batches somewhere: the next poll looks for it first. */
+    private volatile boolean overtakingBarrierQueued;
 
     /** For tests that never take unaligned checkpoints. */
     public InputGate(ChannelQueue[] channels) {
@@ -35,6 +37,9 @@ public final class InputGate {
         this.channels = channels.clone();
         this.blocked = new BitSet(channels.length);
         this.finished = new BitSet(channels.length);
+        for (ChannelQueue channel : channels) {
+            channel.setOvertakingBarrierListener(() -> overtakingBarrierQueued = true);
+        }
     }
 
     public String edgeId() {
@@ -85,8 +90,19 @@ public final class InputGate {
         channels[channel].promote(checkpointId);
     }
 
-    /** The next element from any readable channel, or null; {@link #lastChannel()} says which. */
+    /**
+     * The next element from any readable channel, or null; {@link #lastChannel()} says which. A
+     * barrier that overtook batches comes first, from whichever channel it is in.
+     */
     public Object pollNext() {
+        if (overtakingBarrierQueued) {
+            overtakingBarrierQueued = false;
+            OvertakingBarrier barrier = pollOvertakingBarrier();
+            if (barrier != null) {
+                overtakingBarrierQueued = true; // another channel may hold one too
+                return barrier;
+            }
+        }
         int n = channels.length;
         for (int i = 0; i < n; i++) {
             int c = next;

@@ -47,16 +47,19 @@ class ChannelStateRecorderTest {
     }
 
     @Test
-    void recordsAPendingChannelUntilItsBarrierThenTheBatchesTheBarrierOvertook() throws Exception {
+    void recordsAPendingChannelUntilItsBarrierAndTheBatchesTheBarrierOvertookAtOnce() throws Exception {
         ChannelStateRecorder recorder = new ChannelStateRecorder(3, LONGS, 2, pending(0, 1));
         recorder.batchRead(0, batch(1, 2));
-        recorder.barrierArrived(0, 2);
-        recorder.batchRead(0, batch(3));
-        recorder.batchRead(0, batch(4));
-        recorder.batchRead(0, batch(5)); // after the barrier: the next checkpoint's
+        RecordBatch three = batch(3);
+        RecordBatch four = batch(4);
+        recorder.barrierArrived(0, List.of(three, four));
+        // the overtaken batches are read later, and so is the next checkpoint's data: recorded once, not again
+        recorder.batchRead(0, three);
+        recorder.batchRead(0, four);
+        recorder.batchRead(0, batch(5));
         recorder.batchRead(1, batch(10));
         assertThat(recorder.isComplete()).isFalse();
-        recorder.barrierArrived(1, 0);
+        recorder.barrierArrived(1, List.of());
         recorder.batchRead(1, batch(11));
         assertThat(recorder.isComplete()).isTrue();
         List<ChannelStateRecorder.Segment> segments = recorder.segments();
@@ -69,7 +72,7 @@ class ChannelStateRecorderTest {
     void channelsThatWereNotPendingOrEndedAddNothing() throws Exception {
         ChannelStateRecorder recorder = new ChannelStateRecorder(3, LONGS, 3, pending(1, 2));
         recorder.batchRead(0, batch(1));
-        recorder.barrierArrived(1, 0);
+        recorder.barrierArrived(1, List.of());
         recorder.batchRead(2, batch(7));
         recorder.channelFinished(2);
         recorder.batchRead(2, batch(8));

@@ -33,9 +33,21 @@ class OvertakingBarrierQueueTest {
         List<Object> elements = new ArrayList<>();
         Object e;
         while ((e = queue.poll()) != null) {
-            elements.add(e instanceof RecordBatch b ? b.get(0) : e);
+            elements.add(describe(e));
         }
         return elements;
+    }
+
+    /** Batches by their first record; an overtaking barrier as "overtaking n [first records of the overtaken]". */
+    private static Object describe(Object element) {
+        if (element instanceof RecordBatch b) {
+            return b.get(0);
+        }
+        if (element instanceof OvertakingBarrier o) {
+            assertThat(o.barrier().isUnaligned()).isTrue();
+            return "overtaking " + o.barrier().checkpointId() + " " + o.overtaken().stream().map(b -> b.get(0)).toList();
+        }
+        return element;
     }
 
     @Test
@@ -45,7 +57,7 @@ class OvertakingBarrierQueueTest {
         queue.send(batch(2));
         queue.send(unaligned(7));
         queue.send(EndOfData.INSTANCE);
-        assertThat(drain(queue)).containsExactly(new OvertakingBarrier(unaligned(7), 2), 1, 2, EndOfData.INSTANCE);
+        assertThat(drain(queue)).containsExactly("overtaking 7 [1, 2]", 1, 2, EndOfData.INSTANCE);
     }
 
     @Test
@@ -55,7 +67,7 @@ class OvertakingBarrierQueueTest {
         queue.send(EndOfData.INSTANCE);
         queue.send(batch(2));
         queue.send(unaligned(3));
-        assertThat(drain(queue)).containsExactly(1, EndOfData.INSTANCE, new OvertakingBarrier(unaligned(3), 1), 2);
+        assertThat(drain(queue)).containsExactly(1, EndOfData.INSTANCE, "overtaking 3 [2]", 2);
     }
 
     @Test
@@ -78,7 +90,7 @@ class OvertakingBarrierQueueTest {
         queue.send(timeoutable(5));
         queue.send(batch(3));
         assertThat(queue.promote(5)).isTrue();
-        assertThat(drain(queue)).containsExactly(new OvertakingBarrier(timeoutable(5).toUnaligned(), 2), 1, 2, 3);
+        assertThat(drain(queue)).containsExactly("overtaking 5 [1, 2]", 1, 2, 3);
     }
 
     @Test
@@ -90,8 +102,7 @@ class OvertakingBarrierQueueTest {
         queue.send(batch(2));
         // a later checkpoint's barrier stays in order
         queue.send(timeoutable(6));
-        assertThat(drain(queue)).containsExactly(new OvertakingBarrier(timeoutable(5).toUnaligned(), 1), 1, 2,
-                timeoutable(6));
+        assertThat(drain(queue)).containsExactly("overtaking 5 [1]", 1, 2, timeoutable(6));
     }
 
     @Test
@@ -112,7 +123,7 @@ class OvertakingBarrierQueueTest {
         queue.send(batch(1));
         assertThat(queue.pollOvertakingBarrier()).isNull();
         queue.send(unaligned(1));
-        assertThat(queue.pollOvertakingBarrier()).isEqualTo(new OvertakingBarrier(unaligned(1), 1));
+        assertThat(describe(queue.pollOvertakingBarrier())).isEqualTo("overtaking 1 [1]");
         assertThat(drain(queue)).containsExactly(1);
     }
 
@@ -149,11 +160,27 @@ class OvertakingBarrierQueueTest {
         assertThat(overtaken[0].size()).isEqualTo(1);
         assertThat(overtaken[0].get(0)).isEqualTo("x3");
         assertThat(overtaken[1].get(0)).isEqualTo("y1");
-        assertThat(drain(a)).containsExactly(new OvertakingBarrier(unaligned(9), 1), "x1");
-        assertThat(drain(b)).containsExactly(new OvertakingBarrier(unaligned(9), 0));
+        assertThat(drain(a)).containsExactly("overtaking 9 [x1]", "x1");
+        assertThat(drain(b)).containsExactly("overtaking 9 []");
         // the records not yet sent stay behind the barrier, in order
         partition.flushAll();
         assertThat(drain(a)).containsExactly("x3");
         assertThat(drain(b)).containsExactly("y1");
+    }
+
+    @Test
+    void inputGateTakesAnOvertakingBarrierBeforeMoreOfTheChannelItIsDraining() throws Exception {
+        ChannelQueue a = new ChannelQueue(4);
+        ChannelQueue b = new ChannelQueue(4);
+        InputGate gate = new InputGate(new ChannelQueue[] {a, b});
+        a.send(batch(1));
+        a.send(batch(2));
+        b.send(batch(10));
+        assertThat(describe(gate.pollNext())).isEqualTo(1);
+        assertThat(gate.lastChannel()).isZero();
+        b.send(unaligned(4));
+        assertThat(describe(gate.pollNext())).isEqualTo("overtaking 4 [10]");
+        assertThat(gate.lastChannel()).isEqualTo(1);
+        assertThat(describe(gate.pollNext())).isEqualTo(2);
     }
 }
