@@ -127,6 +127,20 @@ class UnalignedCheckpointIT {
         return new CheckpointConfig(200, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3).withUnaligned(alignedTimeoutMs);
     }
 
+    /**
+     * Opens the gate and runs the job to its end from {@code restore} at {@code parallelism}, the
+     * sink unlimited; then the independent reader checks everything every run committed.
+     */
+    private void finishFromAndVerify(RestoreTarget restore, int parallelism, CheckpointConfig checkpoints)
+            throws Exception {
+        Run last = new Run(parallelism, 0, checkpoints);
+        GatedSource.open(last.gate);
+        assertThat(last.start(restore).get(120, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FINISHED);
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(last.output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
     @Test
     void checkpointsUnderBackpressurePersistInFlightRecordsAndARestoreFromThemIsExactlyOnce() throws Exception {
         Run first = new Run(2, SLOW_SINK, unaligned(0));
@@ -139,13 +153,7 @@ class UnalignedCheckpointIT {
         assertThat(KeyedCountVerifier.verify(CommittedFiles.lines(first.output), RECORDS, KEYS).lines())
                 .as("the first run stopped before the end").isLessThan(RECORDS);
 
-        GatedSource.open(first.gate);
-        Run second = new Run(2, 0, unaligned(0));
-        JobResult end = second.start(restore).get(120, TimeUnit.SECONDS);
-        assertThat(end.state()).isEqualTo(JobResult.JobState.FINISHED);
-        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(first.output), RECORDS, KEYS);
-        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
-        assertThat(report.lines()).isEqualTo(RECORDS);
+        finishFromAndVerify(restore, 2, unaligned(0));
     }
 
     @Test
@@ -166,12 +174,7 @@ class UnalignedCheckpointIT {
         assertThat(toOne.metadata().parallelism()).isEqualTo(3);
         assertThat(toOne.metadata().channelStateRecords()).isPositive();
 
-        GatedSource.open(first.gate);
-        Run one = new Run(1, 0, unaligned(0));
-        assertThat(one.start(toOne).get(120, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FINISHED);
-        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(first.output), RECORDS, KEYS);
-        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
-        assertThat(report.lines()).isEqualTo(RECORDS);
+        finishFromAndVerify(toOne, 1, unaligned(0));
     }
 
     @Test
@@ -183,11 +186,7 @@ class UnalignedCheckpointIT {
         run.cancel(running);
         RestoreTarget restore = run.latest();
 
-        GatedSource.open(run.gate);
-        Run rest = new Run(2, 0, unaligned(50));
-        assertThat(rest.start(restore).get(120, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FINISHED);
-        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(run.output), RECORDS, KEYS);
-        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        finishFromAndVerify(restore, 2, unaligned(50));
     }
 
     @Test
