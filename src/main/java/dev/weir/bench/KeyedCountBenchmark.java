@@ -48,6 +48,9 @@ public final class KeyedCountBenchmark {
         long intervalMs = 1000;
         String mode = "workers";
         boolean classData = true;
+        long sinkRate = 0;
+        boolean unaligned = false;
+        long alignedTimeoutMs = 0;
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,9 +62,13 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                // records/s per sink subtask: a slow sink that back-pressures the job (0: unlimited)
+                case "--sink-rate" -> sinkRate = Long.parseLong(args[++i].replace("_", ""));
+                case "--unaligned" -> unaligned = Boolean.parseBoolean(args[++i]);
+                case "--aligned-timeout-ms" -> alignedTimeoutMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS]");
                     System.exit(2);
                 }
             }
@@ -76,12 +83,13 @@ public final class KeyedCountBenchmark {
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobMetrics metrics = new JobMetrics();
             Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
-                    "output", "discard");
+                    "output", "discard", "sinkRate", Long.toString(sinkRate));
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
                     "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE);
-            CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
+            CheckpointConfig aligned = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
+            CheckpointConfig checkpoint = unaligned ? aligned.withUnaligned(alignedTimeoutMs) : aligned;
             JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
@@ -119,6 +127,9 @@ public final class KeyedCountBenchmark {
             line.put("checkpoints_failed", result.checkpointsFailed());
             line.put("sink_records", metrics.sinkRecords());
             line.put("interval_ms", checkpointing ? intervalMs : 0);
+            line.put("sink_rate_per_subtask", sinkRate);
+            line.put("unaligned", unaligned);
+            line.put("aligned_timeout_ms", alignedTimeoutMs);
             timings.addTo(line);
             line.put("worker_class_data_archive", mode.equals("workers") && classData);
             line.put("state_backend", "heap");
@@ -141,6 +152,7 @@ public final class KeyedCountBenchmark {
         private final java.util.concurrent.atomic.DoubleAdder async = new java.util.concurrent.atomic.DoubleAdder();
         private final java.util.concurrent.atomic.DoubleAdder duration = new java.util.concurrent.atomic.DoubleAdder();
         private final java.util.concurrent.atomic.LongAdder count = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.Queue<Long> durations = new java.util.concurrent.ConcurrentLinkedQueue<>();
         /**
          * When the tasks are deployed (every worker registered): the start of the job's net run time,
          * like Flink's, whose task managers are up before the job is submitted.
@@ -159,16 +171,26 @@ public final class KeyedCountBenchmark {
             sync.add(stats.timings().syncMsMax());
             async.add(stats.timings().asyncMsMax());
             duration.add(stats.durationMs());
+            durations.add(stats.durationMs());
             count.increment();
         }
 
         void addTo(Map<String, Object> line) {
             long n = Math.max(1, count.sum());
             line.put("checkpoint_duration_ms_avg", round2(duration.sum() / n));
+            List<Long> sorted = durations.stream().sorted().toList();
+            line.put("checkpoint_duration_ms_p50", percentile(sorted, 0.50));
+            line.put("checkpoint_duration_ms_p99", percentile(sorted, 0.99));
+            line.put("checkpoint_duration_ms_max", sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
             line.put("checkpoint_start_delay_ms_avg", round2(delay.sum() / n));
             line.put("checkpoint_alignment_ms_avg", round2(alignment.sum() / n));
             line.put("checkpoint_sync_ms_avg", round2(sync.sum() / n));
             line.put("checkpoint_async_ms_avg", round2(async.sum() / n));
+        }
+
+        /** Nearest-rank percentile; 0 without checkpoints. */
+        private static long percentile(List<Long> sorted, double p) {
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.ceil(p * sorted.size()) - 1);
         }
 
         private static double round2(double v) {
