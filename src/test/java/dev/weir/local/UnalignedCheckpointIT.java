@@ -121,6 +121,20 @@ class UnalignedCheckpointIT {
             assertThat(end.state()).isEqualTo(JobResult.JobState.CANCELED);
             return end;
         }
+
+        /**
+         * Runs from {@code restore} (null: from scratch) until {@code count} checkpoints carried
+         * in-flight records, cancels, and returns the latest checkpoint, which must carry some too.
+         */
+        RestoreTarget runUntilCheckpointsWithChannelState(RestoreTarget restore, int count) throws Exception {
+            CompletableFuture<JobResult> running = start(restore);
+            awaitCheckpointsWithChannelState(count, running);
+            cancel(running);
+            RestoreTarget latest = latest();
+            assertThat(latest.metadata().channelStateRecords()).as("the latest checkpoint holds in-flight records")
+                    .isPositive();
+            return latest;
+        }
     }
 
     private static CheckpointConfig unaligned(long alignedTimeoutMs) {
@@ -144,12 +158,7 @@ class UnalignedCheckpointIT {
     @Test
     void checkpointsUnderBackpressurePersistInFlightRecordsAndARestoreFromThemIsExactlyOnce() throws Exception {
         Run first = new Run(2, SLOW_SINK, unaligned(0));
-        CompletableFuture<JobResult> running = first.start(null);
-        first.awaitCheckpointsWithChannelState(3, running);
-        first.cancel(running);
-        RestoreTarget restore = first.latest();
-        assertThat(restore.metadata().channelStateRecords()).as("the checkpoint restored from holds in-flight records")
-                .isPositive();
+        RestoreTarget restore = first.runUntilCheckpointsWithChannelState(null, 3);
         assertThat(KeyedCountVerifier.verify(CommittedFiles.lines(first.output), RECORDS, KEYS).lines())
                 .as("the first run stopped before the end").isLessThan(RECORDS);
 
@@ -158,21 +167,10 @@ class UnalignedCheckpointIT {
 
     @Test
     void anUnalignedCheckpointRestoresAtAnotherParallelism() throws Exception {
-        Run first = new Run(2, SLOW_SINK, unaligned(0));
-        CompletableFuture<JobResult> running = first.start(null);
-        first.awaitCheckpointsWithChannelState(2, running);
-        first.cancel(running);
-
+        RestoreTarget toThree = new Run(2, SLOW_SINK, unaligned(0)).runUntilCheckpointsWithChannelState(null, 2);
         // scale out with in-flight records of a keyed edge, back-pressured again, then in to one subtask
-        RestoreTarget toThree = first.latest();
-        assertThat(toThree.metadata().channelStateRecords()).isPositive();
-        Run three = new Run(3, SLOW_SINK, unaligned(0));
-        CompletableFuture<JobResult> atThree = three.start(toThree);
-        three.awaitCheckpointsWithChannelState(2, atThree);
-        three.cancel(atThree);
-        RestoreTarget toOne = three.latest();
+        RestoreTarget toOne = new Run(3, SLOW_SINK, unaligned(0)).runUntilCheckpointsWithChannelState(toThree, 2);
         assertThat(toOne.metadata().parallelism()).isEqualTo(3);
-        assertThat(toOne.metadata().channelStateRecords()).isPositive();
 
         finishFromAndVerify(toOne, 1, unaligned(0));
     }
@@ -180,12 +178,7 @@ class UnalignedCheckpointIT {
     @Test
     void checkpointsStartAlignedAndTurnUnalignedWhenAlignmentOutlastsTheTimeout() throws Exception {
         // channels full behind a 2 000 records/s sink: draining them takes seconds, far beyond 50 ms
-        Run run = new Run(2, 2_000, unaligned(50));
-        CompletableFuture<JobResult> running = run.start(null);
-        run.awaitCheckpointsWithChannelState(2, running);
-        run.cancel(running);
-        RestoreTarget restore = run.latest();
-
+        RestoreTarget restore = new Run(2, 2_000, unaligned(50)).runUntilCheckpointsWithChannelState(null, 2);
         finishFromAndVerify(restore, 2, unaligned(50));
     }
 

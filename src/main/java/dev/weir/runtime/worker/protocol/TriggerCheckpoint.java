@@ -9,15 +9,19 @@ import dev.weir.runtime.checkpoint.CheckpointType;
 /**
  * Coordinator → worker: inject barrier {@code checkpointId} at this worker's source subtasks.
  *
- * @param alignment how the barrier aligns (absent: aligned); see {@link CheckpointBarrier}
+ * @param alignment how the barrier aligns; see {@link CheckpointBarrier}
  * @param alignedTimeoutMs for an aligned barrier, when its checkpoint turns unaligned (0: never)
+ *     <p>Both are absent in a trigger from a coordinator older than unaligned checkpoints (the
+ *     operator and a worker image are upgraded separately): that is an aligned barrier without
+ *     timeout, which is all such a coordinator knows.
  */
 public record TriggerCheckpoint(long checkpointId, long timestamp, CheckpointType type, AlignmentType alignment,
-                                long alignedTimeoutMs) {
+                                Long alignedTimeoutMs) {
 
     public TriggerCheckpoint {
         Objects.requireNonNull(type, "type");
         alignment = alignment == null ? AlignmentType.ALIGNED : alignment;
+        alignedTimeoutMs = alignedTimeoutMs == null ? CheckpointBarrier.NO_TIMEOUT : alignedTimeoutMs;
     }
 
     public TriggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
