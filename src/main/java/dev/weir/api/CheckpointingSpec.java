@@ -10,6 +10,8 @@ import java.util.List;
 
 /** When and how the coordinator takes checkpoints. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.unaligned) || !self.unaligned || !has(self.mode) || self.mode == 'exactly-once'",
+        message = "unaligned checkpoints need mode exactly-once", fieldPath = ".unaligned")
 public class CheckpointingSpec {
 
     public static final String EXACTLY_ONCE = "exactly-once";
@@ -51,6 +53,18 @@ public class CheckpointingSpec {
             + " healthy checkpoint still completes. 0 leaves only timeoutMs. Default 10000.")
     @Min(0)
     private long stallTimeoutMs = 10_000;
+
+    @JsonPropertyDescription("Unaligned checkpoints (exactly-once only): barriers overtake the records in flight"
+            + " between tasks, which are stored with the checkpoint (channel state) and replayed before new input on"
+            + " restore, so checkpoints stay quick under backpressure; a restore at another parallelism redistributes"
+            + " them. Savepoints always stay aligned. Default false.")
+    private boolean unaligned = false;
+
+    @JsonPropertyDescription("With unaligned: true, 0 makes every checkpoint unaligned from the start; otherwise a"
+            + " checkpoint starts aligned and turns unaligned where it is still aligning this many milliseconds after"
+            + " its trigger (only checkpoints held up by backpressure carry in-flight records). Default 0.")
+    @Min(0)
+    private long alignedTimeoutMs = 0;
 
     public long getIntervalMs() {
         return intervalMs;
@@ -106,5 +120,21 @@ public class CheckpointingSpec {
 
     public void setStallTimeoutMs(long stallTimeoutMs) {
         this.stallTimeoutMs = stallTimeoutMs;
+    }
+
+    public boolean isUnaligned() {
+        return unaligned;
+    }
+
+    public void setUnaligned(boolean unaligned) {
+        this.unaligned = unaligned;
+    }
+
+    public long getAlignedTimeoutMs() {
+        return alignedTimeoutMs;
+    }
+
+    public void setAlignedTimeoutMs(long alignedTimeoutMs) {
+        this.alignedTimeoutMs = alignedTimeoutMs;
     }
 }

@@ -186,6 +186,11 @@ public final class StreamJobSpecValidator {
         oneOf("spec.checkpointing.mode", checkpointing.getMode(), CheckpointingSpec.MODES, false);
         atLeast("spec.checkpointing.retained", checkpointing.getRetained(), 1);
         atLeast("spec.checkpointing.tolerableFailures", checkpointing.getTolerableFailures(), 0);
+        atLeast("spec.checkpointing.alignedTimeoutMs", checkpointing.getAlignedTimeoutMs(), 0);
+        if (checkpointing.isUnaligned() && CheckpointingSpec.AT_LEAST_ONCE.equals(checkpointing.getMode())) {
+            problem("spec.checkpointing.unaligned", "unaligned checkpoints need mode exactly-once (got mode "
+                    + CheckpointingSpec.AT_LEAST_ONCE + ")");
+        }
     }
 
     private void validateStorage(StorageSpec storage) {

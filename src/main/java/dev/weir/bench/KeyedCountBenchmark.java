@@ -41,7 +41,7 @@ public final class KeyedCountBenchmark {
     private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
             + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
             + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
-            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc]";
+            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS]";
 
     private KeyedCountBenchmark() {}
 
@@ -57,6 +57,9 @@ public final class KeyedCountBenchmark {
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g"));
         List<String> gcOptions = WorkerJvm.GC_OPTIONS;
         String gc = "default";
+        long sinkRate = 0;
+        boolean unaligned = false;
+        long alignedTimeoutMs = 0;
         String backend = "heap";
         Boolean incremental = null;
         int killAfterCheckpoints = 0;
@@ -79,6 +82,10 @@ public final class KeyedCountBenchmark {
                     gc = args[++i];
                     gcOptions = workerGcOptions(gc);
                 }
+                // records/s per sink subtask: a slow sink that back-pressures the job (0: unlimited)
+                case "--sink-rate" -> sinkRate = Long.parseLong(args[++i].replace("_", ""));
+                case "--unaligned" -> unaligned = Boolean.parseBoolean(args[++i]);
+                case "--aligned-timeout-ms" -> alignedTimeoutMs = Long.parseLong(args[++i]);
                 case "--heartbeat-timeout-ms" -> heartbeatTimeoutMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
@@ -115,12 +122,13 @@ public final class KeyedCountBenchmark {
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobMetrics metrics = new JobMetrics();
             Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
-                    "output", "discard");
+                    "output", "discard", "sinkRate", Long.toString(sinkRate));
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
                     "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE).withStateBackend(stateBackend);
-            CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
+            CheckpointConfig aligned = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
+            CheckpointConfig checkpoint = unaligned ? aligned.withUnaligned(alignedTimeoutMs) : aligned;
             JobDeployer deployer = mode.equals("in-process") ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null), server,
                             WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
@@ -184,6 +192,9 @@ public final class KeyedCountBenchmark {
             line.put("incremental", incrementalCheckpoints);
             line.put("restarts", result.restarts());
             line.put("heartbeat_timeout_ms", heartbeatTimeoutMs);
+            line.put("sink_rate_per_subtask", sinkRate);
+            line.put("unaligned", unaligned);
+            line.put("aligned_timeout_ms", alignedTimeoutMs);
             line.put("worker_gc", gc.equals("default") ? String.join(" ", gcOptions) : gc);
             line.put("worker_jvm_options", String.join(" ", workerJvmOptions));
             line.put("jvm", System.getProperty("java.vm.version"));

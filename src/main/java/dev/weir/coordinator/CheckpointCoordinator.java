@@ -286,7 +286,7 @@ public final class CheckpointCoordinator {
 
     private void sendTrigger(PendingCheckpoint pc) {
         try {
-            gateway.triggerCheckpoint(pc.checkpointId(), pc.triggerTimestamp(), pc.type());
+            gateway.triggerCheckpoint(config.barrier(pc.checkpointId(), pc.triggerTimestamp(), pc.type()));
         } catch (RuntimeException e) {
             LOG.warn("Job {}: sending trigger of checkpoint {} failed", jobName, pc.checkpointId(), e);
             abortIfPending(pc, CheckpointFailureReason.TRIGGER_FAILURE, "trigger failed: " + e);

@@ -1,6 +1,6 @@
 package dev.weir.coordinator;
 
-import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 
 /**
  * The coordinator's way to the tasks of one job attempt. Implementations must not block for long
@@ -10,8 +10,8 @@ import dev.weir.runtime.checkpoint.CheckpointType;
  */
 public interface CheckpointTriggerGateway {
 
-    /** Asks every source subtask to inject barrier {@code checkpointId}. */
-    void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type);
+    /** Asks every source subtask to inject {@code barrier}. */
+    void triggerCheckpoint(CheckpointBarrier barrier);
 
     /** Tells every subtask that the checkpoint is complete (sinks commit); best effort. */
     void notifyCheckpointComplete(long checkpointId);

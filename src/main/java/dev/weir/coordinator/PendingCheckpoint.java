@@ -1,5 +1,6 @@
 package dev.weir.coordinator;
 
+import dev.weir.runtime.checkpoint.ChannelStateHandle;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
@@ -137,7 +138,23 @@ final class PendingCheckpoint {
                 jobName,
                 parallelism,
                 maxParallelism,
-                mergeOperatorStates());
+                mergeOperatorStates(),
+                mergeChannelStates());
+    }
+
+    /** Subtasks report the in-flight records of the channels at their ends: one list per edge. */
+    private Map<String, List<ChannelStateHandle>> mergeChannelStates() {
+        Map<String, List<ChannelStateHandle>> merged = new HashMap<>();
+        for (TaskAcknowledgement ack : acks.values()) {
+            for (ChannelStateHandle handle : ack.channelState()) {
+                merged.computeIfAbsent(handle.edge(), k -> new ArrayList<>()).add(handle);
+            }
+        }
+        merged.replaceAll((edge, handles) -> {
+            handles.sort(ChannelStateHandle.STREAM_ORDER);
+            return List.copyOf(handles);
+        });
+        return merged;
     }
 
     /** Several vertices (subtasks) report states of the same operator uid: one list per uid. */

@@ -12,7 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 
 /**
@@ -64,15 +64,15 @@ final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
     }
 
     @Override
-    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+    public void triggerCheckpoint(CheckpointBarrier barrier) {
         if (muted) {
             throw new IllegalStateException("the coordinator no longer coordinates these workers");
         }
-        TriggerCheckpoint trigger = new TriggerCheckpoint(checkpointId, timestamp, type);
+        TriggerCheckpoint trigger = TriggerCheckpoint.of(barrier);
         try {
             sendToAll(worker -> worker.triggerCheckpoint(trigger)).join();
         } catch (CompletionException e) {
-            throw new IllegalStateException("cannot trigger checkpoint " + checkpointId + ": "
+            throw new IllegalStateException("cannot trigger checkpoint " + barrier.checkpointId() + ": "
                     + AttemptCoordinator.rootMessage(e), e.getCause());
         }
     }

@@ -1,9 +1,11 @@
 package dev.weir.examples;
 
 import dev.weir.connectors.generator.GeneratorSource;
+import dev.weir.connectors.sink.RateLimitedSink;
 import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
+import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.state.serialization.Types;
 
@@ -45,11 +47,20 @@ public final class KeyedCountJob implements JobDefinition {
             throw new IllegalArgumentException("job argument 'input': '" + input
                     + "' is not supported (use generator or kafka://<host:port>/<topic>)");
         }
+        Sink<KeyedCountResult> sink = Outputs.sinkFor(args.require("output"));
+        long sinkRate = args.getLong("sinkRate", 0);
+        if (sinkRate < 0) {
+            throw new IllegalArgumentException("job argument 'sinkRate' must be >= 0 (got " + sinkRate + ")");
+        }
+        if (sinkRate > 0) {
+            // records per second per subtask: a slow sink that back-pressures the job (benchmarks of checkpoints)
+            sink = new RateLimitedSink<>(sink, sinkRate);
+        }
         numbers.returns(Types.LONG)
                 .keyBy(i -> keyOf(i, keys), Types.LONG)
                 .process(new CountSumFunction())
                 .uid("count-sum")
-                .sinkTo(Outputs.sinkFor(args.require("output")))
+                .sinkTo(sink)
                 .uid("sink");
     }
 }

@@ -189,7 +189,7 @@ public final class InProcessDeployer implements JobDeployer {
 
         @Override
         public void triggerCheckpoint(TriggerCheckpoint trigger) {
-            execution.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type());
+            execution.triggerCheckpoint(trigger.barrier());
         }
 
         @Override

@@ -121,6 +121,25 @@ class StreamJobSpecValidatorTest {
     }
 
     @Test
+    void unalignedCheckpointsNeedExactlyOnceAndANonNegativeAlignedTimeout() {
+        StreamJobSpec spec = validSpec();
+        CheckpointingSpec c = spec.getCheckpointing();
+        c.setUnaligned(true);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+        c.setAlignedTimeoutMs(30_000);
+        assertThat(StreamJobSpecValidator.validate(spec)).isEmpty();
+
+        c.setMode(CheckpointingSpec.AT_LEAST_ONCE);
+        c.setAlignedTimeoutMs(-1);
+        assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
+                "spec.checkpointing.alignedTimeoutMs: must be >= 0 (got -1)",
+                "spec.checkpointing.unaligned: unaligned checkpoints need mode exactly-once (got mode at-least-once)");
+        c.setUnaligned(false);
+        c.setAlignedTimeoutMs(0);
+        assertThat(StreamJobSpecValidator.validate(spec)).as("aligned at-least-once stays valid").isEmpty();
+    }
+
+    @Test
     void checksRestartPolicy() {
         StreamJobSpec spec = validSpec();
         RestartPolicySpec r = spec.getRestartPolicy();

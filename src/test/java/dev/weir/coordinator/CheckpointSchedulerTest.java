@@ -3,6 +3,7 @@ package dev.weir.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
@@ -21,9 +22,9 @@ class CheckpointSchedulerTest {
         final AtomicReference<CheckpointCoordinator> coordinator = new AtomicReference<>();
 
         @Override
-        public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
-            super.triggerCheckpoint(checkpointId, timestamp, type);
-            coordinator.get().acknowledge(new TaskAcknowledgement(checkpointId, VERTEX, Map.of()));
+        public void triggerCheckpoint(CheckpointBarrier barrier) {
+            super.triggerCheckpoint(barrier);
+            coordinator.get().acknowledge(new TaskAcknowledgement(barrier.checkpointId(), VERTEX, Map.of()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weir.coordinator;
 
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 class RecordingGateway implements CheckpointTriggerGateway {
 
     record Trigger(long checkpointId, long timestamp, CheckpointType type) {}
+
+    final List<CheckpointBarrier> barriers = new CopyOnWriteArrayList<>();
 
     final List<Trigger> triggers = new CopyOnWriteArrayList<>();
     final List<Long> completed = new CopyOnWriteArrayList<>();
@@ -19,8 +22,9 @@ class RecordingGateway implements CheckpointTriggerGateway {
     }
 
     @Override
-    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
-        triggers.add(new Trigger(checkpointId, timestamp, type));
+    public void triggerCheckpoint(CheckpointBarrier barrier) {
+        triggers.add(new Trigger(barrier.checkpointId(), barrier.timestamp(), barrier.type()));
+        barriers.add(barrier);
         if (failTriggers) {
             throw new IllegalStateException("injected trigger failure");
         }

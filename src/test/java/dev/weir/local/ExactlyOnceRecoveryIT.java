@@ -32,13 +32,15 @@ import dev.weir.testing.Chaos;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.CommittedOutput;
 import dev.weir.testing.CommittedPartNames;
+import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
  * Exactly-once under failures, in one process: failures strike at random moments after a
  * checkpoint completed, including between "checkpoint complete" and the sink's commit; every
  * restart restores from the latest completed checkpoint; an independent reader then checks the
- * committed output for duplicates and gaps.
+ * committed output for duplicates and gaps. The same failures with unaligned checkpoints under
+ * backpressure (a rate-limited sink): restores replay the in-flight records the checkpoints held.
  */
 class ExactlyOnceRecoveryIT {
 
@@ -53,8 +55,12 @@ class ExactlyOnceRecoveryIT {
         Chaos.reset();
     }
 
+    private static final CheckpointConfig CHECKPOINTS =
+            new CheckpointConfig(100, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3);
+
     private final class Run implements JobMasterListener {
         final AtomicLong completed = new AtomicLong();
+        final AtomicLong withChannelState = new AtomicLong();
         final AtomicLong attempts = new AtomicLong();
         final CommittedPartNames names = new CommittedPartNames();
         final CheckpointStorage storage;
@@ -66,14 +72,20 @@ class ExactlyOnceRecoveryIT {
         }
 
         Run(int parallelism, long ratePerSubtask, String sink) throws Exception {
+            this(parallelism, ratePerSubtask, sink, 0, CHECKPOINTS);
+        }
+
+        /** @param sinkRate records/s per subtask the sink takes (0: unlimited) */
+        Run(int parallelism, long ratePerSubtask, String sink, long sinkRate, CheckpointConfig checkpoints)
+                throws Exception {
             storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/default/chaos");
             Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "rate", Long.toString(ratePerSubtask), "output", output.toString(), "sink", sink);
+                    "rate", Long.toString(ratePerSubtask), "output", output.toString(), "sink", sink,
+                    "sinkRate", Long.toString(sinkRate));
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("chaos",
                     "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE);
-            master = new JobMaster(new JobMaster.Settings("chaos", parallelism, 128,
-                    new CheckpointConfig(100, 10_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 3),
+            master = new JobMaster(new JobMaster.Settings("chaos", parallelism, 128, checkpoints,
                     new RestartStrategy.Settings(20, 200, 2.0, 50, 600_000)),
                     storage, new InProcessDeployer(job, storage, new JobMetrics()), Clock.system(), this);
         }
@@ -86,6 +98,9 @@ class ExactlyOnceRecoveryIT {
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            if (JobCounters.carriesInFlightRecords(storage, stats)) {
+                withChannelState.incrementAndGet();
+            }
             names.checkpointCompleted(stats.checkpointId());
             completed.incrementAndGet();
         }
@@ -110,9 +125,20 @@ class ExactlyOnceRecoveryIT {
 
     @Test
     void randomFailuresIncludingBetweenCheckpointCompleteAndCommitLoseAndDuplicateNothing() throws Exception {
+        strikeAtRandomAndVerify(new Run(2, 40_000));
+    }
+
+    @Test
+    void randomFailuresWithUnalignedCheckpointsUnderBackpressureLoseAndDuplicateNothing() throws Exception {
+        // the sink takes a quarter of what the sources send: every channel is full when a checkpoint starts
+        Run run = new Run(2, 40_000, "exactly-once", 10_000, CHECKPOINTS.withUnaligned(0));
+        strikeAtRandomAndVerify(run);
+        assertThat(run.withChannelState.get()).as("checkpoints that persisted in-flight records").isPositive();
+    }
+
+    private void strikeAtRandomAndVerify(Run run) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        Run run = new Run(2, 40_000);
         CompletableFuture<JobResult> result = run.start(null);
         int injected = 0;
         for (int i = 0; i < 6 && !result.isDone(); i++) {

@@ -226,6 +226,23 @@ class ManifestLoaderTest {
     }
 
     @Test
+    void unalignedCheckpointsReachTheCoordinatorsConfig() throws Exception {
+        StreamJobSpec spec = loader.parse(manifest(jobWith("") + "checkpointing:\n  unaligned: true\n  alignedTimeoutMs: 500"),
+                "job.yaml").spec();
+        dev.weir.runtime.checkpoint.CheckpointConfig config = dev.weir.coordinator.CheckpointConfigs.of(spec.getCheckpointing());
+        assertThat(config.unaligned()).isTrue();
+        assertThat(config.alignedTimeoutMs()).isEqualTo(500);
+        assertThat(dev.weir.coordinator.CheckpointConfigs.of(loader.parse(manifest(jobWith("")), "job.yaml").spec()
+                .getCheckpointing()).unaligned()).as("aligned by default").isFalse();
+    }
+
+    @Test
+    void rejectsUnalignedCheckpointsWithAtLeastOnce() {
+        assertThat(failure(manifest(jobWith("") + "checkpointing:\n  unaligned: true\n  mode: at-least-once")))
+                .hasMessageContaining("spec.checkpointing.unaligned: unaligned checkpoints need mode exactly-once");
+    }
+
+    @Test
     void rejectsUnknownCheckpointingMode() {
         assertThat(failure(manifest(jobWith("") + "checkpointing:\n  mode: x")))
                 .hasMessageContaining("spec.checkpointing.mode: must be one of exactly-once, at-least-once (got \"x\")");

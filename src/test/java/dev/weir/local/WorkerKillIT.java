@@ -37,7 +37,9 @@ import dev.weir.testing.KeyedCountVerifier;
  * SIGKILLs random workers at random moments, repeatedly — before the first checkpoint, while
  * checkpoints are aligning and uploading, and (through the job's own hook) right between
  * "checkpoint complete" and the sink's commit — then checks keyed-count's committed output with
- * an independent reader.
+ * an independent reader. Also with unaligned checkpoints under backpressure (a rate-limited sink
+ * keeps every channel full), where the workers die holding in-flight records that checkpoints
+ * persisted and restores replay.
  */
 class WorkerKillIT {
 
@@ -47,22 +49,25 @@ class WorkerKillIT {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "parallelism {0}")
-    @CsvSource({"2", "4"})
-    void sigkilledWorkersRecoverWithExactlyOnceOutput(int parallelism) throws Exception {
+    @ParameterizedTest(name = "parallelism {0}, unaligned {1}")
+    @CsvSource({"2, false", "4, false", "2, true"})
+    void sigkilledWorkersRecoverWithExactlyOnceOutput(int parallelism, boolean unaligned) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         Path output = dir.resolve("out");
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/killed");
         Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
                 "rate", Long.toString(40_000 / parallelism), "output", output.toString(),
+                // unaligned: the sink takes a third of what the sources send, so the job runs back-pressured
+                "sinkRate", Long.toString(unaligned ? 13_000 / parallelism : 0),
                 // worker 1 halts (like a SIGKILL: no cleanup) in attempt 2 right after "complete" of a checkpoint
                 "haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2");
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("killed",
                 "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-        JobCounters counters = new JobCounters();
+        JobCounters counters = new JobCounters(storage);
         AtomicLong completed = counters.completed;
         AtomicLong attempts = counters.attempts;
+        CheckpointConfig checkpoints = new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5);
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
                     new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/killed", null), server,
@@ -70,7 +75,7 @@ class WorkerKillIT {
                             .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
                     new JobMetrics());
             JobMaster master = new JobMaster(new JobMaster.Settings("killed", parallelism, 128,
-                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
+                    unaligned ? checkpoints.withUnaligned(0) : checkpoints,
                     new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
                     storage, deployer, Clock.system(), counters);
             CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
@@ -107,6 +112,10 @@ class WorkerKillIT {
             // the first kill, the halt before a commit, and every random kill that hit a running job
             assertThat(randomKills).as("seed %d: random kills before the job ended", seed).isPositive();
             assertThat(end.restarts()).as("seed %d", seed).isEqualTo(2 + randomKills);
+        }
+        if (unaligned) {
+            assertThat(counters.withChannelState.get()).as("checkpoints that persisted in-flight records")
+                    .isPositive();
         }
         assertThat(java.nio.file.Files.readString(dir.resolve("logs/attempt-2/worker-1.log")))
                 .as("worker 1 of attempt 2 halted between checkpoint completion and its commit")

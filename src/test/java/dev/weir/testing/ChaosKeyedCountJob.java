@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.connectors.sink.ForwardingSinkWriter;
+import dev.weir.connectors.sink.RateLimitedSink;
 import dev.weir.examples.KafkaEndpoints;
 import dev.weir.examples.KafkaUri;
 import dev.weir.examples.KeyedCountJob;
@@ -26,8 +27,9 @@ import dev.weir.runtime.state.serialization.Types;
  * function, and a crash between "checkpoint complete" and the sink's commit. Rate limited
  * ({@code rate} records/s per subtask) so the test can strike while it runs; with {@code gate} (a
  * file) each generator subtask holds after {@code holdAfter} records until the test creates it
- * ({@link GatedSource}), so the job cannot end before the test has struck. {@code input} and
- * {@code output} also take keyed-count's {@code kafka://} forms.
+ * ({@link GatedSource}), so the job cannot end before the test has struck. {@code sinkRate} (records/s
+ * per subtask) slows the sink down so that the job runs back-pressured, its channels full.
+ * {@code input} and {@code output} also take keyed-count's {@code kafka://} forms.
  */
 public final class ChaosKeyedCountJob implements JobDefinition {
 
@@ -55,10 +57,16 @@ public final class ChaosKeyedCountJob implements JobDefinition {
                 .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
                 .process(new ChaosCountSum(input.startsWith("kafka://") ? rate : 0))
                 .uid("count-sum")
-                .sinkTo(new CrashBeforeCommitSink<>(sink(args.get("sink", "output"), args.require("output")),
+                .sinkTo(new CrashBeforeCommitSink<>(rateLimited(sink(args.get("sink", "output"), args.require("output")),
+                                args.getLong("sinkRate", 0)),
                                 (int) args.getLong("haltBeforeCommitWorker", -1),
                                 args.getLong("haltBeforeCommitAttempt", -1)))
                 .uid("sink");
+    }
+
+    /** {@code sinkRate} records/s per subtask: a slow sink that back-pressures the whole job. */
+    private static Sink<String> rateLimited(Sink<String> sink, long sinkRate) {
+        return sinkRate > 0 ? new RateLimitedSink<>(sink, sinkRate) : sink;
     }
 
     /**

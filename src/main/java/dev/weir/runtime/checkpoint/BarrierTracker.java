@@ -18,8 +18,9 @@ public final class BarrierTracker implements CheckpointBarrierHandler {
         this.actions = actions;
     }
 
+    /** Barriers never overtake records here: at-least-once checkpoints are never unaligned. */
     @Override
-    public void processBarrier(CheckpointBarrier barrier, int channel) throws Exception {
+    public void processBarrier(CheckpointBarrier barrier, int channel, int overtakenBatches) throws Exception {
         long id = barrier.checkpointId();
         if (id <= lastTriggered || (pending != null && id < pending.checkpointId())) {
             return;
@@ -35,6 +36,12 @@ public final class BarrierTracker implements CheckpointBarrierHandler {
         received.set(channel);
         completeIfAllReceived();
     }
+
+    @Override
+    public void processBarrierAnnouncement(CheckpointBarrier barrier) {}
+
+    @Override
+    public void processAlignmentTimeout(CheckpointBarrier barrier) {}
 
     @Override
     public void processEndOfPartition(int channel) throws Exception {

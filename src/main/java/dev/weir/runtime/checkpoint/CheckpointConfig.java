@@ -11,6 +11,11 @@ package dev.weir.runtime.checkpoint;
  * @param stallTimeoutMs a checkpoint that gets no acknowledgement for this long is aborted as
  *     stalled and the next one triggered; each consecutive stall doubles it, up to the timeout; 0:
  *     no such guard, only the timeout
+ * @param unaligned whether checkpoints (never savepoints) may let barriers overtake in-flight records,
+ *     persisting them as channel state; exactly-once only
+ * @param alignedTimeoutMs with {@code unaligned}: 0 starts every checkpoint unaligned; otherwise a
+ *     checkpoint starts aligned and turns unaligned where alignment is still going on this long
+ *     after its trigger
  */
 public record CheckpointConfig(
         long intervalMs,
@@ -19,7 +24,9 @@ public record CheckpointConfig(
         CheckpointingMode mode,
         int retained,
         int tolerableFailures,
-        long stallTimeoutMs) {
+        long stallTimeoutMs,
+        boolean unaligned,
+        long alignedTimeoutMs) {
 
     public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
 
@@ -28,18 +35,43 @@ public record CheckpointConfig(
 
     public CheckpointConfig {
         if (intervalMs < 0 || timeoutMs <= 0 || minPauseMs < 0 || retained < 1 || tolerableFailures < 0
-                || stallTimeoutMs < 0) {
+                || stallTimeoutMs < 0 || alignedTimeoutMs < 0) {
             throw new IllegalArgumentException("invalid checkpoint config: " + this);
+        }
+        if (unaligned && mode != CheckpointingMode.EXACTLY_ONCE) {
+            throw new IllegalArgumentException("unaligned checkpoints need exactly-once mode: " + this);
         }
     }
 
-    /** With the default stall timeout. */
+    /** Aligned checkpoints. */
+    public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
+                            int tolerableFailures, long stallTimeoutMs) {
+        this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, stallTimeoutMs, false, 0);
+    }
+
+    /** Aligned checkpoints, with the default stall timeout. */
     public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
                             int tolerableFailures) {
         this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, DEFAULT_STALL_TIMEOUT_MS);
     }
 
+    /** The same settings with unaligned checkpoints (see {@code alignedTimeoutMs}). */
+    public CheckpointConfig withUnaligned(long alignedTimeoutMs) {
+        return new CheckpointConfig(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures,
+                stallTimeoutMs, true, alignedTimeoutMs);
+    }
+
     public boolean periodic() {
         return intervalMs > 0;
+    }
+
+    /** The barrier the sources inject for a checkpoint of this type: savepoints always stay aligned. */
+    public CheckpointBarrier barrier(long checkpointId, long timestamp, CheckpointType type) {
+        if (!unaligned || type == CheckpointType.SAVEPOINT) {
+            return new CheckpointBarrier(checkpointId, timestamp, type);
+        }
+        return alignedTimeoutMs == 0
+                ? new CheckpointBarrier(checkpointId, timestamp, type, AlignmentType.UNALIGNED, CheckpointBarrier.NO_TIMEOUT)
+                : new CheckpointBarrier(checkpointId, timestamp, type, AlignmentType.ALIGNED, alignedTimeoutMs);
     }
 }

@@ -5,7 +5,9 @@ import java.util.BitSet;
 /**
  * Aligning checkpoint n: channels that delivered barrier n are blocked (their records after the
  * barrier belong to n+1) until every open channel has delivered it; then the task snapshots and
- * all channels are released. A newer barrier supersedes n; a channel ending counts as aligned.
+ * all channels are released. A newer barrier supersedes n; a channel ending counts as aligned. If
+ * n's aligned timeout passes first, or an upstream task already turned it unaligned, it goes on
+ * unaligned with the channels that delivered their barrier counted as aligned.
  */
 final class CollectingBarriers implements AlignmentState {
 
@@ -20,7 +22,8 @@ final class CollectingBarriers implements AlignmentState {
     }
 
     @Override
-    public AlignmentState barrierReceived(CheckpointBarrier incoming, int channel) throws Exception {
+    public AlignmentState barrierReceived(CheckpointBarrier incoming, int channel, int overtakenBatches)
+            throws Exception {
         long id = barrier.checkpointId();
         if (incoming.checkpointId() < id) {
             return this;
@@ -28,7 +31,11 @@ final class CollectingBarriers implements AlignmentState {
         if (incoming.checkpointId() > id) {
             actions.unblockAllChannels();
             actions.abortCheckpoint(id, "superseded by checkpoint " + incoming.checkpointId() + " during alignment");
-            return new CollectingBarriers(actions, incoming).barrierReceived(incoming, channel);
+            return new WaitingForFirstBarrier(actions, id).barrierReceived(incoming, channel, overtakenBatches);
+        }
+        if (incoming.isUnaligned()) {
+            return CollectingUnalignedBarriers.start(actions, barrier, received, startNanos)
+                    .barrierReceived(incoming, channel, overtakenBatches);
         }
         received.set(channel);
         actions.blockChannel(channel);
@@ -58,6 +65,13 @@ final class CollectingBarriers implements AlignmentState {
         }
         actions.unblockAllChannels();
         return new WaitingForFirstBarrier(actions, Math.max(checkpointId, barrier.checkpointId()));
+    }
+
+    @Override
+    public AlignmentState alignmentTimedOut(CheckpointBarrier timedOut) throws Exception {
+        return timedOut.checkpointId() == barrier.checkpointId()
+                ? CollectingUnalignedBarriers.start(actions, barrier, received, startNanos)
+                : this;
     }
 
     @Override

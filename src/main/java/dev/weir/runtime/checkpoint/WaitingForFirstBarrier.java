@@ -1,6 +1,8 @@
 package dev.weir.runtime.checkpoint;
 
-/** No alignment in progress: the first barrier of a newer checkpoint starts one. */
+import java.util.BitSet;
+
+/** No checkpoint in progress: the first barrier of a newer checkpoint, or its timeout, starts one. */
 final class WaitingForFirstBarrier implements AlignmentState {
 
     private final BarrierHandlerActions actions;
@@ -12,12 +14,17 @@ final class WaitingForFirstBarrier implements AlignmentState {
     }
 
     @Override
-    public AlignmentState barrierReceived(CheckpointBarrier barrier, int channel) throws Exception {
+    public AlignmentState barrierReceived(CheckpointBarrier barrier, int channel, int overtakenBatches)
+            throws Exception {
         if (barrier.checkpointId() <= lastStartedCheckpointId) {
             // A late barrier of a checkpoint that was completed or given up here already.
             return this;
         }
-        return new CollectingBarriers(actions, barrier).barrierReceived(barrier, channel);
+        if (barrier.isUnaligned()) {
+            return CollectingUnalignedBarriers.start(actions, barrier, new BitSet(), System.nanoTime())
+                    .barrierReceived(barrier, channel, overtakenBatches);
+        }
+        return new CollectingBarriers(actions, barrier).barrierReceived(barrier, channel, overtakenBatches);
     }
 
     @Override
@@ -29,6 +36,14 @@ final class WaitingForFirstBarrier implements AlignmentState {
     public AlignmentState abort(long checkpointId) {
         return checkpointId > lastStartedCheckpointId
                 ? new WaitingForFirstBarrier(actions, checkpointId)
+                : this;
+    }
+
+    /** No barrier got here in time (all of them queue behind records): the checkpoint starts unaligned. */
+    @Override
+    public AlignmentState alignmentTimedOut(CheckpointBarrier barrier) throws Exception {
+        return barrier.checkpointId() > lastStartedCheckpointId
+                ? CollectingUnalignedBarriers.start(actions, barrier, new BitSet(), System.nanoTime())
                 : this;
     }
 

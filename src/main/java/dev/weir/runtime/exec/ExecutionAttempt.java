@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.dataflow.functions.Collector;
@@ -69,7 +69,8 @@ public final class ExecutionAttempt {
             for (int consumer = 0; consumer < out.length; consumer++) {
                 out[consumer] = channels.outputChannel(edge, subtask, consumer);
             }
-            ResultPartition partition = new ResultPartition(out, settings.batchSize());
+            ResultPartition partition = new ResultPartition(edge.id(), RecordSerializers.forEdge(edge, settings.userCode()),
+                    out, settings.batchSize());
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
@@ -84,7 +85,8 @@ public final class ExecutionAttempt {
         for (int producer = 0; producer < in.length; producer++) {
             in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
         }
-        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, new InputGate(in));
+        InputGate gate = new InputGate(vertex.input().id(), RecordSerializers.forEdge(vertex.input(), settings.userCode()), in);
+        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, gate);
     }
 
     public Set<ExecutionVertexId> vertices() {
@@ -108,9 +110,9 @@ public final class ExecutionAttempt {
         }
     }
 
-    public void triggerCheckpoint(long checkpointId, long timestamp, CheckpointType type) {
+    public void triggerCheckpoint(CheckpointBarrier barrier) {
         for (StreamTask task : sourceTasks) {
-            task.triggerCheckpoint(checkpointId, timestamp, type);
+            task.triggerCheckpoint(barrier);
         }
     }
 

@@ -16,13 +16,16 @@ import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.InputGate;
+import dev.weir.runtime.network.OvertakingBarrier;
 import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.network.ResultPartition;
 
 /**
  * A task reading one input edge through an {@link InputGate}: records go to the chain's head in
  * batches; barriers go to the barrier handler, which aligns (exactly-once) or tracks
- * (at-least-once) them and triggers the subtask's snapshot.
+ * (at-least-once) them and triggers the subtask's snapshot. While its outputs have no room it
+ * takes no records but still takes overtaking barriers; during an unaligned checkpoint it records
+ * the batches that belong to the checkpoint's input channel state as it reads them.
  */
 public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
 
@@ -31,6 +34,10 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private final InputGate gate;
     private final CheckpointBarrierHandler barrierHandler;
     private final BitSet dataEnded = new BitSet();
+    /** The input channel state being recorded for an unaligned checkpoint, or null. */
+    private ChannelStateRecorder inFlight;
+    /** While the barrier handler takes an overtaking barrier: the batches it overtook. */
+    private List<RecordBatch> overtaken = List.of();
 
     public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
                               Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
@@ -38,6 +45,8 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
         this.gate = gate;
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
+        gate.setTimeoutableBarrierListener(
+                (barrier, channel) -> mailbox.put(() -> barrierHandler.processBarrierAnnouncement(barrier)));
     }
 
     @Override
@@ -45,17 +54,33 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
         StreamOperator head = chain.head();
         while (!isCanceled()) {
             mailbox.runAll();
+            if (!outputsHaveRoom()) {
+                OvertakingBarrier overtaking = gate.pollOvertakingBarrier();
+                if (overtaking != null) {
+                    processOvertakingBarrier(overtaking, gate.lastChannel());
+                } else {
+                    flushWhereRoom();
+                    mailbox.idle(IDLE_NANOS);
+                }
+                continue;
+            }
             Object element = gate.pollNext();
             if (element == null) {
-                flushAll();
+                flushWhereRoom();
                 mailbox.idle(IDLE_NANOS);
                 continue;
             }
             int channel = gate.lastChannel();
             if (element instanceof RecordBatch batch) {
+                if (inFlight != null) {
+                    inFlight.batchRead(channel, batch);
+                    completeInFlightIfRecorded();
+                }
                 processBatch(head, batch);
                 gate.recycle(channel, batch);
                 flushIfDue();
+            } else if (element instanceof OvertakingBarrier overtaking) {
+                processOvertakingBarrier(overtaking, channel);
             } else if (element instanceof CheckpointBarrier barrier) {
                 LOG.debug("{}: barrier {} on channel {}", env.vertexId(), barrier.checkpointId(), channel);
                 barrierHandler.processBarrier(barrier, channel);
@@ -67,6 +92,10 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                 }
             } else if (element == EndOfPartition.INSTANCE) {
                 gate.markFinished(channel);
+                if (inFlight != null) {
+                    inFlight.channelFinished(channel);
+                    completeInFlightIfRecorded();
+                }
                 barrierHandler.processEndOfPartition(channel);
                 if (gate.allFinished()) {
                     // Notifications sent before the end reached us must still be handled.
@@ -92,10 +121,47 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
         }
     }
 
+    private void processOvertakingBarrier(OvertakingBarrier overtaking, int channel) throws Exception {
+        LOG.debug("{}: unaligned barrier {} on channel {}, ahead of {} batches", env.vertexId(),
+                overtaking.barrier().checkpointId(), channel, overtaking.overtaken().size());
+        overtaken = overtaking.overtaken();
+        try {
+            barrierHandler.processBarrier(overtaking.barrier(), channel, overtaken.size());
+        } finally {
+            overtaken = List.of();
+        }
+    }
+
+    @Override
+    protected void replayChannelState() throws Exception {
+        long replayed = ChannelStateReplay.replay(env.restore(), gate.serializer(), chainNodes.get(0).inputPartitioning(),
+                env.maxParallelism(), env.keyGroupRange(), this::read, chain.head());
+        if (replayed > 0) {
+            LOG.info("{}: replayed {} in-flight records of checkpoint {} before new input", env.vertexId(), replayed,
+                    env.restore().checkpointId());
+        }
+    }
+
     @Override
     protected void onCheckpointAborted(long checkpointId) throws Exception {
         barrierHandler.processAbort(checkpointId);
+        dropInFlight(checkpointId);
         super.onCheckpointAborted(checkpointId);
+    }
+
+    private void completeInFlightIfRecorded() {
+        if (inFlight.isComplete()) {
+            ChannelStateRecorder recorded = inFlight;
+            inFlight = null;
+            checkpoints.inputChannelStateComplete(gate, recorded);
+        }
+    }
+
+    private void dropInFlight(long checkpointId) {
+        if (inFlight != null && inFlight.checkpointId() <= checkpointId) {
+            inFlight = null;
+        }
+        checkpoints.abortUnaligned(checkpointId);
     }
 
     // BarrierHandlerActions
@@ -126,7 +192,44 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     }
 
     @Override
+    public void triggerUnalignedCheckpoint(CheckpointBarrier barrier, long alignmentNanos, BitSet pendingChannels)
+            throws Exception {
+        if (inFlight != null) {
+            dropInFlight(inFlight.checkpointId());
+        }
+        ChannelStateRecorder recorder = pendingChannels.isEmpty() ? null
+                : new ChannelStateRecorder(barrier.checkpointId(), gate.serializer(), gate.numberOfChannels(),
+                        pendingChannels);
+        inFlight = recorder;
+        checkpoints.checkpointUnaligned(barrier, alignmentNanos, chain, partitions, gate, recorder);
+    }
+
+    @Override
+    public void barrierOvertook(long checkpointId, int channel, int overtakenBatches) {
+        if (inFlight != null && inFlight.checkpointId() == checkpointId) {
+            if (overtaken.size() != overtakenBatches) {
+                throw new IllegalStateException("barrier " + checkpointId + " on channel " + channel + " overtook "
+                        + overtaken.size() + " batches, not " + overtakenBatches);
+            }
+            inFlight.barrierArrived(channel, overtaken);
+            completeInFlightIfRecorded();
+        }
+    }
+
+    @Override
+    public void promoteBarrier(int channel, long checkpointId) {
+        gate.promoteBarrier(channel, checkpointId);
+    }
+
+    @Override
+    public void scheduleAlignmentTimeout(CheckpointBarrier barrier) {
+        env.timeService().scheduleAt(barrier.alignmentDeadline(),
+                () -> mailbox.put(() -> barrierHandler.processAlignmentTimeout(barrier)));
+    }
+
+    @Override
     public void abortCheckpoint(long checkpointId, String reason) {
+        dropInFlight(checkpointId);
         env.listener().declineCheckpoint(checkpointId, env.vertexId(), reason);
     }
 }

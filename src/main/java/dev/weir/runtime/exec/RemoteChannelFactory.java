@@ -1,22 +1,15 @@
 package dev.weir.runtime.exec;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.OutputChannel;
 import dev.weir.runtime.network.remote.DataPlane;
 import dev.weir.runtime.state.serialization.TypeSerializer;
-import dev.weir.runtime.state.serialization.Types;
 
 /**
  * Channels of one worker that runs subtask {@code self} of every task: a channel between two
@@ -57,7 +50,7 @@ public final class RemoteChannelFactory implements ChannelFactory {
         for (int i = 0; i < edges.size(); i++) {
             JobGraph.JobEdge edge = edges.get(i);
             edgeIndexes.put(edge.id(), i);
-            serializers.put(edge.id(), recordSerializer(edge, userCode));
+            serializers.put(edge.id(), RecordSerializers.forEdge(edge, userCode));
         }
     }
 
@@ -107,37 +100,6 @@ public final class RemoteChannelFactory implements ChannelFactory {
     private void requireLocal(String end, int subtask) {
         if (subtask != self) {
             throw new IllegalArgumentException("worker " + self + " does not run " + end + " subtask " + subtask);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static TypeSerializer<Object> recordSerializer(JobGraph.JobEdge edge, ClassLoader userCode) {
-        StreamNode upstream = edge.source().chain().stream()
-                .filter(node -> node.id() == edge.sourceNodeId())
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("edge " + edge.id() + ": node " + edge.sourceNodeId()
-                        + " is not in task " + edge.source().name()));
-        TypeSerializer<?> declared = upstream.outputSerializer();
-        return declared != null ? (TypeSerializer<Object>) declared : new JavaSerializationFallback(upstream.uid(), Types.java(userCode));
-    }
-
-    /** For streams without a declared serializer: Java serialization, failing clearly for other records. */
-    private record JavaSerializationFallback(String operatorUid, TypeSerializer<Serializable> java)
-            implements TypeSerializer<Object> {
-
-        @Override
-        public void serialize(Object value, DataOutput out) throws IOException {
-            if (value != null && !(value instanceof Serializable)) {
-                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.SERIALIZATION, "operator '"
-                        + operatorUid + "' emits " + value.getClass().getName() + ", which is not Serializable and so"
-                        + " cannot be sent to another worker; declare a serializer for its output with returns(...)");
-            }
-            java.serialize((Serializable) value, out);
-        }
-
-        @Override
-        public Object deserialize(DataInput in) throws IOException {
-            return java.deserialize(in);
         }
     }
 }

@@ -41,13 +41,19 @@ public final class SourceStreamTask extends StreamTask {
                 mailbox.idle(IDLE_NANOS);
                 continue;
             }
+            if (!outputsHaveRoom()) {
+                // Back-pressured: wait here, where a checkpoint trigger is still handled at once.
+                flushWhereRoom();
+                mailbox.idle(IDLE_NANOS);
+                continue;
+            }
             InputStatus status = source.pollNext();
             env.metrics().addSourceRecords(source.takeEmittedCount());
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
                 flushAll();
             } else if (status == InputStatus.NOTHING_AVAILABLE) {
-                flushAll();
+                flushWhereRoom();
                 mailbox.idle(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
             } else {
                 flushIfDue();
@@ -62,8 +68,12 @@ public final class SourceStreamTask extends StreamTask {
     @Override
     protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
         if (!finishing) {
-            LOG.debug("{}: injecting barrier {}", env.vertexId(), barrier.checkpointId());
-            performCheckpoint(barrier, 0);
+            LOG.debug("{}: injecting {} barrier {}", env.vertexId(), barrier.alignment(), barrier.checkpointId());
+            if (barrier.isUnaligned()) {
+                checkpoints.checkpointUnaligned(barrier, 0, chain, partitions, null, null);
+            } else {
+                performCheckpoint(barrier, 0);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.weir.runtime.checkpoint.ChannelStateHandle;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.IncrementalStateHandle;
@@ -21,7 +22,8 @@ import dev.weir.runtime.state.KeyGroupRange;
 /**
  * Decides which subtask restores which state from a completed checkpoint, at the parallelism the
  * job runs with now: key groups go to the subtask whose range holds them; operator state goes
- * to every subtask (each source or sink picks its share, see OperatorStateRestore).
+ * to every subtask (each source or sink picks its share, see OperatorStateRestore); in-flight
+ * records of an unaligned checkpoint go to the consumers of their edge ({@link ChannelStateAssignment}).
  */
 public final class StateAssignment {
 
@@ -42,6 +44,15 @@ public final class StateAssignment {
                         + "', which the job no longer has; restoring would drop that state");
             }
         }
+        Set<String> edges = new HashSet<>();
+        graph.edges().forEach(e -> edges.add(e.id()));
+        for (String edge : metadata.channelState().keySet()) {
+            if (!edges.contains(edge)) {
+                throw new IllegalStateException("checkpoint " + location + " is unaligned and holds in-flight records of"
+                        + " the edge '" + edge + "', which the job no longer has; restore it with the job graph it was"
+                        + " taken with, or take a savepoint (always aligned) of that job and restore from the savepoint");
+            }
+        }
         Map<ExecutionVertexId, TaskRestore> restores = new LinkedHashMap<>();
         for (JobGraph.JobVertex vertex : graph.vertices()) {
             for (int subtask = 0; subtask < parallelism; subtask++) {
@@ -53,8 +64,13 @@ public final class StateAssignment {
                         operators.put(node.uid(), assign(states, metadata.parallelism(), range));
                     }
                 }
-                restores.put(new ExecutionVertexId(vertex.name(), subtask),
-                        new TaskRestore(metadata.checkpointId(), location, operators));
+                List<ChannelStateHandle> inFlight = vertex.input() == null ? List.of()
+                        : ChannelStateAssignment.forSubtask(
+                                metadata.channelState().getOrDefault(vertex.input().id(), List.of()),
+                                metadata.parallelism(), parallelism, subtask, vertex.input().partitioning());
+                restores.put(new ExecutionVertexId(vertex.name(), subtask), new TaskRestore(metadata.checkpointId(),
+                        location, operators, inFlight, ChannelStateAssignment.byKeyGroup(metadata.parallelism(),
+                                parallelism, vertex.input() == null ? null : vertex.input().partitioning())));
             }
         }
         return restores;

@@ -53,6 +53,9 @@ public abstract class StreamTask implements Runnable {
         this.partitions = partitions;
         this.networkOutputs = networkOutputs;
         this.checkpoints = new SubtaskCheckpointCoordinator(env);
+        for (ResultPartition partition : partitions) {
+            partition.setRoomListener(mailbox::wakeUp);
+        }
     }
 
     public ExecutionVertexId vertexId() {
@@ -67,6 +70,7 @@ public abstract class StreamTask implements Runnable {
         try {
             chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
             chain.open();
+            replayChannelState();
             LOG.debug("{}: running", env.vertexId());
             env.listener().running(env.vertexId());
             runLoop();
@@ -95,13 +99,16 @@ public abstract class StreamTask implements Runnable {
 
     protected abstract void runLoop() throws Exception;
 
+    /** Before the task runs: the in-flight records an unaligned checkpoint persisted for its input. */
+    protected void replayChannelState() throws Exception {}
+
     protected boolean isCanceled() {
         return canceled || Thread.currentThread().isInterrupted();
     }
 
-    /** Coordinator → sources: inject barrier n. Ignored by tasks with inputs (their barriers come in-band). */
-    public void triggerCheckpoint(long checkpointId, long timestamp, dev.weir.runtime.checkpoint.CheckpointType type) {
-        mailbox.put(() -> onTriggerCheckpoint(new CheckpointBarrier(checkpointId, timestamp, type)));
+    /** Coordinator → sources: inject {@code barrier}. Ignored by tasks with inputs (their barriers come in-band). */
+    public void triggerCheckpoint(CheckpointBarrier barrier) {
+        mailbox.put(() -> onTriggerCheckpoint(barrier));
     }
 
     protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
@@ -140,6 +147,20 @@ public abstract class StreamTask implements Runnable {
         checkpoints.checkpoint(barrier, alignmentNanos, chain, partitions);
     }
 
+    /**
+     * Whether every output channel would take a batch now. Before taking more input a task checks
+     * this, so that under backpressure it waits in its loop, where it still handles checkpoint
+     * triggers and overtaking barriers, rather than inside a send.
+     */
+    protected boolean outputsHaveRoom() {
+        for (ResultPartition partition : partitions) {
+            if (!partition.hasRoom()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     protected void sendEndOfData() throws Exception {
         chain.endInput();
         for (ResultPartition partition : partitions) {
@@ -158,7 +179,16 @@ public abstract class StreamTask implements Runnable {
     protected void flushIfDue() throws InterruptedException {
         long now = System.nanoTime();
         if (now - lastFlushNanos >= FLUSH_INTERVAL_NANOS) {
-            flushAll();
+            flushWhereRoom();
+        }
+    }
+
+    /** Sends the batches being filled to the channels that have room; the others keep theirs. Never waits. */
+    protected void flushWhereRoom() throws InterruptedException {
+        lastFlushNanos = System.nanoTime();
+        reportSinkRecords();
+        for (ResultPartition partition : partitions) {
+            partition.flushWhereRoom();
         }
     }
 
@@ -209,7 +239,7 @@ public abstract class StreamTask implements Runnable {
     }
 
     /** Reads each state object once and slices it: a restore touches few, large objects. */
-    private byte[] read(StateHandle handle, Map<String, byte[]> objects) throws IOException {
+    protected byte[] read(StateHandle handle, Map<String, byte[]> objects) throws IOException {
         if (handle.length() == 0) {
             // A subtask whose whole snapshot was empty (a keyed task that had seen no key yet, chained
             // with a sink whose state is empty) uploaded no object, yet its handles are valid.

@@ -1,6 +1,10 @@
 package dev.weir.runtime.network;
 
 import java.util.BitSet;
+import java.util.function.ObjIntConsumer;
+
+import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
  * The consumer side of one input edge: one channel per upstream subtask. Polls channels round
@@ -8,16 +12,42 @@ import java.util.BitSet;
  */
 public final class InputGate {
 
+    private final String edgeId;
+    private final TypeSerializer<Object> serializer;
     private final ChannelQueue[] channels;
     private final BitSet blocked;
     private final BitSet finished;
     private int next;
     private int lastChannel = -1;
+    /** Set when a barrier was queued ahead of batches somewhere: the next poll looks for it first. */
+    private volatile boolean overtakingBarrierQueued;
 
+    /** For tests that never take unaligned checkpoints. */
     public InputGate(ChannelQueue[] channels) {
+        this("test", null, channels);
+    }
+
+    /**
+     * @param edgeId the job edge this gate reads (names its channel state)
+     * @param serializer the edge's record serializer: persists records an unaligned barrier overtook
+     */
+    public InputGate(String edgeId, TypeSerializer<Object> serializer, ChannelQueue[] channels) {
+        this.edgeId = edgeId;
+        this.serializer = serializer;
         this.channels = channels.clone();
         this.blocked = new BitSet(channels.length);
         this.finished = new BitSet(channels.length);
+        for (ChannelQueue channel : channels) {
+            channel.setOvertakingBarrierListener(() -> overtakingBarrierQueued = true);
+        }
+    }
+
+    public String edgeId() {
+        return edgeId;
+    }
+
+    public TypeSerializer<Object> serializer() {
+        return serializer;
     }
 
     public int numberOfChannels() {
@@ -30,8 +60,49 @@ public final class InputGate {
         }
     }
 
-    /** The next element from any readable channel, or null; {@link #lastChannel()} says which. */
+    /** Called with the barrier and its channel when an aligned barrier that may time out was queued. */
+    public void setTimeoutableBarrierListener(ObjIntConsumer<CheckpointBarrier> listener) {
+        for (int c = 0; c < channels.length; c++) {
+            int channel = c;
+            channels[c].setTimeoutableBarrierListener(barrier -> listener.accept(barrier, channel));
+        }
+    }
+
+    /**
+     * An overtaking barrier at the head of an open channel, taken out, or null: what a task takes
+     * while it cannot take records. {@link #lastChannel()} says which channel.
+     */
+    public OvertakingBarrier pollOvertakingBarrier() {
+        for (int c = 0; c < channels.length; c++) {
+            if (!finished.get(c)) {
+                OvertakingBarrier barrier = channels[c].pollOvertakingBarrier();
+                if (barrier != null) {
+                    lastChannel = c;
+                    return barrier;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Lets checkpoint {@code checkpointId}'s barrier overtake the batches queued ahead of it in {@code channel}. */
+    public void promoteBarrier(int channel, long checkpointId) {
+        channels[channel].promote(checkpointId);
+    }
+
+    /**
+     * The next element from any readable channel, or null; {@link #lastChannel()} says which. A
+     * barrier that overtook batches comes first, from whichever channel it is in.
+     */
     public Object pollNext() {
+        if (overtakingBarrierQueued) {
+            overtakingBarrierQueued = false;
+            OvertakingBarrier barrier = pollOvertakingBarrier();
+            if (barrier != null) {
+                overtakingBarrierQueued = true; // another channel may hold one too
+                return barrier;
+            }
+        }
         int n = channels.length;
         for (int i = 0; i < n; i++) {
             int c = next;

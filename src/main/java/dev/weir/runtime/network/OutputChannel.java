@@ -1,7 +1,7 @@
 package dev.weir.runtime.network;
 
 /**
- * The producer's end of one channel: a local queue, or (across processes) a connection to the
+ * The producer's end of a channel: a local queue, or (across processes) a connection to the
  * consumer's worker. {@link #send} blocks while the consumer has no room: that is backpressure.
  */
 public interface OutputChannel {
@@ -10,4 +10,14 @@ public interface OutputChannel {
 
     /** A batch to fill next; channels may recycle batches the consumer has finished with. */
     RecordBatch newBatch(int capacity);
+
+    /**
+     * Whether sending a batch now would not wait for the consumer. A task checks its outputs before
+     * it takes more input, so that under backpressure it waits where it still sees checkpoint
+     * triggers and overtaking barriers, not inside a send.
+     */
+    boolean hasRoom();
+
+    /** Called (on another thread) when a channel without room gets some; wakes the producer. */
+    void setRoomListener(Runnable listener);
 }

@@ -85,12 +85,18 @@ public final class CheckpointStorage implements AutoCloseable {
 
     public String stateKey(
             long checkpointId, CheckpointType type, ExecutionVertexId vertex, int keyGroupStart, int keyGroupEnd) {
+        return directory(checkpointId, type) + "/" + safeTaskName(vertex) + "-" + vertex.subtask() + "-" + keyGroupStart
+                + "-" + keyGroupEnd + ".state";
+    }
+
+    /** Where a subtask's in-flight records of an unaligned checkpoint go. */
+    public String channelStateKey(long checkpointId, CheckpointType type, ExecutionVertexId vertex) {
+        return directory(checkpointId, type) + "/" + safeTaskName(vertex) + "-" + vertex.subtask() + ".channel";
+    }
+
+    private static String safeTaskName(ExecutionVertexId vertex) {
         String task = UNSAFE_NAME_CHARS.matcher(vertex.taskName()).replaceAll("_");
-        if (task.startsWith(".")) {
-            task = "_" + task.substring(1);
-        }
-        return directory(checkpointId, type) + "/" + task + "-" + vertex.subtask() + "-" + keyGroupStart + "-"
-                + keyGroupEnd + ".state";
+        return task.startsWith(".") ? "_" + task.substring(1) : task;
     }
 
     public void writeState(String key, byte[] bytes) throws IOException {

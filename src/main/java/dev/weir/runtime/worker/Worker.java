@@ -327,7 +327,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         highestCheckpointId.accumulateAndGet(trigger.checkpointId(), Math::max);
         LOG.debug("worker {}: trigger of {} {} arrived{}", config.worker(), trigger.type(), trigger.checkpointId(),
                 execution == null ? " before the tasks exist: queued" : "");
-        onExecution(e -> e.triggerCheckpoint(trigger.checkpointId(), trigger.timestamp(), trigger.type()));
+        onExecution(e -> e.triggerCheckpoint(trigger.barrier()));
     }
 
     @Override

@@ -19,10 +19,12 @@ final class CreditAccount {
     private final int consumerWorker;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private int credits;
+    /** Written under the lock; read without it by {@link #hasCredit}. */
+    private volatile int credits;
     private boolean opened;
-    private boolean closed;
-    private IOException failure;
+    private volatile boolean closed;
+    private volatile IOException failure;
+    private volatile Runnable onCredit = () -> {};
 
     CreditAccount(int channelId, int consumerWorker) {
         this.channelId = channelId;
@@ -42,6 +44,17 @@ final class CreditAccount {
         } finally {
             lock.unlock();
         }
+        onCredit.run();
+    }
+
+    /** Called on the connection's reader thread when credit arrives: wakes a producer waiting for room. */
+    void setCreditListener(Runnable listener) {
+        this.onCredit = listener;
+    }
+
+    /** Whether {@link #acquire} would return at once (a closed or failed account does too). */
+    boolean hasCredit() {
+        return credits > 0 || closed || failure != null;
     }
 
     /** Takes one credit, waiting for it; false if the data plane closed meanwhile (drop the batch). */
@@ -89,6 +102,7 @@ final class CreditAccount {
         } finally {
             lock.unlock();
         }
+        onCredit.run();
     }
 
     /** The data plane shut down: blocked and later sends return without sending. */
@@ -100,6 +114,7 @@ final class CreditAccount {
         } finally {
             lock.unlock();
         }
+        onCredit.run();
     }
 
     int available() {

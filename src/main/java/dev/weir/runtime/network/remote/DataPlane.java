@@ -32,7 +32,9 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  *       but 0 the acceptor closes the connection.</li>
  *   <li>BATCH (3): {@code [int count][count records]}, each record written by the channel's
  *       TypeSerializer. Costs the producer one credit.</li>
- *   <li>BARRIER (4): {@code [long checkpointId][long timestamp][byte CheckpointType ordinal]}.</li>
+ *   <li>BARRIER (4): {@code [long checkpointId][long timestamp][byte CheckpointType ordinal][byte AlignmentType
+ *       ordinal][long alignedTimeoutMs]}. The consumer's queue lets an unaligned barrier overtake
+ *       the batches it holds.</li>
  *   <li>END_OF_DATA (5), END_OF_PARTITION (6): no payload.</li>
  *   <li>CREDIT (7): {@code [int n]}, consumer → producer: room for n more batches.</li>
  * </ul>

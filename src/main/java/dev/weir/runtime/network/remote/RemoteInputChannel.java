@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.checkpoint.AlignmentType;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.network.ChannelQueue;
@@ -25,6 +26,7 @@ final class RemoteInputChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteInputChannel.class);
     private static final CheckpointType[] CHECKPOINT_TYPES = CheckpointType.values();
+    private static final AlignmentType[] ALIGNMENT_TYPES = AlignmentType.values();
 
     private final int channelId;
     private final int producerWorker;
@@ -67,7 +69,9 @@ final class RemoteInputChannel {
             case BARRIER:
                 long checkpointId = payload.readLong();
                 long timestamp = payload.readLong();
-                queue.send(new CheckpointBarrier(checkpointId, timestamp, CHECKPOINT_TYPES[payload.readByte()]));
+                CheckpointType checkpointType = CHECKPOINT_TYPES[payload.readByte()];
+                AlignmentType alignment = ALIGNMENT_TYPES[payload.readByte()];
+                queue.send(new CheckpointBarrier(checkpointId, timestamp, checkpointType, alignment, payload.readLong()));
                 break;
             case END_OF_DATA:
                 queue.send(EndOfData.INSTANCE);

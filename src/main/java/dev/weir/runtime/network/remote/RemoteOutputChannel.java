@@ -16,7 +16,8 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * The producer's end of a channel whose consumer runs on another worker. A batch is serialized
  * into this channel's own frame buffer (the producer task is its only user), then written once it
  * holds a credit; events wait only for the channel to be opened, never for credit. One thread
- * sends in order, so barriers cannot overtake the batches before them.
+ * sends in order, so barriers cannot overtake the batches before them here; an unaligned barrier
+ * overtakes in the consumer's queue, when it arrives.
  */
 final class RemoteOutputChannel implements OutputChannel {
 
@@ -82,6 +83,8 @@ final class RemoteOutputChannel implements OutputChannel {
                 out.writeLong(barrier.checkpointId());
                 out.writeLong(barrier.timestamp());
                 out.writeByte(barrier.type().ordinal());
+                out.writeByte(barrier.alignment().ordinal());
+                out.writeLong(barrier.alignedTimeoutMs());
             } else if (event == EndOfData.INSTANCE) {
                 frame.start(FrameType.END_OF_DATA, channelId);
             } else if (event == EndOfPartition.INSTANCE) {
@@ -100,6 +103,16 @@ final class RemoteOutputChannel implements OutputChannel {
             batch.clear();
             spare.offer(batch);
         }
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return credit.hasCredit();
+    }
+
+    @Override
+    public void setRoomListener(Runnable listener) {
+        credit.setCreditListener(listener);
     }
 
     @Override

@@ -28,6 +28,10 @@ class ControlPlaneJsonTest {
                 w0,
                 new PeerList(3, List.of(w1, w0)),
                 new TriggerCheckpoint(17, 1_700_000_000_000L, CheckpointType.SAVEPOINT),
+                new TriggerCheckpoint(18, 1_700_000_000_000L, CheckpointType.CHECKPOINT,
+                        dev.weir.runtime.checkpoint.AlignmentType.UNALIGNED, 0L),
+                new TriggerCheckpoint(19, 1_700_000_000_000L, CheckpointType.CHECKPOINT,
+                        dev.weir.runtime.checkpoint.AlignmentType.ALIGNED, 250L),
                 new CheckpointNotification(17),
                 new Decline(3, 17, VERTEX, "state upload failed"),
                 new TaskEvent(3, VERTEX, TaskEvent.Kind.END_OF_DATA, null),
@@ -70,6 +74,15 @@ class ControlPlaneJsonTest {
         PeerList all = new PeerList(1, List.of(w2, w0, w1));
         assertThat(all.workers()).extracting(WorkerRegistration::worker).containsExactly(0, 1, 2);
         assertThat(all.isCompleteFor(3)).isTrue();
+    }
+
+    @Test
+    void aTriggerFromACoordinatorWithoutUnalignedCheckpointsIsAlignedWithoutTimeout() throws IOException {
+        byte[] older = "{\"checkpointId\":4,\"timestamp\":99,\"type\":\"CHECKPOINT\"}".getBytes();
+        TriggerCheckpoint trigger = ControlPlaneJson.read(older, TriggerCheckpoint.class);
+        assertThat(trigger.barrier()).isEqualTo(new dev.weir.runtime.checkpoint.CheckpointBarrier(4, 99,
+                CheckpointType.CHECKPOINT));
+        assertThat(trigger.barrier().canTimeOut()).isFalse();
     }
 
     @Test

@@ -1,0 +1,84 @@
+package dev.weir.runtime.exec;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.checkpoint.ChannelStateHandle;
+import dev.weir.runtime.dataflow.Partitioning;
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.dataflow.functions.KeySelector;
+import dev.weir.runtime.state.KeyGroupAssignment;
+import dev.weir.runtime.state.KeyGroupRange;
+import dev.weir.runtime.state.serialization.DataInputBuffer;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/**
+ * Feeds a restored task the in-flight records its input held in an unaligned checkpoint, in the
+ * order they travelled, before the task reads any new input: together with the restored state
+ * they make the task what it was when the checkpoint's barriers passed. After a rescale of a keyed
+ * edge every new subtask reads the whole edge's channel state and keeps the records of its own key
+ * groups, as the edge would have routed them.
+ */
+final class ChannelStateReplay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelStateReplay.class);
+
+    /** Reads a piece of checkpoint storage (each object once). */
+    interface StateReader {
+        byte[] read(dev.weir.runtime.checkpoint.StateHandle handle, Map<String, byte[]> objects) throws IOException;
+    }
+
+    private ChannelStateReplay() {}
+
+    /** @return how many records were replayed into {@code head} */
+    static long replay(TaskRestore restore, TypeSerializer<Object> serializer, Partitioning inputPartitioning,
+                       int maxParallelism, KeyGroupRange range, StateReader reader, Collector<Object> head)
+            throws Exception {
+        if (restore == null || restore.inFlightData().isEmpty()) {
+            return 0;
+        }
+        if (serializer == null) {
+            throw new IllegalStateException("checkpoint " + restore.location()
+                    + " holds in-flight records for an input without a record serializer");
+        }
+        KeySelector<Object, Object> keys = keySelector(restore, inputPartitioning);
+        Map<String, byte[]> objects = new HashMap<>();
+        DataInputBuffer in = new DataInputBuffer();
+        long replayed = 0;
+        long read = 0;
+        for (ChannelStateHandle handle : restore.inFlightData()) {
+            byte[] bytes = reader.read(handle.state(), objects);
+            in.reset(bytes, 0, bytes.length);
+            for (int i = 0; i < handle.records(); i++) {
+                Object record = serializer.deserialize(in);
+                read++;
+                if (keys == null || range.contains(KeyGroupAssignment.keyGroupFor(keys.getKey(record), maxParallelism))) {
+                    head.collect(record);
+                    replayed++;
+                }
+            }
+            if (in.available() != 0) {
+                throw new IOException("channel state " + handle + " of checkpoint " + restore.location() + ": "
+                        + in.available() + " bytes left after its " + handle.records() + " records (serializer changed?)");
+            }
+        }
+        LOG.debug("replayed {} of {} in-flight records of checkpoint {}", replayed, read, restore.checkpointId());
+        return replayed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeySelector<Object, Object> keySelector(TaskRestore restore, Partitioning partitioning) {
+        if (!restore.inFlightByKeyGroup()) {
+            return null;
+        }
+        if (partitioning instanceof Partitioning.KeyBy<?, ?> keyBy) {
+            return (KeySelector<Object, Object>) keyBy.keySelector();
+        }
+        throw new IllegalStateException("checkpoint " + restore.location()
+                + ": in-flight records to split by key group on an input that is not keyed (" + partitioning + ")");
+    }
+}
