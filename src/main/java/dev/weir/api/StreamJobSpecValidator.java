@@ -174,6 +174,7 @@ public final class StreamJobSpecValidator {
         oneOf("spec.checkpointing.mode", checkpointing.getMode(), CheckpointingSpec.MODES, false);
         atLeast("spec.checkpointing.retained", checkpointing.getRetained(), 1);
         atLeast("spec.checkpointing.tolerableFailures", checkpointing.getTolerableFailures(), 0);
+        atLeast("spec.checkpointing.tolerableFailureMs", checkpointing.getTolerableFailureMs(), 0);
     }
 
     private void validateStorage(StorageSpec storage) {

@@ -11,7 +11,7 @@ public final class CheckpointConfigs {
 
     public static CheckpointConfig of(CheckpointingSpec spec) {
         return new CheckpointConfig(spec.getIntervalMs(), spec.getTimeoutMs(), spec.getMinPauseMs(), mode(spec),
-                spec.getRetained(), spec.getTolerableFailures(), spec.getStallTimeoutMs());
+                spec.getRetained(), spec.getTolerableFailures(), spec.getStallTimeoutMs(), spec.getTolerableFailureMs());
     }
 
     public static CheckpointingMode mode(CheckpointingSpec spec) {

@@ -91,13 +91,15 @@ class StreamJobSpecValidatorTest {
         c.setMode("EXACTLY_ONCE");
         c.setRetained(0);
         c.setTolerableFailures(-1);
+        c.setTolerableFailureMs(-1);
         assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
                 "spec.checkpointing.intervalMs: must be 0 (off) or >= 100 (got 99)",
                 "spec.checkpointing.timeoutMs: must be >= 1 (got 0)",
                 "spec.checkpointing.minPauseMs: must be >= 0 (got -1)",
                 "spec.checkpointing.mode: must be one of exactly-once, at-least-once (got \"EXACTLY_ONCE\")",
                 "spec.checkpointing.retained: must be >= 1 (got 0)",
-                "spec.checkpointing.tolerableFailures: must be >= 0 (got -1)");
+                "spec.checkpointing.tolerableFailures: must be >= 0 (got -1)",
+                "spec.checkpointing.tolerableFailureMs: must be >= 0 (got -1)");
     }
 
     @Test

@@ -11,6 +11,9 @@ package dev.weir.runtime.checkpoint;
  * @param stallTimeoutMs a checkpoint that gets no acknowledgement for this long is aborted as
  *     stalled and the next one triggered; each consecutive stall doubles it, up to the timeout; 0:
  *     no such guard, only the timeout
+ * @param tolerableFailureMs how long consecutive checkpoint failures are tolerated, from the trigger
+ *     of the first of them: the job fails over once both this and {@code tolerableFailures} are
+ *     exceeded, so short outages do not cost a restart however short the interval; 0: the count alone
  */
 public record CheckpointConfig(
         long intervalMs,
@@ -19,7 +22,8 @@ public record CheckpointConfig(
         CheckpointingMode mode,
         int retained,
         int tolerableFailures,
-        long stallTimeoutMs) {
+        long stallTimeoutMs,
+        long tolerableFailureMs) {
 
     public static final long DEFAULT_STALL_TIMEOUT_MS = 10_000;
 
@@ -28,15 +32,21 @@ public record CheckpointConfig(
 
     public CheckpointConfig {
         if (intervalMs < 0 || timeoutMs <= 0 || minPauseMs < 0 || retained < 1 || tolerableFailures < 0
-                || stallTimeoutMs < 0) {
+                || stallTimeoutMs < 0 || tolerableFailureMs < 0) {
             throw new IllegalArgumentException("invalid checkpoint config: " + this);
         }
     }
 
-    /** With the default stall timeout. */
+    /** With the default stall timeout; failures tolerated by count alone. */
     public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
                             int tolerableFailures) {
         this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, DEFAULT_STALL_TIMEOUT_MS);
+    }
+
+    /** Failures tolerated by count alone, as Flink's {@code tolerable-failed-checkpoints}. */
+    public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
+                            int tolerableFailures, long stallTimeoutMs) {
+        this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, stallTimeoutMs, 0);
     }
 
     public boolean periodic() {
