@@ -33,9 +33,22 @@ final class WeirLocalProcess implements AutoCloseable {
     }
 
     static WeirLocalProcess start(Map<String, String> environment, Path stateDir, Path manifest) throws IOException {
+        return start(environment, List.of(), stateDir, manifest);
+    }
+
+    /** Its workers also load the test's job classes (pom.xml: failsafe's worker class path). */
+    static WeirLocalProcess startWithTestJobs(Map<String, String> environment, Path stateDir, Path manifest)
+            throws IOException {
+        return start(environment, List.of("-D" + WorkerClassPath.PROPERTY + "=" + System.getProperty(WorkerClassPath.PROPERTY)),
+                stateDir, manifest);
+    }
+
+    private static WeirLocalProcess start(Map<String, String> environment, List<String> jvmOptions, Path stateDir,
+                                          Path manifest) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
                 "--state-dir", stateDir.toString(), manifest.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
@@ -63,6 +76,24 @@ final class WeirLocalProcess implements AutoCloseable {
 
     void awaitLine(String pattern) throws InterruptedException {
         awaitLine(pattern, line -> true);
+    }
+
+    /** How many stderr lines so far match {@code pattern}. */
+    int countLines(String pattern) {
+        synchronized (stderr.lines) {
+            return (int) stderr.lines.stream().filter(line -> line.matches(pattern)).count();
+        }
+    }
+
+    /** Waits up to 90 s until {@code n} stderr lines in all match {@code pattern}. */
+    void awaitLines(String pattern, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (countLines(pattern) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " lines matching " + pattern + " not seen within 90 s; stderr: " + tail());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Waits until the progress line says at least {@code n} checkpoints completed. */
