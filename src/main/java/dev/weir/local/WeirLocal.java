@@ -38,10 +38,6 @@ import picocli.CommandLine;
 public final class WeirLocal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long STOP_TIMEOUT_SECONDS = 120;
-    /** Set once the JVM is exiting on a signal: then nobody may call System.exit (it would block). */
-    public static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     private WeirLocal() {}
 
@@ -52,6 +48,18 @@ public final class WeirLocal {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return CommandLines.configure(new CommandLine(new LocalCommand(out, err)), out, err)
                 .setCommandName("weir local").execute(args);
+    }
+
+    /**
+     * Ends the JVM with the exit code of {@code weir local}: at once, or, while a signal stops the job,
+     * through the shutdown hook once the run is over (System.exit would block then).
+     */
+    public static void exit(int code) {
+        if (StopOnSignal.shuttingDown()) {
+            StopOnSignal.exit(code);
+        } else {
+            System.exit(code);
+        }
     }
 
     /** Runs a job with parsed options; returns the process exit code. */
@@ -130,46 +138,42 @@ public final class WeirLocal {
                 return 2;
             }
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
-            // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
-            java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
-            Thread stopper = new Thread(() -> {
-                SHUTTING_DOWN.set(true);
-                err.println("weir local: stopping " + manifest.name() + " with a savepoint...");
-                master.stopWithSavepoint();
-                try {
-                    summarized.await(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "weir-stop-with-savepoint");
-            Runtime.getRuntime().addShutdownHook(stopper);
-            try {
+            try (StopOnSignal signals = new StopOnSignal(manifest.name(), master, err)) {
                 result = master.run(restore);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
                         progress.timeline(), System.currentTimeMillis())));
                 out.flush();
-                if (result.state() == JobResult.JobState.SUSPENDED) {
-                    err.println("weir local: job " + manifest.name() + " stopped; resume it with --restore "
-                            + result.lastSavepoint().location());
-                }
-            } finally {
-                summarized.countDown();
-                if (!SHUTTING_DOWN.get()) {
-                    Runtime.getRuntime().removeShutdownHook(stopper);
-                }
             }
         }
-        if (result.state() == JobResult.JobState.SUSPENDED) {
-            return 0;
+        return ending(manifest.name(), result, err);
+    }
+
+    /**
+     * What the user reads last, and the exit code: 0 finished or stopped with a savepoint; 1 failed,
+     * or stopped without a savepoint (a signal during a restart backoff or while storage was down):
+     * the job resumes from its latest checkpoint; 2 failed for a mistake no restart heals (its class,
+     * jar, an argument or setting): bad input.
+     */
+    private static int ending(String name, JobResult result, PrintStream err) {
+        switch (result.state()) {
+            case FINISHED:
+                return 0;
+            case SUSPENDED:
+                err.println("weir local: job " + name + " stopped; resume it with --restore "
+                        + result.lastSavepoint().location());
+                return 0;
+            case CANCELED:
+                String latest = result.lastCheckpoint() != null ? result.lastCheckpoint().location() : result.restoredFrom();
+                err.println("weir local: job " + name + " stopped without a savepoint: " + result.failure());
+                err.println(latest == null ? "weir local: it completed no checkpoint; a new run starts from empty state"
+                        : "weir local: resume it with --restore latest (its latest checkpoint: " + latest + ")");
+                return 1;
+            default:
+                err.println("weir local: job " + name + " failed: " + result.failure());
+                // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
+                return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
         }
-        if (result.state() != JobResult.JobState.FINISHED) {
-            err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
-                    + (result.failure() == null ? "" : ": " + result.failure()));
-            // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
-            return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
-        }
-        return 0;
     }
 
     /**
