@@ -251,7 +251,8 @@ public final class CheckpointStorage implements AutoCloseable {
     private CheckpointScan scanCheckpoints() throws IOException {
         TreeSet<Long> all = new TreeSet<>();
         TreeSet<Long> completed = new TreeSet<>();
-        for (String key : store.list(base + "/checkpoints/chk-")) {
+        // A directory that holds only what a killed writer left is abandoned too.
+        for (String key : store.listForCleanup(base + "/checkpoints/chk-")) {
             Matcher m = checkpointKey.matcher(key);
             if (!m.matches()) {
                 continue;
