@@ -200,8 +200,8 @@ public final class StreamJobSpecValidator {
                     + " starting and ending with a letter or digit" + got(bucket));
         }
         String prefix = storage.getPrefix();
-        if (prefix != null && (prefix.startsWith("/") || prefix.endsWith("/"))) {
-            problem("spec.storage.prefix", "must not start or end with '/'" + got(prefix));
+        if (prefix != null && !StorageSpec.PREFIX.matcher(prefix).matches()) {
+            problem("spec.storage.prefix", StorageSpec.PREFIX_RULE + got(prefix));
         }
         validateSecret(storage.getCredentialsSecret());
     }
