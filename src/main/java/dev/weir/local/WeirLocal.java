@@ -27,6 +27,8 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.storage.S3Settings;
+import dev.weir.runtime.storage.StorageRefusedException;
 import dev.weir.runtime.usercode.JobJarResolver;
 import dev.weir.runtime.usercode.LocalJobJar;
 import picocli.CommandLine;
@@ -74,8 +76,34 @@ public final class WeirLocal {
             err.println("weir local: cannot read manifest: " + e.getMessage());
             return 2;
         }
-        try (LocalStorage storage = LocalStorage.open(manifest, options.stateDir())) {
-            return runJob(manifest, options, storage, out, err);
+        // A jar on this machine is checked before the store starts (seconds, and ./weir-state) for nothing.
+        LocalJobJar localJar;
+        try {
+            localJar = isLocalJar(manifest.spec().getJob()) ? jobJar(manifest.spec().getJob(), null) : null;
+        } catch (UnrecoverableJobException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            return 1;
+        }
+        LocalStorage storage;
+        try {
+            storage = LocalStorage.open(manifest, options.stateDir());
+        } catch (IllegalArgumentException | StorageRefusedException e) {
+            // No credentials, wrong ones, no such bucket: the settings must change (exit code rule: README).
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            // Unreachable or failing: it may pass, so not bad input.
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 1;
+        }
+        try (storage) {
+            return runJob(manifest, options, storage, localJar, out, err);
+        } catch (StorageRefusedException e) {
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             err.println("weir local: checkpoint storage: " + e.getMessage());
             return 1;
@@ -87,7 +115,8 @@ public final class WeirLocal {
     }
 
     private static int runJob(StreamJobManifest manifest, LocalOptions options, LocalStorage localStorage,
-                              PrintStream out, PrintStream err) throws IOException, InterruptedException {
+                              LocalJobJar localJar, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
         CheckpointStorage storage = localStorage.storage();
         StreamJobSpec spec = manifest.spec();
         RestoreTarget restore;
@@ -104,7 +133,7 @@ public final class WeirLocal {
         JobMetrics metrics = new JobMetrics();
         LocalJobJar jar;
         try {
-            jar = jobJar(spec.getJob(), localStorage);
+            jar = localJar != null ? localJar : jobJar(spec.getJob(), localStorage.forWorkers().s3());
         } catch (UnrecoverableJobException e) {
             err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
             return 2;
@@ -180,12 +209,17 @@ public final class WeirLocal {
      * The job jar, checked (or downloaded) here once, with its checksum: every attempt and worker
      * then loads exactly this content. Null when the job class is on Weir's class path.
      */
-    private static LocalJobJar jobJar(JobSpec job, LocalStorage storage) throws IOException {
+    private static LocalJobJar jobJar(JobSpec job, S3Settings s3) throws IOException {
         if (job.getJarURI() == null) {
             return null;
         }
-        return new JobJarResolver(storage.forWorkers().s3(), JobJarResolver.defaultCacheDirectory())
+        return new JobJarResolver(s3, JobJarResolver.defaultCacheDirectory())
                 .resolve(job.getJarURI(), job.getJarSha256()).withSha256();
+    }
+
+    /** A jar read from this machine, not downloaded from the job's storage. */
+    private static boolean isLocalJar(JobSpec job) {
+        return job.getJarURI() != null && !job.getJarURI().startsWith("s3://");
     }
 
     static RestoreTarget resolveRestore(String restore, String initialSavepointPath, CheckpointStorage storage)

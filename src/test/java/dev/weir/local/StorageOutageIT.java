@@ -3,7 +3,6 @@ package dev.weir.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -82,36 +81,74 @@ class StorageOutageIT {
         assertThat(report.lines()).isEqualTo(RECORDS);
     }
 
+    /**
+     * The exit code rule (README): storage settings the store refuses, or none given, are bad input
+     * (2); a store that does not answer at the start may come back (1). Neither message holds a secret.
+     */
+    @Test
+    void refusedOrMissingStorageSettingsAreBadInputAnUnreachableStoreIsNot() throws Exception {
+        EmbeddedS3Server s3 = EmbeddedS3Server.startInMemory();
+        try {
+            String wrongSecret = "wrong-secret-" + System.nanoTime();
+            Path manifest = writeManifest(s3.endpoint(), dir.resolve("out"));
+            Exit wrong = exitOf(WeirLocalProcess.start(Map.of(LocalStorage.ACCESS_KEY_ENV, s3.accessKey(),
+                    LocalStorage.SECRET_KEY_ENV, wrongSecret), dir.resolve("state"), manifest));
+            assertThat(wrong.code()).as(wrong.stderr()).isEqualTo(2);
+            assertThat(wrong.stderr()).startsWith("weir local: checkpoint storage: ").contains(s3.endpoint())
+                    .doesNotContain(wrongSecret);
+
+            Exit none = exitOf(WeirLocalProcess.start(Map.of(), dir.resolve("state"), manifest));
+            assertThat(none.code()).as(none.stderr()).isEqualTo(2);
+            assertThat(none.stderr()).startsWith("weir local: checkpoint storage: spec.storage.endpoint is set but"
+                    + " no credentials were found: set WEIR_S3_ACCESS_KEY and WEIR_S3_SECRET_KEY");
+        } finally {
+            s3.close();
+        }
+        String closed = "http://127.0.0.1:" + closedPort();
+        Exit unreachable = exitOf(WeirLocalProcess.start(Map.of(LocalStorage.ACCESS_KEY_ENV, "key",
+                LocalStorage.SECRET_KEY_ENV, "secret-of-nobody"), dir.resolve("state"),
+                writeManifest(closed, dir.resolve("out"))));
+        assertThat(unreachable.code()).as(unreachable.stderr()).isEqualTo(1);
+        assertThat(unreachable.stderr()).startsWith("weir local: checkpoint storage: ").contains(closed)
+                .doesNotContain("secret-of-nobody");
+    }
+
+    private record Exit(int code, String stderr) {}
+
+    /** Its exit code and its storage message (which the stderr reader may pass on after the exit). */
+    private static Exit exitOf(WeirLocalProcess weirLocal) throws Exception {
+        try (weirLocal) {
+            weirLocal.process.getInputStream().readAllBytes();
+            assertThat(weirLocal.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as("exits").isTrue();
+            String message = "weir local: checkpoint storage: .*";
+            weirLocal.awaitLine(message);
+            String line;
+            synchronized (weirLocal.stderr.lines) {
+                line = weirLocal.stderr.lines.stream().filter(l -> l.matches(message)).findFirst().orElseThrow();
+                assertThat(String.join("\n", weirLocal.stderr.lines)).as("all of stderr")
+                        .doesNotContain("secret-of-nobody").doesNotContain("wrong-secret-");
+            }
+            return new Exit(weirLocal.process.exitValue(), line);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private Path gate() {
         return dir.resolve("gate");
     }
 
     private Path writeManifest(String endpoint, Path output) throws IOException {
-        Path manifest = dir.resolve("outage.yaml");
-        Files.writeString(manifest, """
-                apiVersion: weir.dev/v1alpha1
-                kind: StreamJob
-                metadata:
-                  name: outage
-                spec:
-                  job:
-                    className: dev.weir.testing.ChaosKeyedCountJob
-                    parallelism: 2
-                    args:
-                      records: "%d"
-                      keys: "%d"
-                      rate: "25000"
-                      holdAfter: "%d"
-                      gate: %s
-                      output: %s
-                  checkpointing:
-                    intervalMs: 200
+        return WeirLocalProcess.gatedKeyedCountManifest(dir, "outage", RECORDS, KEYS, HOLD_AFTER, gate(), output, 200, """
                     tolerableFailureMs: %d
                   storage:
                     endpoint: %s
                   restartPolicy:
                     initialBackoffMs: 500
-                """.formatted(RECORDS, KEYS, HOLD_AFTER, gate(), output, TOLERABLE_FAILURE_MS, endpoint));
-        return manifest;
+                """.formatted(TOLERABLE_FAILURE_MS, endpoint));
     }
 }
