@@ -35,6 +35,8 @@ class WeirLocalKillIT {
     private static final long RECORDS = 400_000;
     private static final long KEYS = 500;
     private static final long HOLD_AFTER = 150_000;
+    /** A job with worker processes reached its first checkpoints after 30 s and more at a load average of 40. */
+    private static final long AWAIT_SECONDS = WeirLocalProcess.AWAIT_SECONDS;
 
     @TempDir
     Path dir;
@@ -47,7 +49,7 @@ class WeirLocalKillIT {
 
         Process first = weirLocal(stateDir, manifest);
         LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
-        assertThat(firstErr.await(60)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
+        assertThat(firstErr.await(AWAIT_SECONDS)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
         List<ProcessHandle> workers = first.toHandle().descendants().toList();
         assertThat(workers).as("weir local runs its workers as child processes").hasSizeGreaterThanOrEqualTo(2);
         first.destroyForcibly();
@@ -90,7 +92,7 @@ class WeirLocalKillIT {
 
         Process first = weirLocal(stateDir, manifest);
         LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([2-9]|[1-9][0-9]+) completed .*"));
-        assertThat(firstErr.await(60)).as("stderr: %s", firstErr.lines).isTrue();
+        assertThat(firstErr.await(AWAIT_SECONDS)).as("stderr: %s", firstErr.lines).isTrue();
         // SIGTERM, as Kubernetes or a terminal would send (Process.destroy() would also close our pipes)
         assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(first.pid())).start().waitFor()).isZero();
         String firstSummary = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -178,27 +180,8 @@ class WeirLocalKillIT {
 
     /** {@code extraSpec}: more of {@code spec}, indented by two spaces. */
     private Path writeManifest(String name, Path output, long intervalMs, String extraSpec) throws IOException {
-        Path manifest = dir.resolve(name + ".yaml");
-        Files.writeString(manifest, """
-                apiVersion: weir.dev/v1alpha1
-                kind: StreamJob
-                metadata:
-                  name: %s
-                spec:
-                  job:
-                    className: dev.weir.testing.ChaosKeyedCountJob
-                    parallelism: 2
-                    args:
-                      records: "%d"
-                      keys: "%d"
-                      rate: "25000"
-                      holdAfter: "%d"
-                      gate: %s
-                      output: %s
-                  checkpointing:
-                    intervalMs: %d
-                """.formatted(name, RECORDS, KEYS, HOLD_AFTER, gate(), output, intervalMs) + extraSpec);
-        return manifest;
+        return WeirLocalProcess.gatedKeyedCountManifest(dir, name, RECORDS, KEYS, HOLD_AFTER, gate(), output, intervalMs,
+                extraSpec);
     }
 
     private static Process weirLocal(Path stateDir, Path manifest, String... extra) throws IOException {
