@@ -77,15 +77,9 @@ public final class WeirLocal {
             return 2;
         }
         // A jar on this machine is checked before the store starts (seconds, and ./weir-state) for nothing.
-        LocalJobJar localJar;
-        try {
-            localJar = isLocalJar(manifest.spec().getJob()) ? jobJar(manifest.spec().getJob(), null) : null;
-        } catch (UnrecoverableJobException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 1;
+        JarOutcome localJar = isLocalJar(manifest.spec().getJob()) ? jobJar(manifest, null, err) : JarOutcome.NONE;
+        if (localJar.exitCode() != 0) {
+            return localJar.exitCode();
         }
         LocalStorage storage;
         try {
@@ -100,7 +94,7 @@ public final class WeirLocal {
             return 1;
         }
         try (storage) {
-            return runJob(manifest, options, storage, localJar, out, err);
+            return runJob(manifest, options, storage, localJar.jar(), out, err);
         } catch (StorageRefusedException e) {
             err.println("weir local: checkpoint storage: " + e.getMessage());
             return 2;
@@ -131,15 +125,13 @@ public final class WeirLocal {
                     + " (use --restore latest to resume from them)%n", manifest.name(), storage.store().describe());
         }
         JobMetrics metrics = new JobMetrics();
-        LocalJobJar jar;
-        try {
-            jar = localJar != null ? localJar : jobJar(spec.getJob(), localStorage.forWorkers().s3());
-        } catch (UnrecoverableJobException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 1;
+        LocalJobJar jar = localJar;
+        if (jar == null) {
+            JarOutcome downloaded = jobJar(manifest, localStorage.forWorkers().s3(), err);
+            if (downloaded.exitCode() != 0) {
+                return downloaded.exitCode();
+            }
+            jar = downloaded.jar();
         }
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
@@ -207,14 +199,27 @@ public final class WeirLocal {
 
     /**
      * The job jar, checked (or downloaded) here once, with its checksum: every attempt and worker
-     * then loads exactly this content. Null when the job class is on Weir's class path.
+     * then loads exactly this content; none when the job class is on Weir's class path. A jar that
+     * cannot be had is reported on {@code err}, and the outcome carries the exit code.
      */
-    private static LocalJobJar jobJar(JobSpec job, S3Settings s3) throws IOException {
+    private static JarOutcome jobJar(StreamJobManifest manifest, S3Settings s3, PrintStream err) {
+        JobSpec job = manifest.spec().getJob();
         if (job.getJarURI() == null) {
-            return null;
+            return JarOutcome.NONE;
         }
-        return new JobJarResolver(s3, JobJarResolver.defaultCacheDirectory())
-                .resolve(job.getJarURI(), job.getJarSha256()).withSha256();
+        try {
+            return new JarOutcome(new JobJarResolver(s3, JobJarResolver.defaultCacheDirectory())
+                    .resolve(job.getJarURI(), job.getJarSha256()).withSha256(), 0);
+        } catch (UnrecoverableJobException | IOException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            // A jar that can never be used is bad input; a download that failed may work later.
+            return new JarOutcome(null, e instanceof UnrecoverableJobException ? 2 : 1);
+        }
+    }
+
+    /** The job jar (null: the job class is on Weir's class path), or the exit code of why there is none. */
+    private record JarOutcome(LocalJobJar jar, int exitCode) {
+        static final JarOutcome NONE = new JarOutcome(null, 0);
     }
 
     /** A jar read from this machine, not downloaded from the job's storage. */
