@@ -10,9 +10,6 @@ public final class Main {
     public static void main(String[] args) {
         dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         int code = WeirCommand.commandLine(System.out, System.err).execute(args);
-        // A signal stops `weir local` from its shutdown hook; System.exit would then block.
-        if (!WeirLocal.SHUTTING_DOWN.get()) {
-            System.exit(code);
-        }
+        WeirLocal.exit(code);
     }
 }

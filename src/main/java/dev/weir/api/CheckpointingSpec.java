@@ -43,9 +43,18 @@ public class CheckpointingSpec {
     @Min(1)
     private int retained = 3;
 
-    @JsonPropertyDescription("Consecutive failed checkpoints tolerated before the job is restarted. Default 3.")
+    @JsonPropertyDescription("Consecutive failed checkpoints tolerated before the job is restarted: it is"
+            + " restarted once both more than tolerableFailures have failed in a row and they have failed for"
+            + " tolerableFailureMs. Default 3.")
     @Min(0)
     private int tolerableFailures = 3;
+
+    @JsonPropertyDescription("Milliseconds consecutive checkpoint failures are tolerated (from the trigger of the"
+            + " first) before the job is restarted, however many fail meanwhile: the job keeps processing through a"
+            + " storage outage this long without a restart. 0 leaves only tolerableFailures, as Flink counts."
+            + " Default 60000.")
+    @Min(0)
+    private long tolerableFailureMs = 60_000;
 
     @JsonPropertyDescription("A checkpoint that receives no acknowledgement from any task for this many"
             + " milliseconds is aborted as stalled (not counted towards tolerableFailures) and the next one is"
@@ -112,6 +121,14 @@ public class CheckpointingSpec {
 
     public void setTolerableFailures(int tolerableFailures) {
         this.tolerableFailures = tolerableFailures;
+    }
+
+    public long getTolerableFailureMs() {
+        return tolerableFailureMs;
+    }
+
+    public void setTolerableFailureMs(long tolerableFailureMs) {
+        this.tolerableFailureMs = tolerableFailureMs;
     }
 
     public long getStallTimeoutMs() {

@@ -2,10 +2,20 @@ package dev.weir.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 
 /** Where checkpoints and savepoints are written. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageSpec {
+
+    /**
+     * A key prefix both a directory and an S3 bucket take as it is: segments of letters, digits,
+     * '.', '_' and '-' starting with a letter or digit (so no '..' and no hidden files), joined by '/'.
+     */
+    static final String PREFIX_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$";
+    static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile(PREFIX_PATTERN);
+    static final String PREFIX_RULE = "must be segments of letters, digits, '.', '_' and '-', each starting with a"
+            + " letter or digit, joined by single '/' (e.g. weir or teams/payments)";
 
     @JsonPropertyDescription("URL of the S3-compatible endpoint, e.g. http://minio.weir:9000 or"
             + " https://s3.eu-west-1.amazonaws.com. When absent, `weir local` starts an embedded"
@@ -16,7 +26,9 @@ public class StorageSpec {
     private String bucket = "weir";
 
     @JsonPropertyDescription("Key prefix inside the bucket; objects go to"
-            + " <prefix>/<namespace>/<job>/checkpoints/... Default weir.")
+            + " <prefix>/<namespace>/<job>/checkpoints/... Segments of letters, digits, '.', '_' and '-',"
+            + " each starting with a letter or digit, joined by '/'. Default weir.")
+    @Pattern(PREFIX_PATTERN)
     private String prefix = "weir";
 
     @JsonPropertyDescription("S3 region, for stores that need one (AWS S3).")

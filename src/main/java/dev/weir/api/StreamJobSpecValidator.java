@@ -186,6 +186,7 @@ public final class StreamJobSpecValidator {
         oneOf("spec.checkpointing.mode", checkpointing.getMode(), CheckpointingSpec.MODES, false);
         atLeast("spec.checkpointing.retained", checkpointing.getRetained(), 1);
         atLeast("spec.checkpointing.tolerableFailures", checkpointing.getTolerableFailures(), 0);
+        atLeast("spec.checkpointing.tolerableFailureMs", checkpointing.getTolerableFailureMs(), 0);
         atLeast("spec.checkpointing.alignedTimeoutMs", checkpointing.getAlignedTimeoutMs(), 0);
         if (checkpointing.isUnaligned() && CheckpointingSpec.AT_LEAST_ONCE.equals(checkpointing.getMode())) {
             problem("spec.checkpointing.unaligned", "unaligned checkpoints need mode exactly-once (got mode "
@@ -216,8 +217,8 @@ public final class StreamJobSpecValidator {
                     + " starting and ending with a letter or digit" + got(bucket));
         }
         String prefix = storage.getPrefix();
-        if (prefix != null && (prefix.startsWith("/") || prefix.endsWith("/"))) {
-            problem("spec.storage.prefix", "must not start or end with '/'" + got(prefix));
+        if (prefix != null && !StorageSpec.PREFIX.matcher(prefix).matches()) {
+            problem("spec.storage.prefix", StorageSpec.PREFIX_RULE + got(prefix));
         }
         validateSecret(storage.getCredentialsSecret());
     }

@@ -570,9 +570,10 @@ public final class AttemptCoordinator implements AutoCloseable {
         }
 
         @Override
-        public void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason) {
+        public void onTolerableFailuresExceeded(int consecutiveFailures, long failingForMs, String lastReason) {
             post(() -> fail(AttemptFailure.recoverable(AttemptFailure.Cause.CheckpointsFailing,
-                    consecutiveFailures + " consecutive checkpoint failures; last: " + lastReason)));
+                    consecutiveFailures + " consecutive checkpoint failures in " + failingForMs + " ms; last: "
+                            + lastReason)));
         }
     }
 }

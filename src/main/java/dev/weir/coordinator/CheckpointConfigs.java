@@ -11,8 +11,8 @@ public final class CheckpointConfigs {
 
     public static CheckpointConfig of(CheckpointingSpec spec) {
         return new CheckpointConfig(spec.getIntervalMs(), spec.getTimeoutMs(), spec.getMinPauseMs(), mode(spec),
-                spec.getRetained(), spec.getTolerableFailures(), spec.getStallTimeoutMs(), spec.isUnaligned(),
-                spec.getAlignedTimeoutMs());
+                spec.getRetained(), spec.getTolerableFailures(), spec.getStallTimeoutMs(), spec.getTolerableFailureMs(),
+                spec.isUnaligned(), spec.getAlignedTimeoutMs());
     }
 
     public static CheckpointingMode mode(CheckpointingSpec spec) {

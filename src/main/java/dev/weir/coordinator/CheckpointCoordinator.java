@@ -86,7 +86,7 @@ public final class CheckpointCoordinator {
         this.io = new CheckpointIo(ioExecutor, jobName);
         this.notifier = new CheckpointNotifier(gateway, listener, store, io, config.retained());
         this.nextCheckpointId = nextCheckpointId;
-        this.stats = new CheckpointStatsTracker(config.tolerableFailures());
+        this.stats = new CheckpointStatsTracker(config.tolerableFailures(), config.tolerableFailureMs());
         this.timing = new CheckpointTriggerTiming(config, clock.millis());
         this.stallGuard = new StallGuard(config);
     }
@@ -346,14 +346,16 @@ public final class CheckpointCoordinator {
     private void abort(PendingCheckpoint pc, CheckpointFailureReason reason, String message, DeferredActions actions) {
         pending = null;
         timing.ended(clock.millis());
-        boolean exceeded = stats.failed(reason);
+        long now = clock.millis();
+        boolean exceeded = stats.failed(reason, pc.triggerTimestamp(), now);
         LOG.info("Job {}: aborted {} {}: {} {}", jobName, pc.type(), pc.checkpointId(), reason, message);
         notifier.aborted(pc, reason, message, actions);
         if (exceeded) {
             int consecutive = stats.consecutiveFailures();
-            LOG.info("Job {}: {} consecutive checkpoint failures exceed the tolerance of {}",
-                    jobName, consecutive, config.tolerableFailures());
-            notifier.toleranceExceeded(consecutive, reason + ": " + message, actions);
+            long failingForMs = stats.failingForMs(now);
+            LOG.info("Job {}: {} consecutive checkpoint failures over {} ms exceed the tolerance of {} failures and {} ms",
+                    jobName, consecutive, failingForMs, config.tolerableFailures(), config.tolerableFailureMs());
+            notifier.toleranceExceeded(consecutive, failingForMs, reason + ": " + message, actions);
         }
         startQueued(actions);
     }

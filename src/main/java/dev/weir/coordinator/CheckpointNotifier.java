@@ -54,7 +54,7 @@ final class CheckpointNotifier {
         actions.add(() -> pc.result().completeExceptionally(new CheckpointException(reason, message)));
     }
 
-    void toleranceExceeded(int consecutiveFailures, String lastReason, DeferredActions actions) {
-        actions.add(() -> listener.onTolerableFailuresExceeded(consecutiveFailures, lastReason));
+    void toleranceExceeded(int consecutiveFailures, long failingForMs, String lastReason, DeferredActions actions) {
+        actions.add(() -> listener.onTolerableFailuresExceeded(consecutiveFailures, failingForMs, lastReason));
     }
 }

@@ -15,6 +15,9 @@ public interface CheckpointOutcomeListener {
 
     void onCheckpointFailed(long checkpointId, CheckpointFailureReason reason, String message);
 
-    /** Called once per run of consecutive counted failures that exceeds the tolerance. */
-    void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason);
+    /**
+     * Called once per run of consecutive counted failures that exceeds the tolerance (in number and
+     * in time: {@code failingForMs} since the trigger of the run's first failed checkpoint).
+     */
+    void onTolerableFailuresExceeded(int consecutiveFailures, long failingForMs, String lastReason);
 }

@@ -22,7 +22,9 @@ import dev.weir.runtime.storage.CompletedCheckpointRef;
  * Runs a job to its end on one machine ({@code weir local}, benchmarks): each attempt is an
  * {@link AttemptCoordinator} with workers started by the {@link JobDeployer}; when an attempt fails,
  * the job restarts from the latest completed checkpoint (found in storage, not in memory) after a
- * backoff and within the restart limit, unless the failure is one no restart can heal.
+ * backoff and within the restart limit, unless the failure is one no restart can heal. Storage that
+ * cannot be read before an attempt is waited for ({@link AttemptStorage}); a stop request ends any
+ * wait at once.
  */
 public final class JobMaster {
 
@@ -40,6 +42,7 @@ public final class JobMaster {
     private final JobMasterListener listener;
     private final ExecutorService io;
     private final RestartStrategy restartStrategy;
+    private final AttemptStorage attemptStorage;
     /** Guards the stop requests below and wakes a restart backoff. */
     private final Object requests = new Object();
     private boolean cancelRequested;
@@ -64,6 +67,8 @@ public final class JobMaster {
         this.clock = clock;
         this.listener = listener;
         this.restartStrategy = new RestartStrategy(settings.restart());
+        this.attemptStorage = new AttemptStorage(settings.jobName(), storage, clock, listener,
+                AttemptStorage.INITIAL_RETRY_MS, AttemptStorage.MAX_RETRY_MS);
         this.io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "weir-checkpoint-io-" + settings.jobName());
             t.setDaemon(true);
@@ -81,12 +86,32 @@ public final class JobMaster {
         long restarts = 0;
         // Completes when the last attempt's workers are gone; the next attempt's start in the meantime.
         CompletableFuture<Void> previousGone = CompletableFuture.completedFuture(null);
+        AttemptFailure lastFailure = null;
         try {
             while (true) {
-                attempt = claimAttempt(attempt);
+                Optional<AttemptStorage.Start> storageView = attemptStorage.read(attempt, this::awaitStopRequest);
+                if (storageView.isEmpty()) {
+                    AttemptStorage.Unavailable down = attemptStorage.lastUnavailable();
+                    return result(new Ended(attemptsRun, restarts, restoredFrom, start), JobResult.JobState.CANCELED,
+                            "stopped while waiting for checkpoint storage (unavailable for " + down.forMs() + " ms: "
+                                    + down.problem() + ")" + (lastFailure == null ? ""
+                                    : "; the last attempt failed: " + lastFailure.describe()), null);
+                }
+                AttemptStorage.Start view = storageView.get();
+                attempt = view.attempt();
+                if (attemptsRun > 0) {
+                    // Never go back behind what this run restored from (a savepoint is not in checkpoints/).
+                    Optional<CompletedCheckpointRef> latest = view.latest();
+                    if (latest.isPresent() && (restore == null || latest.get().id() > restore.checkpointId())) {
+                        restore = new RestoreTarget(latest.get().location(), latest.get().metadata());
+                    }
+                    if (restore != null) {
+                        restoredFrom = restore.location();
+                    }
+                }
                 attemptsRun++;
                 listener.onAttemptStarted(attempt, restore == null ? null : restore.location());
-                Ran ran = runAttempt(attempt, restore, previousGone);
+                Ran ran = runAttempt(attempt, restore, firstCheckpointId(view, restore), previousGone);
                 previousGone = ran.gone();
                 AttemptOutcome outcome = ran.outcome();
                 Ended ended = new Ended(attemptsRun, restarts, restoredFrom, start);
@@ -103,6 +128,7 @@ public final class JobMaster {
                     return result(ended, JobResult.JobState.CANCELED, c.reason(), null);
                 }
                 AttemptFailure failure = ((AttemptOutcome.Failed) outcome).failure();
+                lastFailure = failure;
                 if (!failure.recoverable()) {
                     LOG.error("job {} failed and is not restarted: {}", settings.jobName(), failure.describe());
                     return result(ended, JobResult.JobState.FAILED, failure.describe(), failure);
@@ -122,14 +148,6 @@ public final class JobMaster {
                             + failure.describe(), null);
                 }
                 restarts++;
-                Optional<CompletedCheckpointRef> latest = latestCompleted();
-                // Never go back behind what this run restored from (a savepoint is not in checkpoints/).
-                if (latest.isPresent() && (restore == null || latest.get().id() > restore.checkpointId())) {
-                    restore = new RestoreTarget(latest.get().location(), latest.get().metadata());
-                }
-                if (restore != null) {
-                    restoredFrom = restore.location();
-                }
             }
         } finally {
             awaitGone(previousGone);
@@ -185,10 +203,10 @@ public final class JobMaster {
      * last attempt's workers still stopping), but get their peers only once it completed; workers of
      * this process cannot be held back like that, so they start after it.
      */
-    private Ran runAttempt(long attempt, RestoreTarget restore, CompletableFuture<Void> previousGone)
+    private Ran runAttempt(long attempt, RestoreTarget restore, long firstId,
+                           CompletableFuture<Void> previousGone)
             throws InterruptedException {
         JobDeployer.Workers workers = deployer.workers();
-        long firstId = Math.max(nextCheckpointId(), restore == null ? 1 : restore.checkpointId() + 1);
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(settings.jobName(),
                 attempt, settings.parallelism(), settings.maxParallelism(), workers.count(), settings.checkpoint(),
                 workers.heartbeatTimeout(), workers.registrationTimeout(), firstId),
@@ -309,36 +327,14 @@ public final class JobMaster {
         }
     }
 
-    /** Attempt numbers grow across processes too (see CheckpointStorage#claimNextAttempt). */
-    private long claimAttempt(long previous) {
-        try {
-            return Math.max(previous + 1, storage.claimNextAttempt());
-        } catch (IOException e) {
-            LOG.warn("job {}: cannot record the attempt in checkpoint storage ({}); numbering continues in memory",
-                    settings.jobName(), e.toString());
-            return previous + 1;
-        }
-    }
-
-    private synchronized long nextCheckpointId() {
-        try {
-            long seen = storage.highestCheckpointIdSeen();
-            long last = lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId();
-            return Math.max(Math.max(seen, last), highestIssuedId) + 1;
-        } catch (IOException e) {
-            // Ids must only grow: without knowing what storage holds, jump far past anything in memory.
-            LOG.warn("job {}: cannot list checkpoint storage ({}); ids continue from memory", settings.jobName(), e.toString());
-            return Math.max(lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId(), highestIssuedId) + 1_000;
-        }
-    }
-
-    private Optional<CompletedCheckpointRef> latestCompleted() {
-        try {
-            return storage.findLatestCompleted();
-        } catch (IOException e) {
-            LOG.warn("job {}: cannot read checkpoint storage: {}", settings.jobName(), e.toString());
-            return Optional.empty();
-        }
+    /**
+     * Ids only grow: above everything storage shows, everything an earlier attempt of this run handed
+     * out, and what this attempt restores from.
+     */
+    private synchronized long firstCheckpointId(AttemptStorage.Start view, RestoreTarget restore) {
+        long last = lastCheckpoint == null ? 0 : lastCheckpoint.checkpointId();
+        long restored = restore == null ? 0 : restore.checkpointId();
+        return Math.max(Math.max(view.highestCheckpointIdSeen(), last), Math.max(highestIssuedId, restored)) + 1;
     }
 
     /** What every end of a run reports, with its state and failure. */

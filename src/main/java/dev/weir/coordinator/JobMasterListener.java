@@ -6,4 +6,13 @@ public interface JobMasterListener extends AttemptListener {
     default void onAttemptStarted(long attempt, String restoredFrom) {}
 
     default void onRestarting(long nextAttempt, String cause, long delayMs) {}
+
+    /**
+     * Checkpoint storage cannot be read before an attempt; the job waits and tries again in
+     * {@code retryInMs}. Called on every try while it lasts.
+     */
+    default void onStorageUnavailable(String problem, long unavailableForMs, long retryInMs) {}
+
+    /** Storage can be read again after {@code unavailableForMs}; the next attempt starts. */
+    default void onStorageAvailable(long unavailableForMs) {}
 }

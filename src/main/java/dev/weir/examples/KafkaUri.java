@@ -1,5 +1,7 @@
 package dev.weir.examples;
 
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -79,8 +81,7 @@ public record KafkaUri(String bootstrapServers, String topic, DeliveryGuarantee 
         }
     }
 
-    private static IllegalArgumentException invalid(String argument, String value, String problem) {
-        return new IllegalArgumentException("job argument '" + argument + "': '" + value + "' " + problem
-                + " (expected " + FORM + ")");
+    private static UnrecoverableJobException invalid(String argument, String value, String problem) {
+        return JobArgs.invalid(argument, "'" + value + "' " + problem + " (expected " + FORM + ")");
     }
 }

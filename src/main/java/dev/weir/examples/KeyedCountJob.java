@@ -24,28 +24,29 @@ public final class KeyedCountJob implements JobDefinition {
 
     @Override
     public void define(StreamEnvironment env, JobArgs args) {
+        args.declare("records", "keys", "input", "output", "rate");
         String input = args.get("input", "generator");
         // From Kafka without 'records' the job runs until canceled; the generator needs an end.
-        long records = args.getLong("records", input.equals("generator") ? 1_000_000 : -1);
-        long keys = args.getLong("keys", 1_000);
-        if (keys < 1) {
-            throw new IllegalArgumentException("job argument 'keys' must be >= 1 (got " + keys + ")");
-        }
+        long records = args.getLong("records", input.equals("generator") ? 1_000_000 : -1, 0, Long.MAX_VALUE);
+        long keys = args.getLong("keys", 1_000, 1, Long.MAX_VALUE);
         DataStream<Long> numbers;
         if (input.equals("generator")) {
             GeneratorSource<Long> source = GeneratorSource.sequence(records);
-            long rate = args.getLong("rate", 0);
+            long rate = args.getLong("rate", 0, 0, Long.MAX_VALUE);
             if (rate > 0) {
                 // records per second per subtask: for demos and for tests that strike mid-run
                 source = source.withRateLimit(rate);
             }
             numbers = env.fromSource(source, "generator");
         } else if (input.startsWith("kafka://")) {
+            if (args.asMap().containsKey("rate")) {
+                throw JobArgs.invalid("rate", "paces the generator input only; a Kafka input comes as fast as it is"
+                        + " produced");
+            }
             numbers = env.fromSource(KafkaEndpoints.decimalSource(KafkaUri.parse("input", input, false), records),
                     "kafka-source");
         } else {
-            throw new IllegalArgumentException("job argument 'input': '" + input
-                    + "' is not supported (use generator or kafka://<host:port>/<topic>)");
+            throw JobArgs.invalid("input", "'" + input + "' is not supported (use generator or kafka://<host:port>/<topic>)");
         }
         Sink<KeyedCountResult> sink = Outputs.sinkFor(args.require("output"));
         long sinkRate = args.getLong("sinkRate", 0);

@@ -9,7 +9,9 @@ import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.file.ExactlyOnceFileSink;
 import dev.weir.connectors.file.ExactlyOnceS3Sink;
 import dev.weir.connectors.print.PrintSink;
+import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.Sink;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 
 /**
  * Turns an example job's {@code output} argument into a sink: a directory, {@code discard},
@@ -44,8 +46,8 @@ public final class Outputs {
             return KafkaEndpoints.lineSink(KafkaUri.parse("output", output, true), "sink", Outputs::firstField);
         }
         if (output.contains("://")) {
-            throw new IllegalArgumentException("job argument 'output': unsupported scheme in '" + output
-                    + "' (expected a directory, s3://bucket/prefix, kafka://bootstrap/topic, jdbc:postgresql://host:port/db?table=t&mode=m or discard)");
+            throw JobArgs.invalid("output", "unsupported scheme in '" + output + "' (expected a directory,"
+                    + " s3://bucket/prefix, kafka://bootstrap/topic, jdbc:postgresql://host:port/db?table=t&mode=m or discard)");
         }
         return new ExactlyOnceFileSink<>(Path.of(output));
     }
@@ -76,7 +78,9 @@ public final class Outputs {
         try {
             return factory.apply(output, environment);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("job argument 'output': " + e.getMessage(), e);
+            // A malformed URI, or a worker without the variables the output needs: no restart changes either.
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION,
+                    "job argument 'output': " + e.getMessage(), e);
         }
     }
 

@@ -26,6 +26,7 @@ public final class WordCountJob implements JobDefinition {
 
     @Override
     public void define(StreamEnvironment env, JobArgs args) {
+        args.declare("input", "output");
         env.fromSource(lines(args.require("input"), System::getenv), "lines")
                 .returns(Types.STRING)
                 .<String>flatMap((line, out) -> {
@@ -53,7 +54,7 @@ public final class WordCountJob implements JobDefinition {
             try {
                 return ObjectStoreTextSource.fromEnvironment(input, environment);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("job argument 'input': " + e.getMessage(), e);
+                throw JobArgs.invalid("input", e.getMessage());
             }
         }
         return new TextFileSource(Path.of(input));

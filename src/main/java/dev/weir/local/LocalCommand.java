@@ -20,7 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "local", sortOptions = false, usageHelpAutoWidth = true,
         description = "Runs a StreamJob manifest on this machine: the coordinator in this process and one worker"
                 + " process per parallel subtask, checkpointing into an embedded S3-compatible store by default.",
-        footer = {"", "Exit codes: 0 finished (or stopped with a savepoint), 1 failed, 2 bad input."})
+        footer = {"", "Exit codes: 0 finished, or stopped with a savepoint (SIGTERM, Ctrl-C); 1 failed, or stopped"
+                + " without a savepoint (resume with --restore latest), or the checkpoint store did not answer at the start;"
+                + " 2 bad input: the manifest, an option, the job's class, jar, arguments or output, or storage"
+                + " settings that cannot work (no credentials, or ones the store refuses)."})
 public final class LocalCommand implements Callable<Integer> {
 
     @Spec

@@ -29,6 +29,11 @@ final class LocalStorage implements AutoCloseable {
         this.forWorkers = forWorkers;
     }
 
+    /**
+     * @throws IllegalArgumentException settings that can never work (no credentials for an endpoint)
+     * @throws dev.weir.runtime.storage.StorageRefusedException the store refuses them (credentials, bucket)
+     * @throws IOException the store cannot be reached or fails
+     */
     static LocalStorage open(StreamJobManifest manifest, Path stateDir) throws IOException {
         StorageSpec spec = manifest.spec().getStorage();
         String base = spec.getPrefix() + "/" + manifest.namespace() + "/" + manifest.name();
@@ -46,7 +51,7 @@ final class LocalStorage implements AutoCloseable {
             String accessKey = env(ACCESS_KEY_ENV, "AWS_ACCESS_KEY_ID");
             String secretKey = env(SECRET_KEY_ENV, "AWS_SECRET_ACCESS_KEY");
             if (accessKey == null || secretKey == null) {
-                throw new IOException("spec.storage.endpoint is set but no credentials were found: set "
+                throw new IllegalArgumentException("spec.storage.endpoint is set but no credentials were found: set "
                         + ACCESS_KEY_ENV + " and " + SECRET_KEY_ENV + " in the environment");
             }
             settings = new S3Settings(spec.getEndpoint(), spec.getBucket(), spec.getRegion(), spec.isPathStyle(),

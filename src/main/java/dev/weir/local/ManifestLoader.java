@@ -46,9 +46,14 @@ public final class ManifestLoader {
 
     private final ObjectMapper mapper = strictYamlMapper();
 
-    /** Reads {@code file}; a relative {@code spec.job.jarURI} becomes a file:// URI relative to the file's directory. */
+    /**
+     * Reads {@code file}; a relative {@code spec.job.jarURI} becomes a file:// URI relative to the file's directory.
+     *
+     * @throws IOException the file cannot be read; the message names it and says why ("not found")
+     * @throws InvalidManifestException it is not a valid StreamJob, e.g. not UTF-8 text
+     */
     public StreamJobManifest load(Path file) throws IOException, InvalidManifestException {
-        StreamJobManifest manifest = parse(Files.readString(file), file.toString());
+        StreamJobManifest manifest = parse(ManifestFile.read(file), file.toString());
         JobSpec job = manifest.spec().getJob();
         if (job.getJarURI() != null && !job.getJarURI().contains("://")) {
             Path directory = file.toAbsolutePath().getParent();

@@ -18,7 +18,8 @@ import dev.weir.runtime.exec.JobMetrics;
 
 /**
  * Prints one progress line a second while a job runs: throughput, checkpoints (and one that has
- * been pending for longer than the interval, with its age), restarts.
+ * been pending for longer than the interval, with its age), restarts; and a line for each failed
+ * checkpoint, restart and try to reach checkpoint storage while it is down.
  */
 final class ProgressReporter implements JobMasterListener, AutoCloseable {
 
@@ -134,6 +135,17 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
     public void onRestarting(long nextAttempt, String cause, long delayMs) {
         restarts.incrementAndGet();
         out.printf("[%s] restarting as attempt %d in %d ms after: %s%n", jobName, nextAttempt, delayMs, cause);
+    }
+
+    @Override
+    public void onStorageUnavailable(String problem, long unavailableForMs, long retryInMs) {
+        out.printf(Locale.ROOT, "[%s] checkpoint storage unavailable for %.1f s, waiting to restart; trying again in"
+                + " %.1f s (Ctrl-C stops the job): %s%n", jobName, unavailableForMs / 1e3, retryInMs / 1e3, problem);
+    }
+
+    @Override
+    public void onStorageAvailable(long unavailableForMs) {
+        out.printf(Locale.ROOT, "[%s] checkpoint storage available again after %.1f s%n", jobName, unavailableForMs / 1e3);
     }
 
     @Override

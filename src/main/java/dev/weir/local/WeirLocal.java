@@ -29,6 +29,8 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.storage.S3Settings;
+import dev.weir.runtime.storage.StorageRefusedException;
 import dev.weir.runtime.usercode.JobJarResolver;
 import dev.weir.runtime.usercode.LocalJobJar;
 import picocli.CommandLine;
@@ -40,10 +42,6 @@ import picocli.CommandLine;
 public final class WeirLocal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long STOP_TIMEOUT_SECONDS = 120;
-    /** Set once the JVM is exiting on a signal: then nobody may call System.exit (it would block). */
-    public static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     private WeirLocal() {}
 
@@ -54,6 +52,18 @@ public final class WeirLocal {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return CommandLines.configure(new CommandLine(new LocalCommand(out, err)), out, err)
                 .setCommandName("weir local").execute(args);
+    }
+
+    /**
+     * Ends the JVM with the exit code of {@code weir local}: at once, or, while a signal stops the job,
+     * through the shutdown hook once the run is over (System.exit would block then).
+     */
+    public static void exit(int code) {
+        if (StopOnSignal.shuttingDown()) {
+            StopOnSignal.exit(code);
+        } else {
+            System.exit(code);
+        }
     }
 
     /** Runs a job with parsed options; returns the process exit code. */
@@ -68,8 +78,28 @@ public final class WeirLocal {
             err.println("weir local: cannot read manifest: " + e.getMessage());
             return 2;
         }
-        try (LocalStorage storage = LocalStorage.open(manifest, options.stateDir())) {
-            return runJob(manifest, options, storage, out, err);
+        // A jar on this machine is checked before the store starts (seconds, and ./weir-state) for nothing.
+        JarOutcome localJar = isLocalJar(manifest.spec().getJob()) ? jobJar(manifest, null, err) : JarOutcome.NONE;
+        if (localJar.exitCode() != 0) {
+            return localJar.exitCode();
+        }
+        LocalStorage storage;
+        try {
+            storage = LocalStorage.open(manifest, options.stateDir());
+        } catch (IllegalArgumentException | StorageRefusedException e) {
+            // No credentials, wrong ones, no such bucket: the settings must change (exit code rule: README).
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            // Unreachable or failing: it may pass, so not bad input.
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 1;
+        }
+        try (storage) {
+            return runJob(manifest, options, storage, localJar.jar(), out, err);
+        } catch (StorageRefusedException e) {
+            err.println("weir local: checkpoint storage: " + e.getMessage());
+            return 2;
         } catch (IOException e) {
             err.println("weir local: checkpoint storage: " + e.getMessage());
             return 1;
@@ -81,7 +111,8 @@ public final class WeirLocal {
     }
 
     private static int runJob(StreamJobManifest manifest, LocalOptions options, LocalStorage localStorage,
-                              PrintStream out, PrintStream err) throws IOException, InterruptedException {
+                              LocalJobJar localJar, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
         CheckpointStorage storage = localStorage.storage();
         StreamJobSpec spec = manifest.spec();
         RestoreTarget restore;
@@ -96,15 +127,13 @@ public final class WeirLocal {
                     + " (use --restore latest to resume from them)%n", manifest.name(), storage.store().describe());
         }
         JobMetrics metrics = new JobMetrics();
-        LocalJobJar jar;
-        try {
-            jar = jobJar(spec.getJob(), localStorage);
-        } catch (UnrecoverableJobException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
-            return 1;
+        LocalJobJar jar = localJar;
+        if (jar == null) {
+            JarOutcome downloaded = jobJar(manifest, localStorage.forWorkers().s3(), err);
+            if (downloaded.exitCode() != 0) {
+                return downloaded.exitCode();
+            }
+            jar = downloaded.jar();
         }
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
                 spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
@@ -136,58 +165,72 @@ public final class WeirLocal {
                 return 2;
             }
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
-            // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
-            java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
-            Thread stopper = new Thread(() -> {
-                SHUTTING_DOWN.set(true);
-                err.println("weir local: stopping " + manifest.name() + " with a savepoint...");
-                master.stopWithSavepoint();
-                try {
-                    summarized.await(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "weir-stop-with-savepoint");
-            Runtime.getRuntime().addShutdownHook(stopper);
-            try {
+            try (StopOnSignal signals = new StopOnSignal(manifest.name(), master, err)) {
                 result = master.run(restore);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
                         progress.timeline(), System.currentTimeMillis())));
                 out.flush();
-                if (result.state() == JobResult.JobState.SUSPENDED) {
-                    err.println("weir local: job " + manifest.name() + " stopped; resume it with --restore "
-                            + result.lastSavepoint().location());
-                }
-            } finally {
-                summarized.countDown();
-                if (!SHUTTING_DOWN.get()) {
-                    Runtime.getRuntime().removeShutdownHook(stopper);
-                }
             }
         }
-        if (result.state() == JobResult.JobState.SUSPENDED) {
-            return 0;
+        return ending(manifest.name(), result, err);
+    }
+
+    /**
+     * What the user reads last, and the exit code: 0 finished or stopped with a savepoint; 1 failed,
+     * or stopped without a savepoint (a signal during a restart backoff or while storage was down):
+     * the job resumes from its latest checkpoint; 2 failed for a mistake no restart heals (its class,
+     * jar, an argument or setting): bad input.
+     */
+    private static int ending(String name, JobResult result, PrintStream err) {
+        switch (result.state()) {
+            case FINISHED:
+                return 0;
+            case SUSPENDED:
+                err.println("weir local: job " + name + " stopped; resume it with --restore "
+                        + result.lastSavepoint().location());
+                return 0;
+            case CANCELED:
+                String latest = result.lastCheckpoint() != null ? result.lastCheckpoint().location() : result.restoredFrom();
+                err.println("weir local: job " + name + " stopped without a savepoint: " + result.failure());
+                err.println(latest == null ? "weir local: it completed no checkpoint; a new run starts from empty state"
+                        : "weir local: resume it with --restore latest (its latest checkpoint: " + latest + ")");
+                return 1;
+            default:
+                err.println("weir local: job " + name + " failed: " + result.failure());
+                // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
+                return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
         }
-        if (result.state() != JobResult.JobState.FINISHED) {
-            err.println("weir local: job " + manifest.name() + " " + result.state().name().toLowerCase()
-                    + (result.failure() == null ? "" : ": " + result.failure()));
-            // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
-            return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
-        }
-        return 0;
     }
 
     /**
      * The job jar, checked (or downloaded) here once, with its checksum: every attempt and worker
-     * then loads exactly this content. Null when the job class is on Weir's class path.
+     * then loads exactly this content; none when the job class is on Weir's class path. A jar that
+     * cannot be had is reported on {@code err}, and the outcome carries the exit code.
      */
-    private static LocalJobJar jobJar(JobSpec job, LocalStorage storage) throws IOException {
+    private static JarOutcome jobJar(StreamJobManifest manifest, S3Settings s3, PrintStream err) {
+        JobSpec job = manifest.spec().getJob();
         if (job.getJarURI() == null) {
-            return null;
+            return JarOutcome.NONE;
         }
-        return new JobJarResolver(storage.forWorkers().s3(), JobJarResolver.defaultCacheDirectory())
-                .resolve(job.getJarURI(), job.getJarSha256()).withSha256();
+        try {
+            return new JarOutcome(new JobJarResolver(s3, JobJarResolver.defaultCacheDirectory())
+                    .resolve(job.getJarURI(), job.getJarSha256()).withSha256(), 0);
+        } catch (UnrecoverableJobException | IOException e) {
+            err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
+            // A jar that can never be used is bad input; a download that failed may work later.
+            return new JarOutcome(null, e instanceof UnrecoverableJobException ? 2 : 1);
+        }
+    }
+
+    /** The job jar (null: the job class is on Weir's class path), or the exit code of why there is none. */
+    private record JarOutcome(LocalJobJar jar, int exitCode) {
+        static final JarOutcome NONE = new JarOutcome(null, 0);
+    }
+
+    /** A jar read from this machine, not downloaded from the job's storage. */
+    private static boolean isLocalJar(JobSpec job) {
+        return job.getJarURI() != null && !job.getJarURI().startsWith("s3://");
     }
 
     static RestoreTarget resolveRestore(String restore, String initialSavepointPath, CheckpointStorage storage)

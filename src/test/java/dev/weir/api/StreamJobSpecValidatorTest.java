@@ -3,6 +3,7 @@ package dev.weir.api;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,13 +112,15 @@ class StreamJobSpecValidatorTest {
         c.setMode("EXACTLY_ONCE");
         c.setRetained(0);
         c.setTolerableFailures(-1);
+        c.setTolerableFailureMs(-1);
         assertThat(StreamJobSpecValidator.validate(spec)).containsExactly(
                 "spec.checkpointing.intervalMs: must be 0 (off) or >= 100 (got 99)",
                 "spec.checkpointing.timeoutMs: must be >= 1 (got 0)",
                 "spec.checkpointing.minPauseMs: must be >= 0 (got -1)",
                 "spec.checkpointing.mode: must be one of exactly-once, at-least-once (got \"EXACTLY_ONCE\")",
                 "spec.checkpointing.retained: must be >= 1 (got 0)",
-                "spec.checkpointing.tolerableFailures: must be >= 0 (got -1)");
+                "spec.checkpointing.tolerableFailures: must be >= 0 (got -1)",
+                "spec.checkpointing.tolerableFailureMs: must be >= 0 (got -1)");
     }
 
     @Test
@@ -162,6 +165,23 @@ class StreamJobSpecValidatorTest {
         assertThat(StreamJobSpecValidator.validate(spec)).contains("spec.restartPolicy.backoffMultiplier: must be >= 1.0 (got NaN)");
     }
 
+    /** With a local path ".." crashed with a stack trace; S3 answered an opaque "Bad Request" after 11 s. */
+    @Test
+    void storagePrefixIsCheckedSegmentBySegment() {
+        for (String bad : List.of("", "/weir", "weir/", "a//b", "..", "a/../b", "a/./b", ".hidden", "a/.b", "a b",
+                "a\\b", "caf\u00e9")) {
+            StreamJobSpec spec = validSpec();
+            spec.getStorage().setPrefix(bad);
+            assertThat(StreamJobSpecValidator.validate(spec)).as(bad).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("spec.storage.prefix: must be segments of letters, digits");
+        }
+        for (String good : List.of("weir", "teams/payments", "a.b/c-d/e_f", "2026")) {
+            StreamJobSpec spec = validSpec();
+            spec.getStorage().setPrefix(good);
+            assertThat(StreamJobSpecValidator.validate(spec)).as(good).isEmpty();
+        }
+    }
+
     @Test
     void checksStorage() {
         StreamJobSpec spec = validSpec();
@@ -176,7 +196,8 @@ class StreamJobSpecValidatorTest {
                 "spec.storage.path: cannot be combined with spec.storage.endpoint; choose one",
                 "spec.storage.bucket: must be an S3 bucket name: 3-63 lowercase letters, digits, '.' and '-',"
                         + " starting and ending with a letter or digit (got \"My_Bucket\")",
-                "spec.storage.prefix: must not start or end with '/' (got \"/weir/\")",
+                "spec.storage.prefix: must be segments of letters, digits, '.', '_' and '-', each starting with a"
+                        + " letter or digit, joined by single '/' (e.g. weir or teams/payments) (got \"/weir/\")",
                 "spec.storage.credentialsSecret.name: required",
                 "spec.storage.credentialsSecret.accessKeyKey: required",
                 "spec.storage.credentialsSecret.secretKeyKey: required");

@@ -378,6 +378,54 @@ class CheckpointCoordinatorTest {
         assertThat(listener.exceeded).hasSize(2);
     }
 
+    /**
+     * With a time budget the job rides out a storage outage however many checkpoints fail in it (a
+     * 0.8 s blip at 200 ms intervals is four failures): it fails over only once the failures have also
+     * lasted the budget, from the trigger of the first, and a completed checkpoint starts it anew.
+     */
+    @Test
+    void failuresAreToleratedForTheTolerableTimeHoweverManyFail() {
+        long tolerableMs = 10_000;
+        CheckpointCoordinator coordinator = coordinator(new CheckpointConfig(INTERVAL, TIMEOUT, 0,
+                CheckpointingMode.EXACTLY_ONCE, RETAINED, TOLERABLE, 0, tolerableMs, false, 0), 1, direct);
+        long firstTrigger = 0;
+        for (int i = 0; i < 9; i++) {
+            long id = triggerPeriodic(coordinator);
+            firstTrigger = i == 0 ? clock.millis() : firstTrigger;
+            coordinator.decline(id, SRC_0, "state upload failed: connection refused");
+        }
+        assertThat(coordinator.consecutiveFailures()).isEqualTo(9).isGreaterThan(TOLERABLE);
+        assertThat(clock.millis() - firstTrigger).isLessThan(tolerableMs);
+        assertThat(listener.exceeded).as("failing for 8 s of the 10 s tolerated").isEmpty();
+
+        ackAll(coordinator, triggerPeriodic(coordinator));
+        for (int i = 0; i < 10; i++) {
+            coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        }
+        assertThat(listener.exceeded).as("the completed checkpoint started the time anew: 9 s").isEmpty();
+
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "still no");
+        assertThat(listener.exceeded).singleElement().satisfies(e -> {
+            assertThat(e.consecutiveFailures()).isEqualTo(11);
+            assertThat(e.failingForMs()).isEqualTo(tolerableMs);
+            assertThat(e.lastReason()).contains("DECLINED").contains("still no");
+        });
+    }
+
+    @Test
+    void aTimeBudgetDoesNotLiftTheCount() {
+        CheckpointCoordinator coordinator = coordinator(new CheckpointConfig(INTERVAL, 60_000, 0,
+                CheckpointingMode.EXACTLY_ONCE, RETAINED, TOLERABLE, 0, 1_000, false, 0), 1, direct);
+        long first = triggerPeriodic(coordinator);
+        clock.advance(30_000);
+        coordinator.decline(first, SRC_0, "slow");
+        assertThat(listener.exceeded).as("past the time, within the count").isEmpty();
+        for (int i = 0; i < TOLERABLE; i++) {
+            coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        }
+        assertThat(listener.exceeded).hasSize(1);
+    }
+
     @Test
     void failoverAbortDoesNotCountTowardsTolerance() {
         CheckpointCoordinator coordinator = coordinator();

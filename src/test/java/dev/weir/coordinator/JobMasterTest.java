@@ -9,17 +9,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointMetadata;
+import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.OutageObjectStore;
 
-/** The job master's restart loop around attempts whose workers cannot even start, or are slow to stop. */
+/** The job master's restart loop around attempts whose workers cannot even start or are slow to stop, and storage that goes down between them. */
 class JobMasterTest {
 
     private static final CheckpointConfig CHECKPOINTS =
@@ -112,9 +119,85 @@ class JobMasterTest {
         assertThat(deployer.deployments.get()).isEqualTo(3);
     }
 
+    /**
+     * Storage goes down as an attempt fails: the job neither crashes nor restarts from empty state, it
+     * waits, reports, and once storage answers restores the latest checkpoint it holds.
+     */
+    @Test
+    void storageDownBeforeARestartIsWaitedForAndTheRestartRestoresTheLatestCheckpoint() throws Exception {
+        OutageObjectStore store = new OutageObjectStore(new LocalObjectStore(dir));
+        CheckpointStorage storage = new CheckpointStorage(store, "weir/test/master");
+        storage.writeMetadata(new CheckpointMetadata(5, false, 1, 2, "master", 2, 128, Map.of()), CheckpointType.CHECKPOINT);
+        List<RestoreTarget> restores = new CopyOnWriteArrayList<>();
+        JobDeployer deployer = new FailingDeployer(attempt -> {
+            if (attempt == 1) {
+                store.down();
+                return new IOException("worker lost");
+            }
+            return new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "enough");
+        }, restores);
+        List<String> reports = new CopyOnWriteArrayList<>();
+        JobMaster master = master(storage, deployer, new RestartStrategy.Settings(10, 10, 1, 10, 600_000),
+                new JobMasterListener() {
+                    @Override
+                    public void onStorageUnavailable(String problem, long unavailableForMs, long retryInMs) {
+                        reports.add("unavailable: " + problem);
+                        store.up();
+                    }
+
+                    @Override
+                    public void onStorageAvailable(long unavailableForMs) {
+                        reports.add("available");
+                    }
+                });
+
+        JobResult result = run(master).get(60, TimeUnit.SECONDS);
+
+        assertThat(reports).hasSize(2);
+        assertThat(reports.get(0)).contains("list of " + store.describe()).contains("failed");
+        assertThat(reports.get(1)).isEqualTo("available");
+        assertThat(restores).hasSize(2);
+        assertThat(restores.get(0)).isNull();
+        assertThat(restores.get(1)).as("the restart restores the checkpoint storage holds").isNotNull();
+        assertThat(restores.get(1).checkpointId()).isEqualTo(5);
+        assertThat(result.state()).isEqualTo(JobResult.JobState.FAILED);
+        assertThat(result.restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void stopRequestWhileStorageIsUnavailableEndsTheJobAtOnce() throws Exception {
+        OutageObjectStore store = new OutageObjectStore(new LocalObjectStore(dir));
+        CheckpointStorage storage = new CheckpointStorage(store, "weir/test/master");
+        List<RestoreTarget> restores = new CopyOnWriteArrayList<>();
+        JobDeployer deployer = new FailingDeployer(attempt -> {
+            store.down();
+            return new IOException("worker lost");
+        }, restores);
+        JobMaster[] master = new JobMaster[1];
+        master[0] = master(storage, deployer, new RestartStrategy.Settings(10, 10, 1, 10, 600_000),
+                new JobMasterListener() {
+                    @Override
+                    public void onStorageUnavailable(String problem, long unavailableForMs, long retryInMs) {
+                        master[0].stopWithSavepoint();
+                    }
+                });
+
+        JobResult result = run(master[0]).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.state()).isEqualTo(JobResult.JobState.CANCELED);
+        assertThat(result.failure()).contains("stopped while waiting for checkpoint storage")
+                .contains(store.describe()).contains("worker lost");
+        assertThat(restores).as("no attempt while storage is down").hasSize(1);
+        assertThat(store.refused()).isEqualTo(1);
+    }
+
     private JobMaster master(JobDeployer deployer, RestartStrategy.Settings restart, JobMasterListener listener)
             throws IOException {
-        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir), "weir/test/master");
+        return master(new CheckpointStorage(new LocalObjectStore(dir), "weir/test/master"), deployer, restart, listener);
+    }
+
+    private static JobMaster master(CheckpointStorage storage, JobDeployer deployer, RestartStrategy.Settings restart,
+                                    JobMasterListener listener) {
         return new JobMaster(new JobMaster.Settings("master", 2, 128, CHECKPOINTS, restart), storage, deployer,
                 Clock.system(), listener);
     }
@@ -160,13 +243,19 @@ class JobMasterTest {
         }
     }
 
-    /** Workers that never start: every deployment throws. */
+    /** Workers that never start: every deployment throws (what {@code failures} gives for its attempt). */
     private static final class FailingDeployer implements JobDeployer {
-        private final Exception failure;
+        private final LongFunction<Exception> failures;
+        private final List<RestoreTarget> restores;
         final AtomicInteger deployments = new AtomicInteger();
 
         FailingDeployer(Exception failure) {
-            this.failure = failure;
+            this(attempt -> failure, new CopyOnWriteArrayList<>());
+        }
+
+        FailingDeployer(LongFunction<Exception> failures, List<RestoreTarget> restores) {
+            this.failures = failures;
+            this.restores = restores;
         }
 
         @Override
@@ -177,7 +266,8 @@ class JobMasterTest {
         @Override
         public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
             deployments.incrementAndGet();
-            throw failure;
+            restores.add(restore);
+            throw failures.apply(attempt);
         }
     }
 }

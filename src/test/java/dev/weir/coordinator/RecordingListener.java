@@ -10,7 +10,7 @@ final class RecordingListener implements CheckpointOutcomeListener {
 
     record Failure(long checkpointId, CheckpointFailureReason reason, String message) {}
 
-    record Exceeded(int consecutiveFailures, String lastReason) {}
+    record Exceeded(int consecutiveFailures, long failingForMs, String lastReason) {}
 
     final List<Long> triggered = new CopyOnWriteArrayList<>();
     final List<CompletedCheckpointStats> completed = new CopyOnWriteArrayList<>();
@@ -33,7 +33,7 @@ final class RecordingListener implements CheckpointOutcomeListener {
     }
 
     @Override
-    public void onTolerableFailuresExceeded(int consecutiveFailures, String lastReason) {
-        exceeded.add(new Exceeded(consecutiveFailures, lastReason));
+    public void onTolerableFailuresExceeded(int consecutiveFailures, long failingForMs, String lastReason) {
+        exceeded.add(new Exceeded(consecutiveFailures, failingForMs, lastReason));
     }
 }

@@ -1,5 +1,6 @@
 package dev.weir.examples;
 
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,8 @@ class OutputsTest {
     void s3OutputWithoutEndpointNamesTheVariable() {
         Sink<String> deferred = Outputs.sinkFor("s3://results/counts", name -> null);
         assertThatThrownBy(() -> deferred.createWriter(null))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOfSatisfying(UnrecoverableJobException.class,
+                        e -> assertThat(e.kind()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION))
                 .hasMessageContaining("job argument 'output'")
                 .hasMessageContaining("WEIR_S3_ENDPOINT");
     }

@@ -27,8 +27,10 @@ import dev.weir.testing.EmbeddedPostgres;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
- * Bad connector settings, end to end through {@code weir local}: the job's restart policy applies
- * (one restart, then FAILED), the exit code is not 0, the summary's {@code error} names the
+ * Bad connector settings, end to end through {@code weir local}: where a restart may help (a server
+ * that does not answer) the job's restart policy applies (one restart, then FAILED, exit code 1);
+ * where none can (no such bucket, wrong credentials, no endpoint) the job fails at once (exit code
+ * 2, bad input); the summary's {@code error} names the
  * connector and the setting, no secret appears anywhere, and output committed earlier survives.
  */
 class ConnectorBadInputIT {
@@ -109,9 +111,18 @@ class ConnectorBadInputIT {
 
     /** Exit code, final state, one restart (the policy), and the message where the user looks. */
     private static void assertFailed(Outcome outcome, String... expected) {
-        assertThat(outcome.exitCode()).as(outcome.stderr()).isNotZero();
+        assertFailed(outcome, 1, 1, expected);
+    }
+
+    /** A mistake no restart heals: bad input, no restart spent on it. */
+    private static void assertFailedAtOnce(Outcome outcome, String... expected) {
+        assertFailed(outcome, 2, 0, expected);
+    }
+
+    private static void assertFailed(Outcome outcome, int exitCode, int restarts, String... expected) {
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isEqualTo(exitCode);
         assertThat(outcome.summary().path("state").asText()).as(outcome.stdout()).isEqualTo("FAILED");
-        assertThat(outcome.summary().path("restarts").asInt()).as(outcome.stdout()).isEqualTo(1);
+        assertThat(outcome.summary().path("restarts").asInt()).as(outcome.stdout()).isEqualTo(restarts);
         for (String text : expected) {
             assertThat(outcome.error()).contains(text);
             assertThat(outcome.stderr()).contains(text);
@@ -159,7 +170,7 @@ class ConnectorBadInputIT {
         assertFailed(missingTable, "JdbcWriteAheadSink", "table no_such_table does not exist");
 
         Outcome missingUser = weirLocal("missing-user-pg", jdbc(databaseUrl, "connectTimeout=2"), "--in-process");
-        assertFailed(missingUser, "WEIR_JDBC_USER");
+        assertFailedAtOnce(missingUser, "WEIR_JDBC_USER");
 
         assertThat(ConnectorKillIT.rows(databaseUrl)).as("committed rows survive the failed runs")
                 .containsExactlyInAnyOrderElementsOf(committed);
@@ -177,7 +188,7 @@ class ConnectorBadInputIT {
         assertThat(KeyedCountVerifier.verify(committed, RECORDS, KEYS).isExactlyOnce()).isTrue();
 
         Outcome missingBucket = weirLocal("missing-bucket-s3", "s3://no-such-bucket/counts", goodEnv);
-        assertFailed(missingBucket, "ExactlyOnceS3Sink[s3://no-such-bucket/counts at " + s3.endpoint() + "]");
+        assertFailedAtOnce(missingBucket, "ExactlyOnceS3Sink[s3://no-such-bucket/counts at " + s3.endpoint() + "]");
         assertNoSecret(missingBucket, s3.secretKey());
 
         String closed = "http://127.0.0.1:" + closedPort();
@@ -186,11 +197,11 @@ class ConnectorBadInputIT {
         assertNoSecret(unreachable, s3.secretKey());
 
         Outcome wrongCredentials = weirLocal("wrong-credentials-s3", output, env(s3.endpoint(), WRONG_SECRET));
-        assertFailed(wrongCredentials, "ExactlyOnceS3Sink[" + output + " at " + s3.endpoint() + "]");
+        assertFailedAtOnce(wrongCredentials, "ExactlyOnceS3Sink[" + output + " at " + s3.endpoint() + "]");
         assertNoSecret(wrongCredentials, WRONG_SECRET, s3.secretKey());
 
         Outcome missingVariables = weirLocal("no-env-s3", output, "--in-process");
-        assertFailed(missingVariables, "S3 sink", "WEIR_S3_ENDPOINT");
+        assertFailedAtOnce(missingVariables, "S3 sink", "WEIR_S3_ENDPOINT");
 
         assertThat(committedObjects()).as("committed objects survive the failed runs")
                 .containsExactlyInAnyOrderElementsOf(committed);

@@ -55,9 +55,37 @@ class DeterministicFailureIT {
     }
 
     @Test
-    void defineThatThrowsOnABadArgument() throws Exception {
+    void aJobArgumentOutOfItsBounds() throws Exception {
         run("dev.weir.examples.KeyedCountJob", Map.of("keys", "0", "output", "discard"))
-                .assertFailedAtOnceWith("job argument 'keys' must be >= 1 (got 0)");
+                .assertFailedAtOnceWith("job argument 'keys': must be >= 1 (got 0)");
+    }
+
+    /** It used to make an unbounded job (738 MB of output in 20 s). */
+    @Test
+    void aNegativeRecordCount() throws Exception {
+        run("dev.weir.examples.KeyedCountJob", Map.of("records", "-5", "output", dir.resolve("out").toString()))
+                .assertFailedAtOnceWith("job argument 'records': must be >= 0 (got -5)");
+    }
+
+    /** These used to restart until the limit, for about six minutes. */
+    @Test
+    void anOutputPathThatIsAFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("out"), "a file");
+        run("dev.weir.examples.KeyedCountJob", Map.of("output", file.toString()))
+                .assertFailedAtOnceWith("output directory " + file + " is a file, not a directory");
+    }
+
+    @Test
+    void anOutputDirectoryThatTakesNoFiles() throws Exception {
+        // /sys refuses new files even to root, who may write anywhere else the test could choose.
+        run("dev.weir.examples.KeyedCountJob", Map.of("output", "/sys"))
+                .assertFailedAtOnceWith("output directory /sys is not writable");
+    }
+
+    @Test
+    void anOutputBucketWithAnInvalidName() throws Exception {
+        run("dev.weir.examples.KeyedCountJob", Map.of("output", "s3://Bad_Bucket/out"))
+                .assertFailedAtOnceWith("invalid S3 bucket name 'Bad_Bucket'");
     }
 
     @Test
@@ -89,8 +117,10 @@ class DeterministicFailureIT {
     }
 
     private Outcome run(String className, Map<String, String> args, Path jar) throws Exception {
+        Map<String, String> all = new java.util.LinkedHashMap<>(Map.of("records", "5000"));
+        all.putAll(args);
         StringBuilder yamlArgs = new StringBuilder();
-        args.forEach((k, v) -> yamlArgs.append("      ").append(k).append(": \"").append(v).append("\"\n"));
+        all.forEach((k, v) -> yamlArgs.append("      ").append(k).append(": \"").append(v).append("\"\n"));
         Path manifest = dir.resolve("job.yaml");
         Files.writeString(manifest, """
                 apiVersion: weir.dev/v1alpha1
@@ -102,7 +132,6 @@ class DeterministicFailureIT {
                     className: %s
                 %s    parallelism: 2
                     args:
-                      records: "5000"
                 %s  checkpointing:
                     intervalMs: 200
                   restartPolicy:

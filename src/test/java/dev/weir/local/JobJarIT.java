@@ -244,6 +244,8 @@ class JobJarIT {
         Path wrongSha = manifest("wrong-sha", "jars/sensor-job.jar", "0".repeat(64), 2, 10, 2, 0, dir.resolve("o2"));
         assertThat(runInThisJvm(wrongSha).message()).startsWith("weir local: job wrong-sha: job jar file://" + jar
                 + " does not have the expected content: its sha256 is " + Sha256.of(jar) + ", expected " + "0".repeat(64));
+        assertThat(dir.resolve("bad-state")).as("a jar on this machine is checked before the store starts")
+                .doesNotExist();
 
         // A wrong class name is found where the job is built, by the workers: the job fails at once.
         Path wrongClass = Files.writeString(dir.resolve("wrong-class.yaml"), Files.readString(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,26 @@ class LocalCommandTest {
     void aMissingManifestIsBadInput() {
         Outcome outcome = weirLocal("--quiet", "no-such-manifest.yaml");
         assertThat(outcome.code()).isEqualTo(2);
-        assertThat(outcome.err()).startsWith("weir local: cannot read manifest").contains("no-such-manifest.yaml");
+        assertThat(outcome.err()).startsWith("weir local: cannot read manifest: no-such-manifest.yaml: not found");
+    }
+
+    /** It used to answer "cannot read manifest: Input length = 3". */
+    @Test
+    void aManifestThatIsNotUtf8NamesTheByteAndTheRule(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("latin1.yaml");
+        Files.write(file, "apiVersion: weir.dev/v1alpha1\nkind: StreamJob\n# caf\u00e9\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Outcome outcome = weirLocal("--quiet", file.toString());
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err()).startsWith("weir local: invalid StreamJob manifest: " + file
+                + ": not UTF-8 text: the byte at offset 51 (line 3) is 0xE9, which is not UTF-8 there;"
+                + " a manifest must be UTF-8");
+    }
+
+    @Test
+    void aDirectoryGivenAsTheManifestIsBadInput(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Outcome outcome = weirLocal("--quiet", dir.toString());
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err()).startsWith("weir local: cannot read manifest: " + dir + ": is a directory");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +35,8 @@ class WeirLocalKillIT {
     private static final long RECORDS = 400_000;
     private static final long KEYS = 500;
     private static final long HOLD_AFTER = 150_000;
+    /** A job with worker processes reached its first checkpoints after 30 s and more at a load average of 40. */
+    private static final long AWAIT_SECONDS = WeirLocalProcess.AWAIT_SECONDS;
 
     @TempDir
     Path dir;
@@ -46,7 +49,7 @@ class WeirLocalKillIT {
 
         Process first = weirLocal(stateDir, manifest);
         LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([3-9]|[1-9][0-9]+) completed .*"));
-        assertThat(firstErr.await(60)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
+        assertThat(firstErr.await(AWAIT_SECONDS)).as("first run reached 3 checkpoints; stderr: %s", firstErr.lines).isTrue();
         List<ProcessHandle> workers = first.toHandle().descendants().toList();
         assertThat(workers).as("weir local runs its workers as child processes").hasSizeGreaterThanOrEqualTo(2);
         first.destroyForcibly();
@@ -89,13 +92,14 @@ class WeirLocalKillIT {
 
         Process first = weirLocal(stateDir, manifest);
         LineWatcher firstErr = new LineWatcher(first, line -> line.matches(".* checkpoints ([2-9]|[1-9][0-9]+) completed .*"));
-        assertThat(firstErr.await(60)).as("stderr: %s", firstErr.lines).isTrue();
+        assertThat(firstErr.await(AWAIT_SECONDS)).as("stderr: %s", firstErr.lines).isTrue();
         // SIGTERM, as Kubernetes or a terminal would send (Process.destroy() would also close our pipes)
         assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(first.pid())).start().waitFor()).isZero();
         String firstSummary = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
         JsonNode stopped = new ObjectMapper().readTree(firstSummary.lines().reduce((a, b) -> b).orElseThrow());
         assertThat(stopped.get("state").asText()).as("stderr: %s", firstErr.lines).isEqualTo("SUSPENDED");
+        assertThat(first.exitValue()).as("stopped with a savepoint, as asked").isZero();
         String savepoint = stopped.get("savepoint").get("path").asText();
         assertThat(savepoint).contains("/savepoints/sp-");
 
@@ -113,6 +117,55 @@ class WeirLocalKillIT {
         assertThat(report.lines()).isEqualTo(RECORDS);
     }
 
+    /**
+     * A worker dies and the job waits out a five-minute restart backoff; SIGTERM then ends it at once
+     * (no attempt is started to take a savepoint), with the summary naming the last checkpoint, exit
+     * code 1 (stopped without a savepoint) and how to resume; resuming from it is exactly-once.
+     */
+    @Test
+    void sigtermDuringARestartBackoffEndsTheJobAtOnceNamingItsLastCheckpoint() throws Exception {
+        Path output = dir.resolve("out");
+        Path manifest = writeManifest("backoff", output, 200, """
+                  restartPolicy:
+                    initialBackoffMs: 300000
+                    maxBackoffMs: 300000
+                """);
+        Path stateDir = dir.resolve("state");
+        String summary;
+        try (WeirLocalProcess first = WeirLocalProcess.startWithTestJobs(Map.of(), stateDir, manifest)) {
+            first.awaitCompletedCheckpoints(2);
+            first.workers().get(0).destroyForcibly();
+            first.awaitLine(".*restarting as attempt 2 in 300000 ms.*");
+
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(first.process.pid())).start().waitFor()).isZero();
+            summary = new String(first.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(first.process.waitFor(90, TimeUnit.SECONDS)).as("ended within the backoff; stderr: %s",
+                    first.tail()).isTrue();
+            assertThat(first.process.exitValue()).as("stopped without a savepoint; stderr: %s", first.tail()).isEqualTo(1);
+            assertThat(first.countLines(".*attempt 2 restoring.*")).as("no attempt after the signal").isZero();
+            JsonNode stopped = WeirLocalProcess.lastJsonLine(summary);
+            assertThat(stopped.get("state").asText()).isEqualTo("CANCELED");
+            assertThat(stopped.get("attempts").asLong()).isEqualTo(1);
+            assertThat(stopped.get("error").asText()).contains("stopped while waiting to restart");
+            String lastCheckpoint = stopped.get("last_checkpoint").get("path").asText();
+            assertThat(lastCheckpoint).contains("/checkpoints/chk-");
+            assertThat(first.tail()).contains("weir local: resume it with --restore latest (its latest checkpoint: "
+                    + lastCheckpoint + ")");
+        }
+
+        GatedSource.open(gate());
+        Process second = weirLocal(stateDir, manifest, "--restore", "latest");
+        LineWatcher secondErr = new LineWatcher(second, line -> false);
+        JsonNode resumed = WeirLocalProcess.lastJsonLine(
+                new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as("stderr: %s", secondErr.lines).isZero();
+        assertThat(resumed.get("restored_from").asText()).contains("/checkpoints/chk-");
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
+        assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
     private Path gate() {
         return dir.resolve("gate");
     }
@@ -122,27 +175,13 @@ class WeirLocalKillIT {
      * subtask holding after {@link #HOLD_AFTER} records until the gate opens.
      */
     private Path writeManifest(String name, Path output, long intervalMs) throws IOException {
-        Path manifest = dir.resolve(name + ".yaml");
-        Files.writeString(manifest, """
-                apiVersion: weir.dev/v1alpha1
-                kind: StreamJob
-                metadata:
-                  name: %s
-                spec:
-                  job:
-                    className: dev.weir.testing.ChaosKeyedCountJob
-                    parallelism: 2
-                    args:
-                      records: "%d"
-                      keys: "%d"
-                      rate: "25000"
-                      holdAfter: "%d"
-                      gate: %s
-                      output: %s
-                  checkpointing:
-                    intervalMs: %d
-                """.formatted(name, RECORDS, KEYS, HOLD_AFTER, gate(), output, intervalMs));
-        return manifest;
+        return writeManifest(name, output, intervalMs, "");
+    }
+
+    /** {@code extraSpec}: more of {@code spec}, indented by two spaces. */
+    private Path writeManifest(String name, Path output, long intervalMs, String extraSpec) throws IOException {
+        return WeirLocalProcess.gatedKeyedCountManifest(dir, name, RECORDS, KEYS, HOLD_AFTER, gate(), output, intervalMs,
+                extraSpec);
     }
 
     private static Process weirLocal(Path stateDir, Path manifest, String... extra) throws IOException {

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class WeirLocalProcess implements AutoCloseable {
 
+    /** How long to wait for a line: generous, since a busy machine (load average 40) needed over 60 s. */
+    static final long AWAIT_SECONDS = 180;
     private static final Pattern COMPLETED = Pattern.compile("checkpoints (\\d+) completed");
 
     final Process process;
@@ -33,13 +35,57 @@ final class WeirLocalProcess implements AutoCloseable {
     }
 
     static WeirLocalProcess start(Map<String, String> environment, Path stateDir, Path manifest) throws IOException {
+        return start(environment, List.of(), stateDir, manifest);
+    }
+
+    /** Its workers also load the test's job classes (pom.xml: failsafe's worker class path). */
+    static WeirLocalProcess startWithTestJobs(Map<String, String> environment, Path stateDir, Path manifest)
+            throws IOException {
+        return start(environment, List.of("-D" + WorkerClassPath.PROPERTY + "=" + System.getProperty(WorkerClassPath.PROPERTY)),
+                stateDir, manifest);
+    }
+
+    private static WeirLocalProcess start(Map<String, String> environment, List<String> jvmOptions, Path stateDir,
+                                          Path manifest) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.weir.Main", "local",
                 "--state-dir", stateDir.toString(), manifest.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         return new WeirLocalProcess(builder.start());
+    }
+
+    /**
+     * Writes {@code <dir>/<name>.yaml}: keyed-count ({@code ChaosKeyedCountJob}) at 25 000 records/s
+     * per subtask, so a test can strike while records flow, each subtask holding after
+     * {@code holdAfter} records until the file {@code gate} exists. {@code more}: further lines of
+     * {@code spec.checkpointing} (indented by four spaces) and of {@code spec} (two).
+     */
+    static Path gatedKeyedCountManifest(Path dir, String name, long records, long keys, long holdAfter, Path gate,
+                                        Path output, long intervalMs, String more) throws IOException {
+        Path manifest = dir.resolve(name + ".yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: %s
+                spec:
+                  job:
+                    className: dev.weir.testing.ChaosKeyedCountJob
+                    parallelism: 2
+                    args:
+                      records: "%d"
+                      keys: "%d"
+                      rate: "25000"
+                      holdAfter: "%d"
+                      gate: %s
+                      output: %s
+                  checkpointing:
+                    intervalMs: %d
+                """.formatted(name, records, keys, holdAfter, gate, output, intervalMs) + more);
+        return manifest;
     }
 
     /** The worker processes running now. */
@@ -47,9 +93,9 @@ final class WeirLocalProcess implements AutoCloseable {
         return process.toHandle().descendants().filter(WeirLocalProcess::isWorker).toList();
     }
 
-    /** Waits up to 90 s for a stderr line matching {@code pattern} and {@code and}. */
+    /** Waits up to {@link #AWAIT_SECONDS} for a stderr line matching {@code pattern} and {@code and}. */
     void awaitLine(String pattern, Predicate<String> and) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
         while (System.nanoTime() < deadline) {
             synchronized (stderr.lines) {
                 if (stderr.lines.stream().anyMatch(line -> line.matches(pattern) && and.test(line))) {
@@ -58,11 +104,29 @@ final class WeirLocalProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no line matching " + pattern + " within 90 s; stderr: " + tail());
+        throw new AssertionError("no line matching " + pattern + " within " + AWAIT_SECONDS + " s; stderr: " + tail());
     }
 
     void awaitLine(String pattern) throws InterruptedException {
         awaitLine(pattern, line -> true);
+    }
+
+    /** How many stderr lines so far match {@code pattern}. */
+    int countLines(String pattern) {
+        synchronized (stderr.lines) {
+            return (int) stderr.lines.stream().filter(line -> line.matches(pattern)).count();
+        }
+    }
+
+    /** Waits up to {@link #AWAIT_SECONDS} until {@code n} stderr lines in all match {@code pattern}. */
+    void awaitLines(String pattern, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        while (countLines(pattern) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " lines matching " + pattern + " not seen within " + AWAIT_SECONDS + " s; stderr: " + tail());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Waits until the progress line says at least {@code n} checkpoints completed. */

@@ -26,7 +26,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class EndToEndFixture implements AutoCloseable {
 
-    final EmbeddedS3Server s3;
+    /** Replaced by {@link #restartStorage}. */
+    volatile EmbeddedS3Server s3;
     final OperatorTestEnv env;
     final KubeletHarness kubelet;
 
@@ -36,7 +37,17 @@ final class EndToEndFixture implements AutoCloseable {
 
     /** Pods run through {@code runner}, each on an address {@code ipPrefix}10 and up. */
     EndToEndFixture(Path dir, PodRunner runner, String ipPrefix) throws Exception {
-        s3 = EmbeddedS3Server.startInMemory();
+        this(dir, runner, ipPrefix, EmbeddedS3Server.startInMemory());
+    }
+
+    /** Storage on files under {@code dir}, which {@link #stopStorage} and {@link #restartStorage} take away and bring back. */
+    static EndToEndFixture withRestartableStorage(Path dir) throws Exception {
+        return new EndToEndFixture(dir, new WorkerProcessRunner(), "127.0.0.",
+                EmbeddedS3Server.startPersistent(dir.resolve("s3")));
+    }
+
+    private EndToEndFixture(Path dir, PodRunner runner, String ipPrefix, EmbeddedS3Server storage) throws Exception {
+        s3 = storage;
         env = new OperatorTestEnv();
         kubelet = new KubeletHarness(env.client, NAMESPACE, dir, runner, ipPrefix);
         new S3ObjectStore(s3.settings("weir")).ensureBucket();
@@ -73,11 +84,17 @@ final class EndToEndFixture implements AutoCloseable {
      */
     StreamJob gatedKeyedCount(String name, long records, long keys, long rate, long holdAfter, Path gate,
                               Path output) {
+        return env.create(gatedKeyedCountJob(name, records, keys, rate, holdAfter, gate, output));
+    }
+
+    /** The job {@link #gatedKeyedCount} creates, not created yet. */
+    StreamJob gatedKeyedCountJob(String name, long records, long keys, long rate, long holdAfter, Path gate,
+                                 Path output) {
         StreamJob job = keyedCountJob(name, records, keys, rate, output);
         job.getSpec().getJob().setClassName("dev.weir.testing.ChaosKeyedCountJob");
         job.getSpec().getJob().getArgs().put("holdAfter", Long.toString(holdAfter));
         job.getSpec().getJob().getArgs().put("gate", gate.toString());
-        return env.create(job);
+        return job;
     }
 
     private StreamJob keyedCountJob(String name, long records, long keys, long rate, Path output) {
@@ -88,6 +105,16 @@ final class EndToEndFixture implements AutoCloseable {
         job.getSpec().getCheckpointing().setIntervalMs(200);
         job.getSpec().getRestartPolicy().setInitialBackoffMs(1_000);
         return job;
+    }
+
+    /** The storage server goes away (its port refuses connections); its data stays. */
+    void stopStorage() {
+        s3.close();
+    }
+
+    /** The storage server comes back on the same port, with the same credentials and data. */
+    void restartStorage(int port) throws Exception {
+        s3 = EmbeddedS3Server.start(s3.directory(), port, s3.accessKey(), s3.secretKey());
     }
 
     StreamJobStatus status(String job) {

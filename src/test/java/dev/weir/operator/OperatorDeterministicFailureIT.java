@@ -55,9 +55,16 @@ class OperatorDeterministicFailureIT {
     }
 
     @Test
-    void defineThatThrowsOnABadArgument() throws Exception {
-        failsWith("bad-argument", "dev.weir.examples.KeyedCountJob", Map.of("keys", "0", "output", "discard"),
-                "JobClassError", "job argument 'keys' must be >= 1 (got 0)");
+    void aJobArgumentOutOfItsBounds() throws Exception {
+        failsWith("bad-argument", "dev.weir.examples.KeyedCountJob", Map.of("records", "-5", "output", "discard"),
+                "JobConfigError", "job argument 'records': must be >= 0 (got -5)");
+    }
+
+    @Test
+    void anOutputPathThatIsAFile() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("out"), "a file");
+        failsWith("output-is-a-file", "dev.weir.examples.KeyedCountJob", Map.of("output", file.toString()),
+                "JobConfigError", "output directory " + file + " is a file, not a directory");
     }
 
     @Test

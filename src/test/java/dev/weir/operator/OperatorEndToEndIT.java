@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.weir.api.Condition;
 import dev.weir.api.JobPhase;
 import dev.weir.api.StreamJob;
 import dev.weir.testing.CommittedFiles;
@@ -183,6 +184,51 @@ class OperatorEndToEndIT {
             }
         }
         assertExactlyOnce(output, records);
+    }
+
+    /**
+     * The job's S3 server goes away mid-run for longer than the checkpoint-failure tolerance: the job
+     * fails over once, and while storage is down the StreamJob says so (Ready=False StorageUnavailable,
+     * naming the store) instead of restarting over and over; once the server is back on its port with
+     * its data, the job restores its latest checkpoint, runs and finishes exactly-once.
+     */
+    @Test
+    void storageOutageShowsStorageUnavailableAndTheJobRecovers() throws Exception {
+        long records = 150_000;
+        Path output = dir.resolve("out");
+        Path gate = dir.resolve("gate");
+        try (EndToEndFixture fixture = EndToEndFixture.withRestartableStorage(dir);
+             OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
+            StreamJob job = fixture.gatedKeyedCountJob("counts", records, KEYS, 12_000, 50_000, gate, output);
+            job.getSpec().getCheckpointing().setTolerableFailureMs(2_000);
+            fixture.env.create(job);
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
+                    && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
+            int port = fixture.s3.port();
+
+            fixture.stopStorage();
+            fixture.await("counts", () -> "StorageUnavailable".equals(ready(fixture).getReason()), Duration.ofSeconds(90));
+            Condition unavailable = ready(fixture);
+            assertThat(unavailable.getStatus()).isEqualTo(Condition.FALSE);
+            assertThat(unavailable.getMessage()).contains("s3://weir/weir/").contains("/counts");
+            assertThat(fixture.status("counts").getPhase()).isEqualTo(JobPhase.Restarting);
+            assertThat(fixture.status("counts").getAttempt()).as("no attempt deployed while storage is down").isEqualTo(1);
+
+            fixture.restartStorage(port);
+            fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2
+                    && fixture.status("counts").getPhase() == JobPhase.Running, Duration.ofSeconds(90));
+            assertThat(fixture.status("counts").getRestoredFrom()).contains("/checkpoints/chk-");
+            assertThat(fixture.status("counts").getRestarts()).isEqualTo(1);
+            GatedSource.open(gate);
+            fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
+                    Duration.ofSeconds(120));
+        }
+        assertExactlyOnce(output, records);
+    }
+
+    private static Condition ready(EndToEndFixture fixture) {
+        return fixture.status("counts").getConditions().stream().filter(c -> Condition.READY.equals(c.getType()))
+                .findFirst().orElse(new Condition());
     }
 
     private static Map<String, String> podUids(EndToEndFixture fixture) {

@@ -1,7 +1,5 @@
 package dev.weir.connectors.file;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -73,11 +71,7 @@ public final class ExactlyOnceFileSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(SinkContext context) throws Exception {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new IOException("cannot create the output directory " + directory, e);
-        }
+        OutputDirectory.check(directory);
         FileTransactionWriter<T> writer = new FileTransactionWriter<>(context, directory, prefix, rolling, BUFFER_SIZE);
         writer.initializeState();
         return writer;

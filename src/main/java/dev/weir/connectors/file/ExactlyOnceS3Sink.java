@@ -1,5 +1,7 @@
 package dev.weir.connectors.file;
 
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
+import dev.weir.runtime.storage.StorageRefusedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Function;
@@ -119,8 +121,12 @@ public final class ExactlyOnceS3Sink<T> implements Sink<T> {
         } catch (IOException e) {
             store.close();
             // S3 failures name the bucket, key and endpoint, never a credential.
-            throw new IOException(this + " subtask " + context.subtask() + " cannot start: "
-                    + e.getMessage(), e);
+            String message = this + " subtask " + context.subtask() + " cannot start: " + e.getMessage();
+            if (e instanceof StorageRefusedException) {
+                // No such bucket, wrong credentials, no permission: the settings must change first.
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, message, e);
+            }
+            throw new IOException(message, e);
         }
         return writer;
     }

@@ -64,7 +64,7 @@ public final class ObjectStoreTextSource implements Source<String> {
      */
     public static ObjectStoreTextSource fromEnvironment(String uri, Function<String, String> environment) {
         S3Settings location = S3SinkLocation.fromUri("S3 source", uri,
-                new S3Settings("http://placeholder.invalid", "-", null, true, "-", "-", ""));
+                new S3Settings("http://placeholder.invalid", "placeholder", null, true, "-", "-", ""));
         StoreOpener opener = () -> {
             S3Settings settings = S3SinkLocation.fromEnvironment("S3 source", uri, environment);
             return new S3ObjectStore(settings.withLocation(settings.bucket(), ""));

@@ -38,7 +38,11 @@ final class S3SinkLocation {
         if (bucket.isBlank()) {
             throw new IllegalArgumentException(connector + " URI '" + uri + "' names no bucket (expected s3://bucket/prefix)");
         }
-        return template.withLocation(bucket, prefix);
+        try {
+            return template.withLocation(bucket, prefix);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(connector + " URI '" + uri + "': " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -57,7 +61,7 @@ final class S3SinkLocation {
         String region = blankToNull(environment.apply(REGION_ENV));
         boolean pathStyle = pathStyle(environment.apply(PATH_STYLE_ENV));
         // The placeholder bucket is replaced by the URI's right away.
-        return fromUri(connector, uri, new S3Settings(endpoint, "-", region, pathStyle, accessKey, secretKey, ""));
+        return fromUri(connector, uri, new S3Settings(endpoint, "placeholder", region, pathStyle, accessKey, secretKey, ""));
     }
 
     private static String required(String connector, String uri, Function<String, String> environment, String name) {

@@ -11,6 +11,9 @@ package dev.weir.runtime.checkpoint;
  * @param stallTimeoutMs a checkpoint that gets no acknowledgement for this long is aborted as
  *     stalled and the next one triggered; each consecutive stall doubles it, up to the timeout; 0:
  *     no such guard, only the timeout
+ * @param tolerableFailureMs how long consecutive checkpoint failures are tolerated, from the trigger
+ *     of the first of them: the job fails over once both this and {@code tolerableFailures} are
+ *     exceeded, so short outages do not cost a restart however short the interval; 0: the count alone
  * @param unaligned whether checkpoints (never savepoints) may let barriers overtake in-flight records,
  *     persisting them as channel state; exactly-once only
  * @param alignedTimeoutMs with {@code unaligned}: 0 starts every checkpoint unaligned; otherwise a
@@ -25,6 +28,7 @@ public record CheckpointConfig(
         int retained,
         int tolerableFailures,
         long stallTimeoutMs,
+        long tolerableFailureMs,
         boolean unaligned,
         long alignedTimeoutMs) {
 
@@ -35,7 +39,7 @@ public record CheckpointConfig(
 
     public CheckpointConfig {
         if (intervalMs < 0 || timeoutMs <= 0 || minPauseMs < 0 || retained < 1 || tolerableFailures < 0
-                || stallTimeoutMs < 0 || alignedTimeoutMs < 0) {
+                || stallTimeoutMs < 0 || tolerableFailureMs < 0 || alignedTimeoutMs < 0) {
             throw new IllegalArgumentException("invalid checkpoint config: " + this);
         }
         if (unaligned && mode != CheckpointingMode.EXACTLY_ONCE) {
@@ -43,13 +47,13 @@ public record CheckpointConfig(
         }
     }
 
-    /** Aligned checkpoints. */
+    /** Aligned checkpoints; failures tolerated by count alone, as Flink's {@code tolerable-failed-checkpoints}. */
     public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
                             int tolerableFailures, long stallTimeoutMs) {
-        this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, stallTimeoutMs, false, 0);
+        this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, stallTimeoutMs, 0, false, 0);
     }
 
-    /** Aligned checkpoints, with the default stall timeout. */
+    /** Aligned checkpoints with the default stall timeout; failures tolerated by count alone. */
     public CheckpointConfig(long intervalMs, long timeoutMs, long minPauseMs, CheckpointingMode mode, int retained,
                             int tolerableFailures) {
         this(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures, DEFAULT_STALL_TIMEOUT_MS);
@@ -58,7 +62,7 @@ public record CheckpointConfig(
     /** The same settings with unaligned checkpoints (see {@code alignedTimeoutMs}). */
     public CheckpointConfig withUnaligned(long alignedTimeoutMs) {
         return new CheckpointConfig(intervalMs, timeoutMs, minPauseMs, mode, retained, tolerableFailures,
-                stallTimeoutMs, true, alignedTimeoutMs);
+                stallTimeoutMs, tolerableFailureMs, true, alignedTimeoutMs);
     }
 
     public boolean periodic() {

@@ -1,5 +1,6 @@
 package dev.weir.runtime.storage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -7,7 +8,9 @@ import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.StateHandle;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -159,7 +162,11 @@ public final class CheckpointStorage implements AutoCloseable {
         return json.readValue(store.get(metadataKey(checkpointPathOrDir)), CheckpointMetadata.class);
     }
 
-    /** The newest checkpoint whose {@code _metadata} exists and parses; unreadable ones are skipped. */
+    /**
+     * The newest checkpoint whose {@code _metadata} exists and parses; corrupt or vanished ones are
+     * skipped. A store that fails to answer fails the call: skipping for that reason would pick an
+     * older checkpoint, or none, while the newest is fine.
+     */
     public Optional<CompletedCheckpointRef> findLatestCompleted() throws IOException {
         List<Long> completed = new ArrayList<>(completedCheckpointIds());
         completed.sort(Comparator.reverseOrder());
@@ -168,7 +175,7 @@ public final class CheckpointStorage implements AutoCloseable {
             try {
                 CheckpointMetadata metadata = readMetadata(dir);
                 return Optional.of(new CompletedCheckpointRef(id, location(id, CheckpointType.CHECKPOINT), metadata));
-            } catch (IOException e) {
+            } catch (JsonProcessingException | NoSuchFileException | EOFException e) {
                 // Corrupt or half-visible metadata must not block a restore from an older checkpoint.
                 LOG.warn("skipping checkpoint {} at {}: its _metadata cannot be read: {}",
                         id, location(id, CheckpointType.CHECKPOINT), e.toString());
@@ -299,7 +306,8 @@ public final class CheckpointStorage implements AutoCloseable {
     private CheckpointScan scanCheckpoints() throws IOException {
         TreeSet<Long> all = new TreeSet<>();
         TreeSet<Long> completed = new TreeSet<>();
-        for (String key : store.list(base + "/checkpoints/chk-")) {
+        // A directory that holds only what a killed writer left is abandoned too.
+        for (String key : store.listForCleanup(base + "/checkpoints/chk-")) {
             Matcher m = checkpointKey.matcher(key);
             if (!m.matches()) {
                 continue;

@@ -80,6 +80,11 @@ public final class DeferredObjectStore implements ObjectStore {
     }
 
     @Override
+    public List<String> listForCleanup(String prefix) throws IOException {
+        return store().listForCleanup(prefix);
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         store().delete(key);
     }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * mapped to subdirectories.
  *
  * <p>Files whose name starts with '.' are in-flight writes and are never listed; for that reason
- * no key segment may start with '.'.
+ * no key segment may start with '.'. A writer killed mid-write leaves its temporary file behind:
+ * {@link #deleteAll} deletes those under the prefix too, so a discarded checkpoint leaves nothing.
  */
 public final class LocalObjectStore implements ObjectStore {
 
@@ -113,8 +114,19 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public List<String> list(String prefix) throws IOException {
         List<String> keys = new ArrayList<>();
-        for (Path file : filesUnder(prefix)) {
+        for (Path file : filesUnder(prefix, false)) {
             keys.add(keyOf(file));
+        }
+        keys.sort(Comparator.naturalOrder());
+        return keys;
+    }
+
+    /** Also the temporary files of writes, as {@code <dir>/<name><random>.tmp}. */
+    @Override
+    public List<String> listForCleanup(String prefix) throws IOException {
+        List<String> keys = new ArrayList<>();
+        for (Path file : filesUnder(prefix, true)) {
+            keys.add(keyOrWrittenKeyOf(file, true));
         }
         keys.sort(Comparator.naturalOrder());
         return keys;
@@ -127,7 +139,9 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void deleteAll(String prefix) throws IOException {
-        for (Path file : filesUnder(prefix)) {
+        // A write still in flight under a discarded prefix belongs to an aborted checkpoint: its
+        // writer fails to move it into place and declines, which the coordinator ignores by then.
+        for (Path file : filesUnder(prefix, true)) {
             Files.deleteIfExists(file);
         }
         pruneEmptyDirectories(prefix);
@@ -147,8 +161,11 @@ public final class LocalObjectStore implements ObjectStore {
         return "LocalObjectStore[" + describe() + "]";
     }
 
-    /** Regular, non-temporary files whose key starts with {@code prefix}. */
-    private List<Path> filesUnder(String prefix) throws IOException {
+    /**
+     * Regular files whose key starts with {@code prefix}; with {@code inFlight} also the temporary
+     * files of writes to such keys ({@code .<name><random>.tmp}).
+     */
+    private List<Path> filesUnder(String prefix, boolean inFlight) throws IOException {
         Path start = searchStart(prefix);
         if (!Files.isDirectory(start)) {
             return List.of();
@@ -157,8 +174,7 @@ public final class LocalObjectStore implements ObjectStore {
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(".")
-                        && keyOf(file).startsWith(prefix)) {
+                if (attributes.isRegularFile() && keyOrWrittenKeyOf(file, inFlight).startsWith(prefix)) {
                     found.add(file);
                 }
                 return FileVisitResult.CONTINUE;
@@ -183,6 +199,18 @@ public final class LocalObjectStore implements ObjectStore {
             }
         });
         return found;
+    }
+
+    /** The file's key; for a temporary file the key it is written to (plus a random part), else "". */
+    private String keyOrWrittenKeyOf(Path file, boolean inFlight) {
+        String name = file.getFileName().toString();
+        if (!name.startsWith(".")) {
+            return keyOf(file);
+        }
+        if (!inFlight || !name.endsWith(".tmp") || file.getParent().equals(root)) {
+            return "";
+        }
+        return keyOf(file.getParent()) + "/" + name.substring(1);
     }
 
     /** Removes directories emptied by a deleteAll, so deleted checkpoints leave no trace. */

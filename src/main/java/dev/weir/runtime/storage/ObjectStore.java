@@ -33,6 +33,15 @@ public interface ObjectStore extends AutoCloseable {
     /** All keys that start with {@code prefix} (recursively), sorted. */
     List<String> list(String prefix) throws IOException;
 
+    /**
+     * For cleaning up only, never for reading: {@link #list} and, in a store whose writes leave a
+     * visible trace while in flight, a key for each write that has not finished (or never will, its
+     * writer killed), so that a {@link #deleteAll} of its prefix is not skipped for lack of keys.
+     */
+    default List<String> listForCleanup(String prefix) throws IOException {
+        return list(prefix);
+    }
+
     /** Deletes one object; deleting a missing object is not an error. */
     void delete(String key) throws IOException;
 

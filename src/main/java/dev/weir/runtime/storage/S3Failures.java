@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,13 @@ final class S3Failures {
     static final String NO_SUCH_BUCKET = "NoSuchBucket";
     static final String NO_SUCH_UPLOAD = "NoSuchUpload";
     static final String INVALID_RANGE = "InvalidRange";
+    /**
+     * Answers that name a mistake in the settings (credentials, permissions, bucket), which no
+     * retry heals; anything else (no answer, 5xx, throttling) may pass.
+     */
+    private static final Set<String> REFUSALS = Set.of("AccessDenied", "AllAccessDisabled", "AccountProblem",
+            "AuthorizationHeaderMalformed", "ExpiredToken", "InvalidAccessKeyId", "InvalidBucketName", "InvalidToken",
+            NO_SUCH_BUCKET, "SignatureDoesNotMatch");
 
     private final S3Settings settings;
 
@@ -57,8 +65,11 @@ final class S3Failures {
         }
         String detail = code.map(c -> c + ": " + ((ErrorResponseException) cause).errorResponse().message())
                 .orElseGet(() -> cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        return new IOException(
-                "S3 " + operation + " of " + where(key) + " at " + settings.endpoint() + " failed: " + detail, cause);
+        String message = "S3 " + operation + " of " + where(key) + " at " + settings.endpoint() + " failed: " + detail;
+        if (code.filter(REFUSALS::contains).isPresent()) {
+            return new StorageRefusedException(message, code.get(), cause);
+        }
+        return new IOException(message, cause);
     }
 
     /** The S3 error code (e.g. "NoSuchUpload") if the server answered with an error document. */
@@ -79,7 +90,10 @@ final class S3Failures {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        // A lazy listing fails from its iterator's hasNext(), as an IllegalStateException around the cause.
+        while ((t instanceof CompletionException || t instanceof ExecutionException
+                || t.getClass() == IllegalStateException.class || t.getClass() == RuntimeException.class)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         // Some MinIO paths wrap the real error response in a plain MinioException.

@@ -190,15 +190,16 @@ public final class S3ObjectStore implements ObjectStore {
                 .build();
         String strip = settings.objectKeyPrefix();
         List<String> keys = new ArrayList<>();
-        for (Result<Item> result : client.listObjects(args)) {
-            try {
+        try {
+            for (Result<Item> result : client.listObjects(args)) {
                 Item item = result.get();
                 if (!item.isDir()) {
                     keys.add(item.objectName().substring(strip.length()));
                 }
-            } catch (MinioException e) {
-                throw failures.translate(e, "list", prefix + "*");
             }
+        } catch (MinioException | RuntimeException e) {
+            // The listing is lazy: a server that is down fails it from the iterator, not from a call.
+            throw failures.translate(e, "list", prefix + "*");
         }
         // S3 orders by UTF-8 bytes; sort so both stores agree with String order.
         keys.sort(Comparator.naturalOrder());
@@ -223,13 +224,13 @@ public final class S3ObjectStore implements ObjectStore {
         RemoveObjectsArgs args = RemoveObjectsArgs.builder().bucket(settings.bucket()).objects(objects).build();
         // The result is lazy: nothing is deleted until it is iterated.
         List<String> failed = new ArrayList<>();
-        for (Result<DeleteResult.Error> result : client.removeObjects(args)) {
-            try {
+        try {
+            for (Result<DeleteResult.Error> result : client.removeObjects(args)) {
                 DeleteResult.Error error = result.get();
                 failed.add(error.objectName() + " (" + error.code() + ")");
-            } catch (MinioException e) {
-                throw failures.translate(e, "delete", prefix + "*");
             }
+        } catch (MinioException | RuntimeException e) {
+            throw failures.translate(e, "delete", prefix + "*");
         }
         if (!failed.isEmpty()) {
             throw new IOException("S3 delete of " + failures.where(prefix + "*") + " at " + settings.endpoint()

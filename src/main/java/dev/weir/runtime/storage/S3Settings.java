@@ -1,6 +1,7 @@
 package dev.weir.runtime.storage;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Where an S3-compatible bucket is and how to sign requests to it.
@@ -20,6 +21,9 @@ public record S3Settings(
         String secretKey,
         String keyPrefix) {
 
+    /** S3's bucket naming rule (the part a typo breaks); the same as the spec validator's. */
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
     public S3Settings {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(bucket, "bucket");
@@ -27,6 +31,11 @@ public record S3Settings(
         Objects.requireNonNull(secretKey, "secretKey");
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("bucket must not be blank");
+        }
+        if (!BUCKET_NAME.matcher(bucket).matches()) {
+            // Caught here rather than by the client, which throws from inside each request builder.
+            throw new IllegalArgumentException("invalid S3 bucket name '" + bucket + "': 3-63 lowercase letters,"
+                    + " digits, '.' and '-', starting and ending with a letter or digit");
         }
         keyPrefix = trimSlashes(keyPrefix == null ? "" : keyPrefix);
     }

@@ -1,5 +1,6 @@
 package dev.weir.connectors.file;
 
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -308,6 +309,22 @@ class ExactlyOnceS3SinkIT {
                     }
                 });
         assertThat(sink.toString()).doesNotContain(secret);
+    }
+
+    /** A bucket that does not exist or wrong credentials fail the job at once: no restart heals them. */
+    @Test
+    void aMissingBucketOrWrongCredentialsAreUnrecoverable() {
+        ExactlyOnceS3Sink<String> noBucket = ExactlyOnceS3Sink.forUri("s3://no-such-bucket/out", template);
+        ExactlyOnceS3Sink<String> wrongKey = ExactlyOnceS3Sink.forUri(uri, new S3Settings(template.endpoint(), BUCKET,
+                template.region(), true, template.accessKey(), "not-the-secret", ""));
+        for (ExactlyOnceS3Sink<String> sink : List.of(noBucket, wrongKey)) {
+            assertThatThrownBy(() -> sink.createWriter(context(0, List.of())))
+                    .isInstanceOfSatisfying(UnrecoverableJobException.class,
+                            e -> assertThat(e.kind()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION))
+                    .hasMessageContaining(sink.location());
+        }
+        assertThatThrownBy(() -> ExactlyOnceS3Sink.forUri("s3://Bad_Bucket/out", template))
+                .hasMessageContaining("S3 sink URI 's3://Bad_Bucket/out': invalid S3 bucket name 'Bad_Bucket'");
     }
 
     private static SinkContext context(long attempt, List<byte[]> previousStates) {

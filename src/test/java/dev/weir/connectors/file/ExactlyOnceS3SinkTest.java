@@ -35,7 +35,7 @@ class ExactlyOnceS3SinkTest {
 
     @Test
     void rejectsUrisWithoutBucketOrScheme() {
-        S3Settings template = new S3Settings("http://s3:9000", "b", null, true, "a", SECRET, "");
+        S3Settings template = new S3Settings("http://s3:9000", "bucket", null, true, "a", SECRET, "");
         assertThatThrownBy(() -> S3SinkLocation.fromUri("s3:///prefix", template)).hasMessageContaining("no bucket");
         assertThatThrownBy(() -> S3SinkLocation.fromUri("/tmp/out", template)).hasMessageContaining("s3://bucket/prefix");
     }

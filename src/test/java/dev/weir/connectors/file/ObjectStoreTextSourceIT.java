@@ -167,7 +167,7 @@ class ObjectStoreTextSourceIT {
 
     @Test
     void settingsComeFromTheSameVariablesAsTheSink() {
-        assertThatThrownBy(() -> ObjectStoreTextSource.fromEnvironment("s3://b/p", Map.<String, String>of()::get)
+        assertThatThrownBy(() -> ObjectStoreTextSource.fromEnvironment("s3://bucket/p", Map.<String, String>of()::get)
                 .createReader(new SourceContext("test", 0, 1, 128, 0, null)))
                 .hasMessageContaining("S3 source")
                 .hasMessageContaining("WEIR_S3_ENDPOINT");

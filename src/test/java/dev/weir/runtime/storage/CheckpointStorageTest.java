@@ -151,6 +151,22 @@ class CheckpointStorageTest {
         assertThat(storage.highestCheckpointIdSeen()).isEqualTo(7);
     }
 
+    /** A worker killed while it wrote the state of checkpoint 2 left only a hidden temporary file there. */
+    @Test
+    void retentionDeletesAnAbortedCheckpointThatHoldsOnlyAnUnfinishedWrite() throws Exception {
+        writeCompleted(storage, 1, CHECKPOINT);
+        Path aborted = root.resolve(BASE + "/checkpoints/chk-2");
+        Files.createDirectories(aborted);
+        Files.writeString(aborted.resolve(".count-sum-1-64-127.state8372.tmp"), "partial");
+        writeCompleted(storage, 3, CHECKPOINT);
+
+        storage.retainLatest(1);
+
+        assertThat(checkpointDirs()).containsExactly("chk-3");
+        assertThat(store.list(BASE + "/checkpoints/")).as("nothing unfinished is listed for reading")
+                .allMatch(key -> key.contains("/chk-3/"));
+    }
+
     @Test
     void retentionKeepsTheNewestReadableCheckpointBehindACorruptOne() throws Exception {
         writeCompleted(storage, 1, CHECKPOINT);

@@ -88,6 +88,19 @@ class LocalObjectStoreTest extends ObjectStoreContract {
         assertThat(root.resolve("job/checkpoints/chk-2")).isDirectory();
     }
 
+    /** A worker killed while it wrote its state left a temporary file, which no listing shows. */
+    @Test
+    void deleteAllRemovesTheTemporaryFilesOfWritesThatNeverFinished() throws Exception {
+        store.put("job/checkpoints/chk-34/a.state", bytes("a"));
+        Files.writeString(root.resolve("job/checkpoints/chk-34/.count-sum-1-64-127.state4711.tmp"), "partial");
+        Files.writeString(root.resolve("job/checkpoints/.chk-35-hidden.tmp"), "not under chk-34/");
+
+        store.deleteAll("job/checkpoints/chk-34/");
+
+        assertThat(root.resolve("job/checkpoints/chk-34")).doesNotExist();
+        assertThat(root.resolve("job/checkpoints/.chk-35-hidden.tmp")).exists();
+    }
+
     @Test
     void rejectsKeysThatEscapeTheRootOrLookLikeTempFiles() {
         for (String key : new String[] {"../x", "a/../../x", "/abs", "a//b", ".hidden", "a/.tmp", ""}) {

@@ -29,13 +29,13 @@ class SensorStatsJobTest {
     @Test
     void aBadArgumentFailsTheJobAtOnceNamingIt() {
         assertRejected(Map.of("readings", "1000"),
-                "job argument 'output' is required: a directory or s3://bucket/prefix");
+                "job argument 'output': required: a directory or s3://bucket/prefix");
         assertRejected(Map.of("readings", "lots", "output", "out"),
-                "job argument 'readings' must be an integer (got \"lots\")");
-        assertRejected(Map.of("sensors", "0", "output", "out"), "job argument 'sensors' must be at least 1 (got 0)");
-        assertRejected(Map.of("rate", "-5", "output", "out"), "job argument 'rate' must be at least 0 (got -5)");
+                "job argument 'readings': must be an integer (got \"lots\")");
+        assertRejected(Map.of("sensors", "0", "output", "out"), "job argument 'sensors': must be >= 1 (got 0)");
+        assertRejected(Map.of("rate", "-5", "output", "out"), "job argument 'rate': must be >= 0 (got -5)");
         assertRejected(Map.of("sensor", "10", "output", "out"),
-                "job argument 'sensor' is not known (the job takes output, rate, readings, sensors)");
+                "job argument 'sensor': not one this job takes (it takes output, rate, readings, sensors)");
         assertRejected(Map.of("output", "kafka://broker:9092/stats"),
                 "job argument 'output': 'kafka://broker:9092/stats' is neither a directory nor s3://bucket/prefix");
     }
