@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The store, not memory, is the source of truth, so a restarted coordinator sees exactly what a
- * crashed one left. Thread-safe; completing a checkpoint and retention take turns.
+ * crashed one left. Thread-safe; completing a checkpoint and deleting shared files take turns.
  */
 public final class CheckpointStorage implements AutoCloseable {
 
@@ -56,7 +56,7 @@ public final class CheckpointStorage implements AutoCloseable {
             .build();
     private final Pattern checkpointKey;
     private final SharedFileRetention sharedFiles;
-    /** Completing a checkpoint and retention never interleave (see SharedFileRetention). */
+    /** Completing a checkpoint and deleting shared files never interleave (see SharedFileRetention). */
     private final Object completionLock = new Object();
 
     /** @param basePath {@code <prefix>/<namespace>/<job>}, relative to the store root */
@@ -238,37 +238,52 @@ public final class CheckpointStorage implements AutoCloseable {
         if (retained < 1) {
             throw new IllegalArgumentException("retained must be at least 1, was " + retained);
         }
+        // Discarding old checkpoint directories (the slow part on a store with slow deletes) does not
+        // hold up the completion of the next checkpoint: it never touches ids above the newest
+        // completed one, nor shared/.
+        Kept kept = kept(scanCheckpoints(), retained);
+        if (kept == null) {
+            return;
+        }
+        for (long id : kept.scan().all()) {
+            if (id < kept.newestCompleted() && !kept.ids().contains(id)) {
+                LOG.debug("discarding checkpoint {} of {}", id, base);
+                discard(id, CheckpointType.CHECKPOINT);
+            }
+        }
+        // Shared files: what the kept checkpoints refer to is read again under the lock, so no
+        // checkpoint completes between that reading and the deletions (see SharedFileRetention).
         synchronized (completionLock) {
-            CheckpointScan scan = scanCheckpoints();
-            if (scan.completed().isEmpty()) {
-                return;
-            }
-            long newestCompleted = scan.completed().last();
-            Set<Long> keep = new HashSet<>();
-            List<CheckpointMetadata> keptMetadata = new ArrayList<>();
-            boolean allKeptReadable = true;
-            for (Iterator<Long> ids = scan.completed().descendingIterator();
-                 ids.hasNext() && keptMetadata.size() < retained; ) {
-                long id = ids.next();
-                keep.add(id);
-                CheckpointMetadata metadata = readableMetadata(id);
-                if (metadata != null) {
-                    keptMetadata.add(metadata);
-                } else {
-                    allKeptReadable = false;
-                }
-            }
-            for (long id : scan.all()) {
-                if (id < newestCompleted && !keep.contains(id)) {
-                    LOG.debug("discarding checkpoint {} of {}", id, base);
-                    discard(id, CheckpointType.CHECKPOINT);
-                }
-            }
-            if (allKeptReadable) {
-                sharedFiles.deleteUnreferenced(keptMetadata, newestCompleted);
+            Kept now = kept(scanCheckpoints(), retained);
+            if (now != null && now.allReadable()) {
+                sharedFiles.deleteUnreferenced(now.metadata(), now.newestCompleted());
             }
         }
     }
+
+    /** The newest {@code retained} readable completed checkpoints (and unreadable ones among them); null if none completed. */
+    private Kept kept(CheckpointScan scan, int retained) {
+        if (scan.completed().isEmpty()) {
+            return null;
+        }
+        Set<Long> ids = new HashSet<>();
+        List<CheckpointMetadata> metadata = new ArrayList<>();
+        boolean allReadable = true;
+        for (Iterator<Long> it = scan.completed().descendingIterator(); it.hasNext() && metadata.size() < retained; ) {
+            long id = it.next();
+            ids.add(id);
+            CheckpointMetadata m = readableMetadata(id);
+            if (m != null) {
+                metadata.add(m);
+            } else {
+                allReadable = false;
+            }
+        }
+        return new Kept(scan, scan.completed().last(), ids, metadata, allReadable);
+    }
+
+    private record Kept(CheckpointScan scan, long newestCompleted, Set<Long> ids, List<CheckpointMetadata> metadata,
+                        boolean allReadable) {}
 
     private CheckpointMetadata readableMetadata(long checkpointId) {
         try {
