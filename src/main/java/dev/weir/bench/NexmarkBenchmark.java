@@ -72,6 +72,7 @@ public final class NexmarkBenchmark {
             JobResult result = outcome.result();
             if (result.state() != JobResult.JobState.FINISHED) {
                 System.err.println("job " + result.state() + ": " + result.failure());
+                printWorkerLogs(dir.resolve("logs"));
                 System.exit(1);
             }
             DigestResult digest = outcome.digest();
@@ -113,6 +114,20 @@ public final class NexmarkBenchmark {
         System.err.println(problem + "\n" + USAGE);
         System.exit(2);
         return null;
+    }
+
+    /** The worker logs go with the run's temporary directory: show a failed run's on stderr first. */
+    private static void printWorkerLogs(Path logs) throws IOException {
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                System.err.println("--- " + logs.relativize(log) + " (last 60 lines)");
+                lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.err::println);
+            }
+        }
     }
 
     private static double round3(double v) {
