@@ -31,7 +31,7 @@ class DigestSinkTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void digestIsExactlyOnceAcrossRestoresLostNotificationsAndRescaling(long seed) throws Exception {
-        List<String> input = input(150);
+        List<String> input = input(100);
         SinkTestHarness<String> harness = SinkTestHarness.runWithRestoreAfterEveryItem(
                 new DigestSink<>(dir, TEXT), input, seed, 2, 1, 3);
 

@@ -29,6 +29,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.BackgroundJob;
 import dev.weir.testing.JobCounters;
 
 /**
@@ -64,17 +65,10 @@ class NexmarkKillIT {
                     WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                             .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
                     new JobMetrics());
-            JobMaster master = new JobMaster(new JobMaster.Settings("nexmark-killed", 2, 128,
-                    new CheckpointConfig(200, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
+            CompletableFuture<JobResult> result = BackgroundJob.run(new JobMaster(new JobMaster.Settings(
+                    "nexmark-killed", 2, 128, new CheckpointConfig(200, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
                     new RestartStrategy.Settings(50, 500, 2.0, 10, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-            CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(null);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+                    storage, deployer, Clock.system(), counters));
             for (int i = 0; i < 2 && !result.isDone(); i++) {
                 long attempt = counters.attempts.get();
                 long target = counters.completed.get() + 2 + random.nextInt(3);
