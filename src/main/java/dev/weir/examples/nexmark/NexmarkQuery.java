@@ -1,0 +1,105 @@
+package dev.weir.examples.nexmark;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import dev.weir.examples.nexmark.NexmarkEvent.Bid;
+import dev.weir.runtime.dataflow.DataStream;
+import dev.weir.runtime.state.serialization.Types;
+
+/**
+ * The Nexmark queries of ../shared/bench/nexmark.md §3 that need no windows: each reads the one
+ * event stream, keeps the kinds it needs, projects before any shuffle and ends in a
+ * {@link DigestSink}. The windowed queries (q5, q7, q8, q11) join this set once Weir has event time.
+ */
+public enum NexmarkQuery {
+
+    /** Every event as its canonical line: checks the generator. */
+    EVENTS {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            events.sinkTo(new DigestSink<>(output, RowFormat::event)).uid("digest");
+        }
+    },
+    /** Pass-through: every bid. */
+    Q0 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            bids(events).sinkTo(new DigestSink<>(output, NexmarkQuery::q0Row)).uid("digest");
+        }
+    },
+    /** Currency conversion: every bid with its price in euro cents, truncated. */
+    Q1 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            bids(events).map(b -> new EuroBid(b.auction(), b.bidder(), (b.price() * 908) / 1000, b.dateTime()))
+                    .uid("to-euro")
+                    .sinkTo(new DigestSink<>(output, EuroBid::row)).uid("digest");
+        }
+    },
+    /** Selection: the bids on auctions whose id is a multiple of 123. */
+    Q2 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            bids(events).filter(b -> b.auction() % 123 == 0).uid("select")
+                    .map(b -> new AuctionPrice(b.auction(), b.price())).uid("project")
+                    .sinkTo(new DigestSink<>(output, AuctionPrice::row)).uid("digest");
+        }
+    },
+    /** Local item suggestion: category-10 auctions joined with their sellers from OR, ID and CA. */
+    Q3 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            events.flatMap(LocalItemSuggestion::select).uid("select").returns(LocalItemSuggestion.Input.SERIALIZER)
+                    .keyBy(LocalItemSuggestion.Input::key, Types.LONG)
+                    .process(new LocalItemSuggestion()).uid("join")
+                    .sinkTo(new DigestSink<>(output, LocalItemSuggestion.Suggestion::row)).uid("digest");
+        }
+    };
+
+    abstract void define(DataStream<NexmarkEvent> events, Path output);
+
+    /** The spec's name of the query: {@code events}, {@code q0}, ... */
+    public String queryName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static NexmarkQuery named(String name) {
+        for (NexmarkQuery query : values()) {
+            if (query.queryName().equals(name)) {
+                return query;
+            }
+        }
+        throw new IllegalArgumentException("job argument 'query': unknown query '" + name + "' (known: "
+                + Arrays.stream(values()).map(NexmarkQuery::queryName).collect(Collectors.joining(", ")) + ")");
+    }
+
+    private static DataStream<Bid> bids(DataStream<NexmarkEvent> events) {
+        return events.<Bid>flatMap((event, out) -> {
+            if (event instanceof Bid bid) {
+                out.collect(bid);
+            }
+        }).uid("bids");
+    }
+
+    static void q0Row(Bid b, RowBuilder row) {
+        row.field(b.auction()).field(b.bidder()).field(b.price()).field(b.channel()).field(b.url())
+                .field(b.dateTime());
+    }
+
+    /** q1's row. */
+    record EuroBid(long auction, long bidder, long euroPrice, long dateTime) {
+        static void row(EuroBid b, RowBuilder row) {
+            row.field(b.auction).field(b.bidder).field(b.euroPrice).field(b.dateTime);
+        }
+    }
+
+    /** q2's row. */
+    record AuctionPrice(long auction, long price) {
+        static void row(AuctionPrice p, RowBuilder row) {
+            row.field(p.auction).field(p.price);
+        }
+    }
+}

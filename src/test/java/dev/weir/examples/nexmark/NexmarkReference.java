@@ -1,0 +1,97 @@
+package dev.weir.examples.nexmark;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.weir.examples.nexmark.NexmarkEvent.Auction;
+import dev.weir.examples.nexmark.NexmarkEvent.Bid;
+import dev.weir.examples.nexmark.NexmarkEvent.Person;
+
+/**
+ * Brute force, straight from ../shared/bench/nexmark.md §2–3 with plain collections and string rows:
+ * the independent check of the Weir jobs. It shares only the generator with them (which
+ * {@link NexmarkGeneratorTest} checks against the spec's test vectors and events digest).
+ */
+final class NexmarkReference {
+
+    record Expected(long rows, String digest) {}
+
+    private NexmarkReference() {}
+
+    static Expected compute(String query, long events) {
+        List<String> rows = rows(query, events);
+        long sum = 0;
+        for (String row : rows) {
+            long h = 0xcbf29ce484222325L;
+            for (byte b : row.getBytes(StandardCharsets.UTF_8)) {
+                h ^= (b & 0xff);
+                h *= 0x100000001b3L;
+            }
+            sum += h;
+        }
+        return new Expected(rows.size(), String.format("%016x", sum));
+    }
+
+    static List<String> rows(String query, long events) {
+        NexmarkGenerator generator = new NexmarkGenerator();
+        List<NexmarkEvent> all = new ArrayList<>();
+        for (long n = 0; n < events; n++) {
+            all.add(generator.event(n));
+        }
+        List<String> rows = new ArrayList<>();
+        switch (query) {
+            case "events" -> all.forEach(e -> rows.add(line(e)));
+            case "q0" -> bids(all).forEach(b -> rows.add(join(b.auction(), b.bidder(), b.price(), b.channel(), b.url(),
+                    b.dateTime())));
+            case "q1" -> bids(all).forEach(b -> rows.add(join(b.auction(), b.bidder(), b.price() * 908 / 1000,
+                    b.dateTime())));
+            case "q2" -> bids(all).stream().filter(b -> b.auction() % 123 == 0)
+                    .forEach(b -> rows.add(join(b.auction(), b.price())));
+            case "q3" -> {
+                Map<Long, Person> persons = new HashMap<>();
+                all.stream().filter(e -> e instanceof Person).map(e -> (Person) e).forEach(p -> persons.put(p.id(), p));
+                for (NexmarkEvent e : all) {
+                    if (e instanceof Auction a && a.category() == 10) {
+                        Person p = persons.get(a.seller());
+                        if (p != null && Set.of("OR", "ID", "CA").contains(p.state())) {
+                            rows.add(join(p.name(), p.city(), p.state(), a.id()));
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(query);
+        }
+        return rows;
+    }
+
+    private static List<Bid> bids(List<NexmarkEvent> all) {
+        return all.stream().filter(e -> e instanceof Bid).map(e -> (Bid) e).toList();
+    }
+
+    private static String line(NexmarkEvent e) {
+        if (e instanceof Person p) {
+            return join("P", p.id(), p.name(), p.emailAddress(), p.creditCard(), p.city(), p.state(), p.dateTime());
+        }
+        if (e instanceof Auction a) {
+            return join("A", a.id(), a.itemName(), a.description(), a.initialBid(), a.reserve(), a.dateTime(),
+                    a.expires(), a.seller(), a.category());
+        }
+        Bid b = (Bid) e;
+        return join("B", b.auction(), b.bidder(), b.price(), b.channel(), b.url(), b.dateTime());
+    }
+
+    private static String join(Object... fields) {
+        StringBuilder s = new StringBuilder();
+        for (Object f : fields) {
+            if (!s.isEmpty()) {
+                s.append(',');
+            }
+            s.append(f);
+        }
+        return s.toString();
+    }
+}
