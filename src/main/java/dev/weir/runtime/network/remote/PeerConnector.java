@@ -1,11 +1,13 @@
 package dev.weir.runtime.network.remote;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.IntPredicate;
 
 import org.slf4j.Logger;
@@ -15,24 +17,43 @@ import org.slf4j.LoggerFactory;
  * Makes the data plane's connections: listens for lower-indexed workers dialing in and dials the
  * higher-indexed ones, running the {@link Handshake} on each new socket. Hands every accepted or
  * dialed stream to {@code onConnected}; it never holds connections itself.
+ *
+ * <p>The port is open to anything that can reach it, so the acceptor trusts nothing before the
+ * token: each accepted socket gets its own handshake thread (a silent one delays no other), a
+ * short time to send its HELLO, and a frame limit that fits a HELLO; {@link HandshakeSlots}
+ * bound how many handshakes run at once, in all and per remote address, and sockets beyond them
+ * are closed at once (a peer's dial retries).
  */
 final class PeerConnector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerConnector.class);
+    /** Acceptor: from accept to the dialer's HELLO, which a peer sends as soon as it is connected. */
+    static final int HELLO_TIMEOUT_MILLIS = 3_000;
+    /** Dialer: for the acceptor's answer. Acceptor: for the dialer's confirmation once it accepted. */
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    static final int MAX_HANDSHAKES = 32;
+    static final int MAX_HANDSHAKES_PER_ADDRESS = 4;
     private static final long DIAL_RETRY_MILLIS = 50;
+    private static final long REFUSAL_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
     private final byte[] jobToken;
     private final int self;
     private final long attempt;
     private final IntPredicate isConnected;
-    private final BiConsumer<Integer, FrameStream> onConnected;
+    private final BiPredicate<Integer, FrameStream> onConnected;
     private final ServerSocket server;
     private final Thread acceptor;
+    private final HandshakeSlots slots = new HandshakeSlots(MAX_HANDSHAKES, MAX_HANDSHAKES_PER_ADDRESS);
+    private final AtomicLong refusedSinceWarning = new AtomicLong();
+    private volatile long lastRefusalWarning = System.nanoTime() - REFUSAL_WARNING_INTERVAL_NANOS;
     private volatile boolean closed;
 
+    /**
+     * @param onConnected takes a handshaken stream as the connection to that peer; false if the
+     *                    pair already has one (the stream is then closed here)
+     */
     PeerConnector(byte[] jobToken, int self, long attempt, InetSocketAddress bindAddress,
-                  IntPredicate isConnected, BiConsumer<Integer, FrameStream> onConnected) throws IOException {
+                  IntPredicate isConnected, BiPredicate<Integer, FrameStream> onConnected) throws IOException {
         this.jobToken = jobToken;
         this.self = self;
         this.attempt = attempt;
@@ -64,7 +85,9 @@ final class PeerConnector implements AutoCloseable {
                 stream.setReadTimeout((int) Math.min(HANDSHAKE_TIMEOUT_MILLIS, leftMillis));
                 Handshake.dial(stream, hello, peer);
                 stream.setReadTimeout(0);
-                onConnected.accept(peer, stream);
+                if (!onConnected.test(peer, stream)) {
+                    stream.close();
+                }
                 return;
             } catch (Handshake.HandshakeRefusedException e) {
                 stream.close();
@@ -93,7 +116,38 @@ final class PeerConnector implements AutoCloseable {
                 }
                 return;
             }
-            accept(socket);
+            InetAddress from = socket.getInetAddress();
+            if (!slots.tryAcquire(from)) {
+                refuse(socket);
+                continue;
+            }
+            Thread handshake = new Thread(() -> {
+                try {
+                    accept(socket);
+                } finally {
+                    slots.release(from);
+                }
+            }, "weir-dataplane-" + self + "-handshake");
+            handshake.setDaemon(true);
+            handshake.start();
+        }
+    }
+
+    /** No handshake slot is free for this source: close now; a peer's dial comes back in a moment. */
+    private void refuse(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing was sent on it
+        }
+        long refused = refusedSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastRefusalWarning >= REFUSAL_WARNING_INTERVAL_NANOS) {
+            lastRefusalWarning = now;
+            refusedSinceWarning.addAndGet(-refused);
+            LOG.warn("worker {}: closed {} data connection(s) without a handshake, latest from {}: {} handshakes"
+                    + " running ({} at most, {} per address)", self, refused, socket.getInetAddress(), slots.inUse(),
+                    MAX_HANDSHAKES, MAX_HANDSHAKES_PER_ADDRESS);
         }
     }
 
@@ -101,7 +155,7 @@ final class PeerConnector implements AutoCloseable {
         FrameStream stream = null;
         try {
             stream = new FrameStream(socket);
-            stream.setReadTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+            stream.setReadTimeout(HELLO_TIMEOUT_MILLIS);
             Handshake.Hello hello = Handshake.readHello(stream);
             Handshake.Verdict verdict = Handshake.judge(hello, jobToken, attempt, self);
             if (verdict == Handshake.Verdict.ACCEPTED && isConnected.test(hello.workerIndex())) {
@@ -115,13 +169,29 @@ final class PeerConnector implements AutoCloseable {
                 stream.close();
                 return;
             }
+            stream.setReadTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+            Handshake.awaitConfirm(stream);
             stream.setReadTimeout(0);
-            onConnected.accept(hello.workerIndex(), stream);
+            if (closed || !onConnected.test(hello.workerIndex(), stream)) {
+                LOG.warn("worker {}: dropped a second data connection from worker {} ({})", self,
+                        hello.workerIndex(), stream.remoteAddress());
+                stream.close();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("worker {}: failed handshake with {}: {}", self, socket.getRemoteSocketAddress(), e.toString());
             if (stream != null) {
                 stream.close();
+            } else {
+                closeQuietly(socket);
             }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // unusable either way
         }
     }
 
