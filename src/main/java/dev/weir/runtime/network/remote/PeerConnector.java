@@ -6,12 +6,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.IntPredicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.weir.runtime.logging.ThrottledWarning;
 
 /**
  * Makes the data plane's connections: listens for lower-indexed workers dialing in and dials the
@@ -34,7 +35,6 @@ final class PeerConnector implements AutoCloseable {
     static final int MAX_HANDSHAKES = 32;
     static final int MAX_HANDSHAKES_PER_ADDRESS = 4;
     private static final long DIAL_RETRY_MILLIS = 50;
-    private static final long REFUSAL_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
     private final byte[] jobToken;
     private final int self;
@@ -44,8 +44,8 @@ final class PeerConnector implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final HandshakeSlots slots = new HandshakeSlots(MAX_HANDSHAKES, MAX_HANDSHAKES_PER_ADDRESS);
-    private final AtomicLong refusedSinceWarning = new AtomicLong();
-    private volatile long lastRefusalWarning = System.nanoTime() - REFUSAL_WARNING_INTERVAL_NANOS;
+    private final ThrottledWarning refusals = new ThrottledWarning(LOG, Duration.ofSeconds(10));
+    private final ThrottledWarning failedHandshakes = new ThrottledWarning(LOG, Duration.ofSeconds(10));
     private volatile boolean closed;
 
     /**
@@ -65,6 +65,7 @@ final class PeerConnector implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "weir-dataplane-" + self + "-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        LOG.info("worker {}: data plane listening on {}", self, address());
     }
 
     InetSocketAddress address() {
@@ -140,15 +141,9 @@ final class PeerConnector implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing was sent on it
         }
-        long refused = refusedSinceWarning.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastRefusalWarning >= REFUSAL_WARNING_INTERVAL_NANOS) {
-            lastRefusalWarning = now;
-            refusedSinceWarning.addAndGet(-refused);
-            LOG.warn("worker {}: closed {} data connection(s) without a handshake, latest from {}: {} handshakes"
-                    + " running ({} at most, {} per address)", self, refused, socket.getInetAddress(), slots.inUse(),
-                    MAX_HANDSHAKES, MAX_HANDSHAKES_PER_ADDRESS);
-        }
+        refusals.warn("worker {}: closed a data connection from {} without a handshake: {} handshakes running"
+                + " ({} at most, {} per address)", self, socket.getInetAddress(), slots.inUse(), MAX_HANDSHAKES,
+                MAX_HANDSHAKES_PER_ADDRESS);
     }
 
     private void accept(Socket socket) {
@@ -178,7 +173,9 @@ final class PeerConnector implements AutoCloseable {
                 stream.close();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("worker {}: failed handshake with {}: {}", self, socket.getRemoteSocketAddress(), e.toString());
+            // Anyone can cause this (silence, garbage): at most one line per interval, however many.
+            failedHandshakes.warn("worker {}: failed handshake with {}: {}", self, socket.getRemoteSocketAddress(),
+                    e.toString());
             if (stream != null) {
                 stream.close();
             } else {

@@ -128,7 +128,11 @@ public final class JsonHttpClient {
         } catch (IOException | RuntimeException e) {
             reason = "no error body";
         }
-        String hint = status == 401 ? " (the job token was not accepted; check the job's control-token Secret)" : "";
+        String hint = switch (status) {
+            case 401 -> " (the job token was not accepted; check the job's control-token Secret)";
+            case 404 -> " (the peer does not serve this job, or did not accept the job token)";
+            default -> "";
+        };
         return what + " was rejected with HTTP " + status + ": " + reason + hint;
     }
 
