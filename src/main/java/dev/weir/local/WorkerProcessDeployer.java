@@ -138,7 +138,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     @Override
     public Workers workers() {
         return new Workers(job.parallelism(), settings.heartbeatTimeout(), REGISTRATION_TIMEOUT,
-                registration -> WorkerClient.forWorker(registration, token));
+                registration -> WorkerClient.forWorker(registration, token, server.tls()));
     }
 
     /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
@@ -206,6 +206,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
                 .worker(worker, attempt)
                 .coordinator(server.baseUri().toString())
                 .token(token)
+                .tls(server.tls() == null ? null : server.tls().directory().toString())
                 .bindAddress(settings.bindAddress())
                 // Workers of a `weir local` that died (even by SIGKILL) stop by themselves soon after.
                 .heartbeats(settings.heartbeatInterval(), COORDINATOR_TIMEOUT)

@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.net.ssl.SSLContext;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.coordinator.RegistrationConflictException;
 import dev.weir.coordinator.StaleAttemptException;
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
@@ -47,6 +46,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ControlHttpServer server;
+    private final TransportTls tls;
     private volatile String refusal;
 
     /** Starts serving plain HTTP on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
@@ -54,10 +54,21 @@ public final class CoordinatorServer implements AutoCloseable {
         this(bind, ControlServerLimits.coordinator(), null);
     }
 
-    /** Starts serving on {@code bind}, over TLS with {@code tls} (mutual: workers show certificates too), or plain if null. */
-    public CoordinatorServer(InetSocketAddress bind, ControlServerLimits limits, SSLContext tls) throws IOException {
+    /**
+     * Starts serving on {@code bind}, over TLS with {@code tls} (mutual: workers show certificates
+     * of the same CA), or plain HTTP if null. The coordinator calls its workers with the same
+     * certificate ({@link #tls()}).
+     */
+    public CoordinatorServer(InetSocketAddress bind, ControlServerLimits limits, TransportTls tls) throws IOException {
         ControlPlaneJson.warmUpInBackground();
-        this.server = ControlHttpServer.start("coordinator", bind, limits, tls, this::route);
+        this.tls = tls;
+        this.server = ControlHttpServer.start("coordinator", bind, limits, tls == null ? null : tls.context(),
+                this::route);
+    }
+
+    /** The TLS material this endpoint serves with, and its jobs' workers are called with; null when plain. */
+    public TransportTls tls() {
+        return tls;
     }
 
     /** Serves {@code jobName} from now on; replaces an earlier registration of the same job (new token too). */

@@ -101,7 +101,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
                 plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), heartbeatTimeout,
                 Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
-                registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
+                registration -> WorkerClient.forWorker(registration, plan.token(), server.tls()), new Metrics(plan.job()));
         coordinator.expectRunning(runningWorkers);
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
         server.register(name, plan.token(), coordinator.endpoint());

@@ -44,7 +44,8 @@ public record WorkerConfig(
         S3Settings s3,
         String restoreFrom,
         long heartbeatIntervalMs,
-        long coordinatorTimeoutMs) {
+        long coordinatorTimeoutMs,
+        Path tlsDirectory) {
 
     /** Leaves the token and S3 keys out: this string may be logged. */
     @Override
@@ -52,7 +53,8 @@ public record WorkerConfig(
         return "WorkerConfig[job=" + jobName + ", class=" + jobClass
                 + (jobJarUri == null ? "" : ", jar=" + jobJarUri) + ", worker=" + worker + "/" + parallelism
                 + ", attempt=" + attempt + ", coordinator=" + coordinatorUrl + ", storage=" + storageUri + "/"
-                + storageBase + ", restoreFrom=" + restoreFrom + "]";
+                + storageBase + ", restoreFrom=" + restoreFrom + (tlsDirectory == null ? "" : ", tls=" + tlsDirectory)
+                + "]";
     }
 
     public static WorkerConfig fromEnvironment(Function<String, String> env) {
@@ -96,7 +98,8 @@ public record WorkerConfig(
                 s3,
                 r.optional(RESTORE_FROM, null),
                 r.integer(HEARTBEAT_INTERVAL_MS, 1000),
-                r.integer(COORDINATOR_TIMEOUT_MS, 60_000));
+                r.integer(COORDINATOR_TIMEOUT_MS, 60_000),
+                r.optional(TLS_DIR, null) == null ? null : Path.of(r.optional(TLS_DIR, null)));
     }
 
     private static String hostName() {

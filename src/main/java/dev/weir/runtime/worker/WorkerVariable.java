@@ -62,7 +62,13 @@ public enum WorkerVariable {
      * forever). Long enough to ride out an operator restart; short enough that workers of a
      * killed {@code weir local} do not linger.
      */
-    COORDINATOR_TIMEOUT_MS("WEIR_COORDINATOR_TIMEOUT_MS");
+    COORDINATOR_TIMEOUT_MS("WEIR_COORDINATOR_TIMEOUT_MS"),
+    /**
+     * A directory holding {@code tls.crt}, {@code tls.key} and {@code ca.crt} (a mounted TLS
+     * Secret): the control and data planes then use mutual TLS, and the coordinator's URL is
+     * {@code https}. Unset: plain HTTP and TCP.
+     */
+    TLS_DIR("WEIR_TLS_DIR");
 
     private final String envName;
     private final boolean s3Connection;

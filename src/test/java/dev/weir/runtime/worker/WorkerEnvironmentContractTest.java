@@ -81,7 +81,7 @@ class WorkerEnvironmentContractTest {
                 "http://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
                 "weir/team-a/counts", new S3Settings("http://minio.minio:9000", "unused", "eu-west-1", false,
                 "AKIA-POD", "pod-secret", ""),
-                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 60_000));
+                "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 60_000, null));
     }
 
     @Test
@@ -103,7 +103,7 @@ class WorkerEnvironmentContractTest {
                     server.baseUri().toString(), config.token(), "127.0.0.1", "127.0.0.1", 0, 0, "s3://weir",
                     "weir/default/counts", new S3Settings("http://127.0.0.1:9000", "unused", null, true,
                     "local-access", "local-secret", ""),
-                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 10_000));
+                    "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 10_000, null));
             assertThat(env).doesNotContainKey("WEIR_JDBC_PASSWORD");
         }
     }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.OutputChannel;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.tls.TransportTls;
 
 /**
  * The network endpoint of one worker process: exactly one TCP connection per pair of workers
@@ -76,9 +77,19 @@ public final class DataPlane implements AutoCloseable {
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
                      Consumer<Throwable> onFailure) throws IOException {
+        this(jobToken, null, workerIndex, attempt, bindAddress, onFailure);
+    }
+
+    /**
+     * @param tls       mutual TLS on every connection (both ends show a certificate of the job's CA);
+     *                  null for plain TCP
+     * @param onFailure called once per connection lost other than by {@link #close}
+     */
+    public DataPlane(String jobToken, TransportTls tls, int workerIndex, long attempt, InetSocketAddress bindAddress,
+                     Consumer<Throwable> onFailure) throws IOException {
         this.self = workerIndex;
         this.onFailure = onFailure;
-        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
+        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), tls, workerIndex, attempt, bindAddress,
                 connections::containsKey, this::register);
     }
 

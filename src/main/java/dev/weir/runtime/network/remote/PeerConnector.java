@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.runtime.logging.ThrottledWarning;
+import dev.weir.runtime.tls.TransportTls;
 
 /**
  * Makes the data plane's connections: listens for lower-indexed workers dialing in and dials the
@@ -37,6 +38,7 @@ final class PeerConnector implements AutoCloseable {
     private static final long DIAL_RETRY_MILLIS = 50;
 
     private final byte[] jobToken;
+    private final TransportTls tls;
     private final int self;
     private final long attempt;
     private final IntPredicate isConnected;
@@ -52,9 +54,10 @@ final class PeerConnector implements AutoCloseable {
      * @param onConnected takes a handshaken stream as the connection to that peer; false if the
      *                    pair already has one (the stream is then closed here)
      */
-    PeerConnector(byte[] jobToken, int self, long attempt, InetSocketAddress bindAddress,
+    PeerConnector(byte[] jobToken, TransportTls tls, int self, long attempt, InetSocketAddress bindAddress,
                   IntPredicate isConnected, BiPredicate<Integer, FrameStream> onConnected) throws IOException {
         this.jobToken = jobToken;
+        this.tls = tls;
         this.self = self;
         this.attempt = attempt;
         this.isConnected = isConnected;
@@ -82,7 +85,7 @@ final class PeerConnector implements AutoCloseable {
             try {
                 Socket socket = new Socket();
                 socket.connect(address, (int) Math.min(Integer.MAX_VALUE, leftMillis));
-                stream = new FrameStream(socket);
+                stream = new FrameStream(tls == null ? socket : tls.client(socket));
                 stream.setReadTimeout((int) Math.min(HANDSHAKE_TIMEOUT_MILLIS, leftMillis));
                 Handshake.dial(stream, hello, peer);
                 stream.setReadTimeout(0);
@@ -149,7 +152,8 @@ final class PeerConnector implements AutoCloseable {
     private void accept(Socket socket) {
         FrameStream stream = null;
         try {
-            stream = new FrameStream(socket);
+            // Under TLS the handshake runs at the first read, so the HELLO timeout bounds it too.
+            stream = new FrameStream(tls == null ? socket : tls.server(socket));
             stream.setReadTimeout(HELLO_TIMEOUT_MILLIS);
             Handshake.Hello hello = Handshake.readHello(stream);
             Handshake.Verdict verdict = Handshake.judge(hello, jobToken, attempt, self);

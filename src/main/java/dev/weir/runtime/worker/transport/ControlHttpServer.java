@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -95,6 +96,11 @@ public final class ControlHttpServer implements AutoCloseable {
         if (tls == null) {
             return new ConnectionFactory[] {plain};
         }
+        // Jetty checks by default that the SNI host matches the Host header and answers 400
+        // "Invalid SNI" otherwise; clients that dial an IP send no SNI at all.
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setSslContext(tls);
         // Both ends show a certificate of the job's CA (mutual TLS); peers are pods known by IP, so

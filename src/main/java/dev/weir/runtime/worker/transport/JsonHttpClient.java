@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.ErrorBody;
 
@@ -46,13 +47,21 @@ public final class JsonHttpClient {
     private final Settings settings;
 
     public JsonHttpClient(BearerToken token, Settings settings) {
+        this(token, settings, null);
+    }
+
+    /** @param tls mutual TLS for {@code https://} URIs (this process's certificate and the job's CA); null: plain HTTP only */
+    public JsonHttpClient(BearerToken token, Settings settings, TransportTls tls) {
         this.token = token;
         this.settings = settings;
-        // HTTP/1.1: the JDK server does not speak h2c, so the upgrade attempt would be wasted.
-        this.http = HttpClient.newBuilder()
+        // HTTP/1.1: the control servers do not speak h2c, so the upgrade attempt would be wasted.
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .build();
+                .connectTimeout(settings.connectTimeout());
+        if (tls != null) {
+            builder.sslContext(tls.context()).sslParameters(tls.clientParameters());
+        }
+        this.http = builder.build();
     }
 
     /** POSTs {@code body} (may be null for an empty request) and reads the answer as {@code responseType} (Void: ignore). */
