@@ -16,12 +16,14 @@ import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.CoordinatorClient;
 import dev.weir.runtime.worker.RecordingWorkerHandler;
 import dev.weir.runtime.worker.WorkerControlServer;
+import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.ControlPlaneException;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.runtime.worker.transport.JsonHttpClient;
+import dev.weir.testing.HostileClients;
 import dev.weir.testing.TestCertificates;
 import dev.weir.testing.TestCertificates.KeyFormat;
 
@@ -74,6 +76,29 @@ class TlsControlPlaneTest {
             String plain = server.baseUri().toString().replace("https://", "http://");
             assertThatThrownBy(() -> new CoordinatorClient(java.net.URI.create(plain), TOKEN, 1, FAST, lost -> { })
                     .register(registration(9000))).isInstanceOf(ControlPlaneException.class);
+        }
+    }
+
+    /** Issue 13 §2 under TLS: connections that never start (or never finish) a handshake hold nothing a worker needs. */
+    @Test
+    void silentAndHalfSentConnectionsDoNotKeepWorkersOutOfATlsCoordinator() throws Exception {
+        TestCertificates ca = TestCertificates.newAuthority("weir-ca");
+        TransportTls ours = TransportTls.fromDirectory(ca.issue(dir.resolve("ours"), "weir-operator", KeyFormat.EC_PKCS8));
+        try (CoordinatorServer server = new CoordinatorServer(loopback(), ControlServerLimits.coordinator(), ours);
+             HostileClients attacker = new HostileClients()) {
+            RecordingEndpoint endpoint = new RecordingEndpoint(1, 1);
+            server.register(JOB, TOKEN, endpoint);
+            attacker.silent(server.address(), 64);
+            attacker.halfSentRequests(server.address(), "/v1/jobs/" + JOB + "/attempts/1/heartbeat", 64);
+            // a TLS ClientHello record header that announces more than ever comes
+            attacker.sending(server.address(), new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00});
+
+            CoordinatorClient worker = new CoordinatorClient(server.baseUri(), TOKEN, 1,
+                    JsonHttpClient.Settings.defaults(), ours, lost -> { });
+            worker.register(registration(9000));
+            worker.heartbeat(new Heartbeat(1, 0, 7));
+
+            assertThat(endpoint.received).containsExactly(registration(9000), new Heartbeat(1, 0, 7));
         }
     }
 
