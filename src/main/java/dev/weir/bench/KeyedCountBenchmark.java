@@ -48,6 +48,7 @@ public final class KeyedCountBenchmark {
         long intervalMs = 1000;
         String mode = "workers";
         boolean classData = true;
+        Path tlsDir = null;
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,9 +60,10 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--tls-dir" -> tlsDir = Path.of(args[++i]); // mutual TLS on both planes (tls.crt, tls.key, ca.crt)
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false] [--tls-dir DIR]");
                     System.exit(2);
                 }
             }
@@ -73,7 +75,9 @@ public final class KeyedCountBenchmark {
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
-             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     dev.weir.runtime.worker.transport.ControlServerLimits.coordinator(),
+                     tlsDir == null ? null : dev.weir.runtime.tls.TransportTls.fromDirectory(tlsDir))) {
             JobMetrics metrics = new JobMetrics();
             Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
                     "output", "discard");
@@ -122,6 +126,7 @@ public final class KeyedCountBenchmark {
             timings.addTo(line);
             line.put("worker_class_data_archive", mode.equals("workers") && classData);
             line.put("state_backend", "heap");
+            line.put("tls", tlsDir != null);
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
             if (metrics.sinkRecords() != records) {

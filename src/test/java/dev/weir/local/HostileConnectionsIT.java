@@ -13,23 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.HostileClients;
 import dev.weir.testing.JobCounters;
@@ -56,11 +47,8 @@ class HostileConnectionsIT {
     void jobRunsThroughAttacksOnEveryPortWithExactlyOnceOutput() throws Exception {
         int parallelism = 2;
         Path output = dir.resolve("out");
-        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/hostile");
         Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
                 "rate", "15000", "output", output.toString());
-        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("hostile",
-                "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
         JobCounters counters = new JobCounters();
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              HostileClients attacker = new HostileClients();
@@ -70,32 +58,18 @@ class HostileConnectionsIT {
             attacker.halfSentRequests(server.address(), heartbeat, 64);
             attacker.silent(server.address(), 32);
 
-            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/hostile", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            JobMaster master = new JobMaster(new JobMaster.Settings("hostile", parallelism, 128,
-                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
-                    new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-            CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(null);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<JobResult> result = WorkerProcessTestJob.start("hostile", parallelism, args, dir, server,
+                    150, new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000), counters);
 
             // as soon as each worker listens (before its peers connect, if the logs tell in time)
             List<InetSocketAddress> controlPorts = new ArrayList<>();
             List<InetSocketAddress> dataPorts = new ArrayList<>();
             for (int worker = 0; worker < parallelism; worker++) {
                 Path log = dir.resolve("logs/attempt-1/worker-" + worker + ".log");
-                InetSocketAddress data = awaitLogged(log, DATA, result);
+                InetSocketAddress data = WorkerProcessTestJob.awaitLogged(log, DATA, result);
                 attacker.silent(data, 8);
                 dataPorts.add(data);
-                InetSocketAddress control = awaitLogged(log, CONTROL, result);
+                InetSocketAddress control = WorkerProcessTestJob.awaitLogged(log, CONTROL, result);
                 attacker.halfSentRequests(control, "/v1/checkpoints/trigger", 16);
                 attacker.silent(control, 8);
                 controlPorts.add(control);
@@ -136,21 +110,6 @@ class HostileConnectionsIT {
         out.writeInt(200 << 20);
         out.write(new byte[1024]);
         return bytes.toByteArray();
-    }
-
-    private static InetSocketAddress awaitLogged(Path log, Pattern pattern, CompletableFuture<?> result)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && !result.isDone()) {
-            if (Files.exists(log)) {
-                Matcher matcher = pattern.matcher(Files.readString(log));
-                if (matcher.find()) {
-                    return new InetSocketAddress(matcher.group(1), Integer.parseInt(matcher.group(2)));
-                }
-            }
-            Thread.sleep(2);
-        }
-        throw new AssertionError(log + " never logged " + pattern + (result.isDone() ? " (the job ended)" : ""));
     }
 
     private static void awaitCompleted(JobCounters counters, long checkpoints, CompletableFuture<?> result)

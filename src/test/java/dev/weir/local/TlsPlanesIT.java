@@ -10,11 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
@@ -24,17 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
-import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.testing.CommittedFiles;
@@ -74,42 +64,25 @@ class TlsPlanesIT {
 
         int parallelism = 2;
         Path output = dir.resolve("out");
-        CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/tls");
         Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
                 "rate", "12000", "output", output.toString());
-        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("tls",
-                "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
         JobCounters counters = new JobCounters();
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 ControlServerLimits.coordinator(), TransportTls.fromDirectory(tlsDir))) {
             assertThat(server.baseUri().getScheme()).isEqualTo("https");
-            WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/tls", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            JobMaster master = new JobMaster(new JobMaster.Settings("tls", parallelism, 128,
-                    new CheckpointConfig(200, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
-                    new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-            CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(null);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<JobResult> result = WorkerProcessTestJob.start("tls", parallelism, args, dir, server,
+                    200, new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000), counters);
 
             // the coordinator has no health route: any HTTP answer shows the TLS session was accepted
             assertThat(answer(server.address(), ours)).startsWith("HTTP/1.1 404");
             assertThat(answer(server.address(), intruder)).isEqualTo(REFUSED);
             for (int worker = 0; worker < parallelism; worker++) {
                 Path log = dir.resolve("logs/attempt-1/worker-" + worker + ".log");
-                InetSocketAddress control = awaitLogged(log, CONTROL, result);
+                InetSocketAddress control = WorkerProcessTestJob.awaitLogged(log, CONTROL, result);
                 assertThat(answer(control, ours)).startsWith("HTTP/1.1 200");
                 assertThat(answer(control, intruder)).isEqualTo(REFUSED);
                 // the data port answers nothing a stranger could read, with or without TLS
-                assertThat(answer(awaitLogged(log, DATA, result), intruder)).isEqualTo(REFUSED);
+                assertThat(answer(WorkerProcessTestJob.awaitLogged(log, DATA, result), intruder)).isEqualTo(REFUSED);
             }
 
             JobResult end = result.get(180, TimeUnit.SECONDS);
@@ -148,20 +121,5 @@ class TlsPlanesIT {
                 return REFUSED; // reset after the server's alert
             }
         }
-    }
-
-    private static InetSocketAddress awaitLogged(Path log, Pattern pattern, CompletableFuture<?> result)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && !result.isDone()) {
-            if (Files.exists(log)) {
-                Matcher matcher = pattern.matcher(Files.readString(log));
-                if (matcher.find()) {
-                    return new InetSocketAddress(matcher.group(1), Integer.parseInt(matcher.group(2)));
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError(log + " never logged " + pattern + (result.isDone() ? " (the job ended)" : ""));
     }
 }

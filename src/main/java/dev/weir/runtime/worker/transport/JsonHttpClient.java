@@ -76,6 +76,21 @@ public final class JsonHttpClient {
         return send(request(uri).GET().build(), responseType);
     }
 
+    /**
+     * Opens a connection to {@code uri}'s server in the background with a GET of {@code uri}
+     * (which should need no token and change nothing), so that the next call finds it open: under
+     * TLS the first handshake of a cold JVM can take seconds on a busy machine. Failures are only
+     * logged: the next real call connects again.
+     */
+    public void connectInBackground(URI uri) {
+        http.sendAsync(HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("connecting to {} ahead of time failed: {}", uri, failure.toString());
+                    }
+                });
+    }
+
     private HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri)
                 .timeout(settings.requestTimeout())
