@@ -46,3 +46,10 @@ app.kubernetes.io/component: operator
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end -}}
+
+{{/* The labels the operator puts on every worker pod (dev.weir.operator.ResourceNames.workerLabels). */}}
+{{- define "weir.workerSelectorLabels" -}}
+app.kubernetes.io/name: weir
+app.kubernetes.io/managed-by: weir-operator
+app.kubernetes.io/component: worker
+{{- end -}}

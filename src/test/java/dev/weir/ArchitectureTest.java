@@ -51,7 +51,7 @@ class ArchitectureTest {
     void workerCodeUsesOnlyTheJdkAndTheWorkersJars() {
         classes().that().resideInAnyPackage("dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        "java..", "javax..", "jdk..", "com.sun.net.httpserver..",
+                        "java..", "javax..", "jdk..", "org.eclipse.jetty..", "org.bouncycastle.asn1..",
                         "dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..",
                         "com.fasterxml.jackson.core..", "com.fasterxml.jackson.databind..",
                         "com.fasterxml.jackson.annotation..", "org.slf4j..", "io.minio..", "okhttp3..",

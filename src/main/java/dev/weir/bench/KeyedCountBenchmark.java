@@ -41,7 +41,7 @@ public final class KeyedCountBenchmark {
     private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
             + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
             + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
-            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS]";
+            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS] [--tls-dir DIR]";
 
     private KeyedCountBenchmark() {}
 
@@ -63,7 +63,8 @@ public final class KeyedCountBenchmark {
         String backend = "heap";
         Boolean incremental = null;
         int killAfterCheckpoints = 0;
-        long heartbeatTimeoutMs = 5_000;
+        long heartbeatTimeoutMs = dev.weir.api.RestartPolicySpec.DEFAULT_HEARTBEAT_TIMEOUT_MS;
+        Path tlsDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -87,6 +88,7 @@ public final class KeyedCountBenchmark {
                 case "--unaligned" -> unaligned = Boolean.parseBoolean(args[++i]);
                 case "--aligned-timeout-ms" -> alignedTimeoutMs = Long.parseLong(args[++i]);
                 case "--heartbeat-timeout-ms" -> heartbeatTimeoutMs = Long.parseLong(args[++i]);
+                case "--tls-dir" -> tlsDir = Path.of(args[++i]); // mutual TLS on both planes (tls.crt, tls.key, ca.crt)
                 default -> {
                     System.err.println("unknown argument: " + args[i]
                             + "\n" + USAGE);
@@ -119,7 +121,9 @@ public final class KeyedCountBenchmark {
                 : StateBackendSettings.HEAP;
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
-             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+             CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     dev.weir.runtime.worker.transport.ControlServerLimits.coordinator(),
+                     tlsDir == null ? null : dev.weir.runtime.tls.TransportTls.fromDirectory(tlsDir))) {
             JobMetrics metrics = new JobMetrics();
             Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
                     "output", "discard", "sinkRate", Long.toString(sinkRate));
@@ -197,6 +201,7 @@ public final class KeyedCountBenchmark {
             line.put("aligned_timeout_ms", alignedTimeoutMs);
             line.put("worker_gc", gc.equals("default") ? String.join(" ", gcOptions) : gc);
             line.put("worker_jvm_options", String.join(" ", workerJvmOptions));
+            line.put("tls", tlsDir != null);
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
             if (metrics.sinkRecords() != records) {

@@ -61,6 +61,12 @@ public final class LocalCommand implements Callable<Integer> {
                     + WorkerHeap.DEFAULT + ".")
     private String workerHeap;
 
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "Mutual TLS between the coordinator and the worker processes and among the workers, with"
+                    + " DIR/tls.crt, DIR/tls.key and DIR/ca.crt (the layout of a Kubernetes TLS Secret). Default: plain"
+                    + " HTTP and TCP on loopback.")
+    private Path tlsDirectory;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -104,7 +110,11 @@ public final class LocalCommand implements Callable<Integer> {
                 throw bad(e.getMessage());
             }
         }
-        return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap);
+        if (tlsDirectory != null && inProcess) {
+            throw bad("--tls-dir secures the connections of worker processes; --in-process has none");
+        }
+        return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap,
+                tlsDirectory);
     }
 
     private ParameterException bad(String message) {

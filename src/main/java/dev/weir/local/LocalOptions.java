@@ -13,15 +13,17 @@ import java.util.Map;
  * @param environment extra environment variables of the worker processes ({@code --env NAME=VALUE}),
  *     what a Secret gives the pods on Kubernetes, e.g. connector credentials
  * @param workerHeap the worker processes' heap ({@code --worker-heap}, e.g. 2g); null: {@link WorkerHeap}'s rule
+ * @param tlsDirectory {@code --tls-dir}: mutual TLS on the control and data planes with the
+ *     {@code tls.crt}, {@code tls.key} and {@code ca.crt} there; null: plain (the default on one machine)
  */
 public record LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
-                           Map<String, String> environment, String workerHeap) {
+                           Map<String, String> environment, String workerHeap, Path tlsDirectory) {
 
     /** Leaves out the environment's values: they may be credentials. */
     @Override
     public String toString() {
         return "LocalOptions[manifest=" + manifest + ", restore=" + restore + ", stateDir=" + stateDir + ", progress="
                 + progress + ", inProcess=" + inProcess + ", environment=" + environment.keySet() + ", workerHeap="
-                + workerHeap + "]";
+                + workerHeap + ", tlsDirectory=" + tlsDirectory + "]";
     }
 }

@@ -20,6 +20,8 @@ import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.runtime.tls.TransportTls;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.RestartStrategy;
@@ -147,7 +149,9 @@ public final class WeirLocal {
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
                 settings.checkpoint().intervalMs(), Clock.system());
              CoordinatorServer server = options.inProcess() ? null
-                     : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                     : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                             ControlServerLimits.coordinator(), options.tlsDirectory() == null ? null
+                                     : TransportTls.fromDirectory(options.tlsDirectory()))) {
             JobDeployer deployer;
             try {
                 deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)

@@ -143,7 +143,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     @Override
     public Workers workers() {
         return new Workers(job.parallelism(), settings.heartbeatTimeout(), REGISTRATION_TIMEOUT,
-                registration -> WorkerClient.forWorker(registration, token));
+                registration -> WorkerClient.forWorker(registration, token, server.tls()));
     }
 
     /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
@@ -212,6 +212,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
                 .worker(worker, attempt)
                 .coordinator(server.baseUri().toString())
                 .token(token)
+                .tls(server.tls() == null ? null : server.tls().directory().toString())
                 .bindAddress(settings.bindAddress())
                 // A worker bears the coordinator's silence as long as the coordinator bears a worker's;
                 // it stops at once when this process is gone (a SIGKILL included): nothing takes over.

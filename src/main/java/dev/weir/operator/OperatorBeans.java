@@ -3,6 +3,7 @@ package dev.weir.operator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,6 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.operator.runtime.CoordinatorJobRuntime;
 import dev.weir.operator.runtime.JobRuntime;
+import dev.weir.runtime.tls.TransportTls;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -48,6 +51,14 @@ public class OperatorBeans {
     @ConfigProperty(name = "weir.operator.coordinator-host", defaultValue = "0.0.0.0")
     String coordinatorHost;
 
+    /** The operator's TLS Secret, mounted (the chart's tls.secretName): the coordinator serves mutual TLS. */
+    @ConfigProperty(name = "weir.operator.tls-dir")
+    Optional<String> tlsDirectory;
+
+    /** The TLS Secret every job namespace holds for its workers (the chart's tls.workerSecretName). */
+    @ConfigProperty(name = "weir.operator.worker-tls-secret")
+    Optional<String> workerTlsSecret;
+
     @ConfigProperty(name = "weir.operator.poll-interval", defaultValue = "PT2S")
     Duration pollInterval;
 
@@ -67,14 +78,20 @@ public class OperatorBeans {
     @Produces
     @Singleton
     OperatorSettings settings() {
-        return new OperatorSettings(image, pollInterval);
+        if (tlsDirectory.isPresent() != workerTlsSecret.isPresent()) {
+            throw new IllegalStateException("TLS needs both weir.operator.tls-dir and weir.operator.worker-tls-secret"
+                    + " (the chart's tls.secretName and tls.workerSecretName); only one is set");
+        }
+        return new OperatorSettings(image, pollInterval, workerTlsSecret.orElse(null));
     }
 
     @Produces
     @Singleton
     CoordinatorServer coordinatorServer() {
         try {
-            return new CoordinatorServer(new InetSocketAddress(coordinatorHost, coordinatorPort));
+            return new CoordinatorServer(new InetSocketAddress(coordinatorHost, coordinatorPort),
+                    ControlServerLimits.coordinator(),
+                    tlsDirectory.isEmpty() ? null : TransportTls.fromDirectory(Path.of(tlsDirectory.get())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the coordinator server on " + coordinatorHost + ":"
                     + coordinatorPort, e);
@@ -85,7 +102,8 @@ public class OperatorBeans {
     @Singleton
     @DefaultBean
     JobRuntime jobRuntime(CoordinatorServer server) {
-        String url = coordinatorUrl.orElse("http://localhost:" + server.address().getPort());
+        String url = coordinatorUrl.orElse((server.tls() == null ? "http" : "https") + "://localhost:"
+                + server.address().getPort());
         return new CoordinatorJobRuntime(server, url);
     }
 

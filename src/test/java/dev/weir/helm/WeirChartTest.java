@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 
+import dev.weir.api.StreamJob;
+import dev.weir.operator.ResourceNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -26,6 +29,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 class WeirChartTest {
 
     private static final Path CHART = Path.of("helm", "weir");
+    private static final String COMPONENT = ResourceNames.COMPONENT_LABEL;
 
     @Test
     void lintsClean() {
@@ -108,6 +112,91 @@ class WeirChartTest {
         assertRestricted(deployment(objects).getSpec().getTemplate().getSpec());
     }
 
+    /**
+     * Issue 13 §6: workers' control port only from the operator's pods (in the release namespace),
+     * their data port only from Weir workers, the operator's coordinator port only from workers; the
+     * selectors must match the labels the operator really puts on worker pods.
+     */
+    @Test
+    void networkPoliciesLetOnlyTheOperatorAndWorkersReachTheWorkersPorts() {
+        assertThat(render(Map.of())).noneMatch(o -> o instanceof NetworkPolicy);
+        List<HasMetadata> objects = render(Map.of("networkPolicy.enabled", "true", "watchNamespaces[0]", "team-a",
+                "watchNamespaces[1]", "team-b", "leaderElection.enabled", "false"));
+        Deployment deployment = deployment(objects);
+        Map<String, String> operatorPod = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> workerPod = ResourceNames.workerLabels(job("counts"), 3, 1);
+        List<NetworkPolicy> workers = objects.stream().filter(o -> o instanceof NetworkPolicy)
+                .map(NetworkPolicy.class::cast).filter(p -> p.getMetadata().getName().endsWith("-workers")).toList();
+        assertThat(workers).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
+        for (NetworkPolicy policy : workers) {
+            assertThat(workerPod).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            var ingress = policy.getSpec().getIngress();
+            assertThat(ingress).hasSize(2);
+            var control = ingress.get(0);
+            assertThat(control.getPorts()).singleElement().satisfies(port ->
+                    assertThat(port.getPort().getIntVal()).isEqualTo(ResourceNames.CONTROL_PORT));
+            assertThat(control.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector().getMatchLabels())
+                        .containsExactly(Map.entry("kubernetes.io/metadata.name", "weir-system"));
+                assertThat(operatorPod).containsAllEntriesOf(peer.getPodSelector().getMatchLabels());
+                assertThat(workerPod).doesNotContainEntry(COMPONENT, operatorPod.get(COMPONENT));
+            });
+            var data = ingress.get(1);
+            assertThat(data.getPorts()).singleElement().satisfies(port ->
+                    assertThat(port.getPort().getIntVal()).isEqualTo(ResourceNames.DATA_PORT));
+            assertThat(data.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getNamespaceSelector()).as("same namespace only").isNull();
+                assertThat(workerPod).containsAllEntriesOf(peer.getPodSelector().getMatchLabels());
+                assertThat(operatorPod).doesNotContainEntry(COMPONENT, "worker");
+            });
+        }
+        NetworkPolicy operator = objects.stream().filter(o -> o instanceof NetworkPolicy).map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getNamespace().equals("weir-system")).findFirst().orElseThrow();
+        assertThat(operatorPod).containsAllEntriesOf(operator.getSpec().getPodSelector().getMatchLabels());
+        var coordinator = operator.getSpec().getIngress().get(0);
+        assertThat(coordinator.getPorts()).singleElement().satisfies(port -> assertThat(port.getPort().getIntVal())
+                .isEqualTo(6123));
+        assertThat(coordinator.getFrom()).extracting(peer -> peer.getNamespaceSelector().getMatchLabels()
+                .get("kubernetes.io/metadata.name")).containsExactly("team-a", "team-b");
+        assertThat(coordinator.getFrom()).allSatisfy(peer ->
+                assertThat(workerPod).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+        assertThat(operator.getSpec().getIngress().get(1).getFrom()).as("probes and metrics").isNullOrEmpty();
+    }
+
+    @Test
+    void networkPoliciesNeedTheWorkersNamespaces() {
+        assertThatThrownBy(() -> render(Map.of("networkPolicy.enabled", "true")))
+                .hasMessageContaining("networkPolicy.enabled needs the namespaces the workers run in");
+        assertThat(render(Map.of("networkPolicy.enabled", "true", "networkPolicy.workerNamespaces[0]", "jobs")))
+                .filteredOn(o -> o instanceof NetworkPolicy).extracting(o -> o.getMetadata().getNamespace())
+                .containsExactlyInAnyOrder("jobs", "weir-system");
+    }
+
+    /** With tls.enabled the operator reads its certificate from the Secret and workers call it over https. */
+    @Test
+    void tlsMountsTheOperatorsSecretAndNamesTheWorkersOne() {
+        Deployment plain = deployment(render(Map.of()));
+        assertThat(env(plain, "WEIR_OPERATOR_COORDINATOR_URL")).startsWith("http://");
+        assertThat(plain.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().startsWith("WEIR_OPERATOR_TLS") || e.getName().contains("WORKER_TLS"));
+
+        Deployment tls = deployment(render(Map.of("tls.enabled", "true", "tls.secretName", "op-cert",
+                "tls.workerSecretName", "job-cert")));
+        assertThat(env(tls, "WEIR_OPERATOR_COORDINATOR_URL")).isEqualTo("https://weir-weir-operator.weir-system.svc:6123");
+        assertThat(env(tls, "WEIR_OPERATOR_TLS_DIR")).isEqualTo("/etc/weir/tls");
+        assertThat(env(tls, "WEIR_OPERATOR_WORKER_TLS_SECRET")).isEqualTo("job-cert");
+        PodSpec pod = tls.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tls")).singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("op-cert"));
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals("tls"))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.getMountPath()).isEqualTo("/etc/weir/tls");
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+        assertRestricted(pod);
+    }
+
     @Test
     void chartCarriesTheGeneratedCrd() throws Exception {
         assertThat(Files.readString(CHART.resolve("crds/streamjobs.weir.dev-v1.yml")))
@@ -130,6 +219,12 @@ class WeirChartTest {
         assertThat(container.getAllowPrivilegeEscalation()).isFalse();
         assertThat(container.getReadOnlyRootFilesystem()).isTrue();
         assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    private static StreamJob job(String name) {
+        StreamJob job = new StreamJob();
+        job.getMetadata().setName(name);
+        return job;
     }
 
     private static Deployment deployment(List<HasMetadata> objects) {

@@ -40,19 +40,19 @@ class LocalCommandTest {
         assertThat(help.code()).isZero();
         assertThat(help.err()).isEmpty();
         assertThat(help.out()).startsWith("Usage: weir local ").contains("<streamjob.yaml>", "--restore=latest|<checkpoint-path>",
-                "--state-dir=DIR", "--in-process", "--quiet", "--env=NAME=VALUE", "--worker-heap=SIZE", "--help",
+                "--state-dir=DIR", "--in-process", "--quiet", "--env=NAME=VALUE", "--worker-heap=SIZE", "--tls-dir=DIR", "--help",
                 "Exit codes: 0 finished").doesNotContain("%n");
     }
 
     @Test
     void parsesEveryOption() {
         LocalOptions options = parse("--restore", "latest", "--state-dir", "/tmp/s", "--quiet", "--env", "A=1",
-                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "job.yaml");
+                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "--tls-dir", "/etc/weir/tls", "job.yaml");
         assertThat(options).isEqualTo(new LocalOptions(Path.of("job.yaml"), "latest", Path.of("/tmp/s"), false, false,
-                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g"));
+                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g", Path.of("/etc/weir/tls")));
         assertThat(options.toString()).doesNotContain("p=w");
         assertThat(parse("--in-process", "job.yaml")).isEqualTo(new LocalOptions(Path.of("job.yaml"), null,
-                Path.of("weir-state"), true, true, Map.of(), null));
+                Path.of("weir-state"), true, true, Map.of(), null, null));
     }
 
     @Test

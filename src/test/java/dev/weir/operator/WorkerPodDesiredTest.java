@@ -47,6 +47,40 @@ class WorkerPodDesiredTest {
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
     }
 
+    /** Issue 13 §6: with the operator's worker TLS Secret, each pod mounts it read-only and tells the worker where. */
+    @Test
+    void mountsTheWorkerTlsSecretReadOnlyWhenTheOperatorRunsTls() {
+        StreamJob job = OperatorTestEnv.job("counts", 2);
+        job.getMetadata().setUid("uid-1");
+        // a template's own volume of that name and mount at that path give way to Weir's
+        job.getSpec().setPodTemplate(Map.of("spec", Map.of(
+                "volumes", List.of(Map.of("name", "weir-tls", "emptyDir", Map.of())),
+                "containers", List.of(Map.of("name", "worker",
+                        "volumeMounts", List.of(Map.of("name", "mine", "mountPath", "/etc/weir/tls")))))));
+        Pod pod = WorkerPodDesired.desired(job, new WorkerPodDesired.Attempt(3, 1, "weir:1", "https://op:6123", "abc",
+                null, "weir-worker-tls"));
+
+        assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("weir-tls")).singleElement()
+                .satisfies(v -> {
+                    assertThat(v.getSecret().getSecretName()).isEqualTo("weir-worker-tls");
+                    assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+                });
+        Container worker = pod.getSpec().getContainers().get(0);
+        assertThat(worker.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/etc/weir/tls")).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getName()).isEqualTo("weir-tls");
+                    assertThat(m.getReadOnly()).isTrue();
+                });
+        assertThat(worker.getEnv()).filteredOn(e -> e.getName().equals("WEIR_TLS_DIR")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("/etc/weir/tls"));
+        assertThat(worker.getEnv()).filteredOn(e -> e.getName().equals("WEIR_COORDINATOR_URL")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("https://op:6123"));
+
+        Pod plain = pod(OperatorTestEnv.job("counts", 2));
+        assertThat(plain.getSpec().getVolumes()).noneMatch(v -> v.getName().equals("weir-tls"));
+        assertThat(plain.getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("WEIR_TLS_DIR"));
+    }
+
     @Test
     void runsThePlainJavaWorkerMainOnTheImagesWorkerClassPathWithG1() {
         List<String> command = pod(OperatorTestEnv.job("counts", 1)).getSpec().getContainers().get(0).getCommand();

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.coordinator.RegistrationConflictException;
 import dev.weir.coordinator.StaleAttemptException;
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.CoordinatorRoutes;
@@ -26,30 +27,49 @@ import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlHttpServer;
 import dev.weir.runtime.worker.transport.ControlRequest;
 import dev.weir.runtime.worker.transport.ControlResponse;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.runtime.worker.transport.HttpStatusException;
 
 /**
  * The coordinator process's control endpoint, shared by every job it runs: workers call
  * {@code /v1/jobs/{job}/attempts/{attempt}/{action}} and the request goes, after the job's token
  * is checked, to that job's {@link AttemptEndpoint}.
+ *
+ * <p>A request for a job this process does not serve and one without that job's token get the
+ * same answer (404, same body): without a token nobody learns which job names exist. Workers
+ * take a 404 as "not (yet) served here" and keep trying, as after an operator's takeover.
  */
 public final class CoordinatorServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorServer.class);
-    // Workers of all jobs report here: threads kept for the usual load; the pool grows while
-    // requests are slow (ControlHttpServer), so heartbeats are never queued behind them.
-    private static final int THREADS = 4;
 
     private record Job(BearerToken token, AttemptEndpoint endpoint) {}
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ControlHttpServer server;
+    private final TransportTls tls;
     private volatile String refusal;
 
-    /** Starts serving on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
+    /** Starts serving plain HTTP on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
     public CoordinatorServer(InetSocketAddress bind) throws IOException {
+        this(bind, ControlServerLimits.coordinator(), null);
+    }
+
+    /**
+     * Starts serving on {@code bind}, over TLS with {@code tls} (mutual: workers show certificates
+     * of the same CA), or plain HTTP if null. The coordinator calls its workers with the same
+     * certificate ({@link #tls()}).
+     */
+    public CoordinatorServer(InetSocketAddress bind, ControlServerLimits limits, TransportTls tls) throws IOException {
         ControlPlaneJson.warmUpInBackground();
-        this.server = ControlHttpServer.start("coordinator", bind, THREADS, this::route);
+        this.tls = tls;
+        this.server = ControlHttpServer.start("coordinator", bind, limits, tls == null ? null : tls.context(),
+                this::route);
+    }
+
+    /** The TLS material this endpoint serves with, and its jobs' workers are called with; null when plain. */
+    public TransportTls tls() {
+        return tls;
     }
 
     /** Serves {@code jobName} from now on; replaces an earlier registration of the same job (new token too). */
@@ -98,10 +118,9 @@ public final class CoordinatorServer implements AutoCloseable {
         }
         String jobName = path.get(2);
         Job job = jobs.get(jobName);
-        if (job == null) {
-            throw HttpStatusException.notFound("unknown job " + jobName);
+        if (job == null || !request.presents(job.token())) {
+            throw request.unauthorized(404, "bearer token for job " + jobName + ", or no such job here", job != null);
         }
-        request.authorize(job.token());
         long attempt = parseAttempt(path.get(4));
         try {
             return dispatch(request, job.endpoint(), jobName, attempt, path.get(5));

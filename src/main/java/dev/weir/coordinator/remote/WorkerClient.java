@@ -8,6 +8,7 @@ import dev.weir.runtime.worker.WorkerControlServer;
 import dev.weir.runtime.worker.protocol.CheckpointNotification;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlPlaneException;
 import dev.weir.runtime.worker.transport.JsonHttpClient;
@@ -30,19 +31,31 @@ public final class WorkerClient implements WorkerGateway {
     private final URI control;
     private final JsonHttpClient http;
 
-    public WorkerClient(URI control, String jobToken, JsonHttpClient.Settings settings) {
+    /** @param tls mutual TLS for an {@code https://} control URI; null for plain HTTP */
+    public WorkerClient(URI control, String jobToken, JsonHttpClient.Settings settings, TransportTls tls) {
         this.control = control;
-        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings);
+        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings, tls);
     }
 
     public WorkerClient(URI control, String jobToken) {
-        this(control, jobToken, DEFAULT_SETTINGS);
+        this(control, jobToken, DEFAULT_SETTINGS, null);
     }
 
-    /** The control endpoint a worker registered. */
+    /** The control endpoint a worker registered, over plain HTTP. */
     public static WorkerClient forWorker(WorkerRegistration worker, String jobToken) {
+        return forWorker(worker, jobToken, null);
+    }
+
+    /** The control endpoint a worker registered: {@code https} when the job's planes use TLS ({@code tls} not null). */
+    public static WorkerClient forWorker(WorkerRegistration worker, String jobToken, TransportTls tls) {
         String host = worker.host().contains(":") ? "[" + worker.host() + "]" : worker.host();
-        return new WorkerClient(URI.create("http://" + host + ":" + worker.controlPort()), jobToken);
+        WorkerClient client = new WorkerClient(URI.create((tls == null ? "http://" : "https://") + host + ":"
+                + worker.controlPort()), jobToken, DEFAULT_SETTINGS, tls);
+        if (tls != null) {
+            // The first checkpoint's trigger (one try, 3 s) should not pay for the TLS handshake.
+            client.http.connectInBackground(client.control.resolve(WorkerControlServer.HEALTH));
+        }
+        return client;
     }
 
     public URI control() {

@@ -139,7 +139,8 @@ public final class Actuator {
         client.resource(JobConfigMapDesired.desired(job, attempt, specHash)).unlock().createOr(NonDeletingOperation::update);
         for (int worker = 0; worker < job.getSpec().getJob().getParallelism(); worker++) {
             Pod pod = WorkerPodDesired.desired(job, new WorkerPodDesired.Attempt(attempt, worker,
-                    settings.defaultImage(), runtime.coordinatorUrl(), specHash, restoreFrom));
+                    settings.defaultImage(), runtime.coordinatorUrl(), specHash, restoreFrom,
+                    settings.workerTlsSecret()));
             if (client.pods().inNamespace(job.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).get() == null) {
                 client.resource(pod).create();

@@ -45,6 +45,9 @@ final class WorkerContainer {
 
     static final String TOKEN_VOLUME = "weir-token";
     static final String TMP_VOLUME = "tmp";
+    static final String TLS_VOLUME = "weir-tls";
+    /** Where the worker TLS Secret is mounted (WEIR_TLS_DIR). */
+    static final String TLS_PATH = "/etc/weir/tls";
     private static final String TMP_PATH = "/tmp";
     static final String JAR_CACHE_DIR = TMP_PATH + "/weir/jars";
     private static final String MEMORY = "memory";
@@ -65,7 +68,7 @@ final class WorkerContainer {
         container.setArgs(null);
         container.setEnv(env(envVars(environment(job, attempt)), container.getEnv()));
         container.setPorts(ports(container.getPorts()));
-        container.setVolumeMounts(volumeMounts(container.getVolumeMounts()));
+        container.setVolumeMounts(volumeMounts(container.getVolumeMounts(), attempt.tlsSecret() != null));
         container.setSecurityContext(securityContext(container.getSecurityContext()));
         return container;
     }
@@ -121,7 +124,8 @@ final class WorkerContainer {
                 .storage("s3://" + storage.getBucket(), StorageLocation.basePath(job))
                 // A worker bears the coordinator's silence (an operator restart) as long as the coordinator bears its own.
                 .heartbeats(heartbeats.interval(), heartbeats.timeout())
-                .restoreFrom(attempt.restoreFrom());
+                .restoreFrom(attempt.restoreFrom())
+                .tls(attempt.tlsSecret() == null ? null : TLS_PATH);
         if (spec.getJob().getJarURI() != null) {
             // The root filesystem is read-only: s3:// jars are downloaded into the pod's /tmp emptyDir.
             env.jobJar(spec.getJob().getJarURI(), spec.getJob().getJarSha256()).jobJarCache(JAR_CACHE_DIR);
@@ -202,15 +206,22 @@ final class WorkerContainer {
         return ports;
     }
 
-    /** The token and /tmp, then the template's mounts (one at /tmp or the token's path is left out). */
-    private static List<VolumeMount> volumeMounts(List<VolumeMount> template) {
+    /**
+     * The token, /tmp and, with TLS, the TLS Secret; then the template's mounts (one at any of
+     * those paths is left out).
+     */
+    private static List<VolumeMount> volumeMounts(List<VolumeMount> template, boolean tls) {
         List<VolumeMount> mounts = new ArrayList<>(List.of(
                 new VolumeMountBuilder().withName(TOKEN_VOLUME).withMountPath(ResourceNames.TOKEN_MOUNT)
                         .withReadOnly(true).build(),
                 new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath(TMP_PATH).build()));
+        if (tls) {
+            mounts.add(new VolumeMountBuilder().withName(TLS_VOLUME).withMountPath(TLS_PATH).withReadOnly(true).build());
+        }
         if (template != null) {
             template.stream().filter(m -> !TMP_PATH.equals(m.getMountPath())
-                    && !ResourceNames.TOKEN_MOUNT.equals(m.getMountPath())).forEach(mounts::add);
+                    && !ResourceNames.TOKEN_MOUNT.equals(m.getMountPath()) && !TLS_PATH.equals(m.getMountPath()))
+                    .forEach(mounts::add);
         }
         return mounts;
     }

@@ -37,9 +37,20 @@ public final class WorkerPodDesired {
     public static final String CLASSPATH = "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*";
     private static final long NON_ROOT_UID = 10001;
 
-    /** Everything about the pod that is not in the StreamJob itself. */
+    /**
+     * Everything about the pod that is not in the StreamJob itself.
+     *
+     * @param tlsSecret the job namespace's TLS Secret for workers (mutual TLS on both planes); null: plain
+     */
     public record Attempt(long attempt, int worker, String image, String coordinatorUrl, String specHash,
-                          String restoreFrom) {}
+                          String restoreFrom, String tlsSecret) {
+
+        /** Plain control and data planes. */
+        public Attempt(long attempt, int worker, String image, String coordinatorUrl, String specHash,
+                       String restoreFrom) {
+            this(attempt, worker, image, coordinatorUrl, specHash, restoreFrom, null);
+        }
+    }
 
     private WorkerPodDesired() {
     }
@@ -54,9 +65,13 @@ public final class WorkerPodDesired {
         containers.addAll(template.sidecars());
         List<Volume> volumes = new ArrayList<>(podSpec.getVolumes() == null ? List.of() : podSpec.getVolumes());
         volumes.removeIf(v -> WorkerContainer.TOKEN_VOLUME.equals(v.getName())
-                || WorkerContainer.TMP_VOLUME.equals(v.getName()));
+                || WorkerContainer.TMP_VOLUME.equals(v.getName()) || WorkerContainer.TLS_VOLUME.equals(v.getName()));
         volumes.add(new VolumeBuilder().withName(WorkerContainer.TOKEN_VOLUME).withNewSecret()
                 .withSecretName(ResourceNames.tokenSecret(name)).withDefaultMode(0440).endSecret().build());
+        if (attempt.tlsSecret() != null) {
+            volumes.add(new VolumeBuilder().withName(WorkerContainer.TLS_VOLUME).withNewSecret()
+                    .withSecretName(attempt.tlsSecret()).withDefaultMode(0440).endSecret().build());
+        }
         volumes.add(new VolumeBuilder().withName(WorkerContainer.TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
         podSpec.setContainers(containers);
         podSpec.setVolumes(volumes);

@@ -107,7 +107,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
                 plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), plan.heartbeatTimeout(),
                 Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
-                registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
+                registration -> WorkerClient.forWorker(registration, plan.token(), server.tls()), new Metrics(plan.job()));
         coordinator.expectRunning(runningWorkers);
         // A failure the coordinator saw first (a peer's report, silence) restarts the job now, not at the next poll.
         coordinator.outcome().thenAccept(outcome -> {

@@ -22,6 +22,7 @@ import dev.weir.runtime.worker.protocol.PeerLost;
 import dev.weir.runtime.worker.protocol.TaskEvent;
 import dev.weir.runtime.worker.protocol.WorkerFailure;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlPlaneException;
 import dev.weir.runtime.worker.transport.JsonHttpClient;
@@ -56,10 +57,16 @@ public final class CoordinatorClient implements TaskListener {
      */
     public CoordinatorClient(URI coordinator, String jobToken, int parallelism, JsonHttpClient.Settings settings,
                              Consumer<ControlPlaneException> onLostTaskEvent) {
+        this(coordinator, jobToken, parallelism, settings, null, onLostTaskEvent);
+    }
+
+    /** @param tls mutual TLS for an {@code https://} coordinator; null for plain HTTP */
+    public CoordinatorClient(URI coordinator, String jobToken, int parallelism, JsonHttpClient.Settings settings,
+                             TransportTls tls, Consumer<ControlPlaneException> onLostTaskEvent) {
         this.coordinator = coordinator;
         this.parallelism = parallelism;
-        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings);
-        this.heartbeats = new JsonHttpClient(BearerToken.of(jobToken), settings.once());
+        this.http = new JsonHttpClient(BearerToken.of(jobToken), settings, tls);
+        this.heartbeats = new JsonHttpClient(BearerToken.of(jobToken), settings.once(), tls);
         this.onLostTaskEvent = onLostTaskEvent;
     }
 

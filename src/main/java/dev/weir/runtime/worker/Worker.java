@@ -38,6 +38,7 @@ import dev.weir.runtime.storage.DeferredObjectStore;
 import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.ObjectStores;
 import dev.weir.runtime.storage.S3Settings;
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.usercode.JobJarResolver;
 import dev.weir.runtime.usercode.LocalJobJar;
 import dev.weir.runtime.usercode.UserCode;
@@ -46,6 +47,7 @@ import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 
 /**
  * One worker process: runs subtask {@code worker} of every task of the job. Registers with the
@@ -117,9 +119,10 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         // The HTTP client and the JSON mappings take a few hundred milliseconds to set up in a
         // fresh JVM: build them while the data plane and the control endpoint open.
         ControlPlaneJson.warmUpInBackground();
+        TransportTls tls = config.tlsDirectory() == null ? null : TransportTls.fromDirectory(config.tlsDirectory());
         java.util.concurrent.CompletableFuture<CoordinatorClient> client = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> new CoordinatorClient(URI.create(config.coordinatorUrl()), config.token(), config.parallelism(),
-                        dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(),
+                        dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(), tls,
                         lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage())));
         InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
@@ -129,11 +132,12 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         DeferredObjectStore store = new DeferredObjectStore(
                 java.util.concurrent.CompletableFuture.supplyAsync(this::openStore), config.storageUri());
         try (CheckpointStorage storage = new CheckpointStorage(store, config.storageBase());
-             DataPlane dataPlane = new DataPlane(config.token(), config.worker(), config.attempt(),
+             DataPlane dataPlane = new DataPlane(config.token(), tls, config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
                      this::onPeerLost);
              WorkerControlServer control = WorkerControlServer.start(
-                     new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this);
+                     new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this,
+                     ControlServerLimits.worker(), tls == null ? null : tls.context());
              ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = client.join();
             heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),

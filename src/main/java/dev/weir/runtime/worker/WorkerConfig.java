@@ -47,7 +47,8 @@ public record WorkerConfig(
         long heartbeatIntervalMs,
         long coordinatorTimeoutMs,
         long coordinatorPid,
-        StateBackendSettings stateBackend) {
+        StateBackendSettings stateBackend,
+        Path tlsDirectory) {
 
     /** {@code spec.restartPolicy}'s default heartbeat timeout: what a worker bears from a coordinator that is silent. */
     static final int DEFAULT_COORDINATOR_TIMEOUT_MS = 50_000;
@@ -58,7 +59,8 @@ public record WorkerConfig(
         return "WorkerConfig[job=" + jobName + ", class=" + jobClass
                 + (jobJarUri == null ? "" : ", jar=" + jobJarUri) + ", worker=" + worker + "/" + parallelism
                 + ", attempt=" + attempt + ", coordinator=" + coordinatorUrl + ", storage=" + storageUri + "/"
-                + storageBase + ", restoreFrom=" + restoreFrom + ", stateBackend=" + stateBackend + "]";
+                + storageBase + ", restoreFrom=" + restoreFrom + ", stateBackend=" + stateBackend
+                + (tlsDirectory == null ? "" : ", tls=" + tlsDirectory) + "]";
     }
 
     public static WorkerConfig fromEnvironment(Function<String, String> env) {
@@ -104,7 +106,8 @@ public record WorkerConfig(
                 r.integer(HEARTBEAT_INTERVAL_MS, 1000),
                 r.integer(COORDINATOR_TIMEOUT_MS, DEFAULT_COORDINATOR_TIMEOUT_MS),
                 r.longInteger(COORDINATOR_PID, 0),
-                stateBackend(r));
+                stateBackend(r),
+                r.optional(TLS_DIR, null) == null ? null : Path.of(r.optional(TLS_DIR, null)));
     }
 
     private static StateBackendSettings stateBackend(Reader r) {

@@ -5,12 +5,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import dev.weir.runtime.worker.protocol.CheckpointNotification;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlHttpServer;
 import dev.weir.runtime.worker.transport.ControlRequest;
 import dev.weir.runtime.worker.transport.ControlResponse;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.runtime.worker.transport.HttpStatusException;
 
 /**
@@ -27,24 +30,27 @@ public final class WorkerControlServer implements AutoCloseable {
     public static final String FINISH = "/v1/finish";
     public static final String CANCEL = "/v1/cancel";
 
-    // Commands are short hand-offs to mailboxes; a couple of threads keep one slow call from blocking the rest.
-    private static final int THREADS = 2;
-
     private final BearerToken token;
     private final WorkerControlHandler handler;
     private final ControlHttpServer server;
 
-    private WorkerControlServer(BearerToken token, WorkerControlHandler handler, InetSocketAddress bind)
-            throws IOException {
+    private WorkerControlServer(BearerToken token, WorkerControlHandler handler, InetSocketAddress bind,
+                                ControlServerLimits limits, SSLContext tls) throws IOException {
         this.token = token;
         this.handler = handler;
-        this.server = ControlHttpServer.start("worker", bind, THREADS, this::route);
+        this.server = ControlHttpServer.start("worker", bind, limits, tls, this::route);
     }
 
-    /** Starts serving on {@code bind}; port 0 picks a free port (see {@link #address()}). */
+    /** Starts serving plain HTTP on {@code bind}; port 0 picks a free port (see {@link #address()}). */
     public static WorkerControlServer start(InetSocketAddress bind, String jobToken, WorkerControlHandler handler)
             throws IOException {
-        return new WorkerControlServer(BearerToken.of(jobToken), handler, bind);
+        return start(bind, jobToken, handler, ControlServerLimits.worker(), null);
+    }
+
+    /** Starts serving on {@code bind}, over TLS with {@code tls} (mutual) or plain if null. */
+    public static WorkerControlServer start(InetSocketAddress bind, String jobToken, WorkerControlHandler handler,
+                                            ControlServerLimits limits, SSLContext tls) throws IOException {
+        return new WorkerControlServer(BearerToken.of(jobToken), handler, bind, limits, tls);
     }
 
     public InetSocketAddress address() {

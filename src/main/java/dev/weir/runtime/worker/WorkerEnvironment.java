@@ -141,6 +141,11 @@ public final class WorkerEnvironment {
         return text(WorkerVariable.COORDINATOR_PID, Long.toString(pid));
     }
 
+    /** Mutual TLS on both planes with the TLS Secret mounted at {@code directory}; null writes nothing (plain). */
+    public WorkerEnvironment tls(String directory) {
+        return directory == null ? this : text(WorkerVariable.TLS_DIR, directory);
+    }
+
     /** Everything written so far, in the order written. */
     public Map<WorkerVariable, Value> values() {
         return Collections.unmodifiableMap(values);

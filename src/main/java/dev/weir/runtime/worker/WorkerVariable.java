@@ -74,7 +74,13 @@ public enum WorkerVariable {
      * The process id of a coordinator on the same machine that nobody replaces ({@code weir local}):
      * the worker stops as soon as that process is gone instead of waiting out the timeout.
      */
-    COORDINATOR_PID("WEIR_COORDINATOR_PID");
+    COORDINATOR_PID("WEIR_COORDINATOR_PID"),
+    /**
+     * A directory holding {@code tls.crt}, {@code tls.key} and {@code ca.crt} (a mounted TLS
+     * Secret): the control and data planes then use mutual TLS, and the coordinator's URL is
+     * {@code https}. Unset: plain HTTP and TCP.
+     */
+    TLS_DIR("WEIR_TLS_DIR");
 
     private final String envName;
     private final boolean s3Connection;

@@ -129,9 +129,9 @@ class CoordinatorServerTest {
         String wrong = "not-the-job-token-31337";
         try (LogCapture logs = new LogCapture()) {
             assertThatThrownBy(() -> client(wrong).register(registration(1, 0)))
-                    .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.isUnauthorized()).isTrue())
-                    .hasMessageContaining("HTTP 401")
-                    .hasMessageContaining("job token was not accepted")
+                    .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.status()).isEqualTo(404))
+                    .hasMessageContaining("HTTP 404: invalid bearer token for job keyed-count, or no such job here")
+                    .hasMessageContaining("did not accept the job token")
                     .hasMessageNotContaining(wrong);
 
             assertThat(logs.lines()).anyMatch(l -> l.startsWith("WARN") && l.contains("/register") && l.contains("127.0.0.1"));
@@ -141,12 +141,12 @@ class CoordinatorServerTest {
     }
 
     @Test
-    void unknownJobIsNotFound() {
+    void unknownJobIsNotFoundAsIfTheTokenWereWrong() {
         CoordinatorClient other = client(TOKEN);
 
         assertThatThrownBy(() -> other.register(new WorkerRegistration("no-such-job", 1, 0, "127.0.0.1", 1, 2, null, null)))
                 .isInstanceOfSatisfying(ControlPlaneException.class, e -> assertThat(e.status()).isEqualTo(404))
-                .hasMessageContaining("unknown job no-such-job");
+                .hasMessageContaining("invalid bearer token for job no-such-job, or no such job here");
     }
 
     @Test

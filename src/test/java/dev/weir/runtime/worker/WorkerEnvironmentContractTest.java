@@ -70,8 +70,9 @@ class WorkerEnvironmentContractTest {
         credentials.setAccessKeyKey("access");
         credentials.setSecretKeyKey("secret");
         job.getSpec().getStorage().setCredentialsSecret(credentials);
-        Pod pod = WorkerPodDesired.desired(job, new WorkerPodDesired.Attempt(4, 2, "weir:1", "http://weir-operator:6123",
-                "hash", "s3://weir/weir/team-a/counts/checkpoints/chk-9"));
+        // with the operator's TLS settings: the worker finds the mounted Secret and an https coordinator
+        Pod pod = WorkerPodDesired.desired(job, new WorkerPodDesired.Attempt(4, 2, "weir:1", "https://weir-operator:6123",
+                "hash", "s3://weir/weir/team-a/counts/checkpoints/chk-9", "weir-worker-tls"));
 
         Map<String, String> env = kubelet(pod);
         assertThat(env.get("WEIR_JOB_TOKEN_FILE")).isEqualTo("/var/run/weir/token/token");
@@ -81,12 +82,13 @@ class WorkerEnvironmentContractTest {
         assertThat(readBack(env)).isEqualTo(new WorkerConfig("team-a.counts", "dev.weir.examples.KeyedCountJob",
                 "s3://jobs/counts-1.0.jar", "ab".repeat(32), Path.of("/tmp/weir/jars"),
                 Map.of("records", "1000", "keys", "7"), 3, 256, 2, 4, CheckpointingMode.AT_LEAST_ONCE,
-                "http://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
+                "https://weir-operator:6123", "pod-token", "0.0.0.0", POD_IP, 6124, 6125, "s3://weir",
                 "weir/team-a/counts", new S3Settings("http://minio.minio:9000", "unused", "eu-west-1", false,
                 "AKIA-POD", "pod-secret", ""),
                 "s3://weir/weir/team-a/counts/checkpoints/chk-9", 1000, 20_000, 0,
                 // RocksDB's databases go to the pod's /tmp volume; incremental by default
-                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, Path.of("/tmp/weir-rocksdb"))));
+                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, Path.of("/tmp/weir-rocksdb")),
+                Path.of("/etc/weir/tls")));
     }
 
     @Test
@@ -109,7 +111,7 @@ class WorkerEnvironmentContractTest {
                     "weir/default/counts", new S3Settings("http://127.0.0.1:9000", "unused", null, true,
                     "local-access", "local-secret", ""),
                     "s3://weir/weir/default/counts/savepoints/sp-5", 1000, 50_000, ProcessHandle.current().pid(),
-                    StateBackendSettings.HEAP));
+                    StateBackendSettings.HEAP, null));
             assertThat(env).doesNotContainKey("WEIR_JDBC_PASSWORD");
         }
     }

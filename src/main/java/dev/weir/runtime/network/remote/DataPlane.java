@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.OutputChannel;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.tls.TransportTls;
 
 /**
  * The network endpoint of one worker process: exactly one TCP connection per pair of workers
@@ -23,13 +24,16 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  *
  * <h2>Frames</h2>
  * Every frame is {@code [int length][byte type][int channelId][payload]}, where {@code length}
- * counts the bytes after itself (5 + payload). Integers are big-endian (DataOutput).
+ * counts the bytes after itself (5 + payload). Integers are big-endian (DataOutput). Until the
+ * handshake is done a length above a HELLO's largest is refused before anything is read or sized.
  * <ul>
  *   <li>HELLO (1), channel 0: {@code [int tokenLength][token UTF-8][int workerIndex][long attempt]},
  *       dialer → acceptor, first frame on a connection.</li>
  *   <li>HELLO_REPLY (2), channel 0: {@code [byte verdict][int workerIndex]}, acceptor → dialer;
  *       verdict 0 accepted, 1 bad token, 2 bad attempt, 3 unexpected worker index. On anything
  *       but 0 the acceptor closes the connection.</li>
+ *   <li>HELLO_CONFIRM (8), channel 0: no payload, dialer → acceptor once it read an acceptance;
+ *       only then is the connection the pair's ({@link Handshake}).</li>
  *   <li>BATCH (3): {@code [int count][count records]}, each record written by the channel's
  *       TypeSerializer. Costs the producer one credit.</li>
  *   <li>BARRIER (4): {@code [long checkpointId][long timestamp][byte CheckpointType ordinal][byte AlignmentType
@@ -81,9 +85,19 @@ public final class DataPlane implements AutoCloseable {
     /** @param onFailure called once per connection lost other than by {@link #close} */
     public DataPlane(String jobToken, int workerIndex, long attempt, InetSocketAddress bindAddress,
                      PeerLossListener onFailure) throws IOException {
+        this(jobToken, null, workerIndex, attempt, bindAddress, onFailure);
+    }
+
+    /**
+     * @param tls       mutual TLS on every connection (both ends show a certificate of the job's CA);
+     *                  null for plain TCP
+     * @param onFailure called once per connection lost other than by {@link #close}
+     */
+    public DataPlane(String jobToken, TransportTls tls, int workerIndex, long attempt, InetSocketAddress bindAddress,
+                     PeerLossListener onFailure) throws IOException {
         this.self = workerIndex;
         this.onFailure = onFailure;
-        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), workerIndex, attempt, bindAddress,
+        this.connector = new PeerConnector(Handshake.tokenBytes(jobToken), tls, workerIndex, attempt, bindAddress,
                 connections::containsKey, this::register);
     }
 
@@ -129,17 +143,18 @@ public final class DataPlane implements AutoCloseable {
         LOG.info("worker {}: data plane connected to workers {}", self, connectedPeers());
     }
 
-    private void register(int peer, FrameStream stream) {
+    /** Takes a handshaken stream as the connection to {@code peer}; false if closed or the pair has one. */
+    private boolean register(int peer, FrameStream stream) {
         PeerConnection connection = new PeerConnection(self, peer, stream, handler, userCode);
         synchronized (connections) {
-            if (closed) {
-                stream.close();
-                return;
+            if (closed || connections.containsKey(peer)) {
+                return false;
             }
             connections.put(peer, connection);
             connections.notifyAll();
         }
         connection.start();
+        return true;
     }
 
     /** The workers this one has a live connection to. */

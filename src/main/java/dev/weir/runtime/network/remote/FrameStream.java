@@ -39,9 +39,18 @@ final class FrameStream implements AutoCloseable {
 
     /** Reads the next frame; then {@link #type()}, {@link #channelId()} and {@link #payload()} describe it. */
     void readFrame() throws IOException {
+        readFrame(MAX_FRAME_LENGTH);
+    }
+
+    /**
+     * Reads the next frame if its length is at most {@code maxLength}. Before the handshake the
+     * length header comes from anyone who can reach the port, so it is checked against the small
+     * handshake limit before a buffer is sized from it.
+     */
+    void readFrame(int maxLength) throws IOException {
         int length = in.readInt();
-        if (length < FrameBuffer.HEADER_AFTER_LENGTH || length > MAX_FRAME_LENGTH) {
-            throw new IOException("bad frame length " + length);
+        if (length < FrameBuffer.HEADER_AFTER_LENGTH || length > maxLength) {
+            throw new IOException("bad frame length " + length + " (at most " + maxLength + ")");
         }
         type = FrameType.ofCode(in.readByte());
         channelId = in.readInt();

@@ -8,9 +8,10 @@ enum FrameType {
     BARRIER(4),
     END_OF_DATA(5),
     END_OF_PARTITION(6),
-    CREDIT(7);
+    CREDIT(7),
+    HELLO_CONFIRM(8);
 
-    private static final FrameType[] BY_CODE = new FrameType[8];
+    private static final FrameType[] BY_CODE = new FrameType[9];
 
     static {
         for (FrameType type : values()) {

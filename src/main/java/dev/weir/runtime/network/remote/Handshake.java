@@ -7,8 +7,14 @@ import java.security.MessageDigest;
 
 /**
  * The first exchange on a new connection: the dialer sends HELLO (job token, its worker index,
- * attempt), the acceptor answers HELLO_REPLY (verdict, its worker index). Only the dialer proves
- * the token; both ends are workers of the same job deployment, so one check per pair suffices.
+ * attempt), the acceptor answers HELLO_REPLY (verdict, its worker index), and the dialer, having
+ * read an acceptance, sends HELLO_CONFIRM. Only the dialer proves the token; both ends are workers
+ * of the same job deployment, so one check per pair suffices.
+ *
+ * <p>The confirmation is what makes a connection the pair's: a dialer commits once it has read the
+ * acceptance, the acceptor only once it has read the confirmation. A dialer that gave up before the
+ * answer (its handshake timed out) never confirms, so its abandoned socket, whose HELLO the
+ * acceptor may read much later, never takes the place of its next try.
  */
 final class Handshake {
 
@@ -35,6 +41,9 @@ final class Handshake {
     }
 
     private static final int MAX_TOKEN_BYTES = 4096;
+    /** The largest handshake frame: a HELLO with the longest token. Checked before anything is sized from a length header. */
+    static final int MAX_FRAME_LENGTH = FrameBuffer.HEADER_AFTER_LENGTH + Integer.BYTES + MAX_TOKEN_BYTES
+            + Integer.BYTES + Long.BYTES;
 
     private Handshake() {}
 
@@ -52,7 +61,7 @@ final class Handshake {
         out.writeLong(hello.attempt());
         frame.finish();
         stream.write(frame);
-        stream.readFrame();
+        stream.readFrame(MAX_FRAME_LENGTH);
         if (stream.type() != FrameType.HELLO_REPLY) {
             throw new IOException("worker " + expectedWorker + " answered the handshake with " + stream.type());
         }
@@ -68,12 +77,16 @@ final class Handshake {
             throw new HandshakeRefusedException("expected worker " + expectedWorker + " at " + stream.remoteAddress()
                     + " but worker " + acceptor + " answered");
         }
+        FrameBuffer confirm = new FrameBuffer(16);
+        confirm.start(FrameType.HELLO_CONFIRM, 0);
+        confirm.finish();
+        stream.write(confirm);
         return acceptor;
     }
 
     /** Acceptor side: reads the dialer's HELLO. */
     static Hello readHello(FrameStream stream) throws IOException {
-        stream.readFrame();
+        stream.readFrame(MAX_FRAME_LENGTH);
         if (stream.type() != FrameType.HELLO) {
             throw new IOException("expected HELLO, got " + stream.type());
         }
@@ -99,6 +112,14 @@ final class Handshake {
             return Verdict.UNEXPECTED_WORKER;
         }
         return Verdict.ACCEPTED;
+    }
+
+    /** Acceptor side, after accepting: waits for the dialer's HELLO_CONFIRM; EOF means the dialer gave up. */
+    static void awaitConfirm(FrameStream stream) throws IOException {
+        stream.readFrame(MAX_FRAME_LENGTH);
+        if (stream.type() != FrameType.HELLO_CONFIRM) {
+            throw new IOException("expected HELLO_CONFIRM, got " + stream.type());
+        }
     }
 
     static void reply(FrameStream stream, Verdict verdict, int self) throws IOException {

@@ -1,36 +1,42 @@
 package dev.weir.runtime.worker.transport;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.ByteBuffer;
 
+import javax.net.ssl.SSLContext;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 
 /**
- * The JDK HTTP server both ends of the control plane use: one context, a thread pool that grows
- * with the requests in progress, and one place that turns route outcomes and exceptions into JSON
- * responses.
+ * The HTTP server both ends of the control plane use (Jetty's core server, no servlets): one
+ * handler, and one place that turns route outcomes and exceptions into JSON responses.
  *
- * <p>The JDK server reads a request's headers and body on the pool's thread, so a client that
- * stops in the middle of sending one (a worker in a garbage-collection pause, on a starved CPU, or
- * behind a stalled network) holds that thread until it resumes or its connection closes. A fixed
- * pool would let a few such clients queue every other request behind them, heartbeats included,
- * and the coordinator would count live workers lost: a thread is added whenever none is free
- * instead, and the idle ones end after a minute. The threads are bounded by the open connections,
- * that is by the workers and their requests in flight.
+ * <p>Jetty parses requests without blocking, so a connection that sends its headers slowly, or
+ * nothing at all, waits in the selector and holds no thread of the pool that handles requests;
+ * the {@link ConnectionGuard} and the {@link ControlServerLimits} bound how many such connections
+ * there can be and for how long. Routes check the token before they read a body; a refusal (401,
+ * 404 for a job, 503) closes the connection, so a caller without the token keeps nothing open.
  */
 public final class ControlHttpServer implements AutoCloseable {
 
@@ -43,47 +49,100 @@ public final class ControlHttpServer implements AutoCloseable {
     }
 
     private final String name;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ControlServerLimits limits;
     private final Routes routes;
+    private final boolean tls;
+    private final ConnectionGuard guard;
 
-    private ControlHttpServer(String name, HttpServer server, ExecutorService executor, Routes routes) {
+    private ControlHttpServer(String name, InetSocketAddress bind, ControlServerLimits limits, SSLContext tls,
+                              Routes routes) {
         this.name = name;
-        this.server = server;
-        this.executor = executor;
+        this.limits = limits;
         this.routes = routes;
+        this.tls = tls != null;
+        QueuedThreadPool pool = new QueuedThreadPool(limits.threads(), 2);
+        pool.setName("weir-" + name + "-http");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        this.server = new Server(pool);
+        server.setStopTimeout(0);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setSendDateHeader(false);
+        http.setIdleTimeout(limits.idleTimeout().toMillis());
+        this.connector = new ServerConnector(server, 1, 1, connectionFactories(http, tls));
+        connector.setHost(bind.getHostString());
+        connector.setPort(bind.getPort());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        this.guard = new ConnectionGuard(name, limits, connector.getScheduler());
+        connector.addBean(guard);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                ControlHttpServer.this.handle(request, response, callback);
+                return true;
+            }
+        });
     }
 
-    /**
-     * Binds {@code bind} (port 0 picks a free port) and starts serving, with {@code coreThreads}
-     * threads kept and more while requests are in progress on all of them.
-     */
-    public static ControlHttpServer start(String name, InetSocketAddress bind, int coreThreads, Routes routes)
-            throws IOException {
-        HttpServer server = HttpServer.create(bind, 0);
-        ExecutorService executor = new ThreadPoolExecutor(coreThreads, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), daemonThreads("weir-" + name + "-http-"));
-        ControlHttpServer control = new ControlHttpServer(name, server, executor, routes);
-        server.createContext("/", control::handle);
-        server.setExecutor(executor);
-        server.start();
-        LOG.info("{} control endpoint listening on {}", name, control.address());
+    private static ConnectionFactory[] connectionFactories(HttpConfiguration http, SSLContext tls) {
+        HttpConnectionFactory plain = new HttpConnectionFactory(http);
+        if (tls == null) {
+            return new ConnectionFactory[] {plain};
+        }
+        // Jetty checks by default that the SNI host matches the Host header and answers 400
+        // "Invalid SNI" otherwise; clients that dial an IP send no SNI at all.
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        // Both ends show a certificate of the job's CA (mutual TLS); peers are pods known by IP, so
+        // the CA, not a host name, is what identifies them (docs/control-plane.md).
+        ssl.setNeedClientAuth(true);
+        ssl.setEndpointIdentificationAlgorithm(null);
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), plain};
+    }
+
+    /** Binds {@code bind} (port 0 picks a free port) and starts serving; {@code tls} null serves plain HTTP. */
+    public static ControlHttpServer start(String name, InetSocketAddress bind, ControlServerLimits limits,
+                                          SSLContext tls, Routes routes) throws IOException {
+        ControlHttpServer control = new ControlHttpServer(name, bind, limits, tls, routes);
+        try {
+            control.server.start();
+        } catch (IOException e) {
+            control.close();
+            throw e;
+        } catch (Exception e) {
+            control.close();
+            throw new IOException(name + " control endpoint cannot start on " + bind + ": " + e.getMessage(), e);
+        }
+        LOG.info("{} control endpoint listening on {}", name, control.baseUri());
         return control;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
     }
 
-    /** {@code http://host:port} of the bound socket, for clients in tests and for registration. */
+    /** {@code http(s)://host:port} of the bound socket, for clients in tests and for registration. */
     public URI baseUri() {
         InetSocketAddress address = address();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        String host = address.getAddress().getHostAddress();
+        return URI.create((tls ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + address.getPort());
     }
 
-    private void handle(HttpExchange exchange) {
+    private void handle(Request jettyRequest, Response jettyResponse, Callback callback) {
+        guard.served(jettyRequest.getConnectionMetaData().getRemoteSocketAddress());
+        ControlRequest request = new ControlRequest(jettyRequest, limits.maxBodyBytes());
         ControlResponse response;
-        ControlRequest request = new ControlRequest(exchange);
         try {
             response = routes.handle(request);
         } catch (HttpStatusException e) {
@@ -92,44 +151,36 @@ public final class ControlHttpServer implements AutoCloseable {
             LOG.warn("{}: {} {} failed: {}", name, request.method(), request.rawPath(), e.toString());
             response = ControlResponse.error(500, e.getMessage() == null ? e.toString() : e.getMessage());
         }
-        send(exchange, response);
+        send(jettyResponse, response, callback);
     }
 
-    private void send(HttpExchange exchange, ControlResponse response) {
-        try (exchange) {
-            if (response.status() == 503) {
-                // The client's retry should not come back over this connection: behind a Service,
-                // a new one may reach another replica (the leader, or one that is not overloaded).
-                exchange.getResponseHeaders().set("Connection", "close");
-            }
-            if (response.body() == null) {
-                exchange.sendResponseHeaders(response.status(), -1);
-                return;
-            }
-            byte[] json = ControlPlaneJson.write(response.body());
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(response.status(), json.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(json);
-            }
-        } catch (IOException e) {
-            // The caller went away; it will retry or time out on its side.
-            LOG.debug("{}: could not send response to {}: {}", name, exchange.getRemoteAddress(), e.toString());
+    private static void send(Response jettyResponse, ControlResponse response, Callback callback) {
+        jettyResponse.setStatus(response.status());
+        if (closesConnection(response.status())) {
+            // A refused caller keeps nothing open. A 503's retry should not come back over this
+            // connection either: behind a Service, a new one may reach another replica (the leader).
+            jettyResponse.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
+        if (response.body() == null) {
+            jettyResponse.write(true, null, callback);
+            return;
+        }
+        byte[] json = ControlPlaneJson.write(response.body());
+        jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        jettyResponse.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+        jettyResponse.write(true, ByteBuffer.wrap(json), callback);
+    }
+
+    private static boolean closesConnection(int status) {
+        return status == 401 || status == 404 || status == 413 || status == 503;
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug("{}: stopping the control endpoint: {}", name, e.toString());
+        }
     }
 }

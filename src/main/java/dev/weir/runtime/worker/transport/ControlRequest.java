@@ -7,32 +7,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.sun.net.httpserver.HttpExchange;
 
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 
-/** One incoming control-plane request, with the checks every route needs (method, token, JSON body). */
+/**
+ * One incoming control-plane request, with the checks every route needs (method, token, JSON
+ * body). The body is read only when a route asks for it, which routes do after {@link #authorize}:
+ * a caller without the token never gets a body read, let alone parsed.
+ */
 public final class ControlRequest {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRequest.class);
 
-    private final HttpExchange exchange;
+    private final Request request;
+    private final int maxBodyBytes;
 
-    ControlRequest(HttpExchange exchange) {
-        this.exchange = exchange;
+    ControlRequest(Request request, int maxBodyBytes) {
+        this.request = request;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     public String method() {
-        return exchange.getRequestMethod();
+        return request.getMethod();
     }
 
     /** The path as sent (still percent-encoded), safe to log. */
     public String rawPath() {
-        return exchange.getRequestURI().getRawPath();
+        String path = request.getHttpURI().getPath();
+        return path == null ? "" : path;
     }
 
     /**
@@ -48,7 +56,7 @@ public final class ControlRequest {
     }
 
     public String remoteAddress() {
-        return String.valueOf(exchange.getRemoteAddress());
+        return String.valueOf(request.getConnectionMetaData().getRemoteSocketAddress());
     }
 
     public void requireMethod(String method) {
@@ -57,23 +65,49 @@ public final class ControlRequest {
         }
     }
 
+    /** Whether the request presents {@code token}, without answering or logging anything. */
+    public boolean presents(BearerToken token) {
+        return token.isPresentedBy(request.getHeaders().get("Authorization"));
+    }
+
     /**
      * Rejects the request with 401 unless it presents {@code token}. The warning names the caller
      * and the path but neither the expected nor the presented token.
      */
     public void authorize(BearerToken token) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (token.isPresentedBy(header)) {
+        if (presents(token)) {
             return;
         }
-        String problem = header == null ? "missing" : "invalid";
-        LOG.warn("rejected {} {} from {}: {} bearer token", method(), rawPath(), remoteAddress(), problem);
-        throw new HttpStatusException(401, problem + " bearer token");
+        throw unauthorized(401, "bearer token", true);
+    }
+
+    /**
+     * The refusal for a request without an acceptable token: {@code status} with "missing" or
+     * "invalid" before {@code what}, and a log line naming the caller and the path (WARN, or DEBUG
+     * where the refusal is expected, such as workers reporting to a coordinator that has not yet
+     * taken their job over).
+     */
+    public HttpStatusException unauthorized(int status, String what, boolean warn) {
+        String problem = request.getHeaders().get("Authorization") == null ? "missing" : "invalid";
+        if (warn) {
+            LOG.warn("rejected {} {} from {}: {} {}", method(), rawPath(), remoteAddress(), problem, what);
+        } else {
+            LOG.debug("rejected {} {} from {}: {} {}", method(), rawPath(), remoteAddress(), problem, what);
+        }
+        return new HttpStatusException(status, problem + " " + what);
     }
 
     public <T> T body(Class<T> type) {
-        try (InputStream in = exchange.getRequestBody()) {
-            return ControlPlaneJson.read(in, type);
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            throw new HttpStatusException(413, "request body of " + declared + " bytes; at most " + maxBodyBytes);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes(maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                throw new HttpStatusException(413, "request body over " + maxBodyBytes + " bytes");
+            }
+            return ControlPlaneJson.read(body, type);
         } catch (JacksonException e) {
             throw HttpStatusException.badRequest("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage());
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.ErrorBody;
 
@@ -51,13 +52,21 @@ public final class JsonHttpClient {
     private final Settings settings;
 
     public JsonHttpClient(BearerToken token, Settings settings) {
+        this(token, settings, null);
+    }
+
+    /** @param tls mutual TLS for {@code https://} URIs (this process's certificate and the job's CA); null: plain HTTP only */
+    public JsonHttpClient(BearerToken token, Settings settings, TransportTls tls) {
         this.token = token;
         this.settings = settings;
-        // HTTP/1.1: the JDK server does not speak h2c, so the upgrade attempt would be wasted.
-        this.http = HttpClient.newBuilder()
+        // HTTP/1.1: the control servers do not speak h2c, so the upgrade attempt would be wasted.
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .build();
+                .connectTimeout(settings.connectTimeout());
+        if (tls != null) {
+            builder.sslContext(tls.context()).sslParameters(tls.clientParameters());
+        }
+        this.http = builder.build();
     }
 
     /** POSTs {@code body} (may be null for an empty request) and reads the answer as {@code responseType} (Void: ignore). */
@@ -70,6 +79,21 @@ public final class JsonHttpClient {
 
     public <T> T get(URI uri, Class<T> responseType) throws ControlPlaneException {
         return send(request(uri).GET().build(), responseType);
+    }
+
+    /**
+     * Opens a connection to {@code uri}'s server in the background with a GET of {@code uri}
+     * (which should need no token and change nothing), so that the next call finds it open: under
+     * TLS the first handshake of a cold JVM can take seconds on a busy machine. Failures are only
+     * logged: the next real call connects again.
+     */
+    public void connectInBackground(URI uri) {
+        http.sendAsync(HttpRequest.newBuilder(uri).timeout(settings.requestTimeout()).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("connecting to {} ahead of time failed: {}", uri, failure.toString());
+                    }
+                });
     }
 
     private HttpRequest.Builder request(URI uri) {
@@ -133,7 +157,11 @@ public final class JsonHttpClient {
         } catch (IOException | RuntimeException e) {
             reason = "no error body";
         }
-        String hint = status == 401 ? " (the job token was not accepted; check the job's control-token Secret)" : "";
+        String hint = switch (status) {
+            case 401 -> " (the job token was not accepted; check the job's control-token Secret)";
+            case 404 -> " (the peer does not serve this job, or did not accept the job token)";
+            default -> "";
+        };
         return what + " was rejected with HTTP " + status + ": " + reason + hint;
     }
 
