@@ -12,6 +12,7 @@ import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.OutputChannel;
@@ -42,6 +43,7 @@ public final class ExecutionAttempt {
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<StreamTask> sourceTasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<ExecutionVertexId, TaskIoMetrics> metrics = new java.util.LinkedHashMap<>();
     private final ChannelFactory channels;
 
     /**
@@ -62,6 +64,8 @@ public final class ExecutionAttempt {
     }
 
     private StreamTask createTask(JobGraph graph, JobGraph.JobVertex vertex, int subtask, TaskEnvironment env) {
+        TaskIoMetrics io = new TaskIoMetrics();
+        metrics.put(env.vertexId(), io);
         List<ResultPartition> partitions = new ArrayList<>();
         Map<Integer, List<Collector<Object>>> networkOutputs = new HashMap<>();
         for (JobGraph.JobEdge edge : vertex.outputs()) {
@@ -70,13 +74,14 @@ public final class ExecutionAttempt {
                 out[consumer] = channels.outputChannel(edge, subtask, consumer);
             }
             ResultPartition partition = new ResultPartition(out, settings.batchSize());
+            partition.measureWaitsWith(io.backPressure());
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
                             edge.partitioning(), out.length, settings.maxParallelism())));
         }
         if (vertex.isSource()) {
-            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs);
+            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs, io);
             sourceTasks.add(task);
             return task;
         }
@@ -84,7 +89,7 @@ public final class ExecutionAttempt {
         for (int producer = 0; producer < in.length; producer++) {
             in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
         }
-        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, new InputGate(in));
+        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, new InputGate(in), io);
     }
 
     public Set<ExecutionVertexId> vertices() {
@@ -93,6 +98,11 @@ public final class ExecutionAttempt {
             ids.add(task.vertexId());
         }
         return ids;
+    }
+
+    /** Each subtask's own measurements, readable from any thread (heartbeats, a metrics endpoint). */
+    public Map<ExecutionVertexId, TaskIoMetrics> taskMetrics() {
+        return java.util.Collections.unmodifiableMap(metrics);
     }
 
     public void start() {

@@ -13,6 +13,7 @@ import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.InputGate;
@@ -33,8 +34,9 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private final BitSet dataEnded = new BitSet();
 
     public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
-        super(env, chainNodes, partitions, networkOutputs);
+                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate,
+                              TaskIoMetrics io) {
+        super(env, chainNodes, partitions, networkOutputs, io);
         this.gate = gate;
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
@@ -48,11 +50,12 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
             Object element = gate.pollNext();
             if (element == null) {
                 flushAll();
-                mailbox.idle(IDLE_NANOS);
+                idle(IDLE_NANOS);
                 continue;
             }
             int channel = gate.lastChannel();
             if (element instanceof RecordBatch batch) {
+                recordsIn += batch.size();
                 processBatch(head, batch);
                 gate.recycle(channel, batch);
                 flushIfDue();

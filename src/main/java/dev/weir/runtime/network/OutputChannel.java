@@ -1,5 +1,7 @@
 package dev.weir.runtime.network;
 
+import dev.weir.runtime.metrics.WaitTimer;
+
 /**
  * The producer's end of one channel: a local queue, or (across processes) a connection to the
  * consumer's worker. {@link #send} blocks while the consumer has no room: that is backpressure.
@@ -10,4 +12,10 @@ public interface OutputChannel {
 
     /** A batch to fill next; channels may recycle batches the consumer has finished with. */
     RecordBatch newBatch(int capacity);
+
+    /**
+     * The producer's back-pressure timer: {@link #send} starts it when it has to wait for room and
+     * stops it when the wait is over. Set once, before the producer runs.
+     */
+    default void measureWaitsWith(WaitTimer producerWaits) {}
 }

@@ -1,5 +1,7 @@
 package dev.weir.runtime.network;
 
+import dev.weir.runtime.metrics.WaitTimer;
+
 /**
  * The producer side of one output edge of a subtask: one channel per downstream subtask, each with
  * a batch being filled. Events flush the pending batches first, so they never overtake records.
@@ -17,6 +19,13 @@ public final class ResultPartition {
         this.batchSize = batchSize;
         for (int i = 0; i < channels.length; i++) {
             pending[i] = channels[i].newBatch(batchSize);
+        }
+    }
+
+    /** The producing task's back-pressure timer, started whenever a channel makes it wait for room. */
+    public void measureWaitsWith(WaitTimer producerWaits) {
+        for (OutputChannel channel : channels) {
+            channel.measureWaitsWith(producerWaits);
         }
     }
 

@@ -46,6 +46,7 @@ import dev.weir.runtime.usercode.UserCode;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.SubtaskMetricsReport;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 
@@ -283,7 +284,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         try {
             coordinator.heartbeat(new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(),
                     metrics.sourceRecords(), metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running),
-                    List.copyOf(ended)));
+                    List.copyOf(ended), subtaskMetrics()));
             lastCoordinatorContact = System.currentTimeMillis();
         } catch (dev.weir.runtime.worker.transport.ControlPlaneException e) {
             if (e.isAttemptGone() || e.isUnauthorized()) {
@@ -298,6 +299,18 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 LOG.warn("heartbeat to the coordinator failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** What each running subtask measured so far; none before the tasks exist. */
+    private List<SubtaskMetricsReport> subtaskMetrics() {
+        ExecutionAttempt current = execution;
+        if (current == null) {
+            return List.of();
+        }
+        long now = System.nanoTime();
+        List<SubtaskMetricsReport> reports = new ArrayList<>();
+        current.taskMetrics().forEach((vertex, io) -> reports.add(SubtaskMetricsReport.of(vertex, io.sample(now))));
+        return reports;
     }
 
     /**
