@@ -58,6 +58,11 @@ public final class LocalCommand implements Callable<Integer> {
                     + WorkerHeap.DEFAULT + ".")
     private String workerHeap;
 
+    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Loopback port of the job's REST API (docs/rest-api.md; 'weir jobs' finds it in --state-dir)."
+                    + " Default: a free port.")
+    private int restPort;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -101,7 +106,11 @@ public final class LocalCommand implements Callable<Integer> {
                 throw bad(e.getMessage());
             }
         }
-        return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap);
+        if (restPort < 0 || restPort > 65535) {
+            throw bad("--rest-port must be a port number (0-65535), not " + restPort);
+        }
+        return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap,
+                restPort);
     }
 
     private ParameterException bad(String message) {

@@ -13,15 +13,21 @@ import java.util.Map;
  * @param environment extra environment variables of the worker processes ({@code --env NAME=VALUE}),
  *     what a Secret gives the pods on Kubernetes, e.g. connector credentials
  * @param workerHeap the worker processes' heap ({@code --worker-heap}, e.g. 2g); null: {@link WorkerHeap}'s rule
+ * @param restPort the loopback port of the coordinator's REST API ({@code --rest-port}); 0 picks a free one
  */
 public record LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
-                           Map<String, String> environment, String workerHeap) {
+                           Map<String, String> environment, String workerHeap, int restPort) {
+
+    public LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
+                        Map<String, String> environment, String workerHeap) {
+        this(manifest, restore, stateDir, progress, inProcess, environment, workerHeap, 0);
+    }
 
     /** Leaves out the environment's values: they may be credentials. */
     @Override
     public String toString() {
         return "LocalOptions[manifest=" + manifest + ", restore=" + restore + ", stateDir=" + stateDir + ", progress="
                 + progress + ", inProcess=" + inProcess + ", environment=" + environment.keySet() + ", workerHeap="
-                + workerHeap + "]";
+                + workerHeap + ", restPort=" + restPort + "]";
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,11 +16,15 @@ import dev.weir.api.JobSpec;
 import dev.weir.api.RestartPolicySpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
+import dev.weir.coordinator.BothListeners;
 import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.JobDeployer;
 import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.coordinator.rest.JobMasterRestJob;
+import dev.weir.coordinator.rest.JobRestRoutes;
+import dev.weir.coordinator.rest.JobStatusTracker;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
@@ -110,11 +116,11 @@ public final class WeirLocal {
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
                 CheckpointConfigs.of(spec.getCheckpointing()), restartSettings(spec.getRestartPolicy()));
         long start = System.nanoTime();
-        JobResult result;
+        JobResult result = null;
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
                 settings.checkpoint().intervalMs(), Clock.system());
-             CoordinatorServer server = options.inProcess() ? null
-                     : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+             CoordinatorServer server = new CoordinatorServer(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), options.restPort()))) {
             JobDeployer deployer;
             try {
                 deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
@@ -129,7 +135,11 @@ public final class WeirLocal {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
                 return 2;
             }
-            JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
+            JobStatusTracker tracker = new JobStatusTracker(manifest.name(), Clock.system());
+            JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(),
+                    new BothListeners(progress, tracker));
+            Path endpointFile = serveRestApi(server, manifest.name(), new JobMasterRestJob(master, tracker),
+                    options.stateDir(), err);
             // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
             java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
             Thread stopper = new Thread(() -> {
@@ -154,6 +164,12 @@ public final class WeirLocal {
                             + result.lastSavepoint().location());
                 }
             } finally {
+                if (result != null) {
+                    tracker.ended(result);
+                }
+                if (endpointFile != null) {
+                    Files.deleteIfExists(endpointFile);
+                }
                 summarized.countDown();
                 if (!SHUTTING_DOWN.get()) {
                     Runtime.getRuntime().removeShutdownHook(stopper);
@@ -170,6 +186,30 @@ public final class WeirLocal {
             return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
         }
         return 0;
+    }
+
+    /**
+     * Serves the job's REST API on the coordinator's server and writes where it is (with the token
+     * its actions need) into the state directory, for the {@code weir} commands. Returns that file;
+     * null if it could not be written (the API is served all the same).
+     */
+    private static Path serveRestApi(CoordinatorServer server, String jobName, JobMasterRestJob job, Path stateDir,
+                                     PrintStream err) {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        JobRestRoutes routes = new JobRestRoutes();
+        routes.serve(jobName, job, token);
+        server.serveRestApi(routes);
+        java.net.URI url = server.baseUri();
+        err.println("weir local: REST API of " + jobName + " at " + url + "/v1/jobs/" + jobName);
+        try {
+            return new RestEndpointFile(jobName, url, token).write(stateDir.toAbsolutePath());
+        } catch (IOException e) {
+            err.println("weir local: cannot write the REST endpoint into " + stateDir + " (" + e.getMessage()
+                    + "); 'weir jobs' will not find this job");
+            return null;
+        }
     }
 
     /**
