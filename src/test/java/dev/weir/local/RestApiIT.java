@@ -89,6 +89,13 @@ class RestApiIT {
                 assertThat(c.path("sizeBytes").asLong()).isPositive();
                 assertThat(c.path("location").asText()).contains("/checkpoints/chk-");
             });
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(endpoint.url() + "/metrics"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                    assertThat(type).startsWith("text/plain; version=0.0.4"));
+            assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
+                    + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText()) + "\",} [1-9]")
+                    .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]");
             assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
                     .satisfies(j -> assertThat(j.path("name").asText()).isEqualTo(JOB));
 

@@ -16,12 +16,14 @@ import dev.weir.runtime.worker.transport.BearerToken;
 import dev.weir.runtime.worker.transport.ControlRequest;
 import dev.weir.runtime.worker.transport.ControlResponse;
 import dev.weir.runtime.worker.transport.HttpStatusException;
+import dev.weir.runtime.worker.transport.TextBody;
 
 /**
  * The REST API of the jobs a coordinator runs (docs/rest-api.md): reads need nothing, actions the
  * job's bearer token.
  *
  * <pre>
+ * GET  /metrics                      Prometheus metrics of every job (text exposition format)
  * GET  /v1/jobs                       every job, one line each
  * GET  /v1/jobs/{job}                 the overview: state, graph with rates and back-pressure, checkpoints, exceptions
  * GET  /v1/jobs/{job}/checkpoints     checkpoint and savepoint history, newest first
@@ -35,6 +37,8 @@ public final class JobRestRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(JobRestRoutes.class);
     /** A savepoint request waits this long for the savepoint; then it answers 504 (the savepoint goes on). */
     static final long SAVEPOINT_WAIT_SECONDS = 600;
+
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private record Served(RestJob job, BearerToken token) {}
 
@@ -52,23 +56,30 @@ public final class JobRestRoutes {
     public record JobList(List<JobOverview.Summary> jobs) {}
 
     private final Map<String, Served> jobs = new ConcurrentHashMap<>();
+    private final PrometheusJobMetrics metrics = new PrometheusJobMetrics();
 
     /** Serves {@code job}; its actions need {@code actionToken}. Replaces an earlier one of the same name. */
     public void serve(String jobName, RestJob job, String actionToken) {
         jobs.put(jobName, new Served(job, BearerToken.of(actionToken)));
+        metrics.add(jobName, job);
     }
 
     public void remove(String jobName) {
         jobs.remove(jobName);
+        metrics.remove(jobName);
     }
 
     /** Whether {@code path} is one of these routes (the rest of the server's routes are the workers'). */
     public static boolean matches(List<String> path) {
-        return path.size() >= 2 && path.size() <= 4 && path.get(0).equals("v1") && path.get(1).equals("jobs");
+        return path.equals(List.of("metrics")) || path.size() >= 2 && path.size() <= 4 && path.get(0).equals("v1") && path.get(1).equals("jobs");
     }
 
     public ControlResponse handle(ControlRequest request) {
         List<String> path = request.pathSegments();
+        if (path.size() == 1) {
+            request.requireMethod("GET");
+            return ControlResponse.ok(new TextBody(PROMETHEUS_TEXT, metrics.scrape()));
+        }
         if (path.size() == 2) {
             request.requireMethod("GET");
             return ControlResponse.ok(new JobList(jobs.values().stream().map(s -> s.job().overview().summary())

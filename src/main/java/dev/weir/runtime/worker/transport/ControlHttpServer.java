@@ -91,8 +91,14 @@ public final class ControlHttpServer implements AutoCloseable {
                 exchange.sendResponseHeaders(response.status(), -1);
                 return;
             }
-            byte[] json = ControlPlaneJson.write(response.body());
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            byte[] json;
+            if (response.body() instanceof TextBody text) {
+                json = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", text.contentType());
+            } else {
+                json = ControlPlaneJson.write(response.body());
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+            }
             exchange.sendResponseHeaders(response.status(), json.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(json);
