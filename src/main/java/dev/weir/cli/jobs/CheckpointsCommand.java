@@ -4,43 +4,27 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code weir checkpoints <job>}: the job's checkpoints and savepoints, newest first. */
 @Command(name = "checkpoints", sortOptions = false, usageHelpAutoWidth = true,
         description = "Lists a running job's checkpoints and savepoints, newest first: id, type, status, trigger time"
                 + " (UTC), duration, size, and where it is or why it failed.",
         footer = {"", "Exit codes: 0 listed, 1 the job's coordinator did not answer, 2 bad input."})
-public final class CheckpointsCommand implements Callable<Integer> {
+public final class CheckpointsCommand extends OneJobCommand {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    @Parameters(paramLabel = "<job>", description = "The job's name.")
-    private String job;
-
-    @Mixin
-    private ApiOptions api = new ApiOptions();
-
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     private boolean json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     public CheckpointsCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -49,8 +33,7 @@ public final class CheckpointsCommand implements Callable<Integer> {
         try {
             history = api.forJob(job).get(JobApiClient.jobPath(job, "checkpoints"));
         } catch (JobApiClient.JobApiException e) {
-            err.println("weir checkpoints: " + e.getMessage());
-            return 1;
+            return failed("checkpoints", e);
         }
         if (json) {
             out.println(history);

@@ -1,35 +1,23 @@
 package dev.weir.cli.jobs;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code weir jobs}: the running jobs, one line each. */
 @Command(name = "jobs", sortOptions = false, usageHelpAutoWidth = true,
         description = "Lists the jobs a coordinator runs: the weir local jobs of --state-dir, or those at --url.",
         footer = {"", "Exit codes: 0 listed, 1 a coordinator did not answer, 2 bad input."})
-public final class JobsCommand implements Callable<Integer> {
-
-    @Mixin
-    private ApiOptions api = new ApiOptions();
+public final class JobsCommand extends ApiCommand {
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     private boolean json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     public JobsCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -54,8 +42,7 @@ public final class JobsCommand implements Callable<Integer> {
                 }
             }
         } catch (JobApiClient.JobApiException e) {
-            err.println("weir jobs: " + e.getMessage());
-            return 1;
+            return failed("jobs", e);
         }
         if (!json) {
             table.print(out);

@@ -1,37 +1,20 @@
 package dev.weir.cli.jobs;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code weir savepoint <job>}: takes a savepoint; the job goes on. */
 @Command(name = "savepoint", sortOptions = false, usageHelpAutoWidth = true,
         description = "Takes a savepoint of a running job, which goes on running, and prints where the savepoint is"
                 + " (resume from it with 'weir local --restore <location>' or spec.initialSavepointPath).",
         footer = {"", "Exit codes: 0 taken, 1 the savepoint failed or the coordinator did not answer, 2 bad input."})
-public final class SavepointCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "<job>", description = "The job's name.")
-    private String job;
-
-    @Mixin
-    private ApiOptions api = new ApiOptions();
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    private final PrintStream out;
-    private final PrintStream err;
+public final class SavepointCommand extends OneJobCommand {
 
     public SavepointCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -42,8 +25,7 @@ public final class SavepointCommand implements Callable<Integer> {
                     + savepoint.path("location").asText());
             return 0;
         } catch (JobApiClient.JobApiException e) {
-            err.println("weir savepoint: " + e.getMessage());
-            return 1;
+            return failed("savepoint", e);
         }
     }
 }

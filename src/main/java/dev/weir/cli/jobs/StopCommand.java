@@ -1,17 +1,14 @@
 package dev.weir.cli.jobs;
 
 import java.io.PrintStream;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code weir stop <job> --savepoint}: stops the job after a savepoint and prints where it is. */
@@ -19,15 +16,12 @@ import picocli.CommandLine.Spec;
         description = "Stops a running job after a savepoint, waits for the savepoint and prints where it is (resume"
                 + " from it with 'weir local --restore <location>'). If the savepoint fails, the job is canceled.",
         footer = {"", "Exit codes: 0 stopped with a savepoint, 1 it was not (see the message), 2 bad input."})
-public final class StopCommand implements Callable<Integer> {
+public final class StopCommand extends OneJobCommand {
 
     private static final long POLL_MS = 200;
 
     @Spec
     private CommandSpec spec;
-
-    @Parameters(paramLabel = "<job>", description = "The job's name.")
-    private String job;
 
     @Option(names = "--savepoint", description = "Take a savepoint before stopping (required: to stop without one,"
             + " use 'weir cancel').")
@@ -37,18 +31,8 @@ public final class StopCommand implements Callable<Integer> {
             description = "How long to wait for the savepoint. Default: ${DEFAULT-VALUE}.")
     private long waitSeconds;
 
-    @Mixin
-    private ApiOptions api = new ApiOptions();
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
-    private final PrintStream out;
-    private final PrintStream err;
-
     public StopCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(out, err);
     }
 
     @Override
@@ -64,8 +48,7 @@ public final class StopCommand implements Callable<Integer> {
             previous = latestSavepointId(client.get(JobApiClient.jobPath(job)));
             client.post(JobApiClient.jobPath(job, "stop"));
         } catch (JobApiClient.JobApiException e) {
-            err.println("weir stop: " + e.getMessage());
-            return 1;
+            return failed("stop", e);
         }
         err.println("weir stop: stopping " + job + " with a savepoint...");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);

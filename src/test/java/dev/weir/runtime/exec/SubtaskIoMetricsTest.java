@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
@@ -89,7 +88,7 @@ class SubtaskIoMetricsTest {
                     new ExecutionAttempt.Settings("io", PARALLELISM, 128, 1, CheckpointingMode.EXACTLY_ONCE, 64),
                     Map.of(0, graphs.get(), 1, graphs.get()), Set.of(0, 1), new LocalChannelFactory(4),
                     vertex -> new TaskEnvironment("io", vertex, PARALLELISM, 128, 1, CheckpointingMode.EXACTLY_ONCE,
-                            storage, Runnable::run, time, new FailingListener(), null, 64, new JobMetrics()));
+                            storage, Runnable::run, time, new TaskFailureAsserter(), null, 64, new JobMetrics()));
             attempt.start();
             try {
                 TimeUnit.MILLISECONDS.sleep(duration.toMillis());
@@ -149,28 +148,6 @@ class SubtaskIoMetricsTest {
                     return null;
                 }
             };
-        }
-    }
-
-    private static final class FailingListener implements TaskListener {
-        @Override
-        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
-
-        @Override
-        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
-
-        @Override
-        public void running(ExecutionVertexId vertex) {}
-
-        @Override
-        public void endOfData(ExecutionVertexId vertex) {}
-
-        @Override
-        public void finished(ExecutionVertexId vertex) {}
-
-        @Override
-        public void failed(ExecutionVertexId vertex, Throwable cause) {
-            throw new AssertionError("task " + vertex + " failed", cause);
         }
     }
 }
