@@ -101,18 +101,26 @@ public final class JobRestRoutes {
         }
         request.requireMethod("POST");
         request.authorize(served.token());
+        try {
+            return act(request, served.job(), jobName, what);
+        } catch (RestJob.ActionRefused e) {
+            throw new HttpStatusException(409, e.getMessage());
+        }
+    }
+
+    private static ControlResponse act(ControlRequest request, RestJob job, String jobName, String what) {
         switch (what) {
             case "savepoints":
                 LOG.info("job {}: savepoint requested through the REST API by {}", jobName, request.remoteAddress());
-                return ControlResponse.ok(Savepoint.of(await(served.job(), jobName)));
+                return ControlResponse.ok(Savepoint.of(await(job, jobName)));
             case "stop":
                 LOG.info("job {}: stop with savepoint requested through the REST API by {}", jobName,
                         request.remoteAddress());
-                served.job().stopWithSavepoint();
+                job.stopWithSavepoint();
                 return new ControlResponse(202, new Accepted(jobName, "stop"));
             case "cancel":
                 LOG.info("job {}: cancel requested through the REST API by {}", jobName, request.remoteAddress());
-                served.job().cancel();
+                job.cancel();
                 return new ControlResponse(202, new Accepted(jobName, "cancel"));
             default:
                 throw HttpStatusException.notFound("no route " + request.rawPath());

@@ -15,13 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.coordinator.AttemptCoordinator;
-import dev.weir.coordinator.AttemptListener;
+import dev.weir.coordinator.BothListeners;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.StorageCompletedCheckpointStore;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.remote.WorkerClient;
+import dev.weir.coordinator.rest.JobRestRoutes;
+import dev.weir.coordinator.rest.JobStatusTracker;
 import dev.weir.operator.JobKey;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.storage.CheckpointStorage;
@@ -63,11 +66,15 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     private final String coordinatorUrl;
     private final Duration heartbeatTimeout;
     private final Map<JobKey, Hosted> attempts = new ConcurrentHashMap<>();
+    /** What the REST API shows of each job, kept across its attempts while the operator runs. */
+    private final Map<JobKey, JobStatusTracker> trackers = new ConcurrentHashMap<>();
+    private final JobRestRoutes restApi = new JobRestRoutes();
 
     public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl, Duration heartbeatTimeout) {
         this.server = server;
         this.coordinatorUrl = coordinatorUrl;
         this.heartbeatTimeout = heartbeatTimeout;
+        server.serveRestApi(restApi);
     }
 
     @Override
@@ -92,6 +99,9 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
                     "cannot list " + plan.storage().describe() + ": " + e.getMessage(), e);
         }
         String name = plan.job().coordinatorJobName();
+        JobStatusTracker tracker = trackers.computeIfAbsent(plan.job(), job -> new JobStatusTracker(name,
+                Clock.system()));
+        tracker.onAttemptStarted(plan.attempt(), null);
         ExecutorService io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "weir-checkpoint-io-" + name);
             t.setDaemon(true);
@@ -101,10 +111,16 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
                 plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), heartbeatTimeout,
                 Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
-                registration -> WorkerClient.forWorker(registration, plan.token()), new Metrics(plan.job()));
+                registration -> WorkerClient.forWorker(registration, plan.token()),
+                new BothListeners(new Metrics(plan.job()), tracker));
         coordinator.expectRunning(runningWorkers);
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
         server.register(name, plan.token(), coordinator.endpoint());
+        JobKey key = plan.job();
+        restApi.serve(name, new HostedRestJob(key.namespace() + "/" + key.name(), tracker, () -> {
+            Hosted current = attempts.get(key);
+            return current == null ? null : current.coordinator();
+        }), plan.token());
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),
                 runningWorkers.isEmpty() ? "" : " (re-attaching to " + runningWorkers.size() + " running workers)");
     }
@@ -146,6 +162,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         Hosted hosted = attempts.remove(job);
         if (hosted != null) {
             server.unregister(job.coordinatorJobName());
+            restApi.remove(job.coordinatorJobName());
             hosted.coordinator().cancel();
             hosted.coordinator().close();
             hosted.closeStorage();
@@ -158,6 +175,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         for (JobKey job : Set.copyOf(attempts.keySet())) {
             Hosted hosted = attempts.remove(job);
             server.unregister(job.coordinatorJobName());
+            restApi.remove(job.coordinatorJobName());
             hosted.coordinator().detach();
             hosted.coordinator().close();
             hosted.closeStorage();
@@ -199,7 +217,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     }
 
     /** Checkpoint outcomes into the operator's metrics. */
-    private record Metrics(JobKey job) implements AttemptListener {
+    private record Metrics(JobKey job) implements JobMasterListener {
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
