@@ -139,7 +139,7 @@ public final class WeirLocal {
             JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(),
                     new BothListeners(progress, tracker));
             Path endpointFile = serveRestApi(server, manifest.name(), new JobMasterRestJob(master, tracker),
-                    options.stateDir(), err);
+                    options.stateDir(), options.progress() ? err : null, err);
             // SIGTERM / Ctrl-C: stop with a savepoint, print the summary, then let the JVM exit.
             java.util.concurrent.CountDownLatch summarized = new java.util.concurrent.CountDownLatch(1);
             Thread stopper = new Thread(() -> {
@@ -190,11 +190,12 @@ public final class WeirLocal {
 
     /**
      * Serves the job's REST API on the coordinator's server and writes where it is (with the token
-     * its actions need) into the state directory, for the {@code weir} commands. Returns that file;
+     * its actions need) into the state directory, for the {@code weir} commands; says where on
+     * {@code info} (null with --quiet: then stderr has only what went wrong). Returns that file;
      * null if it could not be written (the API is served all the same).
      */
     private static Path serveRestApi(CoordinatorServer server, String jobName, JobMasterRestJob job, Path stateDir,
-                                     PrintStream err) {
+                                     PrintStream info, PrintStream err) {
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
         String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -202,7 +203,9 @@ public final class WeirLocal {
         routes.serve(jobName, job, token);
         server.serveRestApi(routes);
         java.net.URI url = server.baseUri();
-        err.println("weir local: REST API of " + jobName + " at " + url + "/v1/jobs/" + jobName);
+        if (info != null) {
+            info.println("weir local: REST API of " + jobName + " at " + url + "/v1/jobs/" + jobName);
+        }
         try {
             return new RestEndpointFile(jobName, url, token).write(stateDir.toAbsolutePath());
         } catch (IOException e) {
