@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.coordinator.metrics.SubtaskMetricsBoard;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
@@ -67,6 +68,7 @@ public final class AttemptCoordinator implements AutoCloseable {
     private final ScheduledExecutorService mailbox;
     private final CompletableFuture<AttemptOutcome> outcome = new CompletableFuture<>();
     private final AttemptWorkerEndpoint endpoint;
+    private final SubtaskMetricsBoard subtaskMetrics = new SubtaskMetricsBoard();
     private final long startedAt;
 
     // Owned by the mailbox thread.
@@ -146,6 +148,7 @@ public final class AttemptCoordinator implements AutoCloseable {
 
     /** What a heartbeat repeats: the worker's tasks that run and that ended (for a coordinator that took over). */
     void heartbeatReceived(Heartbeat heartbeat) {
+        subtaskMetrics.record(heartbeat.worker(), heartbeat.subtaskMetrics());
         post(() -> {
             maybeStart();
             heartbeat.runningVertices().forEach(this::onTaskRunning);
@@ -305,6 +308,11 @@ public final class AttemptCoordinator implements AutoCloseable {
 
     public boolean finished() {
         return outcome.isDone() && outcome.join() instanceof AttemptOutcome.Finished;
+    }
+
+    /** What the workers' heartbeats said of each subtask: records, rates, busy and back-pressured time. */
+    public SubtaskMetricsBoard subtaskMetrics() {
+        return subtaskMetrics;
     }
 
     /** The attempt's checkpoint coordinator; null until every worker registered. */

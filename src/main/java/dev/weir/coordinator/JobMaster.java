@@ -130,10 +130,12 @@ public final class JobMaster {
                 AttemptFailure failure = ((AttemptOutcome.Failed) outcome).failure();
                 lastFailure = failure;
                 if (!failure.recoverable()) {
+                    listener.onAttemptFailed(attempt, failure, false);
                     LOG.error("job {} failed and is not restarted: {}", settings.jobName(), failure.describe());
                     return result(ended, JobResult.JobState.FAILED, failure.describe(), failure);
                 }
                 OptionalLong delay = restartStrategy.onFailure(clock.millis());
+                listener.onAttemptFailed(attempt, failure, delay.isPresent());
                 if (delay.isEmpty()) {
                     String reason = "restarted " + restartStrategy.restartsInWindow() + " times within "
                             + settings.restart().windowMs() + " ms; last failure: " + failure.describe();
@@ -193,6 +195,11 @@ public final class JobMaster {
             return CompletableFuture.failedFuture(new IllegalStateException("job " + settings.jobName() + " is not running"));
         }
         return attempt.triggerSavepoint();
+    }
+
+    /** The attempt running now; null between attempts (deploying, waiting to restart) and after the end. */
+    public AttemptCoordinator currentAttempt() {
+        return current;
     }
 
     /** How an attempt ended, and when what is left of it (its workers, its coordinator) is gone. */

@@ -5,6 +5,9 @@ public interface JobMasterListener extends AttemptListener {
 
     default void onAttemptStarted(long attempt, String restoredFrom) {}
 
+    /** Attempt {@code attempt} failed; {@code restarting} tells whether the job restarts after it. */
+    default void onAttemptFailed(long attempt, AttemptFailure failure, boolean restarting) {}
+
     default void onRestarting(long nextAttempt, String cause, long delayMs) {}
 
     /**

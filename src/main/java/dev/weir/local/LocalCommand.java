@@ -46,7 +46,8 @@ public final class LocalCommand implements Callable<Integer> {
             + " worker processes.")
     private boolean inProcess;
 
-    @Option(names = "--quiet", description = "No progress line every second on stderr.")
+    @Option(names = "--quiet", description = "No progress line every second (nor the REST API's address) on"
+            + " stderr.")
     private boolean quiet;
 
     @Option(names = "--env", paramLabel = "NAME=VALUE",
@@ -66,6 +67,11 @@ public final class LocalCommand implements Callable<Integer> {
                     + " DIR/tls.crt, DIR/tls.key and DIR/ca.crt (the layout of a Kubernetes TLS Secret). Default: plain"
                     + " HTTP and TCP on loopback.")
     private Path tlsDirectory;
+
+    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Loopback port of the job's REST API (docs/rest-api.md; 'weir jobs' finds it in --state-dir)."
+                    + " Default: a free port.")
+    private int restPort;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -113,8 +119,11 @@ public final class LocalCommand implements Callable<Integer> {
         if (tlsDirectory != null && inProcess) {
             throw bad("--tls-dir secures the connections of worker processes; --in-process has none");
         }
+        if (restPort < 0 || restPort > 65535) {
+            throw bad("--rest-port must be a port number (0-65535), not " + restPort);
+        }
         return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap,
-                tlsDirectory);
+                tlsDirectory, restPort);
     }
 
     private ParameterException bad(String message) {

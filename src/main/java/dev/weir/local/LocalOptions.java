@@ -15,15 +15,21 @@ import java.util.Map;
  * @param workerHeap the worker processes' heap ({@code --worker-heap}, e.g. 2g); null: {@link WorkerHeap}'s rule
  * @param tlsDirectory {@code --tls-dir}: mutual TLS on the control and data planes with the
  *     {@code tls.crt}, {@code tls.key} and {@code ca.crt} there; null: plain (the default on one machine)
+ * @param restPort the loopback port of the coordinator's REST API ({@code --rest-port}); 0 picks a free one
  */
 public record LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
-                           Map<String, String> environment, String workerHeap, Path tlsDirectory) {
+                           Map<String, String> environment, String workerHeap, Path tlsDirectory, int restPort) {
+
+    public LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
+                        Map<String, String> environment, String workerHeap) {
+        this(manifest, restore, stateDir, progress, inProcess, environment, workerHeap, null, 0);
+    }
 
     /** Leaves out the environment's values: they may be credentials. */
     @Override
     public String toString() {
         return "LocalOptions[manifest=" + manifest + ", restore=" + restore + ", stateDir=" + stateDir + ", progress="
                 + progress + ", inProcess=" + inProcess + ", environment=" + environment.keySet() + ", workerHeap="
-                + workerHeap + ", tlsDirectory=" + tlsDirectory + "]";
+                + workerHeap + ", tlsDirectory=" + tlsDirectory + ", restPort=" + restPort + "]";
     }
 }

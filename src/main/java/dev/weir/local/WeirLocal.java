@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.api.JobSpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
+import dev.weir.coordinator.BothListeners;
 import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.StateBackendConfigs;
 import dev.weir.runtime.worker.WorkerJvm;
@@ -22,6 +25,9 @@ import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
+import dev.weir.coordinator.rest.JobMasterRestJob;
+import dev.weir.coordinator.rest.JobRestRoutes;
+import dev.weir.coordinator.rest.JobStatusTracker;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.RestartStrategy;
@@ -145,13 +151,13 @@ public final class WeirLocal {
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
                 CheckpointConfigs.of(spec.getCheckpointing()), RestartStrategy.Settings.of(spec.getRestartPolicy()));
         long start = System.nanoTime();
-        JobResult result;
+        JobResult result = null;
         try (ProgressReporter progress = new ProgressReporter(manifest.name(), metrics, err, options.progress(),
                 settings.checkpoint().intervalMs(), Clock.system());
-             CoordinatorServer server = options.inProcess() ? null
-                     : new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                             ControlServerLimits.coordinator(), options.tlsDirectory() == null ? null
-                                     : TransportTls.fromDirectory(options.tlsDirectory()))) {
+             CoordinatorServer server = new CoordinatorServer(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), options.restPort()),
+                     ControlServerLimits.coordinator(), options.tlsDirectory() == null ? null
+                             : TransportTls.fromDirectory(options.tlsDirectory()))) {
             JobDeployer deployer;
             try {
                 deployer = options.inProcess() ? new InProcessDeployer(job, storage, metrics)
@@ -168,13 +174,24 @@ public final class WeirLocal {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
                 return 2;
             }
-            JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(), progress);
+            JobStatusTracker tracker = new JobStatusTracker(manifest.name(), Clock.system());
+            JobMaster master = new JobMaster(settings, storage, deployer, Clock.system(),
+                    new BothListeners(progress, tracker));
+            Path endpointFile = serveRestApi(server, manifest.name(), new JobMasterRestJob(master, tracker),
+                    options.stateDir(), options.progress() ? err : null, err);
             try (StopOnSignal signals = new StopOnSignal(manifest.name(), master, err)) {
                 result = master.run(restore);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
                         progress.timeline(), System.currentTimeMillis())));
                 out.flush();
+            } finally {
+                if (result != null) {
+                    tracker.ended(result);
+                }
+                if (endpointFile != null) {
+                    Files.deleteIfExists(endpointFile);
+                }
             }
         }
         return ending(manifest.name(), result, err);
@@ -204,6 +221,33 @@ public final class WeirLocal {
                 err.println("weir local: job " + name + " failed: " + result.failure());
                 // A failure no restart can heal is the job's own (its class, jar, a setting): bad input.
                 return result.cause() != null && !result.cause().recoverable() ? 2 : 1;
+        }
+    }
+
+    /**
+     * Serves the job's REST API on the coordinator's server and writes where it is (with the token
+     * its actions need) into the state directory, for the {@code weir} commands; says where on
+     * {@code info} (null with --quiet: then stderr has only what went wrong). Returns that file;
+     * null if it could not be written (the API is served all the same).
+     */
+    private static Path serveRestApi(CoordinatorServer server, String jobName, JobMasterRestJob job, Path stateDir,
+                                     PrintStream info, PrintStream err) {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        JobRestRoutes routes = new JobRestRoutes();
+        routes.serve(jobName, job, token);
+        server.serveRestApi(routes);
+        java.net.URI url = server.baseUri();
+        if (info != null) {
+            info.println("weir local: REST API of " + jobName + " at " + url + "/v1/jobs/" + jobName);
+        }
+        try {
+            return new RestEndpointFile(jobName, url, token).write(stateDir.toAbsolutePath());
+        } catch (IOException e) {
+            err.println("weir local: cannot write the REST endpoint into " + stateDir + " (" + e.getMessage()
+                    + "); 'weir jobs' will not find this job");
+            return null;
         }
     }
 

@@ -47,12 +47,12 @@ class LocalCommandTest {
     @Test
     void parsesEveryOption() {
         LocalOptions options = parse("--restore", "latest", "--state-dir", "/tmp/s", "--quiet", "--env", "A=1",
-                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "--tls-dir", "/etc/weir/tls", "job.yaml");
+                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "--tls-dir", "/etc/weir/tls", "--rest-port", "8081", "job.yaml");
         assertThat(options).isEqualTo(new LocalOptions(Path.of("job.yaml"), "latest", Path.of("/tmp/s"), false, false,
-                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g", Path.of("/etc/weir/tls")));
+                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g", Path.of("/etc/weir/tls"), 8081));
         assertThat(options.toString()).doesNotContain("p=w");
         assertThat(parse("--in-process", "job.yaml")).isEqualTo(new LocalOptions(Path.of("job.yaml"), null,
-                Path.of("weir-state"), true, true, Map.of(), null, null));
+                Path.of("weir-state"), true, true, Map.of(), null, null, 0));
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.coordinator.RegistrationConflictException;
 import dev.weir.coordinator.StaleAttemptException;
+import dev.weir.coordinator.rest.JobRestRoutes;
 import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.Acknowledge;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
@@ -49,6 +50,7 @@ public final class CoordinatorServer implements AutoCloseable {
     private final ControlHttpServer server;
     private final TransportTls tls;
     private volatile String refusal;
+    private volatile JobRestRoutes restApi;
 
     /** Starts serving plain HTTP on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
     public CoordinatorServer(InetSocketAddress bind) throws IOException {
@@ -87,6 +89,11 @@ public final class CoordinatorServer implements AutoCloseable {
         refusal = reason;
     }
 
+    /** Serves the jobs' REST API (docs/rest-api.md) beside the workers' routes, from now on. */
+    public void serveRestApi(JobRestRoutes routes) {
+        this.restApi = routes;
+    }
+
     public void serve() {
         refusal = null;
     }
@@ -112,6 +119,10 @@ public final class CoordinatorServer implements AutoCloseable {
             throw new HttpStatusException(503, refused);
         }
         List<String> path = request.pathSegments();
+        JobRestRoutes rest = restApi;
+        if (rest != null && JobRestRoutes.matches(path)) {
+            return rest.handle(request);
+        }
         if (path.size() != 6 || !path.get(0).equals("v1") || !path.get(1).equals("jobs")
                 || !path.get(3).equals("attempts")) {
             throw HttpStatusException.notFound("no route " + request.rawPath());

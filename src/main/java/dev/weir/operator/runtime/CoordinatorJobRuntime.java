@@ -18,12 +18,16 @@ import org.slf4j.LoggerFactory;
 import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.AttemptListener;
 import dev.weir.coordinator.AttemptOutcome;
+import dev.weir.coordinator.BothListeners;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.JobMasterListener;
 import dev.weir.coordinator.StorageCompletedCheckpointStore;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.remote.WorkerClient;
+import dev.weir.coordinator.rest.JobRestRoutes;
+import dev.weir.coordinator.rest.JobStatusTracker;
 import dev.weir.operator.JobKey;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.storage.CheckpointStorage;
@@ -65,10 +69,14 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     private final String coordinatorUrl;
     private final Map<JobKey, Hosted> attempts = new ConcurrentHashMap<>();
     private volatile Consumer<JobKey> attemptEnded = job -> { };
+    /** What the REST API shows of each job, kept across its attempts while the operator runs. */
+    private final Map<JobKey, JobStatusTracker> trackers = new ConcurrentHashMap<>();
+    private final JobRestRoutes restApi = new JobRestRoutes();
 
     public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl) {
         this.server = server;
         this.coordinatorUrl = coordinatorUrl;
+        server.serveRestApi(restApi);
     }
 
     @Override
@@ -98,6 +106,9 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
                     "cannot list " + plan.storage().describe() + ": " + e.getMessage(), e);
         }
         String name = plan.job().coordinatorJobName();
+        JobStatusTracker tracker = trackers.computeIfAbsent(plan.job(), job -> new JobStatusTracker(name,
+                Clock.system()));
+        tracker.onAttemptStarted(plan.attempt(), null);
         ExecutorService io = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "weir-checkpoint-io-" + name);
             t.setDaemon(true);
@@ -107,7 +118,8 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         AttemptCoordinator coordinator = new AttemptCoordinator(new AttemptCoordinator.Settings(name, plan.attempt(),
                 plan.parallelism(), plan.maxParallelism(), plan.parallelism(), plan.checkpoint(), plan.heartbeatTimeout(),
                 Duration.ZERO, nextId), new StorageCompletedCheckpointStore(storage), io, Clock.system(),
-                registration -> WorkerClient.forWorker(registration, plan.token(), server.tls()), new Metrics(plan.job()));
+                registration -> WorkerClient.forWorker(registration, plan.token(), server.tls()),
+                new BothListeners(new Metrics(plan.job()), tracker));
         coordinator.expectRunning(runningWorkers);
         // A failure the coordinator saw first (a peer's report, silence) restarts the job now, not at the next poll.
         coordinator.outcome().thenAccept(outcome -> {
@@ -117,6 +129,11 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         });
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
         server.register(name, plan.token(), coordinator.endpoint());
+        JobKey key = plan.job();
+        restApi.serve(name, new HostedRestJob(key.namespace() + "/" + key.name(), tracker, () -> {
+            Hosted current = attempts.get(key);
+            return current == null ? null : current.coordinator();
+        }), plan.token());
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),
                 runningWorkers.isEmpty() ? "" : " (re-attaching to " + runningWorkers.size() + " running workers)");
     }
@@ -158,6 +175,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         Hosted hosted = attempts.remove(job);
         if (hosted != null) {
             server.unregister(job.coordinatorJobName());
+            restApi.remove(job.coordinatorJobName());
             hosted.coordinator().cancel();
             hosted.coordinator().close();
             hosted.closeStorage();
@@ -170,6 +188,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         for (JobKey job : Set.copyOf(attempts.keySet())) {
             Hosted hosted = attempts.remove(job);
             server.unregister(job.coordinatorJobName());
+            restApi.remove(job.coordinatorJobName());
             hosted.coordinator().detach();
             hosted.coordinator().close();
             hosted.closeStorage();
@@ -211,7 +230,7 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     }
 
     /** Checkpoint outcomes into the operator's metrics. */
-    private record Metrics(JobKey job) implements AttemptListener {
+    private record Metrics(JobKey job) implements JobMasterListener {
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {

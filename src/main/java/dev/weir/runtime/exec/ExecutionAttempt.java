@@ -12,6 +12,7 @@ import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.OutputChannel;
@@ -42,6 +43,7 @@ public final class ExecutionAttempt {
     private final List<StreamTask> tasks = new ArrayList<>();
     private final List<StreamTask> sourceTasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<ExecutionVertexId, TaskIoMetrics> metrics = new java.util.LinkedHashMap<>();
     private final ChannelFactory channels;
 
     /**
@@ -62,6 +64,8 @@ public final class ExecutionAttempt {
     }
 
     private StreamTask createTask(JobGraph graph, JobGraph.JobVertex vertex, int subtask, TaskEnvironment env) {
+        TaskIoMetrics io = new TaskIoMetrics();
+        metrics.put(env.vertexId(), io);
         List<ResultPartition> partitions = new ArrayList<>();
         Map<Integer, List<Collector<Object>>> networkOutputs = new HashMap<>();
         for (JobGraph.JobEdge edge : vertex.outputs()) {
@@ -71,13 +75,14 @@ public final class ExecutionAttempt {
             }
             ResultPartition partition = new ResultPartition(edge.id(), RecordSerializers.forEdge(edge, settings.userCode()),
                     out, settings.batchSize());
+            partition.measureWaitsWith(io.backPressure());
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
                             edge.partitioning(), out.length, settings.maxParallelism())));
         }
         if (vertex.isSource()) {
-            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs);
+            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs, io);
             sourceTasks.add(task);
             return task;
         }
@@ -86,7 +91,7 @@ public final class ExecutionAttempt {
             in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
         }
         InputGate gate = new InputGate(vertex.input().id(), RecordSerializers.forEdge(vertex.input(), settings.userCode()), in);
-        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, gate);
+        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, gate, io);
     }
 
     public Set<ExecutionVertexId> vertices() {
@@ -95,6 +100,11 @@ public final class ExecutionAttempt {
             ids.add(task.vertexId());
         }
         return ids;
+    }
+
+    /** Each subtask's own measurements, readable from any thread (heartbeats, a metrics endpoint). */
+    public Map<ExecutionVertexId, TaskIoMetrics> taskMetrics() {
+        return java.util.Collections.unmodifiableMap(metrics);
     }
 
     public void start() {

@@ -13,6 +13,7 @@ import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.InputGate;
@@ -40,8 +41,9 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private List<RecordBatch> overtaken = List.of();
 
     public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
-        super(env, chainNodes, partitions, networkOutputs);
+                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate,
+                              TaskIoMetrics io) {
+        super(env, chainNodes, partitions, networkOutputs, io);
         this.gate = gate;
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
@@ -60,18 +62,19 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                     processOvertakingBarrier(overtaking, gate.lastChannel());
                 } else {
                     flushWhereRoom();
-                    mailbox.idle(IDLE_NANOS);
+                    backPressured(IDLE_NANOS);
                 }
                 continue;
             }
             Object element = gate.pollNext();
             if (element == null) {
                 flushWhereRoom();
-                mailbox.idle(IDLE_NANOS);
+                idle(IDLE_NANOS);
                 continue;
             }
             int channel = gate.lastChannel();
             if (element instanceof RecordBatch batch) {
+                recordsIn += batch.size();
                 if (inFlight != null) {
                     inFlight.batchRead(channel, batch);
                     completeInFlightIfRecorded();

@@ -11,6 +11,7 @@ import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.SourceOperator;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.ResultPartition;
 
 /**
@@ -23,28 +24,31 @@ public final class SourceStreamTask extends StreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(SourceStreamTask.class);
 
     private boolean finishing;
+    /** Set once the chain is open; read by metrics samplers. */
+    private volatile SourceOperator source;
 
     public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                            Map<Integer, List<Collector<Object>>> networkOutputs) {
-        super(env, chainNodes, partitions, networkOutputs);
+                            Map<Integer, List<Collector<Object>>> networkOutputs, TaskIoMetrics io) {
+        super(env, chainNodes, partitions, networkOutputs, io);
     }
 
     @Override
     protected void runLoop() throws Exception {
         SourceOperator source = (SourceOperator) chain.head();
+        this.source = source;
         while (!isCanceled()) {
             mailbox.runAll();
             if (finishing) {
                 break;
             }
             if (endOfDataSent) {
-                mailbox.idle(IDLE_NANOS);
+                idle(IDLE_NANOS);
                 continue;
             }
             if (!outputsHaveRoom()) {
                 // Back-pressured: wait here, where a checkpoint trigger is still handled at once.
                 flushWhereRoom();
-                mailbox.idle(IDLE_NANOS);
+                backPressured(IDLE_NANOS);
                 continue;
             }
             InputStatus status = source.pollNext();
@@ -54,7 +58,7 @@ public final class SourceStreamTask extends StreamTask {
                 flushAll();
             } else if (status == InputStatus.NOTHING_AVAILABLE) {
                 flushWhereRoom();
-                mailbox.idle(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+                idle(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
             } else {
                 flushIfDue();
             }
@@ -63,6 +67,13 @@ public final class SourceStreamTask extends StreamTask {
             mailbox.runAll();
             sendEndOfPartition();
         }
+    }
+
+    /** What the reader emitted so far, also while a poll is under way (blocked by back-pressure, say). */
+    @Override
+    protected long recordsInSoFar() {
+        SourceOperator head = source;
+        return head == null ? 0 : head.emittedSoFar();
     }
 
     @Override

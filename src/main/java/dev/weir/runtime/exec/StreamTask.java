@@ -19,6 +19,7 @@ import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.ResultPartition;
@@ -40,15 +41,25 @@ public abstract class StreamTask implements Runnable {
     protected final Map<Integer, List<Collector<Object>>> networkOutputs;
     protected final TaskMailbox mailbox = new TaskMailbox();
     protected final SubtaskCheckpointCoordinator checkpoints;
+    protected final TaskIoMetrics io;
     protected OperatorChain chain;
     protected boolean endOfDataSent;
     private long lastFlushNanos = System.nanoTime();
+    /**
+     * Records this task read, and its sinks wrote: counted on the task thread in plain fields and
+     * read by {@link #io}'s samplers on other threads without synchronization, as Flink's
+     * {@code SimpleCounter} is, so a sample may be a batch behind, never ahead.
+     */
+    protected long recordsIn;
+    private long sinkRecordsOut;
     private volatile boolean canceled;
     private volatile Thread thread;
 
+    /** @param io this subtask's metrics; its partitions already time their waits for room with it */
     protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                         Map<Integer, List<Collector<Object>>> networkOutputs) {
+                         Map<Integer, List<Collector<Object>>> networkOutputs, TaskIoMetrics io) {
         this.env = env;
+        this.io = io;
         this.chainNodes = chainNodes;
         this.partitions = partitions;
         this.networkOutputs = networkOutputs;
@@ -56,6 +67,21 @@ public abstract class StreamTask implements Runnable {
         for (ResultPartition partition : partitions) {
             partition.setRoomListener(mailbox::wakeUp);
         }
+        io.countRecordsWith(this::recordsInSoFar, this::recordsOutSoFar);
+    }
+
+    /** Records read so far: from the network input, or for a source from the external system. Any thread. */
+    protected long recordsInSoFar() {
+        return recordsIn;
+    }
+
+    /** Records emitted into network edges plus those the sinks wrote. Any thread. */
+    private long recordsOutSoFar() {
+        long out = sinkRecordsOut;
+        for (ResultPartition partition : partitions) {
+            out += partition.recordsOut();
+        }
+        return out;
     }
 
     public ExecutionVertexId vertexId() {
@@ -72,9 +98,10 @@ public abstract class StreamTask implements Runnable {
             chain.open();
             replayChannelState();
             LOG.debug("{}: running", env.vertexId());
+            io.running(System.nanoTime());
             env.listener().running(env.vertexId());
             runLoop();
-            reportSinkRecords();
+            reportRecordCounts();
             closed = true;
             chain.close();
             if (!canceled) {
@@ -186,24 +213,44 @@ public abstract class StreamTask implements Runnable {
     /** Sends the batches being filled to the channels that have room; the others keep theirs. Never waits. */
     protected void flushWhereRoom() throws InterruptedException {
         lastFlushNanos = System.nanoTime();
-        reportSinkRecords();
+        reportRecordCounts();
         for (ResultPartition partition : partitions) {
             partition.flushWhereRoom();
         }
     }
 
+    /** Waits for input or mail for at most {@code timeoutNanos}; the time counts as idle. */
+    protected void idle(long timeoutNanos) {
+        io.idle().start(System.nanoTime());
+        mailbox.idle(timeoutNanos);
+        io.idle().stop(System.nanoTime());
+    }
+
+    /**
+     * Waits for room in an output (or mail) for at most {@code timeoutNanos}: the task waits in its
+     * loop rather than inside a send, and the time counts as back-pressured.
+     */
+    protected void backPressured(long timeoutNanos) {
+        io.backPressure().start(System.nanoTime());
+        mailbox.idle(timeoutNanos);
+        io.backPressure().stop(System.nanoTime());
+    }
+
     protected void flushAll() throws InterruptedException {
         lastFlushNanos = System.nanoTime();
-        reportSinkRecords();
+        reportRecordCounts();
         for (ResultPartition partition : partitions) {
             partition.flushAll();
         }
     }
 
-    private void reportSinkRecords() {
+    /** At most every flush interval: what the sinks wrote since the last report. */
+    private void reportRecordCounts() {
         for (dev.weir.runtime.exec.operators.StreamOperator operator : chain.operators()) {
             if (operator instanceof dev.weir.runtime.exec.operators.SinkOperator sink) {
-                env.metrics().addSinkRecords(sink.takeRecordsIn());
+                long written = sink.takeRecordsIn();
+                env.metrics().addSinkRecords(written);
+                sinkRecordsOut += written;
             }
         }
     }

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 
+import dev.weir.runtime.metrics.WaitTimer;
+
 /**
  * A bounded queue of batches and events between one producer and one consumer. The bound counts
  * batches only: events are always taken, so a queue holding {@code capacity} batches still takes
@@ -45,6 +47,7 @@ public final class ChannelQueue implements OutputChannel {
     /** A checkpoint whose alignment timed out before its barrier got here: that barrier overtakes. */
     private long promotedCheckpointId = -1;
     private volatile boolean closed;
+    private volatile WaitTimer producerWaits;
 
     public ChannelQueue(int capacity) {
         this.capacity = capacity;
@@ -88,8 +91,8 @@ public final class ChannelQueue implements OutputChannel {
         try {
             // Events are never refused: a full queue must still take a barrier or end marker.
             boolean isBatch = element instanceof RecordBatch;
-            while (isBatch && batches >= capacity && !closed) {
-                notFull.await();
+            if (isBatch && batches >= capacity && !closed) {
+                awaitRoom();
             }
             if (closed) {
                 return;
@@ -207,6 +210,28 @@ public final class ChannelQueue implements OutputChannel {
     @Override
     public boolean hasRoom() {
         return batches < capacity || closed;
+    }
+
+    /** Must hold the lock: the producer waits for room, its back-pressure timer running meanwhile. */
+    private void awaitRoom() throws InterruptedException {
+        WaitTimer waits = producerWaits;
+        if (waits != null) {
+            waits.start(System.nanoTime());
+        }
+        try {
+            while (batches >= capacity && !closed) {
+                notFull.await();
+            }
+        } finally {
+            if (waits != null) {
+                waits.stop(System.nanoTime());
+            }
+        }
+    }
+
+    @Override
+    public void measureWaitsWith(WaitTimer waits) {
+        this.producerWaits = waits;
     }
 
     /** The next element, or null if none is queued. Never blocks. */

@@ -1,5 +1,7 @@
 package dev.weir.runtime.network;
 
+import dev.weir.runtime.metrics.WaitTimer;
+
 /**
  * The producer's end of a channel: a local queue, or (across processes) a connection to the
  * consumer's worker. {@link #send} blocks while the consumer has no room: that is backpressure.
@@ -20,4 +22,10 @@ public interface OutputChannel {
 
     /** Called (on another thread) when a channel without room gets some; wakes the producer. */
     void setRoomListener(Runnable listener);
+
+    /**
+     * The producer's back-pressure timer: {@link #send} starts it when it has to wait for room and
+     * stops it when the wait is over. Set once, before the producer runs.
+     */
+    default void measureWaitsWith(WaitTimer producerWaits) {}
 }

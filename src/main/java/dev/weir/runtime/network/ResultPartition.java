@@ -2,6 +2,7 @@ package dev.weir.runtime.network;
 
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.metrics.WaitTimer;
 
 /**
  * The producer side of one output edge of a subtask: one channel per downstream subtask, each with
@@ -43,6 +44,13 @@ public final class ResultPartition {
 
     public TypeSerializer<Object> serializer() {
         return serializer;
+    }
+
+    /** The producing task's back-pressure timer, started whenever a channel makes it wait for room. */
+    public void measureWaitsWith(WaitTimer producerWaits) {
+        for (OutputChannel channel : channels) {
+            channel.measureWaitsWith(producerWaits);
+        }
     }
 
     public int numberOfChannels() {

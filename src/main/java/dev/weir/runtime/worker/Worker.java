@@ -45,6 +45,7 @@ import dev.weir.runtime.usercode.UserCode;
 import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
+import dev.weir.runtime.worker.protocol.SubtaskMetricsReport;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
@@ -287,7 +288,20 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     private Heartbeat currentHeartbeat() {
         return new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(), metrics.sourceRecords(),
-                metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running), List.copyOf(ended));
+                metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running), List.copyOf(ended),
+                subtaskMetrics());
+    }
+
+    /** What each running subtask measured so far; none before the tasks exist. */
+    private List<SubtaskMetricsReport> subtaskMetrics() {
+        ExecutionAttempt current = execution;
+        if (current == null) {
+            return List.of();
+        }
+        long now = System.nanoTime();
+        List<SubtaskMetricsReport> reports = new ArrayList<>();
+        current.taskMetrics().forEach((vertex, io) -> reports.add(SubtaskMetricsReport.of(vertex, io.sample(now))));
+        return reports;
     }
 
     /**

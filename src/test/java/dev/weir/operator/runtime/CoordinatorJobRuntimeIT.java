@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.local.EmbeddedS3Server;
@@ -30,6 +37,9 @@ class CoordinatorJobRuntimeIT {
     private static final String TOKEN = "token-of-the-job";
     private static final JobKey JOB = new JobKey("jobs", "counts");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
     private EmbeddedS3Server s3;
     private CoordinatorServer server;
     private CoordinatorJobRuntime runtime;
@@ -94,6 +104,58 @@ class CoordinatorJobRuntimeIT {
         runtime.stopAttempt(JOB);
         assertThat(w0.await("cancel")).isEqualTo("cancel");
         assertThat(w1.await("cancel")).isEqualTo("cancel");
+    }
+
+    @Test
+    void theRestApiShowsTheHostedJobAndPointsItsActionsToTheStreamJobResource() throws Exception {
+        runtime.ensureAttempt(plan(), Set.of());
+        w0.autoAcknowledge(true).register().heartbeat();
+        w1.autoAcknowledge(true).register().heartbeat();
+        URI job = URI.create(server.baseUri() + "/v1/jobs/" + JOB.coordinatorJobName());
+
+        JsonNode overview = awaitOverview(job, o -> o.path("state").asText().equals("RUNNING")
+                && o.path("checkpoints").path("completed").asLong() >= 1);
+        assertThat(overview.path("name").asText()).isEqualTo("jobs.counts");
+        assertThat(overview.path("attempt").asLong()).isEqualTo(1);
+        assertThat(overview.path("graph").path("vertices")).hasSize(Topologies.keyedCount(2).vertices().size());
+        assertThat(overview.path("graph").path("edges")).isNotEmpty();
+        assertThat(overview.path("checkpoints").path("latestCompleted").path("location").asText())
+                .contains("weir/jobs/counts/checkpoints/chk-");
+        assertThat(JSON.readTree(send(HttpRequest.newBuilder(URI.create(job + "/checkpoints")).GET()).body())
+                .path("checkpoints")).anySatisfy(c -> assertThat(c.path("status").asText()).isEqualTo("COMPLETED"));
+        assertThat(send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/metrics")).GET()).body())
+                .containsPattern("weir_checkpoints_completed_total\\{job=\"jobs.counts\",} [1-9]");
+
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(job + "/stop"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> savepoint = send(HttpRequest.newBuilder(URI.create(job + "/savepoints"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(savepoint.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(savepoint.body()).path("error").asText())
+                .contains("StreamJob jobs/counts runs on Kubernetes", "spec.savepointNonce", "kubectl patch streamjob -n jobs counts");
+
+        runtime.stopAttempt(JOB);
+        assertThat(send(HttpRequest.newBuilder(job).GET()).statusCode()).as("no longer hosted").isEqualTo(404);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode awaitOverview(URI job, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(job).GET());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            last = JSON.readTree(response.body());
+            if (ready.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("overview not ready within 60 s: " + last);
     }
 
     private AttemptPlan plan() {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
-import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
@@ -52,7 +50,7 @@ class BackpressureTest {
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("slow", PARALLELISM, 128, 1,
                 CheckpointingMode.EXACTLY_ONCE, BATCH);
         List<ExecutionAttempt> attempts = new ArrayList<>();
-        TaskListener listener = new NoOpListener();
+        TaskListener listener = new TaskFailureAsserter();
         for (int worker = 0; worker < PARALLELISM; worker++) {
             JobGraph graph = graph();
             attempts.add(new ExecutionAttempt(settings, Map.of(worker, graph), Set.of(worker),
@@ -121,28 +119,6 @@ class BackpressureTest {
                     return null;
                 }
             };
-        }
-    }
-
-    private static final class NoOpListener implements TaskListener {
-        @Override
-        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
-
-        @Override
-        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
-
-        @Override
-        public void running(ExecutionVertexId vertex) {}
-
-        @Override
-        public void endOfData(ExecutionVertexId vertex) {}
-
-        @Override
-        public void finished(ExecutionVertexId vertex) {}
-
-        @Override
-        public void failed(ExecutionVertexId vertex, Throwable cause) {
-            throw new AssertionError("task " + vertex + " failed", cause);
         }
     }
 }

@@ -26,6 +26,14 @@ public final class SourceOperator extends StreamOperator {
         });
     }
 
+    /**
+     * Every record emitted so far; any thread may read it without synchronization (a plain long,
+     * as Flink's {@code SimpleCounter}), and may see it a few records behind.
+     */
+    public long emittedSoFar() {
+        return emitted;
+    }
+
     /** Records emitted since the last call (for metrics, read per poll, not per record). */
     public long takeEmittedCount() {
         long delta = emitted - reported;

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.weir.runtime.metrics.WaitTimer;
+
 /**
  * The producer's view of one remote channel's credit: one credit is room for one batch in the
  * consumer's queue. The first grant also opens the channel: it proves the consumer registered the
@@ -57,12 +59,15 @@ final class CreditAccount {
         return credits > 0 || closed || failure != null;
     }
 
-    /** Takes one credit, waiting for it; false if the data plane closed meanwhile (drop the batch). */
-    boolean acquire() throws InterruptedException {
+    /**
+     * Takes one credit, waiting for it; false if the data plane closed meanwhile (drop the batch).
+     * A wait for credit is the producer's back-pressure: {@code waits} (may be null) times it.
+     */
+    boolean acquire(WaitTimer waits) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (credits == 0 && !closed && failure == null) {
-                changed.await();
+            if (credits == 0 && !closed && failure == null) {
+                awaitCredit(waits);
             }
             if (failure != null) {
                 throw lost();
@@ -74,6 +79,22 @@ final class CreditAccount {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Must hold the lock. */
+    private void awaitCredit(WaitTimer waits) throws InterruptedException {
+        if (waits != null) {
+            waits.start(System.nanoTime());
+        }
+        try {
+            while (credits == 0 && !closed && failure == null) {
+                changed.await();
+            }
+        } finally {
+            if (waits != null) {
+                waits.stop(System.nanoTime());
+            }
         }
     }
 

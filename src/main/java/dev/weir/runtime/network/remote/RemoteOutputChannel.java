@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
+import dev.weir.runtime.metrics.WaitTimer;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.OutputChannel;
@@ -30,6 +31,7 @@ final class RemoteOutputChannel implements OutputChannel {
     private final TypeSerializer<Object> serializer;
     private final FrameBuffer frame = new FrameBuffer(64 * 1024);
     private final ConcurrentLinkedQueue<RecordBatch> spare = new ConcurrentLinkedQueue<>();
+    private WaitTimer producerWaits;
 
     RemoteOutputChannel(int channelId, PeerConnection connection, CreditAccount credit,
                         TypeSerializer<Object> serializer) {
@@ -45,7 +47,7 @@ final class RemoteOutputChannel implements OutputChannel {
             RecordBatch batch = (RecordBatch) element;
             encodeBatch(batch);
             recycle(batch);
-            if (!credit.acquire()) {
+            if (!credit.acquire(producerWaits)) {
                 return;
             }
         } else {
@@ -60,6 +62,12 @@ final class RemoteOutputChannel implements OutputChannel {
             throw new UncheckedIOException("channel " + channelId + " to worker " + connection.remoteWorker()
                     + ": connection lost", e);
         }
+    }
+
+    /** Set before the producer runs, which then is this channel's only user. */
+    @Override
+    public void measureWaitsWith(WaitTimer waits) {
+        this.producerWaits = waits;
     }
 
     private void encodeBatch(RecordBatch batch) {

@@ -51,7 +51,7 @@ public final class ControlPlaneJson {
     public static void warmUp() {
         for (Class<?> type : List.of(WorkerRegistration.class, PeerList.class, Heartbeat.class, TaskEvent.class,
                 Acknowledge.class, Decline.class, TriggerCheckpoint.class, CheckpointNotification.class, ErrorBody.class,
-                WorkerFailure.class, HeartbeatReply.class)) {
+                WorkerFailure.class, HeartbeatReply.class, SubtaskMetricsReport.class)) {
             MAPPER.writerFor(type);
             MAPPER.readerFor(type);
         }

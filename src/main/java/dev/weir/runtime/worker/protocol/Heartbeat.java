@@ -14,19 +14,29 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
  * restored their state and run (periodic checkpoints start once every task runs), and
  * {@code endedVertices} those that reached the end of their data (the final checkpoint waits for
  * every task's): the RUNNING and END_OF_DATA events may have gone to a coordinator that is gone
- * since.
+ * since. {@code subtaskMetrics} are the totals each running subtask of the worker measured (records,
+ * idle and back-pressured time): what the coordinator's REST API and metrics show per subtask.
  */
 public record Heartbeat(long attempt, int worker, long timestamp, long sourceRecords, long sinkRecords,
                         long highestCheckpointId, List<ExecutionVertexId> runningVertices,
-                        List<ExecutionVertexId> endedVertices) {
+                        List<ExecutionVertexId> endedVertices, List<SubtaskMetricsReport> subtaskMetrics) {
 
     public Heartbeat {
         runningVertices = runningVertices == null ? List.of() : List.copyOf(runningVertices);
         endedVertices = endedVertices == null ? List.of() : List.copyOf(endedVertices);
+        subtaskMetrics = subtaskMetrics == null ? List.of() : List.copyOf(subtaskMetrics);
+    }
+
+    /** A heartbeat without subtask measurements. */
+    public Heartbeat(long attempt, int worker, long timestamp, long sourceRecords, long sinkRecords,
+                     long highestCheckpointId, List<ExecutionVertexId> runningVertices,
+                     List<ExecutionVertexId> endedVertices) {
+        this(attempt, worker, timestamp, sourceRecords, sinkRecords, highestCheckpointId, runningVertices,
+                endedVertices, List.of());
     }
 
     /** A worker whose tasks do not run yet. */
     public Heartbeat(long attempt, int worker, long timestamp) {
-        this(attempt, worker, timestamp, 0, 0, 0, List.of(), List.of());
+        this(attempt, worker, timestamp, 0, 0, 0, List.of(), List.of(), List.of());
     }
 }

@@ -165,10 +165,16 @@ public final class ControlHttpServer implements AutoCloseable {
             jettyResponse.write(true, null, callback);
             return;
         }
-        byte[] json = ControlPlaneJson.write(response.body());
-        jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        jettyResponse.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
-        jettyResponse.write(true, ByteBuffer.wrap(json), callback);
+        byte[] body;
+        if (response.body() instanceof TextBody text) {
+            body = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, text.contentType());
+        } else {
+            body = ControlPlaneJson.write(response.body());
+            jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        }
+        jettyResponse.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        jettyResponse.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static boolean closesConnection(int status) {

@@ -1,0 +1,43 @@
+package dev.weir.coordinator.rest;
+
+import java.util.List;
+
+import dev.weir.coordinator.metrics.SubtaskMetrics;
+import dev.weir.runtime.exec.JobTopology;
+
+/**
+ * One task of the job graph with its live figures: the sums of its subtasks' records and rates, and
+ * the busiest and most back-pressured subtask's time per second (what a graph view colours by, as
+ * Flink's does). Rates are 0 until the workers' first heartbeats.
+ */
+public record VertexView(String name, int parallelism, boolean source, List<String> operators,
+                         List<JobTopology.Input> inputs, long recordsIn, long recordsOut, double recordsInPerSecond,
+                         double recordsOutPerSecond, double busyMsPerSecondMax, double backPressuredMsPerSecondMax,
+                         double idleMsPerSecondMax, List<SubtaskMetrics> subtasks) {
+
+    static VertexView of(JobTopology.Vertex vertex, List<SubtaskMetrics> all) {
+        List<SubtaskMetrics> mine = all.stream().filter(m -> m.task().equals(vertex.name())).toList();
+        long in = 0;
+        long out = 0;
+        double inRate = 0;
+        double outRate = 0;
+        double busy = 0;
+        double backPressured = 0;
+        double idle = 0;
+        for (SubtaskMetrics m : mine) {
+            in += m.recordsIn();
+            out += m.recordsOut();
+            inRate += m.recordsInPerSecond();
+            outRate += m.recordsOutPerSecond();
+            busy = Math.max(busy, m.busyMsPerSecond());
+            backPressured = Math.max(backPressured, m.backPressuredMsPerSecond());
+            idle = Math.max(idle, m.idleMsPerSecond());
+        }
+        return new VertexView(vertex.name(), vertex.parallelism(), vertex.source(), vertex.operators(),
+                vertex.inputs(), in, out, round(inRate), round(outRate), busy, backPressured, idle, mine);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10) / 10.0;
+    }
+}

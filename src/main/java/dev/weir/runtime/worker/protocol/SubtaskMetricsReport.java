@@ -1,0 +1,38 @@
+package dev.weir.runtime.worker.protocol;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.metrics.TaskIoMetrics;
+
+/**
+ * One subtask's totals since it started running, as a heartbeat carries them: the coordinator
+ * turns two of them into rates and time per second. Written as a JSON array
+ * ({@code ["Keyed count",0,61000,250000,249800,1200,30500]}), since every worker sends one per
+ * subtask every second; values a newer worker adds at the end are ignored.
+ *
+ * @param runningMs time since the subtask started running (after its restore), on the worker's clock
+ * @param idleMs of that, waiting for input
+ * @param backPressuredMs of that, waiting for room in an output channel
+ */
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"task", "subtask", "runningMs", "recordsIn", "recordsOut", "idleMs", "backPressuredMs"})
+public record SubtaskMetricsReport(String task, int subtask, long runningMs, long recordsIn, long recordsOut,
+                                   long idleMs, long backPressuredMs) {
+
+    public static SubtaskMetricsReport of(ExecutionVertexId vertex, TaskIoMetrics.Sample sample) {
+        return new SubtaskMetricsReport(vertex.taskName(), vertex.subtask(), sample.runningNanos() / 1_000_000,
+                sample.recordsIn(), sample.recordsOut(), sample.idleNanos() / 1_000_000,
+                sample.backPressuredNanos() / 1_000_000);
+    }
+
+    public ExecutionVertexId vertex() {
+        return new ExecutionVertexId(task, subtask);
+    }
+
+    /** Running time neither idle nor back-pressured. */
+    public long busyMs() {
+        return Math.max(0, runningMs - idleMs - backPressuredMs);
+    }
+}

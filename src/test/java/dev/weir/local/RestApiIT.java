@@ -1,0 +1,237 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.weir.WeirCommand;
+
+/**
+ * A running {@code weir local} job (worker processes, the default) read and driven through its
+ * coordinator's REST API and the {@code weir} commands: the graph with every subtask's live rates
+ * and time split, the checkpoint history, a savepoint taken while the job goes on, actions refused
+ * without the job's token, and a stop with a savepoint that the job's own summary confirms.
+ */
+class RestApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB = "observed";
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aRunningJobShowsItsGraphRatesAndCheckpointsAndStopsWithASavepointThroughTheApiAndTheCli() throws Exception {
+        Path stateDir = dir.resolve("state");
+        Path manifest = manifest(dir.resolve("out"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> WeirLocal.run(new String[] {
+                "--state-dir", stateDir.toString(), "--quiet", manifest.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        try {
+            Path endpointFile = stateDir.resolve("rest").resolve(JOB + ".json");
+            awaitTrue(() -> Files.exists(endpointFile), "endpoint file; stderr: " + err);
+            assertThat(Files.getPosixFilePermissions(endpointFile)).as("it holds the actions' token")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            RestEndpointFile endpoint = RestEndpointFile.read(stateDir).get(0);
+            URI job = URI.create(endpoint.url() + "/v1/jobs/" + JOB);
+
+            JsonNode overview = awaitOverview(job, o -> o.path("state").asText().equals("RUNNING")
+                    && o.path("checkpoints").path("completed").asLong() >= 2 && everySubtaskReported(o));
+            assertThat(overview.path("attempt").asLong()).isPositive();
+            assertThat(overview.path("restarts").asLong()).isZero();
+            assertThat(overview.path("uptimeMs").asLong()).isPositive();
+            JsonNode graph = overview.path("graph");
+            assertThat(graph.path("parallelism").asInt()).isEqualTo(2);
+            assertThat(graph.path("edges")).as("the keyed edge").anySatisfy(edge ->
+                    assertThat(edge.path("partitioning").asText()).isEqualTo("key-by"));
+            JsonNode source = vertex(graph, true);
+            assertThat(source.path("subtasks")).hasSize(2);
+            assertThat(source.path("recordsOut").asLong()).isPositive();
+            for (JsonNode vertex : graph.path("vertices")) {
+                for (JsonNode subtask : vertex.path("subtasks")) {
+                    double split = subtask.path("busyMsPerSecond").asDouble()
+                            + subtask.path("backPressuredMsPerSecond").asDouble()
+                            + subtask.path("idleMsPerSecond").asDouble();
+                    assertThat(split).as("busy + back-pressured + idle of %s", subtask).isBetween(900.0, 1100.0);
+                }
+            }
+            assertThat(vertex(graph, false).path("recordsIn").asLong()).as("records reached the keyed task")
+                    .isPositive();
+
+            JsonNode checkpoints = get(URI.create(job + "/checkpoints"));
+            assertThat(checkpoints.path("checkpoints")).anySatisfy(c -> {
+                assertThat(c.path("status").asText()).isEqualTo("COMPLETED");
+                assertThat(c.path("type").asText()).isEqualTo("CHECKPOINT");
+                assertThat(c.path("sizeBytes").asLong()).isPositive();
+                assertThat(c.path("location").asText()).contains("/checkpoints/chk-");
+            });
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(endpoint.url() + "/metrics"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                    assertThat(type).startsWith("text/plain; version=0.0.4"));
+            assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
+                    + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText()) + "\",} [1-9]")
+                    .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]");
+            assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
+                    .satisfies(j -> assertThat(j.path("name").asText()).isEqualTo(JOB));
+
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(job + "/savepoints"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("an action without the token").isEqualTo(401);
+            HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(job + "/cancel"))
+                    .header("Authorization", "Bearer not-the-token").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).isEqualTo(401);
+
+            Cli jobs = weir("jobs", "--state-dir", stateDir.toString());
+            assertThat(jobs.code()).as(jobs.err()).isZero();
+            assertThat(jobs.out()).containsPattern("(?m)^NAME +STATE +ATTEMPT").containsPattern("(?m)^" + JOB
+                    + " +RUNNING ");
+
+            Cli savepoint = weir("savepoint", JOB, "--state-dir", stateDir.toString());
+            assertThat(savepoint.code()).as(savepoint.err()).isZero();
+            assertThat(savepoint.out()).startsWith("savepoint ").contains("/savepoints/sp-");
+            Cli history = weir("checkpoints", JOB, "--state-dir", stateDir.toString());
+            assertThat(history.code()).as(history.err()).isZero();
+            assertThat(history.out()).containsPattern("(?m)^\\d+ +SAVEPOINT +COMPLETED ")
+                    .containsPattern("(?m)^\\d+ +CHECKPOINT +COMPLETED ");
+
+            Cli stop = weir("stop", JOB, "--savepoint", "--state-dir", stateDir.toString());
+            assertThat(stop.code()).as(stop.err()).isZero();
+            String stoppedAt = stop.out().strip().replaceFirst("^savepoint \\d+ of " + JOB + ": ", "");
+            assertThat(run.get(120, TimeUnit.SECONDS)).as("stderr: %s", err).isZero();
+            JsonNode summary = WeirLocalProcess.lastJsonLine(out.toString(StandardCharsets.UTF_8));
+            assertThat(summary.path("state").asText()).isEqualTo("SUSPENDED");
+            assertThat(summary.path("savepoint").path("path").asText()).isEqualTo(stoppedAt);
+            assertThat(endpointFile).as("removed when the job ended").doesNotExist();
+        } finally {
+            if (!run.isDone()) {
+                weir("cancel", JOB, "--state-dir", stateDir.toString());
+                run.get(120, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void theCliNamesTheProblemWhenNoJobRunsOrStopLacksSavepoint() {
+        Cli none = weir("checkpoints", "missing", "--state-dir", dir.resolve("empty").toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).startsWith("weir checkpoints: no running job missing in ");
+        Cli stop = weir("stop", "missing", "--state-dir", dir.resolve("empty").toString());
+        assertThat(stop.code()).isEqualTo(2);
+        assertThat(stop.err()).startsWith("weir stop: stopping takes a savepoint: pass --savepoint");
+        Cli unreachable = weir("jobs", "--url", "http://127.0.0.1:1");
+        assertThat(unreachable.code()).isEqualTo(1);
+        assertThat(unreachable.err()).startsWith("weir jobs: nothing answers at http://127.0.0.1:1");
+    }
+
+    private static boolean everySubtaskReported(JsonNode overview) {
+        JsonNode vertices = overview.path("graph").path("vertices");
+        if (vertices.isMissingNode() || vertices.isEmpty()) {
+            return false;
+        }
+        for (JsonNode vertex : vertices) {
+            if (vertex.path("subtasks").size() != vertex.path("parallelism").asInt()) {
+                return false;
+            }
+        }
+        // Rates need two heartbeats of every subtask; the source's shows once it emitted.
+        return vertex(overview.path("graph"), true).path("recordsOutPerSecond").asDouble() > 0;
+    }
+
+    private static JsonNode vertex(JsonNode graph, boolean source) {
+        for (JsonNode vertex : graph.path("vertices")) {
+            if (vertex.path("source").asBoolean() == source) {
+                return vertex;
+            }
+        }
+        throw new AssertionError("no " + (source ? "source" : "non-source") + " vertex in " + graph);
+    }
+
+    private JsonNode awaitOverview(URI job, Predicate<JsonNode> ready) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(job);
+            if (ready.test(last)) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("overview not ready within 120 s: " + last);
+    }
+
+    private JsonNode get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private record Cli(int code, String out, String err) {}
+
+    private static Cli weir(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = WeirCommand.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** keyed-count, rate-limited and far from its end: it runs until the test stops it. */
+    private Path manifest(Path output) throws IOException {
+        Path manifest = dir.resolve(JOB + ".yaml");
+        Files.writeString(manifest, """
+                apiVersion: weir.dev/v1alpha1
+                kind: StreamJob
+                metadata:
+                  name: %s
+                spec:
+                  job:
+                    className: dev.weir.testing.ChaosKeyedCountJob
+                    parallelism: 2
+                    args:
+                      records: "100000000"
+                      keys: "100"
+                      rate: "5000"
+                      output: %s
+                  checkpointing:
+                    intervalMs: 500
+                """.formatted(JOB, output));
+        return manifest;
+    }
+}
