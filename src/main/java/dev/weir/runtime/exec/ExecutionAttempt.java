@@ -11,7 +11,8 @@ import java.util.Set;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.Output;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.OutputChannel;
@@ -63,7 +64,8 @@ public final class ExecutionAttempt {
 
     private StreamTask createTask(JobGraph graph, JobGraph.JobVertex vertex, int subtask, TaskEnvironment env) {
         List<ResultPartition> partitions = new ArrayList<>();
-        Map<Integer, List<Collector<Object>>> networkOutputs = new HashMap<>();
+        Map<Integer, List<Output>> networkOutputs = new HashMap<>();
+        RecordTimestamp timestamp = new RecordTimestamp();
         for (JobGraph.JobEdge edge : vertex.outputs()) {
             OutputChannel[] out = new OutputChannel[settings.parallelism()];
             for (int consumer = 0; consumer < out.length; consumer++) {
@@ -73,10 +75,11 @@ public final class ExecutionAttempt {
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
-                            edge.partitioning(), out.length, settings.maxParallelism())));
+                            edge.partitioning(), out.length, settings.maxParallelism()), timestamp));
         }
+        TaskOutputs outputs = new TaskOutputs(partitions, networkOutputs, timestamp);
         if (vertex.isSource()) {
-            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs);
+            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), outputs);
             sourceTasks.add(task);
             return task;
         }
@@ -84,7 +87,7 @@ public final class ExecutionAttempt {
         for (int producer = 0; producer < in.length; producer++) {
             in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
         }
-        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, new InputGate(in));
+        return new OneInputStreamTask(env, vertex.chain(), outputs, new InputGate(in));
     }
 
     public Set<ExecutionVertexId> vertices() {

@@ -2,7 +2,6 @@ package dev.weir.runtime.exec;
 
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,17 +10,19 @@ import dev.weir.runtime.checkpoint.BarrierHandlerActions;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.RecordBatch;
-import dev.weir.runtime.network.ResultPartition;
+import dev.weir.runtime.network.Watermark;
+import dev.weir.runtime.network.WatermarkStatus;
 
 /**
  * A task reading one input edge through an {@link InputGate}: records go to the chain's head in
- * batches; barriers go to the barrier handler, which aligns (exactly-once) or tracks
+ * batches, each with its timestamp; watermarks and watermark status go through the
+ * {@link StatusWatermarkValve} (the minimum over the channels); barriers go to the barrier handler, which aligns (exactly-once) or tracks
  * (at-least-once) them and triggers the subtask's snapshot.
  */
 public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
@@ -31,11 +32,24 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private final InputGate gate;
     private final CheckpointBarrierHandler barrierHandler;
     private final BitSet dataEnded = new BitSet();
+    private final RecordTimestamp timestamp;
+    private final StatusWatermarkValve watermarks;
 
-    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate) {
-        super(env, chainNodes, partitions, networkOutputs);
+    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, InputGate gate) {
+        super(env, chainNodes, outputs);
         this.gate = gate;
+        this.timestamp = outputs.timestamp();
+        this.watermarks = new StatusWatermarkValve(gate.numberOfChannels(), new StatusWatermarkValve.Forward() {
+            @Override
+            public void watermark(long watermark) throws Exception {
+                chain.head().processWatermark(watermark);
+            }
+
+            @Override
+            public void status(WatermarkStatus status) {
+                chain.head().emitWatermarkStatus(status);
+            }
+        });
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
     }
@@ -53,15 +67,20 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
             }
             int channel = gate.lastChannel();
             if (element instanceof RecordBatch batch) {
-                processBatch(head, batch);
+                processBatch(head, batch, timestamp);
                 gate.recycle(channel, batch);
                 flushIfDue();
+            } else if (element instanceof Watermark watermark) {
+                watermarks.inputWatermark(channel, watermark.timestamp());
+            } else if (element instanceof WatermarkStatus status) {
+                watermarks.inputStatus(channel, status);
             } else if (element instanceof CheckpointBarrier barrier) {
                 LOG.debug("{}: barrier {} on channel {}", env.vertexId(), barrier.checkpointId(), channel);
                 barrierHandler.processBarrier(barrier, channel);
             } else if (element == EndOfData.INSTANCE) {
                 dataEnded.set(channel);
                 if (dataEnded.cardinality() == gate.numberOfChannels()) {
+                    watermarks.endOfInput();
                     sendEndOfData();
                     flushAll();
                 }
@@ -86,9 +105,17 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
      * never saw, and the JIT sends that loop back to the interpreter until it recompiles it. The
      * loop then runs interpreted once per batch while the records still go through compiled code.
      */
-    private static void processBatch(StreamOperator head, RecordBatch batch) {
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            head.collect(batch.get(i));
+    private static void processBatch(StreamOperator head, RecordBatch batch, RecordTimestamp timestamp) {
+        if (batch.hasTimestamps()) {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                timestamp.set(batch.timestamp(i));
+                head.collect(batch.get(i));
+            }
+        } else {
+            timestamp.set(RecordBatch.NO_TIMESTAMP);
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                head.collect(batch.get(i));
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.weir.runtime.exec;
 
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,9 +8,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.SourceOperator;
-import dev.weir.runtime.network.ResultPartition;
 
 /**
  * A task whose head is a source. Barriers are injected between two polls of the reader, when the
@@ -24,9 +21,8 @@ public final class SourceStreamTask extends StreamTask {
 
     private boolean finishing;
 
-    public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                            Map<Integer, List<Collector<Object>>> networkOutputs) {
-        super(env, chainNodes, partitions, networkOutputs);
+    public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs) {
+        super(env, chainNodes, outputs);
     }
 
     @Override
@@ -43,6 +39,7 @@ public final class SourceStreamTask extends StreamTask {
             }
             InputStatus status = source.pollNext();
             env.metrics().addSourceRecords(source.takeEmittedCount());
+            source.emitPeriodicWatermark();
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
                 flushAll();

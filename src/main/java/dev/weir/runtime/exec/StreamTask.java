@@ -16,7 +16,6 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
@@ -36,7 +35,7 @@ public abstract class StreamTask implements Runnable {
     protected final TaskEnvironment env;
     protected final List<StreamNode> chainNodes;
     protected final List<ResultPartition> partitions;
-    protected final Map<Integer, List<Collector<Object>>> networkOutputs;
+    protected final TaskOutputs outputs;
     protected final TaskMailbox mailbox = new TaskMailbox();
     protected final SubtaskCheckpointCoordinator checkpoints;
     protected OperatorChain chain;
@@ -45,12 +44,11 @@ public abstract class StreamTask implements Runnable {
     private volatile boolean canceled;
     private volatile Thread thread;
 
-    protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                         Map<Integer, List<Collector<Object>>> networkOutputs) {
+    protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs) {
         this.env = env;
         this.chainNodes = chainNodes;
-        this.partitions = partitions;
-        this.networkOutputs = networkOutputs;
+        this.partitions = outputs.partitions();
+        this.outputs = outputs;
         this.checkpoints = new SubtaskCheckpointCoordinator(env);
     }
 
@@ -64,7 +62,7 @@ public abstract class StreamTask implements Runnable {
         mailbox.bindToCurrentThread();
         boolean closed = false;
         try {
-            chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
+            chain = OperatorChain.create(chainNodes, outputs.byNode(), restoreContexts());
             chain.open();
             LOG.debug("{}: running", env.vertexId());
             env.listener().running(env.vertexId());
@@ -200,7 +198,7 @@ public abstract class StreamTask implements Runnable {
             }
             contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
                     env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyGroups,
-                    env.timeService(), mailbox));
+                    env.timeService(), mailbox, outputs.timestamp()));
         }
         return contexts;
     }

@@ -111,7 +111,7 @@ class RemoteChannelFactoryTest {
     private void runAndCheck(Consumer<DataStream<Long>> declareSerializer) throws Exception {
         connectPlanes();
         Queue<long[]> collected = new ConcurrentLinkedQueue<>();
-        Listener listener = new Listener(2 * PARALLELISM);
+        CountingTaskListener listener = new CountingTaskListener(2 * PARALLELISM);
         ProcessingTimeService timeService = new SystemProcessingTimeService();
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(storageDir), "weir");
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("remote", PARALLELISM, 128, 1,
@@ -185,43 +185,6 @@ class RemoteChannelFactoryTest {
                     return new byte[0];
                 }
             };
-        }
-    }
-
-    private static final class Listener implements TaskListener {
-        final CountDownLatch endOfData;
-        final CountDownLatch finished;
-        final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-
-        Listener(int tasks) {
-            this.endOfData = new CountDownLatch(tasks);
-            this.finished = new CountDownLatch(tasks);
-        }
-
-        @Override
-        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
-
-        @Override
-        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
-
-        @Override
-        public void running(ExecutionVertexId vertex) {}
-
-        @Override
-        public void endOfData(ExecutionVertexId vertex) {
-            endOfData.countDown();
-        }
-
-        @Override
-        public void finished(ExecutionVertexId vertex) {
-            finished.countDown();
-        }
-
-        @Override
-        public void failed(ExecutionVertexId vertex, Throwable cause) {
-            failures.add(cause);
-            endOfData.countDown();
-            finished.countDown();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.weir.runtime.state.KeyGroupRange;
  * What an operator knows of its subtask, including the state it restores from.
  *
  * @param restoredKeyGroups key group → snapshot bytes of this operator's keyed state (empty on a fresh start)
+ * @param recordTimestamp the timestamp of the record being handled, shared by the task's chain
  */
 public record OperatorContext(
         String jobName,
@@ -23,4 +24,5 @@ public record OperatorContext(
         OperatorStateRestore operatorState,
         Map<Integer, byte[]> restoredKeyGroups,
         ProcessingTimeService timeService,
-        TaskMailbox mailbox) {}
+        TaskMailbox mailbox,
+        RecordTimestamp recordTimestamp) {}

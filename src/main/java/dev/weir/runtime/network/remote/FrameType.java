@@ -8,9 +8,11 @@ enum FrameType {
     BARRIER(4),
     END_OF_DATA(5),
     END_OF_PARTITION(6),
-    CREDIT(7);
+    CREDIT(7),
+    WATERMARK(8),
+    WATERMARK_STATUS(9);
 
-    private static final FrameType[] BY_CODE = new FrameType[8];
+    private static final FrameType[] BY_CODE = new FrameType[10];
 
     static {
         for (FrameType type : values()) {
