@@ -31,7 +31,7 @@ import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 
 /**
- * keyed-count with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
+ * keyed-count (or, with {@code --workload windowed-count}, its event-time twin) with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
  * {@code seconds} runs from job submission to the job's end, checkpoints go to a fresh local
  * directory, and the last stdout line is one JSON object in the peer's format.
  */
@@ -48,6 +48,9 @@ public final class KeyedCountBenchmark {
         long intervalMs = 1000;
         String mode = "workers";
         boolean classData = true;
+        String workload = "keyed-count";
+        long windowMs = 10_000;
+        long disorderMs = 50;
         List<String> workerJvmOptions = new java.util.ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,12 +62,19 @@ public final class KeyedCountBenchmark {
                 case "--mode" -> mode = args[++i];
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]); // e.g. a JFR recording
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--workload" -> workload = args[++i];
+                case "--window-ms" -> windowMs = Long.parseLong(args[++i]);
+                case "--disorder-ms" -> disorderMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
-                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false]");
+                            + "\nusage: keyed-count [--records N] [--keys K] [--parallelism P] [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]... [--class-data-archive true|false] [--workload keyed-count|windowed-count] [--window-ms W] [--disorder-ms D]");
                     System.exit(2);
                 }
             }
+        }
+        if (!workload.equals("keyed-count") && !workload.equals("windowed-count")) {
+            System.err.println("--workload must be keyed-count or windowed-count");
+            System.exit(2);
         }
         if (!mode.equals("workers") && !mode.equals("in-process")) {
             System.err.println("--mode must be workers or in-process");
@@ -75,10 +85,16 @@ public final class KeyedCountBenchmark {
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             JobMetrics metrics = new JobMetrics();
-            Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
-                    "output", "discard");
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
-                    "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
+            Map<String, String> jobArgs = new java.util.HashMap<>(Map.of("records", Long.toString(records),
+                    "keys", Long.toString(keys), "output", "discard"));
+            boolean windowed = workload.equals("windowed-count");
+            if (windowed) {
+                jobArgs.put("windowMs", Long.toString(windowMs));
+                jobArgs.put("disorderMs", Long.toString(disorderMs));
+            }
+            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(workload,
+                    windowed ? "dev.weir.examples.WindowedCountJob" : "dev.weir.examples.KeyedCountJob",
+                    new JobArgs(jobArgs), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE);
             CheckpointConfig checkpoint = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
@@ -103,7 +119,11 @@ public final class KeyedCountBenchmark {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("system", "weir");
             line.put("version", "0.1.0");
-            line.put("workload", "keyed-count");
+            line.put("workload", workload);
+            if (windowed) {
+                line.put("window_ms", windowMs);
+                line.put("disorder_ms", disorderMs);
+            }
             line.put("mode", mode);
             line.put("records", records);
             line.put("keys", keys);
@@ -124,7 +144,8 @@ public final class KeyedCountBenchmark {
             line.put("state_backend", "heap");
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
-            if (metrics.sinkRecords() != records) {
+            line.put("load_avg_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (!windowed && metrics.sinkRecords() != records) {
                 System.err.println("WARNING: sink saw " + metrics.sinkRecords() + " records, expected " + records);
             }
         } finally {

@@ -1,8 +1,13 @@
 package dev.weir.runtime.exec;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
@@ -16,6 +21,28 @@ final class CountingTaskListener implements TaskListener {
     CountingTaskListener(int tasks) {
         this.endOfData = new CountDownLatch(tasks);
         this.finished = new CountDownLatch(tasks);
+    }
+
+    /**
+     * Starts the attempts, waits for every task to reach the end of its data, finishes them (as
+     * after the final checkpoint) and waits for every task to finish without a failure; cancels
+     * them in any case.
+     */
+    void runToEnd(List<ExecutionAttempt> attempts, ProcessingTimeService timeService, Duration timeout)
+            throws InterruptedException {
+        try {
+            attempts.forEach(ExecutionAttempt::start);
+            assertThat(endOfData.await(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("every task reached end of data").isTrue();
+            attempts.forEach(ExecutionAttempt::finish);
+            assertThat(finished.await(30, TimeUnit.SECONDS)).as("every task finished").isTrue();
+            assertThat(failures).isEmpty();
+        } finally {
+            attempts.forEach(ExecutionAttempt::cancel);
+            for (ExecutionAttempt attempt : attempts) {
+                assertThat(attempt.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            }
+            timeService.close();
+        }
     }
 
     @Override

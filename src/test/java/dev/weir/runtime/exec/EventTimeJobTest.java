@@ -94,19 +94,7 @@ class EventTimeJobTest {
                             CheckpointingMode.EXACTLY_ONCE, storage, Runnable::run, timeService, listener, null, 64,
                             new JobMetrics())));
         }
-        try {
-            attempts.forEach(ExecutionAttempt::start);
-            assertThat(listener.endOfData.await(60, TimeUnit.SECONDS)).as("every task reached end of data").isTrue();
-            attempts.forEach(ExecutionAttempt::finish);
-            assertThat(listener.finished.await(30, TimeUnit.SECONDS)).as("every task finished").isTrue();
-            assertThat(listener.failures).isEmpty();
-        } finally {
-            attempts.forEach(ExecutionAttempt::cancel);
-            for (ExecutionAttempt attempt : attempts) {
-                assertThat(attempt.awaitTermination(Duration.ofSeconds(10))).isTrue();
-            }
-            timeService.close();
-        }
+        listener.runToEnd(attempts, timeService, Duration.ofSeconds(60));
 
         Map<String, Long> expected = new HashMap<>();
         for (long i = 0; i < RECORDS; i++) {

@@ -124,19 +124,7 @@ class RemoteChannelFactoryTest {
                     vertex -> new TaskEnvironment("remote", vertex, PARALLELISM, 128, 1, CheckpointingMode.EXACTLY_ONCE,
                             storage, Runnable::run, timeService, listener, null, 64, new JobMetrics())));
         }
-        try {
-            attempts.forEach(ExecutionAttempt::start);
-            assertThat(listener.endOfData.await(30, TimeUnit.SECONDS)).as("every task reached end of data").isTrue();
-            attempts.forEach(ExecutionAttempt::finish);
-            assertThat(listener.finished.await(30, TimeUnit.SECONDS)).as("every task finished").isTrue();
-            assertThat(listener.failures).isEmpty();
-        } finally {
-            attempts.forEach(ExecutionAttempt::cancel);
-            for (ExecutionAttempt attempt : attempts) {
-                assertThat(attempt.awaitTermination(Duration.ofSeconds(10))).isTrue();
-            }
-            timeService.close();
-        }
+        listener.runToEnd(attempts, timeService, Duration.ofSeconds(30));
 
         Map<Long, Integer> sinkOf = new HashMap<>();
         for (long[] record : collected) {
