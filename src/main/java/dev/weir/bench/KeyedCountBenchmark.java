@@ -32,7 +32,7 @@ import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.runtime.worker.WorkerJvm;
 
 /**
- * keyed-count with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
+ * keyed-count (or, with {@code --workload windowed-count}, its event-time twin) with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
  * {@code seconds} runs from job submission to the job's end, checkpoints go to a fresh local
  * directory, and the last stdout line is one JSON object in the peer's format.
  */
@@ -41,7 +41,8 @@ public final class KeyedCountBenchmark {
     private static final String USAGE = "usage: keyed-count [--records N] [--keys K] [--parallelism P]"
             + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process] [--worker-jvm-option OPT]..."
             + " [--class-data-archive true|false] [--state-backend heap|rocksdb] [--incremental true|false]"
-            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS] [--tls-dir DIR]";
+            + " [--kill-after-checkpoints N] [--heartbeat-timeout-ms MS] [--gc parallel|g1|zgc] [--sink-rate R] [--unaligned true|false] [--aligned-timeout-ms MS] [--tls-dir DIR]"
+            + " [--workload keyed-count|windowed-count] [--window-ms MS] [--disorder-ms MS]";
 
     private KeyedCountBenchmark() {}
 
@@ -65,6 +66,9 @@ public final class KeyedCountBenchmark {
         int killAfterCheckpoints = 0;
         long heartbeatTimeoutMs = dev.weir.api.RestartPolicySpec.DEFAULT_HEARTBEAT_TIMEOUT_MS;
         Path tlsDir = null;
+        String workload = "keyed-count";
+        long windowMs = 10_000;
+        long disorderMs = 50;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--records" -> records = Long.parseLong(args[++i].replace("_", ""));
@@ -89,12 +93,19 @@ public final class KeyedCountBenchmark {
                 case "--aligned-timeout-ms" -> alignedTimeoutMs = Long.parseLong(args[++i]);
                 case "--heartbeat-timeout-ms" -> heartbeatTimeoutMs = Long.parseLong(args[++i]);
                 case "--tls-dir" -> tlsDir = Path.of(args[++i]); // mutual TLS on both planes (tls.crt, tls.key, ca.crt)
+                case "--workload" -> workload = args[++i]; // keyed-count or windowed-count
+                case "--window-ms" -> windowMs = Long.parseLong(args[++i]);
+                case "--disorder-ms" -> disorderMs = Long.parseLong(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]
                             + "\n" + USAGE);
                     System.exit(2);
                 }
             }
+        }
+        if (!workload.equals("keyed-count") && !workload.equals("windowed-count")) {
+            System.err.println("--workload must be keyed-count or windowed-count");
+            System.exit(2);
         }
         if (!mode.equals("workers") && !mode.equals("in-process")) {
             System.err.println("--mode must be workers or in-process");
@@ -125,10 +136,18 @@ public final class KeyedCountBenchmark {
                      dev.weir.runtime.worker.transport.ControlServerLimits.coordinator(),
                      tlsDir == null ? null : dev.weir.runtime.tls.TransportTls.fromDirectory(tlsDir))) {
             JobMetrics metrics = new JobMetrics();
-            Map<String, String> jobArgs = Map.of("records", Long.toString(records), "keys", Long.toString(keys),
-                    "output", "discard", "sinkRate", Long.toString(sinkRate));
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("keyed-count",
-                    "dev.weir.examples.KeyedCountJob", new JobArgs(jobArgs), parallelism, 128,
+            Map<String, String> jobArgs = new java.util.HashMap<>(Map.of("records", Long.toString(records),
+                    "keys", Long.toString(keys), "output", "discard"));
+            boolean windowed = workload.equals("windowed-count");
+            if (windowed) {
+                jobArgs.put("windowMs", Long.toString(windowMs));
+                jobArgs.put("disorderMs", Long.toString(disorderMs));
+            } else {
+                jobArgs.put("sinkRate", Long.toString(sinkRate));
+            }
+            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(workload,
+                    windowed ? "dev.weir.examples.WindowedCountJob" : "dev.weir.examples.KeyedCountJob",
+                    new JobArgs(jobArgs), parallelism, 128,
                     CheckpointingMode.EXACTLY_ONCE).withStateBackend(stateBackend);
             CheckpointConfig aligned = new CheckpointConfig(checkpointing ? intervalMs : 0, 60_000, 0,
                     CheckpointingMode.EXACTLY_ONCE, 3, 3);
@@ -174,7 +193,11 @@ public final class KeyedCountBenchmark {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("system", "weir");
             line.put("version", "0.1.0");
-            line.put("workload", "keyed-count");
+            line.put("workload", workload);
+            if (windowed) {
+                line.put("window_ms", windowMs);
+                line.put("disorder_ms", disorderMs);
+            }
             line.put("mode", mode);
             line.put("records", records);
             line.put("keys", keys);
@@ -204,7 +227,8 @@ public final class KeyedCountBenchmark {
             line.put("tls", tlsDir != null);
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
-            if (metrics.sinkRecords() != records) {
+            line.put("load_avg_1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (!windowed && metrics.sinkRecords() != records) {
                 System.err.println("WARNING: sink saw " + metrics.sinkRecords() + " records, expected " + records);
             }
         } finally {

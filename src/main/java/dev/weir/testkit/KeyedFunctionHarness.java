@@ -15,6 +15,7 @@ import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.StateDescriptor;
@@ -25,6 +26,7 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * Runs a {@link KeyedProcessFunction} the way a job runs it after a {@code keyBy}, without a
  * cluster: one instance per subtask, each record sent to the subtask owning its key's key group,
  * keyed state in the engine's own heap backend, processing-time timers on a clock the test moves,
+ * event-time timers fired by the watermarks the test sends ({@link #processWatermark}),
  * and checkpoints that write each key group's state and timers through your key and state
  * serializers and restore them at any parallelism, as a rescale does.
  *
@@ -128,10 +130,37 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
     }
 
     public void processElement(I record) throws Exception {
+        processElement(record, RecordBatch.NO_TIMESTAMP);
+    }
+
+    /** A record with its event timestamp (what the source's timestamp assigner gave it). */
+    public void processElement(I record, long timestamp) throws Exception {
         I delivered = SerializedCopy.of(settings.inputSerializer, record, "input record");
         // Routed by the sender's key, keyed again by the receiver from its copy: as across a keyBy.
-        subtasks.get(subtaskOf(settings.keySelector.getKey(record))).process(delivered);
+        subtasks.get(subtaskOf(settings.keySelector.getKey(record))).process(delivered, timestamp);
         fireDueTimers();
+    }
+
+    /**
+     * The input watermark reaches {@code watermark} on every subtask (as it does once every
+     * upstream subtask got there): event-time timers at or before it fire. After a restore the
+     * watermark starts over, as in the engine, where it is not part of the checkpoint.
+     */
+    public void processWatermark(long watermark) throws Exception {
+        for (KeyedSubtask subtask : subtasks) {
+            subtask.processWatermark(watermark);
+        }
+        fireDueTimers();
+    }
+
+    /**
+     * The end of a bounded input: the final watermark fires every event-time timer, then every
+     * processing-time timer fires, then the function's {@code endInput} runs, on every subtask.
+     */
+    public void endInput() throws Exception {
+        for (KeyedSubtask subtask : subtasks) {
+            subtask.endInput();
+        }
     }
 
     public long processingTime() {

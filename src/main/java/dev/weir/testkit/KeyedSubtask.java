@@ -13,6 +13,8 @@ import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.exec.operators.Output;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.state.HeapKeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateBackend;
@@ -31,6 +33,7 @@ final class KeyedSubtask {
 
     private final KeyedProcessOperator operator;
     private final TaskMailbox mailbox = new TaskMailbox();
+    private final RecordTimestamp timestamp = new RecordTimestamp();
 
     /** Where the subtask sits in the job and what it restores from. */
     record Placement(int subtask, int parallelism, int maxParallelism, long attempt, long checkpointId,
@@ -49,17 +52,27 @@ final class KeyedSubtask {
         operator.setup(new OperatorContext("test", KeyedFunctionHarness.UID, placement.subtask(),
                 placement.parallelism(), placement.maxParallelism(), placement.attempt(), placement.keyGroups(),
                 operatorState, KeyedStateRestore.ofKeyGroups(placement.restoredKeyGroups()), StateBackendSettings.HEAP, time,
-                mailbox), output);
+                mailbox, timestamp), Output.recordsOnly(output));
         operator.open();
     }
 
-    void process(Object record) throws Exception {
+    void process(Object record, long recordTimestamp) throws Exception {
+        timestamp.set(recordTimestamp);
         try {
             operator.collect(record);
         } catch (StreamOperator.UserCodeException e) {
             // The engine carries a function's checked exception through its direct calls; a test wants it back.
             throw (Exception) e.getCause();
         }
+    }
+
+    void processWatermark(long watermark) throws Exception {
+        operator.processWatermark(watermark);
+    }
+
+    void endInput() throws Exception {
+        operator.processWatermark(Long.MAX_VALUE);
+        operator.endInput();
     }
 
     /** Runs the mail the timer service posted (timers that are due); returns how many ran. */

@@ -34,6 +34,7 @@ import dev.weir.testing.CommittedOutput;
 import dev.weir.testing.CommittedPartNames;
 import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
+import dev.weir.testing.WindowedCountVerifier;
 
 /**
  * Exactly-once under failures, in one process: failures strike at random moments after a
@@ -41,6 +42,8 @@ import dev.weir.testing.KeyedCountVerifier;
  * restart restores from the latest completed checkpoint; an independent reader then checks the
  * committed output for duplicates and gaps. The same failures with unaligned checkpoints under
  * backpressure (a rate-limited sink): restores replay the in-flight records the checkpoints held.
+ * The same for windowed-count, with failures mid-window and open windows restored at other
+ * parallelisms.
  */
 class ExactlyOnceRecoveryIT {
 
@@ -78,13 +81,22 @@ class ExactlyOnceRecoveryIT {
         /** @param sinkRate records/s per subtask the sink takes (0: unlimited) */
         Run(int parallelism, long ratePerSubtask, String sink, long sinkRate, CheckpointConfig checkpoints)
                 throws Exception {
+            this("dev.weir.testing.ChaosKeyedCountJob", parallelism, Map.of("records", Long.toString(RECORDS),
+                    "keys", Long.toString(KEYS), "rate", Long.toString(ratePerSubtask), "sink", sink,
+                    "sinkRate", Long.toString(sinkRate)), checkpoints);
+        }
+
+        /** Any job with an {@code output} directory: {@code args} plus the output. */
+        Run(String jobClass, int parallelism, Map<String, String> args) throws Exception {
+            this(jobClass, parallelism, args, CHECKPOINTS);
+        }
+
+        Run(String jobClass, int parallelism, Map<String, String> args, CheckpointConfig checkpoints) throws Exception {
             storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/default/chaos");
-            Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "rate", Long.toString(ratePerSubtask), "output", output.toString(), "sink", sink,
-                    "sinkRate", Long.toString(sinkRate));
+            Map<String, String> withOutput = new java.util.HashMap<>(args);
+            withOutput.put("output", output.toString());
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("chaos",
-                    "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args), parallelism, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
+                    jobClass, new JobArgs(withOutput), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
             master = new JobMaster(new JobMaster.Settings("chaos", parallelism, 128, checkpoints,
                     new RestartStrategy.Settings(20, 200, 2.0, 50, 600_000)),
                     storage, new InProcessDeployer(job, storage, new JobMetrics()), Clock.system(), this);
@@ -140,24 +152,7 @@ class ExactlyOnceRecoveryIT {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         CompletableFuture<JobResult> result = run.start(null);
-        int injected = 0;
-        for (int i = 0; i < 6 && !result.isDone(); i++) {
-            run.awaitCheckpointsBeyond(run.completed.get());
-            Thread.sleep(random.nextInt(150));
-            Chaos.arm(i % 2 == 0 ? Chaos.Point.RECORD : Chaos.Point.BEFORE_COMMIT);
-            long attempt = run.attempts.get();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Chaos.isArmed() && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
-            if (!Chaos.isArmed()) {
-                injected++;
-                while (run.attempts.get() == attempt && !result.isDone()) {
-                    Thread.sleep(2);
-                }
-            }
-            Chaos.reset();
-        }
+        int injected = Chaos.strikeAfterCheckpoints(6, random, run.completed, run.attempts, result);
         JobResult end = result.get(120, TimeUnit.SECONDS);
         assertThat(end.state()).as("seed %d", seed).isEqualTo(JobResult.JobState.FINISHED);
         assertThat(injected).as("failures injected (seed %d)", seed).isGreaterThanOrEqualTo(3);
@@ -214,5 +209,65 @@ class ExactlyOnceRecoveryIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(first.output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    // windowed-count (design §8): failures strike mid-window; open windows move to other parallelisms.
+
+    private static final long WINDOWED_RECORDS = 150_000;
+    private static final long WINDOWED_KEYS = 50;
+    private static final long STEP_MS = 1;
+    private static final long DISORDER_MS = 30;
+    private static final long WINDOW_MS = 400;
+
+    private Run windowedCount(int parallelism, long ratePerSubtask) throws Exception {
+        return new Run("dev.weir.testing.ChaosWindowedCountJob", parallelism, Map.of(
+                "records", Long.toString(WINDOWED_RECORDS), "keys", Long.toString(WINDOWED_KEYS),
+                "stepMs", Long.toString(STEP_MS), "disorderMs", Long.toString(DISORDER_MS),
+                "windowMs", Long.toString(WINDOW_MS), "rate", Long.toString(ratePerSubtask)));
+    }
+
+    private static WindowedCountVerifier.Report verifyWindows(Path output) throws Exception {
+        return WindowedCountVerifier.verify(CommittedFiles.lines(output), WINDOWED_RECORDS, WINDOWED_KEYS, STEP_MS, DISORDER_MS, WINDOW_MS);
+    }
+
+    @Test
+    void windowedCountFailuresMidWindowAndBeforeTheCommitLoseAndDuplicateNoWindow() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        Run run = windowedCount(2, 20_000);
+        CompletableFuture<JobResult> result = run.start(null);
+        int injected = Chaos.strikeAfterCheckpoints(4, random, run.completed, run.attempts, result);
+        JobResult end = result.get(120, TimeUnit.SECONDS);
+        assertThat(end.state()).as("seed %d", seed).isEqualTo(JobResult.JobState.FINISHED);
+        assertThat(injected).as("failures injected (seed %d)", seed).isGreaterThanOrEqualTo(2);
+        assertThat(end.restarts()).isEqualTo(injected);
+        WindowedCountVerifier.Report report = verifyWindows(run.output);
+        assertThat(report.isExactlyOnce()).as("seed %d: %s", seed, report).isTrue();
+    }
+
+    @Test
+    void windowedCountOpenWindowsAreRestoredAtAnotherParallelism() throws Exception {
+        Run first = windowedCount(2, 15_000);
+        CompletableFuture<JobResult> running = first.start(null);
+        first.awaitCheckpointsBeyond(3);
+        first.master.cancel();
+        assertThat(running.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.CANCELED);
+        assertThat(verifyWindows(first.output).lines()).as("the first run must have stopped mid-stream")
+                .isPositive().isLessThan(verifyWindows(first.output).expectedLines());
+
+        for (int parallelism : new int[] {3, 1}) {
+            CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
+            Run next = windowedCount(parallelism, parallelism == 3 ? 10_000 : 0);
+            CompletableFuture<JobResult> resumed = next.start(new RestoreTarget(latest.location(), latest.metadata()));
+            if (parallelism == 3) {
+                next.awaitCheckpointsBeyond(2);
+                next.master.cancel();
+                assertThat(resumed.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.CANCELED);
+            } else {
+                assertThat(resumed.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FINISHED);
+            }
+        }
+        WindowedCountVerifier.Report report = verifyWindows(first.output);
+        assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
     }
 }

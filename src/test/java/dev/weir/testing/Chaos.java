@@ -1,6 +1,10 @@
 package dev.weir.testing;
 
+import java.util.Random;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -36,6 +40,39 @@ public final class Chaos {
     public static void reset() {
         ARMED.set(null);
         FIRED.set(0);
+    }
+
+    /**
+     * Up to {@code rounds} times while the job runs: after the next checkpoint completes and a
+     * random pause, arms a failure (alternating a record in a user function and the moment between
+     * "checkpoint complete" and the sink's commit) and waits until it struck and the job restarted.
+     * Returns how many struck.
+     */
+    public static int strikeAfterCheckpoints(int rounds, Random random, AtomicLong completed, AtomicLong attempts,
+                                             Future<?> job) throws InterruptedException {
+        int injected = 0;
+        for (int i = 0; i < rounds && !job.isDone(); i++) {
+            long seen = completed.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (completed.get() <= seen && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(random.nextInt(150));
+            arm(i % 2 == 0 ? Point.RECORD : Point.BEFORE_COMMIT);
+            long attempt = attempts.get();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (isArmed() && !job.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            if (!isArmed()) {
+                injected++;
+                while (attempts.get() == attempt && !job.isDone()) {
+                    Thread.sleep(2);
+                }
+            }
+            reset();
+        }
+        return injected;
     }
 
     /** Throws once if {@code point} is armed. */

@@ -3,11 +3,13 @@ package dev.weir.connectors.generator;
 import java.util.function.LongFunction;
 
 import dev.weir.runtime.dataflow.InputStatus;
+import dev.weir.runtime.dataflow.ReaderOutput;
 import dev.weir.runtime.dataflow.SourceReader;
 import dev.weir.runtime.dataflow.functions.Collector;
 
 /**
- * Emits its splits round-robin, {@value #CHUNK} records per split per turn and at most
+ * Emits its splits round-robin, each through its own output when the engine gives per-split
+ * outputs (so each split has its own watermark), {@value #CHUNK} records per split per turn and at most
  * {@value #BATCH} per poll. This is a benchmark's hot path: the inner loop only calls the mapper
  * and the collector; offsets live in a primitive array and are written back once per chunk.
  */
@@ -43,8 +45,45 @@ final class GeneratorReader<T> implements SourceReader<T> {
         }
     }
 
+    /** Per-split outputs (owned split index → output), so each split has its own watermark. */
+    private Collector<T>[] splitOutputs;
+    private Object boundTo;
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) {
+        if (boundTo != output) {
+            bind(output, k -> output.forSplit(splitId(k)));
+            for (int k = 0; k < next.length; k++) {
+                if (next[k] >= limit) {
+                    output.releaseSplit(splitId(k));
+                }
+            }
+        }
+        return poll(output);
+    }
+
     @Override
     public InputStatus pollNext(Collector<T> output) {
+        if (boundTo != output) {
+            bind(output, k -> output);
+        }
+        return poll(output);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void bind(Object output, java.util.function.IntFunction<Collector<T>> outputOfSplit) {
+        splitOutputs = new Collector[next.length];
+        for (int k = 0; k < next.length; k++) {
+            splitOutputs[k] = outputOfSplit.apply(k);
+        }
+        boundTo = output;
+    }
+
+    private String splitId(int k) {
+        return Integer.toString(splits.splitIds[k]);
+    }
+
+    private InputStatus poll(Collector<T> output) {
         if (activeCount == 0) {
             return InputStatus.END_OF_INPUT;
         }
@@ -68,8 +107,9 @@ final class GeneratorReader<T> implements SourceReader<T> {
             // Written so that an unbounded limit (Long.MAX_VALUE) cannot overflow.
             long remaining = (limit - i - 1) / stride + 1;
             int n = (int) Math.min(Math.min(CHUNK, budget), remaining);
+            Collector<T> splitOutput = splitOutputs[k];
             for (int r = 0; r < n; r++) {
-                output.collect(mapper.apply(i));
+                splitOutput.collect(mapper.apply(i));
                 i += stride;
             }
             next[k] = i;
@@ -78,6 +118,9 @@ final class GeneratorReader<T> implements SourceReader<T> {
             if (n == remaining) {
                 System.arraycopy(active, cursor + 1, active, cursor, activeCount - cursor - 1);
                 activeCount--;
+                if (output instanceof ReaderOutput<T> readerOutput) {
+                    readerOutput.releaseSplit(splitId(k));
+                }
             } else {
                 cursor++;
             }

@@ -1,6 +1,8 @@
 package dev.weir.runtime.dataflow;
 
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.windowing.WindowAssigner;
+import dev.weir.runtime.dataflow.windowing.WindowedStream;
 
 /** A stream partitioned by key; keyed functions on it have keyed state and timers. */
 public final class KeyedStream<T, K> {
@@ -13,6 +15,11 @@ public final class KeyedStream<T, K> {
         this.env = env;
         this.input = input;
         this.partitioning = partitioning;
+    }
+
+    /** Cuts the stream into windows per key ({@link dev.weir.runtime.dataflow.windowing.TumblingWindows}, ...). */
+    public WindowedStream<T, K> window(WindowAssigner assigner) {
+        return new WindowedStream<>(this, assigner);
     }
 
     public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function) {

@@ -12,6 +12,15 @@ public interface SourceReader<T> extends AutoCloseable {
     /** Emits a batch of records (a bounded number) and says whether there is more. */
     InputStatus pollNext(Collector<T> output) throws Exception;
 
+    /**
+     * What the engine calls. Readers of several splits override it to emit each split's records
+     * through {@link ReaderOutput#forSplit} (per-split watermarks); the default emits them all as
+     * the subtask's.
+     */
+    default InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+        return pollNext((Collector<T>) output);
+    }
+
     /** The read position after every record emitted so far. */
     byte[] snapshotState(long checkpointId) throws Exception;
 

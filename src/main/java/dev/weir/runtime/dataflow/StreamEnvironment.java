@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
+
 /** Entry point of the Java API: a job's {@link JobDefinition} builds its dataflow here. */
 public final class StreamEnvironment {
 
@@ -27,7 +29,19 @@ public final class StreamEnvironment {
 
     /** A stream read by a replayable source; {@code uid} matches the source's offsets on restore. */
     public <T> DataStream<T> fromSource(Source<T> source, String uid) {
-        return new DataStream<>(this, addNode(uid, new StreamNode.SourceKind(source), null, new Partitioning.Forward()));
+        return new DataStream<>(this, addNode(uid, new StreamNode.SourceKind(source, null), null, new Partitioning.Forward()));
+    }
+
+    /**
+     * A stream read by a replayable source whose records carry event time: {@code watermarks}
+     * assigns each record's timestamp and derives per-split watermarks from them.
+     */
+    public <T> DataStream<T> fromSource(Source<T> source, WatermarkStrategy<T> watermarks, String uid) {
+        if (watermarks == null) {
+            throw new IllegalArgumentException("source '" + uid + "': the watermark strategy must not be null");
+        }
+        return new DataStream<>(this, addNode(uid, new StreamNode.SourceKind(source, watermarks), null,
+                new Partitioning.Forward()));
     }
 
     StreamNode addNode(String uid, StreamNode.Kind kind, StreamNode input, Partitioning partitioning) {

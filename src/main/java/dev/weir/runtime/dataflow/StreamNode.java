@@ -3,6 +3,7 @@ package dev.weir.runtime.dataflow;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
 import dev.weir.runtime.dataflow.functions.FilterFunction;
 import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -15,7 +16,8 @@ public final class StreamNode {
     /** What the node does; the engine turns each kind into a stream operator. */
     public sealed interface Kind {}
 
-    public record SourceKind(Source<?> source) implements Kind {}
+    /** @param watermarks event time and watermarks of the source's records, or null for none */
+    public record SourceKind(Source<?> source, WatermarkStrategy<?> watermarks) implements Kind {}
 
     public record MapKind(MapFunction<?, ?> function) implements Kind {}
 

@@ -2,22 +2,36 @@ package dev.weir.runtime.exec;
 
 import java.util.List;
 
-import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.Output;
+import dev.weir.runtime.network.WatermarkStatus;
 
-/** An operator with several consumers hands each record to all of them, in order. */
-final class BroadcastingOutput implements Collector<Object> {
+/** An operator with several consumers hands each record and watermark to all of them, in order. */
+final class BroadcastingOutput implements Output {
 
-    private final Collector<Object>[] outputs;
+    private final Output[] outputs;
 
-    @SuppressWarnings("unchecked")
-    BroadcastingOutput(List<Collector<Object>> outputs) {
-        this.outputs = outputs.toArray(new Collector[0]);
+    BroadcastingOutput(List<Output> outputs) {
+        this.outputs = outputs.toArray(new Output[0]);
     }
 
     @Override
     public void collect(Object record) {
-        for (Collector<Object> output : outputs) {
+        for (Output output : outputs) {
             output.collect(record);
+        }
+    }
+
+    @Override
+    public void emitWatermark(long watermark) {
+        for (Output output : outputs) {
+            output.emitWatermark(watermark);
+        }
+    }
+
+    @Override
+    public void emitWatermarkStatus(WatermarkStatus status) {
+        for (Output output : outputs) {
+            output.emitWatermarkStatus(status);
         }
     }
 }

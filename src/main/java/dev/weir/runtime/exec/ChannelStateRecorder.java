@@ -94,11 +94,15 @@ final class ChannelStateRecorder {
         records[channel] += batch.size();
     }
 
-    /** Appends the batch's records as channel state: each written by the edge's record serializer. */
+    /**
+     * Appends the batch's records as channel state: each its event timestamp (or
+     * {@link RecordBatch#NO_TIMESTAMP}), then the record by the edge's record serializer.
+     */
     static void writeRecords(TypeSerializer<Object> serializer, RecordBatch batch, DataOutputBuffer out,
                              long checkpointId) {
         try {
             for (int i = 0, n = batch.size(); i < n; i++) {
+                out.writeLong(batch.timestamp(i));
                 serializer.serialize(batch.get(i), out);
             }
         } catch (IOException e) {

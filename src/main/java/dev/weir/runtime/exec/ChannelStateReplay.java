@@ -11,6 +11,7 @@ import dev.weir.runtime.checkpoint.ChannelStateHandle;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeySelector;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.serialization.DataInputBuffer;
@@ -21,7 +22,7 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * order they travelled, before the task reads any new input: together with the restored state
  * they make the task what it was when the checkpoint's barriers passed. After a rescale of a keyed
  * edge every new subtask reads the whole edge's channel state and keeps the records of its own key
- * groups, as the edge would have routed them.
+ * groups, as the edge would have routed them. Each record keeps the event timestamp it travelled with.
  */
 final class ChannelStateReplay {
 
@@ -36,8 +37,8 @@ final class ChannelStateReplay {
 
     /** @return how many records were replayed into {@code head} */
     static long replay(TaskRestore restore, TypeSerializer<Object> serializer, Partitioning inputPartitioning,
-                       int maxParallelism, KeyGroupRange range, StateReader reader, Collector<Object> head)
-            throws Exception {
+                       int maxParallelism, KeyGroupRange range, StateReader reader, Collector<Object> head,
+                       RecordTimestamp timestamp) throws Exception {
         if (restore == null || restore.inFlightData().isEmpty()) {
             return 0;
         }
@@ -54,9 +55,11 @@ final class ChannelStateReplay {
             byte[] bytes = reader.read(handle.state(), objects);
             in.reset(bytes, 0, bytes.length);
             for (int i = 0; i < handle.records(); i++) {
+                long recordTimestamp = in.readLong();
                 Object record = serializer.deserialize(in);
                 read++;
                 if (keys == null || range.contains(KeyGroupAssignment.keyGroupFor(keys.getKey(record), maxParallelism))) {
+                    timestamp.set(recordTimestamp);
                     head.collect(record);
                     replayed++;
                 }

@@ -11,8 +11,9 @@ import java.util.Set;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.metrics.TaskIoMetrics;
+import dev.weir.runtime.exec.operators.Output;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.OutputChannel;
@@ -67,7 +68,8 @@ public final class ExecutionAttempt {
         TaskIoMetrics io = new TaskIoMetrics();
         metrics.put(env.vertexId(), io);
         List<ResultPartition> partitions = new ArrayList<>();
-        Map<Integer, List<Collector<Object>>> networkOutputs = new HashMap<>();
+        Map<Integer, List<Output>> networkOutputs = new HashMap<>();
+        RecordTimestamp timestamp = new RecordTimestamp();
         for (JobGraph.JobEdge edge : vertex.outputs()) {
             OutputChannel[] out = new OutputChannel[settings.parallelism()];
             for (int consumer = 0; consumer < out.length; consumer++) {
@@ -79,10 +81,11 @@ public final class ExecutionAttempt {
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
-                            edge.partitioning(), out.length, settings.maxParallelism())));
+                            edge.partitioning(), out.length, settings.maxParallelism()), timestamp));
         }
+        TaskOutputs outputs = new TaskOutputs(partitions, networkOutputs, timestamp);
         if (vertex.isSource()) {
-            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), partitions, networkOutputs, io);
+            SourceStreamTask task = new SourceStreamTask(env, vertex.chain(), outputs, io);
             sourceTasks.add(task);
             return task;
         }
@@ -91,7 +94,7 @@ public final class ExecutionAttempt {
             in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
         }
         InputGate gate = new InputGate(vertex.input().id(), RecordSerializers.forEdge(vertex.input(), settings.userCode()), in);
-        return new OneInputStreamTask(env, vertex.chain(), partitions, networkOutputs, gate, io);
+        return new OneInputStreamTask(env, vertex.chain(), outputs, gate, io);
     }
 
     public Set<ExecutionVertexId> vertices() {

@@ -2,7 +2,6 @@ package dev.weir.runtime.exec;
 
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,7 @@ import dev.weir.runtime.checkpoint.BarrierHandlerActions;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
@@ -19,14 +18,17 @@ import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.InputGate;
 import dev.weir.runtime.network.OvertakingBarrier;
 import dev.weir.runtime.network.RecordBatch;
-import dev.weir.runtime.network.ResultPartition;
+import dev.weir.runtime.network.Watermark;
+import dev.weir.runtime.network.WatermarkStatus;
 
 /**
  * A task reading one input edge through an {@link InputGate}: records go to the chain's head in
- * batches; barriers go to the barrier handler, which aligns (exactly-once) or tracks
- * (at-least-once) them and triggers the subtask's snapshot. While its outputs have no room it
- * takes no records but still takes overtaking barriers; during an unaligned checkpoint it records
- * the batches that belong to the checkpoint's input channel state as it reads them.
+ * batches, each with its timestamp; watermarks and watermark status go through the
+ * {@link StatusWatermarkValve} (the minimum over the channels); barriers go to the barrier
+ * handler, which aligns (exactly-once) or tracks (at-least-once) them and triggers the subtask's
+ * snapshot. While its outputs have no room it takes no records but still takes overtaking
+ * barriers; during an unaligned checkpoint it records the batches that belong to the checkpoint's
+ * input channel state (records with their timestamps) as it reads them.
  */
 public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
 
@@ -39,12 +41,25 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private ChannelStateRecorder inFlight;
     /** While the barrier handler takes an overtaking barrier: the batches it overtook. */
     private List<RecordBatch> overtaken = List.of();
+    private final RecordTimestamp timestamp;
+    private final StatusWatermarkValve watermarks;
 
-    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                              Map<Integer, List<Collector<Object>>> networkOutputs, InputGate gate,
+    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, InputGate gate,
                               TaskIoMetrics io) {
-        super(env, chainNodes, partitions, networkOutputs, io);
+        super(env, chainNodes, outputs, io);
         this.gate = gate;
+        this.timestamp = outputs.timestamp();
+        this.watermarks = new StatusWatermarkValve(gate.numberOfChannels(), new StatusWatermarkValve.Forward() {
+            @Override
+            public void watermark(long watermark) throws Exception {
+                chain.head().processWatermark(watermark);
+            }
+
+            @Override
+            public void status(WatermarkStatus status) {
+                chain.head().emitWatermarkStatus(status);
+            }
+        });
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
         gate.setTimeoutableBarrierListener(
@@ -79,17 +94,22 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                     inFlight.batchRead(channel, batch);
                     completeInFlightIfRecorded();
                 }
-                processBatch(head, batch);
+                processBatch(head, batch, timestamp);
                 gate.recycle(channel, batch);
                 flushIfDue();
             } else if (element instanceof OvertakingBarrier overtaking) {
                 processOvertakingBarrier(overtaking, channel);
+            } else if (element instanceof Watermark watermark) {
+                watermarks.inputWatermark(channel, watermark.timestamp());
+            } else if (element instanceof WatermarkStatus status) {
+                watermarks.inputStatus(channel, status);
             } else if (element instanceof CheckpointBarrier barrier) {
                 LOG.debug("{}: barrier {} on channel {}", env.vertexId(), barrier.checkpointId(), channel);
                 barrierHandler.processBarrier(barrier, channel);
             } else if (element == EndOfData.INSTANCE) {
                 dataEnded.set(channel);
                 if (dataEnded.cardinality() == gate.numberOfChannels()) {
+                    watermarks.endOfInput();
                     sendEndOfData();
                     flushAll();
                 }
@@ -118,9 +138,17 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
      * never saw, and the JIT sends that loop back to the interpreter until it recompiles it. The
      * loop then runs interpreted once per batch while the records still go through compiled code.
      */
-    private static void processBatch(StreamOperator head, RecordBatch batch) {
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            head.collect(batch.get(i));
+    private static void processBatch(StreamOperator head, RecordBatch batch, RecordTimestamp timestamp) {
+        if (batch.hasTimestamps()) {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                timestamp.set(batch.timestamp(i));
+                head.collect(batch.get(i));
+            }
+        } else {
+            timestamp.set(RecordBatch.NO_TIMESTAMP);
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                head.collect(batch.get(i));
+            }
         }
     }
 
@@ -138,7 +166,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     @Override
     protected void replayChannelState() throws Exception {
         long replayed = ChannelStateReplay.replay(env.restore(), gate.serializer(), chainNodes.get(0).inputPartitioning(),
-                env.maxParallelism(), env.keyGroupRange(), this::read, chain.head());
+                env.maxParallelism(), env.keyGroupRange(), this::read, chain.head(), timestamp);
         if (replayed > 0) {
             LOG.info("{}: replayed {} in-flight records of checkpoint {} before new input", env.vertexId(), replayed,
                     env.restore().checkpointId());

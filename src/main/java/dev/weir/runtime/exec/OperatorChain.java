@@ -9,12 +9,12 @@ import java.util.Map;
 
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.FilterOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.MapOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
+import dev.weir.runtime.exec.operators.Output;
 import dev.weir.runtime.exec.operators.SinkOperator;
 import dev.weir.runtime.exec.operators.SourceOperator;
 import dev.weir.runtime.exec.operators.StreamOperator;
@@ -42,7 +42,7 @@ final class OperatorChain {
      * @param networkOutputs node id → outputs into network edges leaving this task
      * @param contexts node uid → the operator's context
      */
-    static OperatorChain create(List<StreamNode> chain, Map<Integer, List<Collector<Object>>> networkOutputs,
+    static OperatorChain create(List<StreamNode> chain, Map<Integer, List<Output>> networkOutputs,
                                 Map<String, OperatorContext> contexts) {
         Map<Integer, StreamOperator> byNode = new HashMap<>();
         for (StreamNode node : chain) {
@@ -50,7 +50,7 @@ final class OperatorChain {
         }
         List<StreamOperator> operators = new ArrayList<>();
         for (StreamNode node : chain) {
-            List<Collector<Object>> outputs = new ArrayList<>();
+            List<Output> outputs = new ArrayList<>();
             for (StreamNode consumer : node.outputs()) {
                 StreamOperator chained = byNode.get(consumer.id());
                 if (chained != null) {
@@ -58,8 +58,8 @@ final class OperatorChain {
                 }
             }
             outputs.addAll(networkOutputs.getOrDefault(node.id(), List.of()));
-            Collector<Object> output = switch (outputs.size()) {
-                case 0 -> record -> {};
+            Output output = switch (outputs.size()) {
+                case 0 -> Output.recordsOnly(record -> {});
                 case 1 -> outputs.get(0);
                 default -> new BroadcastingOutput(outputs);
             };
@@ -73,7 +73,7 @@ final class OperatorChain {
     private static StreamOperator createOperator(StreamNode node) {
         StreamNode.Kind kind = node.kind();
         if (kind instanceof StreamNode.SourceKind k) {
-            return new SourceOperator(k.source());
+            return new SourceOperator(k.source(), k.watermarks());
         } else if (kind instanceof StreamNode.MapKind k) {
             return new MapOperator(k.function());
         } else if (kind instanceof StreamNode.FilterKind k) {

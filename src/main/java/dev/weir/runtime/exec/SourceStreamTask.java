@@ -1,7 +1,6 @@
 package dev.weir.runtime.exec;
 
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,10 +8,8 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.SourceOperator;
 import dev.weir.runtime.metrics.TaskIoMetrics;
-import dev.weir.runtime.network.ResultPartition;
 
 /**
  * A task whose head is a source. Barriers are injected between two polls of the reader, when the
@@ -27,9 +24,8 @@ public final class SourceStreamTask extends StreamTask {
     /** Set once the chain is open; read by metrics samplers. */
     private volatile SourceOperator source;
 
-    public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                            Map<Integer, List<Collector<Object>>> networkOutputs, TaskIoMetrics io) {
-        super(env, chainNodes, partitions, networkOutputs, io);
+    public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, TaskIoMetrics io) {
+        super(env, chainNodes, outputs, io);
     }
 
     @Override
@@ -53,6 +49,7 @@ public final class SourceStreamTask extends StreamTask {
             }
             InputStatus status = source.pollNext();
             env.metrics().addSourceRecords(source.takeEmittedCount());
+            source.emitPeriodicWatermark();
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
                 flushAll();

@@ -17,7 +17,6 @@ import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.state.KeyedStateRestore;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.StreamNode;
-import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
@@ -38,7 +37,7 @@ public abstract class StreamTask implements Runnable {
     protected final TaskEnvironment env;
     protected final List<StreamNode> chainNodes;
     protected final List<ResultPartition> partitions;
-    protected final Map<Integer, List<Collector<Object>>> networkOutputs;
+    protected final TaskOutputs outputs;
     protected final TaskMailbox mailbox = new TaskMailbox();
     protected final SubtaskCheckpointCoordinator checkpoints;
     protected final TaskIoMetrics io;
@@ -56,13 +55,12 @@ public abstract class StreamTask implements Runnable {
     private volatile Thread thread;
 
     /** @param io this subtask's metrics; its partitions already time their waits for room with it */
-    protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, List<ResultPartition> partitions,
-                         Map<Integer, List<Collector<Object>>> networkOutputs, TaskIoMetrics io) {
+    protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, TaskIoMetrics io) {
         this.env = env;
         this.io = io;
         this.chainNodes = chainNodes;
-        this.partitions = partitions;
-        this.networkOutputs = networkOutputs;
+        this.partitions = outputs.partitions();
+        this.outputs = outputs;
         this.checkpoints = new SubtaskCheckpointCoordinator(env);
         for (ResultPartition partition : partitions) {
             partition.setRoomListener(mailbox::wakeUp);
@@ -94,7 +92,7 @@ public abstract class StreamTask implements Runnable {
         mailbox.bindToCurrentThread();
         boolean closed = false;
         try {
-            chain = OperatorChain.create(chainNodes, networkOutputs, restoreContexts());
+            chain = OperatorChain.create(chainNodes, outputs.byNode(), restoreContexts());
             chain.open();
             replayChannelState();
             LOG.debug("{}: running", env.vertexId());
@@ -280,7 +278,7 @@ public abstract class StreamTask implements Runnable {
             }
             contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
                     env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyedState,
-                    env.stateBackend(), env.timeService(), mailbox));
+                    env.stateBackend(), env.timeService(), mailbox, outputs.timestamp()));
         }
         return contexts;
     }

@@ -58,8 +58,12 @@ public final class ResultPartition {
     }
 
     public void emit(Object record, int channel) throws InterruptedException {
+        emit(record, RecordBatch.NO_TIMESTAMP, channel);
+    }
+
+    public void emit(Object record, long timestamp, int channel) throws InterruptedException {
         recordsOut++;
-        if (pending[channel].add(record)) {
+        if (pending[channel].add(record, timestamp)) {
             flush(channel);
         }
     }

@@ -111,7 +111,7 @@ class RemoteChannelFactoryTest {
     private void runAndCheck(Consumer<DataStream<Long>> declareSerializer) throws Exception {
         connectPlanes();
         Queue<long[]> collected = new ConcurrentLinkedQueue<>();
-        Listener listener = new Listener(2 * PARALLELISM);
+        CountingTaskListener listener = new CountingTaskListener(2 * PARALLELISM);
         ProcessingTimeService timeService = new SystemProcessingTimeService();
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(storageDir), "weir");
         ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings("remote", PARALLELISM, 128, 1,
@@ -124,19 +124,7 @@ class RemoteChannelFactoryTest {
                     vertex -> new TaskEnvironment("remote", vertex, PARALLELISM, 128, 1, CheckpointingMode.EXACTLY_ONCE,
                             storage, Runnable::run, timeService, listener, null, 64, new JobMetrics())));
         }
-        try {
-            attempts.forEach(ExecutionAttempt::start);
-            assertThat(listener.endOfData.await(30, TimeUnit.SECONDS)).as("every task reached end of data").isTrue();
-            attempts.forEach(ExecutionAttempt::finish);
-            assertThat(listener.finished.await(30, TimeUnit.SECONDS)).as("every task finished").isTrue();
-            assertThat(listener.failures).isEmpty();
-        } finally {
-            attempts.forEach(ExecutionAttempt::cancel);
-            for (ExecutionAttempt attempt : attempts) {
-                assertThat(attempt.awaitTermination(Duration.ofSeconds(10))).isTrue();
-            }
-            timeService.close();
-        }
+        listener.runToEnd(attempts, timeService, Duration.ofSeconds(30));
 
         Map<Long, Integer> sinkOf = new HashMap<>();
         for (long[] record : collected) {
@@ -185,43 +173,6 @@ class RemoteChannelFactoryTest {
                     return new byte[0];
                 }
             };
-        }
-    }
-
-    private static final class Listener implements TaskListener {
-        final CountDownLatch endOfData;
-        final CountDownLatch finished;
-        final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-
-        Listener(int tasks) {
-            this.endOfData = new CountDownLatch(tasks);
-            this.finished = new CountDownLatch(tasks);
-        }
-
-        @Override
-        public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
-
-        @Override
-        public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}
-
-        @Override
-        public void running(ExecutionVertexId vertex) {}
-
-        @Override
-        public void endOfData(ExecutionVertexId vertex) {
-            endOfData.countDown();
-        }
-
-        @Override
-        public void finished(ExecutionVertexId vertex) {
-            finished.countDown();
-        }
-
-        @Override
-        public void failed(ExecutionVertexId vertex, Throwable cause) {
-            failures.add(cause);
-            endOfData.countDown();
-            finished.countDown();
         }
     }
 }

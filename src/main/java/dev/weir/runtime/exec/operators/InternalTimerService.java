@@ -1,74 +1,75 @@
 package dev.weir.runtime.exec.operators;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
-import java.util.HashSet;
-import java.util.PriorityQueue;
-
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
 import dev.weir.runtime.state.KeyedStateBackend;
-import dev.weir.runtime.state.KeyGroupAssignment;
-import dev.weir.runtime.state.KeyGroupedStatePart;
-import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * Processing-time timers of one keyed operator. Timers are keyed state (snapshotted per key
- * group, so they move with their keys on rescale). Firing is a mail on the task thread.
+ * The timers of one keyed operator. Both domains are keyed state (snapshotted per key group, so
+ * they move with their keys on rescale). Processing-time timers fire in a mail on the task thread
+ * when the clock reaches them; event-time timers fire when the operator's input watermark reaches
+ * them, in the same call that brought the watermark, before it is forwarded.
  */
-final class InternalTimerService<K> implements KeyGroupedStatePart {
+final class InternalTimerService<K> {
 
-    record Timer<K>(K key, long timestamp) {}
+    /** Keeps the processing-time timers' part name of earlier snapshots. */
+    static final String PROCESSING_TIME_TIMERS = "_timers";
+    static final String EVENT_TIME_TIMERS = "_event_timers";
 
     interface Triggerable<K> {
         void onTimer(K key, long timestamp) throws Exception;
     }
 
-    private final KeyedStateBackend<K> backend;
-    private final TypeSerializer<K> keySerializer;
     private final ProcessingTimeService timeService;
     private final TaskMailbox mailbox;
-    private final Triggerable<K> target;
-    private final HashSet<Timer<K>>[] timersByKeyGroup;
-    private final PriorityQueue<Timer<K>> queue =
-            new PriorityQueue<>((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+    private final KeyedTimerQueue<K> processingTimeTimers;
+    private final KeyedTimerQueue<K> eventTimeTimers;
+    private final KeyedTimerQueue.Triggerable<K> processingTimeTarget;
+    private final KeyedTimerQueue.Triggerable<K> eventTimeTarget;
     private long scheduledWakeUp = Long.MAX_VALUE;
+    private long currentWatermark = Long.MIN_VALUE;
 
-    @SuppressWarnings("unchecked")
     InternalTimerService(KeyedStateBackend<K> backend, ProcessingTimeService timeService,
-                         TaskMailbox mailbox, Triggerable<K> target) {
-        this.backend = backend;
-        this.keySerializer = backend.keySerializer();
+                         TaskMailbox mailbox, Triggerable<K> processingTimeTarget) {
+        this(backend, timeService, mailbox, processingTimeTarget, (key, timestamp) -> {});
+    }
+
+    InternalTimerService(KeyedStateBackend<K> backend, ProcessingTimeService timeService, TaskMailbox mailbox,
+                         Triggerable<K> processingTimeTarget, Triggerable<K> eventTimeTarget) {
         this.timeService = timeService;
         this.mailbox = mailbox;
-        this.target = target;
-        this.timersByKeyGroup = new HashSet[backend.keyGroupRange().size()];
-        for (int i = 0; i < timersByKeyGroup.length; i++) {
-            timersByKeyGroup[i] = new HashSet<>();
-        }
+        this.processingTimeTimers = new KeyedTimerQueue<>(PROCESSING_TIME_TIMERS, backend);
+        this.eventTimeTimers = new KeyedTimerQueue<>(EVENT_TIME_TIMERS, backend);
+        this.processingTimeTarget = processingTimeTarget::onTimer;
+        this.eventTimeTarget = eventTimeTarget::onTimer;
+        backend.registerPart(processingTimeTimers);
+        backend.registerPart(eventTimeTimers);
     }
 
     long currentProcessingTime() {
         return timeService.currentProcessingTime();
     }
 
+    long currentWatermark() {
+        return currentWatermark;
+    }
+
     void register(long timestamp) {
-        Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
-        if (timersByKeyGroup[keyGroupIndex(timer.key())].add(timer)) {
-            queue.add(timer);
+        if (processingTimeTimers.register(timestamp)) {
             scheduleWakeUp(timestamp);
         }
     }
 
     void delete(long timestamp) {
-        Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
-        // The queue entry is dropped lazily when it comes up: firing checks the set.
-        timersByKeyGroup[keyGroupIndex(timer.key())].remove(timer);
+        processingTimeTimers.delete(timestamp);
     }
 
-    private int keyGroupIndex(K key) {
-        return KeyGroupAssignment.keyGroupFor(key, backend.maxParallelism()) - backend.keyGroupRange().start();
+    void registerEventTime(long timestamp) {
+        eventTimeTimers.register(timestamp);
+    }
+
+    void deleteEventTime(long timestamp) {
+        eventTimeTimers.delete(timestamp);
     }
 
     private void scheduleWakeUp(long timestamp) {
@@ -78,60 +79,41 @@ final class InternalTimerService<K> implements KeyGroupedStatePart {
         }
     }
 
-    /** Fires every timer due now, on the task thread; re-arms for the next one. */
+    /** Fires every processing-time timer due now, on the task thread; re-arms for the next one. */
     void fireDueTimers() throws Exception {
         scheduledWakeUp = Long.MAX_VALUE;
-        long now = timeService.currentProcessingTime();
-        Timer<K> head;
-        while ((head = queue.peek()) != null && head.timestamp() <= now) {
-            queue.poll();
-            int index = keyGroupIndex(head.key());
-            if (timersByKeyGroup[index].remove(head)) {
-                backend.setCurrentKey(head.key(), index);
-                target.onTimer(head.key(), head.timestamp());
-            }
-        }
-        if (head != null) {
-            scheduleWakeUp(head.timestamp());
+        processingTimeTimers.fireUpTo(timeService.currentProcessingTime(), processingTimeTarget);
+        long next = processingTimeTimers.nextTimestamp();
+        if (next != Long.MAX_VALUE) {
+            scheduleWakeUp(next);
         }
     }
 
-    /** After a restore: arm the wake-up for the earliest restored timer. */
+    /** The input watermark advanced: fires the event-time timers it passed. */
+    void advanceWatermark(long watermark) throws Exception {
+        if (watermark > currentWatermark) {
+            currentWatermark = watermark;
+            eventTimeTimers.fireUpTo(watermark, eventTimeTarget);
+        }
+    }
+
+    /**
+     * End of input: every processing-time timer still pending fires now, in timestamp order, as
+     * if the clock had reached it. Timers registered while they fire are dropped: a function
+     * that re-arms itself would otherwise never let the job end.
+     */
+    void fireAllProcessingTimeTimers() throws Exception {
+        for (KeyedTimerQueue.Timer<K> timer : processingTimeTimers.drain()) {
+            processingTimeTimers.fireOne(timer, processingTimeTarget);
+        }
+        processingTimeTimers.drain();
+    }
+
+    /** After a restore: arm the wake-up for the earliest restored processing-time timer. */
     void start() {
-        Timer<K> head = queue.peek();
-        if (head != null) {
-            scheduleWakeUp(head.timestamp());
-        }
-    }
-
-    @Override
-    public String name() {
-        return "_timers";
-    }
-
-    @Override
-    public boolean isEmpty(int keyGroupIndex) {
-        return timersByKeyGroup[keyGroupIndex].isEmpty();
-    }
-
-    @Override
-    public void write(int keyGroupIndex, DataOutput out) throws IOException {
-        HashSet<Timer<K>> timers = timersByKeyGroup[keyGroupIndex];
-        out.writeInt(timers.size());
-        for (Timer<K> timer : timers) {
-            keySerializer.serialize(timer.key(), out);
-            out.writeLong(timer.timestamp());
-        }
-    }
-
-    @Override
-    public void read(int keyGroupIndex, DataInput in) throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            Timer<K> timer = new Timer<>(keySerializer.deserialize(in), in.readLong());
-            if (timersByKeyGroup[keyGroupIndex].add(timer)) {
-                queue.add(timer);
-            }
+        long next = processingTimeTimers.nextTimestamp();
+        if (next != Long.MAX_VALUE) {
+            scheduleWakeUp(next);
         }
     }
 }

@@ -4,12 +4,17 @@ import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.dataflow.functions.TimeDomain;
 import dev.weir.runtime.dataflow.functions.TimerService;
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateBackends;
+import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.state.StateDescriptor;
 
-/** Runs a {@link KeyedProcessFunction}: sets the record's key on the state backend, then calls it. */
+/**
+ * Runs a {@link KeyedProcessFunction}: sets the record's key on the state backend, then calls it.
+ * A watermark fires the event-time timers it passed before it goes downstream.
+ */
 public final class KeyedProcessOperator extends StreamOperator
         implements KeyedProcessFunction.Context<Object>, TimerService, RuntimeContext {
 
@@ -18,6 +23,8 @@ public final class KeyedProcessOperator extends StreamOperator
     private final Partitioning.KeyBy<Object, Object> keyBy;
     private KeyedStateBackend<Object> backend;
     private InternalTimerService<Object> timers;
+    private RecordTimestamp recordTimestamp;
+    private TimeDomain firing;
 
     @SuppressWarnings("unchecked")
     public KeyedProcessOperator(KeyedProcessFunction<?, ?, ?> function, Partitioning.KeyBy<?, ?> keyBy) {
@@ -31,9 +38,10 @@ public final class KeyedProcessOperator extends StreamOperator
         backend = KeyedStateBackends.create(context.stateBackend(), keyBy.keySerializer(), context.keyGroupRange(),
                 context.maxParallelism(), context.jobName() + "-" + uid() + "-" + context.subtask());
         backend.restore(context.keyedState());
+        recordTimestamp = context.recordTimestamp();
         timers = new InternalTimerService<>(backend, context.timeService(), context.mailbox(),
-                (key, timestamp) -> function.onTimer(timestamp, this, output));
-        backend.registerPart(timers);
+                (key, timestamp) -> onTimer(timestamp, TimeDomain.PROCESSING_TIME, RecordBatch.NO_TIMESTAMP),
+                (key, timestamp) -> onTimer(timestamp, TimeDomain.EVENT_TIME, timestamp));
         function.open(this);
         timers.start();
     }
@@ -46,6 +54,31 @@ public final class KeyedProcessOperator extends StreamOperator
         } catch (Exception e) {
             throw userCodeFailure(uid(), e);
         }
+    }
+
+    /** Records emitted from a timer carry its time (event time) or none (processing time). */
+    private void onTimer(long timestamp, TimeDomain domain, long outputTimestamp) throws Exception {
+        recordTimestamp.set(outputTimestamp);
+        firing = domain;
+        try {
+            function.onTimer(timestamp, this, output);
+        } finally {
+            firing = null;
+        }
+    }
+
+    @Override
+    public void processWatermark(long watermark) throws Exception {
+        timers.advanceWatermark(watermark);
+        output.emitWatermark(watermark);
+    }
+
+    /** The final watermark has fired the event-time timers; now the processing-time ones, then the hook. */
+    @Override
+    public void endInput() throws Exception {
+        timers.fireAllProcessingTimeTimers();
+        recordTimestamp.set(RecordBatch.NO_TIMESTAMP);
+        function.endInput(output);
     }
 
     @Override
@@ -86,6 +119,16 @@ public final class KeyedProcessOperator extends StreamOperator
         return this;
     }
 
+    @Override
+    public Long timestamp() {
+        return recordTimestamp.isSet() ? recordTimestamp.get() : null;
+    }
+
+    @Override
+    public TimeDomain timeDomain() {
+        return firing;
+    }
+
     // TimerService
 
     @Override
@@ -101,6 +144,21 @@ public final class KeyedProcessOperator extends StreamOperator
     @Override
     public void deleteProcessingTimeTimer(long timestamp) {
         timers.delete(timestamp);
+    }
+
+    @Override
+    public long currentWatermark() {
+        return timers.currentWatermark();
+    }
+
+    @Override
+    public void registerEventTimeTimer(long timestamp) {
+        timers.registerEventTime(timestamp);
+    }
+
+    @Override
+    public void deleteEventTimeTimer(long timestamp) {
+        timers.deleteEventTime(timestamp);
     }
 
     // RuntimeContext

@@ -12,6 +12,7 @@ import dev.weir.runtime.state.StateBackendSettings;
  *
  * @param keyedState the keyed state this operator restores ({@link KeyedStateRestore#NONE} on a fresh start)
  * @param stateBackend where a keyed operator keeps its state
+ * @param recordTimestamp the timestamp of the record being handled, shared by the task's chain
  */
 public record OperatorContext(
         String jobName,
@@ -25,4 +26,5 @@ public record OperatorContext(
         KeyedStateRestore keyedState,
         StateBackendSettings stateBackend,
         ProcessingTimeService timeService,
-        TaskMailbox mailbox) {}
+        TaskMailbox mailbox,
+        RecordTimestamp recordTimestamp) {}

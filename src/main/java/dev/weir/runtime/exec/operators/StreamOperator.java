@@ -1,21 +1,42 @@
 package dev.weir.runtime.exec.operators;
 
-import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.network.WatermarkStatus;
 import dev.weir.runtime.state.KeyedStateBackend;
 
 /**
  * One operator of a task's chain. It receives records by a direct call to {@link #collect} from
- * the operator before it (or from the task's input) and emits to its output collector: chained
- * operators never queue or serialize. Every method runs on the task thread.
+ * the operator before it (or from the task's input) and emits to its output: chained operators
+ * never queue or serialize. Watermarks come in the same way, in order with the records (as the
+ * operator before it emits them, hence {@link Output}). Every method runs on the task thread.
  */
-public abstract class StreamOperator implements Collector<Object> {
+public abstract class StreamOperator implements Output {
 
     protected OperatorContext context;
-    protected Collector<Object> output;
+    protected Output output;
 
-    public void setup(OperatorContext context, Collector<Object> output) {
+    public void setup(OperatorContext context, Output output) {
         this.context = context;
         this.output = output;
+    }
+
+    /** The input's watermark advanced: fire what is due, then forward it. */
+    public void processWatermark(long watermark) throws Exception {
+        output.emitWatermark(watermark);
+    }
+
+    @Override
+    public final void emitWatermark(long watermark) {
+        try {
+            processWatermark(watermark);
+        } catch (Exception e) {
+            throw userCodeFailure(uid(), e);
+        }
+    }
+
+    /** The input went idle or active again; operators without inputs of their own just forward it. */
+    @Override
+    public void emitWatermarkStatus(WatermarkStatus status) {
+        output.emitWatermarkStatus(status);
     }
 
     public String uid() {

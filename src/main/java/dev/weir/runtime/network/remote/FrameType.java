@@ -9,9 +9,11 @@ enum FrameType {
     END_OF_DATA(5),
     END_OF_PARTITION(6),
     CREDIT(7),
-    HELLO_CONFIRM(8);
+    HELLO_CONFIRM(8),
+    WATERMARK(9),
+    WATERMARK_STATUS(10);
 
-    private static final FrameType[] BY_CODE = new FrameType[9];
+    private static final FrameType[] BY_CODE = new FrameType[11];
 
     static {
         for (FrameType type : values()) {

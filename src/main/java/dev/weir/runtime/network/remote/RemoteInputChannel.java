@@ -14,6 +14,8 @@ import dev.weir.runtime.network.ChannelQueue;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.RecordBatch;
+import dev.weir.runtime.network.Watermark;
+import dev.weir.runtime.network.WatermarkStatus;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -27,6 +29,7 @@ final class RemoteInputChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteInputChannel.class);
     private static final CheckpointType[] CHECKPOINT_TYPES = CheckpointType.values();
     private static final AlignmentType[] ALIGNMENT_TYPES = AlignmentType.values();
+    private static final WatermarkStatus[] WATERMARK_STATUSES = WatermarkStatus.values();
 
     private final int channelId;
     private final int producerWorker;
@@ -73,6 +76,12 @@ final class RemoteInputChannel {
                 AlignmentType alignment = ALIGNMENT_TYPES[payload.readByte()];
                 queue.send(new CheckpointBarrier(checkpointId, timestamp, checkpointType, alignment, payload.readLong()));
                 break;
+            case WATERMARK:
+                queue.send(new Watermark(payload.readLong()));
+                break;
+            case WATERMARK_STATUS:
+                queue.send(WATERMARK_STATUSES[payload.readByte()]);
+                break;
             case END_OF_DATA:
                 queue.send(EndOfData.INSTANCE);
                 break;
@@ -91,8 +100,15 @@ final class RemoteInputChannel {
     private RecordBatch readBatch(DataInput payload) throws IOException {
         int count = payload.readInt();
         RecordBatch batch = queue.newBatch(count);
-        for (int i = 0; i < count; i++) {
-            batch.add(serializer.deserialize(payload));
+        if (payload.readBoolean()) {
+            for (int i = 0; i < count; i++) {
+                long timestamp = payload.readLong();
+                batch.add(serializer.deserialize(payload), timestamp);
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                batch.add(serializer.deserialize(payload));
+            }
         }
         return batch;
     }

@@ -11,6 +11,8 @@ import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
 import dev.weir.runtime.network.OutputChannel;
 import dev.weir.runtime.network.RecordBatch;
+import dev.weir.runtime.network.Watermark;
+import dev.weir.runtime.network.WatermarkStatus;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -74,8 +76,17 @@ final class RemoteOutputChannel implements OutputChannel {
         try {
             DataOutput out = frame.start(FrameType.BATCH, channelId);
             out.writeInt(batch.size());
-            for (int i = 0, n = batch.size(); i < n; i++) {
-                serializer.serialize(batch.get(i), out);
+            boolean timestamps = batch.hasTimestamps();
+            out.writeBoolean(timestamps);
+            if (timestamps) {
+                for (int i = 0, n = batch.size(); i < n; i++) {
+                    out.writeLong(batch.timestamp(i));
+                    serializer.serialize(batch.get(i), out);
+                }
+            } else {
+                for (int i = 0, n = batch.size(); i < n; i++) {
+                    serializer.serialize(batch.get(i), out);
+                }
             }
             frame.finish();
         } catch (IOException e) {
@@ -93,6 +104,10 @@ final class RemoteOutputChannel implements OutputChannel {
                 out.writeByte(barrier.type().ordinal());
                 out.writeByte(barrier.alignment().ordinal());
                 out.writeLong(barrier.alignedTimeoutMs());
+            } else if (event instanceof Watermark watermark) {
+                frame.start(FrameType.WATERMARK, channelId).writeLong(watermark.timestamp());
+            } else if (event instanceof WatermarkStatus status) {
+                frame.start(FrameType.WATERMARK_STATUS, channelId).writeByte(status.ordinal());
             } else if (event == EndOfData.INSTANCE) {
                 frame.start(FrameType.END_OF_DATA, channelId);
             } else if (event == EndOfPartition.INSTANCE) {

@@ -34,7 +34,6 @@ class InternalTimerServiceTest {
                                                  List<Fired> fired) {
         InternalTimerService<String> timers = new InternalTimerService<>(backend, time, mailbox,
                 (key, ts) -> fired.add(new Fired(key, ts)));
-        backend.registerPart(timers);
         return timers;
     }
 

@@ -1,0 +1,40 @@
+package dev.weir.runtime.dataflow.windowing;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/** The time interval {@code [start, end)} in milliseconds; it fires once time passes {@link #maxTimestamp()}. */
+public record TimeWindow(long start, long end) {
+
+    public static final TypeSerializer<TimeWindow> SERIALIZER = new TypeSerializer<>() {
+        @Override
+        public void serialize(TimeWindow window, DataOutput out) throws IOException {
+            out.writeLong(window.start);
+            out.writeLong(window.end);
+        }
+
+        @Override
+        public TimeWindow deserialize(DataInput in) throws IOException {
+            return new TimeWindow(in.readLong(), in.readLong());
+        }
+    };
+
+    public TimeWindow {
+        if (end <= start) {
+            throw new IllegalArgumentException("a window must end after it starts: [" + start + ", " + end + ")");
+        }
+    }
+
+    /** The last millisecond inside the window. */
+    public long maxTimestamp() {
+        return end - 1;
+    }
+
+    /** The start of the window of {@code size} (shifted by {@code offset}) that holds {@code timestamp}. */
+    static long windowStart(long timestamp, long offset, long size) {
+        return timestamp - Math.floorMod(timestamp - offset, size);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.weir.runtime.dataflow.windowing;
+
+import java.util.List;
+
+/**
+ * Puts a record, by its timestamp, into the windows it belongs to, and says which clock the
+ * windows follow: event time (they fire on the watermark) or processing time (on the wall clock).
+ */
+public sealed interface WindowAssigner
+        permits TumblingWindows, SlidingWindows {
+
+    List<TimeWindow> assignWindows(long timestamp);
+
+    boolean isEventTime();
+}

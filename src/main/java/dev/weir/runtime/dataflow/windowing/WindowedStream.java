@@ -1,0 +1,99 @@
+package dev.weir.runtime.dataflow.windowing;
+
+import java.time.Duration;
+
+import dev.weir.runtime.dataflow.DataStream;
+import dev.weir.runtime.dataflow.KeyedStream;
+import dev.weir.runtime.dataflow.functions.AggregateFunction;
+import dev.weir.runtime.dataflow.functions.ProcessWindowFunction;
+import dev.weir.runtime.dataflow.functions.ReduceFunction;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/**
+ * A keyed stream cut into windows: {@code keyBy(...).window(TumblingWindows.ofEventTime(...))}
+ * then {@code reduce} or {@code aggregate}. Window contents are keyed state (the accumulator
+ * serializer says how they are checkpointed), so they survive failures and rescaling.
+ */
+public final class WindowedStream<T, K> {
+
+    private final KeyedStream<T, K> input;
+    private final WindowAssigner assigner;
+    private long allowedLateness;
+
+    public WindowedStream(KeyedStream<T, K> input, WindowAssigner assigner) {
+        if (assigner == null) {
+            throw new IllegalArgumentException("the window assigner must not be null");
+        }
+        this.input = input;
+        this.assigner = assigner;
+    }
+
+    /**
+     * Keeps each event-time window this long after it fired: a record that arrives behind the
+     * watermark but within it fires the window again with the record added. Later records are dropped.
+     */
+    public WindowedStream<T, K> allowedLateness(Duration lateness) {
+        if (lateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, got " + lateness);
+        }
+        if (!assigner.isEventTime() && !lateness.isZero()) {
+            throw new IllegalArgumentException("allowed lateness applies to event-time windows only");
+        }
+        this.allowedLateness = lateness.toMillis();
+        return this;
+    }
+
+    /** Combines each window's records incrementally; emits the combined value when the window fires. */
+    public DataStream<T> reduce(ReduceFunction<T> function, TypeSerializer<T> serializer) {
+        return aggregate(new ReducingAggregate<>(function), serializer, (key, window, results, out) -> {
+            for (T result : results) {
+                out.collect(result);
+            }
+        });
+    }
+
+    /** Aggregates each window's records incrementally; emits the result when the window fires. */
+    public <ACC, R> DataStream<R> aggregate(AggregateFunction<T, ACC, R> function, TypeSerializer<ACC> accumulator) {
+        return aggregate(function, accumulator, (key, window, results, out) -> {
+            for (R result : results) {
+                out.collect(result);
+            }
+        });
+    }
+
+    /**
+     * Aggregates incrementally, and when the window fires hands the single result, with the key and
+     * the window, to {@code windowFunction}.
+     */
+    public <ACC, V, R> DataStream<R> aggregate(AggregateFunction<T, ACC, V> function, TypeSerializer<ACC> accumulator,
+                                               ProcessWindowFunction<V, R, K> windowFunction) {
+        if (accumulator == null) {
+            throw new IllegalArgumentException("the accumulator serializer must not be null: window contents are checkpointed");
+        }
+        return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness));
+    }
+
+    /** The reduce function as an aggregation whose accumulator is the reduced value. */
+    private record ReducingAggregate<T>(ReduceFunction<T> function) implements AggregateFunction<T, T, T> {
+        @Override
+        public T createAccumulator() {
+            return null;
+        }
+
+        @Override
+        public T add(T value, T accumulator) {
+            try {
+                return accumulator == null ? value : function.reduce(accumulator, value);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("reduce function failed: " + e, e);
+            }
+        }
+
+        @Override
+        public T getResult(T accumulator) {
+            return accumulator;
+        }
+    }
+}

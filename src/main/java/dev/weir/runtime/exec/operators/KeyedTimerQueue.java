@@ -1,0 +1,136 @@
+package dev.weir.runtime.exec.operators;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyGroupAssignment;
+import dev.weir.runtime.state.KeyGroupedStatePart;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+
+/**
+ * The timers of one time domain of a keyed operator: at most one per (key, timestamp), kept per
+ * key group (so they are snapshotted and rescaled with their keys) and in a queue by time. Deleted
+ * timers leave the queue lazily: firing checks the key group's set.
+ */
+final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
+
+    record Timer<K>(K key, long timestamp) {}
+
+    interface Triggerable<K> {
+        void onTimer(K key, long timestamp) throws Exception;
+    }
+
+    private final String name;
+    private final KeyedStateBackend<K> backend;
+    private final TypeSerializer<K> keySerializer;
+    private final HashSet<Timer<K>>[] timersByKeyGroup;
+    private final PriorityQueue<Timer<K>> queue =
+            new PriorityQueue<>((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+
+    @SuppressWarnings("unchecked")
+    KeyedTimerQueue(String name, KeyedStateBackend<K> backend) {
+        this.name = name;
+        this.backend = backend;
+        this.keySerializer = backend.keySerializer();
+        this.timersByKeyGroup = new HashSet[backend.keyGroupRange().size()];
+        for (int i = 0; i < timersByKeyGroup.length; i++) {
+            timersByKeyGroup[i] = new HashSet<>();
+        }
+    }
+
+    /** Adds a timer for the backend's current key; false if it was already there. */
+    boolean register(long timestamp) {
+        Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
+        if (timersByKeyGroup[keyGroupIndex(timer.key())].add(timer)) {
+            queue.add(timer);
+            return true;
+        }
+        return false;
+    }
+
+    void delete(long timestamp) {
+        Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
+        timersByKeyGroup[keyGroupIndex(timer.key())].remove(timer);
+    }
+
+    /** The earliest timestamp in the queue (possibly of a deleted timer), or Long.MAX_VALUE. */
+    long nextTimestamp() {
+        Timer<K> head = queue.peek();
+        return head == null ? Long.MAX_VALUE : head.timestamp();
+    }
+
+    /**
+     * Fires the timers at or before {@code time} in timestamp order, each with its key set on the
+     * backend; timers they register at or before {@code time} fire in the same call.
+     */
+    void fireUpTo(long time, Triggerable<K> target) throws Exception {
+        Timer<K> head;
+        while ((head = queue.peek()) != null && head.timestamp() <= time) {
+            queue.poll();
+            int index = keyGroupIndex(head.key());
+            if (timersByKeyGroup[index].remove(head)) {
+                backend.setCurrentKey(head.key(), index);
+                target.onTimer(head.key(), head.timestamp());
+            }
+        }
+    }
+
+    /** Fires a timer taken out by {@link #drain}, with its key set on the backend. */
+    void fireOne(Timer<K> timer, Triggerable<K> target) throws Exception {
+        backend.setCurrentKey(timer.key(), keyGroupIndex(timer.key()));
+        target.onTimer(timer.key(), timer.timestamp());
+    }
+
+    /** Removes and returns every live timer, in timestamp order (end of input). */
+    List<Timer<K>> drain() {
+        List<Timer<K>> timers = new ArrayList<>();
+        Timer<K> head;
+        while ((head = queue.poll()) != null) {
+            if (timersByKeyGroup[keyGroupIndex(head.key())].remove(head)) {
+                timers.add(head);
+            }
+        }
+        return timers;
+    }
+
+    int keyGroupIndex(K key) {
+        return KeyGroupAssignment.keyGroupFor(key, backend.maxParallelism()) - backend.keyGroupRange().start();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean isEmpty(int keyGroupIndex) {
+        return timersByKeyGroup[keyGroupIndex].isEmpty();
+    }
+
+    @Override
+    public void write(int keyGroupIndex, DataOutput out) throws IOException {
+        HashSet<Timer<K>> timers = timersByKeyGroup[keyGroupIndex];
+        out.writeInt(timers.size());
+        for (Timer<K> timer : timers) {
+            keySerializer.serialize(timer.key(), out);
+            out.writeLong(timer.timestamp());
+        }
+    }
+
+    @Override
+    public void read(int keyGroupIndex, DataInput in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            Timer<K> timer = new Timer<>(keySerializer.deserialize(in), in.readLong());
+            if (timersByKeyGroup[keyGroupIndex].add(timer)) {
+                queue.add(timer);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.weir.runtime.exec.operators;
+
+import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.network.WatermarkStatus;
+
+/**
+ * Where an operator emits: records (their timestamp is the task's {@link RecordTimestamp}) and,
+ * in the same order, watermarks and watermark status. Chained operators receive all three by
+ * direct calls; a network output puts them on its channels in the order they came.
+ */
+public interface Output extends Collector<Object> {
+
+    void emitWatermark(long watermark);
+
+    void emitWatermarkStatus(WatermarkStatus status);
+
+    /** Records go to {@code records}; watermarks are dropped (tests of a single operator). */
+    static Output recordsOnly(Collector<Object> records) {
+        return new Output() {
+            @Override
+            public void collect(Object record) {
+                records.collect(record);
+            }
+
+            @Override
+            public void emitWatermark(long watermark) {}
+
+            @Override
+            public void emitWatermarkStatus(WatermarkStatus status) {}
+        };
+    }
+}
