@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.state.serialization.DataInputBuffer;
+import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 import dev.weir.runtime.state.serialization.Types;
 
@@ -27,12 +28,38 @@ class ChannelStateRecorderTest {
         return batch;
     }
 
+    private static RecordBatch stamped(long... values) {
+        RecordBatch batch = new RecordBatch(values.length);
+        for (long v : values) {
+            batch.add(v, v + 1000);
+        }
+        return batch;
+    }
+
+    /** Each record's event timestamp travels with it into channel state (windows downstream need it on replay). */
+    @Test
+    void recordsKeepTheirEventTimestamps() throws Exception {
+        DataOutputBuffer out = new DataOutputBuffer(64);
+        ChannelStateRecorder.writeRecords(LONGS, stamped(7, 8), out, 1);
+        DataInputBuffer in = new DataInputBuffer();
+        in.reset(out.toByteArray(), 0, out.length());
+        assertThat(in.readLong()).isEqualTo(1007);
+        assertThat(LONGS.deserialize(in)).isEqualTo(7L);
+        assertThat(in.readLong()).isEqualTo(1008);
+        assertThat(LONGS.deserialize(in)).isEqualTo(8L);
+        assertThat(in.available()).isZero();
+    }
+
     private static List<Long> records(ChannelStateRecorder.Segment segment) throws IOException {
         DataInputBuffer in = new DataInputBuffer();
         in.reset(segment.bytes(), 0, segment.bytes().length);
         List<Long> values = new ArrayList<>();
         for (int i = 0; i < segment.records(); i++) {
-            values.add((Long) LONGS.deserialize(in));
+            long timestamp = in.readLong();
+            Long value = (Long) LONGS.deserialize(in);
+            // batch() gives no timestamps; stamped() gives each record its value plus 1000
+            assertThat(timestamp).isIn(RecordBatch.NO_TIMESTAMP, value + 1000);
+            values.add(value);
         }
         assertThat(in.available()).isZero();
         return values;
