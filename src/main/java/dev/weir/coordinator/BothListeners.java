@@ -47,4 +47,28 @@ public record BothListeners(JobMasterListener first, JobMasterListener second) i
         first.onCheckpointFailed(checkpointId, reason, message);
         second.onCheckpointFailed(checkpointId, reason, message);
     }
+
+    @Override
+    public void onStorageUnavailable(String problem, long unavailableForMs, long retryInMs) {
+        first.onStorageUnavailable(problem, unavailableForMs, retryInMs);
+        second.onStorageUnavailable(problem, unavailableForMs, retryInMs);
+    }
+
+    @Override
+    public void onStorageAvailable(long unavailableForMs) {
+        first.onStorageAvailable(unavailableForMs);
+        second.onStorageAvailable(unavailableForMs);
+    }
+
+    @Override
+    public void onTasksRunning() {
+        first.onTasksRunning();
+        second.onTasksRunning();
+    }
+
+    @Override
+    public void onAttemptFailed(AttemptFailure failure) {
+        first.onAttemptFailed(failure);
+        second.onAttemptFailed(failure);
+    }
 }
