@@ -118,14 +118,17 @@ class WeirLocalKillIT {
     }
 
     /**
-     * A worker dies and the job waits out a five-minute restart backoff; SIGTERM then ends it at once
-     * (no attempt is started to take a savepoint), with the summary naming the last checkpoint, exit
-     * code 1 (stopped without a savepoint) and how to resume; resuming from it is exactly-once.
+     * A worker dies after checkpoints completed (the job restarts at once), then a worker of the next
+     * attempt dies before that attempt completed one, and the job waits out a five-minute restart
+     * backoff; SIGTERM then ends it at once (no attempt is started to take a savepoint), with the
+     * summary naming the last checkpoint, exit code 1 (stopped without a savepoint) and how to resume;
+     * resuming from it is exactly-once.
      */
     @Test
     void sigtermDuringARestartBackoffEndsTheJobAtOnceNamingItsLastCheckpoint() throws Exception {
         Path output = dir.resolve("out");
-        Path manifest = writeManifest("backoff", output, 200, """
+        // Checkpoints 5 s apart: attempt 2's worker is killed long before its first checkpoint.
+        Path manifest = writeManifest("backoff", output, 5_000, """
                   restartPolicy:
                     initialBackoffMs: 300000
                     maxBackoffMs: 300000
@@ -134,18 +137,22 @@ class WeirLocalKillIT {
         String summary;
         try (WeirLocalProcess first = WeirLocalProcess.startWithTestJobs(Map.of(), stateDir, manifest)) {
             first.awaitCompletedCheckpoints(2);
-            first.workers().get(0).destroyForcibly();
-            first.awaitLine(".*restarting as attempt 2 in 300000 ms.*");
+            List<ProcessHandle> attemptOne = first.workers();
+            attemptOne.get(0).destroyForcibly();
+            first.awaitLine(".*restarting as attempt 2 in 0 ms.*");
+            ProcessHandle attemptTwo = awaitNewWorker(first, attemptOne);
+            attemptTwo.destroyForcibly();
+            first.awaitLine(".*restarting as attempt 3 in 300000 ms.*");
 
             assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(first.process.pid())).start().waitFor()).isZero();
             summary = new String(first.process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(first.process.waitFor(90, TimeUnit.SECONDS)).as("ended within the backoff; stderr: %s",
                     first.tail()).isTrue();
             assertThat(first.process.exitValue()).as("stopped without a savepoint; stderr: %s", first.tail()).isEqualTo(1);
-            assertThat(first.countLines(".*attempt 2 restoring.*")).as("no attempt after the signal").isZero();
+            assertThat(first.countLines(".*attempt 3 restoring.*")).as("no attempt after the signal").isZero();
             JsonNode stopped = WeirLocalProcess.lastJsonLine(summary);
             assertThat(stopped.get("state").asText()).isEqualTo("CANCELED");
-            assertThat(stopped.get("attempts").asLong()).isEqualTo(1);
+            assertThat(stopped.get("attempts").asLong()).isEqualTo(2);
             assertThat(stopped.get("error").asText()).contains("stopped while waiting to restart");
             String lastCheckpoint = stopped.get("last_checkpoint").get("path").asText();
             assertThat(lastCheckpoint).contains("/checkpoints/chk-");
@@ -164,6 +171,20 @@ class WeirLocalKillIT {
         KeyedCountVerifier.Report report = KeyedCountVerifier.verify(CommittedFiles.lines(output), RECORDS, KEYS);
         assertThat(report.isExactlyOnce()).as(report.toString()).isTrue();
         assertThat(report.lines()).isEqualTo(RECORDS);
+    }
+
+    /** A worker process that was not among {@code old}: the next attempt's, as soon as it is started. */
+    private static ProcessHandle awaitNewWorker(WeirLocalProcess local, List<ProcessHandle> old) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            for (ProcessHandle worker : local.workers()) {
+                if (!old.contains(worker)) {
+                    return worker;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no worker of the next attempt within 120 s; stderr: " + local.tail());
     }
 
     private Path gate() {
