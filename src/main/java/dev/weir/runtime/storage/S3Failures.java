@@ -74,6 +74,9 @@ final class S3Failures {
 
     /** The S3 error code (e.g. "NoSuchUpload") if the server answered with an error document. */
     static Optional<String> errorCode(Throwable failure) {
+        if (failure == null) {
+            return Optional.empty();
+        }
         Throwable cause = unwrap(failure);
         if (cause instanceof ErrorResponseException e && e.errorResponse() != null) {
             return Optional.ofNullable(e.errorResponse().code());

@@ -33,6 +33,7 @@ import dev.weir.runtime.exec.TaskEnvironment;
 import dev.weir.runtime.exec.TaskListener;
 import dev.weir.runtime.exec.TaskRestore;
 import dev.weir.runtime.network.remote.DataPlane;
+import dev.weir.runtime.network.remote.PeerConnectionLostException;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.DeferredObjectStore;
 import dev.weir.runtime.storage.ObjectStore;
@@ -400,6 +401,13 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void failed(ExecutionVertexId vertex, Throwable cause) {
+        PeerConnectionLostException lost = PeerConnectionLostException.find(cause);
+        if (lost != null && !finishing) {
+            // Not the task's fault: the worker at the other end is gone (the data plane may not have noticed yet).
+            LOG.warn("task {} lost its channel to worker {}", vertex, lost.peer());
+            onPeerLost(lost.peer(), lost);
+            return;
+        }
         LOG.warn("task {} failed", vertex, cause);
         coordinator.failed(vertex, cause);
     }

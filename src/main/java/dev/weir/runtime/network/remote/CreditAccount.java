@@ -148,7 +148,7 @@ final class CreditAccount {
     }
 
     private UncheckedIOException lost() {
-        return new UncheckedIOException("channel " + channelId + " to worker " + consumerWorker
-                + ": connection lost", failure);
+        return new PeerConnectionLostException(channelId, consumerWorker,
+                failure);
     }
 }

@@ -61,8 +61,7 @@ final class RemoteOutputChannel implements OutputChannel {
         try {
             connection.write(frame);
         } catch (IOException e) {
-            throw new UncheckedIOException("channel " + channelId + " to worker " + connection.remoteWorker()
-                    + ": connection lost", e);
+            throw new PeerConnectionLostException(channelId, connection.remoteWorker(), e);
         }
     }
 
