@@ -54,7 +54,8 @@ public final class LocalStateDirectories {
                     RocksDbInstance.deleteRecursively(child);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
+            // Cleaning up after stopped processes must never fail the subtask that starts now.
             LOG.warn("could not clean up RocksDB directories under {}: {}", root, e.toString());
         }
     }
