@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.JobDeployer;
+import dev.weir.runtime.logging.WorkerLogTail;
 
 /**
  * The worker processes of one attempt on this machine: tells the attempt's coordinator when one
@@ -44,8 +45,10 @@ final class WorkerProcesses implements JobDeployer.Deployment {
             Process process = processes.get(worker);
             if (!reported[worker] && !process.isAlive()) {
                 reported[worker] = true;
-                coordinator.workerExited(worker, process.exitValue(), "pid " + process.pid() + ", see "
-                        + logs.resolve("worker-" + worker + ".log"));
+                int exitCode = process.exitValue();
+                Path log = logs.resolve("worker-" + worker + ".log");
+                String reason = exitCode == 0 ? "" : WorkerLogTail.lastError(log).map(r -> ": " + r).orElse("");
+                coordinator.workerExited(worker, exitCode, "pid " + process.pid() + ", see " + log + reason);
             }
         }
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.weir.operator.ResourceNames;
+import dev.weir.runtime.logging.WorkerLogTail;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -87,8 +88,10 @@ public record WorkerPods(String job, long attempt, int expected, Map<Integer, Po
         for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
             if (status.getState() != null && status.getState().getTerminated() != null) {
                 var terminated = status.getState().getTerminated();
+                String reason = terminated.getExitCode() == null || terminated.getExitCode() == 0 ? ""
+                        : WorkerLogTail.lastErrorIn(terminated.getMessage()).map(r -> ": " + r).orElse("");
                 return " (exit code " + terminated.getExitCode()
-                        + (terminated.getReason() == null ? "" : ", " + terminated.getReason()) + ")";
+                        + (terminated.getReason() == null ? "" : ", " + terminated.getReason()) + ")" + reason;
             }
         }
         return "";

@@ -70,6 +70,8 @@ final class WorkerContainer {
         container.setPorts(ports(container.getPorts()));
         container.setVolumeMounts(volumeMounts(container.getVolumeMounts(), attempt.tlsSecret() != null));
         container.setSecurityContext(securityContext(container.getSecurityContext()));
+        // A worker that fails leaves its log's tail in the pod's status: the attempt's failure names the reason.
+        container.setTerminationMessagePolicy("FallbackToLogsOnError");
         return container;
     }
 

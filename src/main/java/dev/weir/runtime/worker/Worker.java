@@ -142,75 +142,88 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                      ControlServerLimits.worker(), tls == null ? null : tls.context());
              ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = client.join();
-            heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
-                    config.coordinatorPid(), (loss, reason) -> end(
-                            loss == HeartbeatSender.CoordinatorLoss.ATTEMPT_OVER ? Outcome.CANCELED : Outcome.FAILED, reason));
-            JobGraph graph;
             try {
-                code = UserCode.open(jobJar());
-                graph = buildGraph(code);
-            } catch (Exception | LinkageError e) {
-                // The coordinator learns why before this process exits; one that cannot load the job never can.
-                LOG.error("worker {} of {} cannot build its job: {}", config.worker(), config.jobName(), e.getMessage());
-                coordinator.reportFailure(config.jobName(), config.attempt(), config.worker(), e);
-                return Outcome.FAILED;
+                heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
+                        config.coordinatorPid(), (loss, reason) -> end(
+                                loss == HeartbeatSender.CoordinatorLoss.ATTEMPT_OVER ? Outcome.CANCELED : Outcome.FAILED, reason));
+                JobGraph graph;
+                try {
+                    code = UserCode.open(jobJar());
+                    graph = buildGraph(code);
+                } catch (Exception | LinkageError e) {
+                    // The coordinator learns why before this process exits; one that cannot load the job never can.
+                    LOG.error("worker {} of {} cannot build its job: {}", config.worker(), config.jobName(), e.getMessage());
+                    coordinator.reportFailure(config.jobName(), config.attempt(), config.worker(), e);
+                    return Outcome.FAILED;
+                }
+                // Before registering: peers learn of this worker, and connect, only from the coordinator.
+                dataPlane.useClassLoader(code.classLoader());
+                coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
+                        config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
+                        JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
+                long registeredMs = millisSinceProcessStart();
+                // From registration on the coordinator judges this worker by its heartbeats, so they must
+                // start now, not once the tasks run (start-up can take seconds on a busy machine).
+                heartbeats.start(config.heartbeatIntervalMs());
+                PeerList peers = coordinator.awaitPeers(STARTUP_TIMEOUT);
+                Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+                for (WorkerRegistration peer : peers.workers()) {
+                    addresses.put(peer.worker(), new InetSocketAddress(peer.host(), peer.dataPort()));
+                }
+                dataPlane.connect(addresses, STARTUP_TIMEOUT);
+                // The tasks start only once they can checkpoint. Opened later, the store competed with
+                // the running tasks for the CPU and the first checkpoint's uploads waited for it: on a
+                // busy machine 4 to 13 s, so a short job completed its first checkpoint at its end.
+                store.awaitOpen();
+
+                Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
+                ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
+                        config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE, code.classLoader());
+                ExecutionAttempt attempt = new ExecutionAttempt(settings, Map.of(config.worker(), graph),
+                        Set.of(config.worker()),
+                        new RemoteChannelFactory(dataPlane, config.worker(), graph, config.parallelism(), CHANNEL_CAPACITY,
+                                code.classLoader()),
+                        vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
+                                config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
+                                this, restores.get(vertex), BATCH_SIZE, metrics, config.stateBackend()));
+                completion = new TaskCompletion(attempt.vertices().size(), new TaskCompletion.Steps() {
+                    @Override
+                    public void finalHeartbeat() {
+                        heartbeats.beat();
+                    }
+
+                    @Override
+                    public void deliverFinished(ExecutionVertexId task) {
+                        coordinator.finished(task);
+                    }
+
+                    @Override
+                    public void allDelivered() {
+                        end(Outcome.FINISHED, "all tasks finished");
+                    }
+                });
+                attempt.start();
+                LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
+                        config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
+                publish(attempt);
+                startupThread = null;
+                Thread.interrupted();
+                done.await();
+                attempt.cancel();
+                attempt.awaitTermination(Duration.ofSeconds(10));
+                if (outcome == Outcome.FINISHED) {
+                    dataPlane.closeFinished();
+                }
+                return outcome;
+            } catch (Exception e) {
+                if (!(e instanceof InterruptedException) && outcome == null) {
+                    // Connecting to peers, opening the store or restoring failed: the coordinator learns why
+                    // before this process exits (its host sees only the exit code).
+                    LOG.error("worker {} of {} cannot run its tasks: {}", config.worker(), config.jobName(), e.toString());
+                    coordinator.reportFailure(config.jobName(), config.attempt(), config.worker(), e);
+                }
+                throw e;
             }
-            // Before registering: peers learn of this worker, and connect, only from the coordinator.
-            dataPlane.useClassLoader(code.classLoader());
-            coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
-                    config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
-                    JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
-            long registeredMs = millisSinceProcessStart();
-            // From registration on the coordinator judges this worker by its heartbeats, so they must
-            // start now, not once the tasks run (start-up can take seconds on a busy machine).
-            heartbeats.start(config.heartbeatIntervalMs());
-            PeerList peers = coordinator.awaitPeers(STARTUP_TIMEOUT);
-            Map<Integer, InetSocketAddress> addresses = new HashMap<>();
-            for (WorkerRegistration peer : peers.workers()) {
-                addresses.put(peer.worker(), new InetSocketAddress(peer.host(), peer.dataPort()));
-            }
-            dataPlane.connect(addresses, STARTUP_TIMEOUT);
-            // The tasks start only once they can checkpoint. Opened later, the store competed with
-            // the running tasks for the CPU and the first checkpoint's uploads waited for it: on a
-            // busy machine 4 to 13 s, so a short job completed its first checkpoint at its end.
-            store.awaitOpen();
-
-            Map<ExecutionVertexId, TaskRestore> restores = restores(storage, graph);
-            ExecutionAttempt.Settings settings = new ExecutionAttempt.Settings(config.jobName(), config.parallelism(),
-                    config.maxParallelism(), config.attempt(), config.mode(), BATCH_SIZE, code.classLoader());
-            ExecutionAttempt attempt = new ExecutionAttempt(settings, Map.of(config.worker(), graph),
-                    Set.of(config.worker()),
-                    new RemoteChannelFactory(dataPlane, config.worker(), graph, config.parallelism(), CHANNEL_CAPACITY,
-                            code.classLoader()),
-                    vertex -> new TaskEnvironment(config.jobName(), vertex, config.parallelism(),
-                            config.maxParallelism(), config.attempt(), config.mode(), storage, snapshots, timeService,
-                            this, restores.get(vertex), BATCH_SIZE, metrics, config.stateBackend()));
-            completion = new TaskCompletion(attempt.vertices().size(), new TaskCompletion.Steps() {
-                @Override
-                public void finalHeartbeat() {
-                    heartbeats.beat();
-                }
-
-                @Override
-                public void deliverFinished(ExecutionVertexId task) {
-                    coordinator.finished(task);
-                }
-
-                @Override
-                public void allDelivered() {
-                    end(Outcome.FINISHED, "all tasks finished");
-                }
-            });
-            attempt.start();
-            LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
-                    config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
-            publish(attempt);
-            startupThread = null;
-            Thread.interrupted();
-            done.await();
-            attempt.cancel();
-            attempt.awaitTermination(Duration.ofSeconds(10));
-            return outcome;
         } finally {
             if (heartbeats != null) {
                 heartbeats.close();

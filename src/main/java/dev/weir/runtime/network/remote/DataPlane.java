@@ -41,6 +41,8 @@ import dev.weir.runtime.tls.TransportTls;
  *       the batches it holds.</li>
  *   <li>END_OF_DATA (5), END_OF_PARTITION (6): no payload.</li>
  *   <li>CREDIT (7): {@code [int n]}, consumer → producer: room for n more batches.</li>
+ *   <li>WORKER_FINISHED (11), channel 0: no payload: all the sender's tasks finished, it sends
+ *       nothing more and closes next; that close is not a loss ({@link #closeFinished}).</li>
  * </ul>
  *
  * <h2>Registration order</h2>
@@ -51,7 +53,8 @@ import dev.weir.runtime.tls.TransportTls;
  * arriving before the producer registered its end is kept until it does.
  *
  * <h2>Failure</h2>
- * A connection that ends other than by {@link #close} (peer killed or closed, protocol error) is
+ * A connection that ends other than by {@link #close} (peer killed or closed, protocol error), and
+ * not after the peer said it finished, is
  * reported once to the {@link PeerLossListener}, naming the peer, and then producers sending to
  * that peer fail with an UncheckedIOException instead of waiting for credit forever: the cause is
  * reported before its symptoms. {@link #close} releases blocked producers, whose sends then return
@@ -216,6 +219,15 @@ public final class DataPlane implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * All this worker's tasks finished: tells every peer so before closing, so a peer that has not
+     * yet heard "finish" from the coordinator does not take this close for a crash.
+     */
+    public void closeFinished() {
+        connections.values().forEach(PeerConnection::sayFinished);
+        close();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -238,6 +250,10 @@ public final class DataPlane implements AutoCloseable {
             if (type == FrameType.CREDIT) {
                 credits.computeIfAbsent(channelId, id -> new CreditAccount(id, from.remoteWorker()))
                         .grant(frame.payload().readInt());
+                return;
+            }
+            if (type == FrameType.WORKER_FINISHED) {
+                from.peerFinished();
                 return;
             }
             if (type == FrameType.HELLO || type == FrameType.HELLO_REPLY) {
@@ -264,8 +280,22 @@ public final class DataPlane implements AutoCloseable {
                 return;
             }
             onFailure.peerLost(connection.remoteWorker(), cause);
+            failProducersTo(connection.remoteWorker(), cause);
+        }
+
+        @Override
+        public void onPeerFinished(PeerConnection connection) {
+            synchronized (connections) {
+                connections.remove(connection.remoteWorker(), connection);
+            }
+            // Its inputs all ended, so nothing here should still send to it; if something does, it fails, not hangs.
+            failProducersTo(connection.remoteWorker(),
+                    new IOException("worker " + connection.remoteWorker() + " finished and closed its connection"));
+        }
+
+        private void failProducersTo(int peer, IOException cause) {
             for (CreditAccount credit : credits.values()) {
-                if (credit.consumerWorker() == connection.remoteWorker()) {
+                if (credit.consumerWorker() == peer) {
                     credit.fail(cause);
                 }
             }

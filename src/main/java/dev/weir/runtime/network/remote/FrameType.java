@@ -11,9 +11,10 @@ enum FrameType {
     CREDIT(7),
     HELLO_CONFIRM(8),
     WATERMARK(9),
-    WATERMARK_STATUS(10);
+    WATERMARK_STATUS(10),
+    WORKER_FINISHED(11);
 
-    private static final FrameType[] BY_CODE = new FrameType[11];
+    private static final FrameType[] BY_CODE = new FrameType[12];
 
     static {
         for (FrameType type : values()) {

@@ -128,6 +128,30 @@ class DataPlaneFailureTest {
     }
 
     @Test
+    void aPeerThatSaidItFinishedClosesWithoutALoss() throws Exception {
+        List<Integer> lost = new CopyOnWriteArrayList<>();
+        DataPlane first = plane(DataPlanes.TOKEN, 0, 1, (peer, cause) -> lost.add(peer));
+        DataPlane second = plane(DataPlanes.TOKEN, 1, 1, (peer, cause) -> lost.add(peer));
+        DataPlane third = plane(DataPlanes.TOKEN, 2, 1, (peer, cause) -> lost.add(peer));
+        DataPlanes.connectAll(List.of(first, second, third));
+
+        // Worker 1 finished before worker 0 heard "finish": its close is the expected end.
+        second.closeFinished();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (first.connectedPeers().contains(1) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(first.connectedPeers()).containsExactly(2);
+        // A peer that ends without saying so is lost, as before.
+        third.close();
+        while (lost.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        assertThat(lost).containsExactly(2);
+    }
+
+    @Test
     void closeAndInterruptReleaseBlockedProducers() throws Exception {
         DataPlane producerSide = plane(DataPlanes.TOKEN, 0, 1);
         DataPlane consumerSide = plane(DataPlanes.TOKEN, 1, 1);
