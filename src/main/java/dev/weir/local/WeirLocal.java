@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.api.JobSpec;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.cli.CommandLines;
+import dev.weir.coordinator.AttemptFailure;
 import dev.weir.coordinator.BothListeners;
 import dev.weir.coordinator.CheckpointConfigs;
 import dev.weir.coordinator.StateBackendConfigs;
@@ -91,6 +92,12 @@ public final class WeirLocal {
         if (localJar.exitCode() != 0) {
             return localJar.exitCode();
         }
+        if (localJar.jar() != null || manifest.spec().getJob().getJarURI() == null) {
+            Integer failed = failsPreflight(manifest, options, localJar.jar(), out, err);
+            if (failed != null) {
+                return failed;
+            }
+        }
         LocalStorage storage;
         try {
             storage = LocalStorage.open(manifest, options.stateDir());
@@ -142,12 +149,12 @@ public final class WeirLocal {
                 return downloaded.exitCode();
             }
             jar = downloaded.jar();
+            Integer failed = failsPreflight(manifest, options, jar, out, err);
+            if (failed != null) {
+                return failed;
+            }
         }
-        InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(manifest.name(),
-                spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
-                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar,
-                StateBackendConfigs.of(spec.getStateBackend(),
-                        options.stateDir().toAbsolutePath().resolve("rocksdb").resolve(manifest.name())));
+        InProcessDeployer.JobSpecification job = specification(manifest, options, jar);
         JobMaster.Settings settings = new JobMaster.Settings(manifest.name(), job.parallelism(), job.maxParallelism(),
                 CheckpointConfigs.of(spec.getCheckpointing()), RestartStrategy.Settings.of(spec.getRestartPolicy()));
         long start = System.nanoTime();
@@ -194,6 +201,42 @@ public final class WeirLocal {
                 }
             }
         }
+        return ending(manifest.name(), result, err);
+    }
+
+    private static InProcessDeployer.JobSpecification specification(StreamJobManifest manifest, LocalOptions options,
+                                                                    LocalJobJar jar) {
+        StreamJobSpec spec = manifest.spec();
+        return new InProcessDeployer.JobSpecification(manifest.name(),
+                spec.getJob().getClassName(), new JobArgs(spec.getJob().getArgs()), spec.getJob().getParallelism(),
+                spec.getJob().getMaxParallelism(), CheckpointConfigs.mode(spec.getCheckpointing()), jar,
+                StateBackendConfigs.of(spec.getStateBackend(),
+                        options.stateDir().toAbsolutePath().resolve("rocksdb").resolve(manifest.name())));
+    }
+
+    /**
+     * Builds the job's graph here before anything starts ({@link JobPreflight}); when it cannot be
+     * built the run ends as a failed one would, at once: the summary line, the reason, exit code 2.
+     * Null when the job can start.
+     */
+    private static Integer failsPreflight(StreamJobManifest manifest, LocalOptions options, LocalJobJar jar,
+                                          PrintStream out, PrintStream err) {
+        long start = System.nanoTime();
+        InProcessDeployer.JobSpecification job = specification(manifest, options, jar);
+        Optional<AttemptFailure> failure = JobPreflight.check(job);
+        if (failure.isEmpty()) {
+            return null;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        JobResult result = new JobResult(JobResult.JobState.FAILED, 0, 0, 0, 0, null, null, null,
+                failure.get().describe(), failure.get(), millis);
+        try {
+            out.println(JSON.writeValueAsString(summary(manifest, options, job, result, new JobMetrics(), millis / 1000.0,
+                    new CheckpointTimeline(System.currentTimeMillis()), System.currentTimeMillis())));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
         return ending(manifest.name(), result, err);
     }
 

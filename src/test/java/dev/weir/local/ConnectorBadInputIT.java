@@ -73,6 +73,15 @@ class ConnectorBadInputIT {
     }
 
     private Outcome weirLocal(String name, String output, String... options) throws Exception {
+        return weirLocalJob(name, "dev.weir.examples.KeyedCountJob", """
+                      records: "%d"
+                      keys: "%d"
+                      output: "%s"
+                """.formatted(RECORDS, KEYS, output), options);
+    }
+
+    /** {@code args}: the manifest's lines under {@code spec.job.args}, indented. */
+    private Outcome weirLocalJob(String name, String className, String jobArgs, String... options) throws Exception {
         Path manifest = dir.resolve(name + ".yaml");
         Files.writeString(manifest, """
                 apiVersion: weir.dev/v1alpha1
@@ -81,13 +90,10 @@ class ConnectorBadInputIT {
                   name: %s
                 spec:
                   job:
-                    className: dev.weir.examples.KeyedCountJob
+                    className: %s
                     parallelism: 1
                     args:
-                      records: "%d"
-                      keys: "%d"
-                      output: "%s"
-                  checkpointing:
+                %s  checkpointing:
                     intervalMs: 100
                   restartPolicy:
                     maxRestarts: 1
@@ -95,7 +101,7 @@ class ConnectorBadInputIT {
                     maxBackoffMs: 20
                   storage:
                     path: %s
-                """.formatted(name, RECORDS, KEYS, output, dir.resolve("checkpoints-" + name)));
+                """.formatted(name, className, jobArgs, dir.resolve("checkpoints-" + name)));
         List<String> args = new ArrayList<>(List.of("--quiet", "--state-dir", dir.resolve("state").toString()));
         args.addAll(List.of(options));
         args.add(manifest.toString());
@@ -205,6 +211,53 @@ class ConnectorBadInputIT {
 
         assertThat(committedObjects()).as("committed objects survive the failed runs")
                 .containsExactlyInAnyOrderElementsOf(committed);
+    }
+
+    /** The input's side of the same: an s3:// input that can never be read fails at once, one that is down restarts. */
+    @Test
+    void badS3SourceSettingsFailClearly() throws Exception {
+        try (S3ObjectStore store = new S3ObjectStore(s3.settings(BUCKET).withLocation(BUCKET, ""))) {
+            store.put("words/part-0.txt", "to be or not to be\nthat is the question\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String input = "s3://" + BUCKET + "/words";
+        String[] goodEnv = env(s3.endpoint(), s3.secretKey());
+        Outcome good = weirLocalJob("good-s3-input", "dev.weir.examples.WordCountJob",
+                wordCountArgs(input, "good"), goodEnv);
+        assertThat(good.exitCode()).as(good.stderr()).isZero();
+        StringBuilder counted = new StringBuilder();
+        try (var files = Files.list(dir.resolve("out-good"))) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                counted.append(Files.readString(file));
+            }
+        }
+        assertThat(counted.toString()).contains("question");
+
+        Outcome missingBucket = weirLocalJob("missing-bucket-s3-input", "dev.weir.examples.WordCountJob",
+                wordCountArgs("s3://no-such-bucket/words", "missing"), goodEnv);
+        assertFailedAtOnce(missingBucket, "S3 source", "no-such-bucket", "cannot list the input");
+        assertNoSecret(missingBucket, s3.secretKey());
+
+        Outcome wrongCredentials = weirLocalJob("wrong-credentials-s3-input", "dev.weir.examples.WordCountJob",
+                wordCountArgs(input, "wrong"), env(s3.endpoint(), WRONG_SECRET));
+        assertFailedAtOnce(wrongCredentials, "S3 source", "cannot list the input");
+        assertNoSecret(wrongCredentials, WRONG_SECRET, s3.secretKey());
+
+        String closed = "http://127.0.0.1:" + closedPort();
+        Outcome unreachable = weirLocalJob("unreachable-s3-input", "dev.weir.examples.WordCountJob",
+                wordCountArgs(input, "unreachable"), env(closed, s3.secretKey()));
+        assertFailed(unreachable, "S3 source", "cannot list the input");
+        assertNoSecret(unreachable, s3.secretKey());
+
+        Outcome missingVariables = weirLocalJob("no-env-s3-input", "dev.weir.examples.WordCountJob",
+                wordCountArgs(input, "no-env"), "--in-process");
+        assertFailedAtOnce(missingVariables, "S3 source", "WEIR_S3_ENDPOINT");
+    }
+
+    private String wordCountArgs(String input, String run) {
+        return """
+                      input: "%s"
+                      output: "%s"
+                """.formatted(input, dir.resolve("out-" + run));
     }
 
     private static String[] env(String endpoint, String secretKey) {

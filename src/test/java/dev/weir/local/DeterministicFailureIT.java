@@ -31,20 +31,20 @@ class DeterministicFailureIT {
     @Test
     void jobClassThatDoesNotExist() throws Exception {
         run("com.example.NoSuchJob", Map.of("output", "discard"))
-                .assertFailedAtOnceWith("job class 'com.example.NoSuchJob' was not found");
+                .assertFailedBeforeStartWith("job class 'com.example.NoSuchJob' was not found");
     }
 
     @Test
     void classThatIsNoJobDefinition() throws Exception {
         run("java.lang.StringBuilder", Map.of("output", "discard"))
-                .assertFailedAtOnceWith("job class 'java.lang.StringBuilder' does not implement");
+                .assertFailedBeforeStartWith("job class 'java.lang.StringBuilder' does not implement");
     }
 
     @Test
     void dependencyMissingFromTheJobJarWhenTheGraphIsBuilt() throws Exception {
         Path jar = MissingDependencyJars.build(MissingDependencyJars.AT_BUILD, dir);
         run(MissingDependencyJars.AT_BUILD, Map.of(), jar)
-                .assertFailedAtOnceWith("needs class " + MissingDependencyJars.MISSING);
+                .assertFailedBeforeStartWith("needs class " + MissingDependencyJars.MISSING);
     }
 
     @Test
@@ -57,14 +57,14 @@ class DeterministicFailureIT {
     @Test
     void aJobArgumentOutOfItsBounds() throws Exception {
         run("dev.weir.examples.KeyedCountJob", Map.of("keys", "0", "output", "discard"))
-                .assertFailedAtOnceWith("job argument 'keys': must be >= 1 (got 0)");
+                .assertFailedBeforeStartWith("job argument 'keys': must be >= 1 (got 0)");
     }
 
     /** It used to make an unbounded job (738 MB of output in 20 s). */
     @Test
     void aNegativeRecordCount() throws Exception {
         run("dev.weir.examples.KeyedCountJob", Map.of("records", "-5", "output", dir.resolve("out").toString()))
-                .assertFailedAtOnceWith("job argument 'records': must be >= 0 (got -5)");
+                .assertFailedBeforeStartWith("job argument 'records': must be >= 0 (got -5)");
     }
 
     /** These used to restart until the limit, for about six minutes. */
@@ -72,20 +72,20 @@ class DeterministicFailureIT {
     void anOutputPathThatIsAFile() throws Exception {
         Path file = Files.writeString(dir.resolve("out"), "a file");
         run("dev.weir.examples.KeyedCountJob", Map.of("output", file.toString()))
-                .assertFailedAtOnceWith("output directory " + file + " is a file, not a directory");
+                .assertFailedBeforeStartWith("output directory " + file + " is a file, not a directory");
     }
 
     @Test
     void anOutputDirectoryThatTakesNoFiles() throws Exception {
         // /sys refuses new files even to root, who may write anywhere else the test could choose.
         run("dev.weir.examples.KeyedCountJob", Map.of("output", "/sys"))
-                .assertFailedAtOnceWith("output directory /sys is not writable");
+                .assertFailedBeforeStartWith("output directory /sys is not writable");
     }
 
     @Test
     void anOutputBucketWithAnInvalidName() throws Exception {
         run("dev.weir.examples.KeyedCountJob", Map.of("output", "s3://Bad_Bucket/out"))
-                .assertFailedAtOnceWith("invalid S3 bucket name 'Bad_Bucket'");
+                .assertFailedBeforeStartWith("invalid S3 bucket name 'Bad_Bucket'");
     }
 
     @Test
@@ -101,7 +101,16 @@ class DeterministicFailureIT {
                 .assertFailedAtOnceWith("topic no-such-topic does not exist");
     }
 
-    private record Outcome(int exitCode, String stdout, String stderr) {
+    private record Outcome(int exitCode, String stdout, String stderr, boolean storeStarted) {
+        /**
+         * Found by building the job's graph before the checkpoint store starts (issue 13 §5): the
+         * state directory (embedded store, worker logs) is never created.
+         */
+        void assertFailedBeforeStartWith(String cause) throws Exception {
+            assertFailedAtOnceWith(cause);
+            assertThat(storeStarted).as("the state directory was created; stderr: %s", stderr).isFalse();
+        }
+
         void assertFailedAtOnceWith(String cause) throws Exception {
             assertThat(exitCode).as("exit code of a job that cannot run; stderr: %s", stderr).isEqualTo(2);
             JsonNode summary = new ObjectMapper().readTree(stdout.lines().reduce((a, b) -> b).orElseThrow());
@@ -143,6 +152,7 @@ class DeterministicFailureIT {
         int code = WeirLocal.run(new String[] {"--quiet", "--state-dir", dir.resolve("state").toString(),
                 manifest.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                Files.exists(dir.resolve("state")));
     }
 }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import dev.weir.runtime.dataflow.Source;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.S3ObjectStore;
 import dev.weir.runtime.storage.S3Settings;
@@ -90,7 +91,9 @@ public final class ObjectStoreTextSource implements Source<String> {
         try {
             store = opener.open();
         } catch (IllegalArgumentException e) {
-            throw new IOException(this + ": " + e.getMessage(), e);
+            // Missing or invalid WEIR_S3_* settings on the worker: the same on every restart.
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION,
+                    this + ": " + e.getMessage(), e);
         }
         return TextSourceReader.open(new StoreInput(store, prefix, toString()), context, chunkSize);
     }

@@ -9,7 +9,9 @@ import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
 import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.KeyGroupAssignment;
+import dev.weir.runtime.storage.StorageRefusedException;
 
 /**
  * One subtask's share of a text source, local or S3. The subtask lists the input when it starts
@@ -43,6 +45,10 @@ final class TextSourceReader implements SourceReader<String> {
             List<String> names;
             try {
                 names = input.list();
+            } catch (StorageRefusedException e) {
+                // No such bucket, wrong credentials, no permission: no restart heals it, the settings must change.
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION,
+                        input.describe() + ": cannot list the input: " + e.getMessage(), e);
             } catch (IOException | RuntimeException e) {
                 // Store failures name the location and endpoint, never a credential.
                 throw new IOException(input.describe() + ": cannot list the input: " + e.getMessage(), e);
