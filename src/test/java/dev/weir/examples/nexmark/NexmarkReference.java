@@ -63,6 +63,21 @@ final class NexmarkReference {
                     }
                 }
             }
+            case "q11" -> {
+                // Sort each bidder's bid times; a pause of more than 10 s ends a session.
+                Map<Long, List<Long>> times = new java.util.TreeMap<>();
+                bids(all).forEach(b -> times.computeIfAbsent(b.bidder(), k -> new ArrayList<>()).add(b.dateTime()));
+                times.forEach((bidder, list) -> {
+                    list.sort(null);
+                    int first = 0;
+                    for (int i = 1; i <= list.size(); i++) {
+                        if (i == list.size() || list.get(i) - list.get(i - 1) > 10_000) {
+                            rows.add(join(bidder, i - first, list.get(first), list.get(i - 1) + 10_000));
+                            first = i;
+                        }
+                    }
+                });
+            }
             default -> throw new IllegalArgumentException(query);
         }
         return rows;

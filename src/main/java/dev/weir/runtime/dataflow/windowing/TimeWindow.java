@@ -28,6 +28,16 @@ public record TimeWindow(long start, long end) {
         }
     }
 
+    /** Whether the two overlap or touch (end of one = start of the other): session windows then merge. */
+    public boolean intersects(TimeWindow other) {
+        return start <= other.end && end >= other.start;
+    }
+
+    /** The smallest window that covers both. */
+    public TimeWindow cover(TimeWindow other) {
+        return new TimeWindow(Math.min(start, other.start), Math.max(end, other.end));
+    }
+
     /** The last millisecond inside the window. */
     public long maxTimestamp() {
         return end - 1;

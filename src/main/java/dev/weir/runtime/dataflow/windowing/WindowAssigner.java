@@ -7,9 +7,17 @@ import java.util.List;
  * windows follow: event time (they fire on the watermark) or processing time (on the wall clock).
  */
 public sealed interface WindowAssigner
-        permits TumblingWindows, SlidingWindows {
+        permits TumblingWindows, SlidingWindows, SessionWindows {
 
     List<TimeWindow> assignWindows(long timestamp);
 
     boolean isEventTime();
+
+    /**
+     * Whether a key's windows that overlap or touch merge into one ({@link SessionWindows}): the
+     * aggregation must then be able to merge two accumulators ({@code AggregateFunction.merge}).
+     */
+    default boolean isMerging() {
+        return false;
+    }
 }

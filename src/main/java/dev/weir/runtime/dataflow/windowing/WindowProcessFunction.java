@@ -28,25 +28,46 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * output and is dropped once its allowed lateness is over. A record for a window already past its
  * lateness is late: it is dropped and counted.
  */
-final class WindowProcessFunction<K, IN, ACC, V, OUT> extends KeyedProcessFunction<K, IN, OUT> {
+final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT> {
+
+    /** Emits a fired window from its accumulator. */
+    @FunctionalInterface
+    interface WindowEmitter<K, ACC, OUT> {
+        void emit(K key, TimeWindow window, ACC accumulator, Collector<OUT> out) throws Exception;
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowProcessFunction.class);
 
     private final WindowAssigner assigner;
-    private final AggregateFunction<IN, ACC, V> aggregate;
+    private final AggregateFunction<IN, ACC, ?> aggregate;
     private final TypeSerializer<ACC> accumulatorSerializer;
-    private final ProcessWindowFunction<V, OUT, K> windowFunction;
+    private final WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
-    WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, V> aggregate,
-                          TypeSerializer<ACC> accumulatorSerializer, ProcessWindowFunction<V, OUT, K> windowFunction,
+    /** An incremental aggregation whose single result goes to {@code windowFunction}. */
+    <V> WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, V> aggregate,
+                              TypeSerializer<ACC> accumulatorSerializer, ProcessWindowFunction<V, OUT, K> windowFunction,
+                              long allowedLateness) {
+        this(assigner, aggregate, accumulatorSerializer, (WindowEmitter<K, ACC, OUT>) (key, window, accumulator, out) ->
+                windowFunction.process(key, window, List.of(aggregate.getResult(accumulator)), out), allowedLateness);
+    }
+
+    /** Windows whose accumulator is handed to {@code emitter} as it is when they fire. */
+    static <K, IN, ACC, OUT> WindowProcessFunction<K, IN, ACC, OUT> emitting(
+            WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate, TypeSerializer<ACC> accumulatorSerializer,
+            WindowEmitter<K, ACC, OUT> emitter, long allowedLateness) {
+        return new WindowProcessFunction<>(assigner, aggregate, accumulatorSerializer, emitter, allowedLateness);
+    }
+
+    private WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate,
+                          TypeSerializer<ACC> accumulatorSerializer, WindowEmitter<K, ACC, OUT> emitter,
                           long allowedLateness) {
         this.assigner = assigner;
         this.aggregate = aggregate;
         this.accumulatorSerializer = accumulatorSerializer;
-        this.windowFunction = windowFunction;
+        this.emitter = emitter;
         this.allowedLateness = allowedLateness;
     }
 
@@ -70,6 +91,12 @@ final class WindowProcessFunction<K, IN, ACC, V, OUT> extends KeyedProcessFuncti
             timestamp = timers.currentProcessingTime();
         }
         List<TimeWindow> assigned = assigner.assignWindows(timestamp);
+        if (assigner.isMerging()) {
+            for (int i = 0, n = assigned.size(); i < n; i++) {
+                addMerging(assigned.get(i), value, context, timers, timestamp, out);
+            }
+            return;
+        }
         for (int i = 0, n = assigned.size(); i < n; i++) {
             TimeWindow window = assigned.get(i);
             if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
@@ -90,6 +117,60 @@ final class WindowProcessFunction<K, IN, ACC, V, OUT> extends KeyedProcessFuncti
                 // Late but within the allowed lateness: fire again with the record added.
                 emit(context.getCurrentKey(), window, accumulator, out);
             }
+        }
+    }
+
+    /**
+     * Merging windows (sessions): the new window and every window of the key it overlaps or touches
+     * become one, with their accumulators merged. Timers of the windows merged away stay registered
+     * and find no window when they fire; the merged window gets its own. Lateness is judged on the
+     * merged window, as Flink does: a record behind the watermark still joins a session that is open.
+     */
+    private void addMerging(TimeWindow window, IN value, Context<K> context, TimerService timers, long timestamp,
+                            Collector<OUT> out) throws Exception {
+        TimeWindow merged = window;
+        ACC accumulator = null;
+        List<TimeWindow> absorbed = null;
+        for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
+            TimeWindow existing = entry.getKey();
+            if (existing.intersects(window)) {
+                merged = merged.cover(existing);
+                accumulator = accumulator == null ? entry.getValue() : aggregate.merge(accumulator, entry.getValue());
+                if (absorbed == null) {
+                    absorbed = new ArrayList<>(2);
+                }
+                absorbed.add(existing);
+            }
+        }
+        if (assigner.isEventTime() && cleanupTime(merged) <= timers.currentWatermark()) {
+            if (lateRecords++ == 0) {
+                LOG.info("a record at {} is late for session {} (watermark {}): dropped; later ones are counted only",
+                        timestamp, merged, timers.currentWatermark());
+            }
+            return;
+        }
+        if (absorbed != null) {
+            for (TimeWindow old : absorbed) {
+                if (!old.equals(merged)) {
+                    windows.remove(old);
+                }
+            }
+        }
+        if (accumulator == null) {
+            accumulator = aggregate.createAccumulator();
+        }
+        accumulator = aggregate.add(value, accumulator);
+        windows.put(merged, accumulator);
+        boolean isNew = absorbed == null || absorbed.size() != 1 || !absorbed.get(0).equals(merged);
+        if (assigner.isEventTime() && merged.maxTimestamp() <= timers.currentWatermark()) {
+            // A session that already fired, grown within the allowed lateness: fire again now, and
+            // only its clean-up is left for a timer (as Flink's event-time trigger).
+            if (isNew) {
+                timers.registerEventTimeTimer(cleanupTime(merged));
+            }
+            emit(context.getCurrentKey(), merged, accumulator, out);
+        } else if (isNew) {
+            register(timers, merged);
         }
     }
 
@@ -138,6 +219,6 @@ final class WindowProcessFunction<K, IN, ACC, V, OUT> extends KeyedProcessFuncti
     }
 
     private void emit(K key, TimeWindow window, ACC accumulator, Collector<OUT> out) throws Exception {
-        windowFunction.process(key, window, List.of(aggregate.getResult(accumulator)), out);
+        emitter.emit(key, window, accumulator, out);
     }
 }

@@ -1,6 +1,8 @@
 package dev.weir.runtime.dataflow.windowing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.KeyedStream;
@@ -8,6 +10,7 @@ import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.ProcessWindowFunction;
 import dev.weir.runtime.dataflow.functions.ReduceFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /**
  * A keyed stream cut into windows: {@code keyBy(...).window(TumblingWindows.ofEventTime(...))}
@@ -70,7 +73,52 @@ public final class WindowedStream<T, K> {
         if (accumulator == null) {
             throw new IllegalArgumentException("the accumulator serializer must not be null: window contents are checkpointed");
         }
+        if (assigner.isMerging() && !AggregateFunction.implementsMerge(function)) {
+            throw new IllegalArgumentException(function.getClass().getName() + " must implement merge(): "
+                    + assigner + " merges windows, and with them their accumulators");
+        }
         return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness));
+    }
+
+    /**
+     * Keeps every record of a window (in keyed state, written with {@code serializer}) and hands them
+     * all, with the key and the window, to {@code function} when the window fires: in arrival order,
+     * except that the records of sessions that merged come part after part.
+     * Costs state per record: prefer {@link #reduce} or {@link #aggregate} when the result can be
+     * computed incrementally.
+     */
+    public <R> DataStream<R> process(ProcessWindowFunction<T, R, K> function, TypeSerializer<T> serializer) {
+        if (serializer == null) {
+            throw new IllegalArgumentException("the record serializer must not be null: window contents are checkpointed");
+        }
+        Collecting<T> collecting = new Collecting<>();
+        return input.process(WindowProcessFunction.<K, T, List<T>, R>emitting(assigner, collecting,
+                Types.list(serializer), function::process, allowedLateness));
+    }
+
+    /** All of a window's records, as the accumulator and the result. */
+    private record Collecting<T>() implements AggregateFunction<T, List<T>, List<T>> {
+        @Override
+        public List<T> createAccumulator() {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public List<T> add(T value, List<T> accumulator) {
+            accumulator.add(value);
+            return accumulator;
+        }
+
+        @Override
+        public List<T> getResult(List<T> accumulator) {
+            return accumulator;
+        }
+
+        @Override
+        public List<T> merge(List<T> a, List<T> b) {
+            a.addAll(b);
+            return a;
+        }
     }
 
     /** The reduce function as an aggregation whose accumulator is the reduced value. */
@@ -94,6 +142,11 @@ public final class WindowedStream<T, K> {
         @Override
         public T getResult(T accumulator) {
             return accumulator;
+        }
+
+        @Override
+        public T merge(T a, T b) {
+            return a == null ? b : b == null ? a : add(b, a);
         }
     }
 }

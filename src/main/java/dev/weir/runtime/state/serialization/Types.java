@@ -145,6 +145,44 @@ public final class Types {
         }
     };
 
+    /** Lists of {@code element} values: the size, then each element. Copies are deep (each element copied). */
+    public static <T> TypeSerializer<java.util.List<T>> list(TypeSerializer<T> element) {
+        if (element == null) {
+            throw new IllegalArgumentException("the element serializer must not be null");
+        }
+        return new TypeSerializer<>() {
+            @Override
+            public void serialize(java.util.List<T> value, DataOutput out) throws IOException {
+                out.writeInt(value.size());
+                for (T item : value) {
+                    element.serialize(item, out);
+                }
+            }
+
+            @Override
+            public java.util.List<T> deserialize(DataInput in) throws IOException {
+                int size = in.readInt();
+                if (size < 0) {
+                    throw new IOException("negative list size " + size);
+                }
+                java.util.List<T> list = new java.util.ArrayList<>(Math.min(size, 1024));
+                for (int i = 0; i < size; i++) {
+                    list.add(element.deserialize(in));
+                }
+                return list;
+            }
+
+            @Override
+            public java.util.List<T> copy(java.util.List<T> value) {
+                java.util.List<T> copy = new java.util.ArrayList<>(value.size());
+                for (T item : value) {
+                    copy.add(element.copy(item));
+                }
+                return copy;
+            }
+        };
+    }
+
     /**
      * Java serialization: works for any Serializable, at a price. Prefer a dedicated serializer.
      * Classes are resolved through the context class loader of the thread calling this method,

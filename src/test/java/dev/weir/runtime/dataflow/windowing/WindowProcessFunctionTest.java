@@ -19,7 +19,7 @@ class WindowProcessFunctionTest {
     /** Records are "key:value"; windows emit "key@[start,end)=sum". */
     private static KeyedFunctionHarness<String, String, String> open(WindowAssigner assigner, long lateness,
                                                                      int parallelism) throws Exception {
-        Supplier<WindowProcessFunction<String, String, long[], long[], String>> function =
+        Supplier<WindowProcessFunction<String, String, long[], String>> function =
                 () -> new WindowProcessFunction<>(assigner, new Sum(), Types.LONG_ARRAY,
                         WindowProcessFunctionTest::emit, lateness);
         return KeyedFunctionHarness.forFunction(function, r -> r.split(":")[0], Types.STRING)
@@ -33,6 +33,31 @@ class WindowProcessFunctionTest {
     }
 
     static final class Sum implements AggregateFunction<String, long[], long[]> {
+        @Override
+        public long[] createAccumulator() {
+            return new long[1];
+        }
+
+        @Override
+        public long[] add(String value, long[] accumulator) {
+            accumulator[0] += Long.parseLong(value.split(":")[1]);
+            return accumulator;
+        }
+
+        @Override
+        public long[] getResult(long[] accumulator) {
+            return accumulator;
+        }
+
+        @Override
+        public long[] merge(long[] a, long[] b) {
+            a[0] += b[0];
+            return a;
+        }
+    }
+
+    /** Sum without merge(): cannot serve merging windows. */
+    static final class NonMergingSum implements AggregateFunction<String, long[], long[]> {
         @Override
         public long[] createAccumulator() {
             return new long[1];
@@ -131,6 +156,160 @@ class WindowProcessFunctionTest {
             h.endInput();
             assertThat(h.takeOutput()).as("end of input fires the pending processing-time window")
                     .containsExactly("a@[1100,1200)=4");
+        }
+    }
+
+    @Test
+    void sessionsMergeRecordsAtMostTheGapApartAndSplitOnALongerPause() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 2)) {
+            h.processElement("a:1", 0);
+            h.processElement("a:2", 10); // exactly the gap: the same session (Flink's rule: touching windows merge)
+            h.processElement("a:4", 21); // 11 after the last: a new session
+            h.processElement("b:8", 5);
+            h.processWatermark(19);
+            assertThat(h.takeOutput()).containsExactlyInAnyOrder("a@[0,20)=3", "b@[5,15)=8");
+            h.processElement("a:16", 25);
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactly("a@[21,35)=20");
+        }
+    }
+
+    @Test
+    void aRecordBetweenTwoSessionsJoinsThemIntoOneThatFiresOnce() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
+            h.processElement("a:1", 100);
+            h.processElement("a:2", 130);
+            h.processElement("a:4", 140);
+            h.processWatermark(105);
+            assertThat(h.takeOutput()).isEmpty();
+            h.processElement("a:8", 120); // [120,130) touches [130,150): one session [120,150)
+            h.processElement("a:16", 110); // [110,120) touches [100,110) and [120,150): all one session
+            h.processWatermark(148);
+            assertThat(h.takeOutput()).isEmpty();
+            h.processWatermark(149);
+            assertThat(h.takeOutput()).containsExactly("a@[100,150)=31");
+            h.endInput();
+            assertThat(h.takeOutput()).as("the timers of the sessions merged away fire nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void aLateRecordJoinsAnOpenSessionButNeverOpensAClosedOne() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
+            h.processElement("a:1", 50);
+            h.processWatermark(55);
+            h.processElement("a:2", 45); // behind the watermark, but [45,55) touches the open session [50,60)
+            h.processElement("a:4", 30); // [30,40): over before the watermark, a session of its own: dropped
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactly("a@[45,60)=3");
+        }
+        try (KeyedFunctionHarness<String, String, String> lenient = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 20, 1)) {
+            lenient.processElement("a:1", 50);
+            lenient.processWatermark(70);
+            assertThat(lenient.takeOutput()).containsExactly("a@[50,60)=1");
+            lenient.processElement("a:2", 58); // within the allowed lateness: the session grows and fires again
+            lenient.processWatermark(200);
+            lenient.processElement("a:4", 59); // past it: dropped
+            lenient.endInput();
+            assertThat(lenient.takeOutput()).containsExactly("a@[50,68)=3");
+        }
+    }
+
+    @Test
+    void openSessionsSurviveACheckpointAndARestoreAtAnotherParallelism() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 2)) {
+            for (int i = 0; i < 20; i++) {
+                h.processElement("k" + (i % 4) + ":" + i, i * 3L);
+            }
+            h.restore(h.snapshot(), 3);
+            for (int i = 20; i < 40; i++) {
+                h.processElement("k" + (i % 4) + ":" + i, i * 3L);
+            }
+            h.restore(h.snapshot(), 1);
+            h.endInput();
+            // Each key has a record every 12 ms (> the gap of 10): one session per record.
+            assertThat(h.takeOutput()).hasSize(40).contains("k0@[0,10)=0", "k3@[117,127)=39");
+        }
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(12)), 0, 2)) {
+            for (int i = 0; i < 40; i++) {
+                h.processElement("k" + (i % 4) + ":" + i, i * 3L);
+                if (i % 7 == 0) {
+                    h.restore(h.snapshot(), 1 + i % 3);
+                }
+            }
+            h.endInput();
+            // 12 ms apart = the gap: each key's records are one session, [first, last + 12).
+            assertThat(h.takeOutput()).containsExactlyInAnyOrder("k0@[0,120)=180", "k1@[3,123)=190",
+                    "k2@[6,126)=200", "k3@[9,129)=210");
+        }
+    }
+
+    @Test
+    void processingTimeSessionsEndAfterTheGapOnTheClock() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofProcessingTime(Duration.ofMillis(100)), 0, 1)) {
+            h.processElement("a:1");
+            h.advanceProcessingTime(60);
+            h.processElement("a:2");
+            h.advanceProcessingTime(98);
+            assertThat(h.takeOutput()).as("the first record's session [1000,1100) merged away: nothing at 1099").isEmpty();
+            h.advanceProcessingTime(1);
+            assertThat(h.takeOutput()).containsExactly("a@[1000,1160)=3");
+        }
+    }
+
+    @Test
+    void processHandsEveryRecordOfASession() throws Exception {
+        Supplier<WindowProcessFunction<String, String, java.util.List<String>, String>> function =
+                () -> WindowProcessFunction.emitting(SessionWindows.ofEventTime(Duration.ofMillis(10)),
+                        new CollectingForTest(), Types.list(Types.STRING),
+                        (key, window, elements, out) -> out.collect(key + "@[" + window.start() + "," + window.end()
+                                + ")=" + String.join(",", new java.util.TreeSet<>(elements))), 0);
+        try (KeyedFunctionHarness<String, String, String> h = KeyedFunctionHarness.forFunction(function,
+                r -> r.split(":")[0], Types.STRING).parallelism(2).open()) {
+            h.processElement("a:1", 30);
+            h.processElement("a:2", 5);
+            h.processElement("a:3", 20);
+            h.restore(h.snapshot(), 1);
+            h.processElement("a:4", 12); // bridges [5,15) and [20,40)
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactly("a@[5,40)=a:1,a:2,a:3,a:4");
+        }
+    }
+
+    @Test
+    void aMergingWindowNeedsAnAggregationThatMerges() {
+        dev.weir.runtime.dataflow.StreamEnvironment env = new dev.weir.runtime.dataflow.StreamEnvironment(1, 128);
+        var keyed = env.fromSource(dev.weir.connectors.generator.GeneratorSource.sequence(10), "generator")
+                .map(n -> "k:" + n).keyBy(r -> r.split(":")[0], Types.STRING);
+        assertThatThrownBy(() -> keyed.window(SessionWindows.ofEventTime(Duration.ofSeconds(1)))
+                .aggregate(new NonMergingSum(), Types.LONG_ARRAY))
+                .hasMessageContaining("NonMergingSum must implement merge()");
+        keyed.window(SessionWindows.ofEventTime(Duration.ofSeconds(1))).aggregate(new Sum(), Types.LONG_ARRAY);
+        keyed.window(TumblingWindows.ofEventTime(Duration.ofSeconds(1))).aggregate(new NonMergingSum(), Types.LONG_ARRAY);
+    }
+
+    /** The records themselves, as WindowedStream.process keeps them. */
+    static final class CollectingForTest implements AggregateFunction<String, java.util.List<String>, java.util.List<String>> {
+        @Override
+        public java.util.List<String> createAccumulator() {
+            return new java.util.ArrayList<>();
+        }
+
+        @Override
+        public java.util.List<String> add(String value, java.util.List<String> accumulator) {
+            accumulator.add(value);
+            return accumulator;
+        }
+
+        @Override
+        public java.util.List<String> getResult(java.util.List<String> accumulator) {
+            return accumulator;
+        }
+
+        @Override
+        public java.util.List<String> merge(java.util.List<String> a, java.util.List<String> b) {
+            a.addAll(b);
+            return a;
         }
     }
 
