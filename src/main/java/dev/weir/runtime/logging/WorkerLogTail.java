@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Why a worker process ended, as its log says: the last ERROR line (with the exception line that
- * follows it, if any), or else the log's last line (a JVM that could not start writes no log
- * line of ours). A failure that only says "exited with code 1; see worker-0.log" is lost with the
+ * follows it, if any), or else the log's last line if it is not one of ours (a JVM that could not
+ * start writes no log line of ours); nothing for a log that ends in an ordinary line (a SIGKILL). A failure that only says "exited with code 1; see worker-0.log" is lost with the
  * log's directory (a test's temporary one, a pod's); this keeps the reason in the job's failure.
  * On Kubernetes the kubelet keeps a failed container's log tail as its termination message
  * ({@code FallbackToLogsOnError}), read the same way.
@@ -53,8 +53,9 @@ public final class WorkerLogTail {
         }
         for (int i = lines.length - 1; i >= 0; i--) {
             if (!lines[i].isBlank()) {
-                Matcher m = LOG_LINE.matcher(lines[i]);
-                return Optional.of(shorten(m.matches() ? m.group(2).strip() : lines[i].strip()));
+                // A log line of ours that is not an error says nothing about why (a SIGKILL leaves the
+                // last INFO line); anything else is the JVM's own word (it could not start, ran out of memory).
+                return LOG_LINE.matcher(lines[i]).matches() ? Optional.empty() : Optional.of(shorten(lines[i].strip()));
             }
         }
         return Optional.empty();

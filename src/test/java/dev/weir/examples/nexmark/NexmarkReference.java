@@ -63,6 +63,17 @@ final class NexmarkReference {
                     }
                 }
             }
+            case "q7" -> {
+                // Tumbling 10 s windows aligned to the epoch; every bid at the window's highest price.
+                Map<Long, List<Bid>> windows = new java.util.TreeMap<>();
+                bids(all).forEach(b -> windows.computeIfAbsent(b.dateTime() - Math.floorMod(b.dateTime(), 10_000L),
+                        k -> new ArrayList<>()).add(b));
+                windows.forEach((start, inWindow) -> {
+                    long max = inWindow.stream().mapToLong(Bid::price).max().orElseThrow();
+                    inWindow.stream().filter(b -> b.price() == max)
+                            .forEach(b -> rows.add(join(start + 10_000, b.auction(), b.bidder(), b.price())));
+                });
+            }
             case "q11" -> {
                 // Sort each bidder's bid times; a pause of more than 10 s ends a session.
                 Map<Long, List<Long>> times = new java.util.TreeMap<>();

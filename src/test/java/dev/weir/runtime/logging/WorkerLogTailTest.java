@@ -37,6 +37,8 @@ class WorkerLogTailTest {
                 """);
         assertThat(WorkerLogTail.lastError(log)).contains("Too small maximum heap");
         assertThat(WorkerLogTail.lastError(write(""))).isEmpty();
+        assertThat(WorkerLogTail.lastError(write("10:00:00.001 INFO  d.w.r.w.Worker - worker 0 runs 2 tasks\n")))
+                .as("killed while running: its last line is no reason").isEmpty();
         assertThat(WorkerLogTail.lastError(dir.resolve("missing.log"))).isEmpty();
         assertThat(WorkerLogTail.lastErrorIn(null)).isEmpty();
     }
