@@ -2,11 +2,8 @@ package dev.weir.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,9 +11,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -32,6 +26,7 @@ import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
 import dev.weir.testing.TestCertificates;
 import dev.weir.testing.TestCertificates.KeyFormat;
+import dev.weir.testing.TlsProbe;
 
 /**
  * Issue 13 §6 on the deployed shape: the coordinator and worker processes with mutual TLS on
@@ -74,15 +69,16 @@ class TlsPlanesIT {
                     200, new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000), counters);
 
             // the coordinator has no health route: any HTTP answer shows the TLS session was accepted
-            assertThat(answer(server.address(), ours)).startsWith("HTTP/1.1 404");
-            assertThat(answer(server.address(), intruder)).isEqualTo(REFUSED);
+            assertThat(TlsProbe.answer(server.address(), ours)).startsWith("HTTP/1.1 404");
+            assertThat(TlsProbe.answer(server.address(), intruder)).isEqualTo(TlsProbe.REFUSED);
             for (int worker = 0; worker < parallelism; worker++) {
                 Path log = dir.resolve("logs/attempt-1/worker-" + worker + ".log");
                 InetSocketAddress control = WorkerProcessTestJob.awaitLogged(log, CONTROL, result);
-                assertThat(answer(control, ours)).startsWith("HTTP/1.1 200");
-                assertThat(answer(control, intruder)).isEqualTo(REFUSED);
+                assertThat(TlsProbe.answer(control, ours)).startsWith("HTTP/1.1 200");
+                assertThat(TlsProbe.answer(control, intruder)).isEqualTo(TlsProbe.REFUSED);
                 // the data port answers nothing a stranger could read, with or without TLS
-                assertThat(answer(WorkerProcessTestJob.awaitLogged(log, DATA, result), intruder)).isEqualTo(REFUSED);
+                InetSocketAddress data = WorkerProcessTestJob.awaitLogged(log, DATA, result);
+                assertThat(TlsProbe.answer(data, intruder)).isEqualTo(TlsProbe.REFUSED);
             }
 
             JobResult end = result.get(180, TimeUnit.SECONDS);
@@ -96,30 +92,6 @@ class TlsPlanesIT {
         for (int worker = 0; worker < parallelism; worker++) {
             String log = Files.readString(dir.resolve("logs/attempt-1/worker-" + worker + ".log"));
             assertThat(log).contains("coordinator=https://").contains("failed handshake with /127.0.0.1");
-        }
-    }
-
-    private static final String REFUSED = "refused";
-
-    /**
-     * Sends {@code GET /v1/health} over TLS as {@code client} and returns the status line, or
-     * {@link #REFUSED} if the server broke off the handshake or closed without a word.
-     */
-    private static String answer(InetSocketAddress target, TransportTls client) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(target, 10_000);
-            try (SSLSocket tls = client.client(socket)) {
-                tls.setSoTimeout(20_000);
-                tls.getOutputStream().write("GET /v1/health HTTP/1.1\r\nHost: weir\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                tls.getOutputStream().flush();
-                byte[] head = tls.getInputStream().readNBytes(12);
-                return head.length == 0 ? REFUSED : new String(head, StandardCharsets.US_ASCII);
-            } catch (SSLException e) {
-                return REFUSED;
-            } catch (java.net.SocketException e) {
-                return REFUSED; // reset after the server's alert
-            }
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.weir.operator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,8 +33,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * {@link PodRunner} (a worker process of this build, or a container of the image) with the pod's
  * environment, on its own loopback address as a cluster gives each pod its own IP, reports the
  * pod's phase, and kills the worker when the pod is deleted. Secret references, {@code envFrom}
- * and the mounted token are resolved from the Secrets and ConfigMaps in the API server, as the
- * kubelet would.
+ * and Secret volumes (the job token, the worker TLS Secret, any the pod template adds) are
+ * resolved from the Secrets and ConfigMaps in the API server, as the kubelet would; a worker that
+ * exits with an error leaves its log's tail as the container's termination message.
  */
 public final class KubeletHarness implements AutoCloseable {
 
@@ -48,6 +48,8 @@ public final class KubeletHarness implements AutoCloseable {
     private final String ipPrefix;
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    /** Why each pod that could not start yet did not, to log each reason once. */
+    private final Map<String, String> waiting = new ConcurrentHashMap<>();
     /** When each pod's worker was first seen dead (System.nanoTime), for {@link #reportExitsAfter}. */
     private final Map<String, Long> seenDead = new ConcurrentHashMap<>();
     private volatile long exitReportDelayNanos;
@@ -114,32 +116,63 @@ public final class KubeletHarness implements AutoCloseable {
                 seenDead.remove(name);
             }
         }
+        waiting.keySet().retainAll(names);
         for (Pod pod : pods) {
             String name = pod.getMetadata().getName();
             Process process = processes.get(name);
             if (process == null && (pod.getStatus() == null || pod.getStatus().getPhase() == null)) {
-                launch(pod);
+                launchOrWait(pod);
             } else if (process != null && !process.isAlive()
                     && System.nanoTime() - seenDead.computeIfAbsent(name, n -> System.nanoTime()) >= exitReportDelayNanos
                     && reported.putIfAbsent(name, true) == null) {
                 int exit = process.exitValue();
                 String ip = pod.getStatus().getPodIP();
+                String message = terminationMessage(pod, exit);
                 client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
                     p.setStatus(new PodStatusBuilder().withPhase(exit == 0 ? "Succeeded" : "Failed").withPodIP(ip)
                             .addNewContainerStatus().withName(WorkerPodDesired.CONTAINER).withNewState()
-                            .withNewTerminated().withExitCode(exit).endTerminated().endState().endContainerStatus()
-                            .build());
+                            .withNewTerminated().withExitCode(exit).withMessage(message).endTerminated().endState()
+                            .endContainerStatus().build());
                     return p;
                 });
             }
         }
     }
 
+    /** The worker log's tail when the container exited with an error and its policy asks for it; else none. */
+    private String terminationMessage(Pod pod, int exit) throws IOException {
+        Container worker = pod.getSpec().getContainers().get(0);
+        if (exit == 0 || !FallbackTerminationMessage.POLICY.equals(worker.getTerminationMessagePolicy())) {
+            return null;
+        }
+        String message = FallbackTerminationMessage.of(log(pod.getMetadata().getName()));
+        return message.isEmpty() ? null : message;
+    }
+
+    private Path log(String pod) {
+        return dir.resolve(pod + ".log");
+    }
+
+    /** A pod that cannot start yet (a Secret not there) is tried again on the next sync; each reason is logged once. */
+    private void launchOrWait(Pod pod) {
+        String name = pod.getMetadata().getName();
+        try {
+            launch(pod);
+            waiting.remove(name);
+        } catch (IOException | RuntimeException e) {
+            if (!e.toString().equals(waiting.put(name, e.toString()))) {
+                LOG.warn("pod {} cannot start yet: {}", name, e.toString());
+            }
+        }
+    }
+
     private void launch(Pod pod) throws IOException {
         String name = pod.getMetadata().getName();
+        Container worker = pod.getSpec().getContainers().get(0);
+        // Before the pod gets an IP: a Secret that is not there yet keeps it from starting (FailedMount).
+        SecretVolumes secrets = SecretVolumes.write(client, pod, worker, dir.resolve(name + ".volumes"));
         String ip = ipPrefix + nextIp++;
         Map<String, String> env = new LinkedHashMap<>();
-        Container worker = pod.getSpec().getContainers().get(0);
         // As the kubelet does: envFrom first, then env, which wins over it.
         for (EnvFromSource from : worker.getEnvFrom() == null ? List.<EnvFromSource>of() : worker.getEnvFrom()) {
             String prefix = from.getPrefix() == null ? "" : from.getPrefix();
@@ -150,7 +183,7 @@ public final class KubeletHarness implements AutoCloseable {
         }
         // Every pod binds 0.0.0.0 with the same ports in its own network namespace; here, its own loopback address.
         env.put(WorkerVariable.BIND_ADDRESS.envName(), ip);
-        processes.put(name, runner.start(pod, ip, env, tokenFile(pod), dir.resolve(name + ".log")));
+        processes.put(name, runner.start(pod, ip, env, secrets, log(name)));
         client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
             p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
             return p;
@@ -184,15 +217,6 @@ public final class KubeletHarness implements AutoCloseable {
                     .getData());
         }
         return data;
-    }
-
-    /** The mounted token Secret volume, as a file. */
-    private Path tokenFile(Pod pod) throws IOException {
-        String secretName = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
-                .findFirst().orElseThrow().getSecret().getSecretName();
-        Path file = dir.resolve(pod.getMetadata().getName() + ".token");
-        Files.writeString(file, value(client.secrets().inNamespace(namespace).withName(secretName).get(), "token"));
-        return file;
     }
 
     private static String value(Secret secret, String key) {

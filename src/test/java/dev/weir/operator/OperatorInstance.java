@@ -2,12 +2,15 @@ package dev.weir.operator;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.operator.runtime.CoordinatorJobRuntime;
+import dev.weir.runtime.tls.TransportTls;
+import dev.weir.runtime.worker.transport.ControlServerLimits;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -31,8 +34,10 @@ final class OperatorInstance implements AutoCloseable {
     final AtomicBoolean exitRequested = new AtomicBoolean();
 
     private OperatorInstance(KubernetesClient client, InetSocketAddress coordinator, String coordinatorUrl,
-                             Optional<CoordinatorLeadership.OperatorPod> pod, boolean election) throws IOException {
-        server = new CoordinatorServer(coordinator);
+                             Optional<CoordinatorLeadership.OperatorPod> pod, boolean election, Tls tls)
+            throws IOException {
+        server = new CoordinatorServer(coordinator, ControlServerLimits.coordinator(),
+                tls == null ? null : TransportTls.fromDirectory(tls.operatorDirectory()));
         runtime = new CoordinatorJobRuntime(server, coordinatorUrl == null ? server.baseUri().toString() : coordinatorUrl);
         leadership = new CoordinatorLeadership(client, pod, server, runtime, () -> exitRequested.set(true));
         leadership.follow();
@@ -45,23 +50,35 @@ final class OperatorInstance implements AutoCloseable {
                         leadership.callbacks(), false));
             }
         });
-        operator.register(new StreamJobReconciler(client, runtime, new OperatorSettings("weir:test", POLL_INTERVAL),
-                leadership));
+        operator.register(new StreamJobReconciler(client, runtime, new OperatorSettings("weir:test", POLL_INTERVAL,
+                tls == null ? null : tls.workerSecret()), leadership));
         if (!election) {
             leadership.lead();
         }
         operator.start();
     }
 
+    /**
+     * Mutual TLS as the chart's tls values set it up: the operator's certificate (weir.operator.tls-dir)
+     * and the Secret each job namespace holds for its workers (weir.operator.worker-tls-secret).
+     */
+    record Tls(Path operatorDirectory, String workerSecret) {
+    }
+
     /** A single replica without leader election: it leads at once. */
     static OperatorInstance start(KubernetesClient client, InetSocketAddress coordinator) throws IOException {
-        return new OperatorInstance(client, coordinator, null, Optional.empty(), false);
+        return new OperatorInstance(client, coordinator, null, Optional.empty(), false, null);
+    }
+
+    /** The same, with mutual TLS on the control and data planes. */
+    static OperatorInstance start(KubernetesClient client, InetSocketAddress coordinator, Tls tls) throws IOException {
+        return new OperatorInstance(client, coordinator, null, Optional.empty(), false, tls);
     }
 
     /** One of several replicas in {@code pod}, electing a leader; workers reach it through {@code coordinatorUrl}. */
     static OperatorInstance replica(KubernetesClient client, InetSocketAddress coordinator, String coordinatorUrl,
                                     CoordinatorLeadership.OperatorPod pod) throws IOException {
-        return new OperatorInstance(client, coordinator, coordinatorUrl, Optional.of(pod), true);
+        return new OperatorInstance(client, coordinator, coordinatorUrl, Optional.of(pod), true, null);
     }
 
     /**

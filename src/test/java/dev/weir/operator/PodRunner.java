@@ -17,10 +17,11 @@ sealed interface PodRunner extends AutoCloseable permits WorkerProcessRunner, Wo
      *
      * @param ip          the pod's IP: a loopback address of its own
      * @param environment the container's variables, secret references resolved, bound to {@code ip}
-     * @param tokenFile   the content of the pod's token Secret volume
+     * @param secrets     the Secret volumes the container mounts, written out on the host
      * @return a process that lives as long as the worker and exits with its exit code
      */
-    Process start(Pod pod, String ip, Map<String, String> environment, Path tokenFile, Path log) throws IOException;
+    Process start(Pod pod, String ip, Map<String, String> environment, SecretVolumes secrets, Path log)
+            throws IOException;
 
     /** SIGKILLs the worker, as a crash would. */
     void kill(String pod, Process process);

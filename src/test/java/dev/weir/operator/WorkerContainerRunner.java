@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.weir.runtime.worker.WorkerVariable;
 import dev.weir.testing.Podman;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,7 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 
 /**
  * Runs each pod's worker container with podman, from the image the pod names, as a kubelet would:
- * the pod's command, its variables, the token Secret file where the pod mounts it, a writable
+ * the pod's command, its variables, its Secret volumes where the pod mounts them, a writable
  * tmpfs for each emptyDir, the pod's security context (user, read-only root file system, dropped
  * capabilities, no privilege escalation) and memory limit. On the host's network, bound to the
  * pod's own loopback address, as a cluster gives each pod its own IP.
@@ -48,7 +47,7 @@ final class WorkerContainerRunner implements PodRunner {
     }
 
     @Override
-    public Process start(Pod pod, String ip, Map<String, String> environment, Path tokenFile, Path log)
+    public Process start(Pod pod, String ip, Map<String, String> environment, SecretVolumes secrets, Path log)
             throws IOException {
         Container container = pod.getSpec().getContainers().get(0);
         List<String> options = new ArrayList<>(List.of("--network", "host", "--label", label));
@@ -60,7 +59,7 @@ final class WorkerContainerRunner implements PodRunner {
                 options.addAll(List.of("--tmpfs", mount.getMountPath() + ":rw,exec,mode=1777"));
             }
         }
-        options.addAll(List.of("--volume", tokenFile + ":" + environment.get(WorkerVariable.JOB_TOKEN_FILE.envName()) + ":ro"));
+        secrets.byMountPath().forEach((path, host) -> options.addAll(List.of("--volume", host + ":" + path + ":ro")));
         readOnlyFiles.forEach((file, path) -> options.addAll(List.of("--volume", file + ":" + path + ":ro")));
         options.addAll(List.of("--memory", memory(container)));
         List<String> command = new ArrayList<>(container.getCommand());

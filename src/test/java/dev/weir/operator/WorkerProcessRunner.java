@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.weir.local.WorkerClassPath;
 import dev.weir.operator.resources.WorkerPodDesired;
-import dev.weir.runtime.worker.WorkerVariable;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -22,7 +21,7 @@ final class WorkerProcessRunner implements PodRunner {
     private final ConcurrentLinkedQueue<Process> started = new ConcurrentLinkedQueue<>();
 
     @Override
-    public Process start(Pod pod, String ip, Map<String, String> environment, Path tokenFile, Path log)
+    public Process start(Pod pod, String ip, Map<String, String> environment, SecretVolumes secrets, Path log)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -30,8 +29,8 @@ final class WorkerProcessRunner implements PodRunner {
                 classPath.asArgument(), WorkerPodDesired.MAIN_CLASS));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
-        builder.environment().put(WorkerVariable.JOB_TOKEN_FILE.envName(), tokenFile.toString());
+        // No mount namespace here: the variables that name a mounted file name the host's copy instead.
+        builder.environment().putAll(secrets.onHost(environment));
         Process process = builder.start();
         started.add(process);
         return process;

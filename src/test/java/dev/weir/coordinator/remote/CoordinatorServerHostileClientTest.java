@@ -26,6 +26,7 @@ import dev.weir.runtime.worker.transport.ControlPlaneException;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.runtime.worker.transport.JsonHttpClient;
 import dev.weir.testing.HostileClients;
+import dev.weir.testing.TlsProbe;
 
 /**
  * The coordinator's port as an attacker or a careless client meets it (issue 13 §2): requests
@@ -86,6 +87,25 @@ class CoordinatorServerHostileClientTest {
      * Without a valid token a caller must not learn which job names exist: a known job and an
      * unknown one answer with the same status and body, with no token and with a wrong one.
      */
+    /**
+     * A closed connection gives its peer's slot back: a peer that has opened and closed more
+     * connections than it may hold at once is still served. Jetty reports the close when the end
+     * point no longer knows its remote address; before, every connection kept its slot for the
+     * server's life, so a coordinator that had reconnected 32 times to a worker (one connection per
+     * call once checkpoints are further apart than the idle timeout) was shut out for good.
+     */
+    @Test
+    void closedConnectionsGiveTheirPeersSlotBack() throws Exception {
+        int perPeer = 8;
+        try (CoordinatorServer limited = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ControlServerLimits.coordinator().withConnections(64, perPeer), null)) {
+            for (int i = 0; i <= 3 * perPeer; i++) {
+                // the coordinator has no health route: an HTTP answer shows the connection was let in
+                assertThat(TlsProbe.plainAnswer(limited.address())).as("connection %s", i).startsWith("HTTP/1.1 404");
+            }
+        }
+    }
+
     @Test
     void knownAndUnknownJobNamesAnswerAlikeWithoutAValidToken() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -26,6 +26,7 @@ import dev.weir.runtime.worker.transport.JsonHttpClient;
 import dev.weir.testing.HostileClients;
 import dev.weir.testing.TestCertificates;
 import dev.weir.testing.TestCertificates.KeyFormat;
+import dev.weir.testing.TlsProbe;
 
 /** Both directions of the control plane over mutual TLS (issue 13 §6), and who is turned away. */
 class TlsControlPlaneTest {
@@ -59,6 +60,31 @@ class TlsControlPlaneTest {
             WorkerClient.forWorker(peers.workers().get(0), TOKEN, server.tls())
                     .triggerCheckpoint(new TriggerCheckpoint(1, 10, CheckpointType.CHECKPOINT));
             assertThat(handler.calls).containsExactly("trigger 1 10 CHECKPOINT");
+        }
+    }
+
+    /**
+     * A closed connection gives its peer's slot back under TLS too: a peer that has opened and
+     * closed more connections than it may hold at once (served ones, ones refused in the
+     * handshake, plain-text ones) is still served.
+     */
+    @Test
+    void closedTlsConnectionsGiveTheirPeersSlotBack() throws Exception {
+        TestCertificates ca = TestCertificates.newAuthority("weir-ca");
+        Path serverDir = ca.issue(dir.resolve("server"), "weir-operator", KeyFormat.RSA_PKCS1);
+        TransportTls client = TransportTls.fromDirectory(ca.issue(dir.resolve("client"), "worker", KeyFormat.EC_PKCS8));
+        int perPeer = 8;
+        try (CoordinatorServer server = new CoordinatorServer(loopback(),
+                ControlServerLimits.coordinator().withConnections(64, perPeer), TransportTls.fromDirectory(serverDir))) {
+            for (int i = 0; i < perPeer; i++) {
+                // the coordinator has no health route: an HTTP answer shows the connection was let in
+                assertThat(TlsProbe.answer(server.address(), client)).as("served connection %s", i)
+                        .startsWith("HTTP/1.1 404");
+                assertThat(TlsProbe.plainAnswer(server.address())).isEqualTo(TlsProbe.REFUSED);
+                assertThat(TlsProbe.answerWithoutCertificate(server.address(), serverDir.resolve(TransportTls.CA_FILE)))
+                        .isEqualTo(TlsProbe.REFUSED);
+            }
+            assertThat(TlsProbe.answer(server.address(), client)).startsWith("HTTP/1.1 404");
         }
     }
 

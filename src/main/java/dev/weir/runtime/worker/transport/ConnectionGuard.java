@@ -34,17 +34,25 @@ final class ConnectionGuard implements Connection.Listener {
     private final Duration firstRequestTimeout;
     private final Scheduler scheduler;
     private final Map<InetAddress, Integer> perPeer = new HashMap<>();
-    private final Map<SocketAddress, Tracked> open = new ConcurrentHashMap<>();
+    /**
+     * By network end point: when Jetty reports a close, the end point has already closed its
+     * channel and no longer knows its remote address.
+     */
+    private final Map<EndPoint, Tracked> open = new ConcurrentHashMap<>();
+    /** The same connections by remote address, for {@link #served}: the handler knows a request's address only. */
+    private final Map<SocketAddress, Tracked> byRemote = new ConcurrentHashMap<>();
     private final ThrottledWarning refusals = new ThrottledWarning(LOG, Duration.ofSeconds(10));
 
     /** One network connection: whether a request came, and the check that closes it otherwise. */
     private static final class Tracked {
+        final SocketAddress remote;
         final InetAddress peer;
         volatile boolean served;
         volatile Scheduler.Task deadline;
 
-        Tracked(InetAddress peer) {
-            this.peer = peer;
+        Tracked(InetSocketAddress remote) {
+            this.remote = remote;
+            this.peer = remote.getAddress();
         }
     }
 
@@ -69,20 +77,21 @@ final class ConnectionGuard implements Connection.Listener {
             endPoint.close();
             return;
         }
-        Tracked tracked = new Tracked(peer);
-        open.put(remote, tracked);
-        tracked.deadline = scheduler.schedule(() -> expireIfIdle(remote, tracked, endPoint),
+        Tracked tracked = new Tracked(remote);
+        open.put(endPoint, tracked);
+        byRemote.put(remote, tracked);
+        tracked.deadline = scheduler.schedule(() -> expireIfIdle(endPoint, tracked),
                 firstRequestTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void onClosed(Connection connection) {
-        SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
-        Tracked tracked = remote == null ? null : open.get(remote);
-        if (tracked == null || !(connection.getEndPoint() instanceof SocketChannelEndPoint)
-                || !open.remove(remote, tracked)) {
+        // Under TLS the HTTP connection on the decrypted end point closes too: only the network one counts.
+        Tracked tracked = open.remove(connection.getEndPoint());
+        if (tracked == null) {
             return;
         }
+        byRemote.remove(tracked.remote, tracked);
         Scheduler.Task deadline = tracked.deadline;
         if (deadline != null) {
             deadline.cancel();
@@ -92,16 +101,16 @@ final class ConnectionGuard implements Connection.Listener {
 
     /** The handler got a request from {@code remote}: its connection has earned the idle timeout. */
     void served(SocketAddress remote) {
-        Tracked tracked = remote == null ? null : open.get(remote);
+        Tracked tracked = remote == null ? null : byRemote.get(remote);
         if (tracked != null) {
             tracked.served = true;
         }
     }
 
-    private void expireIfIdle(SocketAddress remote, Tracked tracked, EndPoint endPoint) {
-        if (!tracked.served && open.get(remote) == tracked) {
-            refusals.warn("{}: closed a connection from {} that sent no complete request within {} ms", name, remote,
-                    firstRequestTimeout.toMillis());
+    private void expireIfIdle(EndPoint endPoint, Tracked tracked) {
+        if (!tracked.served && open.get(endPoint) == tracked) {
+            refusals.warn("{}: closed a connection from {} that sent no complete request within {} ms", name,
+                    tracked.remote, firstRequestTimeout.toMillis());
             endPoint.close();
         }
     }
