@@ -11,6 +11,7 @@ import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.windowing.SessionWindows;
+import dev.weir.runtime.dataflow.windowing.SlidingWindows;
 import dev.weir.runtime.dataflow.windowing.TimeWindow;
 import dev.weir.runtime.dataflow.windowing.TumblingWindows;
 import dev.weir.runtime.state.serialization.Types;
@@ -18,7 +19,8 @@ import dev.weir.runtime.state.serialization.Types;
 /**
  * The Nexmark queries of ../shared/bench/nexmark.md §3: each reads the one
  * event stream, keeps the kinds it needs, projects before any shuffle and ends in a
- * {@link DigestSink}. q7 and q11 run on event time (tumbling and session windows); q5 and q8 are not here yet.
+ * {@link DigestSink}. q5, q7 and q11 run on event time (sliding, tumbling and session windows);
+ * q8 (a window join) is not here yet.
  */
 public enum NexmarkQuery {
 
@@ -62,6 +64,45 @@ public enum NexmarkQuery {
                     .keyBy(LocalItemSuggestion.Input::key, Types.LONG)
                     .process(new LocalItemSuggestion()).uid("join")
                     .sinkTo(new DigestSink<>(output, LocalItemSuggestion.Suggestion::row)).uid("digest");
+        }
+    },
+    /**
+     * Hot items: per sliding window (10 s every 2 s), the auctions with the most bids. Two stages: bids
+     * per auction and window, then per window the auctions at its highest count. A first-stage result
+     * carries its window's last millisecond as its time; window ends are 2 s apart, so a tumbling 2 s
+     * window of the second stage holds exactly one of them.
+     */
+    Q5 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            bids(events).map(Bid::auction).uid("auction").returns(Types.LONG)
+                    .keyBy(auction -> auction, Types.LONG)
+                    .window(SlidingWindows.ofEventTime(Duration.ofMillis(10_000), Duration.ofMillis(2_000)))
+                    .aggregate(new Count<Long>(), Types.LONG,
+                            (Long auction, TimeWindow window, Iterable<Long> counts, Collector<HighestBids.PricedBid> out) -> {
+                                for (Long count : counts) {
+                                    // (window end, auction, count) in PricedBid's three longs
+                                    out.collect(new HighestBids.PricedBid(window.end(), auction, count));
+                                }
+                            })
+                    .uid("bids-per-auction").returns(HighestBids.PricedBid.SERIALIZER)
+                    .keyBy(HighestBids.PricedBid::auction, Types.LONG)
+                    .window(TumblingWindows.ofEventTime(Duration.ofMillis(2_000)))
+                    .aggregate(new MostBids(), HighestBids.SERIALIZER,
+                            (Long windowEnd, TimeWindow window, Iterable<HighestBids> results, Collector<HotItem> out) -> {
+                                for (HighestBids most : results) {
+                                    for (int i = 0; i < most.size(); i++) {
+                                        out.collect(new HotItem(windowEnd, most.auction(i), most.price()));
+                                    }
+                                }
+                            })
+                    .uid("hot-items")
+                    .sinkTo(new DigestSink<>(output, HotItem::row)).uid("digest");
+        }
+
+        @Override
+        boolean eventTime() {
+            return true;
         }
     },
     /**
@@ -188,6 +229,37 @@ public enum NexmarkQuery {
         @Override
         public Long merge(Long a, Long b) {
             return a + b;
+        }
+    }
+
+    /** q5's second stage: of (window end, auction, count), the auctions at the highest count. */
+    static final class MostBids implements AggregateFunction<HighestBids.PricedBid, HighestBids, HighestBids> {
+        @Override
+        public HighestBids createAccumulator() {
+            return new HighestBids();
+        }
+
+        @Override
+        public HighestBids add(HighestBids.PricedBid windowAuctionCount, HighestBids accumulator) {
+            accumulator.add(windowAuctionCount.bidder(), 0, windowAuctionCount.price());
+            return accumulator;
+        }
+
+        @Override
+        public HighestBids getResult(HighestBids accumulator) {
+            return accumulator;
+        }
+
+        @Override
+        public HighestBids merge(HighestBids a, HighestBids b) {
+            return a.merge(b);
+        }
+    }
+
+    /** q5's row. */
+    record HotItem(long windowEnd, long auction, long count) {
+        static void row(HotItem h, RowBuilder row) {
+            row.field(h.windowEnd).field(h.auction).field(h.count);
         }
     }
 

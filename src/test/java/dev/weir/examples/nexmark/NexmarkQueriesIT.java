@@ -31,6 +31,7 @@ class NexmarkQueriesIT {
             "q1", new NexmarkReference.Expected(184_000, "4a8450750c7443ee"),
             "q2", new NexmarkReference.Expected(1533, "5519e9c2a98f8870"),
             "q3", new NexmarkReference.Expected(1347, "75ad248f2c0f6b0b"),
+            "q5", new NexmarkReference.Expected(14, "0b804d85a8894b5f"),
             "q7", new NexmarkReference.Expected(2, "8e2f173be4481bb8"),
             "q11", new NexmarkReference.Expected(3919, "46dc6c0104767100"));
     private static final Map<String, NexmarkReference.Expected> BRUTE_FORCE = new ConcurrentHashMap<>();
@@ -50,6 +51,7 @@ class NexmarkQueriesIT {
             "q1, IN_PROCESS, 1", "q1, IN_PROCESS, 2", "q1, WORKERS, 1", "q1, WORKERS, 2",
             "q2, IN_PROCESS, 1", "q2, IN_PROCESS, 2", "q2, WORKERS, 1", "q2, WORKERS, 2",
             "q3, IN_PROCESS, 1", "q3, IN_PROCESS, 2", "q3, WORKERS, 1", "q3, WORKERS, 2",
+            "q5, IN_PROCESS, 1", "q5, IN_PROCESS, 2", "q5, WORKERS, 1", "q5, WORKERS, 2",
             "q7, IN_PROCESS, 1", "q7, IN_PROCESS, 2", "q7, WORKERS, 1", "q7, WORKERS, 2",
             "q11, IN_PROCESS, 1", "q11, IN_PROCESS, 2", "q11, WORKERS, 1", "q11, WORKERS, 2"})
     void queryCommitsTheSpecsRowsAndDigest(String query, NexmarkRun.Mode mode, int parallelism) throws Exception {

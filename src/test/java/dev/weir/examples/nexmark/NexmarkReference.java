@@ -63,6 +63,24 @@ final class NexmarkReference {
                     }
                 }
             }
+            case "q5" -> {
+                // Sliding windows [s, s + 10000) for s a multiple of 2000; bids per auction; the auctions at the max.
+                Map<Long, Map<Long, Long>> counts = new java.util.TreeMap<>();
+                for (Bid b : bids(all)) {
+                    long last = b.dateTime() - Math.floorMod(b.dateTime(), 2_000L);
+                    for (int k = 0; k < 5; k++) {
+                        counts.computeIfAbsent(last - 2_000L * k, s -> new HashMap<>()).merge(b.auction(), 1L, Long::sum);
+                    }
+                }
+                counts.forEach((start, perAuction) -> {
+                    long max = perAuction.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+                    perAuction.forEach((auction, count) -> {
+                        if (count == max) {
+                            rows.add(join(start + 10_000, auction, count));
+                        }
+                    });
+                });
+            }
             case "q7" -> {
                 // Tumbling 10 s windows aligned to the epoch; every bid at the window's highest price.
                 Map<Long, List<Bid>> windows = new java.util.TreeMap<>();
