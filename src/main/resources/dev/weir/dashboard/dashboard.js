@@ -12,7 +12,7 @@
   const CHART_POINTS = 300;
   const CHECKPOINTS_KEPT = 300;
   const BOX_WIDTH = 240;
-  const BOX_HEIGHT = 128;
+  const BOX_HEIGHT = 150;
   const COLUMN_GAP = 90;
   const ROW_GAP = 24;
   const SERIES_COLOURS = ['#2f6fd6', '#d1495b', '#2e8540', '#c77700', '#7b4fd6', '#00838f', '#8d6e63'];
@@ -197,7 +197,7 @@
     const width = Math.max(...Array.from(position.values()).map((p) => p.x)) + BOX_WIDTH + 2;
     const height = Math.max(...Array.from(position.values()).map((p) => p.y)) + BOX_HEIGHT + 2;
     const container = $('graph');
-    container.style.height = height + 'px';
+    container.style.height = (height + 4) + 'px';
     const svg = svgElement('svg', {width: width, height: height});
     const defs = svgElement('defs', {});
     const marker = svgElement('marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5,
@@ -225,6 +225,7 @@
     const boxes = graph.vertices.map((vertex) => {
       const box = element('div', 'vertex');
       box.dataset.vertex = vertex.name;
+      box.dataset.source = vertex.source;
       box.style.left = position.get(vertex.name).x + 'px';
       box.style.top = position.get(vertex.name).y + 'px';
       box.style.height = BOX_HEIGHT + 'px';
@@ -510,7 +511,12 @@
     }
   });
   $('job-select').addEventListener('change', (e) => selectJob(e.target.value));
-  window.addEventListener('hashchange', () => selectJob(readAddress()));
+  window.addEventListener('hashchange', () => {
+    selectJob(readAddress());
+    if (token() !== null) {
+      $('token-form').hidden = true;
+    }
+  });
   window.addEventListener('resize', resizeCharts);
   selectJob(readAddress());
   poll();
