@@ -19,6 +19,7 @@
 
   const $ = (id) => document.getElementById(id);
   const number = new Intl.NumberFormat('en', {maximumFractionDigits: 1});
+  const whole = new Intl.NumberFormat('en', {maximumFractionDigits: 0});
 
   const view = {
     job: null,
@@ -249,8 +250,8 @@
     const figures = box.querySelector('.vertex-figures');
     figures.replaceChildren(
         element('span', null, 'parallelism'), element('span', 'vertex-parallelism', String(vertex.parallelism)),
-        element('span', null, 'in'), element('span', 'vertex-in', number.format(vertex.recordsInPerSecond) + ' /s'),
-        element('span', null, 'out'), element('span', 'vertex-out', number.format(vertex.recordsOutPerSecond) + ' /s'),
+        element('span', null, 'in'), element('span', 'vertex-in', rate(vertex.recordsInPerSecond)),
+        element('span', null, 'out'), element('span', 'vertex-out', rate(vertex.recordsOutPerSecond)),
         element('span', null, 'busy'), element('span', null, percent(vertex.busyMsPerSecondMax)),
         element('span', null, 'back-pressure'), element('span', 'vertex-pressure',
             pressureLevel(pressure) + ' (' + percent(vertex.backPressuredMsPerSecondMax) + ')'));
@@ -468,6 +469,10 @@
     const minutes = Math.floor(seconds / 60);
     return minutes < 120 ? minutes + ' min ' + Math.floor(seconds % 60) + ' s'
         : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+  }
+
+  function rate(perSecond) {
+    return (perSecond >= 100 ? whole : number).format(perSecond) + ' /s';
   }
 
   function bytes(n) {
