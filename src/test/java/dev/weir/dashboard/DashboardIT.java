@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,20 +33,29 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.WeirCommand;
+import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.coordinator.rest.CheckpointEntry;
+import dev.weir.coordinator.rest.JobException;
+import dev.weir.coordinator.rest.JobOverview;
+import dev.weir.coordinator.rest.JobRestRoutes;
+import dev.weir.coordinator.rest.RestJob;
 import dev.weir.local.WeirLocal;
 
 /**
- * The dashboard in a real browser, on a running {@code weir local} job (worker processes, the
+ * The dashboard in a real browser. On a running {@code weir local} job (worker processes, the
  * default): opened at the address {@code weir local} prints, it shows the job's graph with live
  * rates and a completed checkpoint; its buttons ask for the token when the address has none, take a
  * savepoint (which the REST API then lists) and stop the job with a savepoint, which the job's own
- * summary confirms. Screenshots go to target/dashboard/.
+ * summary confirms. Served as the operator serves its jobs: the job list, and an action's refusal
+ * shown as it came. Screenshots go to target/dashboard/.
  */
 class DashboardIT {
 
@@ -136,6 +147,78 @@ class DashboardIT {
                         dir.resolve("state").toString());
                 run.get(60, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * Served as the operator serves its jobs: several of them, actions refused with the command
+     * that takes them through the StreamJob. The page lists the jobs, shows the one picked and its
+     * exceptions, asks for a token and shows the refusal as it came.
+     */
+    @Test
+    void listsTheJobsAndShowsTheOperatorsRefusalOfAnAction() throws Exception {
+        String refusal = "StreamJob jobs/b runs on Kubernetes: take a savepoint by changing spec.savepointNonce,"
+                + " e.g. kubectl patch streamjob -n jobs b --type merge -p '{\"spec\":{\"savepointNonce\":<a new number>}}'";
+        JobRestRoutes routes = new JobRestRoutes();
+        routes.serve("jobs.a", new RefusingRestJob("jobs.a", "refused"), "token-a");
+        routes.serve("jobs.b", new RefusingRestJob("jobs.b", refusal), "token-b");
+        ChromeDriver browser = HeadlessChromium.start(1400, 1000);
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            server.serveRestApi(routes);
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+            browser.get(server.baseUri() + "/");
+            wait.withMessage("the first job, picked when the address names none").until(b ->
+                    b.getCurrentUrl().endsWith("#job=jobs.a"));
+            Select jobs = new Select(browser.findElement(By.id("job-select")));
+            wait.until(b -> jobs.getOptions().size() == 2);
+            assertThat(jobs.getOptions()).extracting(WebElement::getText).containsExactly("jobs.a", "jobs.b");
+
+            jobs.selectByVisibleText("jobs.b");
+            wait.withMessage("the exception of jobs.b").until(b -> b.findElement(By.id("exceptions")).getText()
+                    .contains("worker 1 of jobs.b lost"));
+            assertThat(browser.findElement(By.id("exceptions")).getText()).contains("WorkerLost").contains("restarted");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("savepoint"))).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys("token-b");
+            browser.findElement(By.id("token-use")).click();
+            browser.findElement(By.id("savepoint")).click();
+            wait.withMessage("the refusal").until(b -> b.findElement(By.id("message")).getText().equals(refusal));
+            assertThat(browser.findElement(By.id("message")).getDomAttribute("class")).isEqualTo("error");
+            assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
+        } finally {
+            screenshot(browser, "operator.png");
+            browser.quit();
+        }
+    }
+
+    /** A job as the operator's REST API shows one that restarted once; it refuses every action. */
+    private record RefusingRestJob(String name, String refusal) implements RestJob {
+
+        @Override
+        public JobOverview overview() {
+            long now = System.currentTimeMillis();
+            return new JobOverview(name, "RUNNING", 2, 1, now - 60_000, 60_000, null,
+                    new JobOverview.CheckpointCounts(0, 0, 0, null, null, null),
+                    List.of(new JobException(now - 30_000, 1, "WorkerLost", "worker 1 of " + name + " lost", true)));
+        }
+
+        @Override
+        public List<CheckpointEntry> checkpoints() {
+            return List.of();
+        }
+
+        @Override
+        public CompletableFuture<CompletedCheckpointStats> triggerSavepoint() {
+            throw new ActionRefused(refusal);
+        }
+
+        @Override
+        public void stopWithSavepoint() {
+            throw new ActionRefused(refusal);
+        }
+
+        @Override
+        public void cancel() {
+            throw new ActionRefused(refusal);
         }
     }
 
