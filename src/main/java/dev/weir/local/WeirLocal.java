@@ -271,8 +271,7 @@ public final class WeirLocal {
      * Serves the job's REST API on the coordinator's server and writes where it is (with the token
      * its actions need) into the state directory, for the {@code weir} commands; says where, and
      * where the dashboard is, on {@code info} (null with --quiet: then stderr has only what went
-     * wrong). Returns that file;
-     * null if it could not be written (the API is served all the same).
+     * wrong). Returns that file; null if it could not be written (the API is served all the same).
      */
     private static Path serveRestApi(CoordinatorServer server, String jobName, JobMasterRestJob job, Path stateDir,
                                      PrintStream info, PrintStream err) {

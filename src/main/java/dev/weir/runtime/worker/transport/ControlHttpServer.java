@@ -165,7 +165,7 @@ public final class ControlHttpServer implements AutoCloseable {
             jettyResponse.write(true, null, callback);
             return;
         }
-        // Every body is what its Content-Type says: a browser must never guess (a JSON error that echoes a path as HTML).
+        // A body is what its Content-Type says; a browser must not guess (a JSON error echoing a path as HTML).
         jettyResponse.getHeaders().put("X-Content-Type-Options", "nosniff");
         byte[] body;
         if (response.body() instanceof FileBody file) {

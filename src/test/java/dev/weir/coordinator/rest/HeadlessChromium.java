@@ -1,4 +1,4 @@
-package dev.weir.dashboard;
+package dev.weir.coordinator.rest;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * own. A machine without them fails the test, naming the packages: a dashboard test that skips would
  * pass on every machine that cannot run it.
  */
-public final class HeadlessChromium {
+final class HeadlessChromium {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -25,7 +25,7 @@ public final class HeadlessChromium {
     }
 
     /** A headless Chromium with a {@code width} x {@code height} window that keeps the page's console log. */
-    public static ChromeDriver start(int width, int height) {
+    static ChromeDriver start(int width, int height) {
         List<Path> missing = List.of(BROWSER, DRIVER).stream().filter(p -> !Files.isExecutable(p)).toList();
         if (!missing.isEmpty()) {
             throw new AssertionError("the dashboard's browser test needs Debian's packages chromium and"

@@ -1,4 +1,4 @@
-package dev.weir.dashboard;
+package dev.weir.coordinator.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,11 +42,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.weir.WeirCommand;
 import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.coordinator.rest.CheckpointEntry;
-import dev.weir.coordinator.rest.JobException;
-import dev.weir.coordinator.rest.JobOverview;
-import dev.weir.coordinator.rest.JobRestRoutes;
-import dev.weir.coordinator.rest.RestJob;
 import dev.weir.local.WeirLocal;
 
 /**
