@@ -15,6 +15,7 @@
   const BOX_HEIGHT = 150;
   const COLUMN_GAP = 90;
   const ROW_GAP = 24;
+  const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
   const SERIES_COLOURS = ['#2f6fd6', '#d1495b', '#2e8540', '#c77700', '#7b4fd6', '#00838f', '#8d6e63'];
 
   const $ = (id) => document.getElementById(id);
@@ -364,7 +365,9 @@
       height: 220,
       series: series,
       scales: {x: {time: true}},
-      axes: [{}, {size: 60, values: (u, values) => values.map((v) => number.format(v))}],
+      // Whole seconds at least between time ticks, shown as the clock: the polls come once a second.
+      axes: [{space: 80, incrs: TIME_STEPS, values: (u, splits) => splits.map(clock)},
+        {size: 60, values: (u, values) => values.map((v) => number.format(v))}],
       legend: {live: true},
     }, data, container);
   }
@@ -469,6 +472,10 @@
     const minutes = Math.floor(seconds / 60);
     return minutes < 120 ? minutes + ' min ' + Math.floor(seconds % 60) + ' s'
         : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+  }
+
+  function clock(seconds) {
+    return new Date(seconds * 1000).toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', second: '2-digit'});
   }
 
   function rate(perSecond) {
