@@ -46,8 +46,8 @@ public final class LocalCommand implements Callable<Integer> {
             + " worker processes.")
     private boolean inProcess;
 
-    @Option(names = "--quiet", description = "No progress line every second (nor the REST API's address) on"
-            + " stderr.")
+    @Option(names = "--quiet", description = "No progress line every second (nor the REST API's and the"
+            + " dashboard's addresses) on stderr.")
     private boolean quiet;
 
     @Option(names = "--env", paramLabel = "NAME=VALUE",

@@ -269,9 +269,9 @@ public final class WeirLocal {
 
     /**
      * Serves the job's REST API on the coordinator's server and writes where it is (with the token
-     * its actions need) into the state directory, for the {@code weir} commands; says where on
-     * {@code info} (null with --quiet: then stderr has only what went wrong). Returns that file;
-     * null if it could not be written (the API is served all the same).
+     * its actions need) into the state directory, for the {@code weir} commands; says where, and
+     * where the dashboard is, on {@code info} (null with --quiet: then stderr has only what went
+     * wrong). Returns that file; null if it could not be written (the API is served all the same).
      */
     private static Path serveRestApi(CoordinatorServer server, String jobName, JobMasterRestJob job, Path stateDir,
                                      PrintStream info, PrintStream err) {
@@ -284,6 +284,9 @@ public final class WeirLocal {
         java.net.URI url = server.baseUri();
         if (info != null) {
             info.println("weir local: REST API of " + jobName + " at " + url + "/v1/jobs/" + jobName);
+            if (server.tls() == null) {
+                info.println("weir local: dashboard of " + jobName + " at " + dashboardUrl(url, jobName, token));
+            }
         }
         try {
             return new RestEndpointFile(jobName, url, token).write(stateDir.toAbsolutePath());
@@ -292,6 +295,16 @@ public final class WeirLocal {
                     + "); 'weir jobs' will not find this job");
             return null;
         }
+    }
+
+    /**
+     * The dashboard's address (docs/dashboard.md) with the job's token in the fragment: the page
+     * reads it there to take actions, and browsers never send a fragment, so it stays out of
+     * requests and access logs. Only on loopback, where this process listens; with TLS the
+     * endpoint asks for a client certificate that a browser does not have, so none is printed.
+     */
+    static String dashboardUrl(java.net.URI endpoint, String jobName, String token) {
+        return endpoint + "/#job=" + jobName + "&token=" + token;
     }
 
     /**

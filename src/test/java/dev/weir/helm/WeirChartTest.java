@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -171,6 +172,46 @@ class WeirChartTest {
         assertThat(render(Map.of("networkPolicy.enabled", "true", "networkPolicy.workerNamespaces[0]", "jobs")))
                 .filteredOn(o -> o instanceof NetworkPolicy).extracting(o -> o.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("jobs", "weir-system");
+    }
+
+    /** The dashboard is served on the coordinator port: an Ingress to it only when asked for, never over mutual TLS. */
+    @Test
+    void dashboardIngressIsOptionalAndReachesTheCoordinatorPort() {
+        assertThat(render(Map.of())).noneMatch(o -> o instanceof Ingress);
+        List<HasMetadata> objects = render(Map.of("dashboard.ingress.enabled", "true",
+                "dashboard.ingress.className", "nginx", "dashboard.ingress.host", "weir.example.com"));
+        Service service = (Service) objects.stream().filter(o -> o instanceof Service).findFirst().orElseThrow();
+        Ingress ingress = (Ingress) objects.stream().filter(o -> o instanceof Ingress).findFirst().orElseThrow();
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getSpec().getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getHost()).isEqualTo("weir.example.com");
+            assertThat(rule.getHttp().getPaths()).extracting(p -> p.getPath() + " " + p.getPathType())
+                    .containsExactly("/ Exact", "/dashboard Prefix", "/v1/jobs Prefix", "/metrics Exact");
+            assertThat(rule.getHttp().getPaths()).allSatisfy(path -> {
+                assertThat(path.getBackend().getService().getName()).isEqualTo(service.getMetadata().getName());
+                assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("coordinator");
+            });
+        });
+        assertThat(service.getSpec().getPorts()).filteredOn(p -> p.getName().equals("coordinator")).singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(6123));
+
+        assertThatThrownBy(() -> render(Map.of("dashboard.ingress.enabled", "true", "tls.enabled", "true")))
+                .hasMessageContaining("dashboard.ingress.enabled needs tls.enabled=false");
+        assertThatThrownBy(() -> render(Map.of("dashboard.ingress.enabled", "true", "networkPolicy.enabled", "true",
+                "watchNamespaces[0]", "team-a", "leaderElection.enabled", "false")))
+                .hasMessageContaining("needs dashboard.ingress.controllerNamespace");
+        NetworkPolicy operator = render(Map.of("dashboard.ingress.enabled", "true", "networkPolicy.enabled", "true",
+                "watchNamespaces[0]", "team-a", "leaderElection.enabled", "false",
+                "dashboard.ingress.controllerNamespace", "ingress-nginx")).stream()
+                .filter(o -> o instanceof NetworkPolicy).map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getNamespace().equals("weir-system")).findFirst().orElseThrow();
+        assertThat(operator.getSpec().getIngress()).hasSize(3).last().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement().satisfies(port ->
+                    assertThat(port.getPort().getIntVal()).isEqualTo(6123));
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> assertThat(
+                    peer.getNamespaceSelector().getMatchLabels()).containsExactly(
+                    Map.entry("kubernetes.io/metadata.name", "ingress-nginx")));
+        });
     }
 
     /** With tls.enabled the operator reads its certificate from the Secret and workers call it over https. */

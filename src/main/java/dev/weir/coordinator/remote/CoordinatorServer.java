@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import dev.weir.coordinator.AttemptEndpoint;
 import dev.weir.coordinator.RegistrationConflictException;
 import dev.weir.coordinator.StaleAttemptException;
+import dev.weir.coordinator.rest.DashboardFiles;
 import dev.weir.coordinator.rest.JobRestRoutes;
 import dev.weir.runtime.tls.TransportTls;
 import dev.weir.runtime.worker.protocol.Acknowledge;
@@ -51,6 +52,7 @@ public final class CoordinatorServer implements AutoCloseable {
     private final TransportTls tls;
     private volatile String refusal;
     private volatile JobRestRoutes restApi;
+    private final DashboardFiles dashboard = new DashboardFiles();
 
     /** Starts serving plain HTTP on {@code bind}; port 0 picks a free port (see {@link #baseUri()}). */
     public CoordinatorServer(InetSocketAddress bind) throws IOException {
@@ -89,7 +91,10 @@ public final class CoordinatorServer implements AutoCloseable {
         refusal = reason;
     }
 
-    /** Serves the jobs' REST API (docs/rest-api.md) beside the workers' routes, from now on. */
+    /**
+     * Serves the jobs' REST API (docs/rest-api.md) and the dashboard that shows it (docs/dashboard.md)
+     * beside the workers' routes, from now on.
+     */
     public void serveRestApi(JobRestRoutes routes) {
         this.restApi = routes;
     }
@@ -122,6 +127,9 @@ public final class CoordinatorServer implements AutoCloseable {
         JobRestRoutes rest = restApi;
         if (rest != null && JobRestRoutes.matches(path)) {
             return rest.handle(request);
+        }
+        if (rest != null && DashboardFiles.matches(path)) {
+            return dashboard.handle(request);
         }
         if (path.size() != 6 || !path.get(0).equals("v1") || !path.get(1).equals("jobs")
                 || !path.get(3).equals("attempts")) {

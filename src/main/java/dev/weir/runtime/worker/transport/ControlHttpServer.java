@@ -165,8 +165,14 @@ public final class ControlHttpServer implements AutoCloseable {
             jettyResponse.write(true, null, callback);
             return;
         }
+        // A body is what its Content-Type says; a browser must not guess (a JSON error echoing a path as HTML).
+        jettyResponse.getHeaders().put("X-Content-Type-Options", "nosniff");
         byte[] body;
-        if (response.body() instanceof TextBody text) {
+        if (response.body() instanceof FileBody file) {
+            body = file.content();
+            jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, file.contentType());
+            file.headers().forEach(jettyResponse.getHeaders()::put);
+        } else if (response.body() instanceof TextBody text) {
             body = text.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             jettyResponse.getHeaders().put(HttpHeader.CONTENT_TYPE, text.contentType());
         } else {
