@@ -45,7 +45,7 @@ class NexmarkKillIT {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"q3", "q1"})
+    @ValueSource(strings = {"q3", "q1", "q11"})
     void digestIsUnchangedAfterWorkersAreKilled(String query) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
