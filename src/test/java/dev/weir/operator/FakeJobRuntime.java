@@ -11,6 +11,7 @@ import dev.weir.coordinator.AttemptFailure;
 
 import dev.weir.operator.runtime.AttemptPlan;
 import dev.weir.operator.runtime.AttemptView;
+import dev.weir.operator.runtime.CheckpointHealth;
 import dev.weir.operator.runtime.JobRuntime;
 import dev.weir.operator.runtime.JobRuntimeException;
 import dev.weir.operator.runtime.SavepointState;
@@ -36,6 +37,9 @@ final class FakeJobRuntime implements JobRuntime {
     private final Map<JobKey, Boolean> finished = new HashMap<>();
     private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
     private final Map<String, SavepointState> savepoints = new HashMap<>();
+    private final Map<JobKey, CheckpointHealth> checkpointHealth = new HashMap<>();
+    final List<Long> disposedSavepoints = new ArrayList<>();
+    java.io.IOException failNextDisposal;
     private volatile java.util.function.Consumer<JobKey> attemptEnded = job -> { };
     boolean savepointsCompleteAtOnce = true;
     JobRuntimeException refuseNextAttempt;
@@ -71,8 +75,11 @@ final class FakeJobRuntime implements JobRuntime {
         if (plan == null || plan.attempt() != attempt) {
             return AttemptView.NOT_HOSTED;
         }
+        boolean allRegistered = registered.getOrDefault(job, 0) == plan.parallelism();
         return new AttemptView(true, registered.getOrDefault(job, 0), failures.get(job),
-                finished.getOrDefault(job, false), lastCheckpoints.get(job));
+                finished.getOrDefault(job, false), lastCheckpoints.get(job),
+                allRegistered ? checkpointHealth.getOrDefault(job, new CheckpointHealth(1, 0, 0, null))
+                        : CheckpointHealth.NOT_RUNNING);
     }
 
     @Override
@@ -109,6 +116,17 @@ final class FakeJobRuntime implements JobRuntime {
     @Override
     public void onAttemptEnded(java.util.function.Consumer<JobKey> listener) {
         attemptEnded = listener;
+    }
+
+    @Override
+    public synchronized void disposeSavepoint(JobKey job, StorageAccess storage, long savepointId)
+            throws java.io.IOException {
+        if (failNextDisposal != null) {
+            java.io.IOException e = failNextDisposal;
+            failNextDisposal = null;
+            throw e;
+        }
+        disposedSavepoints.add(savepointId);
     }
 
     @Override
@@ -149,6 +167,11 @@ final class FakeJobRuntime implements JobRuntime {
     synchronized void completeCheckpoint(JobKey job, long id, long completedAtMillis) {
         lastCheckpoints.put(job, new SnapshotInfo(id, "s3://weir/weir/" + job.namespace() + "/" + job.name()
                 + "/checkpoints/chk-" + id, completedAtMillis, 12, 2048));
+    }
+
+    /** What the coordinator reports of the attempt's checkpoints once every worker registered. */
+    synchronized void checkpointHealth(JobKey job, CheckpointHealth health) {
+        checkpointHealth.put(job, health);
     }
 
     synchronized void completePendingSavepoints(JobKey job) {
