@@ -38,7 +38,10 @@ final class FakeJobRuntime implements JobRuntime {
     private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
     private final Map<String, SavepointState> savepoints = new HashMap<>();
     private final Map<JobKey, CheckpointHealth> checkpointHealth = new HashMap<>();
+    private final Map<JobKey, Long> runningSince = new HashMap<>();
     final List<Long> disposedSavepoints = new ArrayList<>();
+    /** The test's clock: when all workers registered, every task counts as running from then on. */
+    java.util.function.LongSupplier clock = () -> 1;
     java.io.IOException failNextDisposal;
     private volatile java.util.function.Consumer<JobKey> attemptEnded = job -> { };
     boolean savepointsCompleteAtOnce = true;
@@ -64,6 +67,7 @@ final class FakeJobRuntime implements JobRuntime {
         hosted.put(plan.job(), plan);
         // Running workers register again as soon as their heartbeats reach the new coordinator.
         registered.put(plan.job(), runningWorkers.size());
+        runningSince.put(plan.job(), clock.getAsLong());
         failures.remove(plan.job());
         finished.remove(plan.job());
         ensured.add(new Hosted(plan, Set.copyOf(runningWorkers)));
@@ -78,7 +82,7 @@ final class FakeJobRuntime implements JobRuntime {
         boolean allRegistered = registered.getOrDefault(job, 0) == plan.parallelism();
         return new AttemptView(true, registered.getOrDefault(job, 0), failures.get(job),
                 finished.getOrDefault(job, false), lastCheckpoints.get(job),
-                allRegistered ? checkpointHealth.getOrDefault(job, new CheckpointHealth(1, 0, 0, null))
+                allRegistered ? checkpointHealth.getOrDefault(job, new CheckpointHealth(runningSince.get(job), 0, 0, null))
                         : CheckpointHealth.NOT_RUNNING);
     }
 
@@ -142,6 +146,7 @@ final class FakeJobRuntime implements JobRuntime {
 
     synchronized void registerAll(JobKey job) {
         registered.put(job, hosted.get(job).parallelism());
+        runningSince.put(job, clock.getAsLong());
     }
 
     synchronized void fail(JobKey job, String reason) {
