@@ -26,11 +26,11 @@ final class SavepointDisposer {
      * What one reconcile did about spec.savepoints.dispose.
      *
      * @param requested whether the spec names any savepoint to dispose of
-     * @param disposed ids of savepoints whose files are gone now (this reconcile or an interrupted earlier one)
+     * @param disposed paths of savepoints whose files are gone now (this reconcile or an interrupted earlier one)
      * @param refused why each refused path cannot be disposed of now
      * @param failed why deleting each failed path failed
      */
-    record Result(boolean requested, List<Long> disposed, List<String> refused, List<String> failed) {
+    record Result(boolean requested, List<String> disposed, List<String> refused, List<String> failed) {
 
         static final Result NONE = new Result(false, List.of(), List.of(), List.of());
     }
@@ -50,7 +50,7 @@ final class SavepointDisposer {
         if (paths.isEmpty()) {
             return Result.NONE;
         }
-        List<Long> disposed = new ArrayList<>();
+        List<String> disposed = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String path : paths) {
@@ -60,7 +60,7 @@ final class SavepointDisposer {
             } else if (verdict.savepoint().getDisposedTime() == null) {
                 try {
                     runtime.disposeSavepoint(JobKey.of(job), storage, verdict.savepoint().getId());
-                    disposed.add(verdict.savepoint().getId());
+                    disposed.add(path);
                 } catch (IOException e) {
                     failed.add(path + ": " + e.getMessage());
                 }

@@ -24,9 +24,10 @@ final class SavepointHistory {
         history.add(0, new SavepointInfo(StatusBuilder.info(snapshot), trigger, nonce));
     }
 
-    static void disposed(StreamJobStatus status, List<Long> ids, long now) {
+    /** Marks the entries of {@code paths} (ids may repeat across storages, paths do not). */
+    static void disposed(StreamJobStatus status, List<String> paths, long now) {
         for (SavepointInfo entry : status.getSavepointHistory()) {
-            if (entry.getDisposedTime() == null && ids.contains(entry.getId())) {
+            if (entry.getDisposedTime() == null && paths.contains(entry.getPath())) {
                 entry.setDisposedTime(Instant.ofEpochMilli(now).toString());
             }
         }
