@@ -9,6 +9,7 @@ public class Condition {
 
     public static final String READY = "Ready";
     public static final String CHECKPOINTING = "Checkpointing";
+    public static final String SAVEPOINT_DISPOSAL = "SavepointDisposal";
 
     public static final String TRUE = "True";
     public static final String FALSE = "False";
@@ -28,6 +29,9 @@ public class Condition {
 
     @JsonPropertyDescription("When status last changed (RFC 3339).")
     private String lastTransitionTime;
+
+    @JsonPropertyDescription("The metadata.generation the operator judged this condition at.")
+    private Long observedGeneration;
 
     public Condition() {
     }
@@ -70,6 +74,14 @@ public class Condition {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
     }
 
     public String getLastTransitionTime() {

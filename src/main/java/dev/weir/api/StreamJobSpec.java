@@ -72,6 +72,9 @@ public class StreamJobSpec {
     @JsonPropertyDescription("Change this number to trigger a savepoint of the running job.")
     private long savepointNonce;
 
+    @JsonPropertyDescription("How many savepoints status.savepointHistory keeps, and which of them to dispose of.")
+    private SavepointsSpec savepoints = new SavepointsSpec();
+
     @JsonPropertyDescription("Change this number to restart all workers from the latest checkpoint.")
     private long restartNonce;
 
@@ -181,6 +184,14 @@ public class StreamJobSpec {
 
     public void setSavepointNonce(long savepointNonce) {
         this.savepointNonce = savepointNonce;
+    }
+
+    public SavepointsSpec getSavepoints() {
+        return savepoints;
+    }
+
+    public void setSavepoints(SavepointsSpec savepoints) {
+        this.savepoints = savepoints;
     }
 
     public long getRestartNonce() {

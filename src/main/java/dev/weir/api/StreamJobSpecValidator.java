@@ -81,6 +81,22 @@ public final class StreamJobSpecValidator {
             problem("spec.initialSavepointPath", "must not be empty");
         }
         validateResources(spec.getResources());
+        validateSavepoints(spec.getSavepoints());
+    }
+
+    private void validateSavepoints(SavepointsSpec savepoints) {
+        if (savepoints == null) {
+            return;
+        }
+        int max = savepoints.getHistoryMaxCount();
+        if (max < 1 || max > SavepointsSpec.MAX_HISTORY_MAX_COUNT) {
+            problem("spec.savepoints.historyMaxCount", "must be between 1 and " + SavepointsSpec.MAX_HISTORY_MAX_COUNT
+                    + " (got " + max + ")");
+        }
+        if (savepoints.getDispose() != null && savepoints.getDispose().size() > SavepointsSpec.MAX_DISPOSE) {
+            problem("spec.savepoints.dispose", "at most " + SavepointsSpec.MAX_DISPOSE + " paths (got "
+                    + savepoints.getDispose().size() + ")");
+        }
     }
 
     private void validateJob(JobSpec job) {

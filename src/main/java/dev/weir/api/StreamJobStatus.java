@@ -31,6 +31,10 @@ public class StreamJobStatus {
     @JsonPropertyDescription("The latest completed savepoint.")
     private CheckpointInfo lastSavepoint;
 
+    @JsonPropertyDescription("The last spec.savepoints.historyMaxCount savepoints taken of this job, newest first,"
+            + " with why each was taken and whether it was disposed of.")
+    private List<SavepointInfo> savepointHistory = new ArrayList<>();
+
     @JsonPropertyDescription("Path of the checkpoint or savepoint the current attempt restored from;"
             + " absent when it started empty.")
     private String restoredFrom;
@@ -111,6 +115,14 @@ public class StreamJobStatus {
 
     public void setLastSavepoint(CheckpointInfo lastSavepoint) {
         this.lastSavepoint = lastSavepoint;
+    }
+
+    public List<SavepointInfo> getSavepointHistory() {
+        return savepointHistory;
+    }
+
+    public void setSavepointHistory(List<SavepointInfo> savepointHistory) {
+        this.savepointHistory = savepointHistory;
     }
 
     public String getRestoredFrom() {

@@ -83,6 +83,7 @@ public final class AttemptCoordinator implements AutoCloseable {
     private volatile AttemptFailure failure;
     private volatile CompletedCheckpointStats lastCheckpoint;
     private volatile boolean everyTaskRunning;
+    private volatile long everyTaskRunningSince;
     private volatile CompletableFuture<?> previousAttemptGone = CompletableFuture.completedFuture(null);
 
     /**
@@ -306,6 +307,11 @@ public final class AttemptCoordinator implements AutoCloseable {
         return everyTaskRunning;
     }
 
+    /** When every task of the attempt ran (see {@link #everyTaskRunning}); 0 until then. */
+    public long everyTaskRunningSince() {
+        return everyTaskRunningSince;
+    }
+
     public boolean finished() {
         return outcome.isDone() && outcome.join() instanceof AttemptOutcome.Finished;
     }
@@ -391,6 +397,7 @@ public final class AttemptCoordinator implements AutoCloseable {
      */
     private void maybeStartPeriodicCheckpoints() {
         if (phase == Phase.RUNNING && !everyTaskRunning && tasks.allRunning()) {
+            everyTaskRunningSince = clock.millis();
             everyTaskRunning = true;
             LOG.debug("job {}: every task of attempt {} runs", settings.jobName(), settings.attempt());
             checkpoints.startPeriodicCheckpoints();

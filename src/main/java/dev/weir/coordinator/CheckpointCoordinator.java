@@ -260,6 +260,23 @@ public final class CheckpointCoordinator {
         }
     }
 
+    /** The current run of consecutive counted failures: how many, for how long, and the latest one's cause. */
+    public FailureRun failureRun() {
+        synchronized (lock) {
+            return new FailureRun(stats.consecutiveFailures(), stats.failingForMs(clock.millis()), stats.lastFailure());
+        }
+    }
+
+    /**
+     * Consecutive checkpoint failures that count towards the tolerance, since the last completed one.
+     *
+     * @param lastFailure reason and message of the latest; null when {@code consecutive} is 0
+     */
+    public record FailureRun(int consecutive, long failingForMs, String lastFailure) {
+
+        public static final FailureRun NONE = new FailureRun(0, 0, null);
+    }
+
     public Optional<CompletedCheckpointStats> lastCompleted() {
         synchronized (lock) {
             return stats.lastCompleted();
@@ -347,7 +364,7 @@ public final class CheckpointCoordinator {
         pending = null;
         timing.ended(clock.millis());
         long now = clock.millis();
-        boolean exceeded = stats.failed(reason, pc.triggerTimestamp(), now);
+        boolean exceeded = stats.failed(reason, message, pc.triggerTimestamp(), now);
         LOG.info("Job {}: aborted {} {}: {} {}", jobName, pc.type(), pc.checkpointId(), reason, message);
         notifier.aborted(pc, reason, message, actions);
         if (exceeded) {

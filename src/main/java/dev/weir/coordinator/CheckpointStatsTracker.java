@@ -16,6 +16,7 @@ final class CheckpointStatsTracker {
     private CompletedCheckpointStats lastCompleted;
     private int consecutiveFailures;
     private long failingSince;
+    private String lastFailure;
     private boolean exceededReported;
 
     CheckpointStatsTracker(int tolerableFailures, long tolerableFailureMs) {
@@ -27,6 +28,7 @@ final class CheckpointStatsTracker {
         completedCount++;
         lastCompleted = stats;
         consecutiveFailures = 0;
+        lastFailure = null;
         exceededReported = false;
     }
 
@@ -39,11 +41,12 @@ final class CheckpointStatsTracker {
      * @return true exactly when this failure is the first of its run to exceed the tolerance, so
      *     the job is failed over once rather than on every further failure
      */
-    boolean failed(CheckpointFailureReason reason, long triggerTimestamp, long now) {
+    boolean failed(CheckpointFailureReason reason, String message, long triggerTimestamp, long now) {
         failedCount++;
         if (!reason.countsTowardsTolerableFailures()) {
             return false;
         }
+        lastFailure = reason + ": " + message;
         if (consecutiveFailures++ == 0) {
             failingSince = triggerTimestamp;
         }
@@ -69,6 +72,11 @@ final class CheckpointStatsTracker {
     /** How long the current run of counted failures has lasted; 0 when there is none. */
     long failingForMs(long now) {
         return consecutiveFailures == 0 ? 0 : Math.max(0, now - failingSince);
+    }
+
+    /** The reason and message of the latest counted failure of the current run; null when there is no run. */
+    String lastFailure() {
+        return consecutiveFailures == 0 ? null : lastFailure;
     }
 
     Optional<CompletedCheckpointStats> lastCompleted() {

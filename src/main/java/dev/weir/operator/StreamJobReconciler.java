@@ -6,10 +6,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.weir.api.Condition;
 import dev.weir.api.StreamJob;
-import dev.weir.api.StreamJobStatus;
-import dev.weir.operator.reconcile.ReadyReason;
+import dev.weir.operator.reconcile.StatusBuilder;
 import dev.weir.operator.reconcile.ReconcilePipeline;
 import dev.weir.operator.runtime.JobRuntime;
 import dev.weir.operator.runtime.OperatorMetrics;
@@ -83,13 +81,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
     public ErrorStatusUpdateControl<StreamJob> updateErrorStatus(StreamJob job, Context<StreamJob> context, Exception e) {
         LOG.warn("job {}: reconcile failed: {}", JobKey.of(job), e.toString());
         OperatorMetrics.reconcileFailed(JobKey.of(job));
-        StreamJobStatus status = job.getStatus() == null ? new StreamJobStatus() : job.getStatus();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        status.getConditions().removeIf(c -> Condition.READY.equals(c.getType()));
-        status.getConditions().add(new Condition(Condition.READY, Condition.FALSE, ReadyReason.ReconcileError.name(),
-                message, java.time.Instant.now().toString()));
-        status.setError(message);
-        job.setStatus(status);
+        job.setStatus(StatusBuilder.reconcileError(job, message, System.currentTimeMillis()));
         return ErrorStatusUpdateControl.patchStatus(job).rescheduleAfter(ERROR_RETRY);
     }
 

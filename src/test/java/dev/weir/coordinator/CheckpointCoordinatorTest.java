@@ -378,6 +378,21 @@ class CheckpointCoordinatorTest {
         assertThat(listener.exceeded).hasSize(2);
     }
 
+    /** What the Checkpointing condition shows: the run's length, its duration and its latest cause. */
+    @Test
+    void failureRunNamesTheLatestCountedFailureUntilACheckpointCompletes() {
+        CheckpointCoordinator coordinator = coordinator();
+        assertThat(coordinator.failureRun()).isEqualTo(CheckpointCoordinator.FailureRun.NONE);
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "no");
+        coordinator.decline(triggerPeriodic(coordinator), SRC_0, "still no");
+        CheckpointCoordinator.FailureRun run = coordinator.failureRun();
+        assertThat(run.consecutive()).isEqualTo(2);
+        assertThat(run.lastFailure()).startsWith("DECLINED: ").contains("still no");
+
+        ackAll(coordinator, triggerPeriodic(coordinator));
+        assertThat(coordinator.failureRun()).isEqualTo(CheckpointCoordinator.FailureRun.NONE);
+    }
+
     /**
      * With a time budget the job rides out a storage outage however many checkpoints fail in it (a
      * 0.8 s blip at 200 ms intervals is four failures): it fails over only once the failures have also

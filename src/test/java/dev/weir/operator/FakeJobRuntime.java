@@ -11,6 +11,7 @@ import dev.weir.coordinator.AttemptFailure;
 
 import dev.weir.operator.runtime.AttemptPlan;
 import dev.weir.operator.runtime.AttemptView;
+import dev.weir.operator.runtime.CheckpointHealth;
 import dev.weir.operator.runtime.JobRuntime;
 import dev.weir.operator.runtime.JobRuntimeException;
 import dev.weir.operator.runtime.SavepointState;
@@ -36,6 +37,12 @@ final class FakeJobRuntime implements JobRuntime {
     private final Map<JobKey, Boolean> finished = new HashMap<>();
     private final Map<JobKey, SnapshotInfo> lastCheckpoints = new HashMap<>();
     private final Map<String, SavepointState> savepoints = new HashMap<>();
+    private final Map<JobKey, CheckpointHealth> checkpointHealth = new HashMap<>();
+    private final Map<JobKey, Long> runningSince = new HashMap<>();
+    final List<Long> disposedSavepoints = new ArrayList<>();
+    /** The test's clock: when all workers registered, every task counts as running from then on. */
+    java.util.function.LongSupplier clock = () -> 1;
+    java.io.IOException failNextDisposal;
     private volatile java.util.function.Consumer<JobKey> attemptEnded = job -> { };
     boolean savepointsCompleteAtOnce = true;
     JobRuntimeException refuseNextAttempt;
@@ -60,6 +67,7 @@ final class FakeJobRuntime implements JobRuntime {
         hosted.put(plan.job(), plan);
         // Running workers register again as soon as their heartbeats reach the new coordinator.
         registered.put(plan.job(), runningWorkers.size());
+        runningSince.put(plan.job(), clock.getAsLong());
         failures.remove(plan.job());
         finished.remove(plan.job());
         ensured.add(new Hosted(plan, Set.copyOf(runningWorkers)));
@@ -71,8 +79,11 @@ final class FakeJobRuntime implements JobRuntime {
         if (plan == null || plan.attempt() != attempt) {
             return AttemptView.NOT_HOSTED;
         }
+        boolean allRegistered = registered.getOrDefault(job, 0) == plan.parallelism();
         return new AttemptView(true, registered.getOrDefault(job, 0), failures.get(job),
-                finished.getOrDefault(job, false), lastCheckpoints.get(job));
+                finished.getOrDefault(job, false), lastCheckpoints.get(job),
+                allRegistered ? checkpointHealth.getOrDefault(job, new CheckpointHealth(runningSince.get(job), 0, 0, null))
+                        : CheckpointHealth.NOT_RUNNING);
     }
 
     @Override
@@ -112,6 +123,17 @@ final class FakeJobRuntime implements JobRuntime {
     }
 
     @Override
+    public synchronized void disposeSavepoint(JobKey job, StorageAccess storage, long savepointId)
+            throws java.io.IOException {
+        if (failNextDisposal != null) {
+            java.io.IOException e = failNextDisposal;
+            failNextDisposal = null;
+            throw e;
+        }
+        disposedSavepoints.add(savepointId);
+    }
+
+    @Override
     public synchronized Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) {
         return Optional.ofNullable(lastCheckpoints.get(job));
     }
@@ -124,6 +146,7 @@ final class FakeJobRuntime implements JobRuntime {
 
     synchronized void registerAll(JobKey job) {
         registered.put(job, hosted.get(job).parallelism());
+        runningSince.put(job, clock.getAsLong());
     }
 
     synchronized void fail(JobKey job, String reason) {
@@ -149,6 +172,11 @@ final class FakeJobRuntime implements JobRuntime {
     synchronized void completeCheckpoint(JobKey job, long id, long completedAtMillis) {
         lastCheckpoints.put(job, new SnapshotInfo(id, "s3://weir/weir/" + job.namespace() + "/" + job.name()
                 + "/checkpoints/chk-" + id, completedAtMillis, 12, 2048));
+    }
+
+    /** What the coordinator reports of the attempt's checkpoints once every worker registered. */
+    synchronized void checkpointHealth(JobKey job, CheckpointHealth health) {
+        checkpointHealth.put(job, health);
     }
 
     synchronized void completePendingSavepoints(JobKey job) {

@@ -62,6 +62,7 @@ final class OperatorTestEnv implements AutoCloseable {
     }
 
     private void startOperator() {
+        runtime.clock = () -> now;
         pipeline = new ReconcilePipeline(client, runtime, SETTINGS, () -> now);
     }
 

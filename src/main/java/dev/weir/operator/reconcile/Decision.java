@@ -1,6 +1,7 @@
 package dev.weir.operator.reconcile;
 
 import dev.weir.api.JobPhase;
+import dev.weir.api.SavepointTriggerType;
 
 /** What one reconcile does; the decider returns exactly one, the actuator carries it out. */
 public sealed interface Decision {
@@ -34,10 +35,21 @@ public sealed interface Decision {
 
     enum AfterSavepoint {
         /** spec.savepointNonce changed: only record the savepoint. */
-        RECORD,
+        RECORD(SavepointTriggerType.MANUAL),
         /** spec.state is suspended: stop the job. */
-        SUSPEND,
+        SUSPEND(SavepointTriggerType.SUSPEND),
         /** The spec changed (upgradeMode savepoint): redeploy restoring from the savepoint. */
-        UPGRADE
+        UPGRADE(SavepointTriggerType.UPGRADE);
+
+        private final SavepointTriggerType triggerType;
+
+        AfterSavepoint(SavepointTriggerType triggerType) {
+            this.triggerType = triggerType;
+        }
+
+        /** What status.savepointHistory says the savepoint was taken for. */
+        public SavepointTriggerType triggerType() {
+            return triggerType;
+        }
     }
 }

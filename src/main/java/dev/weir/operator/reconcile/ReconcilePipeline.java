@@ -32,6 +32,7 @@ public final class ReconcilePipeline {
 
     private final JobObserver observer;
     private final Actuator actuator;
+    private final SavepointDisposer disposer;
     private final TransitionEvents events;
     private final OperatorSettings settings;
     private final LongSupplier clock;
@@ -39,6 +40,7 @@ public final class ReconcilePipeline {
     public ReconcilePipeline(KubernetesClient client, JobRuntime runtime, OperatorSettings settings, LongSupplier clock) {
         this.observer = new JobObserver(client, runtime);
         this.actuator = new Actuator(client, runtime, settings);
+        this.disposer = new SavepointDisposer(runtime);
         this.events = new TransitionEvents(client);
         this.settings = settings;
         this.clock = clock;
@@ -53,7 +55,9 @@ public final class ReconcilePipeline {
             SpecValidation.Result validation = SpecValidation.validate(job, observed.credentials());
             Decision decision = ReconcileDecider.decide(job, observed, validation, now);
             ActResult acted = actuator.act(job, decision, observed, validation.storage());
-            StreamJobStatus status = StatusBuilder.build(job, observed, decision, acted, now);
+            SavepointDisposer.Result disposals = validation.valid() ? disposer.dispose(job, validation.storage())
+                    : SavepointDisposer.Result.NONE;
+            StreamJobStatus status = StatusBuilder.build(job, observed, decision, acted, disposals, now);
             events.onTransition(job, job.getStatus(), status);
             if (decision instanceof Decision.Restart) {
                 OperatorMetrics.restarted(key);

@@ -22,7 +22,7 @@ public final class StatusBuilder {
     }
 
     public static StreamJobStatus build(StreamJob job, Observation observed, Decision decision, ActResult acted,
-                                        long now) {
+                                        SavepointDisposer.Result disposals, long now) {
         StreamJobStatus old = job.getStatus();
         StreamJobStatus next = copy(old);
         next.setObservedGeneration(job.getMetadata().getGeneration());
@@ -95,6 +95,8 @@ public final class StatusBuilder {
             message = savepointMessage(s, state);
             if (state != null && state.progress() == SavepointState.Progress.COMPLETED) {
                 next.setLastSavepoint(info(state.snapshot()));
+                SavepointHistory.add(next, state.snapshot(), s.then().triggerType(),
+                        s.then() == Decision.AfterSavepoint.RECORD ? job.getSpec().getSavepointNonce() : null);
                 if (s.then() == Decision.AfterSavepoint.RECORD) {
                     next.setObservedSavepointNonce(job.getSpec().getSavepointNonce());
                 } else if (s.then() == Decision.AfterSavepoint.SUSPEND) {
@@ -116,7 +118,49 @@ public final class StatusBuilder {
             setCondition(next, Condition.READY, reason.ready() ? Condition.TRUE : Condition.FALSE, reason.name(),
                     message, now);
         }
+        boolean attemptRuns = decision instanceof Decision.Run || decision instanceof Decision.Savepoint;
+        CheckpointingCondition.Judgement checkpointing = CheckpointingCondition.judge(
+                job.getSpec().getCheckpointing(), observed.runtime(), attemptRuns && acted.problem() == null, now);
+        setCondition(next, Condition.CHECKPOINTING, checkpointing.reason().status(), checkpointing.reason().name(),
+                checkpointing.message(), now);
+        SavepointHistory.disposed(next, disposals.disposed(), now);
+        SavepointHistory.trim(next, job.getSpec().getSavepoints());
+        disposalCondition(next, disposals, now);
+        // Every condition was judged just now (a Failed job's Ready is kept only while the generation it
+        // failed at is unchanged), so every one carries this generation.
+        Long generation = job.getMetadata().getGeneration();
+        next.getConditions().forEach(c -> c.setObservedGeneration(generation));
         return next;
+    }
+
+    /**
+     * Status after a reconcile that threw (API server down, a bug): Ready=False ReconcileError with
+     * the exception's message; the rest as it was.
+     */
+    public static StreamJobStatus reconcileError(StreamJob job, String message, long now) {
+        StreamJobStatus next = copy(job.getStatus() == null ? new StreamJobStatus() : job.getStatus());
+        setCondition(next, Condition.READY, Condition.FALSE, ReadyReason.ReconcileError.name(), message, now);
+        next.setError(message);
+        Long generation = job.getMetadata().getGeneration();
+        next.getConditions().forEach(c -> c.setObservedGeneration(generation));
+        return next;
+    }
+
+    private static void disposalCondition(StreamJobStatus next, SavepointDisposer.Result disposals, long now) {
+        if (!disposals.requested()) {
+            next.getConditions().removeIf(c -> Condition.SAVEPOINT_DISPOSAL.equals(c.getType()));
+            return;
+        }
+        if (!disposals.failed().isEmpty()) {
+            setCondition(next, Condition.SAVEPOINT_DISPOSAL, Condition.FALSE,
+                    SavepointDisposalReason.DisposalFailed.name(), String.join("; ", disposals.failed()), now);
+        } else if (!disposals.refused().isEmpty()) {
+            setCondition(next, Condition.SAVEPOINT_DISPOSAL, Condition.FALSE,
+                    SavepointDisposalReason.DisposalRefused.name(), String.join("; ", disposals.refused()), now);
+        } else {
+            setCondition(next, Condition.SAVEPOINT_DISPOSAL, Condition.TRUE, SavepointDisposalReason.Disposed.name(),
+                    "every savepoint in spec.savepoints.dispose is disposed of", now);
+        }
     }
 
     private static void deployed(StreamJobStatus next, ActResult acted, JobPhase phase) {
@@ -180,6 +224,9 @@ public final class StatusBuilder {
         }
         if (next.getRestartTimes() == null) {
             next.setRestartTimes(new ArrayList<>());
+        }
+        if (next.getSavepointHistory() == null) {
+            next.setSavepointHistory(new ArrayList<>());
         }
         return next;
     }

@@ -1,12 +1,16 @@
 package dev.weir.operator.reconcile;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.api.Condition;
+import dev.weir.api.SavepointInfo;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobStatus;
 import dev.weir.operator.JobKey;
@@ -17,7 +21,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * Records a Kubernetes Event (what {@code kubectl describe sj} shows) whenever the phase or the
- * Ready reason changes. Texts come from status, which never holds a secret value.
+ * Ready reason changes, when the Checkpointing or SavepointDisposal condition turns False (a
+ * Warning) or recovers, and when a savepoint is disposed of. Texts come from status, which never holds a
+ * secret value.
  */
 public final class TransitionEvents {
 
@@ -30,8 +36,40 @@ public final class TransitionEvents {
     }
 
     public void onTransition(StreamJob job, StreamJobStatus before, StreamJobStatus after) {
-        Condition oldReady = ready(before);
-        Condition newReady = ready(after);
+        phaseOrReady(job, before, after);
+        for (String type : List.of(Condition.CHECKPOINTING, Condition.SAVEPOINT_DISPOSAL)) {
+            Condition was = condition(before, type);
+            Condition is = condition(after, type);
+            boolean changed = is != null && (was == null || !Objects.equals(was.getStatus(), is.getStatus())
+                    || !Objects.equals(was.getReason(), is.getReason()));
+            // Going wrong, and coming back from it; not every attempt's Unknown -> True.
+            boolean wasFalse = was != null && Condition.FALSE.equals(was.getStatus());
+            if (changed && (Condition.FALSE.equals(is.getStatus()) || wasFalse)) {
+                record(job, Condition.FALSE.equals(is.getStatus()) ? "Warning" : "Normal", is.getReason(),
+                        type + " " + is.getStatus() + ": " + is.getMessage());
+            }
+        }
+        Set<String> disposedBefore = disposed(before);
+        for (SavepointInfo savepoint : after.getSavepointHistory() == null ? List.<SavepointInfo>of()
+                : after.getSavepointHistory()) {
+            if (savepoint.getDisposedTime() != null && !disposedBefore.contains(savepoint.getPath())) {
+                record(job, "Normal", "SavepointDisposed", "savepoint " + savepoint.getId() + " at "
+                        + savepoint.getPath() + " disposed of");
+            }
+        }
+    }
+
+    private static Set<String> disposed(StreamJobStatus status) {
+        if (status == null || status.getSavepointHistory() == null) {
+            return Set.of();
+        }
+        return status.getSavepointHistory().stream().filter(s -> s.getDisposedTime() != null)
+                .map(SavepointInfo::getPath).collect(Collectors.toSet());
+    }
+
+    private void phaseOrReady(StreamJob job, StreamJobStatus before, StreamJobStatus after) {
+        Condition oldReady = condition(before, Condition.READY);
+        Condition newReady = condition(after, Condition.READY);
         String oldReason = oldReady == null ? null : oldReady.getReason();
         String newReason = newReady == null ? null : newReady.getReason();
         if (before.getPhase() == after.getPhase() && Objects.equals(oldReason, newReason)) {
@@ -72,10 +110,10 @@ public final class TransitionEvents {
         }
     }
 
-    private static Condition ready(StreamJobStatus status) {
+    private static Condition condition(StreamJobStatus status, String type) {
         if (status == null || status.getConditions() == null) {
             return null;
         }
-        return status.getConditions().stream().filter(c -> Condition.READY.equals(c.getType())).findFirst().orElse(null);
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     }
 }

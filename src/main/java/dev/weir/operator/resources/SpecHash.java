@@ -9,8 +9,10 @@ import dev.weir.api.StreamJobSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * A short hash of the spec parts that shape a deployment. State and the nonces are left out: they
- * ask for actions (suspend, savepoint, restart), not for a redeployment with other settings.
+ * A short hash of the spec parts that shape a deployment. State, the nonces and spec.savepoints are
+ * left out: they ask for actions (suspend, savepoint, restart, disposal), not for a redeployment with
+ * other settings. spec.savepoints is left out entirely (not reset), so jobs deployed before it
+ * existed keep their hash and are not redeployed by an operator upgrade.
  */
 public final class SpecHash {
 
@@ -22,6 +24,7 @@ public final class SpecHash {
         copy.setState(StreamJobSpec.STATE_RUNNING);
         copy.setSavepointNonce(0);
         copy.setRestartNonce(0);
+        copy.setSavepoints(null);
         copy.setUpgradeMode(StreamJobSpec.UPGRADE_SAVEPOINT);
         copy.setInitialSavepointPath(null);
         copy.setRestartPolicy(new dev.weir.api.RestartPolicySpec());

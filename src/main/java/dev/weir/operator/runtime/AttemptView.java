@@ -10,9 +10,11 @@ import dev.weir.coordinator.AttemptFailure;
  *     or one no restart heals); null while healthy
  * @param finished every task finished after the final checkpoint committed all output
  * @param lastCheckpoint the latest checkpoint this coordinator completed; null if none yet
+ * @param checkpoints whether its checkpoints keep completing
  */
 public record AttemptView(boolean hosted, int registeredWorkers, AttemptFailure failure, boolean finished,
-                          SnapshotInfo lastCheckpoint) {
+                          SnapshotInfo lastCheckpoint, CheckpointHealth checkpoints) {
 
-    public static final AttemptView NOT_HOSTED = new AttemptView(false, 0, null, false, null);
+    public static final AttemptView NOT_HOSTED = new AttemptView(false, 0, null, false, null,
+            CheckpointHealth.NOT_RUNNING);
 }

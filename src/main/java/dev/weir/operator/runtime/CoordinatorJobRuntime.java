@@ -19,6 +19,7 @@ import dev.weir.coordinator.AttemptCoordinator;
 import dev.weir.coordinator.AttemptListener;
 import dev.weir.coordinator.AttemptOutcome;
 import dev.weir.coordinator.BothListeners;
+import dev.weir.coordinator.CheckpointCoordinator;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
@@ -146,7 +147,17 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         }
         AttemptCoordinator c = hosted.coordinator();
         CompletedCheckpointStats last = c.lastCheckpoint();
-        return new AttemptView(true, c.registeredWorkers(), c.failure(), c.finished(), last == null ? null : snapshot(last));
+        return new AttemptView(true, c.registeredWorkers(), c.failure(), c.finished(), last == null ? null : snapshot(last),
+                health(c));
+    }
+
+    private static CheckpointHealth health(AttemptCoordinator c) {
+        CheckpointCoordinator checkpoints = c.checkpoints();
+        if (!c.everyTaskRunning() || checkpoints == null) {
+            return CheckpointHealth.NOT_RUNNING;
+        }
+        CheckpointCoordinator.FailureRun run = checkpoints.failureRun();
+        return new CheckpointHealth(c.everyTaskRunningSince(), run.consecutive(), run.failingForMs(), run.lastFailure());
     }
 
     /** One savepoint per request id; a failed one is replaced by a new savepoint when asked again. */
@@ -194,6 +205,17 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
             hosted.closeStorage();
             LOG.info("job {}: detached from attempt {}; its workers keep running for the next coordinator", job,
                     hosted.attempt());
+        }
+    }
+
+    @Override
+    public void disposeSavepoint(JobKey job, StorageAccess access, long savepointId) throws IOException {
+        try (CheckpointStorage storage = new CheckpointStorage(new S3ObjectStore(access.s3()), access.basePath())) {
+            storage.discard(savepointId, CheckpointType.SAVEPOINT);
+            LOG.info("job {}: disposed of savepoint {} at {}", job, savepointId,
+                    storage.location(savepointId, CheckpointType.SAVEPOINT));
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

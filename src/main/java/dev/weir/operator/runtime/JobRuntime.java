@@ -56,6 +56,13 @@ public interface JobRuntime {
      */
     void onAttemptEnded(Consumer<JobKey> listener);
 
+    /**
+     * Deletes savepoint {@code savepointId}'s files ({@code _metadata} first) from the job's storage.
+     * Deleting one that is already gone succeeds: a disposal interrupted before its status patch is
+     * simply done again.
+     */
+    void disposeSavepoint(JobKey job, StorageAccess storage, long savepointId) throws IOException;
+
     /** The latest completed checkpoint in the job's storage, the source of truth for restores. */
     Optional<SnapshotInfo> latestCheckpoint(JobKey job, StorageAccess storage) throws IOException;
 }
