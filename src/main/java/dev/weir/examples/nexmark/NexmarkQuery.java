@@ -19,8 +19,8 @@ import dev.weir.runtime.state.serialization.Types;
 /**
  * The Nexmark queries of ../shared/bench/nexmark.md §3: each reads the one
  * event stream, keeps the kinds it needs, projects before any shuffle and ends in a
- * {@link DigestSink}. q5, q7 and q11 run on event time (sliding, tumbling and session windows);
- * q8 (a window join) is not here yet.
+ * {@link DigestSink}. q5, q7, q8 and q11 run on event time (sliding, tumbling and session
+ * windows; q8 a window join).
  */
 public enum NexmarkQuery {
 
@@ -134,6 +134,30 @@ public enum NexmarkQuery {
                             })
                     .uid("highest")
                     .sinkTo(new DigestSink<>(output, HighestBid::row)).uid("digest");
+        }
+
+        @Override
+        boolean eventTime() {
+            return true;
+        }
+    },
+    /** Monitor new users: persons who opened an auction in the tumbling 10 s window they registered in. */
+    Q8 {
+        @Override
+        void define(DataStream<NexmarkEvent> events, Path output) {
+            events.flatMap(NewUsers.Side::select).uid("select").returns(NewUsers.Side.SERIALIZER)
+                    .keyBy(NewUsers.Side::personId, Types.LONG)
+                    .window(TumblingWindows.ofEventTime(Duration.ofMillis(10_000)))
+                    .aggregate(new NewUsers.Join(), NewUsers.Seen.SERIALIZER,
+                            (Long id, TimeWindow window, Iterable<NewUsers.Seen> seen, Collector<NewUsers.NewUser> out) -> {
+                                for (NewUsers.Seen s : seen) {
+                                    if (s.joined()) {
+                                        out.collect(new NewUsers.NewUser(window.start(), id, s.name));
+                                    }
+                                }
+                            })
+                    .uid("join")
+                    .sinkTo(new DigestSink<>(output, NewUsers.NewUser::row)).uid("digest");
         }
 
         @Override

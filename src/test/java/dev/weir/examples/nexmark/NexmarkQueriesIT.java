@@ -33,6 +33,7 @@ class NexmarkQueriesIT {
             "q3", new NexmarkReference.Expected(1347, "75ad248f2c0f6b0b"),
             "q5", new NexmarkReference.Expected(14, "0b804d85a8894b5f"),
             "q7", new NexmarkReference.Expected(2, "8e2f173be4481bb8"),
+            "q8", new NexmarkReference.Expected(1778, "b40d649a48ef7fcf"),
             "q11", new NexmarkReference.Expected(3919, "46dc6c0104767100"));
     private static final Map<String, NexmarkReference.Expected> BRUTE_FORCE = new ConcurrentHashMap<>();
 
@@ -53,6 +54,7 @@ class NexmarkQueriesIT {
             "q3, IN_PROCESS, 1", "q3, IN_PROCESS, 2", "q3, WORKERS, 1", "q3, WORKERS, 2",
             "q5, IN_PROCESS, 1", "q5, IN_PROCESS, 2", "q5, WORKERS, 1", "q5, WORKERS, 2",
             "q7, IN_PROCESS, 1", "q7, IN_PROCESS, 2", "q7, WORKERS, 1", "q7, WORKERS, 2",
+            "q8, IN_PROCESS, 1", "q8, IN_PROCESS, 2", "q8, WORKERS, 1", "q8, WORKERS, 2",
             "q11, IN_PROCESS, 1", "q11, IN_PROCESS, 2", "q11, WORKERS, 1", "q11, WORKERS, 2"})
     void queryCommitsTheSpecsRowsAndDigest(String query, NexmarkRun.Mode mode, int parallelism) throws Exception {
         NexmarkRun.Outcome outcome = NexmarkRun.run(NexmarkRun.Settings.of(query, EVENTS, parallelism, mode)

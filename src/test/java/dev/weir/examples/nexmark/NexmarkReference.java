@@ -92,6 +92,24 @@ final class NexmarkReference {
                             .forEach(b -> rows.add(join(start + 10_000, b.auction(), b.bidder(), b.price())));
                 });
             }
+            case "q8" -> {
+                // Persons with an auction of theirs in the tumbling 10 s window of their registration.
+                Map<Long, Set<Long>> sellersByWindow = new HashMap<>();
+                for (NexmarkEvent e : all) {
+                    if (e instanceof Auction a) {
+                        sellersByWindow.computeIfAbsent(a.dateTime() - Math.floorMod(a.dateTime(), 10_000L),
+                                w -> new java.util.HashSet<>()).add(a.seller());
+                    }
+                }
+                for (NexmarkEvent e : all) {
+                    if (e instanceof Person p) {
+                        long window = p.dateTime() - Math.floorMod(p.dateTime(), 10_000L);
+                        if (sellersByWindow.getOrDefault(window, Set.of()).contains(p.id())) {
+                            rows.add(join(window, p.id(), p.name()));
+                        }
+                    }
+                }
+            }
             case "q11" -> {
                 // Sort each bidder's bid times; a pause of more than 10 s ends a session.
                 Map<Long, List<Long>> times = new java.util.TreeMap<>();
