@@ -101,10 +101,10 @@ public class OperatorBeans {
     @Produces
     @Singleton
     @DefaultBean
-    JobRuntime jobRuntime(CoordinatorServer server) {
+    JobRuntime jobRuntime(CoordinatorServer server, KubernetesClient client) {
         String url = coordinatorUrl.orElse((server.tls() == null ? "http" : "https") + "://localhost:"
                 + server.address().getPort());
-        return new CoordinatorJobRuntime(server, url);
+        return new CoordinatorJobRuntime(server, url, new ResourceStreamJobActions(client));
     }
 
     @Produces

@@ -38,7 +38,8 @@ final class OperatorInstance implements AutoCloseable {
             throws IOException {
         server = new CoordinatorServer(coordinator, ControlServerLimits.coordinator(),
                 tls == null ? null : TransportTls.fromDirectory(tls.operatorDirectory()));
-        runtime = new CoordinatorJobRuntime(server, coordinatorUrl == null ? server.baseUri().toString() : coordinatorUrl);
+        runtime = new CoordinatorJobRuntime(server, coordinatorUrl == null ? server.baseUri().toString() : coordinatorUrl,
+                new ResourceStreamJobActions(client));
         leadership = new CoordinatorLeadership(client, pod, server, runtime, () -> exitRequested.set(true));
         leadership.follow();
         operator = new Operator(o -> {

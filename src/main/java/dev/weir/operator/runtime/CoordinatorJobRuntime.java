@@ -74,9 +74,18 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
     private final Map<JobKey, JobStatusTracker> trackers = new ConcurrentHashMap<>();
     private final JobRestRoutes restApi = new JobRestRoutes();
 
+    private final StreamJobActions actions;
+
+    /** The REST API refuses actions (with the kubectl command for each). */
     public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl) {
+        this(server, coordinatorUrl, null);
+    }
+
+    /** @param actions how the REST API's savepoint and stop change a StreamJob; null: refused */
+    public CoordinatorJobRuntime(CoordinatorServer server, String coordinatorUrl, StreamJobActions actions) {
         this.server = server;
         this.coordinatorUrl = coordinatorUrl;
+        this.actions = actions;
         server.serveRestApi(restApi);
     }
 
@@ -131,9 +140,14 @@ public final class CoordinatorJobRuntime implements JobRuntime, AutoCloseable {
         attempts.put(plan.job(), new Hosted(coordinator, storage, io, new ConcurrentHashMap<>()));
         server.register(name, plan.token(), coordinator.endpoint());
         JobKey key = plan.job();
-        restApi.serve(name, new HostedRestJob(key.namespace() + "/" + key.name(), tracker, () -> {
+        restApi.serve(name, new HostedRestJob(key, tracker, () -> {
             Hosted current = attempts.get(key);
             return current == null ? null : current.coordinator();
+        }, actions, requestId -> {
+            Hosted current = attempts.get(key);
+            return current == null
+                    ? CompletableFuture.failedFuture(new IllegalStateException("job " + key + " is not running"))
+                    : current.savepoints().computeIfAbsent(requestId, id -> current.coordinator().triggerSavepoint());
         }), plan.token());
         LOG.info("job {}: hosting attempt {}{}", plan.job(), plan.attempt(),
                 runningWorkers.isEmpty() ? "" : " (re-attaching to " + runningWorkers.size() + " running workers)");
