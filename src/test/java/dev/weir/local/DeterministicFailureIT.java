@@ -72,14 +72,14 @@ class DeterministicFailureIT {
     void anOutputPathThatIsAFile() throws Exception {
         Path file = Files.writeString(dir.resolve("out"), "a file");
         run("dev.weir.examples.KeyedCountJob", Map.of("output", file.toString()))
-                .assertFailedBeforeStartWith("output directory " + file + " is a file, not a directory");
+                .assertFailedAtOnceWith("output directory " + file + " is a file, not a directory");
     }
 
     @Test
     void anOutputDirectoryThatTakesNoFiles() throws Exception {
         // /sys refuses new files even to root, who may write anywhere else the test could choose.
         run("dev.weir.examples.KeyedCountJob", Map.of("output", "/sys"))
-                .assertFailedBeforeStartWith("output directory /sys is not writable");
+                .assertFailedAtOnceWith("output directory /sys is not writable");
     }
 
     @Test
