@@ -116,7 +116,13 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             ACC accumulator = windows.get(window);
             if (accumulator == null) {
                 accumulator = aggregate.createAccumulator();
-                register(timers, window);
+                if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
+                    // Opened behind the watermark, within the allowed lateness: it fires below, now;
+                    // a timer at its end would fire it a second time. Only its clean-up is left.
+                    timers.registerEventTimeTimer(cleanupTime(window));
+                } else {
+                    register(timers, window);
+                }
             }
             accumulator = aggregate.add(value, accumulator);
             windows.put(window, accumulator);

@@ -134,6 +134,19 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aWindowOpenedBehindTheWatermarkWithinTheAllowedLatenessFiresOnceNotAgainAtTheNextWatermark() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(TumblingWindows.ofEventTime(Duration.ofMillis(10)), 10, 1)) {
+            h.processElement("a:1", 3);
+            h.processWatermark(15);
+            h.processElement("b:2", 4); // b has no [0,10) yet: opened late, fired at once
+            assertThat(h.takeOutput()).containsExactly("a@[0,10)=1", "b@[0,10)=2");
+            h.processWatermark(16);
+            h.endInput();
+            assertThat(h.takeOutput()).isEmpty();
+        }
+    }
+
+    @Test
     void recordsTooLateForEveryWindowGoToTheLateDataSideOutputOnce() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h =
                      open(SlidingWindows.ofEventTime(Duration.ofMillis(10), Duration.ofMillis(5)), 2, 2, LATE)) {
