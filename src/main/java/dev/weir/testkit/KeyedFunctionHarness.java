@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -74,6 +77,7 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
     private final Builder<K, I, O> settings;
     private final Partitioning.KeyBy<I, K> keyBy;
     private final List<O> output = new ArrayList<>();
+    private final Map<String, List<Object>> sideOutputs = new LinkedHashMap<>();
     private final List<KeyedSubtask> subtasks = new ArrayList<>();
     private ManualProcessingTimeService time;
     private long attempt;
@@ -182,6 +186,22 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /**
+     * What the function emitted so far to side output {@code tag} (each record written and read back
+     * with the tag's serializer, as a side output crossing workers is).
+     */
+    @SuppressWarnings("unchecked")
+    public <X> List<X> sideOutput(OutputTag<X> tag) {
+        return (List<X>) List.copyOf(sideOutputs.getOrDefault(tag.id(), List.of()));
+    }
+
+    /** Returns what was emitted to side output {@code tag} so far and forgets it. */
+    public <X> List<X> takeSideOutput(OutputTag<X> tag) {
+        List<X> taken = sideOutput(tag);
+        sideOutputs.remove(tag.id());
+        return taken;
+    }
+
     /** Returns the output so far and forgets it. */
     public List<O> takeOutput() {
         List<O> taken = List.copyOf(output);
@@ -276,7 +296,8 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
             KeyGroupRange range = KeyGroupAssignment.rangeFor(s, settings.maxParallelism, parallelism);
             KeyedSubtask.Placement placement = new KeyedSubtask.Placement(s, parallelism, settings.maxParallelism,
                     attempt, checkpointId, keyGroups.subMap(range.start(), range.end() + 1));
-            subtasks.add(new KeyedSubtask(settings.function.get(), keyBy, placement, time, this::emit));
+            subtasks.add(new KeyedSubtask(settings.function.get(), keyBy, placement, time, this::emit,
+                    this::emitSide));
         }
     }
 
@@ -284,6 +305,16 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
     private void emit(Object record) {
         try {
             output.add(SerializedCopy.of(settings.outputSerializer, (O) record, "output record"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void emitSide(OutputTag<?> tag, Object record) {
+        try {
+            Object copy = SerializedCopy.of((TypeSerializer<Object>) tag.serializer(), record, "side output record");
+            sideOutputs.computeIfAbsent(tag.id(), id -> new ArrayList<>()).add(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

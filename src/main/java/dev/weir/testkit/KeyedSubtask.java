@@ -3,9 +3,11 @@ package dev.weir.testkit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -16,6 +18,7 @@ import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.exec.operators.Output;
 import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.exec.operators.StreamOperator;
+import dev.weir.runtime.network.WatermarkStatus;
 import dev.weir.runtime.state.HeapKeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateRestore;
@@ -45,14 +48,31 @@ final class KeyedSubtask {
     }
 
     KeyedSubtask(KeyedProcessFunction<?, ?, ?> function, Partitioning.KeyBy<?, ?> keyBy, Placement placement,
-                 ProcessingTimeService time, Collector<Object> output) throws Exception {
+                 ProcessingTimeService time, Collector<Object> output, BiConsumer<OutputTag<?>, Object> sideOutput)
+            throws Exception {
         operator = new KeyedProcessOperator(function, keyBy);
         OperatorStateRestore operatorState = new OperatorStateRestore(placement.subtask(), placement.parallelism(),
                 placement.checkpointId(), List.of());
         operator.setup(new OperatorContext("test", KeyedFunctionHarness.UID, placement.subtask(),
                 placement.parallelism(), placement.maxParallelism(), placement.attempt(), placement.keyGroups(),
                 operatorState, KeyedStateRestore.ofKeyGroups(placement.restoredKeyGroups()), StateBackendSettings.HEAP, time,
-                mailbox, timestamp), Output.recordsOnly(output));
+                mailbox, timestamp), new Output() {
+                    @Override
+                    public void collect(Object record) {
+                        output.collect(record);
+                    }
+
+                    @Override
+                    public void collect(OutputTag<?> tag, Object record) {
+                        sideOutput.accept(tag, record);
+                    }
+
+                    @Override
+                    public void emitWatermark(long watermark) {}
+
+                    @Override
+                    public void emitWatermarkStatus(WatermarkStatus status) {}
+                });
         operator.open();
     }
 

@@ -55,6 +55,30 @@ public class DataStream<T> {
         return new SinkHandle(env.addNode(null, new StreamNode.SinkKind(sink), node, new Partitioning.Forward()));
     }
 
+    /**
+     * The records this stream's process function emitted to {@code tag}, as a stream of their own
+     * (chained to the function, or shuffled on like any stream), serialized with the tag's serializer.
+     */
+    public <X> DataStream<X> getSideOutput(OutputTag<X> tag) {
+        if (tag == null) {
+            throw new IllegalArgumentException("the output tag must not be null");
+        }
+        if (!(node.kind() instanceof StreamNode.KeyedProcessKind)) {
+            throw new IllegalArgumentException("operator '" + node.uid() + "' cannot have side outputs: only"
+                    + " process functions (and windows) emit to them");
+        }
+        for (StreamNode other : node.outputs()) {
+            if (other.kind() instanceof StreamNode.SideOutputKind k && k.tag().id().equals(tag.id())
+                    && !k.tag().equals(tag)) {
+                throw new IllegalArgumentException("operator '" + node.uid() + "': side output '" + tag.id()
+                        + "' is read with two different serializers");
+            }
+        }
+        StreamNode sideOutput = env.addNode(null, new StreamNode.SideOutputKind(tag), node, new Partitioning.Forward());
+        sideOutput.setOutputSerializer(tag.serializer());
+        return new DataStream<>(env, sideOutput);
+    }
+
     private <R> DataStream<R> next(StreamNode.Kind kind) {
         return new DataStream<>(env, env.addNode(null, kind, node, new Partitioning.Forward()));
     }

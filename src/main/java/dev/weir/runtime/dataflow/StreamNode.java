@@ -29,6 +29,9 @@ public final class StreamNode {
 
     public record SinkKind(Sink<?> sink) implements Kind {}
 
+    /** The records its input emitted to side output {@code tag}; chained to that input, passing them on. */
+    public record SideOutputKind(OutputTag<?> tag) implements Kind {}
+
     private final int id;
     private final Kind kind;
     private final StreamNode input;
@@ -88,8 +91,13 @@ public final class StreamNode {
 
     /** Structural signature, used to check that every subtask built the same graph. */
     String signature() {
-        return id + ":" + uid + ":" + kind.getClass().getSimpleName() + ":"
+        String signature = id + ":" + uid + ":" + kind.getClass().getSimpleName() + ":"
                 + (input == null ? "-" : input.id) + ":" + inputPartitioning.getClass().getSimpleName();
+        // Only new kinds add to the signature, so the graphs (and hashes) of older jobs stay as they were.
+        if (kind instanceof SideOutputKind k) {
+            signature += ":" + k.tag().id();
+        }
+        return signature;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.weir.runtime.exec.operators.FilterOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.MapOperator;
+import dev.weir.runtime.exec.operators.SideOutputOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.exec.operators.Output;
 import dev.weir.runtime.exec.operators.SinkOperator;
@@ -51,23 +52,38 @@ final class OperatorChain {
         List<StreamOperator> operators = new ArrayList<>();
         for (StreamNode node : chain) {
             List<Output> outputs = new ArrayList<>();
+            Map<String, List<Output>> sideOutputs = new LinkedHashMap<>();
             for (StreamNode consumer : node.outputs()) {
                 StreamOperator chained = byNode.get(consumer.id());
-                if (chained != null) {
+                if (chained == null) {
+                    continue;
+                }
+                if (consumer.kind() instanceof StreamNode.SideOutputKind k) {
+                    sideOutputs.computeIfAbsent(k.tag().id(), id -> new ArrayList<>()).add(chained);
+                } else {
                     outputs.add(chained);
                 }
             }
             outputs.addAll(networkOutputs.getOrDefault(node.id(), List.of()));
-            Output output = switch (outputs.size()) {
-                case 0 -> Output.recordsOnly(record -> {});
-                case 1 -> outputs.get(0);
-                default -> new BroadcastingOutput(outputs);
-            };
+            Output output = combine(outputs);
+            if (!sideOutputs.isEmpty()) {
+                Map<String, Output> byTag = new LinkedHashMap<>();
+                sideOutputs.forEach((tag, readers) -> byTag.put(tag, combine(readers)));
+                output = new SideOutputRouter(output, byTag);
+            }
             StreamOperator operator = byNode.get(node.id());
             operator.setup(contexts.get(node.uid()), output);
             operators.add(operator);
         }
         return new OperatorChain(Collections.unmodifiableList(operators));
+    }
+
+    private static Output combine(List<Output> outputs) {
+        return switch (outputs.size()) {
+            case 0 -> Output.recordsOnly(record -> {});
+            case 1 -> outputs.get(0);
+            default -> new BroadcastingOutput(outputs);
+        };
     }
 
     private static StreamOperator createOperator(StreamNode node) {
@@ -84,6 +100,8 @@ final class OperatorChain {
             return new KeyedProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputPartitioning());
         } else if (kind instanceof StreamNode.SinkKind k) {
             return new SinkOperator(k.sink());
+        } else if (kind instanceof StreamNode.SideOutputKind) {
+            return new SideOutputOperator();
         }
         throw new IllegalArgumentException("unknown operator kind " + kind);
     }

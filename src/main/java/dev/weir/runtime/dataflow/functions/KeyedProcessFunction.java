@@ -1,5 +1,7 @@
 package dev.weir.runtime.dataflow.functions;
 
+import dev.weir.runtime.dataflow.OutputTag;
+
 /**
  * The keyed function with state and timers. State obtained from the {@link RuntimeContext} in
  * {@link #open} is scoped to the key of the record (or timer) being processed.
@@ -39,5 +41,12 @@ public abstract class KeyedProcessFunction<K, I, O> {
 
         /** Inside {@link #onTimer}: the domain of the timer that fired; null in processElement. */
         TimeDomain timeDomain();
+
+        /**
+         * Emits {@code value} to the side output {@code tag}, with the same timestamp as a record
+         * collected here; read it with {@code getSideOutput(tag)} on this function's stream (dropped
+         * when nothing reads it). Checkpointed like the main output.
+         */
+        <X> void output(OutputTag<X> tag, X value);
     }
 }

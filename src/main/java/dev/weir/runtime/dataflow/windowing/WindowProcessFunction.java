@@ -7,6 +7,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -26,7 +27,8 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * <p>A window fires when the timer at its {@link TimeWindow#maxTimestamp()} does (for event time:
  * when the watermark passes it, at the latest at the end of input), emits the window function's
  * output and is dropped once its allowed lateness is over. A record for a window already past its
- * lateness is late: it is dropped and counted.
+ * lateness is late: dropped and counted, or, with a late-data side output, emitted there once when
+ * it is too late for every window it belongs to (as Flink does).
  */
 final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<K, IN, OUT> {
 
@@ -43,32 +45,36 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final TypeSerializer<ACC> accumulatorSerializer;
     private final WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
+    private final OutputTag<IN> lateDataTag;
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
     /** An incremental aggregation whose single result goes to {@code windowFunction}. */
     <V> WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, V> aggregate,
                               TypeSerializer<ACC> accumulatorSerializer, ProcessWindowFunction<V, OUT, K> windowFunction,
-                              long allowedLateness) {
+                              long allowedLateness, OutputTag<IN> lateDataTag) {
         this(assigner, aggregate, accumulatorSerializer, (WindowEmitter<K, ACC, OUT>) (key, window, accumulator, out) ->
-                windowFunction.process(key, window, List.of(aggregate.getResult(accumulator)), out), allowedLateness);
+                windowFunction.process(key, window, List.of(aggregate.getResult(accumulator)), out), allowedLateness,
+                lateDataTag);
     }
 
     /** Windows whose accumulator is handed to {@code emitter} as it is when they fire. */
     static <K, IN, ACC, OUT> WindowProcessFunction<K, IN, ACC, OUT> emitting(
             WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate, TypeSerializer<ACC> accumulatorSerializer,
-            WindowEmitter<K, ACC, OUT> emitter, long allowedLateness) {
-        return new WindowProcessFunction<>(assigner, aggregate, accumulatorSerializer, emitter, allowedLateness);
+            WindowEmitter<K, ACC, OUT> emitter, long allowedLateness, OutputTag<IN> lateDataTag) {
+        return new WindowProcessFunction<>(assigner, aggregate, accumulatorSerializer, emitter, allowedLateness,
+                lateDataTag);
     }
 
     private WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate,
                           TypeSerializer<ACC> accumulatorSerializer, WindowEmitter<K, ACC, OUT> emitter,
-                          long allowedLateness) {
+                          long allowedLateness, OutputTag<IN> lateDataTag) {
         this.assigner = assigner;
         this.aggregate = aggregate;
         this.accumulatorSerializer = accumulatorSerializer;
         this.emitter = emitter;
         this.allowedLateness = allowedLateness;
+        this.lateDataTag = lateDataTag;
     }
 
     @Override
@@ -97,19 +103,26 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
             return;
         }
+        boolean skipped = true;
         for (int i = 0, n = assigned.size(); i < n; i++) {
             TimeWindow window = assigned.get(i);
             if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
-                if (lateRecords++ == 0) {
-                    LOG.info("a record at {} is late for window {} (watermark {}): dropped; later ones are counted only",
-                            timestamp, window, timers.currentWatermark());
+                if (lateDataTag == null) {
+                    countLate(window, timestamp, timers);
                 }
                 continue;
             }
+            skipped = false;
             ACC accumulator = windows.get(window);
             if (accumulator == null) {
                 accumulator = aggregate.createAccumulator();
-                register(timers, window);
+                if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
+                    // Opened behind the watermark, within the allowed lateness: it fires below, now;
+                    // a timer at its end would fire it a second time. Only its clean-up is left.
+                    timers.registerEventTimeTimer(cleanupTime(window));
+                } else {
+                    register(timers, window);
+                }
             }
             accumulator = aggregate.add(value, accumulator);
             windows.put(window, accumulator);
@@ -117,6 +130,9 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 // Late but within the allowed lateness: fire again with the record added.
                 emit(context.getCurrentKey(), window, accumulator, out);
             }
+        }
+        if (skipped && lateDataTag != null && !assigned.isEmpty()) {
+            context.output(lateDataTag, value);
         }
     }
 
@@ -143,9 +159,10 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
         }
         if (assigner.isEventTime() && cleanupTime(merged) <= timers.currentWatermark()) {
-            if (lateRecords++ == 0) {
-                LOG.info("a record at {} is late for session {} (watermark {}): dropped; later ones are counted only",
-                        timestamp, merged, timers.currentWatermark());
+            if (lateDataTag != null) {
+                context.output(lateDataTag, value);
+            } else {
+                countLate(merged, timestamp, timers);
             }
             return;
         }
@@ -194,7 +211,14 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
     }
 
-    /** Late records dropped by this subtask so far. */
+    private void countLate(TimeWindow window, long timestamp, TimerService timers) {
+        if (lateRecords++ == 0) {
+            LOG.info("a record at {} is late for window {} (watermark {}): dropped; later ones are counted only",
+                    timestamp, window, timers.currentWatermark());
+        }
+    }
+
+    /** Late records dropped by this subtask so far (per window they were too late for). */
     long lateRecords() {
         return lateRecords;
     }

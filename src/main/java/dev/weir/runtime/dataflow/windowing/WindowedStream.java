@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.weir.runtime.dataflow.DataStream;
 import dev.weir.runtime.dataflow.KeyedStream;
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.ProcessWindowFunction;
 import dev.weir.runtime.dataflow.functions.ReduceFunction;
@@ -22,6 +23,7 @@ public final class WindowedStream<T, K> {
     private final KeyedStream<T, K> input;
     private final WindowAssigner assigner;
     private long allowedLateness;
+    private OutputTag<T> lateDataTag;
 
     public WindowedStream(KeyedStream<T, K> input, WindowAssigner assigner) {
         if (assigner == null) {
@@ -43,6 +45,22 @@ public final class WindowedStream<T, K> {
             throw new IllegalArgumentException("allowed lateness applies to event-time windows only");
         }
         this.allowedLateness = lateness.toMillis();
+        return this;
+    }
+
+    /**
+     * Sends records that are too late for every window they belong to (behind the watermark by more
+     * than the allowed lateness) to the side output {@code tag} instead of dropping them: read them
+     * with {@code getSideOutput(tag)} on the window's result stream.
+     */
+    public WindowedStream<T, K> sideOutputLateData(OutputTag<T> tag) {
+        if (tag == null) {
+            throw new IllegalArgumentException("the late data output tag must not be null");
+        }
+        if (!assigner.isEventTime()) {
+            throw new IllegalArgumentException("late data exists for event-time windows only");
+        }
+        this.lateDataTag = tag;
         return this;
     }
 
@@ -77,7 +95,8 @@ public final class WindowedStream<T, K> {
             throw new IllegalArgumentException(function.getClass().getName() + " must implement merge(): "
                     + assigner + " merges windows, and with them their accumulators");
         }
-        return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness));
+        return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness,
+                lateDataTag));
     }
 
     /**
@@ -93,7 +112,7 @@ public final class WindowedStream<T, K> {
         }
         Collecting<T> collecting = new Collecting<>();
         return input.process(WindowProcessFunction.<K, T, List<T>, R>emitting(assigner, collecting,
-                Types.list(serializer), function::process, allowedLateness));
+                Types.list(serializer), function::process, allowedLateness, lateDataTag));
     }
 
     /** All of a window's records, as the accumulator and the result. */

@@ -1,5 +1,6 @@
 package dev.weir.runtime.exec.operators;
 
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -127,6 +128,11 @@ public final class KeyedProcessOperator extends StreamOperator
     @Override
     public TimeDomain timeDomain() {
         return firing;
+    }
+
+    @Override
+    public <X> void output(OutputTag<X> tag, X value) {
+        output.collect(tag, value);
     }
 
     // TimerService

@@ -1,5 +1,6 @@
 package dev.weir.runtime.exec.operators;
 
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.network.WatermarkStatus;
 
@@ -13,6 +14,12 @@ public interface Output extends Collector<Object> {
     void emitWatermark(long watermark);
 
     void emitWatermarkStatus(WatermarkStatus status);
+
+    /**
+     * A record for the side output {@code tag}. Only the output of the operator that emits it routes
+     * it (to the nodes reading that side output); anywhere else nobody reads it and it is dropped.
+     */
+    default void collect(OutputTag<?> tag, Object record) {}
 
     /** Records go to {@code records}; watermarks are dropped (tests of a single operator). */
     static Output recordsOnly(Collector<Object> records) {

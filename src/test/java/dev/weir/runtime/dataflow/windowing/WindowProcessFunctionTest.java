@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.state.serialization.Types;
@@ -17,11 +18,19 @@ import dev.weir.testkit.KeyedFunctionHarness;
 class WindowProcessFunctionTest {
 
     /** Records are "key:value"; windows emit "key@[start,end)=sum". */
+    private static final OutputTag<String> LATE = new OutputTag<>("late", Types.STRING);
+
     private static KeyedFunctionHarness<String, String, String> open(WindowAssigner assigner, long lateness,
                                                                      int parallelism) throws Exception {
+        return open(assigner, lateness, parallelism, null);
+    }
+
+    private static KeyedFunctionHarness<String, String, String> open(WindowAssigner assigner, long lateness,
+                                                                     int parallelism, OutputTag<String> lateData)
+            throws Exception {
         Supplier<WindowProcessFunction<String, String, long[], String>> function =
                 () -> new WindowProcessFunction<>(assigner, new Sum(), Types.LONG_ARRAY,
-                        WindowProcessFunctionTest::emit, lateness);
+                        WindowProcessFunctionTest::emit, lateness, lateData);
         return KeyedFunctionHarness.forFunction(function, r -> r.split(":")[0], Types.STRING)
                 .parallelism(parallelism).startTime(1_000).open();
     }
@@ -121,6 +130,49 @@ class WindowProcessFunctionTest {
             lenient.processElement("a:4", 5);
             lenient.endInput();
             assertThat(lenient.takeOutput()).containsExactly("a@[0,10)=1", "a@[0,10)=3");
+        }
+    }
+
+    @Test
+    void aWindowOpenedBehindTheWatermarkWithinTheAllowedLatenessFiresOnceNotAgainAtTheNextWatermark() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(TumblingWindows.ofEventTime(Duration.ofMillis(10)), 10, 1)) {
+            h.processElement("a:1", 3);
+            h.processWatermark(15);
+            h.processElement("b:2", 4); // b has no [0,10) yet: opened late, fired at once
+            assertThat(h.takeOutput()).containsExactly("a@[0,10)=1", "b@[0,10)=2");
+            h.processWatermark(16);
+            h.endInput();
+            assertThat(h.takeOutput()).isEmpty();
+        }
+    }
+
+    @Test
+    void recordsTooLateForEveryWindowGoToTheLateDataSideOutputOnce() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h =
+                     open(SlidingWindows.ofEventTime(Duration.ofMillis(10), Duration.ofMillis(5)), 2, 2, LATE)) {
+            h.processElement("a:1", 3);
+            h.processElement("b:1", 6);
+            h.processWatermark(15);
+            h.processElement("a:2", 4);   // [-5,5) and [0,10) are past their lateness (cleanup at 6 and 11): late
+            h.processElement("b:4", 8);   // [0,10) is past it, [5,15) within it (cleanup at 16): fires again, not late
+            assertThat(h.takeSideOutput(LATE)).containsExactly("a:2");
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactlyInAnyOrder("a@[-5,5)=1", "a@[0,10)=1", "b@[0,10)=1",
+                    "b@[5,15)=1", "b@[5,15)=5");
+            assertThat(h.sideOutput(LATE)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLateRecordForAClosedSessionGoesToTheLateDataSideOutput() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1, LATE)) {
+            h.processElement("a:1", 50);
+            h.processWatermark(55);
+            h.processElement("a:2", 45); // joins the open session
+            h.processElement("a:4", 30); // a closed session of its own: late
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactly("a@[45,60)=3");
+            assertThat(h.takeSideOutput(LATE)).containsExactly("a:4");
         }
     }
 
@@ -263,7 +315,7 @@ class WindowProcessFunctionTest {
                 () -> WindowProcessFunction.emitting(SessionWindows.ofEventTime(Duration.ofMillis(10)),
                         new CollectingForTest(), Types.list(Types.STRING),
                         (key, window, elements, out) -> out.collect(key + "@[" + window.start() + "," + window.end()
-                                + ")=" + String.join(",", new java.util.TreeSet<>(elements))), 0);
+                                + ")=" + String.join(",", new java.util.TreeSet<>(elements))), 0, null);
         try (KeyedFunctionHarness<String, String, String> h = KeyedFunctionHarness.forFunction(function,
                 r -> r.split(":")[0], Types.STRING).parallelism(2).open()) {
             h.processElement("a:1", 30);
