@@ -95,6 +95,12 @@ public final class PrometheusJobMetrics {
                 "Time waiting for room in an output channel");
         subtaskCounter("weir.task.idle.time", "seconds", tags, key, m -> m.idleMs() / 1000.0,
                 "Time waiting for input");
+        Gauge.builder("weir.task.watermark.lag", subtasks, all -> {
+            SubtaskMetrics m = all.get(key);
+            return m == null || m.watermarkLagMs() == null ? Double.NaN : m.watermarkLagMs() / 1000.0;
+        }).tags(tags).baseUnit("seconds")
+                .description("How far the subtask's watermark is behind the coordinator's clock (0 after the end of input)")
+                .register(registry);
     }
 
     private void jobGauge(String name, String unit, Tags tags, String job, ToDoubleFunction<JobOverview> value,

@@ -50,8 +50,10 @@ public final class SourceStreamTask extends StreamTask {
             InputStatus status = source.pollNext();
             env.metrics().addSourceRecords(source.takeEmittedCount());
             source.emitPeriodicWatermark();
+            io.watermarkAdvanced(source.currentWatermark());
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
+                io.watermarkAdvanced(source.currentWatermark());
                 flushAll();
             } else if (status == InputStatus.NOTHING_AVAILABLE) {
                 flushWhereRoom();

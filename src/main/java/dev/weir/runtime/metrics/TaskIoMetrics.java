@@ -20,13 +20,17 @@ public final class TaskIoMetrics {
     private volatile LongSupplier recordsOut = () -> 0;
     private volatile long runningSinceNanos;
     private volatile boolean running;
+    private volatile long watermark = Long.MIN_VALUE;
 
     /**
      * The running time of one subtask and what it was spent on, in nanoseconds, and its record
      * counts; all totals since the task started running.
      */
     public record Sample(long runningNanos, long recordsIn, long recordsOut, long idleNanos,
-                         long backPressuredNanos) {
+                         long backPressuredNanos, long watermark) {
+
+        /** {@link #watermark} before the subtask saw or emitted any. */
+        public static final long NO_WATERMARK = Long.MIN_VALUE;
 
         /** The running time left when idle and back-pressured time are taken out. */
         public long busyNanos() {
@@ -59,12 +63,23 @@ public final class TaskIoMetrics {
         return backPressure;
     }
 
+    /**
+     * The task thread's current watermark advanced: its input watermark (the minimum over its
+     * input channels), or for a source task the watermark it emitted. Written only when it moves,
+     * which is rare next to records.
+     */
+    public void watermarkAdvanced(long watermark) {
+        if (watermark > this.watermark) {
+            this.watermark = watermark;
+        }
+    }
+
     /** Totals so far; zero running time until the task runs. Any thread. */
     public Sample sample(long nowNanos) {
         long elapsed = running ? Math.max(0, nowNanos - runningSinceNanos) : 0;
         long idleNanos = idle.totalNanos(nowNanos);
         long blocked = backPressure.totalNanos(nowNanos);
         return new Sample(elapsed, recordsIn.getAsLong(), recordsOut.getAsLong(), Math.min(idleNanos, elapsed),
-                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))));
+                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))), watermark);
     }
 }

@@ -36,7 +36,9 @@ class PrometheusJobMetricsTest {
         tracker.onCheckpointTriggered(7, CheckpointType.CHECKPOINT, 1_000_100);
         tracker.onCheckpointCompleted(new CompletedCheckpointStats(7, CheckpointType.CHECKPOINT, "s3://b/chk-7",
                 1_000_100, 1_000_350, 250, 4096, new CheckpointTimings(5, 30, 12, 80)));
-        board.record(0, List.of(new SubtaskMetricsReport("count", 0, 2_000, 25_000, 24_000, 500, 250)));
+        board.record(0, List.of(new SubtaskMetricsReport("count", 0, 2_000, 25_000, 24_000, 500, 250, 1_055_000L)));
+        board.record(1, List.of(new SubtaskMetricsReport("count", 1, 2_000, 25_000, 24_000, 500, 250, 1_058_500L),
+                new SubtaskMetricsReport("generator", 1, 2_000, 25_000, 25_000, 0, 0)));
         now.addAndGet(61_000);
 
         String scrape = metrics.scrape();
@@ -54,7 +56,14 @@ class PrometheusJobMetricsTest {
                 .contains("weir_task_busy_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 1.25")
                 .contains("weir_task_back_pressured_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 0.25")
                 .contains("weir_task_idle_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 0.5")
-                .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured");
+                .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"0\",task=\"count\",} 6.0")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"count\",} 2.5")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"generator\",} NaN");
+        List<VertexView> vertices = tracker.overview(board.subtasks()).graph().vertices();
+        assertThat(vertices).extracting(v -> v.name() + " " + v.watermark() + " " + v.watermarkLagMs())
+                .as("the lowest watermark, only once every subtask has one")
+                .containsExactly("generator null null", "count 1055000 6000");
     }
 
     /** The tracker and the board, as the job master's REST view joins them. */
