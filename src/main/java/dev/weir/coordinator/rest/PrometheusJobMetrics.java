@@ -68,6 +68,14 @@ public final class PrometheusJobMetrics {
         jobs.forEach((name, job) -> {
             JobOverview overview = job.overview();
             latest.put(name, overview);
+            CheckpointEntry checkpoint = overview.checkpoints().latestCompleted();
+            if (checkpoint != null) {
+                for (TaskCheckpointEntry task : checkpoint.tasks()) {
+                    if (registered.add(name + "\u0000" + task.name())) {
+                        registerTaskCheckpoint(name, task.name());
+                    }
+                }
+            }
             if (overview.graph() == null) {
                 return;
             }
@@ -101,6 +109,19 @@ public final class PrometheusJobMetrics {
         }).tags(tags).baseUnit("seconds")
                 .description("How far the subtask's watermark is behind the coordinator's clock (0 after the end of input)")
                 .register(registry);
+    }
+
+    private void registerTaskCheckpoint(String job, String task) {
+        Tags tags = Tags.of("job", job, "task", task);
+        lastCheckpointGauge("weir.checkpoint.state.size", "bytes", tags, job, c -> taskFigure(c, task,
+                TaskCheckpointEntry::sizeBytes), "The task's state in the latest completed checkpoint, all subtasks");
+        lastCheckpointGauge("weir.checkpoint.duration", "seconds", tags, job, c -> taskFigure(c, task,
+                t -> t.durationMs() / 1000.0), "Trigger to the task's last acknowledgement in the latest completed checkpoint");
+    }
+
+    private static double taskFigure(CheckpointEntry checkpoint, String task, ToDoubleFunction<TaskCheckpointEntry> value) {
+        TaskCheckpointEntry entry = checkpoint.task(task);
+        return entry == null ? Double.NaN : value.applyAsDouble(entry);
     }
 
     private void jobGauge(String name, String unit, Tags tags, String job, ToDoubleFunction<JobOverview> value,
