@@ -61,7 +61,7 @@ public final class SubtaskMetricsBoard {
                 perSecond(now.busyMs() - before.busyMs(), seconds),
                 perSecond(now.backPressuredMs() - before.backPressuredMs(), seconds),
                 perSecond(now.idleMs() - before.idleMs(), seconds), now.busyMs(), now.backPressuredMs(), now.idleMs(),
-                now.watermark(), null);
+                now.watermark(), null, now.pendingRecords());
     }
 
     private static double perSecond(long delta, double seconds) {

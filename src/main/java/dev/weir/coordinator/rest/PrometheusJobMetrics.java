@@ -85,14 +85,14 @@ public final class PrometheusJobMetrics {
                     subtasks.put(key, m);
                     if (registered.add(key)) {
                         registerSubtask(key, Tags.of("job", name, "task", m.task(), "subtask",
-                                Integer.toString(m.subtask())));
+                                Integer.toString(m.subtask())), vertex.source());
                     }
                 }
             }
         });
     }
 
-    private void registerSubtask(String key, Tags tags) {
+    private void registerSubtask(String key, Tags tags, boolean source) {
         subtaskCounter("weir.task.records.in", null, tags, key, SubtaskMetrics::recordsIn,
                 "Records the subtask read (a source: from the external system)");
         subtaskCounter("weir.task.records.out", null, tags, key, SubtaskMetrics::recordsOut,
@@ -108,6 +108,14 @@ public final class PrometheusJobMetrics {
             return m == null || m.watermarkLagMs() == null ? Double.NaN : m.watermarkLagMs() / 1000.0;
         }).tags(tags).baseUnit("seconds")
                 .description("How far the subtask's watermark is behind the coordinator's clock (0 after the end of input)")
+                .register(registry);
+        if (!source) {
+            return;
+        }
+        Gauge.builder("weir.source.pending.records", subtasks, all -> {
+            SubtaskMetrics m = all.get(key);
+            return m == null || m.pendingRecords() == null ? Double.NaN : m.pendingRecords();
+        }).tags(tags).description("A source's records not read yet from the external system (Kafka: consumer lag)")
                 .register(registry);
     }
 

@@ -13,11 +13,13 @@ import dev.weir.runtime.exec.JobTopology;
  * @param watermark the lowest watermark of its subtasks (Flink's "low watermark"), null until every
  *                  subtask reported one
  * @param watermarkLagMs how far that watermark is behind the coordinator's clock, null without one
+ * @param pendingRecords a source's records not read yet (Kafka: consumer lag), summed over the
+ *                       subtasks that know theirs; null when none does
  */
 public record VertexView(String name, int parallelism, boolean source, List<String> operators,
                          List<JobTopology.Input> inputs, long recordsIn, long recordsOut, double recordsInPerSecond,
                          double recordsOutPerSecond, double busyMsPerSecondMax, double backPressuredMsPerSecondMax,
-                         double idleMsPerSecondMax, Long watermark, Long watermarkLagMs,
+                         double idleMsPerSecondMax, Long watermark, Long watermarkLagMs, Long pendingRecords,
                          List<SubtaskMetrics> subtasks) {
 
     static VertexView of(JobTopology.Vertex vertex, List<SubtaskMetrics> all) {
@@ -31,8 +33,12 @@ public record VertexView(String name, int parallelism, boolean source, List<Stri
         double idle = 0;
         Long watermark = null;
         Long lag = null;
+        Long pending = null;
         boolean everyWatermark = mine.size() == vertex.parallelism();
         for (SubtaskMetrics m : mine) {
+            if (m.pendingRecords() != null) {
+                pending = (pending == null ? 0 : pending) + m.pendingRecords();
+            }
             if (m.watermark() == null) {
                 everyWatermark = false;
             } else if (watermark == null || m.watermark() < watermark) {
@@ -49,7 +55,7 @@ public record VertexView(String name, int parallelism, boolean source, List<Stri
         }
         return new VertexView(vertex.name(), vertex.parallelism(), vertex.source(), vertex.operators(),
                 vertex.inputs(), in, out, round(inRate), round(outRate), busy, backPressured, idle, everyWatermark ? watermark : null,
-                everyWatermark ? lag : null, mine);
+                everyWatermark ? lag : null, pending, mine);
     }
 
     private static double round(double value) {

@@ -26,6 +26,12 @@ public final class SourceStreamTask extends StreamTask {
 
     public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, TaskIoMetrics io) {
         super(env, chainNodes, outputs, io);
+        io.pendingRecordsWith(this::pendingRecords);
+    }
+
+    private long pendingRecords() {
+        SourceOperator head = source;
+        return head == null ? -1 : head.pendingRecords();
     }
 
     @Override

@@ -21,13 +21,14 @@ public final class TaskIoMetrics {
     private volatile long runningSinceNanos;
     private volatile boolean running;
     private volatile long watermark = Long.MIN_VALUE;
+    private volatile LongSupplier pendingRecords = () -> -1;
 
     /**
      * The running time of one subtask and what it was spent on, in nanoseconds, and its record
      * counts; all totals since the task started running.
      */
     public record Sample(long runningNanos, long recordsIn, long recordsOut, long idleNanos,
-                         long backPressuredNanos, long watermark) {
+                         long backPressuredNanos, long watermark, long pendingRecords) {
 
         /** {@link #watermark} before the subtask saw or emitted any. */
         public static final long NO_WATERMARK = Long.MIN_VALUE;
@@ -51,6 +52,11 @@ public final class TaskIoMetrics {
     public void countRecordsWith(LongSupplier in, LongSupplier out) {
         this.recordsIn = in;
         this.recordsOut = out;
+    }
+
+    /** A source task's records not yet read from the external system ({@code -1}: unknown). Set before it runs. */
+    public void pendingRecordsWith(LongSupplier pending) {
+        this.pendingRecords = pending;
     }
 
     /** Time waiting for input: started and stopped by the task thread around its idle waits. */
@@ -80,6 +86,7 @@ public final class TaskIoMetrics {
         long idleNanos = idle.totalNanos(nowNanos);
         long blocked = backPressure.totalNanos(nowNanos);
         return new Sample(elapsed, recordsIn.getAsLong(), recordsOut.getAsLong(), Math.min(idleNanos, elapsed),
-                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))), watermark);
+                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))), watermark,
+                pendingRecords.getAsLong());
     }
 }

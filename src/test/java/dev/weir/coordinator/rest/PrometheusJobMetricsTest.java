@@ -43,7 +43,8 @@ class PrometheusJobMetricsTest {
                         new SubtaskCheckpointStats("generator", 1, 30, 8, 1, 0, 1, 2))));
         board.record(0, List.of(new SubtaskMetricsReport("count", 0, 2_000, 25_000, 24_000, 500, 250, 1_055_000L)));
         board.record(1, List.of(new SubtaskMetricsReport("count", 1, 2_000, 25_000, 24_000, 500, 250, 1_058_500L),
-                new SubtaskMetricsReport("generator", 1, 2_000, 25_000, 25_000, 0, 0)));
+                new SubtaskMetricsReport("generator", 1, 2_000, 25_000, 25_000, 0, 0, null, 1_500L)));
+        board.record(0, List.of(new SubtaskMetricsReport("generator", 0, 2_000, 25_000, 25_000, 0, 0, null, 700L)));
         now.addAndGet(61_000);
 
         String scrape = metrics.scrape();
@@ -68,11 +69,14 @@ class PrometheusJobMetricsTest {
                 .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured")
                 .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"0\",task=\"count\",} 6.0")
                 .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"count\",} 2.5")
-                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"generator\",} NaN");
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"generator\",} NaN")
+                .contains("weir_source_pending_records{job=\"counts\",subtask=\"1\",task=\"generator\",} 1500.0")
+                .doesNotContain("weir_source_pending_records{job=\"counts\",subtask=\"0\",task=\"count\"");
         List<VertexView> vertices = tracker.overview(board.subtasks()).graph().vertices();
-        assertThat(vertices).extracting(v -> v.name() + " " + v.watermark() + " " + v.watermarkLagMs())
-                .as("the lowest watermark, only once every subtask has one")
-                .containsExactly("generator null null", "count 1055000 6000");
+        assertThat(vertices).extracting(v -> v.name() + " " + v.watermark() + " " + v.watermarkLagMs() + " "
+                        + v.pendingRecords())
+                .as("the lowest watermark, only once every subtask has one; the lag summed")
+                .containsExactly("generator null null 2200", "count 1055000 6000 null");
         assertThat(tracker.checkpoints().get(0).tasks())
                 .extracting(t -> t.name() + " " + t.sizeBytes() + " B " + t.durationMs() + " ms " + t.subtasks().size())
                 .containsExactly("count 4080 B 250 ms 2", "generator 16 B 30 ms 2");

@@ -52,6 +52,12 @@ public final class SourceOperator extends StreamOperator {
         return watermarks != null ? watermarks.emitted() : plainEmitted;
     }
 
+    /** What the reader last measured of the records it has yet to read, -1 if unknown. Any thread once open. */
+    public long pendingRecords() {
+        SourceReader<Object> current = reader;
+        return current == null ? -1 : current.pendingRecords();
+    }
+
     /** Records emitted since the last call (for metrics, read per poll, not per record). */
     public long takeEmittedCount() {
         long emitted = emittedSoFar();
