@@ -98,6 +98,16 @@ class RestApiIT {
                 assertThat(c.path("type").asText()).isEqualTo("CHECKPOINT");
                 assertThat(c.path("sizeBytes").asLong()).isPositive();
                 assertThat(c.path("location").asText()).contains("/checkpoints/chk-");
+                assertThat(c.path("tasks")).as("every task's part").hasSize(graph.path("vertices").size())
+                        .allSatisfy(task -> {
+                            assertThat(task.path("subtasks")).hasSize(2);
+                            assertThat(task.path("durationMs").asLong()).isBetween(0L, c.path("durationMs").asLong());
+                            long sum = 0;
+                            for (JsonNode subtask : task.path("subtasks")) {
+                                sum += subtask.path("stateSize").asLong();
+                            }
+                            assertThat(task.path("sizeBytes").asLong()).isEqualTo(sum);
+                        });
             });
             HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(endpoint.url() + "/metrics"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -106,6 +116,8 @@ class RestApiIT {
             assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
                     + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText()) + "\",} [1-9]")
                     .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]")
+                    .containsPattern("weir_checkpoint_state_size_bytes\\{job=\"" + JOB + "\",task=\""
+                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]")
                     .containsPattern("weir_task_watermark_lag_seconds\\{job=\"" + JOB + "\",subtask=\"0\",task=\""
                             + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]");
             assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
