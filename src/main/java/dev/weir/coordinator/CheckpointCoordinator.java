@@ -327,7 +327,7 @@ public final class CheckpointCoordinator {
                 pc.checkpointId(), pc.type(), store.location(pc.checkpointId(), pc.type()),
                 metadata.triggerTimestamp(), metadata.completionTimestamp(),
                 metadata.completionTimestamp() - metadata.triggerTimestamp(), metadata.stateSize(), pc.timings(),
-                metadata.uploadedSize());
+                metadata.uploadedSize(), pc.subtaskStats());
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
             if (pending != pc) {

@@ -1,5 +1,7 @@
 package dev.weir.coordinator;
 
+import java.util.List;
+
 import dev.weir.runtime.checkpoint.CheckpointType;
 
 /**
@@ -11,6 +13,7 @@ import dev.weir.runtime.checkpoint.CheckpointType;
  * @param timings the slowest subtask's start delay, alignment, sync and async durations
  * @param uploadedSize bytes this checkpoint wrote: {@code stateSize} less the shared files of earlier
  *     incremental checkpoints it refers to
+ * @param subtasks each subtask's part, ordered by task name and subtask index (empty where unknown)
  */
 public record CompletedCheckpointStats(
         long checkpointId,
@@ -21,10 +24,20 @@ public record CompletedCheckpointStats(
         long durationMs,
         long stateSize,
         CheckpointTimings timings,
-        long uploadedSize) {
+        long uploadedSize,
+        List<SubtaskCheckpointStats> subtasks) {
 
     public CompletedCheckpointStats {
         timings = timings == null ? CheckpointTimings.NONE : timings;
+        subtasks = subtasks == null ? List.of() : List.copyOf(subtasks);
+    }
+
+    /** Without per-subtask figures. */
+    public CompletedCheckpointStats(long checkpointId, CheckpointType type, String location, long triggerTimestamp,
+                                    long completionTimestamp, long durationMs, long stateSize, CheckpointTimings timings,
+                                    long uploadedSize) {
+        this(checkpointId, type, location, triggerTimestamp, completionTimestamp, durationMs, stateSize, timings,
+                uploadedSize, List.of());
     }
 
     /** A checkpoint that wrote all its state. */

@@ -32,6 +32,7 @@ final class PendingCheckpoint {
     private final long triggerTimestamp;
     private final Set<ExecutionVertexId> expected;
     private final Map<ExecutionVertexId, TaskAcknowledgement> acks = new LinkedHashMap<>();
+    private final Map<ExecutionVertexId, Long> ackMillis = new HashMap<>();
     private final CompletableFuture<CompletedCheckpointStats> result;
     /** Set once the metadata is built: from then on the write may be in flight. */
     private boolean finalizing;
@@ -80,6 +81,7 @@ final class PendingCheckpoint {
         if (acks.putIfAbsent(ack.vertex(), ack) != null) {
             return AckResult.DUPLICATE;
         }
+        ackMillis.put(ack.vertex(), nowMillis);
         lastProgressMillis = nowMillis;
         return AckResult.ACCEPTED;
     }
@@ -101,6 +103,15 @@ final class PendingCheckpoint {
 
     CheckpointTimings timings() {
         return CheckpointTimings.slowest(acks.values().stream().map(TaskAcknowledgement::metrics).toList());
+    }
+
+    /** Each acknowledged subtask's figures, ordered by task name and subtask index. */
+    List<SubtaskCheckpointStats> subtaskStats() {
+        return acks.values().stream()
+                .map(ack -> SubtaskCheckpointStats.of(ack, ackMillis.get(ack.vertex()) - triggerTimestamp))
+                .sorted(Comparator.comparing(SubtaskCheckpointStats::task)
+                        .thenComparingInt(SubtaskCheckpointStats::subtask))
+                .toList();
     }
 
     int acknowledgedCount() {

@@ -12,7 +12,7 @@
   const CHART_POINTS = 300;
   const CHECKPOINTS_KEPT = 300;
   const BOX_WIDTH = 240;
-  const BOX_HEIGHT = 150;
+  const BOX_HEIGHT = 168;
   const COLUMN_GAP = 90;
   const ROW_GAP = 24;
   const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
@@ -255,11 +255,28 @@
         element('span', null, 'out'), element('span', 'vertex-out', rate(vertex.recordsOutPerSecond)),
         element('span', null, 'busy'), element('span', null, percent(vertex.busyMsPerSecondMax)),
         element('span', null, 'back-pressure'), element('span', 'vertex-pressure',
-            pressureLevel(pressure) + ' (' + percent(vertex.backPressuredMsPerSecondMax) + ')'));
+            pressureLevel(pressure) + ' (' + percent(vertex.backPressuredMsPerSecondMax) + ')'),
+        element('span', null, 'watermark'), element('span', 'vertex-watermark', watermarkLag(vertex)));
     box.title = vertex.subtasks.map((s) => 'subtask ' + s.subtask + ' (worker ' + s.worker + '): in '
         + number.format(s.recordsInPerSecond) + '/s, out ' + number.format(s.recordsOutPerSecond) + '/s, busy '
         + percent(s.busyMsPerSecond) + ', back-pressured ' + percent(s.backPressuredMsPerSecond) + ', idle '
-        + percent(s.idleMsPerSecond)).join('\n') || 'no subtask has reported yet';
+        + percent(s.idleMsPerSecond) + ', watermark ' + watermarkTime(s.watermark)).join('\n')
+        || 'no subtask has reported yet';
+  }
+
+  /** A vertex's lowest watermark as how far it is behind now; JSON numbers past 2^53 mean the end of input. */
+  function watermarkLag(vertex) {
+    if (vertex.watermark === null || vertex.watermark === undefined) {
+      return 'none';
+    }
+    return vertex.watermark >= Number.MAX_SAFE_INTEGER ? 'end of input' : duration(vertex.watermarkLagMs) + ' behind';
+  }
+
+  function watermarkTime(watermark) {
+    if (watermark === null || watermark === undefined) {
+      return 'none';
+    }
+    return watermark >= Number.MAX_SAFE_INTEGER ? 'end of input' : new Date(watermark).toISOString();
   }
 
   /** Flink's levels: OK up to 10 % of the time back-pressured, LOW up to 50 %, HIGH above. */

@@ -165,6 +165,21 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void eachSubtasksPartCountsFromTheTriggerToItsOwnAcknowledgement() {
+        CheckpointCoordinator coordinator = coordinator();
+        long id = triggerPeriodic(coordinator);
+        for (ExecutionVertexId v : List.of(SRC_1, AGG_0, SRC_0, AGG_1)) {
+            clock.advance(100);
+            coordinator.acknowledge(ack(id, v));
+        }
+
+        assertThat(listener.completed).singleElement().satisfies(c -> assertThat(c.subtasks())
+                .extracting(s -> s.task() + "/" + s.subtask() + " " + s.ackMs() + " ms " + s.stateSize() + " B")
+                .containsExactly("count/0 200 ms 330 B", "count/1 400 ms 330 B", "source/0 300 ms 8 B",
+                        "source/1 100 ms 8 B"));
+    }
+
+    @Test
     void writesMergedMetadataThenNotifiesCompleteThenRetains() {
         CheckpointCoordinator coordinator = coordinator();
         long id = triggerPeriodic(coordinator);
@@ -190,7 +205,12 @@ class CheckpointCoordinatorTest {
         assertThat(gateway.completed).containsExactly(id);
         assertThat(listener.completed).containsExactly(new CompletedCheckpointStats(
                 id, CheckpointType.CHECKPOINT, "mem://job/checkpoints/chk-" + id,
-                triggeredAt, triggeredAt + 250, 250, metadata.stateSize(), new CheckpointTimings(2, 6, 4, 5)));
+                triggeredAt, triggeredAt + 250, 250, metadata.stateSize(), new CheckpointTimings(2, 6, 4, 5),
+                metadata.stateSize(), List.of(
+                        new SubtaskCheckpointStats("count", 0, 250, 330, 1, 3.0, 2.0, 1.0),
+                        new SubtaskCheckpointStats("count", 1, 250, 330, 2, 6.0, 4.0, 1.0),
+                        new SubtaskCheckpointStats("source", 0, 250, 8, 1, 0.0, 2.0, 5.0),
+                        new SubtaskCheckpointStats("source", 1, 250, 8, 2, 0.0, 4.0, 5.0))));
         assertThat(store.retainCalls()).containsExactly(RETAINED);
         assertThat(coordinator.completedCount()).isEqualTo(1);
         assertThat(coordinator.lastCompleted()).contains(listener.completed.get(0));

@@ -214,6 +214,51 @@ class WeirChartTest {
         });
     }
 
+    /** The pod's scrape annotations by default; a ServiceMonitor only when asked, for both metrics endpoints. */
+    @Test
+    void metricsAreScrapedThroughPodAnnotationsOrAnOptionalServiceMonitor() {
+        List<HasMetadata> defaults = render(Map.of());
+        assertThat(deployment(defaults).getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8080")
+                .containsEntry("prometheus.io/path", "/q/metrics");
+        assertThat(defaults).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+        assertThat(deployment(render(Map.of("metrics.podAnnotations", "false"))).getSpec().getTemplate().getMetadata()
+                .getAnnotations()).isNullOrEmpty();
+
+        List<HasMetadata> objects = render(Map.of("metrics.serviceMonitor.enabled", "true",
+                "metrics.serviceMonitor.labels.release", "prometheus"));
+        HasMetadata monitor = objects.stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
+        Service service = (Service) objects.stream().filter(o -> o instanceof Service).findFirst().orElseThrow();
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        Map<String, Object> spec = specOf(monitor);
+        @SuppressWarnings("unchecked")
+        Map<String, String> selected = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+        assertThat(service.getMetadata().getLabels()).as("the coordinator Service").containsAllEntriesOf(selected);
+        assertThat(endpoints(spec)).extracting(e -> e.get("port") + " " + e.get("path") + " " + e.get("scheme"))
+                .containsExactly("http /q/metrics null", "coordinator /metrics null");
+
+        HasMetadata tls = render(Map.of("metrics.serviceMonitor.enabled", "true", "tls.enabled", "true",
+                "metrics.serviceMonitor.coordinatorTlsConfig.serverName", "weir-weir-operator.weir-system.svc")).stream()
+                .filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
+        assertThat(endpoints(specOf(tls))).last().satisfies(e -> {
+            assertThat(e).containsEntry("scheme", "https");
+            assertThat(e.get("tlsConfig")).isEqualTo(Map.of("serverName", "weir-weir-operator.weir-system.svc"));
+        });
+        assertThat(render(Map.of("metrics.serviceMonitor.enabled", "true", "metrics.enabled", "false")))
+                .noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> specOf(HasMetadata resource) {
+        return (Map<String, Object>) ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) resource)
+                .getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> endpoints(Map<String, Object> spec) {
+        return (List<Map<String, Object>>) spec.get("endpoints");
+    }
+
     /** With tls.enabled the operator reads its certificate from the Secret and workers call it over https. */
     @Test
     void tlsMountsTheOperatorsSecretAndNamesTheWorkersOne() {

@@ -28,8 +28,8 @@ import dev.weir.WeirCommand;
 
 /**
  * A running {@code weir local} job (worker processes, the default) read and driven through its
- * coordinator's REST API and the {@code weir} commands: the graph with every subtask's live rates
- * and time split, the checkpoint history, a savepoint taken while the job goes on, actions refused
+ * coordinator's REST API and the {@code weir} commands: the graph with every subtask's live rates,
+ * time split and watermark (an event-time job: windowed-count), the checkpoint history, a savepoint taken while the job goes on, actions refused
  * without the job's token, and a stop with a savepoint that the job's own summary confirms.
  */
 class RestApiIT {
@@ -81,6 +81,16 @@ class RestApiIT {
             }
             assertThat(vertex(graph, false).path("recordsIn").asLong()).as("records reached the keyed task")
                     .isPositive();
+            for (JsonNode vertex : graph.path("vertices")) {
+                long lowest = Long.MAX_VALUE;
+                for (JsonNode subtask : vertex.path("subtasks")) {
+                    lowest = Math.min(lowest, subtask.path("watermark").asLong());
+                    assertThat(subtask.path("watermarkLagMs").asLong()).as("lag of %s", subtask)
+                            .isEqualTo(Math.max(0, overview.path("startTime").asLong() + overview.path("uptimeMs").asLong()
+                                    - subtask.path("watermark").asLong()));
+                }
+                assertThat(vertex.path("watermark").asLong()).as("the lowest of %s", vertex).isEqualTo(lowest);
+            }
 
             JsonNode checkpoints = get(URI.create(job + "/checkpoints"));
             assertThat(checkpoints.path("checkpoints")).anySatisfy(c -> {
@@ -88,6 +98,16 @@ class RestApiIT {
                 assertThat(c.path("type").asText()).isEqualTo("CHECKPOINT");
                 assertThat(c.path("sizeBytes").asLong()).isPositive();
                 assertThat(c.path("location").asText()).contains("/checkpoints/chk-");
+                assertThat(c.path("tasks")).as("every task's part").hasSize(graph.path("vertices").size())
+                        .allSatisfy(task -> {
+                            assertThat(task.path("subtasks")).hasSize(2);
+                            assertThat(task.path("durationMs").asLong()).isBetween(0L, c.path("durationMs").asLong());
+                            long sum = 0;
+                            for (JsonNode subtask : task.path("subtasks")) {
+                                sum += subtask.path("stateSize").asLong();
+                            }
+                            assertThat(task.path("sizeBytes").asLong()).isEqualTo(sum);
+                        });
             });
             HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(endpoint.url() + "/metrics"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -95,7 +115,11 @@ class RestApiIT {
                     assertThat(type).startsWith("text/plain; version=0.0.4"));
             assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
                     + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText()) + "\",} [1-9]")
-                    .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]");
+                    .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]")
+                    .containsPattern("weir_checkpoint_state_size_bytes\\{job=\"" + JOB + "\",task=\""
+                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]")
+                    .containsPattern("weir_task_watermark_lag_seconds\\{job=\"" + JOB + "\",subtask=\"0\",task=\""
+                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]");
             assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
                     .satisfies(j -> assertThat(j.path("name").asText()).isEqualTo(JOB));
 
@@ -159,6 +183,11 @@ class RestApiIT {
                 return false;
             }
         }
+        for (JsonNode vertex : vertices) {
+            if (vertex.path("watermark").isNull()) {
+                return false;
+            }
+        }
         // Rates need two heartbeats of every subtask; the source's shows once it emitted.
         return vertex(overview.path("graph"), true).path("recordsOutPerSecond").asDouble() > 0;
     }
@@ -212,7 +241,7 @@ class RestApiIT {
         return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** keyed-count, rate-limited and far from its end: it runs until the test stops it. */
+    /** windowed-count, rate-limited and far from its end: it runs until the test stops it. */
     private Path manifest(Path output) throws IOException {
         Path manifest = dir.resolve(JOB + ".yaml");
         Files.writeString(manifest, """
@@ -222,7 +251,7 @@ class RestApiIT {
                   name: %s
                 spec:
                   job:
-                    className: dev.weir.testing.ChaosKeyedCountJob
+                    className: dev.weir.testing.ChaosWindowedCountJob
                     parallelism: 2
                     args:
                       records: "100000000"

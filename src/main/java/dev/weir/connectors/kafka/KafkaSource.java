@@ -48,6 +48,7 @@ public final class KafkaSource<T> implements Source<T> {
     final Bound bound;
     final long boundRecords;
     final long discoveryIntervalMs;
+    final long lagIntervalMs;
     final Map<String, Object> consumerProperties;
 
     private KafkaSource(Builder<T> b) {
@@ -63,6 +64,7 @@ public final class KafkaSource<T> implements Source<T> {
         this.bound = b.bound;
         this.boundRecords = b.boundRecords;
         this.discoveryIntervalMs = b.discoveryIntervalMs;
+        this.lagIntervalMs = b.lagIntervalMs;
         this.consumerProperties = Map.copyOf(b.consumerProperties);
     }
 
@@ -104,6 +106,7 @@ public final class KafkaSource<T> implements Source<T> {
         private Bound bound = Bound.NONE;
         private long boundRecords;
         private long discoveryIntervalMs = 30_000;
+        private long lagIntervalMs = 5_000;
         private final Map<String, Object> consumerProperties = new HashMap<>();
 
         private Builder() {}
@@ -168,6 +171,16 @@ public final class KafkaSource<T> implements Source<T> {
         /** How often an unbounded reader looks for new partitions (they start from the earliest offset). */
         public Builder<T> partitionDiscoveryIntervalMs(long intervalMs) {
             this.discoveryIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * How often each reader measures its consumer lag (the records between its next offsets and
+         * the partitions' ends, as {@code pendingRecords} in metrics): from the consumer's fetch
+         * positions, asking the brokers for end offsets only when a partition was not fetched yet.
+         */
+        public Builder<T> consumerLagIntervalMs(long intervalMs) {
+            this.lagIntervalMs = intervalMs;
             return this;
         }
 

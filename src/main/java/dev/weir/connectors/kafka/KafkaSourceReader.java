@@ -43,10 +43,12 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
     private final Map<TopicPartition, Long> stop = new HashMap<>();
     private final NavigableMap<Long, Map<TopicPartition, Long>> snapshots = new TreeMap<>();
     private long lastDiscovery;
+    private final ConsumerLag lag;
 
     KafkaSourceReader(KafkaSource<T> source, SourceContext context) {
         this.source = source;
         this.context = context;
+        this.lag = new ConsumerLag(source.lagIntervalMs);
         try {
             this.consumer = new KafkaConsumer<>(source.consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (org.apache.kafka.common.KafkaException e) {
@@ -98,8 +100,14 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
                 emitted++;
             }
             pauseStopped();
+            lag.maybeMeasure(consumer, next, System.currentTimeMillis());
             return emitted > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
         });
+    }
+
+    @Override
+    public long pendingRecords() {
+        return lag.pendingRecords();
     }
 
     @Override

@@ -36,7 +36,10 @@ public final class SubtaskMetricsBoard {
         }
     }
 
-    /** Every subtask reported so far, ordered by task name and subtask index. */
+    /**
+     * Every subtask reported so far, ordered by task name and subtask index; without the watermark
+     * lag, which depends on when one asks ({@link SubtaskMetrics#atTime}).
+     */
     public List<SubtaskMetrics> subtasks() {
         List<SubtaskMetrics> all = new ArrayList<>();
         reports.values().forEach(r -> all.add(metrics(r)));
@@ -57,7 +60,8 @@ public final class SubtaskMetricsBoard {
                 perSecond(now.recordsOut() - before.recordsOut(), seconds),
                 perSecond(now.busyMs() - before.busyMs(), seconds),
                 perSecond(now.backPressuredMs() - before.backPressuredMs(), seconds),
-                perSecond(now.idleMs() - before.idleMs(), seconds), now.busyMs(), now.backPressuredMs(), now.idleMs());
+                perSecond(now.idleMs() - before.idleMs(), seconds), now.busyMs(), now.backPressuredMs(), now.idleMs(),
+                now.watermark(), null, now.pendingRecords());
     }
 
     private static double perSecond(long delta, double seconds) {

@@ -130,7 +130,7 @@ public final class JobStatusTracker implements JobMasterListener {
     public synchronized JobOverview overview(List<SubtaskMetrics> subtasks) {
         long now = endTime != null ? endTime : clock.millis();
         long inProgress = history.values().stream().filter(e -> e.status().equals("IN_PROGRESS")).count();
-        return new JobOverview(jobName, state, attempt, restarts, startTime, now - startTime, graph(subtasks),
+        return new JobOverview(jobName, state, attempt, restarts, startTime, now - startTime, graph(subtasks, now),
                 new JobOverview.CheckpointCounts(completed, failed, inProgress, latestCompleted, latestSavepoint,
                         latestFailed),
                 List.copyOf(exceptions));
@@ -143,10 +143,11 @@ public final class JobStatusTracker implements JobMasterListener {
         return newestFirst;
     }
 
-    private JobOverview.Graph graph(List<SubtaskMetrics> subtasks) {
+    private JobOverview.Graph graph(List<SubtaskMetrics> reported, long now) {
         if (topology == null) {
             return null;
         }
+        List<SubtaskMetrics> subtasks = reported.stream().map(m -> m.atTime(now)).toList();
         List<VertexView> vertices = new ArrayList<>();
         List<JobOverview.Edge> edges = new ArrayList<>();
         for (JobTopology.Vertex vertex : topology.vertices()) {

@@ -68,6 +68,14 @@ public final class PrometheusJobMetrics {
         jobs.forEach((name, job) -> {
             JobOverview overview = job.overview();
             latest.put(name, overview);
+            CheckpointEntry checkpoint = overview.checkpoints().latestCompleted();
+            if (checkpoint != null) {
+                for (TaskCheckpointEntry task : checkpoint.tasks()) {
+                    if (registered.add(name + "\u0000" + task.name())) {
+                        registerTaskCheckpoint(name, task.name());
+                    }
+                }
+            }
             if (overview.graph() == null) {
                 return;
             }
@@ -77,14 +85,14 @@ public final class PrometheusJobMetrics {
                     subtasks.put(key, m);
                     if (registered.add(key)) {
                         registerSubtask(key, Tags.of("job", name, "task", m.task(), "subtask",
-                                Integer.toString(m.subtask())));
+                                Integer.toString(m.subtask())), vertex.source());
                     }
                 }
             }
         });
     }
 
-    private void registerSubtask(String key, Tags tags) {
+    private void registerSubtask(String key, Tags tags, boolean source) {
         subtaskCounter("weir.task.records.in", null, tags, key, SubtaskMetrics::recordsIn,
                 "Records the subtask read (a source: from the external system)");
         subtaskCounter("weir.task.records.out", null, tags, key, SubtaskMetrics::recordsOut,
@@ -95,6 +103,33 @@ public final class PrometheusJobMetrics {
                 "Time waiting for room in an output channel");
         subtaskCounter("weir.task.idle.time", "seconds", tags, key, m -> m.idleMs() / 1000.0,
                 "Time waiting for input");
+        Gauge.builder("weir.task.watermark.lag", subtasks, all -> {
+            SubtaskMetrics m = all.get(key);
+            return m == null || m.watermarkLagMs() == null ? Double.NaN : m.watermarkLagMs() / 1000.0;
+        }).tags(tags).baseUnit("seconds")
+                .description("How far the subtask's watermark is behind the coordinator's clock (0 after the end of input)")
+                .register(registry);
+        if (!source) {
+            return;
+        }
+        Gauge.builder("weir.source.pending.records", subtasks, all -> {
+            SubtaskMetrics m = all.get(key);
+            return m == null || m.pendingRecords() == null ? Double.NaN : m.pendingRecords();
+        }).tags(tags).description("A source's records not read yet from the external system (Kafka: consumer lag)")
+                .register(registry);
+    }
+
+    private void registerTaskCheckpoint(String job, String task) {
+        Tags tags = Tags.of("job", job, "task", task);
+        lastCheckpointGauge("weir.checkpoint.state.size", "bytes", tags, job, c -> taskFigure(c, task,
+                TaskCheckpointEntry::sizeBytes), "The task's state in the latest completed checkpoint, all subtasks");
+        lastCheckpointGauge("weir.checkpoint.duration", "seconds", tags, job, c -> taskFigure(c, task,
+                t -> t.durationMs() / 1000.0), "Trigger to the task's last acknowledgement in the latest completed checkpoint");
+    }
+
+    private static double taskFigure(CheckpointEntry checkpoint, String task, ToDoubleFunction<TaskCheckpointEntry> value) {
+        TaskCheckpointEntry entry = checkpoint.task(task);
+        return entry == null ? Double.NaN : value.applyAsDouble(entry);
     }
 
     private void jobGauge(String name, String unit, Tags tags, String job, ToDoubleFunction<JobOverview> value,

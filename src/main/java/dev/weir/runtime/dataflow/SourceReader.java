@@ -24,6 +24,16 @@ public interface SourceReader<T> extends AutoCloseable {
     /** The read position after every record emitted so far. */
     byte[] snapshotState(long checkpointId) throws Exception;
 
+    /**
+     * How many records the external system holds that this reader has not emitted yet (Flink's
+     * {@code pendingRecords}; Kafka's consumer lag), as of the reader's latest measurement, or -1
+     * when it does not know. Called from any thread: a reader measures on its own thread, now and
+     * then, never per record, and publishes the figure.
+     */
+    default long pendingRecords() {
+        return -1;
+    }
+
     default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
     default void notifyCheckpointAborted(long checkpointId) throws Exception {}

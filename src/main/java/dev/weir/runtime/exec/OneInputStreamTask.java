@@ -52,6 +52,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
         this.watermarks = new StatusWatermarkValve(gate.numberOfChannels(), new StatusWatermarkValve.Forward() {
             @Override
             public void watermark(long watermark) throws Exception {
+                io.watermarkAdvanced(watermark);
                 chain.head().processWatermark(watermark);
             }
 

@@ -26,6 +26,12 @@ public final class SourceStreamTask extends StreamTask {
 
     public SourceStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, TaskIoMetrics io) {
         super(env, chainNodes, outputs, io);
+        io.pendingRecordsWith(this::pendingRecords);
+    }
+
+    private long pendingRecords() {
+        SourceOperator head = source;
+        return head == null ? -1 : head.pendingRecords();
     }
 
     @Override
@@ -50,8 +56,10 @@ public final class SourceStreamTask extends StreamTask {
             InputStatus status = source.pollNext();
             env.metrics().addSourceRecords(source.takeEmittedCount());
             source.emitPeriodicWatermark();
+            io.watermarkAdvanced(source.currentWatermark());
             if (status == InputStatus.END_OF_INPUT) {
                 sendEndOfData();
+                io.watermarkAdvanced(source.currentWatermark());
                 flushAll();
             } else if (status == InputStatus.NOTHING_AVAILABLE) {
                 flushWhereRoom();

@@ -20,13 +20,18 @@ public final class TaskIoMetrics {
     private volatile LongSupplier recordsOut = () -> 0;
     private volatile long runningSinceNanos;
     private volatile boolean running;
+    private volatile long watermark = Long.MIN_VALUE;
+    private volatile LongSupplier pendingRecords = () -> -1;
 
     /**
      * The running time of one subtask and what it was spent on, in nanoseconds, and its record
      * counts; all totals since the task started running.
      */
     public record Sample(long runningNanos, long recordsIn, long recordsOut, long idleNanos,
-                         long backPressuredNanos) {
+                         long backPressuredNanos, long watermark, long pendingRecords) {
+
+        /** {@link #watermark} before the subtask saw or emitted any. */
+        public static final long NO_WATERMARK = Long.MIN_VALUE;
 
         /** The running time left when idle and back-pressured time are taken out. */
         public long busyNanos() {
@@ -49,6 +54,11 @@ public final class TaskIoMetrics {
         this.recordsOut = out;
     }
 
+    /** A source task's records not yet read from the external system ({@code -1}: unknown). Set before it runs. */
+    public void pendingRecordsWith(LongSupplier pending) {
+        this.pendingRecords = pending;
+    }
+
     /** Time waiting for input: started and stopped by the task thread around its idle waits. */
     public WaitTimer idle() {
         return idle;
@@ -59,12 +69,24 @@ public final class TaskIoMetrics {
         return backPressure;
     }
 
+    /**
+     * The task thread's current watermark advanced: its input watermark (the minimum over its
+     * input channels), or for a source task the watermark it emitted. Written only when it moves,
+     * which is rare next to records.
+     */
+    public void watermarkAdvanced(long watermark) {
+        if (watermark > this.watermark) {
+            this.watermark = watermark;
+        }
+    }
+
     /** Totals so far; zero running time until the task runs. Any thread. */
     public Sample sample(long nowNanos) {
         long elapsed = running ? Math.max(0, nowNanos - runningSinceNanos) : 0;
         long idleNanos = idle.totalNanos(nowNanos);
         long blocked = backPressure.totalNanos(nowNanos);
         return new Sample(elapsed, recordsIn.getAsLong(), recordsOut.getAsLong(), Math.min(idleNanos, elapsed),
-                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))));
+                Math.min(blocked, Math.max(0, elapsed - Math.min(idleNanos, elapsed))), watermark,
+                pendingRecords.getAsLong());
     }
 }

@@ -56,6 +56,22 @@ class KafkaSourceIT {
     }
 
     @Test
+    void measuresItsConsumerLagAsTheRecordsBetweenItsNextOffsetsAndThePartitionsEnds() throws Exception {
+        String topic = topicWith("source-lag", 3, values(120));
+        SourceReader<String> reader = source(topic).consumerLagIntervalMs(0).build().createReader(
+                new SourceContext("test", 0, 1, 8, 0, OperatorStateRestore.empty(0, 1)));
+        assertThat(reader.pendingRecords()).as("before any poll").isEqualTo(-1);
+        List<String> read = new ArrayList<>();
+
+        pollUntil(reader, read, 1);
+        assertThat(read).as("max.poll.records").hasSizeLessThanOrEqualTo(15);
+        assertThat(reader.pendingRecords()).isEqualTo(120 - read.size());
+        pollUntil(reader, read, 120);
+        assertThat(reader.pendingRecords()).isZero();
+        reader.close();
+    }
+
+    @Test
     void discoversNewPartitionsAndReadsThemFromTheBeginning() throws Exception {
         String topic = topicWith("source-discovery", 1, values(10));
         KafkaSource<String> source = source(topic).partitionDiscoveryIntervalMs(100).build();

@@ -58,4 +58,20 @@ class SubtaskMetricsBoardTest {
                 .containsExactly("generator/0", "sink/0", "sink/1");
         assertThat(all.get(2).recordsInPerSecond()).isEqualTo(200);
     }
+
+    @Test
+    void theLatestReportsWatermarkIsKeptAndItsLagTakenWhenAsked() {
+        SubtaskMetricsBoard board = new SubtaskMetricsBoard();
+        board.record(0, List.of(new SubtaskMetricsReport("window", 0, 1_000, 10, 10, 0, 0, 50_000L),
+                new SubtaskMetricsReport("window", 1, 1_000, 10, 10, 0, 0, null),
+                new SubtaskMetricsReport("source", 0, 1_000, 10, 10, 0, 0, Long.MAX_VALUE, 0L)));
+        board.record(0, List.of(new SubtaskMetricsReport("window", 0, 2_000, 20, 20, 0, 0, 58_000L)));
+
+        List<SubtaskMetrics> all = board.subtasks().stream().map(m -> m.atTime(60_500)).toList();
+
+        assertThat(all).extracting(m -> m.task() + "/" + m.subtask() + " " + m.watermark() + " " + m.watermarkLagMs()
+                        + " " + m.pendingRecords())
+                .containsExactly("source/0 " + Long.MAX_VALUE + " 0 0", "window/0 58000 2500 null",
+                        "window/1 null null null");
+    }
 }

@@ -95,6 +95,8 @@ class DashboardIT {
             for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
                 assertThat(box.findElement(By.cssSelector(".vertex-parallelism")).getText()).isEqualTo("2");
                 assertThat(box.getDomAttribute("data-back-pressure")).isIn("OK", "LOW", "HIGH");
+                assertThat(box.findElement(By.cssSelector(".vertex-watermark")).getText())
+                        .as("keyed-count has no event time").isEqualTo("none");
             }
             WebElement completed = wait.withMessage("a completed checkpoint in the table").until(
                     ExpectedConditions.presenceOfElementLocated(By.cssSelector(

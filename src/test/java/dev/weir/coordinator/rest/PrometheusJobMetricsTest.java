@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.weir.coordinator.CheckpointTimings;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.SubtaskCheckpointStats;
 import dev.weir.coordinator.metrics.SubtaskMetricsBoard;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.exec.JobTopology;
@@ -35,8 +36,15 @@ class PrometheusJobMetricsTest {
                         List.of(new JobTopology.Input("generator", "key-by"))))), 1);
         tracker.onCheckpointTriggered(7, CheckpointType.CHECKPOINT, 1_000_100);
         tracker.onCheckpointCompleted(new CompletedCheckpointStats(7, CheckpointType.CHECKPOINT, "s3://b/chk-7",
-                1_000_100, 1_000_350, 250, 4096, new CheckpointTimings(5, 30, 12, 80)));
-        board.record(0, List.of(new SubtaskMetricsReport("count", 0, 2_000, 25_000, 24_000, 500, 250)));
+                1_000_100, 1_000_350, 250, 4096, new CheckpointTimings(5, 30, 12, 80), 4096, List.of(
+                        new SubtaskCheckpointStats("count", 0, 240, 2_000, 5, 30, 12, 80),
+                        new SubtaskCheckpointStats("count", 1, 250, 2_080, 4, 20, 10, 70),
+                        new SubtaskCheckpointStats("generator", 0, 20, 8, 1, 0, 1, 2),
+                        new SubtaskCheckpointStats("generator", 1, 30, 8, 1, 0, 1, 2))));
+        board.record(0, List.of(new SubtaskMetricsReport("count", 0, 2_000, 25_000, 24_000, 500, 250, 1_055_000L)));
+        board.record(1, List.of(new SubtaskMetricsReport("count", 1, 2_000, 25_000, 24_000, 500, 250, 1_058_500L),
+                new SubtaskMetricsReport("generator", 1, 2_000, 25_000, 25_000, 0, 0, null, 1_500L)));
+        board.record(0, List.of(new SubtaskMetricsReport("generator", 0, 2_000, 25_000, 25_000, 0, 0, null, 700L)));
         now.addAndGet(61_000);
 
         String scrape = metrics.scrape();
@@ -49,12 +57,29 @@ class PrometheusJobMetricsTest {
                 .contains("weir_checkpoint_last_duration_seconds{job=\"counts\",} 0.25")
                 .contains("weir_checkpoint_last_size_bytes{job=\"counts\",} 4096.0")
                 .contains("weir_checkpoint_last_alignment_seconds{job=\"counts\",} 0.03")
+                .contains("weir_checkpoint_state_size_bytes{job=\"counts\",task=\"count\",} 4080.0")
+                .contains("weir_checkpoint_state_size_bytes{job=\"counts\",task=\"generator\",} 16.0")
+                .contains("weir_checkpoint_duration_seconds{job=\"counts\",task=\"count\",} 0.25")
+                .contains("weir_checkpoint_duration_seconds{job=\"counts\",task=\"generator\",} 0.03")
                 .contains("weir_task_records_in_total{job=\"counts\",subtask=\"0\",task=\"count\",} 25000.0")
                 .contains("weir_task_records_out_total{job=\"counts\",subtask=\"0\",task=\"count\",} 24000.0")
                 .contains("weir_task_busy_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 1.25")
                 .contains("weir_task_back_pressured_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 0.25")
                 .contains("weir_task_idle_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",} 0.5")
-                .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured");
+                .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"0\",task=\"count\",} 6.0")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"count\",} 2.5")
+                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"generator\",} NaN")
+                .contains("weir_source_pending_records{job=\"counts\",subtask=\"1\",task=\"generator\",} 1500.0")
+                .doesNotContain("weir_source_pending_records{job=\"counts\",subtask=\"0\",task=\"count\"");
+        List<VertexView> vertices = tracker.overview(board.subtasks()).graph().vertices();
+        assertThat(vertices).extracting(v -> v.name() + " " + v.watermark() + " " + v.watermarkLagMs() + " "
+                        + v.pendingRecords())
+                .as("the lowest watermark, only once every subtask has one; the lag summed")
+                .containsExactly("generator null null 2200", "count 1055000 6000 null");
+        assertThat(tracker.checkpoints().get(0).tasks())
+                .extracting(t -> t.name() + " " + t.sizeBytes() + " B " + t.durationMs() + " ms " + t.subtasks().size())
+                .containsExactly("count 4080 B 250 ms 2", "generator 16 B 30 ms 2");
     }
 
     /** The tracker and the board, as the job master's REST view joins them. */

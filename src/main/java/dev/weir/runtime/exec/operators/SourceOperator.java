@@ -25,6 +25,7 @@ public final class SourceOperator extends StreamOperator {
     private SourceWatermarks watermarks;
     private long plainEmitted;
     private long reported;
+    private boolean ended;
 
     @SuppressWarnings("unchecked")
     public SourceOperator(Source<?> source, WatermarkStrategy<?> watermarkStrategy) {
@@ -49,6 +50,12 @@ public final class SourceOperator extends StreamOperator {
      */
     public long emittedSoFar() {
         return watermarks != null ? watermarks.emitted() : plainEmitted;
+    }
+
+    /** What the reader last measured of the records it has yet to read, -1 if unknown. Any thread once open. */
+    public long pendingRecords() {
+        SourceReader<Object> current = reader;
+        return current == null ? -1 : current.pendingRecords();
     }
 
     /** Records emitted since the last call (for metrics, read per poll, not per record). */
@@ -77,9 +84,21 @@ public final class SourceOperator extends StreamOperator {
         }
     }
 
+    /**
+     * The watermark this source emitted last: {@link RecordBatch#NO_TIMESTAMP} before any (and
+     * always without a watermark strategy, until the end of input). Task thread.
+     */
+    public long currentWatermark() {
+        if (ended) {
+            return Watermark.MAX.timestamp();
+        }
+        return watermarks == null ? RecordBatch.NO_TIMESTAMP : watermarks.lastWatermark();
+    }
+
     /** End of input is the final watermark: every pending event-time timer and window downstream fires. */
     @Override
     public void endInput() {
+        ended = true;
         output.emitWatermark(Watermark.MAX.timestamp());
     }
 

@@ -81,6 +81,11 @@ final class SourceWatermarks implements ReaderOutput<Object> {
         }
     }
 
+    /** The latest watermark emitted downstream, {@link RecordBatch#NO_TIMESTAMP} before the first. */
+    long lastWatermark() {
+        return lastWatermark;
+    }
+
     /** Once per poll: cheap until the interval is up. */
     void emitPeriodic(long nowNanos) {
         if (nowNanos - nextEmitNanos < 0) {

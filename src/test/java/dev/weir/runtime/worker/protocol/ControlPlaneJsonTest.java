@@ -52,6 +52,23 @@ class ControlPlaneJsonTest {
     }
 
     @Test
+    void aSubtaskReportIsACompactArrayWithItsWatermarkAndLagLastAndReadsOneWithoutThem() throws IOException {
+        SubtaskMetricsReport report = new SubtaskMetricsReport("window", 1, 61_000, 250_000, 249_800, 1_200, 30_500,
+                1_796_196_169_079L, 4_200L);
+
+        byte[] json = ControlPlaneJson.write(report);
+
+        assertThat(new String(json)).isEqualTo("[\"window\",1,61000,250000,249800,1200,30500,1796196169079,4200]");
+        assertThat(ControlPlaneJson.read(json, SubtaskMetricsReport.class)).isEqualTo(report);
+        byte[] older = "[\"window\",1,61000,250000,249800,1200,30500]".getBytes();
+        assertThat(ControlPlaneJson.read(older, SubtaskMetricsReport.class)).isEqualTo(
+                new SubtaskMetricsReport("window", 1, 61_000, 250_000, 249_800, 1_200, 30_500, null, null));
+        byte[] none = ControlPlaneJson.write(new SubtaskMetricsReport("window", 1, 61_000, 250_000, 249_800, 1_200,
+                30_500));
+        assertThat(new String(none)).endsWith(",30500,null,null]");
+    }
+
+    @Test
     void keyGroupHandlesKeepIntegerKeysAndNullOperatorState() throws IOException {
         Acknowledge ack = new Acknowledge(1, acknowledgementWithKeyGroups());
 
