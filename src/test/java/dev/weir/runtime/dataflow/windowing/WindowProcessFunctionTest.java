@@ -41,7 +41,8 @@ class WindowProcessFunctionTest {
         }
     }
 
-    static final class Sum implements AggregateFunction<String, long[], long[]> {
+    /** Sum without merge(): cannot serve merging windows. */
+    static class NonMergingSum implements AggregateFunction<String, long[], long[]> {
         @Override
         public long[] createAccumulator() {
             return new long[1];
@@ -57,30 +58,13 @@ class WindowProcessFunctionTest {
         public long[] getResult(long[] accumulator) {
             return accumulator;
         }
+    }
 
+    static final class Sum extends NonMergingSum {
         @Override
         public long[] merge(long[] a, long[] b) {
             a[0] += b[0];
             return a;
-        }
-    }
-
-    /** Sum without merge(): cannot serve merging windows. */
-    static final class NonMergingSum implements AggregateFunction<String, long[], long[]> {
-        @Override
-        public long[] createAccumulator() {
-            return new long[1];
-        }
-
-        @Override
-        public long[] add(String value, long[] accumulator) {
-            accumulator[0] += Long.parseLong(value.split(":")[1]);
-            return accumulator;
-        }
-
-        @Override
-        public long[] getResult(long[] accumulator) {
-            return accumulator;
         }
     }
 
