@@ -94,8 +94,10 @@ class SavepointStatusIT {
                     Duration.ofSeconds(30));
             Path openGate = dir.resolve("gate-restored");
             GatedSource.open(openGate);
+            // The same output directory: the savepoint's pending output files are committed where the
+            // first job wrote them (a file sink's state names them relative to its directory).
             StreamJob restored = fixture.gatedKeyedCountJob("restored", 150_000, KEYS, 12_000, 50_000, openGate,
-                    dir.resolve("out-restored"));
+                    dir.resolve("out"));
             restored.getSpec().setInitialSavepointPath(newer.getPath());
             fixture.env.create(restored);
             fixture.await("restored", () -> fixture.status("restored").getPhase() == JobPhase.Running
