@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.weir.connectors.sink.TwoPhaseCommitSinkWriter;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.SinkContext;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -24,6 +28,8 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * visible name. The S3 variant mirrors this with multipart uploads.
  */
 final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTransaction> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileTransactionWriter.class);
 
     private final Path directory;
     private final String prefix;
@@ -44,7 +50,7 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
 
     @Override
     protected FileTransaction beginTransaction() throws IOException {
-        FileTransaction transaction = new FileTransaction(prefix, context.subtask(), context.attempt());
+        FileTransaction transaction = new FileTransaction(directory, prefix, context.subtask(), context.attempt());
         openFile(transaction);
         return transaction;
     }
@@ -74,11 +80,11 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
         List<Long> files = new ArrayList<>(transaction.sequences());
         for (int i = 0; i < files.size(); i++) {
             long sequence = files.get(i);
-            if (Files.exists(directory.resolve(transaction.committedName(checkpointId, sequence).name()))) {
+            if (Files.exists(transaction.directory(directory).resolve(transaction.committedName(checkpointId, sequence).name()))) {
                 long free;
                 do {
                     free = freeSequence(transaction);
-                } while (Files.exists(directory.resolve(transaction.committedName(checkpointId, free).name())));
+                } while (Files.exists(transaction.directory(directory).resolve(transaction.committedName(checkpointId, free).name())));
                 Files.move(transaction.inProgressPath(directory, sequence), transaction.inProgressPath(directory, free),
                         StandardCopyOption.ATOMIC_MOVE);
                 files.set(i, free);
@@ -87,8 +93,24 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
         return transaction.closedAt(checkpointId, files);
     }
 
+    /**
+     * Renames the transaction's files to their committed names, in the directory they were written
+     * in (which is not this sink's when the job was restored with another output directory). A file
+     * found under neither name was committed before and then moved or deleted by whoever reads the
+     * output (or its in-progress file was deleted): there is nothing left to commit, and no restart
+     * could change that, so it is logged, as Flink's file sink does, and the commit goes on. A
+     * directory that is not there at all is another matter: the output of the restored checkpoint
+     * lives on a volume this job does not have, and the job stops with that rather than skip it.
+     */
     @Override
     protected void commit(FileTransaction transaction) throws IOException {
+        Path written = transaction.directory(directory);
+        if (!Files.isDirectory(written)) {
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "exactly-once file sink"
+                    + " subtask " + context.subtask() + ": the output of checkpoint " + transaction.checkpointId()
+                    + " was written in " + written + ", which does not exist here (this job writes to " + directory
+                    + "); make that directory available at the same path to commit it");
+        }
         for (long sequence : transaction.sequences()) {
             Path source = transaction.inProgressPath(directory, sequence);
             Path target = transaction.committedPath(directory, sequence);
@@ -96,13 +118,15 @@ final class FileTransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, FileTra
                 Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException e) {
                 if (!Files.exists(target)) {
-                    throw new IllegalStateException("cannot commit " + target.getFileName() + ": neither the in-progress"
-                            + " file nor the committed file exists; its records are lost", e);
+                    LOG.warn("{} subtask {}: cannot commit {} of checkpoint {}: neither it nor its in-progress file {}"
+                                    + " exists; it was committed before and then moved or deleted, or its in-progress"
+                                    + " file was deleted before the commit (then its records are not in the output)",
+                            context.jobName(), context.subtask(), target, transaction.checkpointId(), source.getFileName());
                 }
                 // committed before: by an earlier notification or an earlier recovery
             }
         }
-        DurableFiles.syncDirectory(directory);
+        DurableFiles.syncDirectory(written);
     }
 
     /** Only the open transaction is ever aborted (see the base class), so the open file is its. */

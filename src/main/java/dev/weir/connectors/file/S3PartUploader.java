@@ -9,6 +9,7 @@ import java.util.List;
 
 import dev.weir.runtime.storage.PartETag;
 import dev.weir.runtime.storage.S3MultipartUploads;
+import dev.weir.runtime.storage.S3Settings;
 
 /**
  * The object {@link ExactlyOnceS3Sink} is currently writing: bytes collect in a part buffer and
@@ -19,6 +20,7 @@ import dev.weir.runtime.storage.S3MultipartUploads;
 final class S3PartUploader implements WritableByteChannel {
 
     private final S3MultipartUploads uploads;
+    private final S3Settings location;
     private final String key;
     private final String uploadId;
     private final int partSize;
@@ -28,8 +30,10 @@ final class S3PartUploader implements WritableByteChannel {
     private boolean open = true;
 
     /** @param buffer the previous object's {@link #buffer()}, reused so it grows only once per writer */
-    S3PartUploader(S3MultipartUploads uploads, String key, String uploadId, int partSize, byte[] buffer) {
+    S3PartUploader(S3MultipartUploads uploads, S3Settings location, String key, String uploadId, int partSize,
+                   byte[] buffer) {
         this.uploads = uploads;
+        this.location = location;
         this.key = key;
         this.uploadId = uploadId;
         this.partSize = partSize;
@@ -71,7 +75,7 @@ final class S3PartUploader implements WritableByteChannel {
             uploadPart();
         }
         open = false;
-        return new S3Upload(key, uploadId, parts);
+        return new S3Upload(location.bucket(), location.keyPrefix(), key, uploadId, parts);
     }
 
     void abort() throws IOException {

@@ -18,6 +18,12 @@ import dev.weir.runtime.storage.PartETag;
  */
 final class S3Transaction {
 
+    /**
+     * Starts the serialized form whose uploads name their bucket and key prefix; the first form
+     * started with the number of uploads, never negative.
+     */
+    private static final int LOCATION_FORMAT = -2;
+
     private final List<S3Upload> uploads;
 
     S3Transaction() {
@@ -54,8 +60,14 @@ final class S3Transaction {
     static final TypeSerializer<S3Transaction> SERIALIZER = new TypeSerializer<>() {
         @Override
         public void serialize(S3Transaction value, DataOutput out) throws IOException {
+            out.writeInt(LOCATION_FORMAT);
             out.writeInt(value.uploads.size());
             for (S3Upload upload : value.uploads) {
+                out.writeBoolean(upload.bucket() != null);
+                if (upload.bucket() != null) {
+                    out.writeUTF(upload.bucket());
+                    out.writeUTF(upload.keyPrefix());
+                }
                 out.writeUTF(upload.key());
                 out.writeUTF(upload.uploadId());
                 out.writeInt(upload.parts().size());
@@ -68,9 +80,17 @@ final class S3Transaction {
 
         @Override
         public S3Transaction deserialize(DataInput in) throws IOException {
-            int count = in.readInt();
+            int head = in.readInt();
+            boolean withLocation = head == LOCATION_FORMAT;
+            int count = withLocation ? in.readInt() : head;
             List<S3Upload> uploads = new ArrayList<>(count);
             for (int u = 0; u < count; u++) {
+                String bucket = null;
+                String keyPrefix = null;
+                if (withLocation && in.readBoolean()) {
+                    bucket = in.readUTF();
+                    keyPrefix = in.readUTF();
+                }
                 String key = in.readUTF();
                 String uploadId = in.readUTF();
                 int partCount = in.readInt();
@@ -78,7 +98,7 @@ final class S3Transaction {
                 for (int p = 0; p < partCount; p++) {
                     parts.add(new PartETag(in.readInt(), in.readUTF()));
                 }
-                uploads.add(new S3Upload(key, uploadId, parts));
+                uploads.add(new S3Upload(bucket, keyPrefix, key, uploadId, parts));
             }
             return new S3Transaction(uploads);
         }

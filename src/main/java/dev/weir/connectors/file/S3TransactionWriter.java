@@ -74,10 +74,20 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
         }
     }
 
+    /**
+     * Completes the uploads where they were started, which is not this sink's bucket or prefix when
+     * the job was restored with another output location (the same endpoint and credentials).
+     */
     @Override
     protected void commit(S3Transaction transaction) throws IOException {
         for (S3Upload upload : transaction.uploads()) {
-            uploads.completeMultipartUpload(upload.key(), upload.uploadId(), upload.parts());
+            if (upload.isIn(store.settings())) {
+                uploads.completeMultipartUpload(upload.key(), upload.uploadId(), upload.parts());
+            } else {
+                try (S3ObjectStore there = new S3ObjectStore(store.settings().withLocation(upload.bucket(), upload.keyPrefix()))) {
+                    there.multipartUploads().completeMultipartUpload(upload.key(), upload.uploadId(), upload.parts());
+                }
+            }
         }
     }
 
@@ -155,7 +165,7 @@ final class S3TransactionWriter<T> extends TwoPhaseCommitSinkWriter<T, S3Transac
                     context.attempt(), nextSequence++).name();
         } while (store.exists(key));
         String uploadId = uploads.createMultipartUpload(key);
-        S3PartUploader uploader = new S3PartUploader(uploads, key, uploadId, partSize, partBuffer);
+        S3PartUploader uploader = new S3PartUploader(uploads, store.settings(), key, uploadId, partSize, partBuffer);
         lines.target(uploader);
         objectOpenedAt = rolling.openedAt();
         return uploader;

@@ -3,12 +3,19 @@ package dev.weir.connectors.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.testing.CommittedOutput;
 import dev.weir.testkit.SinkTestHarness;
 
@@ -106,15 +114,97 @@ class ExactlyOnceFileSinkTest {
         writer.initializeState();
         writer.write("x");
         writer.snapshotState(1);
-        FileTransaction transaction = new FileTransaction("part", 0, 0).closedAt(1, List.of(0L));
+        FileTransaction transaction = new FileTransaction(dir, "part", 0, 0).closedAt(1, List.of(0L));
         writer.commit(transaction);
         writer.commit(transaction);
         writer.notifyCheckpointComplete(1);
         writer.notifyCheckpointComplete(1);
         assertThat(CommittedOutput.lines(dir)).containsExactly("x");
         assertThat(names(dir)).containsExactly("part-0-chk1-a0-0");
-        assertThatThrownBy(() -> writer.commit(new FileTransaction("part", 0, 0).closedAt(1, List.of(99L))))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("lost");
+    }
+
+    @Test
+    void aFileMovedAwayAfterItsCommitIsNoReasonToFailTheRecovery() throws Exception {
+        SinkContext context = new SinkContext("job", 0, 1, 0, OperatorStateRestore.empty(0, 1));
+        FileTransactionWriter<String> writer = new FileTransactionWriter<>(context, dir, "part", RollingPolicy.AT_BARRIERS, 64);
+        writer.initializeState();
+        writer.commit(new FileTransaction(dir, "part", 0, 0).closedAt(1, List.of(99L))); // taken by a reader: logged
+        assertThat(CommittedOutput.visibleFiles(dir)).isEmpty();
+    }
+
+    @Test
+    void restoredWhereTheCheckpointsDirectoryIsMissingTheJobStopsNamingIt() throws Exception {
+        Path gone = dir.resolve("gone");
+        ExactlyOnceFileSink<String> first = new ExactlyOnceFileSink<>(gone);
+        SinkWriter<String> writer = first.createWriter(new SinkContext("job", 0, 1, 0, OperatorStateRestore.empty(0, 1)));
+        writer.write("pending");
+        byte[] state = writer.snapshotState(1);
+        writer.close();
+        deleteTree(gone);
+        ExactlyOnceFileSink<String> restored = new ExactlyOnceFileSink<>(dir.resolve("new"));
+        assertThatThrownBy(() -> restored.createWriter(new SinkContext("job", 0, 1, 1, new OperatorStateRestore(0, 1, List.of(state)))))
+                .isInstanceOf(UnrecoverableJobException.class)
+                .hasMessageContaining(gone.toAbsolutePath().toString()).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void restoredWithAnotherOutputDirectoryCommitsTheCheckpointsFilesWhereTheyWereWritten() throws Exception {
+        Path before = dir.resolve("before");
+        Path after = dir.resolve("after");
+        SinkWriter<String> writer = new ExactlyOnceFileSink<String>(before)
+                .createWriter(new SinkContext("job", 0, 1, 0, OperatorStateRestore.empty(0, 1)));
+        writer.write("committed");
+        writer.snapshotState(1);
+        writer.notifyCheckpointComplete(1);
+        writer.write("pending");
+        byte[] savepoint = writer.snapshotState(2); // the job stops before it hears checkpoint 2 completed
+
+        SinkWriter<String> restored = new ExactlyOnceFileSink<String>(after)
+                .createWriter(new SinkContext("job", 0, 1, 1, new OperatorStateRestore(0, 1, List.of(savepoint))));
+        restored.write("later");
+        restored.snapshotState(3);
+        restored.notifyCheckpointComplete(3);
+        restored.close();
+        assertThat(CommittedOutput.lines(before)).containsExactlyInAnyOrder("committed", "pending");
+        assertThat(CommittedOutput.hiddenFiles(before)).isEmpty();
+        assertThat(CommittedOutput.lines(after)).containsExactly("later");
+    }
+
+    @Test
+    void aHandleFromACheckpointThatDidNotNameItsDirectoryCommitsInTheSinksDirectory() throws Exception {
+        Files.writeString(dir.resolve(".part-0-0-0.inprogress"), "old\n");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes); // the form before handles named their directory
+        out.writeUTF("part");
+        out.writeInt(0);
+        out.writeLong(0);
+        out.writeLong(7);
+        out.writeInt(1);
+        out.writeLong(0);
+        FileTransaction old = FileTransaction.SERIALIZER.deserialize(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        SinkContext context = new SinkContext("job", 0, 1, 1, OperatorStateRestore.empty(0, 1));
+        FileTransactionWriter<String> writer = new FileTransactionWriter<>(context, dir, "part", RollingPolicy.AT_BARRIERS, 64);
+        writer.commit(old);
+        assertThat(names(dir)).containsExactly("part-0-chk7-a0-0");
+        assertThat(CommittedOutput.lines(dir)).containsExactly("old");
+    }
+
+    @Test
+    void handlesRoundTripWithTheirDirectory() throws Exception {
+        FileTransaction handle = new FileTransaction(dir.resolve("x/../y"), "pé", 3, 4).closedAt(9, List.of(1L, 5L));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        FileTransaction.SERIALIZER.serialize(handle, new DataOutputStream(bytes));
+        FileTransaction back = FileTransaction.SERIALIZER.deserialize(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back).isEqualTo(handle);
+        assertThat(back.directory(Path.of("elsewhere"))).isEqualTo(dir.resolve("y").toAbsolutePath());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test

@@ -200,6 +200,28 @@ class ExactlyOnceS3SinkIT {
     }
 
     @Test
+    void restoredWithAnotherOutputPrefixCompletesTheCheckpointsUploadsWhereTheyWereStarted() throws Exception {
+        SinkWriter<String> writer = sink().createWriter(context(0, List.of()));
+        writer.write("committed");
+        writer.snapshotState(1);
+        writer.notifyCheckpointComplete(1);
+        writer.write("pending");
+        byte[] savepoint = writer.snapshotState(2); // the job stops before it hears checkpoint 2 completed
+
+        String after = uri + "-after";
+        try (S3ObjectStore afterReader = readerOf(after)) {
+            SinkWriter<String> restored = ExactlyOnceS3Sink.<String>forUri(after, template).createWriter(context(1, List.of(savepoint)));
+            restored.write("later");
+            restored.snapshotState(3);
+            restored.notifyCheckpointComplete(3);
+            restored.close();
+            assertThat(CommittedObjects.lines(reader)).containsExactlyInAnyOrder("committed", "pending");
+            assertThat(CommittedObjects.openUploads(reader)).isEmpty();
+            assertThat(CommittedObjects.lines(afterReader)).containsExactly("later");
+        }
+    }
+
+    @Test
     void closeAbortsOnlyTheOpenTransaction() throws Exception {
         ExactlyOnceS3Sink<String> sink = sink();
         SinkWriter<String> writer = sink.createWriter(context(0, List.of()));
