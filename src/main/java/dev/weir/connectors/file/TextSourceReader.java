@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.weir.runtime.dataflow.InputStatus;
+import dev.weir.runtime.dataflow.ReaderOutput;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
 import dev.weir.runtime.dataflow.functions.Collector;
@@ -84,14 +86,29 @@ final class TextSourceReader implements SourceReader<String> {
         return KeyGroupAssignment.subtaskFor(KeyGroupAssignment.keyGroupFor(name, groups), groups, parallelism);
     }
 
-    /** Emits up to {@link #BATCH} lines, moving on across file ends within the poll. */
+    /**
+     * Each file is a split (as in Flink's file source): its lines go through its own output, and a
+     * file read to its end releases its split, so a finished file no longer holds the watermark.
+     */
+    @Override
+    public InputStatus pollNext(ReaderOutput<String> output) throws IOException {
+        return poll(output::forSplit, output);
+    }
+
     @Override
     public InputStatus pollNext(Collector<String> output) throws IOException {
+        return poll(name -> output, null);
+    }
+
+    /** Emits up to {@link #BATCH} lines, moving on across file ends within the poll. */
+    private InputStatus poll(Function<String, Collector<String>> outputOf, ReaderOutput<String> splits) throws IOException {
         int emitted = 0;
+        Collector<String> currentOutput = current == null ? null : outputOf.apply(pending.peekFirst());
         while (emitted < BATCH && !pending.isEmpty()) {
             String name = pending.peekFirst();
             if (current == null) {
                 current = openAtOffset(name);
+                currentOutput = outputOf.apply(name);
             }
             String line = current.next();
             if (line == null) {
@@ -100,9 +117,12 @@ final class TextSourceReader implements SourceReader<String> {
                 pending.removeFirst();
                 offsets.started().remove(name);
                 offsets.finished().add(name);
+                if (splits != null) {
+                    splits.releaseSplit(name);
+                }
                 continue;
             }
-            output.collect(line);
+            currentOutput.collect(line);
             emitted++;
         }
         return pending.isEmpty() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;

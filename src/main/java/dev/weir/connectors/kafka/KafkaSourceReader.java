@@ -3,11 +3,14 @@ package dev.weir.connectors.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -19,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.weir.runtime.dataflow.InputStatus;
+import dev.weir.runtime.dataflow.ReaderOutput;
 import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
@@ -44,6 +48,11 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
     private final NavigableMap<Long, Map<TopicPartition, Long>> snapshots = new TreeMap<>();
     private long lastDiscovery;
     private final ConsumerLag lag;
+    /** Each partition's output, for the ReaderOutput {@link #splitsOf}. */
+    private final Map<TopicPartition, Collector<T>> splitOutputs = new HashMap<>();
+    private ReaderOutput<T> splitsOf;
+    /** Stopped partitions whose splits were released. */
+    private final Set<TopicPartition> released = new HashSet<>();
 
     KafkaSourceReader(KafkaSource<T> source, SourceContext context) {
         this.source = source;
@@ -72,8 +81,27 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         }
     }
 
+    /**
+     * Each partition is a split: its records go through its own output, so it has its own
+     * watermark and one partition that lags behind cannot make the others' records late (as
+     * Flink's Kafka source does); a bounded partition that reached its end releases its split.
+     */
+    @Override
+    public InputStatus pollNext(ReaderOutput<T> output) {
+        if (splitsOf != output) {
+            splitOutputs.clear();
+            released.clear();
+            splitsOf = output;
+        }
+        return poll(tp -> splitOutputs.computeIfAbsent(tp, p -> output.forSplit(splitId(p))), output);
+    }
+
     @Override
     public InputStatus pollNext(Collector<T> output) {
+        return poll(tp -> output, null);
+    }
+
+    private InputStatus poll(Function<TopicPartition, Collector<T>> outputOf, ReaderOutput<T> splits) {
         return guarded(() -> {
             maybeDiscover();
             if (source.bound == KafkaSource.Bound.RECORDS && stop.size() < next.size()) {
@@ -89,20 +117,30 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
             int emitted = 0;
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            for (TopicPartition tp : records.partitions()) {
+                Collector<T> output = outputOf.apply(tp);
                 Long stopAt = stop.get(tp);
-                if (stopAt != null && record.offset() >= stopAt) {
-                    continue; // fetched ahead of the bound
+                long nextOffset = -1;
+                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                    if (stopAt != null && record.offset() >= stopAt) {
+                        break; // fetched ahead of the bound
+                    }
+                    output.collect(source.deserializer.apply(record));
+                    nextOffset = record.offset() + 1;
+                    emitted++;
                 }
-                output.collect(source.deserializer.apply(record));
-                next.put(tp, record.offset() + 1);
-                emitted++;
+                if (nextOffset >= 0) {
+                    next.put(tp, nextOffset);
+                }
             }
-            pauseStopped();
+            pauseStopped(splits);
             lag.maybeMeasure(consumer, next, System.currentTimeMillis());
             return emitted > 0 ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
         });
+    }
+
+    private static String splitId(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
     }
 
     @Override
@@ -229,7 +267,8 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         return true;
     }
 
-    private void pauseStopped() {
+    /** Pauses partitions that reached their stop offset and releases their splits (once each). */
+    private void pauseStopped(ReaderOutput<T> splits) {
         List<TopicPartition> done = new ArrayList<>();
         stop.forEach((tp, stopAt) -> {
             if (next.getOrDefault(tp, 0L) >= stopAt) {
@@ -238,6 +277,13 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
         });
         if (!done.isEmpty()) {
             consumer.pause(done);
+            if (splits != null) {
+                for (TopicPartition tp : done) {
+                    if (released.add(tp)) {
+                        splits.releaseSplit(splitId(tp));
+                    }
+                }
+            }
         }
     }
 

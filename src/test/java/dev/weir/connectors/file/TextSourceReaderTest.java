@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.weir.runtime.dataflow.InputStatus;
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.SourceContext;
+import dev.weir.testing.SplitRecordingOutput;
 
 /** The reader both text sources share: what its state names, where a restore starts reading, who owns a file. */
 class TextSourceReaderTest {
@@ -105,6 +106,28 @@ class TextSourceReaderTest {
         assertThat(poll(restored)).startsWith("b-line-24");
         assertThat(input.reads).first().isEqualTo("b@" + offset);
         assertThat(input.reads).noneMatch(read -> read.startsWith("a@"));
+    }
+
+    @Test
+    void eachFileIsASplitReleasedWhenItIsReadToItsEnd() throws Exception {
+        MemoryInput input = input(1000, 1500);
+        TextSourceReader reader = open(input);
+        SplitRecordingOutput<String> output = new SplitRecordingOutput<>();
+        assertThat(reader.pollNext(output)).isEqualTo(InputStatus.MORE_AVAILABLE);
+        assertThat(output.released).containsExactly("a");
+        assertThat(reader.pollNext(output)).isEqualTo(InputStatus.MORE_AVAILABLE);
+        assertThat(reader.pollNext(output)).isEqualTo(InputStatus.END_OF_INPUT);
+        assertThat(output.subtask).isEmpty();
+        assertThat(output.bySplit.get("a")).hasSize(1000).allMatch(line -> line.startsWith("a-line-"));
+        assertThat(output.bySplit.get("b")).hasSize(1500).allMatch(line -> line.startsWith("b-line-"));
+        assertThat(output.released).containsExactly("a", "b");
+    }
+
+    @Test
+    void aFileOpenAcrossPollsGoesToEachPollsOutput() throws Exception {
+        TextSourceReader reader = open(input(1000, 3000));
+        assertThat(poll(reader)).hasSize(1024);
+        assertThat(poll(reader)).hasSize(1024).startsWith("b-line-24");
     }
 
     @Test

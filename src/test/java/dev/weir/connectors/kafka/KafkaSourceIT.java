@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -25,6 +26,7 @@ import dev.weir.runtime.dataflow.SourceContext;
 import dev.weir.runtime.dataflow.SourceReader;
 import dev.weir.testing.EmbeddedKafka;
 import dev.weir.testing.SourceTestHarness;
+import dev.weir.testing.SplitRecordingOutput;
 
 class KafkaSourceIT {
 
@@ -53,6 +55,30 @@ class KafkaSourceIT {
         List<String> read = SourceTestHarness.readWithRescale(source(topic).boundedByRecords(200).build(), 2, 3, 4, 8);
 
         assertThat(read).containsExactlyInAnyOrderElementsOf(input);
+    }
+
+    /** Per-split watermarks need each partition's records in that partition's split output. */
+    @Test
+    void eachPartitionIsASplitAndABoundedPartitionReleasesItsSplitAtItsEnd() throws Exception {
+        String topic = "source-splits-" + System.nanoTime();
+        kafka.createTopic(topic, 3);
+        Map<String, List<String>> written = new TreeMap<>();
+        for (int partition = 0; partition < 3; partition++) {
+            List<String> values = IntStream.range(0, 40 + 10 * partition).mapToObj(i -> "r" + i).toList();
+            KafkaTestSupport.produce(kafka.bootstrapServers(), topic, partition, values);
+            written.put(topic + "-" + partition, values);
+        }
+        SplitRecordingOutput<String> output = new SplitRecordingOutput<>();
+        try (SourceReader<String> reader = source(topic).boundedAtLatest().build()
+                .createReader(new SourceContext("test", 0, 1, 8, 0, OperatorStateRestore.empty(0, 1)))) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (reader.pollNext(output) != InputStatus.END_OF_INPUT && System.nanoTime() < deadline) {
+                // read to the end
+            }
+        }
+        assertThat(output.subtask).as("records outside every split").isEmpty();
+        assertThat(output.bySplit).isEqualTo(written);
+        assertThat(output.released).containsExactlyInAnyOrderElementsOf(written.keySet());
     }
 
     @Test
