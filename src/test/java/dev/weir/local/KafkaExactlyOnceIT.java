@@ -30,6 +30,7 @@ import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.EmbeddedKafka;
+import dev.weir.testing.GatedSource;
 import dev.weir.testing.JobCounters;
 import dev.weir.testing.KafkaTopics;
 import dev.weir.testing.KeyedCountVerifier;
@@ -78,23 +79,29 @@ class KafkaExactlyOnceIT {
 
     @Test
     void atLeastOnceKafkaSinkUnderAKillAfterAFlushShowsDuplicates() throws Exception {
-        long records = 60_000;
+        long records = 100_000;
         String output = topic("alo-out", 3);
         Map<String, String> args = jobArgs(records,
                 "kafka://" + kafka.bootstrapServers() + "/" + output + "?guarantee=at-least-once");
         args.put("rate", "10000");
+        // The job cannot end before the kill: each generator subtask holds after 45,000 of its 50,000
+        // records until the gate opens (on a busy machine the job once ended before a kill fitted in).
+        Path gate = dir.resolve("gate");
+        args.put("gate", gate.toString());
+        args.put("holdAfter", "45000");
         // Checkpoints 1 s apart leave a wide window between a completed checkpoint and the next.
         Run run = new Run(args, 1000);
         CompletableFuture<JobResult> result = run.start();
         boolean killed = false;
-        while (!killed && !result.isDone()) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // the sources hold at most that long
+        while (!killed && !result.isDone() && System.nanoTime() < deadline) {
             run.awaitWorkers(1);
             long checkpoint = run.completed.get();
             run.awaitCheckpointsBeyond(checkpoint);
             long checkpointedEnd = KafkaTopics.endOffsetTotal(kafka.bootstrapServers(), output);
             // Records sent after that checkpoint's barrier are in the topic; the restore replays them.
             while (KafkaTopics.endOffsetTotal(kafka.bootstrapServers(), output) < checkpointedEnd + 500
-                    && !result.isDone()) {
+                    && !result.isDone() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             if (run.completed.get() == checkpoint + 1 && !result.isDone()) {
@@ -102,6 +109,7 @@ class KafkaExactlyOnceIT {
                 killed = true;
             }
         }
+        GatedSource.open(gate);
         JobResult end = result.get(120, TimeUnit.SECONDS);
         assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         assertThat(killed).as("killed while the job ran").isTrue();
