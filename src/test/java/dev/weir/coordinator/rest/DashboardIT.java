@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -78,6 +79,8 @@ class DashboardIT {
             assertThat(dashboard.getRawFragment()).startsWith("job=" + JOB + "&token=");
             URI endpoint = dashboard.resolve("/");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+            // The page redraws its boxes and rows on every refresh: an element read mid-redraw is read again.
+            wait.ignoring(StaleElementReferenceException.class);
 
             // Without the token in the address the buttons ask for it, and send nothing.
             browser.get(endpoint + "#job=" + JOB);
@@ -92,16 +95,16 @@ class DashboardIT {
             Set<String> vertices = vertexNames(endpoint);
             wait.withMessage(() -> "every vertex of " + vertices + " with records flowing; stderr: " + err)
                     .until(b -> vertices.equals(shownVertices(browser)) && everyVertexMovesRecords(browser));
-            for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
-                assertThat(box.findElement(By.cssSelector(".vertex-parallelism")).getText()).isEqualTo("2");
-                assertThat(box.getDomAttribute("data-back-pressure")).isIn("OK", "LOW", "HIGH");
-                assertThat(box.findElement(By.cssSelector(".vertex-watermark")).getText())
-                        .as("keyed-count has no event time").isEqualTo("none");
-            }
-            WebElement completed = wait.withMessage("a completed checkpoint in the table").until(
-                    ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                            "#checkpoints tr[data-type='CHECKPOINT'][data-status='COMPLETED']")));
-            assertThat(completed.getText()).contains("/checkpoints/chk-");
+            // The page redraws the graph every refresh: read all of a box in one go, again if it was redrawn meanwhile.
+            wait.withMessage("every vertex box shows parallelism 2, a back-pressure level and no watermark")
+                    .until(b -> b.findElements(By.cssSelector(".vertex")).stream().allMatch(box ->
+                            box.findElement(By.cssSelector(".vertex-parallelism")).getText().equals("2")
+                                    && Set.of("OK", "LOW", "HIGH").contains(box.getDomAttribute("data-back-pressure"))
+                                    && box.findElement(By.cssSelector(".vertex-watermark")).getText().equals("none")));
+            String completed = wait.withMessage("a completed checkpoint in the table").until(
+                    b -> b.findElement(By.cssSelector("#checkpoints tr[data-type='CHECKPOINT'][data-status='COMPLETED']"))
+                            .getText());
+            assertThat(completed).contains("/checkpoints/chk-");
             assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
             assertThat(browser.findElements(By.cssSelector("#throughput-chart canvas, #checkpoint-chart canvas")))
                     .as("both charts drawn").hasSize(2);
@@ -163,6 +166,8 @@ class DashboardIT {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             server.serveRestApi(routes);
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+            // The page redraws its boxes and rows on every refresh: an element read mid-redraw is read again.
+            wait.ignoring(StaleElementReferenceException.class);
             browser.get(server.baseUri() + "/");
             wait.withMessage("the first job, picked when the address names none").until(b ->
                     b.getCurrentUrl().endsWith("#job=jobs.a"));
