@@ -9,8 +9,10 @@ import java.util.Map;
 
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.exec.operators.CoProcessOperator;
 import dev.weir.runtime.exec.operators.FilterOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
+import dev.weir.runtime.exec.operators.KeyedCoProcessOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.MapOperator;
 import dev.weir.runtime.exec.operators.SideOutputOperator;
@@ -98,6 +100,11 @@ final class OperatorChain {
             return new FlatMapOperator(k.function());
         } else if (kind instanceof StreamNode.KeyedProcessKind k) {
             return new KeyedProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputPartitioning());
+        } else if (kind instanceof StreamNode.KeyedCoProcessKind k) {
+            return new KeyedCoProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning());
+        } else if (kind instanceof StreamNode.CoProcessKind k) {
+            return new CoProcessOperator(k.function());
         } else if (kind instanceof StreamNode.SinkKind k) {
             return new SinkOperator(k.sink());
         } else if (kind instanceof StreamNode.SideOutputKind) {
