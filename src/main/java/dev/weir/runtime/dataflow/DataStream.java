@@ -100,7 +100,8 @@ public class DataStream<T> {
             throw new IllegalArgumentException("the output tag must not be null");
         }
         if (!(node.kind() instanceof StreamNode.KeyedProcessKind || node.kind() instanceof StreamNode.CoProcessKind
-                || node.kind() instanceof StreamNode.KeyedCoProcessKind)) {
+                || node.kind() instanceof StreamNode.KeyedCoProcessKind
+                || node.kind() instanceof StreamNode.IntervalJoinKind)) {
             throw new IllegalArgumentException("operator '" + node.uid() + "' cannot have side outputs: only"
                     + " process functions (and windows) emit to them");
         }

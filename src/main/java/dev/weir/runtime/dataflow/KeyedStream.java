@@ -33,6 +33,17 @@ public final class KeyedStream<T, K> {
         return new KeyedConnectedStreams<>(env, this, other);
     }
 
+    /**
+     * Joins this stream (left) with {@code other} (right) on key and event time: set the interval
+     * with {@link IntervalJoin#between}. Both inputs need event time (a source WatermarkStrategy).
+     */
+    public <R> IntervalJoin<T, R, K> intervalJoin(KeyedStream<R, K> other) {
+        if (other == null || other.env != env) {
+            throw new IllegalArgumentException("intervalJoin: the other stream must be a keyed stream of the same job");
+        }
+        return new IntervalJoin<>(env, this, other);
+    }
+
     StreamNode inputNode() {
         return input;
     }

@@ -10,6 +10,7 @@ import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.MapFunction;
+import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /** One operator of the logical dataflow, as built by the Java API. */
@@ -45,6 +46,9 @@ public final class StreamNode {
 
     /** A keyed function of two inputs keyed alike: both share its keyed state and timers. */
     public record KeyedCoProcessKind(KeyedCoProcessFunction<?, ?, ?, ?> function) implements Kind {}
+
+    /** An event-time interval join of two keyed inputs: pairs with {@code left + lower <= right <= left + upper}. */
+    public record IntervalJoinKind(ProcessJoinFunction<?, ?, ?> function, long lower, long upper) implements Kind {}
 
     /**
      * One input of a node: the upstream node, how its records travel here, and which input of the

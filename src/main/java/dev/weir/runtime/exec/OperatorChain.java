@@ -11,6 +11,7 @@ import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.exec.operators.CoProcessOperator;
 import dev.weir.runtime.exec.operators.FilterOperator;
+import dev.weir.runtime.exec.operators.IntervalJoinOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
 import dev.weir.runtime.exec.operators.KeyedCoProcessOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
@@ -103,6 +104,15 @@ final class OperatorChain {
         } else if (kind instanceof StreamNode.KeyedCoProcessKind k) {
             return new KeyedCoProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
                     (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning());
+        } else if (kind instanceof StreamNode.IntervalJoinKind k) {
+            // The task thread's context class loader is the job's: buffered records of types without a
+            // declared serializer are Java-serialized with the job's classes.
+            ClassLoader userCode = Thread.currentThread().getContextClassLoader();
+            return new IntervalJoinOperator(k.function(), k.lower(), k.upper(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning(),
+                    RecordSerializers.forNode(node.inputs().get(0).node(), userCode),
+                    RecordSerializers.forNode(node.inputs().get(1).node(), userCode));
         } else if (kind instanceof StreamNode.CoProcessKind k) {
             return new CoProcessOperator(k.function());
         } else if (kind instanceof StreamNode.SinkKind k) {

@@ -29,10 +29,12 @@ import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkContext;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
+import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
 import dev.weir.runtime.dataflow.functions.CoMapFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
 import dev.weir.runtime.network.remote.DataPlane;
 import dev.weir.runtime.state.StateDescriptor;
@@ -44,7 +46,8 @@ import dev.weir.runtime.storage.LocalObjectStore;
 /**
  * Tasks of several input edges through real tasks and channels (in memory, or TCP between two
  * "workers"): a union of two sources and of two branches of one source task, a non-keyed
- * connect, and a keyed connect whose two inputs share keyed state and timers.
+ * connect, a keyed connect whose two inputs share keyed state and timers, and an interval join
+ * checked against every pair a brute force finds.
  */
 class TwoInputJobTest {
 
@@ -135,6 +138,54 @@ class TwoInputJobTest {
         LongStream.range(0, RECORDS / 3).forEach(i -> expected.computeIfAbsent((i * 3) % 7, k -> new long[2])[1]++);
         assertThat(out).containsExactlyInAnyOrderElementsOf(expected.entrySet().stream()
                 .map(e -> e.getKey() + ":" + e.getValue()[0] + "/" + e.getValue()[1]).toList());
+    }
+
+    @ParameterizedTest(name = "remote channels: {0}")
+    @ValueSource(booleans = {false, true})
+    void intervalJoinEmitsExactlyThePairsInTheInterval(boolean remote) throws Exception {
+        Queue<String> out = new ConcurrentLinkedQueue<>();
+        long leftRecords = 3_000;
+        long rightRecords = 2_000;
+        run(remote, 3, () -> {
+            StreamEnvironment env = new StreamEnvironment(PARALLELISM, 128);
+            DataStream<Long> left = env.fromSource(GeneratorSource.sequence(leftRecords),
+                    WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofMillis(9))
+                            .withTimestampAssigner(TwoInputJobTest::leftTime), "left").returns(Types.LONG);
+            DataStream<Long> right = env.fromSource(GeneratorSource.sequence(rightRecords),
+                    WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofMillis(13))
+                            .withTimestampAssigner(TwoInputJobTest::rightTime), "right").returns(Types.LONG);
+            left.keyBy(i -> i % 5, Types.LONG)
+                    .intervalJoin(right.keyBy(i -> i % 5, Types.LONG))
+                    .between(Duration.ofMillis(-4), Duration.ofMillis(7))
+                    .process(new ProcessJoinFunction<Long, Long, String>() {
+                        @Override
+                        public void processElement(Long l, Long r, Context context, Collector<String> collector) {
+                            collector.collect(l + "," + r + "@" + context.timestamp());
+                        }
+                    }).uid("join").returns(Types.STRING)
+                    .sinkTo(new CollectingSink(out)).uid("sink");
+            return env;
+        });
+        List<String> expected = new ArrayList<>();
+        for (long l = 0; l < leftRecords; l++) {
+            for (long r = 0; r < rightRecords; r++) {
+                long lt = leftTime(l);
+                long rt = rightTime(r);
+                if (l % 5 == r % 5 && rt >= lt - 4 && rt <= lt + 7) {
+                    expected.add(l + "," + r + "@" + Math.max(lt, rt));
+                }
+            }
+        }
+        assertThat(expected).hasSizeGreaterThan(1_000);
+        assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static long leftTime(long i) {
+        return i * 2 + (i * 7919) % 10;
+    }
+
+    private static long rightTime(long i) {
+        return i * 3 + (i * 104729) % 14;
     }
 
     @Test

@@ -24,7 +24,8 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     private final TypeSerializer<Object> keySerializer;
     protected KeyedStateBackend<Object> backend;
     private InternalTimerService<Object> timers;
-    private RecordTimestamp recordTimestamp;
+    /** The timestamp of the record being handled, which records emitted now carry. */
+    protected RecordTimestamp recordTimestamp;
     private TimeDomain firing;
 
     @SuppressWarnings("unchecked")
@@ -43,7 +44,7 @@ public abstract class AbstractKeyedOperator extends StreamOperator
 
     protected abstract void closeFunction() throws Exception;
 
-    /** Sets {@code key} as the current key, or fails as the user's key selector did. */
+    /** Sets the key of {@code record} as the current key, or fails as the user's key selector did. */
     protected final void setCurrentKey(KeySelector<Object, Object> keySelector, Object record) throws Exception {
         backend.setCurrentKey(keySelector.getKey(record));
     }
