@@ -103,7 +103,7 @@ class TwoInputWorkerKillIT {
             Run first = new Run(server, 2, 1_000, true, "p2");
             CompletableFuture<JobResult> result = first.start(null);
             first.awaitWorkers(2, 1);
-            first.awaitCheckpointsBeyond(1, result);
+            first.awaitCheckpointsBeyond(0, result);
             assertThat(result).as("the job must still run").isNotDone();
             first.deployer.currentWorkers().get(1).destroyForcibly();
             first.awaitWorkers(2, 2);
@@ -119,8 +119,9 @@ class TwoInputWorkerKillIT {
             assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }
         assertUnionCounts(CommittedFiles.lines(dir.resolve("out/union")));
-        assertThat(CommittedFiles.lines(dir.resolve("out/enrich"))).containsExactlyInAnyOrderElementsOf(enriched());
-        assertThat(CommittedFiles.lines(dir.resolve("out/join"))).containsExactlyInAnyOrderElementsOf(joined());
+        // Sorted and compared as lists: AssertJ's any-order comparison is quadratic, seconds for these sizes.
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/enrich")))).isEqualTo(sorted(enriched()));
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/join")))).isEqualTo(sorted(joined()));
     }
 
     /** keyed-count's contract over left ∪ right: per key one line per count 1..n, the last with the key's sum. */
@@ -146,7 +147,13 @@ class TwoInputWorkerKillIT {
             assertThat(byKeyAndCount.get(key + "," + countSum[0])).as("sum of key %d", key)
                     .isEqualTo(Long.toString(countSum[1]));
         });
-        assertThat(byKeyAndCount.keySet()).containsExactlyInAnyOrderElementsOf(expectedKeysAndCounts);
+        assertThat(sorted(new ArrayList<>(byKeyAndCount.keySet()))).isEqualTo(sorted(expectedKeysAndCounts));
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        java.util.Collections.sort(copy);
+        return copy;
     }
 
     private static void add(Map<Long, long[]> expected, long i) {
