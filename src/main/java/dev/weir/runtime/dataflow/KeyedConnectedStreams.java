@@ -29,12 +29,4 @@ public final class KeyedConnectedStreams<A, B, K> {
                 new StreamNode.Input(first.inputNode(), first.partitioning(), 0),
                 new StreamNode.Input(second.inputNode(), second.partitioning(), 1))));
     }
-
-    KeyedStream<A, K> first() {
-        return first;
-    }
-
-    KeyedStream<B, K> second() {
-        return second;
-    }
 }
