@@ -1,28 +1,19 @@
 package dev.weir.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.weir.runtime.dataflow.OperatorStateRestore;
-import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.network.RecordBatch;
-import dev.weir.runtime.state.KeyGroupAssignment;
-import dev.weir.runtime.state.KeyGroupRange;
-import dev.weir.runtime.state.StateDescriptor;
-import dev.weir.runtime.state.ValueState;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -52,7 +43,7 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * reaches them. {@link #runWithRestoreAfterEveryRecord} is the keyed-function counterpart of
  * {@link SinkTestHarness#runWithRestoreAfterEveryItem}.
  */
-public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
+public final class KeyedFunctionHarness<K, I, O> extends AbstractKeyedHarness<K, O> {
 
     /** The operator uid the harness gives the function (what a job names with {@code uid(...)}). */
     static final String UID = "function";
@@ -75,17 +66,11 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
     }
 
     private final Builder<K, I, O> settings;
-    private final Partitioning.KeyBy<I, K> keyBy;
-    private final List<O> output = new ArrayList<>();
-    private final Map<String, List<Object>> sideOutputs = new LinkedHashMap<>();
-    private final List<KeyedSubtask> subtasks = new ArrayList<>();
-    private ManualProcessingTimeService time;
-    private long attempt;
-    private long nextCheckpointId = 1;
 
     private KeyedFunctionHarness(Builder<K, I, O> settings) {
+        super(settings.maxParallelism, settings.startTime, settings.outputSerializer, () -> new KeyedProcessOperator(
+                settings.function.get(), new Partitioning.KeyBy<>(settings.keySelector, settings.keySerializer)));
         this.settings = settings;
-        this.keyBy = new Partitioning.KeyBy<>(settings.keySelector, settings.keySerializer);
     }
 
     /**
@@ -141,195 +126,7 @@ public final class KeyedFunctionHarness<K, I, O> implements AutoCloseable {
     public void processElement(I record, long timestamp) throws Exception {
         I delivered = SerializedCopy.of(settings.inputSerializer, record, "input record");
         // Routed by the sender's key, keyed again by the receiver from its copy: as across a keyBy.
-        subtasks.get(subtaskOf(settings.keySelector.getKey(record))).process(delivered, timestamp);
-        fireDueTimers();
-    }
-
-    /**
-     * The input watermark reaches {@code watermark} on every subtask (as it does once every
-     * upstream subtask got there): event-time timers at or before it fire. After a restore the
-     * watermark starts over, as in the engine, where it is not part of the checkpoint.
-     */
-    public void processWatermark(long watermark) throws Exception {
-        for (KeyedSubtask subtask : subtasks) {
-            subtask.processWatermark(watermark);
-        }
-        fireDueTimers();
-    }
-
-    /**
-     * The end of a bounded input: the final watermark fires every event-time timer, then every
-     * processing-time timer fires, then the function's {@code endInput} runs, on every subtask.
-     */
-    public void endInput() throws Exception {
-        for (KeyedSubtask subtask : subtasks) {
-            subtask.endInput();
-        }
-    }
-
-    public long processingTime() {
-        return time.currentProcessingTime();
-    }
-
-    /** Moves processing time to {@code timestamp} (never back) and fires every timer due by then. */
-    public void setProcessingTime(long timestamp) throws Exception {
-        time.setTime(timestamp);
-        fireDueTimers();
-    }
-
-    public void advanceProcessingTime(long millis) throws Exception {
-        setProcessingTime(time.currentProcessingTime() + millis);
-    }
-
-    /** Everything the function emitted since it was opened or since the last {@link #takeOutput}. */
-    public List<O> output() {
-        return List.copyOf(output);
-    }
-
-    /**
-     * What the function emitted so far to side output {@code tag} (each record written and read back
-     * with the tag's serializer, as a side output crossing workers is).
-     */
-    @SuppressWarnings("unchecked")
-    public <X> List<X> sideOutput(OutputTag<X> tag) {
-        return (List<X>) List.copyOf(sideOutputs.getOrDefault(tag.id(), List.of()));
-    }
-
-    /** Returns what was emitted to side output {@code tag} so far and forgets it. */
-    public <X> List<X> takeSideOutput(OutputTag<X> tag) {
-        List<X> taken = sideOutput(tag);
-        sideOutputs.remove(tag.id());
-        return taken;
-    }
-
-    /** Returns the output so far and forgets it. */
-    public List<O> takeOutput() {
-        List<O> taken = List.copyOf(output);
-        output.clear();
-        return taken;
-    }
-
-    /** Takes a checkpoint of every subtask's keyed state and timers, as a barrier does. */
-    public Snapshot snapshot() throws Exception {
-        TreeMap<Integer, byte[]> keyGroups = new TreeMap<>();
-        for (KeyedSubtask subtask : subtasks) {
-            keyGroups.putAll(subtask.snapshot());
-        }
-        return new Snapshot(nextCheckpointId++, settings.maxParallelism, keyGroups);
-    }
-
-    /**
-     * As after a failure: the current instances are dropped without {@code close()} (a crashed
-     * worker closes nothing), and {@code parallelism} new ones open on the key groups the engine
-     * would give them, each reading the snapshot's bytes of its key groups. Timers that came due
-     * meanwhile fire at once.
-     */
-    public void restore(Snapshot snapshot, int parallelism) throws Exception {
-        if (snapshot.maxParallelism() != settings.maxParallelism) {
-            throw new IllegalArgumentException("the snapshot was taken with maxParallelism " + snapshot.maxParallelism()
-                    + " but the harness has " + settings.maxParallelism
-                    + ": keyed state cannot be redistributed across a different number of key groups");
-        }
-        attempt++;
-        openSubtasks(parallelism, snapshot.checkpointId(), snapshot.keyGroups());
-        fireDueTimers();
-    }
-
-    /** The value of a key's value state, or null: {@code harness.value("s-1", STATS)}. */
-    public <T> T value(K key, StateDescriptor.Value<T> descriptor) {
-        return state(key, descriptor, ValueState::value);
-    }
-
-    /**
-     * Reads the state of one key where the function keeps it, e.g.
-     * {@code List<Long> recent = harness.state("s-1", RECENT, ListState::get)}.
-     */
-    public <S, R> R state(K key, StateDescriptor<S> descriptor, Function<? super S, R> read) {
-        return subtasks.get(subtaskOf(key)).readState(key, descriptor, read);
-    }
-
-    /** The subtask that owns {@code key} at the current parallelism. */
-    public int subtaskOf(K key) {
-        int keyGroup = KeyGroupAssignment.keyGroupFor(key, settings.maxParallelism);
-        return KeyGroupAssignment.subtaskFor(keyGroup, settings.maxParallelism, subtasks.size());
-    }
-
-    public int parallelism() {
-        return subtasks.size();
-    }
-
-    /** Closes the function instances, as a job that ends does. */
-    @Override
-    public void close() throws Exception {
-        Exception first = null;
-        for (KeyedSubtask subtask : subtasks) {
-            try {
-                subtask.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        subtasks.clear();
-        time.close();
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private void openSubtasks(int parallelism, long checkpointId, SortedMap<Integer, byte[]> keyGroups)
-            throws Exception {
-        if (parallelism < 1 || parallelism > settings.maxParallelism) {
-            throw new IllegalArgumentException("parallelism must be between 1 and maxParallelism "
-                    + settings.maxParallelism + " (got " + parallelism + ")");
-        }
-        long now = time == null ? settings.startTime : time.currentProcessingTime();
-        if (time != null) {
-            time.close(); // the old subtasks' wake-ups die with them
-        }
-        time = new ManualProcessingTimeService(now);
-        subtasks.clear();
-        for (int s = 0; s < parallelism; s++) {
-            KeyGroupRange range = KeyGroupAssignment.rangeFor(s, settings.maxParallelism, parallelism);
-            KeyedSubtask.Placement placement = new KeyedSubtask.Placement(s, parallelism, settings.maxParallelism,
-                    attempt, checkpointId, keyGroups.subMap(range.start(), range.end() + 1));
-            subtasks.add(new KeyedSubtask(settings.function.get(), keyBy, placement, time, this::emit,
-                    this::emitSide));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void emit(Object record) {
-        try {
-            output.add(SerializedCopy.of(settings.outputSerializer, (O) record, "output record"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void emitSide(OutputTag<?> tag, Object record) {
-        try {
-            Object copy = SerializedCopy.of((TypeSerializer<Object>) tag.serializer(), record, "side output record");
-            sideOutputs.computeIfAbsent(tag.id(), id -> new ArrayList<>()).add(copy);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Timers run as mail on their subtask; a timer may register another that is already due. */
-    private void fireDueTimers() throws Exception {
-        int ran;
-        do {
-            time.runDue();
-            ran = 0;
-            for (KeyedSubtask subtask : subtasks) {
-                ran += subtask.runMail();
-            }
-        } while (ran > 0);
+        deliver(0, settings.keySelector.getKey(record), delivered, timestamp);
     }
 
     /** How the harness is set up; {@link #open()} starts it. */

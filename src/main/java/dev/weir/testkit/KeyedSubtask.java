@@ -8,12 +8,10 @@ import java.util.function.Function;
 
 import dev.weir.runtime.dataflow.OperatorStateRestore;
 import dev.weir.runtime.dataflow.OutputTag;
-import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.Collector;
-import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.exec.ProcessingTimeService;
 import dev.weir.runtime.exec.TaskMailbox;
-import dev.weir.runtime.exec.operators.KeyedProcessOperator;
+import dev.weir.runtime.exec.operators.AbstractKeyedOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
 import dev.weir.runtime.exec.operators.Output;
 import dev.weir.runtime.exec.operators.RecordTimestamp;
@@ -28,13 +26,14 @@ import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.StateDescriptor;
 
 /**
- * One subtask of a keyed function as the engine runs it: the engine's own
- * {@link KeyedProcessOperator} (heap state backend, timer service) with its mailbox, opened on
- * the key groups the subtask owns and on the snapshot bytes of those key groups.
+ * One subtask of a keyed function as the engine runs it: the engine's own keyed operator
+ * ({@link dev.weir.runtime.exec.operators.KeyedProcessOperator} or a two-input one; heap state
+ * backend, timer service) with its mailbox, opened on the key groups the subtask owns and on the
+ * snapshot bytes of those key groups.
  */
 final class KeyedSubtask {
 
-    private final KeyedProcessOperator operator;
+    private final AbstractKeyedOperator operator;
     private final TaskMailbox mailbox = new TaskMailbox();
     private final RecordTimestamp timestamp = new RecordTimestamp();
 
@@ -47,10 +46,9 @@ final class KeyedSubtask {
         }
     }
 
-    KeyedSubtask(KeyedProcessFunction<?, ?, ?> function, Partitioning.KeyBy<?, ?> keyBy, Placement placement,
-                 ProcessingTimeService time, Collector<Object> output, BiConsumer<OutputTag<?>, Object> sideOutput)
-            throws Exception {
-        operator = new KeyedProcessOperator(function, keyBy);
+    KeyedSubtask(AbstractKeyedOperator operator, Placement placement, ProcessingTimeService time,
+                 Collector<Object> output, BiConsumer<OutputTag<?>, Object> sideOutput) throws Exception {
+        this.operator = operator;
         OperatorStateRestore operatorState = new OperatorStateRestore(placement.subtask(), placement.parallelism(),
                 placement.checkpointId(), List.of());
         operator.setup(new OperatorContext("test", KeyedFunctionHarness.UID, placement.subtask(),
@@ -76,10 +74,11 @@ final class KeyedSubtask {
         operator.open();
     }
 
-    void process(Object record, long recordTimestamp) throws Exception {
+    /** A record for the operator's input {@code input} (0, or 1 for a two-input operator's second). */
+    void process(int input, Object record, long recordTimestamp) throws Exception {
         timestamp.set(recordTimestamp);
         try {
-            operator.collect(record);
+            operator.input(input).collect(record);
         } catch (StreamOperator.UserCodeException e) {
             // The engine carries a function's checked exception through its direct calls; a test wants it back.
             throw (Exception) e.getCause();

@@ -1,5 +1,8 @@
 package dev.weir.runtime.dataflow;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.weir.runtime.dataflow.functions.FilterFunction;
 import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
@@ -41,6 +44,39 @@ public class DataStream<T> {
         return next(new StreamNode.FlatMapKind(function));
     }
 
+    /**
+     * This stream and {@code others} (all of type T) as one stream: the next operator reads every one
+     * of them, each through an edge of its own (records of one input keep their order; inputs interleave).
+     */
+    @SafeVarargs
+    public final DataStream<T> union(DataStream<T>... others) {
+        if (others.length == 0) {
+            return this;
+        }
+        List<StreamNode.Input> inputs = new ArrayList<>();
+        inputs.add(new StreamNode.Input(node, new Partitioning.Forward(), 0));
+        for (DataStream<T> other : others) {
+            if (other == null || other.env != env) {
+                throw new IllegalArgumentException("union: every stream must be a stream of the same job");
+            }
+            inputs.add(new StreamNode.Input(other.node, new Partitioning.Forward(), 0));
+        }
+        StreamNode union = env.addNode(null, new StreamNode.UnionKind(), inputs);
+        union.setOutputSerializer(node.outputSerializer());
+        return new DataStream<>(env, union);
+    }
+
+    /**
+     * This stream and {@code other} as two inputs of one function ({@link ConnectedStreams#process},
+     * {@code map}, {@code flatMap}); records of each input keep their order, the inputs interleave.
+     */
+    public <R> ConnectedStreams<T, R> connect(DataStream<R> other) {
+        if (other == null || other.env != env) {
+            throw new IllegalArgumentException("connect: the other stream must be a stream of the same job");
+        }
+        return new ConnectedStreams<>(env, node, other.node);
+    }
+
     /** Partitions by key: all records with the same key go to the subtask owning its key group. */
     public <K> KeyedStream<T, K> keyBy(KeySelector<T, K> keySelector, TypeSerializer<K> keySerializer) {
         return new KeyedStream<>(env, node, new Partitioning.KeyBy<>(keySelector, keySerializer));
@@ -63,7 +99,9 @@ public class DataStream<T> {
         if (tag == null) {
             throw new IllegalArgumentException("the output tag must not be null");
         }
-        if (!(node.kind() instanceof StreamNode.KeyedProcessKind)) {
+        if (!(node.kind() instanceof StreamNode.KeyedProcessKind || node.kind() instanceof StreamNode.CoProcessKind
+                || node.kind() instanceof StreamNode.KeyedCoProcessKind
+                || node.kind() instanceof StreamNode.IntervalJoinKind)) {
             throw new IllegalArgumentException("operator '" + node.uid() + "' cannot have side outputs: only"
                     + " process functions (and windows) emit to them");
         }

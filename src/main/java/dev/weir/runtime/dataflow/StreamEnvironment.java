@@ -45,8 +45,12 @@ public final class StreamEnvironment {
     }
 
     StreamNode addNode(String uid, StreamNode.Kind kind, StreamNode input, Partitioning partitioning) {
+        return addNode(uid, kind, input == null ? List.of() : List.of(new StreamNode.Input(input, partitioning, 0)));
+    }
+
+    StreamNode addNode(String uid, StreamNode.Kind kind, List<StreamNode.Input> inputs) {
         String effectiveUid = uid != null ? uid : defaultUid(kind);
-        StreamNode node = new StreamNode(nodes.size(), effectiveUid, kind, input, partitioning);
+        StreamNode node = new StreamNode(nodes.size(), effectiveUid, kind, inputs);
         nodes.add(node);
         return node;
     }

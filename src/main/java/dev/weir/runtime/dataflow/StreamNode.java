@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
+import dev.weir.runtime.dataflow.functions.CoProcessFunction;
 import dev.weir.runtime.dataflow.functions.FilterFunction;
 import dev.weir.runtime.dataflow.functions.FlatMapFunction;
+import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.MapFunction;
+import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /** One operator of the logical dataflow, as built by the Java API. */
@@ -32,22 +35,46 @@ public final class StreamNode {
     /** The records its input emitted to side output {@code tag}; chained to that input, passing them on. */
     public record SideOutputKind(OutputTag<?> tag) implements Kind {}
 
+    /**
+     * Several streams of one type as one: a virtual node that runs no operator. Its consumer reads
+     * every one of the union's inputs through an edge of its own ({@code JobGraph} expands it).
+     */
+    public record UnionKind() implements Kind {}
+
+    /** A non-keyed function of two inputs (connected streams). */
+    public record CoProcessKind(CoProcessFunction<?, ?, ?> function) implements Kind {}
+
+    /** A keyed function of two inputs keyed alike: both share its keyed state and timers. */
+    public record KeyedCoProcessKind(KeyedCoProcessFunction<?, ?, ?, ?> function) implements Kind {}
+
+    /** An event-time interval join of two keyed inputs: pairs with {@code left + lower <= right <= left + upper}. */
+    public record IntervalJoinKind(ProcessJoinFunction<?, ?, ?> function, long lower, long upper) implements Kind {}
+
+    /**
+     * One input of a node: the upstream node, how its records travel here, and which input of the
+     * operator they feed (0; or 1 for the second input of a two-input operator).
+     */
+    public record Input(StreamNode node, Partitioning partitioning, int operatorInput) {}
+
     private final int id;
     private final Kind kind;
-    private final StreamNode input;
+    private final List<Input> inputs;
     private final Partitioning inputPartitioning;
     private final List<StreamNode> outputs = new ArrayList<>();
     private String uid;
     private TypeSerializer<?> outputSerializer;
 
-    StreamNode(int id, String uid, Kind kind, StreamNode input, Partitioning inputPartitioning) {
+    /** @param inputs the node's inputs, none for a source (whose input partitioning is then {@code Forward}) */
+    StreamNode(int id, String uid, Kind kind, List<Input> inputs) {
         this.id = id;
         this.uid = uid;
         this.kind = kind;
-        this.input = input;
-        this.inputPartitioning = inputPartitioning;
-        if (input != null) {
-            input.outputs.add(this);
+        this.inputs = List.copyOf(inputs);
+        this.inputPartitioning = inputs.isEmpty() ? new Partitioning.Forward() : inputs.get(0).partitioning();
+        for (Input input : this.inputs) {
+            if (!input.node().outputs.contains(this)) {
+                input.node().outputs.add(this);
+            }
         }
     }
 
@@ -67,13 +94,24 @@ public final class StreamNode {
         return kind;
     }
 
-    /** The upstream node, or null for a source. */
+    /** The (first) upstream node, or null for a source. */
     public StreamNode input() {
-        return input;
+        return inputs.isEmpty() ? null : inputs.get(0).node();
     }
 
+    /** How the (first) input's records travel here. */
     public Partitioning inputPartitioning() {
         return inputPartitioning;
+    }
+
+    /** Every input, in the order the API was given them; empty for a source. */
+    public List<Input> inputs() {
+        return inputs;
+    }
+
+    /** A node that runs no operator of its own (a union). */
+    public boolean isVirtual() {
+        return kind instanceof UnionKind;
     }
 
     public List<StreamNode> outputs() {
@@ -92,7 +130,11 @@ public final class StreamNode {
     /** Structural signature, used to check that every subtask built the same graph. */
     String signature() {
         String signature = id + ":" + uid + ":" + kind.getClass().getSimpleName() + ":"
-                + (input == null ? "-" : input.id) + ":" + inputPartitioning.getClass().getSimpleName();
+                + (inputs.isEmpty() ? "-" : inputs.get(0).node().id) + ":" + inputPartitioning.getClass().getSimpleName();
+        for (Input more : inputs.subList(Math.min(1, inputs.size()), inputs.size())) {
+            signature += "+" + more.node().id + ":" + more.partitioning().getClass().getSimpleName() + ":"
+                    + more.operatorInput();
+        }
         // Only new kinds add to the signature, so the graphs (and hashes) of older jobs stay as they were.
         if (kind instanceof SideOutputKind k) {
             signature += ":" + k.tag().id();

@@ -10,7 +10,12 @@ final class ChannelSelectors {
 
     private ChannelSelectors() {}
 
-    static ChannelSelector forPartitioning(Partitioning partitioning, int channels, int maxParallelism) {
+    /** @param producerSubtask the subtask writing: a forward edge sends to the consumer of the same index */
+    static ChannelSelector forPartitioning(Partitioning partitioning, int channels, int maxParallelism,
+                                           int producerSubtask) {
+        if (partitioning instanceof Partitioning.Forward) {
+            return record -> producerSubtask;
+        }
         if (partitioning instanceof Partitioning.KeyBy<?, ?> keyBy) {
             return new KeyGroupSelector(keyBy, channels, maxParallelism);
         }

@@ -23,7 +23,8 @@ final class ChannelStateRecorder {
     record Segment(int channel, int records, byte[] bytes) {}
 
     private final long checkpointId;
-    private final TypeSerializer<Object> serializer;
+    /** Per channel: its edge's record serializer. */
+    private final TypeSerializer<Object>[] serializers;
     /** The channels whose barrier has not arrived yet. */
     private final BitSet beforeBarrier;
     private final int[] records;
@@ -31,11 +32,19 @@ final class ChannelStateRecorder {
 
     /** @param pending the channels whose barrier has not arrived: their records are recorded until it does */
     ChannelStateRecorder(long checkpointId, TypeSerializer<Object> serializer, int channels, BitSet pending) {
-        if (serializer == null) {
-            throw new IllegalStateException("unaligned checkpoint " + checkpointId + ": the input has no record serializer");
+        this(checkpointId, sameFor(serializer, channels), pending);
+    }
+
+    /** @param serializers per channel, the serializer of its edge's records */
+    ChannelStateRecorder(long checkpointId, TypeSerializer<Object>[] serializers, BitSet pending) {
+        int channels = serializers.length;
+        for (int c = pending.nextSetBit(0); c >= 0 && c < channels; c = pending.nextSetBit(c + 1)) {
+            if (serializers[c] == null) {
+                throw new IllegalStateException("unaligned checkpoint " + checkpointId + ": the input has no record serializer");
+            }
         }
         this.checkpointId = checkpointId;
-        this.serializer = serializer;
+        this.serializers = serializers;
         this.beforeBarrier = pending.get(0, channels);
         this.records = new int[channels];
         this.buffers = new DataOutputBuffer[channels];
@@ -90,8 +99,15 @@ final class ChannelStateRecorder {
         if (out == null) {
             out = buffers[channel] = new DataOutputBuffer(4096);
         }
-        writeRecords(serializer, batch, out, checkpointId);
+        writeRecords(serializers[channel], batch, out, checkpointId);
         records[channel] += batch.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TypeSerializer<Object>[] sameFor(TypeSerializer<Object> serializer, int channels) {
+        TypeSerializer<Object>[] serializers = new TypeSerializer[channels];
+        java.util.Arrays.fill(serializers, serializer);
+        return serializers;
     }
 
     /**

@@ -35,32 +35,53 @@ final class ChannelStateReplay {
 
     private ChannelStateReplay() {}
 
-    /** @return how many records were replayed into {@code head} */
+    /** Where the in-flight records of one input edge go: read with its serializer, split as it partitions, into {@code target}. */
+    record EdgeInput(TypeSerializer<Object> serializer, Partitioning partitioning, Collector<Object> target) {}
+
+    /** A task of one input edge: every handle's records go to {@code head}. @return how many were replayed */
     static long replay(TaskRestore restore, TypeSerializer<Object> serializer, Partitioning inputPartitioning,
                        int maxParallelism, KeyGroupRange range, StateReader reader, Collector<Object> head,
                        RecordTimestamp timestamp) throws Exception {
+        if (restore == null) {
+            return 0;
+        }
+        Map<String, EdgeInput> edges = new HashMap<>();
+        for (ChannelStateHandle handle : restore.inFlightData()) {
+            edges.put(handle.edge(), new EdgeInput(serializer, inputPartitioning, head));
+        }
+        return replay(restore, edges, maxParallelism, range, reader, timestamp);
+    }
+
+    /** @param edges the task's input edges by id @return how many records were replayed */
+    static long replay(TaskRestore restore, Map<String, EdgeInput> edges, int maxParallelism, KeyGroupRange range,
+                       StateReader reader, RecordTimestamp timestamp) throws Exception {
         if (restore == null || restore.inFlightData().isEmpty()) {
             return 0;
         }
-        if (serializer == null) {
-            throw new IllegalStateException("checkpoint " + restore.location()
-                    + " holds in-flight records for an input without a record serializer");
-        }
-        KeySelector<Object, Object> keys = keySelector(restore, inputPartitioning);
         Map<String, byte[]> objects = new HashMap<>();
         DataInputBuffer in = new DataInputBuffer();
         long replayed = 0;
         long read = 0;
         for (ChannelStateHandle handle : restore.inFlightData()) {
+            EdgeInput edge = edges.get(handle.edge());
+            if (edge == null) {
+                throw new IllegalStateException("checkpoint " + restore.location() + " holds in-flight records of edge '"
+                        + handle.edge() + "', which is not an input of this task");
+            }
+            if (edge.serializer() == null) {
+                throw new IllegalStateException("checkpoint " + restore.location()
+                        + " holds in-flight records for an input without a record serializer");
+            }
+            KeySelector<Object, Object> keys = keySelector(restore, edge.partitioning());
             byte[] bytes = reader.read(handle.state(), objects);
             in.reset(bytes, 0, bytes.length);
             for (int i = 0; i < handle.records(); i++) {
                 long recordTimestamp = in.readLong();
-                Object record = serializer.deserialize(in);
+                Object record = edge.serializer().deserialize(in);
                 read++;
                 if (keys == null || range.contains(KeyGroupAssignment.keyGroupFor(keys.getKey(record), maxParallelism))) {
                     timestamp.set(recordTimestamp);
-                    head.collect(record);
+                    edge.target().collect(record);
                     replayed++;
                 }
             }
@@ -73,15 +94,16 @@ final class ChannelStateReplay {
         return replayed;
     }
 
+    /**
+     * The key selector to split a keyed edge's records by, when the parallelism changed; null when
+     * every record assigned to this subtask is its own (same parallelism, or a rebalanced or forward
+     * edge, whose channels were assigned whole).
+     */
     @SuppressWarnings("unchecked")
     private static KeySelector<Object, Object> keySelector(TaskRestore restore, Partitioning partitioning) {
-        if (!restore.inFlightByKeyGroup()) {
-            return null;
-        }
-        if (partitioning instanceof Partitioning.KeyBy<?, ?> keyBy) {
+        if (restore.inFlightByKeyGroup() && partitioning instanceof Partitioning.KeyBy<?, ?> keyBy) {
             return (KeySelector<Object, Object>) keyBy.keySelector();
         }
-        throw new IllegalStateException("checkpoint " + restore.location()
-                + ": in-flight records to split by key group on an input that is not keyed (" + partitioning + ")");
+        return null;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
+import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.exec.operators.Output;
 import dev.weir.runtime.exec.operators.RecordTimestamp;
@@ -81,7 +82,7 @@ public final class ExecutionAttempt {
             partitions.add(partition);
             networkOutputs.computeIfAbsent(edge.sourceNodeId(), id -> new ArrayList<>())
                     .add(new RecordWriterOutput(partition, ChannelSelectors.forPartitioning(
-                            edge.partitioning(), out.length, settings.maxParallelism()), timestamp));
+                            edge.partitioning(), out.length, settings.maxParallelism(), subtask), timestamp));
         }
         TaskOutputs outputs = new TaskOutputs(partitions, networkOutputs, timestamp);
         if (vertex.isSource()) {
@@ -89,12 +90,18 @@ public final class ExecutionAttempt {
             sourceTasks.add(task);
             return task;
         }
-        ChannelQueue[] in = new ChannelQueue[settings.parallelism()];
-        for (int producer = 0; producer < in.length; producer++) {
-            in[producer] = channels.inputChannel(vertex.input(), producer, subtask);
+        List<InputGate.Input> inputs = new ArrayList<>();
+        List<Partitioning> partitionings = new ArrayList<>();
+        for (JobGraph.JobEdge edge : vertex.inputs()) {
+            ChannelQueue[] in = new ChannelQueue[settings.parallelism()];
+            for (int producer = 0; producer < in.length; producer++) {
+                in[producer] = channels.inputChannel(edge, producer, subtask);
+            }
+            inputs.add(new InputGate.Input(edge.id(), RecordSerializers.forEdge(edge, settings.userCode()), in,
+                    edge.operatorInput()));
+            partitionings.add(edge.partitioning());
         }
-        InputGate gate = new InputGate(vertex.input().id(), RecordSerializers.forEdge(vertex.input(), settings.userCode()), in);
-        return new OneInputStreamTask(env, vertex.chain(), outputs, gate, io);
+        return new InputStreamTask(env, vertex.chain(), outputs, new InputGate(inputs), partitionings, io);
     }
 
     public Set<ExecutionVertexId> vertices() {

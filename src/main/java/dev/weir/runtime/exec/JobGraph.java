@@ -24,15 +24,21 @@ public final class JobGraph {
     public JobGraph(StreamEnvironment env) {
         this.signature = env.signature();
         for (StreamNode node : env.nodes()) {
-            boolean startsTask = node.input() == null || !(node.inputPartitioning() instanceof Partitioning.Forward);
+            if (node.isVirtual()) {
+                continue;
+            }
+            List<StreamNode.Input> inputs = physicalInputs(node);
+            boolean startsTask = inputs.size() != 1 || !(inputs.get(0).partitioning() instanceof Partitioning.Forward)
+                    || node.input().isVirtual();
             JobVertex vertex;
             if (startsTask) {
                 vertex = new JobVertex(node.uid(), node);
                 vertices.put(vertex.name(), vertex);
-                if (node.input() != null) {
-                    JobEdge edge = new JobEdge(vertexOfNode.get(node.input().id()), node.input().id(), vertex, node.inputPartitioning());
+                for (StreamNode.Input input : inputs) {
+                    JobEdge edge = new JobEdge(vertexOfNode.get(input.node().id()), input.node().id(), vertex,
+                            input.partitioning(), vertex.inputs.size(), input.operatorInput());
                     edges.add(edge);
-                    vertex.setInput(edge);
+                    vertex.inputs.add(edge);
                     edge.source().addOutput(edge);
                 }
             } else {
@@ -41,6 +47,24 @@ public final class JobGraph {
             }
             vertexOfNode.put(node.id(), vertex);
         }
+    }
+
+    /**
+     * The node's inputs with every union replaced by the union's own inputs, each travelling as the
+     * edge out of the union says (keyBy behind a union keys each of its inputs).
+     */
+    private static List<StreamNode.Input> physicalInputs(StreamNode node) {
+        List<StreamNode.Input> physical = new ArrayList<>();
+        for (StreamNode.Input input : node.inputs()) {
+            if (input.node().isVirtual()) {
+                for (StreamNode.Input unioned : physicalInputs(input.node())) {
+                    physical.add(new StreamNode.Input(unioned.node(), input.partitioning(), input.operatorInput()));
+                }
+            } else {
+                physical.add(input);
+            }
+        }
+        return physical;
     }
 
     public List<JobVertex> vertices() {
@@ -68,7 +92,7 @@ public final class JobGraph {
         private final String name;
         private final List<StreamNode> chain = new ArrayList<>();
         private final List<JobEdge> outputs = new ArrayList<>();
-        private JobEdge input;
+        private final List<JobEdge> inputs = new ArrayList<>();
 
         JobVertex(String name, StreamNode head) {
             this.name = name;
@@ -92,17 +116,18 @@ public final class JobGraph {
             return head().kind() instanceof StreamNode.SourceKind;
         }
 
-        /** The network edge feeding the head, or null for a source task. */
+        /** The (first) network edge feeding the head, or null for a source task. */
         public JobEdge input() {
-            return input;
+            return inputs.isEmpty() ? null : inputs.get(0);
+        }
+
+        /** The network edges feeding the head, in the order of their channels in the task's input gate. */
+        public List<JobEdge> inputs() {
+            return List.copyOf(inputs);
         }
 
         public List<JobEdge> outputs() {
             return List.copyOf(outputs);
-        }
-
-        void setInput(JobEdge edge) {
-            this.input = edge;
         }
 
         void addOutput(JobEdge edge) {
@@ -114,10 +139,22 @@ public final class JobGraph {
         }
     }
 
-    /** A network edge from the node {@code sourceNodeId} in task {@code source} to task {@code target}'s head. */
-    public record JobEdge(JobVertex source, int sourceNodeId, JobVertex target, Partitioning partitioning) {
+    /**
+     * A network edge from the node {@code sourceNodeId} in task {@code source} to task {@code target}'s head.
+     *
+     * @param targetInput the edge's position among the target's input edges
+     * @param operatorInput which input of the head operator its records feed (1: a two-input operator's second)
+     */
+    public record JobEdge(JobVertex source, int sourceNodeId, JobVertex target, Partitioning partitioning,
+                          int targetInput, int operatorInput) {
+
+        public JobEdge(JobVertex source, int sourceNodeId, JobVertex target, Partitioning partitioning) {
+            this(source, sourceNodeId, target, partitioning, 0, 0);
+        }
+
+        /** {@code source->target}; a task's further input edges add their position ({@code #1}), so two edges from one task differ. */
         public String id() {
-            return source.name() + "->" + target.name();
+            return source.name() + "->" + target.name() + (targetInput == 0 ? "" : "#" + targetInput);
         }
     }
 }

@@ -47,7 +47,7 @@ public record JobTopology(String graphHash, int parallelism, int maxParallelism,
         }
     }
 
-    /** A network edge into a task; {@code partitioning} is {@code key-by} or {@code rebalance}. */
+    /** A network edge into a task; {@code partitioning} is {@code key-by}, {@code rebalance} or {@code forward}. */
     public record Input(String from, String partitioning) {}
 
     public JobTopology {
@@ -59,8 +59,9 @@ public record JobTopology(String graphHash, int parallelism, int maxParallelism,
     public static JobTopology of(JobGraph graph, int parallelism, int maxParallelism) {
         List<Vertex> vertices = new ArrayList<>();
         for (JobGraph.JobVertex vertex : graph.vertices()) {
-            List<Input> inputs = vertex.input() == null ? List.of()
-                    : List.of(new Input(vertex.input().source().name(), partitioning(vertex.input().partitioning())));
+            List<Input> inputs = vertex.inputs().stream()
+                    .map(edge -> new Input(edge.source().name(), partitioning(edge.partitioning())))
+                    .toList();
             vertices.add(new Vertex(vertex.name(), parallelism, vertex.isSource(),
                     vertex.chain().stream().map(StreamNode::uid).toList(), inputs));
         }

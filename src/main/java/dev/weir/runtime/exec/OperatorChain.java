@@ -9,8 +9,11 @@ import java.util.Map;
 
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.exec.operators.CoProcessOperator;
 import dev.weir.runtime.exec.operators.FilterOperator;
+import dev.weir.runtime.exec.operators.IntervalJoinOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
+import dev.weir.runtime.exec.operators.KeyedCoProcessOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
 import dev.weir.runtime.exec.operators.MapOperator;
 import dev.weir.runtime.exec.operators.SideOutputOperator;
@@ -98,6 +101,20 @@ final class OperatorChain {
             return new FlatMapOperator(k.function());
         } else if (kind instanceof StreamNode.KeyedProcessKind k) {
             return new KeyedProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputPartitioning());
+        } else if (kind instanceof StreamNode.KeyedCoProcessKind k) {
+            return new KeyedCoProcessOperator(k.function(), (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning());
+        } else if (kind instanceof StreamNode.IntervalJoinKind k) {
+            // The task thread's context class loader is the job's: buffered records of types without a
+            // declared serializer are Java-serialized with the job's classes.
+            ClassLoader userCode = Thread.currentThread().getContextClassLoader();
+            return new IntervalJoinOperator(k.function(), k.lower(), k.upper(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
+                    (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning(),
+                    RecordSerializers.forNode(node.inputs().get(0).node(), userCode),
+                    RecordSerializers.forNode(node.inputs().get(1).node(), userCode));
+        } else if (kind instanceof StreamNode.CoProcessKind k) {
+            return new CoProcessOperator(k.function());
         } else if (kind instanceof StreamNode.SinkKind k) {
             return new SinkOperator(k.sink());
         } else if (kind instanceof StreamNode.SideOutputKind) {

@@ -29,8 +29,14 @@ final class RecordSerializers {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("edge " + edge.id() + ": node " + edge.sourceNodeId()
                         + " is not in task " + edge.source().name()));
-        TypeSerializer<?> declared = upstream.outputSerializer();
-        return declared != null ? (TypeSerializer<Object>) declared : new JavaSerializationFallback(upstream.uid(), Types.java(userCode));
+        return forNode(upstream, userCode);
+    }
+
+    /** The serializer {@code node} declared for its output, or Java serialization for streams without one. */
+    @SuppressWarnings("unchecked")
+    static TypeSerializer<Object> forNode(StreamNode node, ClassLoader userCode) {
+        TypeSerializer<?> declared = node.outputSerializer();
+        return declared != null ? (TypeSerializer<Object>) declared : new JavaSerializationFallback(node.uid(), Types.java(userCode));
     }
 
     /** For streams without a declared serializer: Java serialization, failing clearly for other records. */

@@ -23,7 +23,8 @@ import dev.weir.runtime.state.KeyGroupRange;
  * Decides which subtask restores which state from a completed checkpoint, at the parallelism the
  * job runs with now: key groups go to the subtask whose range holds them; operator state goes
  * to every subtask (each source or sink picks its share, see OperatorStateRestore); in-flight
- * records of an unaligned checkpoint go to the consumers of their edge ({@link ChannelStateAssignment}).
+ * records of an unaligned checkpoint go to the consumers of their edge ({@link ChannelStateAssignment}), edge
+ * by edge for a task with several inputs.
  */
 public final class StateAssignment {
 
@@ -64,13 +65,16 @@ public final class StateAssignment {
                         operators.put(node.uid(), assign(states, metadata.parallelism(), range));
                     }
                 }
-                List<ChannelStateHandle> inFlight = vertex.input() == null ? List.of()
-                        : ChannelStateAssignment.forSubtask(
-                                metadata.channelState().getOrDefault(vertex.input().id(), List.of()),
-                                metadata.parallelism(), parallelism, subtask, vertex.input().partitioning());
+                List<ChannelStateHandle> inFlight = new ArrayList<>();
+                boolean byKeyGroup = false;
+                for (JobGraph.JobEdge edge : vertex.inputs()) {
+                    inFlight.addAll(ChannelStateAssignment.forSubtask(
+                            metadata.channelState().getOrDefault(edge.id(), List.of()),
+                            metadata.parallelism(), parallelism, subtask, edge.partitioning()));
+                    byKeyGroup |= ChannelStateAssignment.byKeyGroup(metadata.parallelism(), parallelism, edge.partitioning());
+                }
                 restores.put(new ExecutionVertexId(vertex.name(), subtask), new TaskRestore(metadata.checkpointId(),
-                        location, operators, inFlight, ChannelStateAssignment.byKeyGroup(metadata.parallelism(),
-                                parallelism, vertex.input() == null ? null : vertex.input().partitioning())));
+                        location, operators, inFlight, byKeyGroup));
             }
         }
         return restores;

@@ -129,7 +129,8 @@ final class SubtaskCheckpointCoordinator {
         String key = channelStateKey(snapshot.barrier());
         if (input != null) {
             for (ChannelStateRecorder.Segment segment : input.segments()) {
-                handles.add(new ChannelStateHandle(gate.edgeId(), segment.channel(), env.subtask(),
+                handles.add(new ChannelStateHandle(gate.input(gate.inputOf(segment.channel())).edgeId(),
+                        gate.producerOf(segment.channel()), env.subtask(),
                         ChannelStateHandle.Kind.INPUT, segment.records(),
                         new StateHandle(key, file.size(), segment.bytes().length)));
                 file.writeBytes(segment.bytes());

@@ -11,11 +11,11 @@ import dev.weir.runtime.checkpoint.StateHandle;
  * The state one subtask restores: for each operator uid of its chain, the operator states of all
  * previous subtasks (null where one had none), the handles of the key groups it now owns, and the
  * incremental snapshots whose key groups overlap its own; and, from an unaligned checkpoint, the
- * in-flight records of its input edge it replays before new input.
+ * in-flight records of its input edges it replays before new input.
  *
- * @param inFlightData channel state of the task's input edge, in the order to replay it
- * @param inFlightByKeyGroup whether only the records of this subtask's key groups are replayed (the
- *     edge is keyed and the parallelism changed); otherwise all of {@code inFlightData}
+ * @param inFlightData channel state of the task's input edges, edge by edge, each in the order to replay it
+ * @param inFlightByKeyGroup whether, of keyed edges, only the records of this subtask's key groups are
+ *     replayed (the parallelism changed); otherwise all of {@code inFlightData}
  */
 public record TaskRestore(long checkpointId, String location, Map<String, OperatorRestore> operators,
                           List<ChannelStateHandle> inFlightData, boolean inFlightByKeyGroup) {

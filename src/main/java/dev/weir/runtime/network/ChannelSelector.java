@@ -1,6 +1,6 @@
 package dev.weir.runtime.network;
 
-/** Picks the downstream channel of a record on a partitioned (non-forward) edge. */
+/** Picks the downstream channel of a record on a network edge. */
 public interface ChannelSelector {
     int selectChannel(Object record);
 }

@@ -1,19 +1,32 @@
 package dev.weir.runtime.network;
 
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.function.ObjIntConsumer;
 
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * The consumer side of one input edge: one channel per upstream subtask. Polls channels round
- * robin, skipping channels that are blocked (barrier alignment) or finished.
+ * The consumer side of a task's input edges: one channel per upstream subtask of each edge, the
+ * edges' channels one after the other (edge 0's first). Polls channels round robin, skipping
+ * channels that are blocked (barrier alignment) or finished; barriers align, and watermarks are
+ * the minimum, over all channels of all edges.
  */
 public final class InputGate {
 
-    private final String edgeId;
-    private final TypeSerializer<Object> serializer;
+    /**
+     * One input edge: its channels (one per producer subtask), its record serializer (persists the
+     * records an unaligned barrier overtook), and which input of the head operator it feeds.
+     */
+    public record Input(String edgeId, TypeSerializer<Object> serializer, ChannelQueue[] channels, int operatorInput) {}
+
+    private final Input[] inputs;
+    /** Per channel: the index of its input in {@link #inputs}. */
+    private final int[] inputOfChannel;
+    /** Per input: the index of its first channel. */
+    private final int[] firstChannel;
     private final ChannelQueue[] channels;
     private final BitSet blocked;
     private final BitSet finished;
@@ -28,26 +41,56 @@ public final class InputGate {
     }
 
     /**
+     * One input edge.
+     *
      * @param edgeId the job edge this gate reads (names its channel state)
      * @param serializer the edge's record serializer: persists records an unaligned barrier overtook
      */
     public InputGate(String edgeId, TypeSerializer<Object> serializer, ChannelQueue[] channels) {
-        this.edgeId = edgeId;
-        this.serializer = serializer;
-        this.channels = channels.clone();
-        this.blocked = new BitSet(channels.length);
-        this.finished = new BitSet(channels.length);
+        this(List.of(new Input(edgeId, serializer, channels, 0)));
+    }
+
+    public InputGate(List<Input> inputs) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("an input gate needs at least one input");
+        }
+        this.inputs = inputs.toArray(new Input[0]);
+        this.firstChannel = new int[inputs.size()];
+        int total = 0;
+        for (int i = 0; i < this.inputs.length; i++) {
+            firstChannel[i] = total;
+            total += this.inputs[i].channels().length;
+        }
+        this.channels = new ChannelQueue[total];
+        this.inputOfChannel = new int[total];
+        for (int i = 0; i < this.inputs.length; i++) {
+            ChannelQueue[] own = this.inputs[i].channels();
+            System.arraycopy(own, 0, channels, firstChannel[i], own.length);
+            Arrays.fill(inputOfChannel, firstChannel[i], firstChannel[i] + own.length, i);
+        }
+        this.blocked = new BitSet(total);
+        this.finished = new BitSet(total);
         for (ChannelQueue channel : channels) {
             channel.setOvertakingBarrierListener(() -> overtakingBarrierQueued = true);
         }
     }
 
-    public String edgeId() {
-        return edgeId;
+    public int numberOfInputs() {
+        return inputs.length;
     }
 
-    public TypeSerializer<Object> serializer() {
-        return serializer;
+    public Input input(int index) {
+        return inputs[index];
+    }
+
+    /** The index of the input (edge) {@code channel} belongs to. */
+    public int inputOf(int channel) {
+        return inputOfChannel[channel];
+    }
+
+    /** The producer subtask of {@code channel}, within its own edge. */
+    public int producerOf(int channel) {
+        return channel - firstChannel[inputOfChannel[channel]];
     }
 
     public int numberOfChannels() {

@@ -2,6 +2,7 @@ package dev.weir.runtime.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,6 +119,26 @@ class ChannelQueueTest {
         a.send(batch(3));
         assertThat(gate.pollNext()).isNull();
         assertThat(gate.openChannels()).isEqualTo(1);
+    }
+
+    @Test
+    void anInputGateOfSeveralEdgesNumbersTheirChannelsEdgeByEdge() throws Exception {
+        ChannelQueue[] first = {new ChannelQueue(8), new ChannelQueue(8)};
+        ChannelQueue[] second = {new ChannelQueue(8), new ChannelQueue(8), new ChannelQueue(8)};
+        InputGate gate = new InputGate(List.of(new InputGate.Input("a->c", null, first, 0),
+                new InputGate.Input("b->c#1", null, second, 1)));
+        assertThat(gate.numberOfChannels()).isEqualTo(5);
+        assertThat(gate.numberOfInputs()).isEqualTo(2);
+        second[2].send(batch(7));
+        assertThat(((RecordBatch) gate.pollNext()).get(0)).isEqualTo(7);
+        int channel = gate.lastChannel();
+        assertThat(channel).isEqualTo(4);
+        assertThat(gate.inputOf(channel)).isEqualTo(1);
+        assertThat(gate.producerOf(channel)).isEqualTo(2);
+        assertThat(gate.input(gate.inputOf(channel)).edgeId()).isEqualTo("b->c#1");
+        assertThat(gate.input(gate.inputOf(channel)).operatorInput()).isEqualTo(1);
+        assertThat(gate.inputOf(1)).isZero();
+        assertThat(gate.producerOf(1)).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.weir.runtime.exec.operators;
 
+import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.network.WatermarkStatus;
 import dev.weir.runtime.state.KeyedStateBackend;
 
@@ -37,6 +38,17 @@ public abstract class StreamOperator implements Output {
     @Override
     public void emitWatermarkStatus(WatermarkStatus status) {
         output.emitWatermarkStatus(status);
+    }
+
+    /**
+     * Where the task delivers the records of this operator's input {@code index}: the operator itself
+     * for its only input; a two-input operator answers for 0 and 1 (created once, not per record).
+     */
+    public Collector<Object> input(int index) {
+        if (index != 0) {
+            throw new IllegalArgumentException("operator '" + uid() + "' has one input, not an input " + index);
+        }
+        return this;
     }
 
     public String uid() {

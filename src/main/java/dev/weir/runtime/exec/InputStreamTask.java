@@ -1,7 +1,9 @@
 package dev.weir.runtime.exec;
 
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,9 +11,10 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.BarrierHandlerActions;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
+import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
+import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.exec.operators.RecordTimestamp;
-import dev.weir.runtime.exec.operators.StreamOperator;
 import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
 import dev.weir.runtime.network.EndOfPartition;
@@ -20,21 +23,25 @@ import dev.weir.runtime.network.OvertakingBarrier;
 import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.network.Watermark;
 import dev.weir.runtime.network.WatermarkStatus;
+import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * A task reading one input edge through an {@link InputGate}: records go to the chain's head in
- * batches, each with its timestamp; watermarks and watermark status go through the
- * {@link StatusWatermarkValve} (the minimum over the channels); barriers go to the barrier
- * handler, which aligns (exactly-once) or tracks (at-least-once) them and triggers the subtask's
- * snapshot. While its outputs have no room it takes no records but still takes overtaking
+ * A task reading its input edges through one {@link InputGate}: records go to the chain's head in
+ * batches, each with its timestamp, into the head's input that the batch's edge feeds (a union's
+ * edges all feed one input; a two-input operator's edges feed input 0 or 1); watermarks and
+ * watermark status go through the {@link StatusWatermarkValve} (the minimum over all channels of
+ * all edges); barriers go to the barrier handler, which aligns (exactly-once) or tracks
+ * (at-least-once) them over all channels and triggers the subtask's snapshot; the input ends when
+ * every channel has. While its outputs have no room it takes no records but still takes overtaking
  * barriers; during an unaligned checkpoint it records the batches that belong to the checkpoint's
  * input channel state (records with their timestamps) as it reads them.
  */
-public final class OneInputStreamTask extends StreamTask implements BarrierHandlerActions {
+public final class InputStreamTask extends StreamTask implements BarrierHandlerActions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OneInputStreamTask.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InputStreamTask.class);
 
     private final InputGate gate;
+    private final List<Partitioning> partitionings;
     private final CheckpointBarrierHandler barrierHandler;
     private final BitSet dataEnded = new BitSet();
     /** The input channel state being recorded for an unaligned checkpoint, or null. */
@@ -43,11 +50,15 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
     private List<RecordBatch> overtaken = List.of();
     private final RecordTimestamp timestamp;
     private final StatusWatermarkValve watermarks;
+    /** Per channel, its edge's record serializer: what an unaligned checkpoint records its batches with. */
+    private final TypeSerializer<Object>[] channelSerializers;
 
-    public OneInputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, InputGate gate,
-                              TaskIoMetrics io) {
+    /** @param partitionings per gate input (edge), how its records were partitioned */
+    public InputStreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, InputGate gate,
+                           List<Partitioning> partitionings, TaskIoMetrics io) {
         super(env, chainNodes, outputs, io);
         this.gate = gate;
+        this.partitionings = List.copyOf(partitionings);
         this.timestamp = outputs.timestamp();
         this.watermarks = new StatusWatermarkValve(gate.numberOfChannels(), new StatusWatermarkValve.Forward() {
             @Override
@@ -61,15 +72,35 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                 chain.head().emitWatermarkStatus(status);
             }
         });
+        this.channelSerializers = channelSerializers(gate);
         this.barrierHandler = CheckpointBarrierHandler.create(env.checkpointingMode(), this);
         gate.setAvailabilityListener(mailbox::wakeUp);
         gate.setTimeoutableBarrierListener(
                 (barrier, channel) -> mailbox.put(() -> barrierHandler.processBarrierAnnouncement(barrier)));
     }
 
+    @SuppressWarnings("unchecked")
+    private static TypeSerializer<Object>[] channelSerializers(InputGate gate) {
+        TypeSerializer<Object>[] serializers = new TypeSerializer[gate.numberOfChannels()];
+        for (int c = 0; c < serializers.length; c++) {
+            serializers[c] = gate.input(gate.inputOf(c)).serializer();
+        }
+        return serializers;
+    }
+
+    /** Per gate input (edge): the input of the chain's head its records go to. */
+    @SuppressWarnings("unchecked")
+    private Collector<Object>[] headInputs() {
+        Collector<Object>[] targets = new Collector[gate.numberOfInputs()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = chain.head().input(gate.input(i).operatorInput());
+        }
+        return targets;
+    }
+
     @Override
     protected void runLoop() throws Exception {
-        StreamOperator head = chain.head();
+        Collector<Object>[] targets = headInputs();
         while (!isCanceled()) {
             mailbox.runAll();
             if (!outputsHaveRoom()) {
@@ -95,7 +126,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
                     inFlight.batchRead(channel, batch);
                     completeInFlightIfRecorded();
                 }
-                processBatch(head, batch, timestamp);
+                processBatch(targets[gate.inputOf(channel)], batch, timestamp);
                 gate.recycle(channel, batch);
                 flushIfDue();
             } else if (element instanceof OvertakingBarrier overtaking) {
@@ -139,7 +170,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
      * never saw, and the JIT sends that loop back to the interpreter until it recompiles it. The
      * loop then runs interpreted once per batch while the records still go through compiled code.
      */
-    private static void processBatch(StreamOperator head, RecordBatch batch, RecordTimestamp timestamp) {
+    private static void processBatch(Collector<Object> head, RecordBatch batch, RecordTimestamp timestamp) {
         if (batch.hasTimestamps()) {
             for (int i = 0, n = batch.size(); i < n; i++) {
                 timestamp.set(batch.timestamp(i));
@@ -166,8 +197,14 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
 
     @Override
     protected void replayChannelState() throws Exception {
-        long replayed = ChannelStateReplay.replay(env.restore(), gate.serializer(), chainNodes.get(0).inputPartitioning(),
-                env.maxParallelism(), env.keyGroupRange(), this::read, chain.head(), timestamp);
+        Collector<Object>[] targets = headInputs();
+        Map<String, ChannelStateReplay.EdgeInput> edges = new HashMap<>();
+        for (int i = 0; i < gate.numberOfInputs(); i++) {
+            InputGate.Input input = gate.input(i);
+            edges.put(input.edgeId(), new ChannelStateReplay.EdgeInput(input.serializer(), partitionings.get(i), targets[i]));
+        }
+        long replayed = ChannelStateReplay.replay(env.restore(), edges, env.maxParallelism(), env.keyGroupRange(),
+                this::read, timestamp);
         if (replayed > 0) {
             LOG.info("{}: replayed {} in-flight records of checkpoint {} before new input", env.vertexId(), replayed,
                     env.restore().checkpointId());
@@ -230,8 +267,7 @@ public final class OneInputStreamTask extends StreamTask implements BarrierHandl
             dropInFlight(inFlight.checkpointId());
         }
         ChannelStateRecorder recorder = pendingChannels.isEmpty() ? null
-                : new ChannelStateRecorder(barrier.checkpointId(), gate.serializer(), gate.numberOfChannels(),
-                        pendingChannels);
+                : new ChannelStateRecorder(barrier.checkpointId(), channelSerializers, pendingChannels);
         inFlight = recorder;
         checkpoints.checkpointUnaligned(barrier, alignmentNanos, chain, partitions, gate, recorder);
     }

@@ -1,0 +1,192 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.RestoreTarget;
+import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.JobCounters;
+import dev.weir.testing.TwoInputTestJob;
+
+/**
+ * Union, keyed connect and interval join ({@link TwoInputTestJob}) in worker processes: a worker is
+ * SIGKILLed mid-stream under unaligned checkpoints (in-flight records of several input edges per
+ * task go into the checkpoint), the run is stopped and restored at another parallelism with aligned
+ * checkpoints; each pipeline must commit exactly what a brute force over the inputs expects, once.
+ */
+class TwoInputWorkerKillIT {
+
+    private static final long RECORDS = 30_000;
+    private static final long KEYS = 10;
+
+    @TempDir
+    Path dir;
+
+    private final class Run {
+        final JobCounters counters = new JobCounters();
+        final CheckpointStorage storage =
+                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/two-inputs");
+        final WorkerProcessDeployer deployer;
+        final JobMaster master;
+
+        Run(CoordinatorServer server, int parallelism, long ratePerSubtask, boolean unaligned, String name)
+                throws Exception {
+            Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                    "rate", Long.toString(ratePerSubtask), "output", dir.resolve("out").toString());
+            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("two-inputs",
+                    TwoInputTestJob.class.getName(), new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
+            deployer = new WorkerProcessDeployer(job,
+                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/two-inputs", null), server,
+                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
+                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
+                    new JobMetrics());
+            CheckpointConfig checkpoints = new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5);
+            master = new JobMaster(new JobMaster.Settings("two-inputs", parallelism, 128,
+                    unaligned ? checkpoints.withUnaligned(0) : checkpoints,
+                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
+                    storage, deployer, Clock.system(), counters);
+        }
+
+        CompletableFuture<JobResult> start(RestoreTarget restore) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return master.run(restore);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        void awaitWorkers(int parallelism, long attempt) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < parallelism
+                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+
+        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    @Test
+    void unionConnectAndIntervalJoinCommitExactlyOnceAcrossAKillAndARescale() throws Exception {
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Run first = new Run(server, 2, 1_000, true, "p2");
+            CompletableFuture<JobResult> result = first.start(null);
+            first.awaitWorkers(2, 1);
+            first.awaitCheckpointsBeyond(0, result);
+            assertThat(result).as("the job must still run").isNotDone();
+            first.deployer.currentWorkers().get(1).destroyForcibly();
+            first.awaitWorkers(2, 2);
+            first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
+            first.master.cancel();
+            JobResult stopped = result.get(60, TimeUnit.SECONDS);
+            assertThat(stopped.state()).as("%s", stopped.failure()).isEqualTo(JobResult.JobState.CANCELED);
+            assertThat(stopped.restarts()).isEqualTo(1);
+
+            CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
+            Run second = new Run(server, 3, 0, false, "p3");
+            JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(120, TimeUnit.SECONDS);
+            assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
+        }
+        assertUnionCounts(CommittedFiles.lines(dir.resolve("out/union")));
+        // Sorted and compared as lists: AssertJ's any-order comparison is quadratic, seconds for these sizes.
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/enrich")))).isEqualTo(sorted(enriched()));
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/join")))).isEqualTo(sorted(joined()));
+    }
+
+    /** keyed-count's contract over left ∪ right: per key one line per count 1..n, the last with the key's sum. */
+    private static void assertUnionCounts(List<String> lines) {
+        Map<Long, long[]> expected = new HashMap<>();
+        for (long i = 0; i < RECORDS; i++) {
+            add(expected, i);
+        }
+        for (long i = 0; i < RECORDS / 2; i++) {
+            add(expected, i);
+        }
+        Map<String, String> byKeyAndCount = new HashMap<>();
+        for (String line : lines) {
+            String[] fields = line.split(",");
+            assertThat(byKeyAndCount.put(fields[0] + "," + fields[1], fields[2]))
+                    .as("line for key %s count %s committed once", fields[0], fields[1]).isNull();
+        }
+        List<String> expectedKeysAndCounts = new ArrayList<>();
+        expected.forEach((key, countSum) -> {
+            for (long count = 1; count <= countSum[0]; count++) {
+                expectedKeysAndCounts.add(key + "," + count);
+            }
+            assertThat(byKeyAndCount.get(key + "," + countSum[0])).as("sum of key %d", key)
+                    .isEqualTo(Long.toString(countSum[1]));
+        });
+        assertThat(sorted(new ArrayList<>(byKeyAndCount.keySet()))).isEqualTo(sorted(expectedKeysAndCounts));
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        java.util.Collections.sort(copy);
+        return copy;
+    }
+
+    private static void add(Map<Long, long[]> expected, long i) {
+        long[] countSum = expected.computeIfAbsent(i % KEYS, k -> new long[2]);
+        countSum[0]++;
+        countSum[1] += i;
+    }
+
+    private static List<String> enriched() {
+        List<String> lines = new ArrayList<>();
+        for (long i = 0; i < RECORDS; i++) {
+            long key = i % KEYS;
+            lines.add(key + "," + i + "," + i * (key + 1));
+        }
+        return lines;
+    }
+
+    /** Every pair a brute force finds: right times grow by 3 ms per record (± 13), so only nearby ones can pair. */
+    private static List<String> joined() {
+        List<String> lines = new ArrayList<>();
+        for (long l = 0; l < RECORDS; l++) {
+            long leftTime = TwoInputTestJob.leftTime(l);
+            long from = Math.max(0, (leftTime + TwoInputTestJob.LOWER_MS) / 3 - 10);
+            long to = Math.min(RECORDS / 2 - 1, (leftTime + TwoInputTestJob.UPPER_MS) / 3 + 10);
+            for (long r = from; r <= to; r++) {
+                long rightTime = TwoInputTestJob.rightTime(r);
+                if (l % KEYS == r % KEYS && rightTime >= leftTime + TwoInputTestJob.LOWER_MS
+                        && rightTime <= leftTime + TwoInputTestJob.UPPER_MS) {
+                    lines.add(l + "," + r);
+                }
+            }
+        }
+        assertThat(lines).hasSizeGreaterThan(1_000);
+        return lines;
+    }
+}
