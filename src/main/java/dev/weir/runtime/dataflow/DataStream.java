@@ -23,6 +23,15 @@ public class DataStream<T> {
         return this;
     }
 
+    /**
+     * Sets the name this operator is shown as (REST API, dashboard, metrics, logs); defaults to its
+     * uid. Unlike the uid it may change between runs without affecting state.
+     */
+    public DataStream<T> name(String name) {
+        node.setName(name);
+        return this;
+    }
+
     /** How to serialize this stream's records when they cross a process boundary. */
     public DataStream<T> returns(TypeSerializer<T> serializer) {
         node.setOutputSerializer(serializer);
@@ -83,7 +92,7 @@ public class DataStream<T> {
         return new DataStream<>(env, env.addNode(null, kind, node, new Partitioning.Forward()));
     }
 
-    /** Lets the user name the sink's uid. */
+    /** Lets the user set the sink's uid and name. */
     public static final class SinkHandle {
         private final StreamNode node;
 
@@ -93,6 +102,12 @@ public class DataStream<T> {
 
         public SinkHandle uid(String uid) {
             node.setUid(uid);
+            return this;
+        }
+
+        /** The name the sink is shown as; defaults to its uid and does not affect its state. */
+        public SinkHandle name(String name) {
+            node.setName(name);
             return this;
         }
     }
