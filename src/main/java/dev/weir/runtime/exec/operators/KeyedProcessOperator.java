@@ -38,6 +38,7 @@ public final class KeyedProcessOperator extends StreamOperator
     public void open() throws Exception {
         backend = KeyedStateBackends.create(context.stateBackend(), keyBy.keySerializer(), context.keyGroupRange(),
                 context.maxParallelism(), context.jobName() + "-" + uid() + "-" + context.subtask());
+        backend.setTtlTimeProvider(context.timeService()::currentProcessingTime);
         backend.restore(context.keyedState());
         recordTimestamp = context.recordTimestamp();
         timers = new InternalTimerService<>(backend, context.timeService(), context.mailbox(),
