@@ -5,6 +5,7 @@ import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.MapFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /** A stream of records of type T; transformations with forward edges are chained into one task. */
 public class DataStream<T> {
@@ -36,6 +37,14 @@ public class DataStream<T> {
     public DataStream<T> returns(TypeSerializer<T> serializer) {
         node.setOutputSerializer(serializer);
         return this;
+    }
+
+    /**
+     * Serializes this stream's records with the serializer derived from {@code type} (records of
+     * plain data, enums, primitives' boxes, String: see {@link Types#of}).
+     */
+    public DataStream<T> returns(Class<T> type) {
+        return returns(Types.of(type));
     }
 
     public <R> DataStream<R> map(MapFunction<T, R> function) {
