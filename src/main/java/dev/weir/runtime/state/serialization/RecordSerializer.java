@@ -23,6 +23,9 @@ final class RecordSerializer<T extends Record> implements TypeSerializer<T> {
 
     private final Class<T> type;
     private final MethodHandle[] accessors;
+    /** For long, int and double components: the accessor typed to return the primitive (no boxing on write). */
+    private final MethodHandle[] primitiveAccessors;
+    private final char[] primitive;
     private final MethodHandle constructor;
     private final TypeSerializer<Object>[] components;
     private final boolean[] nullable;
@@ -34,13 +37,21 @@ final class RecordSerializer<T extends Record> implements TypeSerializer<T> {
         this.accessors = new MethodHandle[recordComponents.length];
         this.components = new TypeSerializer[recordComponents.length];
         this.nullable = new boolean[recordComponents.length];
+        this.primitiveAccessors = new MethodHandle[recordComponents.length];
+        this.primitive = new char[recordComponents.length];
         Class<?>[] parameterTypes = new Class<?>[recordComponents.length];
         MethodHandles.Lookup lookup = MethodHandles.lookup();
         try {
             for (int i = 0; i < recordComponents.length; i++) {
                 Method accessor = recordComponents[i].getAccessor();
                 accessor.setAccessible(true); // records nested privately in a job class
-                accessors[i] = lookup.unreflect(accessor).asType(READ);
+                MethodHandle handle = lookup.unreflect(accessor);
+                accessors[i] = handle.asType(READ);
+                Class<?> componentType = recordComponents[i].getType();
+                if (componentType == long.class || componentType == int.class || componentType == double.class) {
+                    primitive[i] = componentType == long.class ? 'J' : componentType == int.class ? 'I' : 'D';
+                    primitiveAccessors[i] = handle.asType(MethodType.methodType(componentType, Object.class));
+                }
                 components[i] = (TypeSerializer<Object>) componentSerializers.get(i);
                 parameterTypes[i] = recordComponents[i].getType();
                 nullable[i] = !parameterTypes[i].isPrimitive();
@@ -58,6 +69,10 @@ final class RecordSerializer<T extends Record> implements TypeSerializer<T> {
     @Override
     public void serialize(T value, DataOutput out) throws IOException {
         for (int i = 0; i < accessors.length; i++) {
+            if (primitive[i] != 0) {
+                writePrimitive(i, value, out);
+                continue;
+            }
             Object component = read(i, value);
             if (nullable[i]) {
                 if (component == null) {
@@ -87,6 +102,21 @@ final class RecordSerializer<T extends Record> implements TypeSerializer<T> {
             values[i] = component == null ? null : components[i].copy(component);
         }
         return construct(values);
+    }
+
+    private void writePrimitive(int component, T value, DataOutput out) throws IOException {
+        try {
+            MethodHandle accessor = primitiveAccessors[component];
+            switch (primitive[component]) {
+                case 'J' -> out.writeLong((long) accessor.invokeExact((Object) value));
+                case 'I' -> out.writeInt((int) accessor.invokeExact((Object) value));
+                default -> out.writeDouble((double) accessor.invokeExact((Object) value));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("accessor of " + type.getName() + " failed", e);
+        }
     }
 
     private Object read(int component, T value) {
