@@ -232,7 +232,7 @@
       box.style.top = position.get(vertex.name).y + 'px';
       box.style.height = BOX_HEIGHT + 'px';
       box.append(element('div', 'vertex-name', vertex.name),
-          element('div', 'vertex-operators', vertex.operators.join(' → ')),
+          element('div', 'vertex-operators', (vertex.operatorNames || vertex.operators).join(' → ')),
           element('div', 'vertex-figures'));
       return box;
     });

@@ -114,12 +114,14 @@ class RestApiIT {
             assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                     assertThat(type).startsWith("text/plain; version=0.0.4"));
             assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
-                    + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText()) + "\",} [1-9]")
+                    + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText())
+                    + "\",task_name=\"[^\"]+\",} [1-9]")
                     .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]")
                     .containsPattern("weir_checkpoint_state_size_bytes\\{job=\"" + JOB + "\",task=\""
                             + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]")
                     .containsPattern("weir_task_watermark_lag_seconds\\{job=\"" + JOB + "\",subtask=\"0\",task=\""
-                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]");
+                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText())
+                            + "\",task_name=\"[^\"]+\",} [1-9]");
             assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
                     .satisfies(j -> assertThat(j.path("name").asText()).isEqualTo(JOB));
 

@@ -84,7 +84,8 @@ public final class PrometheusJobMetrics {
                     String key = name + "\u0000" + m.task() + "\u0000" + m.subtask();
                     subtasks.put(key, m);
                     if (registered.add(key)) {
-                        registerSubtask(key, Tags.of("job", name, "task", m.task(), "subtask",
+                        registerSubtask(key, Tags.of("job", name, "task", m.task(), "task_name",
+                                String.join(" -> ", vertex.operatorNames()), "subtask",
                                 Integer.toString(m.subtask())), vertex.source());
                     }
                 }

@@ -10,6 +10,7 @@ import dev.weir.runtime.exec.JobTopology;
  * the busiest and most back-pressured subtask's time per second (what a graph view colours by, as
  * Flink's does). Rates are 0 until the workers' first heartbeats.
  *
+ * @param operatorNames the chained operators' display names (their uids unless named), head first
  * @param watermark the lowest watermark of its subtasks (Flink's "low watermark"), null until every
  *                  subtask reported one
  * @param watermarkLagMs how far that watermark is behind the coordinator's clock, null without one
@@ -17,7 +18,7 @@ import dev.weir.runtime.exec.JobTopology;
  *                       subtasks that know theirs; null when none does
  */
 public record VertexView(String name, int parallelism, boolean source, List<String> operators,
-                         List<JobTopology.Input> inputs, long recordsIn, long recordsOut, double recordsInPerSecond,
+                         List<String> operatorNames, List<JobTopology.Input> inputs, long recordsIn, long recordsOut, double recordsInPerSecond,
                          double recordsOutPerSecond, double busyMsPerSecondMax, double backPressuredMsPerSecondMax,
                          double idleMsPerSecondMax, Long watermark, Long watermarkLagMs, Long pendingRecords,
                          List<SubtaskMetrics> subtasks) {
@@ -54,7 +55,7 @@ public record VertexView(String name, int parallelism, boolean source, List<Stri
             idle = Math.max(idle, m.idleMsPerSecond());
         }
         return new VertexView(vertex.name(), vertex.parallelism(), vertex.source(), vertex.operators(),
-                vertex.inputs(), in, out, round(inRate), round(outRate), busy, backPressured, idle, everyWatermark ? watermark : null,
+                vertex.operatorNames(), vertex.inputs(), in, out, round(inRate), round(outRate), busy, backPressured, idle, everyWatermark ? watermark : null,
                 everyWatermark ? lag : null, pending, mine);
     }
 

@@ -8,6 +8,7 @@ import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.MapFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /** A stream of records of type T; transformations with forward edges are chained into one task. */
 public class DataStream<T> {
@@ -26,10 +27,27 @@ public class DataStream<T> {
         return this;
     }
 
+    /**
+     * Sets the name this operator is shown as (REST API, dashboard, metrics, logs); defaults to its
+     * uid. Unlike the uid it may change between runs without affecting state.
+     */
+    public DataStream<T> name(String name) {
+        node.setName(name);
+        return this;
+    }
+
     /** How to serialize this stream's records when they cross a process boundary. */
     public DataStream<T> returns(TypeSerializer<T> serializer) {
         node.setOutputSerializer(serializer);
         return this;
+    }
+
+    /**
+     * Serializes this stream's records with the serializer derived from {@code type} (records of
+     * plain data, enums, primitives' boxes, String: see {@link Types#of}).
+     */
+    public DataStream<T> returns(Class<T> type) {
+        return returns(Types.of(type));
     }
 
     public <R> DataStream<R> map(MapFunction<T, R> function) {
@@ -121,7 +139,7 @@ public class DataStream<T> {
         return new DataStream<>(env, env.addNode(null, kind, node, new Partitioning.Forward()));
     }
 
-    /** Lets the user name the sink's uid. */
+    /** Lets the user set the sink's uid and name. */
     public static final class SinkHandle {
         private final StreamNode node;
 
@@ -131,6 +149,12 @@ public class DataStream<T> {
 
         public SinkHandle uid(String uid) {
             node.setUid(uid);
+            return this;
+        }
+
+        /** The name the sink is shown as; defaults to its uid and does not affect its state. */
+        public SinkHandle name(String name) {
+            node.setName(name);
             return this;
         }
     }

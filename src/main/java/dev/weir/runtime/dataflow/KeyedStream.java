@@ -1,8 +1,15 @@
 package dev.weir.runtime.dataflow;
 
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
+
+import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.ReduceFunction;
 import dev.weir.runtime.dataflow.windowing.WindowAssigner;
 import dev.weir.runtime.dataflow.windowing.WindowedStream;
+import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /** A stream partitioned by key; keyed functions on it have keyed state and timers. */
 public final class KeyedStream<T, K> {
@@ -54,5 +61,64 @@ public final class KeyedStream<T, K> {
 
     public <R> DataStream<R> process(KeyedProcessFunction<K, T, R> function) {
         return new DataStream<>(env, env.addNode(null, new StreamNode.KeyedProcessKind(function), input, partitioning));
+    }
+
+    /**
+     * Rolling reduce (Flink's {@code KeyedStream#reduce}): combines each record with its key's value
+     * so far and emits the combined value, once per record. The value is keyed state, written with
+     * the stream's serializer (declared with {@code returns(...)} before {@code keyBy}).
+     */
+    public DataStream<T> reduce(ReduceFunction<T> function) {
+        return reduce(function, declaredSerializer("reduce"));
+    }
+
+    /** Rolling reduce whose per-key value is written with {@code serializer}. */
+    public DataStream<T> reduce(ReduceFunction<T> function, TypeSerializer<T> serializer) {
+        if (function == null) {
+            throw new IllegalArgumentException("the reduce function must not be null");
+        }
+        return rolling(new RollingAggregations.Reducing<>(function), serializer, (key, value) -> value)
+                .returns(serializer);
+    }
+
+    /**
+     * Rolling sum of a long field: emits, for every record, its key and the key's total so far
+     * (Flink's {@code sum}; the running total rather than the record with its field replaced).
+     */
+    public DataStream<KeyValue<K, Long>> sum(ToLongFunction<T> field) {
+        if (field == null) {
+            throw new IllegalArgumentException("the summed field must not be null");
+        }
+        return rolling(new RollingAggregations.LongSum<>(field), Types.LONG, KeyValue::new)
+                .returns(KeyValue.serializer(partitioning.keySerializer(), Types.LONG));
+    }
+
+    /**
+     * Rolling aggregation: adds each record to its key's accumulator (keyed state, written with
+     * {@code accumulator}) and emits the updated result, once per record.
+     */
+    public <ACC, R> DataStream<R> aggregate(AggregateFunction<T, ACC, R> function, TypeSerializer<ACC> accumulator) {
+        if (function == null) {
+            throw new IllegalArgumentException("the aggregate function must not be null");
+        }
+        return rolling(function, accumulator, (key, result) -> result);
+    }
+
+    private <ACC, R, O> DataStream<O> rolling(AggregateFunction<T, ACC, R> function, TypeSerializer<ACC> accumulator,
+                                              BiFunction<K, R, O> output) {
+        if (accumulator == null) {
+            throw new IllegalArgumentException("the accumulator serializer must not be null: it is checkpointed keyed state");
+        }
+        return process(new RollingAggregateFunction<>(function, accumulator, output));
+    }
+
+    @SuppressWarnings("unchecked")
+    private TypeSerializer<T> declaredSerializer(String operation) {
+        if (input.outputSerializer() == null) {
+            throw new IllegalArgumentException("operator '" + input.uid() + "': " + operation + "(...) on its keyed"
+                    + " stream keeps a value per key in checkpointed state and needs the records' serializer: declare"
+                    + " it with returns(...) on '" + input.uid() + "', or pass it to " + operation + "(function, serializer)");
+        }
+        return (TypeSerializer<T>) input.outputSerializer();
     }
 }

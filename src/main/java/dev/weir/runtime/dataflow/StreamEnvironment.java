@@ -80,6 +80,7 @@ public final class StreamEnvironment {
         if (nodes.stream().noneMatch(n -> n.kind() instanceof StreamNode.SinkKind)) {
             throw new IllegalArgumentException("the job defines no sink");
         }
+        ShuffleSerializers.deriveOrRefuse(nodes);
     }
 
     /** A fingerprint of the graph's structure, equal for every deterministic build of the same job. */

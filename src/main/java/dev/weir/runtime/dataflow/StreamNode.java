@@ -62,6 +62,7 @@ public final class StreamNode {
     private final Partitioning inputPartitioning;
     private final List<StreamNode> outputs = new ArrayList<>();
     private String uid;
+    private String name;
     private TypeSerializer<?> outputSerializer;
 
     /** @param inputs the node's inputs, none for a source (whose input partitioning is then {@code Forward}) */
@@ -88,6 +89,22 @@ public final class StreamNode {
 
     void setUid(String uid) {
         this.uid = uid;
+    }
+
+    /**
+     * What the operator is shown as (REST API graph, dashboard, metrics tags, logs): the name set
+     * with {@code name(...)}, else its uid. Not part of the graph's {@link #signature()}: renaming an
+     * operator keeps its state and lets a job restore from checkpoints taken before.
+     */
+    public String name() {
+        return name != null ? name : uid;
+    }
+
+    void setName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("operator '" + uid + "': the name must not be blank");
+        }
+        this.name = name;
     }
 
     public Kind kind() {

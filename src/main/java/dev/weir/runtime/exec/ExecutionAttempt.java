@@ -120,7 +120,7 @@ public final class ExecutionAttempt {
     public void start() {
         for (StreamTask task : tasks) {
             Thread thread = new Thread(task, "weir-" + settings.jobName() + "-" + task.vertexId()
-                    + "-attempt-" + settings.attempt());
+                    + "-attempt-" + settings.attempt() + " (" + task.displayName() + ")");
             thread.setDaemon(true);
             // Once per thread: user functions, serializers and connectors that look up classes
             // through the context class loader (ServiceLoader, Jackson, Java serialization) see the job's.

@@ -29,12 +29,27 @@ public record JobTopology(String graphHash, int parallelism, int maxParallelism,
      * @param operators the uids of the chained operators, head first
      * @param source whether the task starts with a source (checkpoints are triggered there)
      * @param inputs the tasks feeding this one over the network
+     * @param operatorNames the display names of the chained operators, head first (the uids when
+     *                      none was set; absent from older workers' registrations)
      */
-    public record Vertex(String name, int parallelism, boolean source, List<String> operators, List<Input> inputs) {
+    public record Vertex(String name, int parallelism, boolean source, List<String> operators, List<Input> inputs,
+                         List<String> operatorNames) {
         public Vertex {
             Objects.requireNonNull(name, "name");
             operators = operators == null ? List.of() : List.copyOf(operators);
             inputs = inputs == null ? List.of() : List.copyOf(inputs);
+            operatorNames = operatorNames == null || operatorNames.size() != operators.size() ? operators
+                    : List.copyOf(operatorNames);
+        }
+
+        /** A task whose operators are shown by their uids. */
+        public Vertex(String name, int parallelism, boolean source, List<String> operators, List<Input> inputs) {
+            this(name, parallelism, source, operators, inputs, null);
+        }
+
+        /** The chain's names as Flink shows a task: its operators' names joined by " -> ". */
+        public String displayName() {
+            return String.join(" -> ", operatorNames);
         }
 
         /** The subtasks of this task, each of which acknowledges every checkpoint. */
@@ -63,7 +78,8 @@ public record JobTopology(String graphHash, int parallelism, int maxParallelism,
                     .map(edge -> new Input(edge.source().name(), partitioning(edge.partitioning())))
                     .toList();
             vertices.add(new Vertex(vertex.name(), parallelism, vertex.isSource(),
-                    vertex.chain().stream().map(StreamNode::uid).toList(), inputs));
+                    vertex.chain().stream().map(StreamNode::uid).toList(), inputs,
+                    vertex.chain().stream().map(StreamNode::name).toList()));
         }
         String hash = sha256(graph.signature() + "|parallelism=" + parallelism + "|maxParallelism=" + maxParallelism);
         return new JobTopology(hash, parallelism, maxParallelism, vertices);

@@ -55,6 +55,11 @@ public abstract class StreamTask implements Runnable {
     private volatile Thread thread;
 
     /** @param io this subtask's metrics; its partitions already time their waits for room with it */
+    /** The chained operators' names joined as Flink shows a task: {@code Count per key -> Print}. */
+    String displayName() {
+        return String.join(" -> ", chainNodes.stream().map(StreamNode::name).toList());
+    }
+
     protected StreamTask(TaskEnvironment env, List<StreamNode> chainNodes, TaskOutputs outputs, TaskIoMetrics io) {
         this.env = env;
         this.io = io;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
@@ -39,6 +40,7 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
 
     private K currentKey;
     private int currentKeyGroupIndex;
+    private LongSupplier ttlClock = System::currentTimeMillis;
 
     public HeapKeyedStateBackend(TypeSerializer<K> keySerializer, KeyGroupRange keyGroupRange, int maxParallelism) {
         this.keySerializer = keySerializer;
@@ -93,24 +95,38 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         if (existing != null) {
             return (S) existing;
         }
-        Object state;
-        if (descriptor instanceof StateDescriptor.Value<?> v) {
-            state = new HeapStates.HeapValueState<>(register(v.name(), v.serializer()));
-        } else if (descriptor instanceof StateDescriptor.MapOf<?, ?> m) {
-            state = new HeapStates.HeapMapState<>(
-                    register(m.name(), CollectionSerializers.hashMap(m.keySerializer(), m.valueSerializer())));
-        } else {
-            StateDescriptor.ListOf<?> l = (StateDescriptor.ListOf<?>) descriptor;
-            state = new HeapStates.HeapListState<>(register(l.name(), CollectionSerializers.arrayList(l.serializer())));
-        }
+        Object state = descriptor.ttl() == null ? create(descriptor, null)
+                : TtlStates.create(descriptor, ttlClock, this::create);
         states.put(descriptor.name(), state);
         return (S) state;
     }
 
-    private <V> StateTable<K, V> register(String name, TypeSerializer<V> valueSerializer) {
-        StateTable<K, V> table = new StateTable<>(name, this, valueSerializer, versions);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <S> S create(StateDescriptor<S> descriptor, TtlStates.SnapshotFilter<?> ttlFilter) {
+        Object state;
+        if (descriptor instanceof StateDescriptor.Value<?> v) {
+            state = new HeapStates.HeapValueState<>(register(v.name(), v.serializer(), (TtlStates.SnapshotFilter) ttlFilter));
+        } else if (descriptor instanceof StateDescriptor.MapOf<?, ?> m) {
+            state = new HeapStates.HeapMapState<>(register(m.name(),
+                    CollectionSerializers.hashMap(m.keySerializer(), m.valueSerializer()), (TtlStates.SnapshotFilter) ttlFilter));
+        } else {
+            StateDescriptor.ListOf<?> l = (StateDescriptor.ListOf<?>) descriptor;
+            state = new HeapStates.HeapListState<>(register(l.name(), CollectionSerializers.arrayList(l.serializer()),
+                    (TtlStates.SnapshotFilter) ttlFilter));
+        }
+        return (S) state;
+    }
+
+    private <V> StateTable<K, V> register(String name, TypeSerializer<V> valueSerializer,
+                                          TtlStates.SnapshotFilter<V> ttlFilter) {
+        StateTable<K, V> table = new StateTable<>(name, this, valueSerializer, versions, ttlFilter, ttlClock);
         registerPart(table);
         return table;
+    }
+
+    @Override
+    public void setTtlTimeProvider(LongSupplier now) {
+        this.ttlClock = now;
     }
 
     @Override

@@ -49,6 +49,9 @@ interface KeyTable<K, V> {
          */
         void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
                 throws IOException;
+
+        /** Visits every entry, in table order (snapshots that filter entries, such as TTL states'). */
+        void forEach(EntryVisitor<K, V> visitor) throws IOException;
     }
 
     /** Receives the entries of a table, e.g. to write them into a snapshot. */

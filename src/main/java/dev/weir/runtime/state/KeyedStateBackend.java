@@ -1,6 +1,7 @@
 package dev.weir.runtime.state;
 
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.state.serialization.TypeSerializer;
@@ -31,6 +32,12 @@ public interface KeyedStateBackend<K> extends AutoCloseable {
 
     /** The state a descriptor names; the same object for the same name. */
     <S> S getState(StateDescriptor<S> descriptor);
+
+    /**
+     * The processing-time clock that states with a time to live ({@link StateTtlConfig}) expire by
+     * (the wall clock unless set); set it before the first {@link #getState}.
+     */
+    void setTtlTimeProvider(LongSupplier now);
 
     /**
      * Adds a part kept on the heap whatever the backend (the timers of a keyed operator) and feeds

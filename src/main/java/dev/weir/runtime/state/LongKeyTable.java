@@ -147,6 +147,16 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
                 }
             }
         }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forEach(EntryVisitor<Long, V> visitor) throws IOException {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    visitor.visit(keys[i], (V) values[i]);
+                }
+            }
+        }
     }
 
     /** Fills the hole at {@code hole} with a later entry of the same probe run, repeatedly. */

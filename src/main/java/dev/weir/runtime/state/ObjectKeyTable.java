@@ -148,6 +148,16 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 }
             }
         }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void forEach(EntryVisitor<K, V> visitor) throws IOException {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    visitor.visit((K) keys[i], (V) values[i]);
+                }
+            }
+        }
     }
 
     private void shiftBack(int hole) {

@@ -3,7 +3,9 @@ package dev.weir.runtime.state;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.function.LongSupplier;
 
+import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -17,11 +19,21 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     private final TypeSerializer<K> keySerializer;
     private final TypeSerializer<V> valueSerializer;
     private final KeyTable<K, V>[] maps;
+    /** Drops expired TTL entries from snapshots and restores; null for state without TTL. */
+    private final TtlStates.SnapshotFilter<V> ttlFilter;
+    private final LongSupplier clock;
+
+    StateTable(String name, HeapKeyedStateBackend<K> backend, TypeSerializer<V> valueSerializer,
+               SnapshotVersions versions) {
+        this(name, backend, valueSerializer, versions, null, null);
+    }
 
     @SuppressWarnings("unchecked")
     StateTable(String name, HeapKeyedStateBackend<K> backend, TypeSerializer<V> valueSerializer,
-               SnapshotVersions versions) {
+               SnapshotVersions versions, TtlStates.SnapshotFilter<V> ttlFilter, LongSupplier clock) {
         this.name = name;
+        this.ttlFilter = ttlFilter;
+        this.clock = clock;
         this.backend = backend;
         this.keySerializer = backend.keySerializer();
         this.valueSerializer = valueSerializer;
@@ -82,9 +94,17 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         lastValue = null;
         KeyTable<K, V> map = maps[keyGroupIndex];
         int n = in.readInt();
+        long now = ttlFilter == null ? 0 : clock.getAsLong();
         for (int i = 0; i < n; i++) {
             K key = keySerializer.deserialize(in);
-            map.put(key, valueSerializer.deserialize(in));
+            V value = valueSerializer.deserialize(in);
+            if (ttlFilter != null) {
+                value = ttlFilter.unexpired(value, now); // cleanup on restore
+                if (value == null) {
+                    continue;
+                }
+            }
+            map.put(key, value);
         }
     }
 
@@ -98,6 +118,9 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         KeyTable.Captured<K, V>[] captured = new KeyTable.Captured[maps.length];
         for (int i = 0; i < maps.length; i++) {
             captured[i] = maps[i].capture();
+        }
+        if (ttlFilter != null) {
+            return new CapturedTtlTable<>(name, captured, keySerializer, valueSerializer, ttlFilter, clock.getAsLong());
         }
         return new CapturedTable<>(name, captured, keySerializer, valueSerializer);
     }
@@ -114,6 +137,32 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
             KeyTable.Captured<K, V> table = tables[keyGroupIndex];
             out.writeInt(table.size());
             table.writeEntries(out, keySerializer, valueSerializer);
+        }
+    }
+
+    /** A TTL state's capture: writes only what has not expired at the barrier (cleanup on snapshot). */
+    private record CapturedTtlTable<K, V>(String name, KeyTable.Captured<K, V>[] tables, TypeSerializer<K> keySerializer,
+                                          TypeSerializer<V> valueSerializer, TtlStates.SnapshotFilter<V> filter,
+                                          long now) implements CapturedPart {
+        @Override
+        public boolean isEmpty(int keyGroupIndex) {
+            return tables[keyGroupIndex].size() == 0;
+        }
+
+        @Override
+        public void write(int keyGroupIndex, DataOutput out) throws IOException {
+            DataOutputBuffer entries = new DataOutputBuffer(256);
+            int[] kept = {0};
+            tables[keyGroupIndex].forEach((key, value) -> {
+                V unexpired = filter.unexpired(value, now);
+                if (unexpired != null) {
+                    keySerializer.serialize(key, entries);
+                    valueSerializer.serialize(unexpired, entries);
+                    kept[0]++;
+                }
+            });
+            out.writeInt(kept[0]);
+            out.write(entries.array(), 0, entries.length());
         }
     }
 

@@ -53,6 +53,7 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     public void open() throws Exception {
         backend = KeyedStateBackends.create(context.stateBackend(), keySerializer, context.keyGroupRange(),
                 context.maxParallelism(), context.jobName() + "-" + uid() + "-" + context.subtask());
+        backend.setTtlTimeProvider(context.timeService()::currentProcessingTime);
         backend.restore(context.keyedState());
         recordTimestamp = context.recordTimestamp();
         timers = new InternalTimerService<>(backend, context.timeService(), context.mailbox(),

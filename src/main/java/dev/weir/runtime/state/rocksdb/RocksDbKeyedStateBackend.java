@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -28,6 +29,7 @@ import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateRestore;
 import dev.weir.runtime.state.KeyedStateSnapshot;
 import dev.weir.runtime.state.StateDescriptor;
+import dev.weir.runtime.state.TtlStates;
 import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
@@ -64,6 +66,9 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
 
     private RocksDbInstance db;
     private K currentKey;
+    /** State name → the view with a time to live over the plain state of the same name. */
+    private final Map<String, Object> ttlStates = new HashMap<>();
+    private LongSupplier ttlClock = System::currentTimeMillis;
     private int currentKeyGroupIndex;
 
     /** @param instanceDirectory this subtask's own directory; created here, deleted on close */
@@ -170,6 +175,11 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         if (heapParts.containsKey(descriptor.name())) {
             throw new IllegalArgumentException("keyed state '" + descriptor.name() + "' registered twice");
         }
+        if (descriptor.ttl() != null) {
+            // Expired entries are removed on access; RocksDB snapshots keep them (Flink: a compaction filter).
+            return (S) ttlStates.computeIfAbsent(descriptor.name(),
+                    name -> TtlStates.create(descriptor, ttlClock, this::plainState));
+        }
         StateKind kind = StateKind.of(descriptor);
         ColumnFamilyHandle column = db().column(descriptor.name(), kind);
         Object state = RocksDbStates.create(descriptor, column, db(), this);
@@ -183,6 +193,15 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }
         states.put(descriptor.name(), state);
         return (S) state;
+    }
+
+    private <S> S plainState(StateDescriptor<S> descriptor, TtlStates.SnapshotFilter<?> ignored) {
+        return getState(descriptor);
+    }
+
+    @Override
+    public void setTtlTimeProvider(LongSupplier now) {
+        this.ttlClock = now;
     }
 
     @Override

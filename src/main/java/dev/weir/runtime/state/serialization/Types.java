@@ -184,6 +184,26 @@ public final class Types {
     }
 
     /**
+     * A serializer derived from {@code type}, built once: primitives and their boxes, String,
+     * byte[], enums (by constant name), and Java records whose components are these, nested records,
+     * or {@code List}/{@code Map} of them. A record is written component by component through method
+     * handles on its accessors and canonical constructor; components that may be null cost one byte.
+     *
+     * @throws IllegalArgumentException naming the component that cannot be derived
+     */
+    public static <T> TypeSerializer<T> of(Class<T> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("the type must not be null");
+        }
+        return DerivedSerializers.of(type);
+    }
+
+    /** Whether {@link #of} derives a serializer for {@code type}. */
+    public static boolean derivable(Class<?> type) {
+        return DerivedSerializers.derivable(type);
+    }
+
+    /**
      * Java serialization: works for any Serializable, at a price. Prefer a dedicated serializer.
      * Classes are resolved through the context class loader of the thread calling this method,
      * which in {@code define()} is the job's user-code class loader.
