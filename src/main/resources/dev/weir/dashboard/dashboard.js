@@ -446,8 +446,9 @@
     }
     act('stop', {
       started: 'Stopping ' + view.job + ' with a savepoint…',
-      done: () => 'Stopping ' + view.job + ' with a savepoint: weir local prints the savepoint when the job has'
-          + ' stopped (resume with --restore <savepoint>).',
+      done: () => 'Stopping ' + view.job + ' with a savepoint: the job ends SUSPENDED once it is taken'
+          + ' (weir local prints it, to resume with --restore <savepoint>; on Kubernetes the StreamJob\'s'
+          + ' status.savepointHistory records it).',
       failed: 'The stop request failed',
     });
   }

@@ -27,11 +27,8 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -56,7 +53,6 @@ class DashboardIT {
 
     private static final String JOB = "keyed-count";
     private static final Pattern DASHBOARD = Pattern.compile("weir local: dashboard of " + JOB + " at (\\S+)");
-    private static final Path SCREENSHOTS = Path.of("target", "dashboard");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -91,7 +87,8 @@ class DashboardIT {
                     .until(b -> !b.getCurrentUrl().contains("token"));
             Set<String> vertices = vertexNames(endpoint);
             wait.withMessage(() -> "every vertex of " + vertices + " with records flowing; stderr: " + err)
-                    .until(b -> vertices.equals(shownVertices(browser)) && everyVertexMovesRecords(browser));
+                    .until(b -> vertices.equals(DashboardPage.shownVertices(browser))
+                            && DashboardPage.everyVertexMovesRecords(browser));
             for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
                 assertThat(box.findElement(By.cssSelector(".vertex-parallelism")).getText()).isEqualTo("2");
                 assertThat(box.getDomAttribute("data-back-pressure")).isIn("OK", "LOW", "HIGH");
@@ -99,8 +96,8 @@ class DashboardIT {
                         .as("keyed-count has no event time").isEqualTo("none");
             }
             WebElement completed = wait.withMessage("a completed checkpoint in the table").until(
-                    ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                            "#checkpoints tr[data-type='CHECKPOINT'][data-status='COMPLETED']")));
+                    ExpectedConditions.presenceOfElementLocated(
+                            DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")));
             assertThat(completed.getText()).contains("/checkpoints/chk-");
             assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
             assertThat(browser.findElements(By.cssSelector("#throughput-chart canvas, #checkpoint-chart canvas")))
@@ -120,10 +117,9 @@ class DashboardIT {
             wait.withMessage("the savepoint in the table").until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#checkpoints tr[data-type='SAVEPOINT'][data-status='COMPLETED'][data-id='"
                             + savepoint.path("id").asLong() + "']")));
-            List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList();
-            assertThat(problems).as("script errors or Content-Security-Policy violations").isEmpty();
-            screenshot(browser, "dashboard.png");
+            assertThat(DashboardPage.consoleProblems(browser))
+                    .as("script errors or Content-Security-Policy violations").isEmpty();
+            DashboardPage.screenshot(browser, "dashboard.png");
 
             browser.findElement(By.id("stop")).click();
             wait.until(ExpectedConditions.alertIsPresent()).accept();
@@ -137,7 +133,7 @@ class DashboardIT {
             wait.withMessage("the page notices the job's endpoint is gone").until(
                     ExpectedConditions.visibilityOfElementLocated(By.id("connection")));
         } finally {
-            screenshot(browser, "last.png");
+            DashboardPage.screenshot(browser, "last.png");
             browser.quit();
             if (!run.isDone()) {
                 WeirCommand.commandLine(System.out, System.err).execute("cancel", JOB, "--state-dir",
@@ -182,7 +178,7 @@ class DashboardIT {
             assertThat(browser.findElement(By.id("message")).getDomAttribute("class")).isEqualTo("error");
             assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
         } finally {
-            screenshot(browser, "operator.png");
+            DashboardPage.screenshot(browser, "operator.png");
             browser.quit();
         }
     }
@@ -232,23 +228,6 @@ class DashboardIT {
         throw new AssertionError("weir local printed no dashboard address; stderr: " + err);
     }
 
-    private static Set<String> shownVertices(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector(".vertex")).stream().map(v -> v.getDomAttribute("data-vertex"))
-                .collect(Collectors.toSet());
-    }
-
-    /** A source sends records, every other task receives them, as the boxes' figures say. */
-    private static boolean everyVertexMovesRecords(ChromeDriver browser) {
-        for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
-            String rate = box.getDomAttribute("true".equals(box.getDomAttribute("data-source"))
-                    ? "data-records-out-per-second" : "data-records-in-per-second");
-            if (rate == null || Double.parseDouble(rate) <= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private Set<String> vertexNames(URI endpoint) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -276,11 +255,6 @@ class DashboardIT {
 
     private static JsonNode lastJsonLine(String stdout) throws IOException {
         return JSON.readTree(stdout.strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    private static void screenshot(ChromeDriver browser, String name) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
-        Files.write(SCREENSHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     /** keyed-count, the README's example, paced so that it runs until the test stops it. */
