@@ -93,6 +93,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile Thread startupThread;
     private volatile boolean finishing;
     private HeartbeatSender heartbeats;
+    private volatile WorkerPrometheusMetrics prometheus;
     private final AtomicLong highestCheckpointId = new AtomicLong();
     private final Set<ExecutionVertexId> running = ConcurrentHashMap.newKeySet();
     private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
@@ -140,7 +141,13 @@ public final class Worker implements WorkerControlHandler, TaskListener {
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this,
                      ControlServerLimits.worker(), tls == null ? null : tls.context());
-             ProcessingTimeService timeService = new SystemProcessingTimeService()) {
+             ProcessingTimeService timeService = new SystemProcessingTimeService();
+             WorkerPrometheusMetrics prometheus = new WorkerPrometheusMetrics(config.jobName(), config.worker(),
+                     this::taskMetrics)) {
+            this.prometheus = prometheus;
+            control.serveMetrics(prometheus::scrape);
+            LOG.info("worker {}: Prometheus metrics at {}{}", config.worker(), control.baseUri(),
+                    WorkerControlServer.METRICS);
             coordinator = client.join();
             try {
                 heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
@@ -306,6 +313,12 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 subtaskMetrics());
     }
 
+    /** The subtasks of this worker and what they measure; none before the tasks exist. */
+    private Map<ExecutionVertexId, dev.weir.runtime.metrics.TaskIoMetrics> taskMetrics() {
+        ExecutionAttempt current = execution;
+        return current == null ? Map.of() : current.taskMetrics();
+    }
+
     /** What each running subtask measured so far; none before the tasks exist. */
     private List<SubtaskMetricsReport> subtaskMetrics() {
         ExecutionAttempt current = execution;
@@ -387,6 +400,10 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+        WorkerPrometheusMetrics metrics = prometheus;
+        if (metrics != null) {
+            metrics.acknowledged(acknowledgement);
+        }
         coordinator.acknowledgeCheckpoint(acknowledgement);
     }
 
