@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -180,17 +179,13 @@ class RestApiIT {
      * next, its pending records series, the latest checkpoint's figures, and the JVM's.
      */
     private void assertWorkersExportTheirSubtasks(Path stateDir, JsonNode graph) throws Exception {
-        Pattern address = Pattern.compile("Prometheus metrics at (http://\\S+/metrics)");
         String source = Pattern.quote(vertex(graph, true).path("name").asText());
         String keyed = Pattern.quote(vertex(graph, false).path("name").asText());
-        for (int worker = 0; worker < 2; worker++) {
-            Path log = stateDir.resolve("logs").resolve(JOB).resolve("attempt-1").resolve("worker-" + worker + ".log");
-            Matcher m = address.matcher(Files.readString(log));
-            assertThat(m.find()).as("the metrics address in %s", log).isTrue();
-            URI metrics = URI.create(m.group(1));
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            WorkerMetricsEndpoint metrics = WorkerMetricsEndpoint.of(stateDir, JOB, 1, worker);
             String labels = "\\{job=\"" + JOB + "\",subtask=\"" + worker + "\",task=\"%s\",worker=\"" + worker + "\",\\}";
-            Pattern records = Pattern.compile("weir_task_records_out_total" + labels.formatted(source) + " (\\S+)");
-            String first = scrape(metrics);
+            String first = metrics.scrape();
             assertThat(first).containsPattern("weir_task_records_in_total" + labels.formatted(keyed) + " [1-9]")
                     .containsPattern("weir_task_busy_time_seconds_total" + labels.formatted(keyed) + " \\d")
                     .containsPattern("weir_task_back_pressured_time_seconds_total" + labels.formatted(source) + " \\d")
@@ -204,27 +199,14 @@ class RestApiIT {
                     .containsPattern("jvm_gc_pause_seconds_count\\{.*worker=\"" + worker + "\"")
                     .containsPattern("jvm_memory_used_bytes\\{.*worker=\"" + worker + "\"")
                     .doesNotContain("weir_task_records_in_total{job=\"" + JOB + "\",subtask=\"" + (1 - worker));
-            double before = figure(records, first);
-            awaitTrue(() -> figure(records, scrape(metrics)) > before, "records out of " + source + " move on worker "
-                    + worker + " beyond " + before);
+            String sourceName = vertex(graph, true).path("name").asText();
+            int subtask = worker;
+            double before = WorkerMetricsEndpoint.value(first, "weir_task_records_out_total", JOB, sourceName, subtask,
+                    worker).orElseThrow();
+            awaitTrue(() -> WorkerMetricsEndpoint.value(metrics.scrape(), "weir_task_records_out_total", JOB, sourceName,
+                    subtask, worker).orElseThrow() > before, "records out of " + sourceName + " move on worker " + worker
+                    + " beyond " + before);
         }
-    }
-
-    private String scrape(URI metrics) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return response.body();
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError("cannot scrape " + metrics, e);
-        }
-    }
-
-    private static double figure(Pattern series, String scrape) {
-        Matcher m = series.matcher(scrape);
-        assertThat(m.find()).as("%s in the scrape", series).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 
     private static boolean everySubtaskReported(JsonNode overview) {
