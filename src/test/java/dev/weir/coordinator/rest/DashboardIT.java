@@ -27,6 +27,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -38,6 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.WeirCommand;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.metrics.SubtaskMetrics;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.local.WeirLocal;
 
@@ -74,6 +76,7 @@ class DashboardIT {
             assertThat(dashboard.getRawFragment()).startsWith("job=" + JOB + "&token=");
             URI endpoint = dashboard.resolve("/");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+            wait.ignoring(StaleElementReferenceException.class);
 
             // Without the token in the address the buttons ask for it, and send nothing.
             browser.get(endpoint + "#job=" + JOB);
@@ -100,6 +103,40 @@ class DashboardIT {
                             DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")));
             assertThat(completed.getText()).contains("/checkpoints/chk-");
             assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
+            // The boxes' figures are redrawn on every poll: read them inside a wait that retries.
+            wait.withMessage("the generator cannot tell what it has not produced yet: pending unknown").until(b ->
+                    b.findElement(By.cssSelector(".vertex[data-source='true'] .vertex-pending")).getText()
+                            .equals("unknown"));
+            assertThat(browser.findElements(By.cssSelector(".vertex[data-source='false'] .vertex-pending")))
+                    .as("pending records are a source's").isEmpty();
+
+            // A completed checkpoint's row opens every subtask's part of it.
+            // The table is redrawn on every poll: find the row and click it in one go.
+            String checkpointId = wait.withMessage("a click on a completed checkpoint").until(b -> {
+                        WebElement row = b.findElement(DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED"));
+                        String id = row.getDomAttribute("data-id");
+                        row.click();
+                        return id;
+                    });
+            wait.withMessage("the checkpoint's subtasks").until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("checkpoint-details-section")));
+            assertThat(browser.findElement(By.id("checkpoint-details-title")).getText())
+                    .isEqualTo("Checkpoint " + checkpointId + " per subtask");
+            List<WebElement> parts = browser.findElements(By.cssSelector("#checkpoint-details tr[data-task]"));
+            assertThat(parts).extracting(r -> r.getDomAttribute("data-task") + "#" + r.getDomAttribute("data-subtask"))
+                    .containsExactlyInAnyOrderElementsOf(vertices.stream()
+                            .flatMap(v -> java.util.stream.Stream.of(v + "#0", v + "#1")).toList());
+            JsonNode entry = checkpoints(endpoint).stream().filter(c -> c.path("id").asText().equals(checkpointId))
+                    .findFirst().orElseThrow();
+            for (WebElement part : parts) {
+                JsonNode subtask = subtaskOf(entry, part.getDomAttribute("data-task"),
+                        Integer.parseInt(part.getDomAttribute("data-subtask")));
+                assertThat(part.getDomAttribute("data-state-size")).as("the REST API's figure")
+                        .isEqualTo(subtask.path("stateSize").asText());
+                assertThat(part.findElements(By.tagName("td"))).hasSize(8);
+            }
+            wait.withMessage("the selected row marked").until(b -> checkpointId.equals(
+                    b.findElement(By.cssSelector("#checkpoints tr.selected")).getDomAttribute("data-id")));
             assertThat(browser.findElements(By.cssSelector("#throughput-chart canvas, #checkpoint-chart canvas")))
                     .as("both charts drawn").hasSize(2);
 
@@ -170,6 +207,8 @@ class DashboardIT {
             wait.withMessage("the exception of jobs.b").until(b -> b.findElement(By.id("exceptions")).getText()
                     .contains("worker 1 of jobs.b lost"));
             assertThat(browser.findElement(By.id("exceptions")).getText()).contains("WorkerLost").contains("restarted");
+            wait.withMessage("the source's pending records").until(b -> b.findElements(By.cssSelector(
+                    ".vertex[data-vertex='kafka-source'] .vertex-pending")).stream().anyMatch(e -> e.getText().equals("1,500")));
             wait.until(ExpectedConditions.elementToBeClickable(By.id("savepoint"))).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys("token-b");
             browser.findElement(By.id("token-use")).click();
@@ -183,13 +222,21 @@ class DashboardIT {
         }
     }
 
-    /** A job as the operator's REST API shows one that restarted once; it refuses every action. */
+    /**
+     * A job as the operator's REST API shows one that restarted once, a Kafka source 1,500 records
+     * behind; it refuses every action.
+     */
     private record RefusingRestJob(String name, String refusal) implements RestJob {
 
         @Override
         public JobOverview overview() {
             long now = System.currentTimeMillis();
-            return new JobOverview(name, "RUNNING", 2, 1, now - 60_000, 60_000, null,
+            SubtaskMetrics subtask = new SubtaskMetrics("kafka-source", 0, 0, 60_000, 9_000, 9_000, 150, 150, 20, 0,
+                    980, 1_200, 0, 58_800, null, null, 1_500L);
+            JobOverview.Graph graph = new JobOverview.Graph(1, 128, List.of(new VertexView("kafka-source", 1, true,
+                    List.of("kafka-source"), List.of(), 9_000, 9_000, 150, 150, 20, 0, 980, null, null, 1_500L,
+                    List.of(subtask))), List.of());
+            return new JobOverview(name, "RUNNING", 2, 1, now - 60_000, 60_000, graph,
                     new JobOverview.CheckpointCounts(0, 0, 0, null, null, null),
                     List.of(new JobException(now - 30_000, 1, "WorkerLost", "worker 1 of " + name + " lost", true)));
         }
@@ -226,6 +273,17 @@ class DashboardIT {
             Thread.sleep(100);
         }
         throw new AssertionError("weir local printed no dashboard address; stderr: " + err);
+    }
+
+    private static JsonNode subtaskOf(JsonNode checkpoint, String task, int subtask) {
+        for (JsonNode t : checkpoint.path("tasks")) {
+            for (JsonNode s : t.path("subtasks")) {
+                if (t.path("name").asText().equals(task) && s.path("subtask").asInt() == subtask) {
+                    return s;
+                }
+            }
+        }
+        throw new AssertionError("no " + task + "#" + subtask + " in " + checkpoint);
     }
 
     private Set<String> vertexNames(URI endpoint) throws Exception {
