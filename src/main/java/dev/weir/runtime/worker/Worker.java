@@ -141,13 +141,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
              WorkerControlServer control = WorkerControlServer.start(
                      new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this,
                      ControlServerLimits.worker(), tls == null ? null : tls.context());
-             ProcessingTimeService timeService = new SystemProcessingTimeService();
-             WorkerPrometheusMetrics prometheus = new WorkerPrometheusMetrics(config.jobName(), config.worker(),
-                     this::taskMetrics)) {
-            this.prometheus = prometheus;
-            control.serveMetrics(prometheus::scrape);
-            LOG.info("worker {}: Prometheus metrics at {}{}", config.worker(), control.baseUri(),
-                    WorkerControlServer.METRICS);
+             ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = client.join();
             try {
                 heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
@@ -213,6 +207,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
                         config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
                 publish(attempt);
+                serveMetricsInBackground(control);
                 startupThread = null;
                 Thread.interrupted();
                 done.await();
@@ -234,6 +229,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         } finally {
             if (heartbeats != null) {
                 heartbeats.close();
+            }
+            if (prometheus != null) {
+                prometheus.close();
             }
             snapshots.shutdownNow();
             if (code != null) {
@@ -311,6 +309,24 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         return new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(), metrics.sourceRecords(),
                 metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running), List.copyOf(ended),
                 subtaskMetrics());
+    }
+
+    /**
+     * Sets up the worker's Prometheus metrics once its tasks run, on a thread of its own: loading
+     * the registry and the JVM meters takes about a second of CPU on a busy machine, which neither
+     * registration nor the tasks' start should wait for. Until then {@code /metrics} answers 404.
+     */
+    private void serveMetricsInBackground(WorkerControlServer control) {
+        Thread setup = new Thread(() -> {
+            WorkerPrometheusMetrics metrics = new WorkerPrometheusMetrics(config.jobName(), config.worker(),
+                    this::taskMetrics);
+            prometheus = metrics;
+            control.serveMetrics(metrics::scrape);
+            LOG.info("worker {}: Prometheus metrics at {}{}", config.worker(), control.baseUri(),
+                    WorkerControlServer.METRICS);
+        }, "weir-metrics-setup");
+        setup.setDaemon(true);
+        setup.start();
     }
 
     /** The subtasks of this worker and what they measure; none before the tasks exist. */
