@@ -9,13 +9,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -31,12 +35,15 @@ import dev.weir.api.SavepointTriggerType;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.coordinator.rest.DashboardPage;
 import dev.weir.coordinator.rest.HeadlessChromium;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The dashboard the operator serves, in a real browser, on a StreamJob the real reconciler runs
  * (mock API server in CRUD mode, worker pods as real processes): the page lists the job, shows its
  * graph with records flowing and a completed checkpoint; its Savepoint button produces the savepoint
  * that status.savepointHistory records, and its Stop button suspends the job through the StreamJob.
+ * Each worker pod serves its own metrics where its scrape annotations say.
  */
 class OperatorDashboardIT {
 
@@ -61,6 +68,7 @@ class OperatorDashboardIT {
             ChromeDriver browser = HeadlessChromium.start(1400, 1250);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+                wait.ignoring(StaleElementReferenceException.class);
                 browser.get(endpoint + "#job=" + job + "&token=" + fixture.token("counts"));
                 wait.withMessage("the page takes the token off the address bar")
                         .until(b -> !b.getCurrentUrl().contains("token"));
@@ -70,13 +78,12 @@ class OperatorDashboardIT {
                 wait.withMessage(() -> "every vertex of " + vertices + " with records flowing")
                         .until(b -> vertices.equals(DashboardPage.shownVertices(browser))
                                 && DashboardPage.everyVertexMovesRecords(browser));
-                for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
-                    assertThat(box.findElement(By.cssSelector(".vertex-parallelism")).getText()).isEqualTo("2");
-                }
-                WebElement completed = wait.withMessage("a completed checkpoint in the table").until(
-                        ExpectedConditions.presenceOfElementLocated(
-                                DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")));
-                assertThat(completed.getText()).contains("/checkpoints/chk-");
+                // The page redraws boxes and table on every poll: read them inside waits, which retry.
+                wait.withMessage("parallelism 2 in every box").until(b -> b.findElements(
+                        By.cssSelector(".vertex .vertex-parallelism")).stream().allMatch(p -> p.getText().equals("2")));
+                assertWorkerPodsServeTheirMetricsWhereTheirAnnotationsSay(fixture, job);
+                wait.withMessage("a completed checkpoint in the table").until(b -> b.findElement(
+                        DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")).getText().contains("/checkpoints/chk-"));
                 assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
 
                 browser.findElement(By.id("savepoint")).click();
@@ -103,13 +110,45 @@ class OperatorDashboardIT {
                 assertThat(fixture.env.get("counts").getSpec().getState()).isEqualTo(StreamJobSpec.STATE_SUSPENDED);
                 fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Suspended,
                         Duration.ofSeconds(60));
-                assertThat(fixture.status("counts").getSavepointHistory()).hasSize(2);
-                assertThat(fixture.status("counts").getSavepointHistory().get(0).getTriggerType())
+                List<SavepointInfo> history = fixture.status("counts").getSavepointHistory();
+                assertThat(history.get(0).getTriggerType()).as(Serialization.asJson(history))
                         .isEqualTo(SavepointTriggerType.SUSPEND);
+                assertThat(history).as(Serialization.asJson(history)).anySatisfy(s ->
+                        assertThat(s.getPath()).isEqualTo(location));
             } finally {
                 DashboardPage.screenshot(browser, "operator-last.png");
                 browser.quit();
             }
+        }
+    }
+
+    /**
+     * Prometheus's view of the worker pods: each pod's annotations name the port, path and scheme on
+     * its IP where its worker serves its own subtasks' series (worker i runs subtask i).
+     */
+    private static void assertWorkerPodsServeTheirMetricsWhereTheirAnnotationsSay(EndToEndFixture fixture, String job)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (Pod pod : fixture.env.pods("counts")) {
+            Map<String, String> annotations = pod.getMetadata().getAnnotations();
+            assertThat(annotations).containsEntry("prometheus.io/scrape", "true");
+            String worker = pod.getMetadata().getLabels().get(ResourceNames.WORKER_LABEL);
+            URI metrics = URI.create(annotations.get("prometheus.io/scheme") + "://" + pod.getStatus().getPodIP() + ":"
+                    + annotations.get("prometheus.io/port") + annotations.get("prometheus.io/path"));
+            Pattern records = Pattern.compile("weir_task_records_in_total\\{job=\"" + Pattern.quote(job)
+                    + "\",subtask=\"" + worker + "\",task=\"[^\"]+\",worker=\"" + worker + "\",\\} [1-9]");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String last = null;
+            while (last == null || !records.matcher(last).find()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no records of worker " + worker + " at " + metrics + "; last: " + last);
+                }
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last = response.statusCode() == 200 ? response.body() : "HTTP " + response.statusCode();
+                Thread.sleep(200);
+            }
+            assertThat(last).contains("jvm_memory_used_bytes{");
         }
     }
 

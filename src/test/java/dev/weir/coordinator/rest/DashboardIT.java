@@ -92,16 +92,14 @@ class DashboardIT {
             wait.withMessage(() -> "every vertex of " + vertices + " with records flowing; stderr: " + err)
                     .until(b -> vertices.equals(DashboardPage.shownVertices(browser))
                             && DashboardPage.everyVertexMovesRecords(browser));
-            for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
-                assertThat(box.findElement(By.cssSelector(".vertex-parallelism")).getText()).isEqualTo("2");
-                assertThat(box.getDomAttribute("data-back-pressure")).isIn("OK", "LOW", "HIGH");
-                assertThat(box.findElement(By.cssSelector(".vertex-watermark")).getText())
-                        .as("keyed-count has no event time").isEqualTo("none");
-            }
-            WebElement completed = wait.withMessage("a completed checkpoint in the table").until(
-                    ExpectedConditions.presenceOfElementLocated(
-                            DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")));
-            assertThat(completed.getText()).contains("/checkpoints/chk-");
+            // The page redraws boxes and table on every poll: read them inside waits, which retry.
+            wait.withMessage("every box: parallelism 2, a back-pressure level, no watermark (no event time)").until(b ->
+                    b.findElements(By.cssSelector(".vertex")).stream().allMatch(box ->
+                            box.findElement(By.cssSelector(".vertex-parallelism")).getText().equals("2")
+                                    && List.of("OK", "LOW", "HIGH").contains(box.getDomAttribute("data-back-pressure"))
+                                    && box.findElement(By.cssSelector(".vertex-watermark")).getText().equals("none")));
+            wait.withMessage("a completed checkpoint in the table").until(b -> b.findElement(
+                    DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")).getText().contains("/checkpoints/chk-"));
             assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
             // The boxes' figures are redrawn on every poll: read them inside a wait that retries.
             wait.withMessage("the generator cannot tell what it has not produced yet: pending unknown").until(b ->
