@@ -55,7 +55,9 @@ class ArchitectureTest {
                         "dev.weir.runtime..", "dev.weir.connectors..", "dev.weir.examples..",
                         "com.fasterxml.jackson.core..", "com.fasterxml.jackson.databind..",
                         "com.fasterxml.jackson.annotation..", "org.slf4j..", "io.minio..", "okhttp3..",
-                        "org.apache.kafka..", "org.postgresql..", "org.rocksdb..")
+                        "org.apache.kafka..", "org.postgresql..", "org.rocksdb..",
+                        // a worker's own Prometheus endpoint (WorkerPrometheusMetrics)
+                        "io.micrometer..", "io.prometheus.client..")
                 .check(CLASSES);
     }
 

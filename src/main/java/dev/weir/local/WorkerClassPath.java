@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * The class path of the worker processes started on this machine ({@code weir local}, the
- * benchmarks, the tests): Weir's own code and the worker's dependency set, about 30 jars, which
+ * benchmarks, the tests): Weir's own code and the worker's dependency set, about 45 jars, which
  * the build lays out in {@code target/worker/lib} (pom.xml) as the image does in
  * {@code /opt/weir/worker/lib}. Not the class path of the process that starts them, whose 260 jars
  * hold S3Proxy, Jetty and the AWS SDK for the embedded store, and Quarkus for the operator.

@@ -12,7 +12,7 @@
   const CHART_POINTS = 300;
   const CHECKPOINTS_KEPT = 300;
   const BOX_WIDTH = 240;
-  const BOX_HEIGHT = 168;
+  const BOX_HEIGHT = 188;
   const COLUMN_GAP = 90;
   const ROW_GAP = 24;
   const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
@@ -31,6 +31,8 @@
     throughputData: null,
     checkpointChart: null,
     checkpoints: new Map(),
+    selectedCheckpoint: null,
+    detailsShown: null,
     busy: false,
     state: null,
   };
@@ -257,11 +259,22 @@
         element('span', null, 'back-pressure'), element('span', 'vertex-pressure',
             pressureLevel(pressure) + ' (' + percent(vertex.backPressuredMsPerSecondMax) + ')'),
         element('span', null, 'watermark'), element('span', 'vertex-watermark', watermarkLag(vertex)));
+    if (vertex.source) {
+      // Records not read yet from the external system (Kafka: the consumer lag), summed over the subtasks.
+      box.dataset.pendingRecords = pending(vertex.pendingRecords);
+      figures.append(element('span', null, 'pending'), element('span', 'vertex-pending', pending(vertex.pendingRecords)));
+    }
     box.title = vertex.subtasks.map((s) => 'subtask ' + s.subtask + ' (worker ' + s.worker + '): in '
         + number.format(s.recordsInPerSecond) + '/s, out ' + number.format(s.recordsOutPerSecond) + '/s, busy '
         + percent(s.busyMsPerSecond) + ', back-pressured ' + percent(s.backPressuredMsPerSecond) + ', idle '
-        + percent(s.idleMsPerSecond) + ', watermark ' + watermarkTime(s.watermark)).join('\n')
+        + percent(s.idleMsPerSecond) + ', watermark ' + watermarkTime(s.watermark)
+        + (vertex.source ? ', pending ' + pending(s.pendingRecords) : '')).join('\n')
         || 'no subtask has reported yet';
+  }
+
+  /** A source's pending records; null: the source cannot tell (the generator) or has not measured yet. */
+  function pending(records) {
+    return records === null || records === undefined ? 'unknown' : whole.format(records);
   }
 
   /** A vertex's lowest watermark as how far it is behind now; JSON numbers past 2^53 mean the end of input. */
@@ -337,11 +350,16 @@
       view.checkpoints.delete(Math.min(...view.checkpoints.keys()));
     }
     $('checkpoints').tBodies[0].replaceChildren(...entries.map((c) => {
-      const row = element('tr', 'status-' + c.status + ' type-' + c.type);
+      const done = c.status === 'COMPLETED';
+      const row = element('tr', 'status-' + c.status + ' type-' + c.type
+          + (done ? ' selectable' : '') + (c.id === view.selectedCheckpoint ? ' selected' : ''));
       row.dataset.id = c.id;
       row.dataset.status = c.status;
       row.dataset.type = c.type;
-      const done = c.status === 'COMPLETED';
+      if (done) {
+        row.title = 'Show each subtask\'s part of ' + c.type.toLowerCase() + ' ' + c.id;
+        row.addEventListener('click', () => selectCheckpoint(c.id));
+      }
       row.append(element('td', 'num', String(c.id)), element('td', 'type', c.type),
           element('td', 'status', c.status), element('td', null, new Date(c.triggerTime).toLocaleTimeString()),
           element('td', 'num', c.status === 'IN_PROGRESS' ? '' : duration(c.durationMs)),
@@ -353,7 +371,54 @@
               : c.location || ''));
       return row;
     }));
+    showCheckpointDetails();
     drawCheckpointChart();
+  }
+
+  function selectCheckpoint(id) {
+    view.selectedCheckpoint = id;
+    for (const row of $('checkpoints').tBodies[0].rows) {
+      row.classList.toggle('selected', Number(row.dataset.id) === id);
+    }
+    showCheckpointDetails();
+  }
+
+  /** The selected checkpoint's part of every subtask: when it acknowledged, and its delay, alignment, sync, async and size. */
+  function showCheckpointDetails() {
+    const c = view.checkpoints.get(view.selectedCheckpoint);
+    const section = $('checkpoint-details-section');
+    if (!c || c.status !== 'COMPLETED') {
+      section.hidden = true;
+      view.detailsShown = null;
+      return;
+    }
+    section.hidden = false;
+    if (view.detailsShown === c.id) {
+      return; // a completed checkpoint's figures never change
+    }
+    view.detailsShown = c.id;
+    $('checkpoint-details-title').textContent = (c.type === 'SAVEPOINT' ? 'Savepoint ' : 'Checkpoint ') + c.id
+        + ' per subtask';
+    const rows = [];
+    for (const task of c.tasks || []) {
+      for (const s of task.subtasks) {
+        const row = element('tr');
+        row.dataset.task = task.name;
+        row.dataset.subtask = s.subtask;
+        row.dataset.stateSize = s.stateSize;
+        row.append(element('td', null, task.name), element('td', 'num', String(s.subtask)),
+            element('td', 'num', duration(s.ackMs)), element('td', 'num', duration(s.startDelayMs)),
+            element('td', 'num', duration(s.alignmentMs)), element('td', 'num', duration(s.syncMs)),
+            element('td', 'num', duration(s.asyncMs)), element('td', 'num', bytes(s.stateSize)));
+        rows.push(row);
+      }
+      const total = element('tr', 'task-total');
+      total.append(element('td', null, task.name + ' (all)'), element('td'),
+          element('td', 'num', duration(task.durationMs)), element('td'), element('td'), element('td'),
+          element('td'), element('td', 'num', bytes(task.sizeBytes)));
+      rows.push(total);
+    }
+    $('checkpoint-details').tBodies[0].replaceChildren(...rows);
   }
 
   function drawCheckpointChart() {
@@ -446,8 +511,9 @@
     }
     act('stop', {
       started: 'Stopping ' + view.job + ' with a savepoint…',
-      done: () => 'Stopping ' + view.job + ' with a savepoint: weir local prints the savepoint when the job has'
-          + ' stopped (resume with --restore <savepoint>).',
+      done: () => 'Stopping ' + view.job + ' with a savepoint: the job ends SUSPENDED once it is taken'
+          + ' (weir local prints it, to resume with --restore <savepoint>; on Kubernetes the StreamJob\'s'
+          + ' status.savepointHistory records it).',
       failed: 'The stop request failed',
     });
   }

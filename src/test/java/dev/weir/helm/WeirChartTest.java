@@ -248,6 +248,47 @@ class WeirChartTest {
                 .noneMatch(o -> o.getKind().equals("ServiceMonitor"));
     }
 
+    /**
+     * The workers' own metrics: a PodMonitor only when asked, selecting the pods the operator
+     * really labels as workers, in the workers' namespaces, on the control port; with
+     * networkPolicy.enabled, Prometheus let through to that port only when named.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void workersAreScrapedThroughAnOptionalPodMonitor() {
+        assertThat(render(Map.of())).noneMatch(o -> o.getKind().equals("PodMonitor"));
+        HasMetadata monitor = render(Map.of("metrics.podMonitor.enabled", "true", "watchNamespaces[0]", "team-a",
+                "metrics.podMonitor.labels.release", "prometheus")).stream()
+                .filter(o -> o.getKind().equals("PodMonitor")).findFirst().orElseThrow();
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        Map<String, Object> spec = specOf(monitor);
+        Map<String, String> selected = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+        assertThat(ResourceNames.workerLabels(job("counts"), 3, 1)).as("worker pods").containsAllEntriesOf(selected);
+        assertThat(spec.get("namespaceSelector")).isEqualTo(Map.of("matchNames", List.of("team-a")));
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("podMetricsEndpoints");
+        assertThat(endpoints).singleElement().satisfies(e -> {
+            assertThat(e).containsEntry("port", "control").containsEntry("path", "/metrics")
+                    .containsEntry("honorLabels", true).doesNotContainKey("scheme");
+        });
+        HasMetadata everywhere = render(Map.of("metrics.podMonitor.enabled", "true", "tls.enabled", "true",
+                "metrics.podMonitor.workerTlsConfig.serverName", "worker")).stream()
+                .filter(o -> o.getKind().equals("PodMonitor")).findFirst().orElseThrow();
+        assertThat(specOf(everywhere).get("namespaceSelector")).isEqualTo(Map.of("any", true));
+        assertThat(((List<Map<String, Object>>) specOf(everywhere).get("podMetricsEndpoints")).get(0))
+                .containsEntry("scheme", "https").containsEntry("tlsConfig", Map.of("serverName", "worker"));
+
+        NetworkPolicy workers = render(Map.of("networkPolicy.enabled", "true", "watchNamespaces[0]", "team-a",
+                "networkPolicy.workerMetricsFrom[0].namespaceSelector.matchLabels.team", "monitoring")).stream()
+                .filter(o -> o instanceof NetworkPolicy).map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getName().endsWith("-workers")).findFirst().orElseThrow();
+        assertThat(workers.getSpec().getIngress()).hasSize(3);
+        var metrics = workers.getSpec().getIngress().get(1);
+        assertThat(metrics.getPorts()).singleElement().satisfies(port ->
+                assertThat(port.getPort().getIntVal()).isEqualTo(ResourceNames.CONTROL_PORT));
+        assertThat(metrics.getFrom()).singleElement().satisfies(peer ->
+                assertThat(peer.getNamespaceSelector().getMatchLabels()).containsExactly(Map.entry("team", "monitoring")));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> specOf(HasMetadata resource) {
         return (Map<String, Object>) ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) resource)

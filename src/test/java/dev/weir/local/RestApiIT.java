@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,8 @@ import dev.weir.WeirCommand;
 /**
  * A running {@code weir local} job (worker processes, the default) read and driven through its
  * coordinator's REST API and the {@code weir} commands: the graph with every subtask's live rates,
- * time split and watermark (an event-time job: windowed-count), the checkpoint history, a savepoint taken while the job goes on, actions refused
+ * time split and watermark (an event-time job: windowed-count), the checkpoint history, the
+ * coordinator's and each worker's own Prometheus metrics, a savepoint taken while the job goes on, actions refused
  * without the job's token, and a stop with a savepoint that the job's own summary confirms.
  */
 class RestApiIT {
@@ -113,15 +115,11 @@ class RestApiIT {
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                     assertThat(type).startsWith("text/plain; version=0.0.4"));
-            assertThat(scrape.body()).containsPattern("weir_task_records_out_total\\{job=\"" + JOB
-                    + "\",subtask=\"1\",task=\"" + java.util.regex.Pattern.quote(source.path("name").asText())
-                    + "\",task_name=\"[^\"]+\",} [1-9]")
-                    .containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]")
+            assertThat(scrape.body()).containsPattern("weir_checkpoints_completed_total\\{job=\"" + JOB + "\",} [1-9]")
                     .containsPattern("weir_checkpoint_state_size_bytes\\{job=\"" + JOB + "\",task=\""
                             + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText()) + "\",} [1-9]")
-                    .containsPattern("weir_task_watermark_lag_seconds\\{job=\"" + JOB + "\",subtask=\"0\",task=\""
-                            + java.util.regex.Pattern.quote(vertex(graph, false).path("name").asText())
-                            + "\",task_name=\"[^\"]+\",} [1-9]");
+                    .as("the subtasks' series are the workers' own").doesNotContain("weir_task_");
+            assertWorkersExportTheirSubtasks(stateDir, graph);
             assertThat(get(URI.create(endpoint.url() + "/v1/jobs")).path("jobs")).singleElement()
                     .satisfies(j -> assertThat(j.path("name").asText()).isEqualTo(JOB));
 
@@ -173,6 +171,42 @@ class RestApiIT {
         Cli unreachable = weir("jobs", "--url", "http://127.0.0.1:1");
         assertThat(unreachable.code()).isEqualTo(1);
         assertThat(unreachable.err()).startsWith("weir jobs: nothing answers at http://127.0.0.1:1");
+    }
+
+    /**
+     * Each worker process serves its own subtasks' series on its control port (the address its log
+     * names): both subtasks of every task, with a source's records growing from one scrape to the
+     * next, its pending records series, the latest checkpoint's figures, and the JVM's.
+     */
+    private void assertWorkersExportTheirSubtasks(Path stateDir, JsonNode graph) throws Exception {
+        String source = Pattern.quote(vertex(graph, true).path("name").asText());
+        String keyed = Pattern.quote(vertex(graph, false).path("name").asText());
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            WorkerMetricsEndpoint metrics = WorkerMetricsEndpoint.of(stateDir, JOB, 1, worker);
+            String labels = "\\{job=\"" + JOB + "\",subtask=\"" + worker + "\",task=\"%s\",worker=\"" + worker + "\",\\}";
+            String first = metrics.scrape();
+            assertThat(first).containsPattern("weir_task_records_in_total" + labels.formatted(keyed) + " [1-9]")
+                    .containsPattern("weir_task_busy_time_seconds_total" + labels.formatted(keyed) + " \\d")
+                    .containsPattern("weir_task_back_pressured_time_seconds_total" + labels.formatted(source) + " \\d")
+                    .containsPattern("weir_task_watermark_lag_seconds" + labels.formatted(keyed) + " [0-9]")
+                    .as("the generator cannot tell what it has not produced yet: NaN, Kafka's lag in KafkaSourceLagIT")
+                    .containsPattern("weir_source_pending_records" + labels.formatted(source) + " NaN")
+                    .containsPattern("weir_task_checkpoint_id" + labels.formatted(keyed) + " [1-9]")
+                    .containsPattern("weir_task_checkpoint_size_bytes" + labels.formatted(keyed) + " [1-9]")
+                    .containsPattern("weir_task_checkpoint_sync_seconds" + labels.formatted(keyed) + " \\d")
+                    .containsPattern("weir_task_checkpoint_async_seconds" + labels.formatted(keyed) + " \\d")
+                    .containsPattern("jvm_gc_pause_seconds_count\\{.*worker=\"" + worker + "\"")
+                    .containsPattern("jvm_memory_used_bytes\\{.*worker=\"" + worker + "\"")
+                    .doesNotContain("weir_task_records_in_total{job=\"" + JOB + "\",subtask=\"" + (1 - worker));
+            String sourceName = vertex(graph, true).path("name").asText();
+            int subtask = worker;
+            double before = WorkerMetricsEndpoint.value(first, "weir_task_records_out_total", JOB, sourceName, subtask,
+                    worker).orElseThrow();
+            awaitTrue(() -> WorkerMetricsEndpoint.value(metrics.scrape(), "weir_task_records_out_total", JOB, sourceName,
+                    subtask, worker).orElseThrow() > before, "records out of " + sourceName + " move on worker " + worker
+                    + " beyond " + before);
+        }
     }
 
     private static boolean everySubtaskReported(JsonNode overview) {

@@ -2,8 +2,10 @@ package dev.weir.operator;
 
 import static dev.weir.operator.OperatorTestEnv.NAMESPACE;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import dev.weir.api.StreamJobStatus;
 import dev.weir.local.EmbeddedS3Server;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.S3ObjectStore;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -115,6 +118,16 @@ final class EndToEndFixture implements AutoCloseable {
     /** The storage server comes back on the same port, with the same credentials and data. */
     void restartStorage(int port) throws Exception {
         s3 = EmbeddedS3Server.start(s3.directory(), port, s3.accessKey(), s3.secretKey());
+    }
+
+    /** The bearer token of {@code job}'s REST actions: the {@code token} key of its Secret. */
+    String token(String job) {
+        Secret secret = env.client.secrets().inNamespace(NAMESPACE).withName(ResourceNames.tokenSecret(job)).get();
+        if (secret.getData() != null && secret.getData().containsKey(ResourceNames.TOKEN_KEY)) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(ResourceNames.TOKEN_KEY)),
+                    StandardCharsets.UTF_8);
+        }
+        return secret.getStringData().get(ResourceNames.TOKEN_KEY);
     }
 
     StreamJobStatus status(String job) {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import dev.weir.api.SavepointInfo;
 import dev.weir.api.SavepointTriggerType;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
-import io.fabric8.kubernetes.api.model.Secret;
 
 /**
  * The REST API's actions on a job the operator runs (issue 15 §4: a savepoint taken and a job stopped
@@ -51,7 +49,7 @@ class OperatorRestActionsIT {
                     && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
             String job = OperatorTestEnv.NAMESPACE + ".counts";
             URI base = operator.server.baseUri();
-            String token = token(fixture);
+            String token = fixture.token("counts");
 
             HttpResponse<String> savepoint = post(base.resolve("/v1/jobs/" + job + "/savepoints"), token);
             assertThat(savepoint.statusCode()).as(savepoint.body()).isEqualTo(200);
@@ -89,16 +87,6 @@ class OperatorRestActionsIT {
             assertThat(history(fixture)).hasSize(3);
             assertThat(history(fixture).get(0).getTriggerType()).isEqualTo(SavepointTriggerType.SUSPEND);
         }
-    }
-
-    private static String token(EndToEndFixture fixture) {
-        Secret secret = fixture.env.client.secrets().inNamespace(OperatorTestEnv.NAMESPACE)
-                .withName(ResourceNames.tokenSecret("counts")).get();
-        if (secret.getData() != null && secret.getData().containsKey(ResourceNames.TOKEN_KEY)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(ResourceNames.TOKEN_KEY)),
-                    StandardCharsets.UTF_8);
-        }
-        return secret.getStringData().get(ResourceNames.TOKEN_KEY);
     }
 
     private static HttpResponse<String> post(URI uri, String token) throws Exception {

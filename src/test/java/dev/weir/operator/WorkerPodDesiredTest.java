@@ -91,6 +91,22 @@ class WorkerPodDesiredTest {
                 .noneMatch(option -> option.startsWith("-Dslf4j.provider"));
     }
 
+    /** Prometheus finds each worker's own /metrics on its control port; a template may say otherwise. */
+    @Test
+    void carriesTheScrapeAnnotationsOfTheWorkersMetrics() {
+        assertThat(pod(OperatorTestEnv.job("counts", 2)).getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", Integer.toString(ResourceNames.CONTROL_PORT))
+                .containsEntry("prometheus.io/path", "/metrics").containsEntry("prometheus.io/scheme", "http");
+        Pod tls = WorkerPodDesired.desired(OperatorTestEnv.job("counts", 2),
+                new WorkerPodDesired.Attempt(3, 1, "weir:1", "https://op:6123", "abc", null, "job-cert"));
+        assertThat(tls.getMetadata().getAnnotations()).containsEntry("prometheus.io/scheme", "https");
+
+        StreamJob off = OperatorTestEnv.job("counts", 2);
+        off.getSpec().setPodTemplate(Map.of("metadata", Map.of("annotations", Map.of("prometheus.io/scrape", "false"))));
+        assertThat(pod(off).getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "false");
+    }
+
     @Test
     void isLabelledOwnedAndNamedByAttemptAndWorker() {
         Pod pod = pod(OperatorTestEnv.job("counts", 2));

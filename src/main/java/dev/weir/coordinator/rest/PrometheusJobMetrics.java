@@ -5,7 +5,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
-import dev.weir.coordinator.metrics.SubtaskMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -14,16 +13,17 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 
 /**
  * The coordinator's Prometheus metrics of the jobs it runs (docs/rest-api.md#metrics), served at
- * {@code GET /metrics}: job state, restarts and checkpoints, and per subtask the records and
- * time split the workers' heartbeats carry. Every scrape reads each job's overview once and the
- * meters answer from it; subtasks get their meters when they first report.
+ * {@code GET /metrics}: job state, restarts and checkpoints as a whole and per task. The
+ * per-subtask figures (records, time split, watermark lag, pending records) are the workers' own
+ * metrics, on each worker's endpoint ({@code dev.weir.runtime.worker.WorkerPrometheusMetrics}):
+ * exported there only, so no series comes from both. Every scrape reads each job's overview once
+ * and the meters answer from it.
  */
 public final class PrometheusJobMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, RestJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, JobOverview> latest = new ConcurrentHashMap<>();
-    private final Map<String, SubtaskMetrics> subtasks = new ConcurrentHashMap<>();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     public void add(String jobName, RestJob job) {
@@ -76,48 +76,7 @@ public final class PrometheusJobMetrics {
                     }
                 }
             }
-            if (overview.graph() == null) {
-                return;
-            }
-            for (VertexView vertex : overview.graph().vertices()) {
-                for (SubtaskMetrics m : vertex.subtasks()) {
-                    String key = name + "\u0000" + m.task() + "\u0000" + m.subtask();
-                    subtasks.put(key, m);
-                    if (registered.add(key)) {
-                        registerSubtask(key, Tags.of("job", name, "task", m.task(), "task_name",
-                                String.join(" -> ", vertex.operatorNames()), "subtask",
-                                Integer.toString(m.subtask())), vertex.source());
-                    }
-                }
-            }
         });
-    }
-
-    private void registerSubtask(String key, Tags tags, boolean source) {
-        subtaskCounter("weir.task.records.in", null, tags, key, SubtaskMetrics::recordsIn,
-                "Records the subtask read (a source: from the external system)");
-        subtaskCounter("weir.task.records.out", null, tags, key, SubtaskMetrics::recordsOut,
-                "Records the subtask emitted downstream or its sinks wrote");
-        subtaskCounter("weir.task.busy.time", "seconds", tags, key, m -> m.busyMs() / 1000.0,
-                "Running time neither idle nor back-pressured (Flink's busy time)");
-        subtaskCounter("weir.task.back.pressured.time", "seconds", tags, key, m -> m.backPressuredMs() / 1000.0,
-                "Time waiting for room in an output channel");
-        subtaskCounter("weir.task.idle.time", "seconds", tags, key, m -> m.idleMs() / 1000.0,
-                "Time waiting for input");
-        Gauge.builder("weir.task.watermark.lag", subtasks, all -> {
-            SubtaskMetrics m = all.get(key);
-            return m == null || m.watermarkLagMs() == null ? Double.NaN : m.watermarkLagMs() / 1000.0;
-        }).tags(tags).baseUnit("seconds")
-                .description("How far the subtask's watermark is behind the coordinator's clock (0 after the end of input)")
-                .register(registry);
-        if (!source) {
-            return;
-        }
-        Gauge.builder("weir.source.pending.records", subtasks, all -> {
-            SubtaskMetrics m = all.get(key);
-            return m == null || m.pendingRecords() == null ? Double.NaN : m.pendingRecords();
-        }).tags(tags).description("A source's records not read yet from the external system (Kafka: consumer lag)")
-                .register(registry);
     }
 
     private void registerTaskCheckpoint(String job, String task) {
@@ -153,13 +112,5 @@ public final class PrometheusJobMetrics {
                                      ToDoubleFunction<CheckpointEntry> value, String description) {
         jobGauge(name, unit, tags, job, o -> o.checkpoints().latestCompleted() == null ? Double.NaN
                 : value.applyAsDouble(o.checkpoints().latestCompleted()), description);
-    }
-
-    private void subtaskCounter(String name, String unit, Tags tags, String key, ToDoubleFunction<SubtaskMetrics> value,
-                                String description) {
-        FunctionCounter.builder(name, subtasks, all -> {
-            SubtaskMetrics m = all.get(key);
-            return m == null ? 0 : value.applyAsDouble(m);
-        }).tags(tags).baseUnit(unit).description(description).register(registry);
     }
 }

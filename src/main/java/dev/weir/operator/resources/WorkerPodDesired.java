@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.weir.api.StreamJob;
 import dev.weir.api.StreamJobSpec;
 import dev.weir.operator.ResourceNames;
+import dev.weir.runtime.worker.WorkerControlServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -89,6 +90,11 @@ public final class WorkerPodDesired {
         labels.putAll(ResourceNames.workerLabels(job, attempt.attempt(), attempt.worker()));
         Map<String, String> annotations = new LinkedHashMap<>(template.annotations());
         annotations.put(ResourceNames.SPEC_HASH_ANNOTATION, attempt.specHash());
+        // The worker's own metrics (docs/rest-api.md#metrics); a template's own values win, e.g. scrape: "false".
+        annotations.putIfAbsent("prometheus.io/scrape", "true");
+        annotations.putIfAbsent("prometheus.io/port", Integer.toString(ResourceNames.CONTROL_PORT));
+        annotations.putIfAbsent("prometheus.io/path", WorkerControlServer.METRICS);
+        annotations.putIfAbsent("prometheus.io/scheme", attempt.tlsSecret() == null ? "http" : "https");
         if (attempt.restoreFrom() != null) {
             annotations.put(ResourceNames.RESTORE_FROM_ANNOTATION, attempt.restoreFrom());
         }

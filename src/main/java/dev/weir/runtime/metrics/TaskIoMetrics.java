@@ -22,6 +22,7 @@ public final class TaskIoMetrics {
     private volatile boolean running;
     private volatile long watermark = Long.MIN_VALUE;
     private volatile LongSupplier pendingRecords = () -> -1;
+    private volatile boolean source;
 
     /**
      * The running time of one subtask and what it was spent on, in nanoseconds, and its record
@@ -57,6 +58,12 @@ public final class TaskIoMetrics {
     /** A source task's records not yet read from the external system ({@code -1}: unknown). Set before it runs. */
     public void pendingRecordsWith(LongSupplier pending) {
         this.pendingRecords = pending;
+        this.source = true;
+    }
+
+    /** Whether the task reads an external system, so that its pending records mean something. */
+    public boolean isSource() {
+        return source;
     }
 
     /** Time waiting for input: started and stopped by the task thread around its idle waits. */

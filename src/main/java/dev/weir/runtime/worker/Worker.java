@@ -93,6 +93,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     private volatile Thread startupThread;
     private volatile boolean finishing;
     private HeartbeatSender heartbeats;
+    private volatile WorkerPrometheusMetrics prometheus;
     private final AtomicLong highestCheckpointId = new AtomicLong();
     private final Set<ExecutionVertexId> running = ConcurrentHashMap.newKeySet();
     private final Set<ExecutionVertexId> ended = ConcurrentHashMap.newKeySet();
@@ -206,6 +207,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
                         config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
                 publish(attempt);
+                serveMetricsInBackground(control);
                 startupThread = null;
                 Thread.interrupted();
                 done.await();
@@ -227,6 +229,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         } finally {
             if (heartbeats != null) {
                 heartbeats.close();
+            }
+            if (prometheus != null) {
+                prometheus.close();
             }
             snapshots.shutdownNow();
             if (code != null) {
@@ -304,6 +309,30 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         return new Heartbeat(config.attempt(), config.worker(), System.currentTimeMillis(), metrics.sourceRecords(),
                 metrics.sinkRecords(), highestCheckpointId.get(), List.copyOf(running), List.copyOf(ended),
                 subtaskMetrics());
+    }
+
+    /**
+     * Sets up the worker's Prometheus metrics once its tasks run, on a thread of its own: loading
+     * the registry and the JVM meters takes about a second of CPU on a busy machine, which neither
+     * registration nor the tasks' start should wait for. Until then {@code /metrics} answers 404.
+     */
+    private void serveMetricsInBackground(WorkerControlServer control) {
+        Thread setup = new Thread(() -> {
+            WorkerPrometheusMetrics metrics = new WorkerPrometheusMetrics(config.jobName(), config.worker(),
+                    this::taskMetrics);
+            prometheus = metrics;
+            control.serveMetrics(metrics::scrape);
+            LOG.info("worker {}: Prometheus metrics at {}{}", config.worker(), control.baseUri(),
+                    WorkerControlServer.METRICS);
+        }, "weir-metrics-setup");
+        setup.setDaemon(true);
+        setup.start();
+    }
+
+    /** The subtasks of this worker and what they measure; none before the tasks exist. */
+    private Map<ExecutionVertexId, dev.weir.runtime.metrics.TaskIoMetrics> taskMetrics() {
+        ExecutionAttempt current = execution;
+        return current == null ? Map.of() : current.taskMetrics();
     }
 
     /** What each running subtask measured so far; none before the tasks exist. */
@@ -387,6 +416,10 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     @Override
     public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+        WorkerPrometheusMetrics metrics = prometheus;
+        if (metrics != null) {
+            metrics.acknowledged(acknowledgement);
+        }
         coordinator.acknowledgeCheckpoint(acknowledgement);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -15,11 +16,13 @@ import dev.weir.runtime.worker.transport.ControlRequest;
 import dev.weir.runtime.worker.transport.ControlResponse;
 import dev.weir.runtime.worker.transport.ControlServerLimits;
 import dev.weir.runtime.worker.transport.HttpStatusException;
+import dev.weir.runtime.worker.transport.TextBody;
 
 /**
  * The worker's control endpoint: the coordinator's commands arrive here and go to a
- * {@link WorkerControlHandler}. Everything but the health probe needs the job's bearer token,
- * because the port is reachable from anything in the pod network.
+ * {@link WorkerControlHandler}. Everything but the health probe and the Prometheus metrics needs
+ * the job's bearer token, because the port is reachable from anything in the pod network (the
+ * metrics are figures, as the coordinator's reads are, and change nothing).
  */
 public final class WorkerControlServer implements AutoCloseable {
 
@@ -29,10 +32,13 @@ public final class WorkerControlServer implements AutoCloseable {
     public static final String ABORT = "/v1/checkpoints/abort";
     public static final String FINISH = "/v1/finish";
     public static final String CANCEL = "/v1/cancel";
+    public static final String METRICS = "/metrics";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final BearerToken token;
     private final WorkerControlHandler handler;
     private final ControlHttpServer server;
+    private volatile Supplier<String> metrics;
 
     private WorkerControlServer(BearerToken token, WorkerControlHandler handler, InetSocketAddress bind,
                                 ControlServerLimits limits, SSLContext tls) throws IOException {
@@ -53,6 +59,11 @@ public final class WorkerControlServer implements AutoCloseable {
         return new WorkerControlServer(BearerToken.of(jobToken), handler, bind, limits, tls);
     }
 
+    /** From now on {@code GET /metrics} answers {@code scrape}'s Prometheus text; before, 404. */
+    public void serveMetrics(Supplier<String> scrape) {
+        this.metrics = scrape;
+    }
+
     public InetSocketAddress address() {
         return server.address();
     }
@@ -67,6 +78,14 @@ public final class WorkerControlServer implements AutoCloseable {
         if (HEALTH.equals(path)) {
             request.requireMethod("GET");
             return ControlResponse.ok(Map.of("status", "UP"));
+        }
+        if (METRICS.equals(path)) {
+            request.requireMethod("GET");
+            Supplier<String> scrape = metrics;
+            if (scrape == null) {
+                throw HttpStatusException.notFound("no metrics yet");
+            }
+            return ControlResponse.ok(new TextBody(PROMETHEUS_TEXT, scrape.get()));
         }
         request.authorize(token);
         switch (path) {

@@ -27,12 +27,9 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -42,6 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.weir.WeirCommand;
 import dev.weir.coordinator.CompletedCheckpointStats;
+import dev.weir.coordinator.metrics.SubtaskMetrics;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.local.WeirLocal;
 
@@ -57,7 +55,6 @@ class DashboardIT {
 
     private static final String JOB = "keyed-count";
     private static final Pattern DASHBOARD = Pattern.compile("weir local: dashboard of " + JOB + " at (\\S+)");
-    private static final Path SCREENSHOTS = Path.of("target", "dashboard");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -79,7 +76,6 @@ class DashboardIT {
             assertThat(dashboard.getRawFragment()).startsWith("job=" + JOB + "&token=");
             URI endpoint = dashboard.resolve("/");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
-            // The page redraws its boxes and rows on every refresh: an element read mid-redraw is read again.
             wait.ignoring(StaleElementReferenceException.class);
 
             // Without the token in the address the buttons ask for it, and send nothing.
@@ -94,18 +90,51 @@ class DashboardIT {
                     .until(b -> !b.getCurrentUrl().contains("token"));
             Set<String> vertices = vertexNames(endpoint);
             wait.withMessage(() -> "every vertex of " + vertices + " with records flowing; stderr: " + err)
-                    .until(b -> vertices.equals(shownVertices(browser)) && everyVertexMovesRecords(browser));
-            // The page redraws the graph every refresh: read all of a box in one go, again if it was redrawn meanwhile.
-            wait.withMessage("every vertex box shows parallelism 2, a back-pressure level and no watermark")
-                    .until(b -> b.findElements(By.cssSelector(".vertex")).stream().allMatch(box ->
+                    .until(b -> vertices.equals(DashboardPage.shownVertices(browser))
+                            && DashboardPage.everyVertexMovesRecords(browser));
+            // The page redraws boxes and table on every poll: read them inside waits, which retry.
+            wait.withMessage("every box: parallelism 2, a back-pressure level, no watermark (no event time)").until(b ->
+                    b.findElements(By.cssSelector(".vertex")).stream().allMatch(box ->
                             box.findElement(By.cssSelector(".vertex-parallelism")).getText().equals("2")
-                                    && Set.of("OK", "LOW", "HIGH").contains(box.getDomAttribute("data-back-pressure"))
+                                    && List.of("OK", "LOW", "HIGH").contains(box.getDomAttribute("data-back-pressure"))
                                     && box.findElement(By.cssSelector(".vertex-watermark")).getText().equals("none")));
-            String completed = wait.withMessage("a completed checkpoint in the table").until(
-                    b -> b.findElement(By.cssSelector("#checkpoints tr[data-type='CHECKPOINT'][data-status='COMPLETED']"))
-                            .getText());
-            assertThat(completed).contains("/checkpoints/chk-");
+            wait.withMessage("a completed checkpoint in the table").until(b -> b.findElement(
+                    DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED")).getText().contains("/checkpoints/chk-"));
             assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("RUNNING");
+            // The boxes' figures are redrawn on every poll: read them inside a wait that retries.
+            wait.withMessage("the generator cannot tell what it has not produced yet: pending unknown").until(b ->
+                    b.findElement(By.cssSelector(".vertex[data-source='true'] .vertex-pending")).getText()
+                            .equals("unknown"));
+            assertThat(browser.findElements(By.cssSelector(".vertex[data-source='false'] .vertex-pending")))
+                    .as("pending records are a source's").isEmpty();
+
+            // A completed checkpoint's row opens every subtask's part of it.
+            // The table is redrawn on every poll: find the row and click it in one go.
+            String checkpointId = wait.withMessage("a click on a completed checkpoint").until(b -> {
+                        WebElement row = b.findElement(DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED"));
+                        String id = row.getDomAttribute("data-id");
+                        row.click();
+                        return id;
+                    });
+            wait.withMessage("the checkpoint's subtasks").until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("checkpoint-details-section")));
+            assertThat(browser.findElement(By.id("checkpoint-details-title")).getText())
+                    .isEqualTo("Checkpoint " + checkpointId + " per subtask");
+            List<WebElement> parts = browser.findElements(By.cssSelector("#checkpoint-details tr[data-task]"));
+            assertThat(parts).extracting(r -> r.getDomAttribute("data-task") + "#" + r.getDomAttribute("data-subtask"))
+                    .containsExactlyInAnyOrderElementsOf(vertices.stream()
+                            .flatMap(v -> java.util.stream.Stream.of(v + "#0", v + "#1")).toList());
+            JsonNode entry = checkpoints(endpoint).stream().filter(c -> c.path("id").asText().equals(checkpointId))
+                    .findFirst().orElseThrow();
+            for (WebElement part : parts) {
+                JsonNode subtask = subtaskOf(entry, part.getDomAttribute("data-task"),
+                        Integer.parseInt(part.getDomAttribute("data-subtask")));
+                assertThat(part.getDomAttribute("data-state-size")).as("the REST API's figure")
+                        .isEqualTo(subtask.path("stateSize").asText());
+                assertThat(part.findElements(By.tagName("td"))).hasSize(8);
+            }
+            wait.withMessage("the selected row marked").until(b -> checkpointId.equals(
+                    b.findElement(By.cssSelector("#checkpoints tr.selected")).getDomAttribute("data-id")));
             assertThat(browser.findElements(By.cssSelector("#throughput-chart canvas, #checkpoint-chart canvas")))
                     .as("both charts drawn").hasSize(2);
 
@@ -123,10 +152,9 @@ class DashboardIT {
             wait.withMessage("the savepoint in the table").until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#checkpoints tr[data-type='SAVEPOINT'][data-status='COMPLETED'][data-id='"
                             + savepoint.path("id").asLong() + "']")));
-            List<LogEntry> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).toList();
-            assertThat(problems).as("script errors or Content-Security-Policy violations").isEmpty();
-            screenshot(browser, "dashboard.png");
+            assertThat(DashboardPage.consoleProblems(browser))
+                    .as("script errors or Content-Security-Policy violations").isEmpty();
+            DashboardPage.screenshot(browser, "dashboard.png");
 
             browser.findElement(By.id("stop")).click();
             wait.until(ExpectedConditions.alertIsPresent()).accept();
@@ -140,7 +168,7 @@ class DashboardIT {
             wait.withMessage("the page notices the job's endpoint is gone").until(
                     ExpectedConditions.visibilityOfElementLocated(By.id("connection")));
         } finally {
-            screenshot(browser, "last.png");
+            DashboardPage.screenshot(browser, "last.png");
             browser.quit();
             if (!run.isDone()) {
                 WeirCommand.commandLine(System.out, System.err).execute("cancel", JOB, "--state-dir",
@@ -179,6 +207,8 @@ class DashboardIT {
             wait.withMessage("the exception of jobs.b").until(b -> b.findElement(By.id("exceptions")).getText()
                     .contains("worker 1 of jobs.b lost"));
             assertThat(browser.findElement(By.id("exceptions")).getText()).contains("WorkerLost").contains("restarted");
+            wait.withMessage("the source's pending records").until(b -> b.findElements(By.cssSelector(
+                    ".vertex[data-vertex='kafka-source'] .vertex-pending")).stream().anyMatch(e -> e.getText().equals("1,500")));
             wait.until(ExpectedConditions.elementToBeClickable(By.id("savepoint"))).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input"))).sendKeys("token-b");
             browser.findElement(By.id("token-use")).click();
@@ -187,18 +217,26 @@ class DashboardIT {
             assertThat(browser.findElement(By.id("message")).getDomAttribute("class")).isEqualTo("error");
             assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
         } finally {
-            screenshot(browser, "operator.png");
+            DashboardPage.screenshot(browser, "operator.png");
             browser.quit();
         }
     }
 
-    /** A job as the operator's REST API shows one that restarted once; it refuses every action. */
+    /**
+     * A job as the operator's REST API shows one that restarted once, a Kafka source 1,500 records
+     * behind; it refuses every action.
+     */
     private record RefusingRestJob(String name, String refusal) implements RestJob {
 
         @Override
         public JobOverview overview() {
             long now = System.currentTimeMillis();
-            return new JobOverview(name, "RUNNING", 2, 1, now - 60_000, 60_000, null,
+            SubtaskMetrics subtask = new SubtaskMetrics("kafka-source", 0, 0, 60_000, 9_000, 9_000, 150, 150, 20, 0,
+                    980, 1_200, 0, 58_800, null, null, 1_500L);
+            JobOverview.Graph graph = new JobOverview.Graph(1, 128, List.of(new VertexView("kafka-source", 1, true,
+                    List.of("kafka-source"), List.of("kafka-source"), List.of(), 9_000, 9_000, 150, 150, 20, 0, 980, null, null, 1_500L,
+                    List.of(subtask))), List.of());
+            return new JobOverview(name, "RUNNING", 2, 1, now - 60_000, 60_000, graph,
                     new JobOverview.CheckpointCounts(0, 0, 0, null, null, null),
                     List.of(new JobException(now - 30_000, 1, "WorkerLost", "worker 1 of " + name + " lost", true)));
         }
@@ -237,21 +275,15 @@ class DashboardIT {
         throw new AssertionError("weir local printed no dashboard address; stderr: " + err);
     }
 
-    private static Set<String> shownVertices(ChromeDriver browser) {
-        return browser.findElements(By.cssSelector(".vertex")).stream().map(v -> v.getDomAttribute("data-vertex"))
-                .collect(Collectors.toSet());
-    }
-
-    /** A source sends records, every other task receives them, as the boxes' figures say. */
-    private static boolean everyVertexMovesRecords(ChromeDriver browser) {
-        for (WebElement box : browser.findElements(By.cssSelector(".vertex"))) {
-            String rate = box.getDomAttribute("true".equals(box.getDomAttribute("data-source"))
-                    ? "data-records-out-per-second" : "data-records-in-per-second");
-            if (rate == null || Double.parseDouble(rate) <= 0) {
-                return false;
+    private static JsonNode subtaskOf(JsonNode checkpoint, String task, int subtask) {
+        for (JsonNode t : checkpoint.path("tasks")) {
+            for (JsonNode s : t.path("subtasks")) {
+                if (t.path("name").asText().equals(task) && s.path("subtask").asInt() == subtask) {
+                    return s;
+                }
             }
         }
-        return true;
+        throw new AssertionError("no " + task + "#" + subtask + " in " + checkpoint);
     }
 
     private Set<String> vertexNames(URI endpoint) throws Exception {
@@ -281,11 +313,6 @@ class DashboardIT {
 
     private static JsonNode lastJsonLine(String stdout) throws IOException {
         return JSON.readTree(stdout.strip().lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    private static void screenshot(ChromeDriver browser, String name) throws IOException {
-        Files.createDirectories(SCREENSHOTS);
-        Files.write(SCREENSHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     /** keyed-count, the README's example, paced so that it runs until the test stops it. */

@@ -16,7 +16,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * own. A machine without them fails the test, naming the packages: a dashboard test that skips would
  * pass on every machine that cannot run it.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -25,7 +25,7 @@ final class HeadlessChromium {
     }
 
     /** A headless Chromium with a {@code width} x {@code height} window that keeps the page's console log. */
-    static ChromeDriver start(int width, int height) {
+    public static ChromeDriver start(int width, int height) {
         List<Path> missing = List.of(BROWSER, DRIVER).stream().filter(p -> !Files.isExecutable(p)).toList();
         if (!missing.isEmpty()) {
             throw new AssertionError("the dashboard's browser test needs Debian's packages chromium and"

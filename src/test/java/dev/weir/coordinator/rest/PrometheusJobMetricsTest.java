@@ -15,7 +15,10 @@ import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.exec.JobTopology;
 import dev.weir.runtime.worker.protocol.SubtaskMetricsReport;
 
-/** What a Prometheus scrape of the coordinator shows of a job, named by Prometheus's conventions. */
+/**
+ * What a Prometheus scrape of the coordinator shows of a job, named by Prometheus's conventions:
+ * the job and its checkpoints, not the subtasks' figures, which the workers export themselves.
+ */
 class PrometheusJobMetricsTest {
 
     private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
@@ -23,7 +26,7 @@ class PrometheusJobMetricsTest {
     private final SubtaskMetricsBoard board = new SubtaskMetricsBoard();
 
     @Test
-    void aScrapeShowsTheJobItsCheckpointsAndEverySubtaskThatReported() {
+    void aScrapeShowsTheJobAndItsCheckpointsButNoSubtaskSeries() {
         PrometheusJobMetrics metrics = new PrometheusJobMetrics();
         metrics.add("counts", new TrackedJob());
         tracker.onAttemptStarted(1, null);
@@ -61,17 +64,7 @@ class PrometheusJobMetricsTest {
                 .contains("weir_checkpoint_state_size_bytes{job=\"counts\",task=\"generator\",} 16.0")
                 .contains("weir_checkpoint_duration_seconds{job=\"counts\",task=\"count\",} 0.25")
                 .contains("weir_checkpoint_duration_seconds{job=\"counts\",task=\"generator\",} 0.03")
-                .contains("weir_task_records_in_total{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 25000.0")
-                .contains("weir_task_records_out_total{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 24000.0")
-                .contains("weir_task_busy_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 1.25")
-                .contains("weir_task_back_pressured_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 0.25")
-                .contains("weir_task_idle_time_seconds_total{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 0.5")
-                .contains("# HELP weir_task_busy_time_seconds_total Running time neither idle nor back-pressured")
-                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"0\",task=\"count\",task_name=\"count -> sink\",} 6.0")
-                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"count\",task_name=\"count -> sink\",} 2.5")
-                .contains("weir_task_watermark_lag_seconds{job=\"counts\",subtask=\"1\",task=\"generator\",task_name=\"generator\",} NaN")
-                .contains("weir_source_pending_records{job=\"counts\",subtask=\"1\",task=\"generator\",task_name=\"generator\",} 1500.0")
-                .doesNotContain("weir_source_pending_records{job=\"counts\",subtask=\"0\",task=\"count\"");
+                .doesNotContain("weir_task_").doesNotContain("weir_source_");
         List<VertexView> vertices = tracker.overview(board.subtasks()).graph().vertices();
         assertThat(vertices).extracting(v -> v.name() + " " + v.watermark() + " " + v.watermarkLagMs() + " "
                         + v.pendingRecords())

@@ -71,6 +71,22 @@ class WorkerControlServerTest {
     }
 
     @Test
+    void prometheusMetricsNeedNoTokenOnceServed() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(uri("/metrics")).GET()).statusCode()).as("before they are served")
+                .isEqualTo(404);
+        server.serveMetrics(() -> "weir_task_records_in_total 3.0\n");
+
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/metrics")).GET());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(response.body()).isEqualTo("weir_task_records_in_total 3.0\n");
+        assertThat(post("/metrics", "", TOKEN).statusCode()).as("read only").isEqualTo(405);
+        assertThat(handler.calls).isEmpty();
+    }
+
+    @Test
     void healthNeedsNoToken() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/health")).GET());
 
