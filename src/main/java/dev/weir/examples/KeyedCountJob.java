@@ -24,7 +24,7 @@ public final class KeyedCountJob implements JobDefinition {
 
     @Override
     public void define(StreamEnvironment env, JobArgs args) {
-        args.declare("records", "keys", "input", "output", "rate");
+        args.declare("records", "keys", "input", "output", "rate", "sinkRate");
         String input = args.get("input", "generator");
         // From Kafka without 'records' the job runs until canceled; the generator needs an end.
         long records = args.getLong("records", input.equals("generator") ? 1_000_000 : -1, 0, Long.MAX_VALUE);
@@ -49,10 +49,7 @@ public final class KeyedCountJob implements JobDefinition {
             throw JobArgs.invalid("input", "'" + input + "' is not supported (use generator or kafka://<host:port>/<topic>)");
         }
         Sink<KeyedCountResult> sink = Outputs.sinkFor(args.require("output"));
-        long sinkRate = args.getLong("sinkRate", 0);
-        if (sinkRate < 0) {
-            throw new IllegalArgumentException("job argument 'sinkRate' must be >= 0 (got " + sinkRate + ")");
-        }
+        long sinkRate = args.getLong("sinkRate", 0, 0, Long.MAX_VALUE);
         if (sinkRate > 0) {
             // records per second per subtask: a slow sink that back-pressures the job (benchmarks of checkpoints)
             sink = new RateLimitedSink<>(sink, sinkRate);

@@ -24,6 +24,14 @@ class KeyedCountJobTest {
     void validArgumentsBuildTheJob() {
         assertThatCode(() -> define(Map.of("records", "0", "rate", "0"))).doesNotThrowAnyException();
         assertThatCode(() -> define(Map.of("records", "10", "keys", "1", "rate", "100"))).doesNotThrowAnyException();
+        // bench/keyed-count always passes sinkRate (0: no limit); undeclared, it failed every benchmark run
+        assertThatCode(() -> define(Map.of("records", "10", "sinkRate", "0"))).doesNotThrowAnyException();
+        assertThatCode(() -> define(Map.of("records", "10", "sinkRate", "1000"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void negativeSinkRateIsRefused() {
+        assertBadArgument(Map.of("sinkRate", "-1"), "job argument 'sinkRate': must be >= 0 (got -1)");
     }
 
     @Test
@@ -45,7 +53,7 @@ class KeyedCountJobTest {
     @Test
     void aMisspeltArgumentIsRefusedInsteadOfIgnored() {
         assertBadArgument(Map.of("record", "100"),
-                "job argument 'record': not one this job takes (it takes input, keys, output, rate, records)");
+                "job argument 'record': not one this job takes (it takes input, keys, output, rate, records, sinkRate)");
     }
 
     @Test
