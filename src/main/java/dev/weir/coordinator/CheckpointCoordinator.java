@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -302,12 +303,20 @@ public final class CheckpointCoordinator {
     }
 
     private void sendTrigger(PendingCheckpoint pc) {
+        CompletableFuture<Void> sent;
         try {
-            gateway.triggerCheckpoint(config.barrier(pc.checkpointId(), pc.triggerTimestamp(), pc.type()));
+            sent = gateway.triggerCheckpoint(config.barrier(pc.checkpointId(), pc.triggerTimestamp(), pc.type()));
         } catch (RuntimeException e) {
-            LOG.warn("Job {}: sending trigger of checkpoint {} failed", jobName, pc.checkpointId(), e);
-            abortIfPending(pc, CheckpointFailureReason.TRIGGER_FAILURE, "trigger failed: " + e);
+            sent = CompletableFuture.failedFuture(e);
         }
+        sent.whenComplete((ignored, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warn("Job {}: sending trigger of checkpoint {} failed", jobName, pc.checkpointId(), cause);
+                abortIfPending(pc, CheckpointFailureReason.TRIGGER_FAILURE, "trigger failed: " + cause);
+            }
+        });
     }
 
     /** Runs on the I/O executor: the checkpoint is complete only once _metadata is written. */

@@ -1,5 +1,7 @@
 package dev.weir.coordinator;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 
 /**
@@ -10,8 +12,12 @@ import dev.weir.runtime.checkpoint.CheckpointBarrier;
  */
 public interface CheckpointTriggerGateway {
 
-    /** Asks every source subtask to inject {@code barrier}. */
-    void triggerCheckpoint(CheckpointBarrier barrier);
+    /**
+     * Asks every source subtask to inject {@code barrier} and returns at once: the future completes
+     * when every worker took the trigger and fails if one could not be told. The coordinator's
+     * threads never wait on a slow worker (a starved or collecting JVM answers late, not never).
+     */
+    CompletableFuture<Void> triggerCheckpoint(CheckpointBarrier barrier);
 
     /** Tells every subtask that the checkpoint is complete (sinks commit); best effort. */
     void notifyCheckpointComplete(long checkpointId);

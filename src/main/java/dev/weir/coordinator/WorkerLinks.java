@@ -64,17 +64,20 @@ final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
     }
 
     @Override
-    public void triggerCheckpoint(CheckpointBarrier barrier) {
+    public CompletableFuture<Void> triggerCheckpoint(CheckpointBarrier barrier) {
         if (muted) {
-            throw new IllegalStateException("the coordinator no longer coordinates these workers");
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("the coordinator no longer coordinates these workers"));
         }
         TriggerCheckpoint trigger = TriggerCheckpoint.of(barrier);
-        try {
-            sendToAll(worker -> worker.triggerCheckpoint(trigger)).join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException("cannot trigger checkpoint " + barrier.checkpointId() + ": "
-                    + AttemptCoordinator.rootMessage(e), e.getCause());
-        }
+        return sendToAll(worker -> worker.triggerCheckpoint(trigger)).handle((ignored, error) -> {
+            if (error != null) {
+                throw new CompletionException(new IllegalStateException("cannot trigger checkpoint "
+                        + barrier.checkpointId() + ": " + AttemptCoordinator.rootMessage(error),
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error));
+            }
+            return null;
+        });
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,10 @@ class CheckpointSchedulerTest {
         final AtomicReference<CheckpointCoordinator> coordinator = new AtomicReference<>();
 
         @Override
-        public void triggerCheckpoint(CheckpointBarrier barrier) {
-            super.triggerCheckpoint(barrier);
+        public CompletableFuture<Void> triggerCheckpoint(CheckpointBarrier barrier) {
+            CompletableFuture<Void> sent = super.triggerCheckpoint(barrier);
             coordinator.get().acknowledge(new TaskAcknowledgement(barrier.checkpointId(), VERTEX, Map.of()));
+            return sent;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.weir.coordinator;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what the coordinator sends to the tasks. */
@@ -22,12 +23,13 @@ class RecordingGateway implements CheckpointTriggerGateway {
     }
 
     @Override
-    public void triggerCheckpoint(CheckpointBarrier barrier) {
+    public CompletableFuture<Void> triggerCheckpoint(CheckpointBarrier barrier) {
         triggers.add(new Trigger(barrier.checkpointId(), barrier.timestamp(), barrier.type()));
         barriers.add(barrier);
         if (failTriggers) {
-            throw new IllegalStateException("injected trigger failure");
+            return CompletableFuture.failedFuture(new IllegalStateException("injected trigger failure"));
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

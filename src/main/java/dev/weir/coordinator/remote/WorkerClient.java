@@ -21,20 +21,29 @@ import dev.weir.runtime.worker.transport.JsonHttpClient;
 public final class WorkerClient implements WorkerGateway {
 
     /**
-     * No retries: a timed-out trigger may have arrived, and sending it again could inject a second
-     * barrier; a checkpoint that misses its trigger simply times out, and a coordinator waiting on one
-     * slow worker would delay all the others.
+     * One try for the other messages: completion and abort notifications are best effort, and the
+     * coordinator decides what a failed finish or cancel means.
      */
     public static final JsonHttpClient.Settings DEFAULT_SETTINGS =
             new JsonHttpClient.Settings(Duration.ofSeconds(1), Duration.ofSeconds(3), 1, Duration.ofMillis(50));
 
+    /**
+     * Triggers get three tries: a worker starved of CPU or in a long collection answers late, and a
+     * checkpoint whose trigger failed once would otherwise be aborted for it. A timed-out trigger may
+     * have arrived all the same; a source task injects each checkpoint's barrier once, however often
+     * it is triggered, so repeating it is harmless. The coordinator does not wait for the answer.
+     */
+    static final int TRIGGER_ATTEMPTS = 3;
+
     private final URI control;
     private final JsonHttpClient http;
+    private final JsonHttpClient.Settings triggerSettings;
 
     /** @param tls mutual TLS for an {@code https://} control URI; null for plain HTTP */
     public WorkerClient(URI control, String jobToken, JsonHttpClient.Settings settings, TransportTls tls) {
         this.control = control;
         this.http = new JsonHttpClient(BearerToken.of(jobToken), settings, tls);
+        this.triggerSettings = settings.withAttempts(Math.max(settings.maxAttempts(), TRIGGER_ATTEMPTS));
     }
 
     public WorkerClient(URI control, String jobToken) {
@@ -52,7 +61,7 @@ public final class WorkerClient implements WorkerGateway {
         WorkerClient client = new WorkerClient(URI.create((tls == null ? "http://" : "https://") + host + ":"
                 + worker.controlPort()), jobToken, DEFAULT_SETTINGS, tls);
         if (tls != null) {
-            // The first checkpoint's trigger (one try, 3 s) should not pay for the TLS handshake.
+            // The first checkpoint's trigger should not pay for the TLS handshake.
             client.http.connectInBackground(client.control.resolve(WorkerControlServer.HEALTH));
         }
         return client;
@@ -64,7 +73,7 @@ public final class WorkerClient implements WorkerGateway {
 
     @Override
     public void triggerCheckpoint(TriggerCheckpoint trigger) throws ControlPlaneException {
-        post(WorkerControlServer.TRIGGER, trigger);
+        http.post(control.resolve(WorkerControlServer.TRIGGER), trigger, Void.class, triggerSettings);
     }
 
     @Override

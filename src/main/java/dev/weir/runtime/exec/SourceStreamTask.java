@@ -21,6 +21,8 @@ public final class SourceStreamTask extends StreamTask {
     private static final Logger LOG = LoggerFactory.getLogger(SourceStreamTask.class);
 
     private boolean finishing;
+    /** The newest checkpoint whose barrier this task injected: a repeated trigger must not inject it again. */
+    private long lastTriggeredCheckpointId = Long.MIN_VALUE;
     /** Set once the chain is open; read by metrics samplers. */
     private volatile SourceOperator source;
 
@@ -83,6 +85,13 @@ public final class SourceStreamTask extends StreamTask {
 
     @Override
     protected void onTriggerCheckpoint(CheckpointBarrier barrier) throws Exception {
+        if (barrier.checkpointId() <= lastTriggeredCheckpointId) {
+            // The coordinator repeats a trigger whose answer it did not get in time; one barrier per checkpoint.
+            LOG.debug("{}: barrier {} already injected (newest {}), trigger ignored",
+                    env.vertexId(), barrier.checkpointId(), lastTriggeredCheckpointId);
+            return;
+        }
+        lastTriggeredCheckpointId = barrier.checkpointId();
         if (!finishing) {
             LOG.debug("{}: injecting {} barrier {}", env.vertexId(), barrier.alignment(), barrier.checkpointId());
             if (barrier.isUnaligned()) {

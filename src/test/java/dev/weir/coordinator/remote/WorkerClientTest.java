@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import dev.weir.runtime.worker.WorkerControlServer;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
 import dev.weir.runtime.worker.transport.ControlPlaneException;
+import dev.weir.runtime.worker.transport.JsonHttpClient;
 
 class WorkerClientTest {
 
@@ -48,6 +50,33 @@ class WorkerClientTest {
         client.cancel();
 
         assertThat(handler.calls).containsExactly("trigger 12 777 SAVEPOINT", "complete 12", "abort 13", "finish", "cancel");
+    }
+
+    @Test
+    void triggerAnsweredLateIsTriedAgain() throws Exception {
+        JsonHttpClient.Settings settings =
+                new JsonHttpClient.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, Duration.ofMillis(50));
+        WorkerClient client = new WorkerClient(worker.baseUri(), TOKEN, settings, null);
+        handler.triggerDelaysMs.add(1_500L); // the first answer comes after the client gave up on it
+
+        client.triggerCheckpoint(new TriggerCheckpoint(12, 777, CheckpointType.CHECKPOINT));
+
+        // The worker saw the trigger more than once; its source tasks inject the barrier once.
+        assertThat(handler.calls).contains("trigger 12 777 CHECKPOINT");
+    }
+
+    @Test
+    void triggerNeverAnsweredInTimeFailsAfterItsTries() {
+        JsonHttpClient.Settings settings =
+                new JsonHttpClient.Settings(Duration.ofSeconds(1), Duration.ofMillis(300), 1, Duration.ofMillis(50));
+        WorkerClient client = new WorkerClient(worker.baseUri(), TOKEN, settings, null);
+        for (int i = 0; i < 3; i++) {
+            handler.triggerDelaysMs.add(1_200L);
+        }
+
+        assertThatThrownBy(() -> client.triggerCheckpoint(new TriggerCheckpoint(13, 1, CheckpointType.CHECKPOINT)))
+                .isInstanceOfSatisfying(ControlPlaneException.class,
+                        e -> assertThat(e.status()).isEqualTo(ControlPlaneException.UNREACHABLE));
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
 
 /** A task listener for tests whose tasks must not fail: a failure is an assertion error; the rest is ignored. */
-final class TaskFailureAsserter implements TaskListener {
+class TaskFailureAsserter implements TaskListener {
     @Override
     public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
 

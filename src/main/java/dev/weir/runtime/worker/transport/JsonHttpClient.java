@@ -45,6 +45,11 @@ public final class JsonHttpClient {
         public Settings once() {
             return new Settings(connectTimeout, requestTimeout, 1, firstBackoff);
         }
+
+        /** The same timeouts, {@code attempts} tries: for messages the receiver takes once however often they come. */
+        public Settings withAttempts(int attempts) {
+            return new Settings(connectTimeout, requestTimeout, attempts, firstBackoff);
+        }
     }
 
     private final HttpClient http;
@@ -71,14 +76,22 @@ public final class JsonHttpClient {
 
     /** POSTs {@code body} (may be null for an empty request) and reads the answer as {@code responseType} (Void: ignore). */
     public <T> T post(URI uri, Object body, Class<T> responseType) throws ControlPlaneException {
+        return post(uri, body, responseType, settings);
+    }
+
+    /**
+     * POSTs with other timeouts and tries than this client's ({@code settings}' connect timeout is
+     * the client's, fixed when it was built), on the same connections.
+     */
+    public <T> T post(URI uri, Object body, Class<T> responseType, Settings settings) throws ControlPlaneException {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(ControlPlaneJson.write(body));
-        return send(request(uri).POST(publisher).build(), responseType);
+        return send(request(uri, settings).POST(publisher).build(), responseType, settings);
     }
 
     public <T> T get(URI uri, Class<T> responseType) throws ControlPlaneException {
-        return send(request(uri).GET().build(), responseType);
+        return send(request(uri, settings).GET().build(), responseType, settings);
     }
 
     /**
@@ -96,7 +109,7 @@ public final class JsonHttpClient {
                 });
     }
 
-    private HttpRequest.Builder request(URI uri) {
+    private HttpRequest.Builder request(URI uri, Settings settings) {
         return HttpRequest.newBuilder(uri)
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
@@ -104,7 +117,7 @@ public final class JsonHttpClient {
                 .header("Authorization", token.authorizationHeader());
     }
 
-    private <T> T send(HttpRequest request, Class<T> responseType) throws ControlPlaneException {
+    private <T> T send(HttpRequest request, Class<T> responseType, Settings settings) throws ControlPlaneException {
         String what = request.method() + " " + request.uri();
         long backoff = settings.firstBackoff().toMillis();
         ControlPlaneException last = null;
