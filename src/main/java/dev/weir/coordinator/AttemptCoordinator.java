@@ -190,8 +190,17 @@ public final class AttemptCoordinator implements AutoCloseable {
                 return;
             }
             fail(AttemptFailure.recoverable(AttemptFailure.Cause.WorkerLost, "worker " + worker + " exited with code "
-                    + exitCode + (detail == null ? "" : "; " + detail)));
+                    + exitCode + (detail == null ? "" : "; " + detail) + outOfMemoryHint(detail)));
         });
+    }
+
+    /** What to do about a worker that ran out of heap (the JVM's last line says so: {@code WorkerJvm#ERROR_OPTIONS}). */
+    static String outOfMemoryHint(String detail) {
+        if (detail == null || !detail.contains("OutOfMemoryError")) {
+            return "";
+        }
+        return " (its state and buffers did not fit its heap: give workers more memory — spec.resources.limits.memory,"
+                + " or --worker-heap with weir local — or more parallelism, or the rocksdb state backend)";
     }
 
     /**

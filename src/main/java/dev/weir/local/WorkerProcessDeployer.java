@@ -178,6 +178,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
+        command.addAll(WorkerJvm.ERROR_OPTIONS);
         command.addAll(settings.javaOptions());
         boolean record = false;
         if (classData != null) {

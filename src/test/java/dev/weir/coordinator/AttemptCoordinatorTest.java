@@ -236,6 +236,19 @@ class AttemptCoordinatorTest {
     }
 
     @Test
+    void aWorkerThatRanOutOfHeapIsLostWithWhatToDoAboutIt() throws Exception {
+        allRegistered();
+        coordinator.workerExited(1, 3, "Terminating due to java.lang.OutOfMemoryError: Java heap space");
+
+        AttemptFailure failure = failure();
+        assertThat(failure.cause()).isEqualTo(AttemptFailure.Cause.WorkerLost);
+        assertThat(failure.recoverable()).isTrue();
+        assertThat(failure.message()).startsWith("worker 1 exited with code 3; Terminating due to"
+                        + " java.lang.OutOfMemoryError: Java heap space (its state and buffers did not fit its heap")
+                .contains("spec.resources.limits.memory", "--worker-heap", "rocksdb");
+    }
+
+    @Test
     void aWorkerWhosePeersLostTheirConnectionToItIsLostAtOnceWhileItsSilenceWouldTakeTheTimeout() throws Exception {
         allRegistered();
         coordinator.endpoint().peerLost(new PeerLost(ATTEMPT, 0, 1, "connection to worker 1 lost: java.io.EOFException"));

@@ -88,6 +88,7 @@ class WorkerPodDesiredTest {
                         "dev.weir.runtime.worker.WorkerMain")
                 .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
                 .contains("-XX:+UseG1GC")
+                .contains("-XX:+ExitOnOutOfMemoryError")
                 .noneMatch(option -> option.startsWith("-Dslf4j.provider"));
     }
 

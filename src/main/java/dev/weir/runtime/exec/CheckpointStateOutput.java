@@ -8,25 +8,30 @@ import java.nio.file.Path;
 import dev.weir.runtime.checkpoint.SharedFile;
 import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.state.SnapshotOutput;
-import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.storage.CheckpointStorage;
 
 /**
  * One subtask's output for one checkpoint: its state file, filled by every operator of the chain
- * and written to storage as one object at the end, and the job's shared files for incremental
- * snapshots, uploaded as they come. Used by one upload thread.
+ * and written to storage as one object at the end (from memory, or from a local spill file when
+ * large: {@link StateFileBuffer}), and the job's shared files for incremental snapshots, uploaded
+ * as they come. Used by one upload thread; {@link #close()} when done, written or not.
  */
-final class CheckpointStateOutput implements SnapshotOutput {
+final class CheckpointStateOutput implements SnapshotOutput, AutoCloseable {
 
     private final CheckpointStorage storage;
     private final long checkpointId;
     private final String stateFileKey;
-    private final DataOutputBuffer file = new DataOutputBuffer(64 * 1024);
+    private final StateFileBuffer file;
 
     CheckpointStateOutput(CheckpointStorage storage, long checkpointId, String stateFileKey) {
+        this(storage, checkpointId, stateFileKey, new StateFileBuffer());
+    }
+
+    CheckpointStateOutput(CheckpointStorage storage, long checkpointId, String stateFileKey, StateFileBuffer file) {
         this.storage = storage;
         this.checkpointId = checkpointId;
         this.stateFileKey = stateFileKey;
+        this.file = file;
     }
 
     @Override
@@ -36,7 +41,7 @@ final class CheckpointStateOutput implements SnapshotOutput {
 
     @Override
     public DataOutput stateFile() {
-        return file;
+        return file.output();
     }
 
     @Override
@@ -50,27 +55,30 @@ final class CheckpointStateOutput implements SnapshotOutput {
     }
 
     /** Appends a whole byte array (operator state); null stays null. */
-    StateHandle append(byte[] bytes) {
+    StateHandle append(byte[] bytes) throws IOException {
         if (bytes == null) {
             return null;
         }
         long start = position();
-        file.write(bytes, 0, bytes.length);
+        file.output().write(bytes, 0, bytes.length);
         return handleSince(start);
     }
 
     @Override
     public SharedFile uploadShared(Path localFile, String name) throws IOException {
         String key = storage.sharedFileKey(checkpointId, name);
-        byte[] bytes = Files.readAllBytes(localFile);
-        storage.writeState(key, bytes);
-        return new SharedFile(name, key, bytes.length, checkpointId);
+        long size = Files.size(localFile);
+        storage.writeState(key, localFile);
+        return new SharedFile(name, key, size, checkpointId);
     }
 
     /** Writes the state file, unless nothing went into it. */
     void finish() throws IOException {
-        if (file.length() > 0) {
-            storage.writeState(stateFileKey, file.array(), file.length());
-        }
+        file.writeTo(storage, stateFileKey);
+    }
+
+    @Override
+    public void close() throws IOException {
+        file.close();
     }
 }

@@ -173,15 +173,16 @@ final class SubtaskCheckpointCoordinator {
         try {
             KeyGroupRange range = env.keyGroupRange();
             String key = env.storage().stateKey(id, barrier.type(), env.vertexId(), range.start(), range.end());
-            CheckpointStateOutput out = new CheckpointStateOutput(env.storage(), id, key);
             Map<String, OperatorSubtaskState> states = new LinkedHashMap<>();
-            for (Map.Entry<String, OperatorChain.OperatorSnapshot> e : snapshots.entrySet()) {
-                StateHandle operatorState = out.append(e.getValue().operatorState());
-                KeyedStateHandle keyed = e.getValue().keyedState().write(out);
-                states.put(e.getKey(),
-                        new OperatorSubtaskState(env.subtask(), operatorState, keyed.keyGroups(), keyed.incremental()));
+            try (CheckpointStateOutput out = new CheckpointStateOutput(env.storage(), id, key)) {
+                for (Map.Entry<String, OperatorChain.OperatorSnapshot> e : snapshots.entrySet()) {
+                    StateHandle operatorState = out.append(e.getValue().operatorState());
+                    KeyedStateHandle keyed = e.getValue().keyedState().write(out);
+                    states.put(e.getKey(), new OperatorSubtaskState(env.subtask(), operatorState, keyed.keyGroups(),
+                            keyed.incremental()));
+                }
+                out.finish();
             }
-            out.finish();
             if (channelStateBytes != null && channelStateBytes.length > 0) {
                 env.storage().writeState(channelStateKey(barrier), channelStateBytes);
             }

@@ -111,6 +111,11 @@ public final class CheckpointStorage implements AutoCloseable {
         store.put(key, bytes, length);
     }
 
+    /** Writes the contents of the local file {@code file} (never read into memory whole). */
+    public void writeState(String key, java.nio.file.Path file) throws IOException {
+        store.put(key, file);
+    }
+
     /** Whether every shared file of these snapshots lies in this job's own {@code shared/} directory. */
     public boolean ownsSharedFiles(java.util.Collection<dev.weir.runtime.checkpoint.IncrementalStateHandle> snapshots) {
         String prefix = base + "/" + SHARED + "/";

@@ -55,6 +55,11 @@ public final class DeferredObjectStore implements ObjectStore {
     }
 
     @Override
+    public void put(String key, java.nio.file.Path file) throws IOException {
+        store().put(key, file);
+    }
+
+    @Override
     public byte[] get(String key) throws IOException {
         return store().get(key);
     }

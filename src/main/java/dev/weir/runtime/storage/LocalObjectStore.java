@@ -50,6 +50,33 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] data, int length) throws IOException {
+        putAtomically(key, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
+    }
+
+    @Override
+    public void put(String key, Path file) throws IOException {
+        putAtomically(key, channel -> {
+            try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = source.size();
+                long done = 0;
+                while (done < size) {
+                    done += source.transferTo(done, size - done, channel);
+                }
+            }
+        });
+    }
+
+    private interface ChannelWrite {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Writes into a temporary file beside the target, forces it to disk, then moves it into place. */
+    private void putAtomically(String key, ChannelWrite write) throws IOException {
         Path target = resolve(key);
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -63,10 +90,7 @@ public final class LocalObjectStore implements ObjectStore {
         }
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                write.writeTo(channel);
                 // Checkpoint files must survive a machine crash once we report them durable.
                 channel.force(true);
             }

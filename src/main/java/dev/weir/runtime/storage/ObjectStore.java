@@ -19,6 +19,14 @@ public interface ObjectStore extends AutoCloseable {
         put(key, length == data.length ? data : java.util.Arrays.copyOf(data, length));
     }
 
+    /**
+     * Writes the local file {@code file} as the whole object (atomically, as {@link #put}); stores
+     * that can stream it do, so a large object is never one array in memory.
+     */
+    default void put(String key, java.nio.file.Path file) throws IOException {
+        put(key, java.nio.file.Files.readAllBytes(file));
+    }
+
     /** Reads a whole object. Throws {@link java.nio.file.NoSuchFileException} if it does not exist. */
     byte[] get(String key) throws IOException;
 

@@ -12,6 +12,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.MinioException;
 import io.minio.messages.DeleteRequest;
 import io.minio.messages.DeleteResult;
@@ -105,6 +106,22 @@ public final class S3ObjectStore implements ObjectStore {
                 .data(data, length)
                 .build();
         failures.await(client.putObject(args), "put", key);
+    }
+
+    /** Multipart when large (the client's part size), read from the file part by part. */
+    @Override
+    public void put(String key, java.nio.file.Path file) throws IOException {
+        UploadObjectArgs args;
+        try {
+            args = UploadObjectArgs.builder()
+                    .bucket(settings.bucket())
+                    .object(settings.objectKey(key))
+                    .filename(file.toString())
+                    .build();
+        } catch (MinioException e) {
+            throw new IOException("cannot read " + file + " to upload it as " + failures.where(key) + ": " + e.getMessage(), e);
+        }
+        failures.await(client.uploadObject(args), "put", key);
     }
 
     @Override

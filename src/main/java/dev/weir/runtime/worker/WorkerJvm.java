@@ -28,6 +28,15 @@ public final class WorkerJvm {
             "-XX:Tier4CompileThreshold=150000");
 
     /**
+     * A worker that runs out of heap exits at once (code 3, the JVM printing why as the last line
+     * of its log) instead of living on with a dead thread: an OutOfMemoryError in a snapshot-upload
+     * or network thread left a worker alive, heartbeating, with no checkpoint ever completing again
+     * and no error anywhere (keyed-count, 10 M keys, 2 GB workers). Its exit is a worker loss the
+     * coordinator reports with that line, and restarts from the latest checkpoint.
+     */
+    public static final List<String> ERROR_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError");
+
+    /**
      * G1, chosen for its pauses: a worker's pause stops its heartbeats, its checkpoint barriers and
      * its share of the data flow, and keyed state is live data the collector must copy or scan.
      * Measured on keyed-count with worker processes (docs/benchmarks.md, {@code bench/gc-compare}):

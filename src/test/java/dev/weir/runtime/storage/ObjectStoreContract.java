@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What every {@link ObjectStore} must do; subclasses supply a fresh, empty store per test. */
 abstract class ObjectStoreContract {
@@ -22,6 +25,23 @@ abstract class ObjectStoreContract {
 
         assertThat(store().get("chk-1/task.state")).isEqualTo(bytes("state"));
         assertThat(store().size("chk-1/task.state")).isEqualTo(5);
+    }
+
+    /** Large state files are spilled to disk and uploaded from there (on S3: in parts). */
+    @Test
+    void aPutOfALocalFileStoresItsContents(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[12 * 1024 * 1024 + 17];
+        new java.util.Random(42).nextBytes(content);
+        Path file = Files.write(dir.resolve("state.spill"), content);
+        store().put("chk-2/task.state", bytes("an older object"));
+
+        store().put("chk-2/task.state", file);
+
+        assertThat(store().size("chk-2/task.state")).isEqualTo(content.length);
+        assertThat(store().getRange("chk-2/task.state", content.length - 100, 100))
+                .isEqualTo(java.util.Arrays.copyOfRange(content, content.length - 100, content.length));
+        assertThat(store().get("chk-2/task.state")).isEqualTo(content);
+        assertThat(file).exists(); // the caller's to delete
     }
 
     @Test
