@@ -23,8 +23,9 @@ final class CheckpointStateOutput implements SnapshotOutput, AutoCloseable {
     private final String stateFileKey;
     private final StateFileBuffer file;
 
-    CheckpointStateOutput(CheckpointStorage storage, long checkpointId, String stateFileKey) {
-        this(storage, checkpointId, stateFileKey, new StateFileBuffer());
+    /** @param expectedLength the state file's likely length (the last checkpoint's), to size its buffer */
+    CheckpointStateOutput(CheckpointStorage storage, long checkpointId, String stateFileKey, long expectedLength) {
+        this(storage, checkpointId, stateFileKey, new StateFileBuffer(expectedLength));
     }
 
     CheckpointStateOutput(CheckpointStorage storage, long checkpointId, String stateFileKey, StateFileBuffer file) {
@@ -75,6 +76,11 @@ final class CheckpointStateOutput implements SnapshotOutput, AutoCloseable {
     /** Writes the state file, unless nothing went into it. */
     void finish() throws IOException {
         file.writeTo(storage, stateFileKey);
+    }
+
+    /** What went into the state file. */
+    long length() {
+        return file.length();
     }
 
     @Override

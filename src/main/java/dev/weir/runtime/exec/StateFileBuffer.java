@@ -25,20 +25,30 @@ final class StateFileBuffer implements AutoCloseable {
 
     private final int spillThreshold;
     private final Path spillDirectory;
-    private final DataOutputBuffer memory = new DataOutputBuffer(64 * 1024);
+    private final DataOutputBuffer memory;
     private final DataOutputStream data = new DataOutputStream(new Sink());
     private Path spillFile;
     private OutputStream spilled;
     private long length;
 
     StateFileBuffer(int spillThreshold, Path spillDirectory) {
+        this(spillThreshold, spillDirectory, 0);
+    }
+
+    /**
+     * @param expectedLength what the file will likely hold (the last checkpoint's): the buffer starts
+     *     that large, up to the threshold, instead of growing to it by copying itself every checkpoint
+     */
+    StateFileBuffer(int spillThreshold, Path spillDirectory, long expectedLength) {
         this.spillThreshold = spillThreshold;
         this.spillDirectory = spillDirectory;
+        this.memory = new DataOutputBuffer((int) Math.min(spillThreshold,
+                Math.max(64 * 1024, expectedLength + expectedLength / 8)));
     }
 
     /** Spills to the JVM's temporary directory (a pod's writable /tmp volume). */
-    StateFileBuffer() {
-        this(DEFAULT_SPILL_THRESHOLD, Path.of(System.getProperty("java.io.tmpdir")));
+    StateFileBuffer(long expectedLength) {
+        this(DEFAULT_SPILL_THRESHOLD, Path.of(System.getProperty("java.io.tmpdir")), expectedLength);
     }
 
     DataOutput output() {

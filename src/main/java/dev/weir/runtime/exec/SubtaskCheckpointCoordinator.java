@@ -38,6 +38,8 @@ final class SubtaskCheckpointCoordinator {
 
     private final TaskEnvironment env;
     private final Executor uploads;
+    /** The last state file's length, written by upload threads one checkpoint at a time: sizes the next one's buffer. */
+    private volatile long lastStateFileLength;
     /** The unaligned checkpoint whose input channel state is still being recorded, or null. */
     private UnalignedSnapshot recording;
 
@@ -174,7 +176,7 @@ final class SubtaskCheckpointCoordinator {
             KeyGroupRange range = env.keyGroupRange();
             String key = env.storage().stateKey(id, barrier.type(), env.vertexId(), range.start(), range.end());
             Map<String, OperatorSubtaskState> states = new LinkedHashMap<>();
-            try (CheckpointStateOutput out = new CheckpointStateOutput(env.storage(), id, key)) {
+            try (CheckpointStateOutput out = new CheckpointStateOutput(env.storage(), id, key, lastStateFileLength)) {
                 for (Map.Entry<String, OperatorChain.OperatorSnapshot> e : snapshots.entrySet()) {
                     StateHandle operatorState = out.append(e.getValue().operatorState());
                     KeyedStateHandle keyed = e.getValue().keyedState().write(out);
@@ -182,6 +184,7 @@ final class SubtaskCheckpointCoordinator {
                             keyed.incremental()));
                 }
                 out.finish();
+                lastStateFileLength = out.length();
             }
             if (channelStateBytes != null && channelStateBytes.length > 0) {
                 env.storage().writeState(channelStateKey(barrier), channelStateBytes);

@@ -40,6 +40,8 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
 
     private K currentKey;
     private int currentKeyGroupIndex;
+    /** Changes with every setCurrentKey: what a state table read for one key stays valid until. */
+    private long keyEpoch;
     private LongSupplier ttlClock = System::currentTimeMillis;
 
     public HeapKeyedStateBackend(TypeSerializer<K> keySerializer, KeyGroupRange keyGroupRange, int maxParallelism) {
@@ -56,6 +58,7 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }
         this.currentKey = key;
         this.currentKeyGroupIndex = keyGroup - keyGroupRange.start();
+        keyEpoch++;
     }
 
     @Override
@@ -71,6 +74,12 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
     public void setCurrentKey(K key, int keyGroupIndex) {
         this.currentKey = key;
         this.currentKeyGroupIndex = keyGroupIndex;
+        keyEpoch++;
+    }
+
+    /** A number that changes whenever the current key is set (even to an equal key). */
+    long keyEpoch() {
+        return keyEpoch;
     }
 
     @Override

@@ -43,31 +43,39 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         }
     }
 
-    /** The last entry read: read-modify-write of a mutable value then needs one hash lookup, not two. */
-    private Object lastKey;
+    /**
+     * The current key's entry as last read or written, valid while the backend's key epoch is
+     * {@code lastEpoch}: a record's several reads and writes of one state (a window operator's
+     * five sliding windows, a read-modify-write) need one hash lookup, not one each. Every change
+     * of the current key, a capture and a restore invalidate it.
+     */
+    private long lastEpoch = -1;
     private V lastValue;
 
     V get() {
-        K key = backend.currentKey();
-        V value = maps[backend.currentKeyGroupIndex()].get(key);
-        lastKey = key;
+        long epoch = backend.keyEpoch();
+        if (epoch == lastEpoch) {
+            return lastValue;
+        }
+        V value = maps[backend.currentKeyGroupIndex()].get(backend.currentKey());
+        lastEpoch = epoch;
         lastValue = value;
         return value;
     }
 
     void put(V value) {
-        K key = backend.currentKey();
-        if (value == lastValue && key == lastKey && value != null) {
+        long epoch = backend.keyEpoch();
+        if (value == lastValue && epoch == lastEpoch && value != null) {
             return; // the map already holds this very object for this key
         }
-        maps[backend.currentKeyGroupIndex()].put(key, value);
-        lastKey = key;
+        maps[backend.currentKeyGroupIndex()].put(backend.currentKey(), value);
+        lastEpoch = epoch;
         lastValue = value;
     }
 
     void remove() {
         maps[backend.currentKeyGroupIndex()].remove(backend.currentKey());
-        lastKey = null;
+        lastEpoch = backend.keyEpoch();
         lastValue = null;
     }
 
@@ -90,7 +98,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
 
     @Override
     public void read(int keyGroupIndex, DataInput in) throws IOException {
-        lastKey = null;
+        lastEpoch = -1;
         lastValue = null;
         KeyTable<K, V> map = maps[keyGroupIndex];
         int n = in.readInt();
@@ -112,7 +120,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     @Override
     public CapturedPart capture(int keyGroups) {
         // After the capture, a value handed out earlier may belong to the snapshot: read it afresh.
-        lastKey = null;
+        lastEpoch = -1;
         lastValue = null;
         @SuppressWarnings("unchecked")
         KeyTable.Captured<K, V>[] captured = new KeyTable.Captured[maps.length];

@@ -46,6 +46,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
     private final OutputTag<IN> lateDataTag;
+    /** The one size of all windows of a tumbling or sliding assigner; 0 for sessions. */
+    private final long fixedSize;
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
@@ -75,6 +77,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         this.emitter = emitter;
         this.allowedLateness = allowedLateness;
         this.lateDataTag = lateDataTag;
+        this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
+                : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
     }
 
     @Override
@@ -193,6 +197,10 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
 
     @Override
     public void onTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
+        if (fixedSize > 0 && timestamp != Long.MAX_VALUE) {
+            onFixedSizeTimer(timestamp, context, out);
+            return;
+        }
         List<Map.Entry<TimeWindow, ACC>> due = new ArrayList<>();
         for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
             long maxTimestamp = entry.getKey().maxTimestamp();
@@ -207,6 +215,29 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
             if (cleanupTime(window) == timestamp) {
                 windows.remove(window);
+            }
+        }
+    }
+
+    /**
+     * Tumbling and sliding windows all have one size, so a timer's time names its windows: the one
+     * ending there fires, and the one whose clean-up time it is goes, without looking at the key's
+     * other windows. (A clean-up time that saturated at Long.MAX_VALUE is shared: those go by scan.)
+     */
+    private void onFixedSizeTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
+        TimeWindow ending = new TimeWindow(timestamp + 1 - fixedSize, timestamp + 1);
+        ACC accumulator = windows.get(ending);
+        if (accumulator != null) {
+            emit(context.getCurrentKey(), ending, accumulator, out);
+            if (cleanupTime(ending) == timestamp) {
+                windows.remove(ending);
+            }
+        }
+        if (assigner.isEventTime() && allowedLateness > 0) {
+            long maxTimestamp = timestamp - allowedLateness;
+            TimeWindow expired = new TimeWindow(maxTimestamp + 1 - fixedSize, maxTimestamp + 1);
+            if (cleanupTime(expired) == timestamp) {
+                windows.remove(expired);
             }
         }
     }

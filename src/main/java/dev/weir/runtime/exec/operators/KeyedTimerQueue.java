@@ -4,9 +4,9 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyGroupAssignment;
@@ -15,8 +15,10 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
  * The timers of one time domain of a keyed operator: at most one per (key, timestamp), kept per
- * key group (so they are snapshotted and rescaled with their keys) and in a queue by time. Deleted
- * timers leave the queue lazily: firing checks the key group's set.
+ * key group (so they are snapshotted and rescaled with their keys) and in buckets by time, one per
+ * distinct timestamp, the timestamps in a min-heap of longs. Windows end at few distinct times
+ * (every key's window [0, 10 s) fires at 9,999): firing a bucket is a list walk, not a heap
+ * removal per timer. Deleted timers leave their bucket lazily: firing checks the key group's set.
  */
 final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
 
@@ -30,8 +32,8 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     private final KeyedStateBackend<K> backend;
     private final TypeSerializer<K> keySerializer;
     private final HashSet<Timer<K>>[] timersByKeyGroup;
-    private final PriorityQueue<Timer<K>> queue =
-            new PriorityQueue<>((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
+    private final HashMap<Long, ArrayList<Timer<K>>> buckets = new HashMap<>();
+    private final LongMinHeap times = new LongMinHeap();
 
     @SuppressWarnings("unchecked")
     KeyedTimerQueue(String name, KeyedStateBackend<K> backend) {
@@ -48,10 +50,20 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     boolean register(long timestamp) {
         Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
         if (timersByKeyGroup[keyGroupIndex(timer.key())].add(timer)) {
-            queue.add(timer);
+            enqueue(timer);
             return true;
         }
         return false;
+    }
+
+    private void enqueue(Timer<K> timer) {
+        ArrayList<Timer<K>> bucket = buckets.get(timer.timestamp());
+        if (bucket == null) {
+            bucket = new ArrayList<>(4);
+            buckets.put(timer.timestamp(), bucket);
+            times.add(timer.timestamp());
+        }
+        bucket.add(timer);
     }
 
     void delete(long timestamp) {
@@ -61,8 +73,7 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
 
     /** The earliest timestamp in the queue (possibly of a deleted timer), or Long.MAX_VALUE. */
     long nextTimestamp() {
-        Timer<K> head = queue.peek();
-        return head == null ? Long.MAX_VALUE : head.timestamp();
+        return times.isEmpty() ? Long.MAX_VALUE : times.peek();
     }
 
     /**
@@ -70,13 +81,17 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
      * backend; timers they register at or before {@code time} fire in the same call.
      */
     void fireUpTo(long time, Triggerable<K> target) throws Exception {
-        Timer<K> head;
-        while ((head = queue.peek()) != null && head.timestamp() <= time) {
-            queue.poll();
-            int index = keyGroupIndex(head.key());
-            if (timersByKeyGroup[index].remove(head)) {
-                backend.setCurrentKey(head.key(), index);
-                target.onTimer(head.key(), head.timestamp());
+        while (!times.isEmpty() && times.peek() <= time) {
+            // Timers registered while this bucket fires, for this same time, go to a new bucket
+            // (this one is gone from the map), which the loop fires next.
+            ArrayList<Timer<K>> bucket = buckets.remove(times.poll());
+            for (int i = 0, n = bucket.size(); i < n; i++) {
+                Timer<K> timer = bucket.get(i);
+                int index = keyGroupIndex(timer.key());
+                if (timersByKeyGroup[index].remove(timer)) {
+                    backend.setCurrentKey(timer.key(), index);
+                    target.onTimer(timer.key(), timer.timestamp());
+                }
             }
         }
     }
@@ -90,10 +105,11 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     /** Removes and returns every live timer, in timestamp order (end of input). */
     List<Timer<K>> drain() {
         List<Timer<K>> timers = new ArrayList<>();
-        Timer<K> head;
-        while ((head = queue.poll()) != null) {
-            if (timersByKeyGroup[keyGroupIndex(head.key())].remove(head)) {
-                timers.add(head);
+        while (!times.isEmpty()) {
+            for (Timer<K> timer : buckets.remove(times.poll())) {
+                if (timersByKeyGroup[keyGroupIndex(timer.key())].remove(timer)) {
+                    timers.add(timer);
+                }
             }
         }
         return timers;
@@ -129,7 +145,7 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         for (int i = 0; i < n; i++) {
             Timer<K> timer = new Timer<>(keySerializer.deserialize(in), in.readLong());
             if (timersByKeyGroup[keyGroupIndex].add(timer)) {
-                queue.add(timer);
+                enqueue(timer);
             }
         }
     }
