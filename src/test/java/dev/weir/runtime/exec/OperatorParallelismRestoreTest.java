@@ -1,6 +1,7 @@
 package dev.weir.runtime.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,6 +102,17 @@ class OperatorParallelismRestoreTest {
             assertThat(restores.get(new ExecutionVertexId("numbers", subtask)).operator("numbers")
                     .previousOperatorStates()).containsExactly(handle("offsets"));
         }
+    }
+
+    @Test
+    void anUnalignedCheckpointWithInFlightRecordsOfAnEdgeThatChainingRemovedIsRefusedPointingToSavepoints() {
+        // count and sink both at 1 chain: the edge count->sink, whose in-flight records the checkpoint holds, is gone.
+        JobGraph chained = job(2, 1, 1);
+        assertThat(chained.edges()).extracting(JobGraph.JobEdge::id).doesNotContain("count->sink");
+
+        assertThatThrownBy(() -> StateAssignment.assign(checkpointOfOneTwoOne(), "chk-9", chained, KEY_GROUPS))
+                .hasMessageContaining("in-flight records of the edge 'count->sink', which the job no longer has")
+                .hasMessageContaining("savepoint");
     }
 
     private static List<Integer> range(int from, int to) {
