@@ -26,6 +26,7 @@ import dev.weir.examples.WindowedCountJob;
 import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
@@ -136,6 +137,20 @@ class OperatorParallelismWorkerKillIT {
         assertThat(counts.lines()).isEqualTo(RECORDS);
         // Sorted and compared as lists: AssertJ's any-order comparison is quadratic, seconds for these sizes.
         assertThat(sorted(CommittedFiles.lines(dir.resolve("out/windows")))).isEqualTo(sorted(expectedWindows()));
+    }
+
+    @Test
+    void anOperatorWiderThanTheJobFailsItAtOnceNamingTheOperator() throws Exception {
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Run run = new Run(server, 0, 3, 1, false, "too-wide");
+            JobResult end = run.start(null).get(60, TimeUnit.SECONDS);
+
+            assertThat(end.state()).isEqualTo(JobResult.JobState.FAILED);
+            assertThat(end.restarts()).isZero();
+            assertThat(end.cause().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
+            assertThat(end.failure()).contains("operator 'count' has parallelism 3 (setParallelism), more than the"
+                    + " job's parallelism 2 (spec.parallelism)");
+        }
     }
 
     /** windowed-count's contract, recomputed from its definition: one line per (key, window) with records. */
