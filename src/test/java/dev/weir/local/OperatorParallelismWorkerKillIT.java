@@ -149,7 +149,7 @@ class OperatorParallelismWorkerKillIT {
             assertThat(end.restarts()).isZero();
             assertThat(end.cause().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
             assertThat(end.failure()).contains("operator 'count' has parallelism 3 (setParallelism), more than the"
-                    + " job's parallelism 2 (spec.parallelism)");
+                    + " job's parallelism 2 (spec.job.parallelism)");
         }
     }
 

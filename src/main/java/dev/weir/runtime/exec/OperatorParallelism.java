@@ -10,7 +10,7 @@ import dev.weir.runtime.dataflow.UnrecoverableJobException;
  * run. The workers are the slots (subtask i of every operator runs on worker i), so no operator
  * may be wider than the job, and a keyed one no wider than its key groups. Widths that can never
  * run are refused as a configuration error naming the operator: the fix is the job's code or
- * {@code spec.parallelism}.
+ * {@code spec.job.parallelism}.
  */
 final class OperatorParallelism {
 
@@ -39,9 +39,9 @@ final class OperatorParallelism {
         }
         if (parallelism > env.parallelism()) {
             throw refused("operator '" + node.uid() + "' has parallelism " + parallelism + " (setParallelism), more"
-                    + " than the job's parallelism " + env.parallelism() + " (spec.parallelism): subtask i of every"
+                    + " than the job's parallelism " + env.parallelism() + " (spec.job.parallelism): subtask i of every"
                     + " operator runs on worker i, so an operator is at most as wide as the job; raise"
-                    + " spec.parallelism or lower the operator's parallelism");
+                    + " spec.job.parallelism or lower the operator's parallelism");
         }
     }
 
@@ -52,8 +52,8 @@ final class OperatorParallelism {
     void requireSomeOperatorAtJobParallelism() {
         if (widest > 0 && widest < env.parallelism()) {
             throw refused("every operator has a parallelism of at most " + widest + " (setParallelism), below the"
-                    + " job's parallelism " + env.parallelism() + " (spec.parallelism): workers " + widest + ".."
-                    + (env.parallelism() - 1) + " would run nothing; set spec.parallelism to " + widest);
+                    + " job's parallelism " + env.parallelism() + " (spec.job.parallelism): workers " + widest + ".."
+                    + (env.parallelism() - 1) + " would run nothing; set spec.job.parallelism to " + widest);
         }
     }
 

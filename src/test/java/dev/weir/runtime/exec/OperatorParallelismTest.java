@@ -101,7 +101,7 @@ class OperatorParallelismTest {
         assertThatThrownBy(() -> new JobGraph(env)).isInstanceOfSatisfying(UnrecoverableJobException.class,
                         e -> assertThat(e.kind()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION))
                 .hasMessageContaining("operator 'wide' has parallelism 3")
-                .hasMessageContaining("job's parallelism 2 (spec.parallelism)");
+                .hasMessageContaining("job's parallelism 2 (spec.job.parallelism)");
     }
 
     @Test
@@ -122,7 +122,7 @@ class OperatorParallelismTest {
         env.fromSource(GeneratorSource.sequence(10), "numbers").setParallelism(2)
                 .sinkTo(discard()).uid("sink").setParallelism(1);
         assertThatThrownBy(() -> new JobGraph(env)).isInstanceOf(UnrecoverableJobException.class)
-                .hasMessageContaining("workers 2..2 would run nothing").hasMessageContaining("spec.parallelism to 2");
+                .hasMessageContaining("workers 2..2 would run nothing").hasMessageContaining("spec.job.parallelism to 2");
     }
 
     @Test
