@@ -122,8 +122,7 @@ public final class InProcessDeployer implements JobDeployer {
         Set<Integer> subtasks = IntStream.range(0, job.parallelism()).boxed().collect(Collectors.toSet());
         Map<Integer, JobGraph> graphs = buildGraphs(job, code, subtasks);
         Map<ExecutionVertexId, TaskRestore> restores = restore == null ? Map.of()
-                : StateAssignment.assign(restore.metadata(), restore.location(), graphs.get(0),
-                        job.parallelism(), job.maxParallelism());
+                : StateAssignment.assign(restore.metadata(), restore.location(), graphs.get(0), job.maxParallelism());
         ProcessingTimeService timeService = new SystemProcessingTimeService();
         ExecutorService snapshots = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "weir-snapshot-upload");

@@ -36,6 +36,19 @@ public class DataStream<T> {
         return this;
     }
 
+    /**
+     * Runs this operator with {@code parallelism} subtasks instead of the job's parallelism (Flink's
+     * {@code setParallelism}): at least 1 and at most the job's parallelism, since subtask i of every
+     * operator runs on worker i. An operator chains only to an input of equal parallelism; between
+     * different parallelisms records are spread round robin (rebalance), or by key behind a keyBy.
+     * Changing it between runs restores from a checkpoint or savepoint (keyed state by key group,
+     * operator state spread over the new subtasks), as a change of the job's parallelism does.
+     */
+    public DataStream<T> setParallelism(int parallelism) {
+        node.setParallelism(parallelism);
+        return this;
+    }
+
     /** How to serialize this stream's records when they cross a process boundary. */
     public DataStream<T> returns(TypeSerializer<T> serializer) {
         node.setOutputSerializer(serializer);
@@ -155,6 +168,12 @@ public class DataStream<T> {
         /** The name the sink is shown as; defaults to its uid and does not affect its state. */
         public SinkHandle name(String name) {
             node.setName(name);
+            return this;
+        }
+
+        /** Runs the sink with {@code parallelism} subtasks: see {@link DataStream#setParallelism}. */
+        public SinkHandle setParallelism(int parallelism) {
+            node.setParallelism(parallelism);
             return this;
         }
     }

@@ -7,7 +7,8 @@ import java.util.List;
 import dev.weir.runtime.state.serialization.Types;
 
 /**
- * Settles, when the graph is built, how each shuffled stream's records are serialized: a declared
+ * Settles, when the graph is built, how each shuffled stream's records are serialized (behind a
+ * keyBy or rebalance, or between operators of different parallelism): a declared
  * serializer ({@code returns(...)}) is kept; a stream whose record type its functions spell out
  * gets a derived serializer when the type is a record of plain data ({@link Types#of}), and is
  * refused when the type can never be sent to another worker (a final class or record that is not
@@ -19,12 +20,26 @@ final class ShuffleSerializers {
 
     private ShuffleSerializers() {}
 
-    static void deriveOrRefuse(List<StreamNode> nodes) {
+    static void deriveOrRefuse(List<StreamNode> nodes, StreamEnvironment env) {
         for (StreamNode node : nodes) {
             for (StreamNode.Input edge : node.inputs()) {
-                deriveOrRefuse(node, edge);
+                if (isShuffled(node, edge, env)) {
+                    deriveOrRefuse(node, edge);
+                }
             }
         }
+    }
+
+    /**
+     * Whether the edge's records may cross workers: any keyBy or rebalance, and a forward edge
+     * between operators of different parallelism (it is spread round robin over the network).
+     */
+    private static boolean isShuffled(StreamNode node, StreamNode.Input edge, StreamEnvironment env) {
+        if (!(edge.partitioning() instanceof Partitioning.Forward)) {
+            return true;
+        }
+        return !node.isVirtual() && !edge.node().isVirtual()
+                && env.parallelismOf(edge.node()) != env.parallelismOf(node);
     }
 
     /**
@@ -34,8 +49,7 @@ final class ShuffleSerializers {
      */
     private static void deriveOrRefuse(StreamNode node, StreamNode.Input edge) {
         StreamNode input = edge.node();
-        if (input.isVirtual() || edge.partitioning() instanceof Partitioning.Forward
-                || input.outputSerializer() != null) {
+        if (input.isVirtual() || input.outputSerializer() != null) {
             return;
         }
         Class<?> type = FunctionTypes.output(input);

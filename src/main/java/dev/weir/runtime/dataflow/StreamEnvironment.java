@@ -27,6 +27,17 @@ public final class StreamEnvironment {
         return maxParallelism;
     }
 
+    /**
+     * How many subtasks run {@code node}: as set with {@code setParallelism}, else the job's
+     * parallelism; a side output runs in its operator's task, at its parallelism.
+     */
+    public int parallelismOf(StreamNode node) {
+        if (node.kind() instanceof StreamNode.SideOutputKind) {
+            return parallelismOf(node.input());
+        }
+        return node.declaredParallelism() > 0 ? node.declaredParallelism() : parallelism;
+    }
+
     /** A stream read by a replayable source; {@code uid} matches the source's offsets on restore. */
     public <T> DataStream<T> fromSource(Source<T> source, String uid) {
         return new DataStream<>(this, addNode(uid, new StreamNode.SourceKind(source, null), null, new Partitioning.Forward()));
@@ -80,7 +91,7 @@ public final class StreamEnvironment {
         if (nodes.stream().noneMatch(n -> n.kind() instanceof StreamNode.SinkKind)) {
             throw new IllegalArgumentException("the job defines no sink");
         }
-        ShuffleSerializers.deriveOrRefuse(nodes);
+        ShuffleSerializers.deriveOrRefuse(nodes, this);
     }
 
     /** A fingerprint of the graph's structure, equal for every deterministic build of the same job. */

@@ -64,6 +64,8 @@ public final class StreamNode {
     private String uid;
     private String name;
     private TypeSerializer<?> outputSerializer;
+    /** Set with {@code setParallelism}; 0: the job's parallelism. */
+    private int parallelism;
 
     /** @param inputs the node's inputs, none for a source (whose input partitioning is then {@code Forward}) */
     StreamNode(int id, String uid, Kind kind, List<Input> inputs) {
@@ -111,6 +113,30 @@ public final class StreamNode {
         return kind;
     }
 
+    /**
+     * The number of subtasks set for this operator with {@code setParallelism(...)}, or 0 when it
+     * runs at the job's parallelism (a side output runs at its operator's, a union has none).
+     */
+    public int declaredParallelism() {
+        return parallelism;
+    }
+
+    void setParallelism(int parallelism) {
+        if (kind instanceof SideOutputKind) {
+            throw new IllegalArgumentException("operator '" + uid + "': a side output runs in the task of the"
+                    + " operator that emits it, at that operator's parallelism; set the parallelism there");
+        }
+        if (isVirtual()) {
+            throw new IllegalArgumentException("a union runs no operator of its own and has no parallelism: set"
+                    + " the parallelism of its inputs or of the operator reading it");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("operator '" + uid + "': the parallelism must be at least 1, got "
+                    + parallelism);
+        }
+        this.parallelism = parallelism;
+    }
+
     /** The (first) upstream node, or null for a source. */
     public StreamNode input() {
         return inputs.isEmpty() ? null : inputs.get(0).node();
@@ -155,6 +181,9 @@ public final class StreamNode {
         // Only new kinds add to the signature, so the graphs (and hashes) of older jobs stay as they were.
         if (kind instanceof SideOutputKind k) {
             signature += ":" + k.tag().id();
+        }
+        if (parallelism > 0) {
+            signature += ":p" + parallelism;
         }
         return signature;
     }

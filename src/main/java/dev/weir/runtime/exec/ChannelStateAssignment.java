@@ -7,8 +7,9 @@ import dev.weir.runtime.dataflow.Partitioning;
 
 /**
  * Which in-flight records of an unaligned checkpoint a consumer subtask of an edge replays, at the
- * parallelism the job runs with now. At the same parallelism each channel goes back to its own
- * consumer. After a rescale, a keyed edge's records go where the edge would route them now: every
+ * parallelism the consuming task runs with now (its own; the producer's does not matter: a
+ * consumer replays what its channels held, whichever producer sent it). At the same parallelism
+ * each channel goes back to its own consumer. After a rescale, a keyed edge's records go where the edge would route them now: every
  * new subtask reads all of the edge's channel state and keeps the records of its key groups; a
  * rebalanced edge's channels go whole to subtask {@code consumer mod parallelism} (any
  * distribution is one rebalance could have made). Either way a channel's records stay in the
@@ -18,7 +19,11 @@ final class ChannelStateAssignment {
 
     private ChannelStateAssignment() {}
 
-    /** @param handles the edge's channel state, in {@link ChannelStateHandle#STREAM_ORDER} */
+    /**
+     * @param handles the edge's channel state, in {@link ChannelStateHandle#STREAM_ORDER}
+     * @param previousParallelism the consuming task's parallelism when the checkpoint was taken
+     * @param parallelism the consuming task's parallelism now
+     */
     static List<ChannelStateHandle> forSubtask(List<ChannelStateHandle> handles, int previousParallelism,
                                                int parallelism, int subtask, Partitioning partitioning) {
         if (byKeyGroup(previousParallelism, parallelism, partitioning)) {

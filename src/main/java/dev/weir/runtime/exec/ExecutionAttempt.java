@@ -50,7 +50,7 @@ public final class ExecutionAttempt {
 
     /**
      * @param graphs each local subtask's own build of the job graph (user functions are per subtask)
-     * @param subtasks which subtask indexes run in this process
+     * @param subtasks which subtask indexes run in this process: of each task, those below its parallelism
      * @param environment creates the environment of one subtask
      */
     public ExecutionAttempt(Settings settings, Map<Integer, JobGraph> graphs, Set<Integer> subtasks,
@@ -60,7 +60,10 @@ public final class ExecutionAttempt {
         for (int subtask : subtasks) {
             JobGraph graph = graphs.get(subtask);
             for (JobGraph.JobVertex vertex : graph.vertices()) {
-                tasks.add(createTask(graph, vertex, subtask, environment.apply(new ExecutionVertexId(vertex.name(), subtask))));
+                if (subtask < vertex.parallelism()) {
+                    TaskEnvironment env = environment.apply(new ExecutionVertexId(vertex.name(), subtask));
+                    tasks.add(createTask(graph, vertex, subtask, env.withParallelism(vertex.parallelism())));
+                }
             }
         }
     }
@@ -72,7 +75,7 @@ public final class ExecutionAttempt {
         Map<Integer, List<Output>> networkOutputs = new HashMap<>();
         RecordTimestamp timestamp = new RecordTimestamp();
         for (JobGraph.JobEdge edge : vertex.outputs()) {
-            OutputChannel[] out = new OutputChannel[settings.parallelism()];
+            OutputChannel[] out = new OutputChannel[edge.target().parallelism()];
             for (int consumer = 0; consumer < out.length; consumer++) {
                 out[consumer] = channels.outputChannel(edge, subtask, consumer);
             }
@@ -93,7 +96,7 @@ public final class ExecutionAttempt {
         List<InputGate.Input> inputs = new ArrayList<>();
         List<Partitioning> partitionings = new ArrayList<>();
         for (JobGraph.JobEdge edge : vertex.inputs()) {
-            ChannelQueue[] in = new ChannelQueue[settings.parallelism()];
+            ChannelQueue[] in = new ChannelQueue[edge.source().parallelism()];
             for (int producer = 0; producer < in.length; producer++) {
                 in[producer] = channels.inputChannel(edge, producer, subtask);
             }

@@ -11,8 +11,9 @@ import dev.weir.runtime.dataflow.StreamNode;
 
 /**
  * The physical plan: stream nodes chained into tasks (job vertices). A node joins its input's
- * task when the edge is a forward edge; sources and nodes behind a keyBy or rebalance start a
- * new task, connected to the upstream task by a {@link JobEdge} through channels.
+ * task when the edge is a forward edge and both have the same parallelism; sources, nodes behind a
+ * keyBy or rebalance, and nodes of another parallelism than their input start a new task, connected
+ * to the upstream task by a {@link JobEdge} through channels.
  */
 public final class JobGraph {
 
@@ -23,20 +24,24 @@ public final class JobGraph {
 
     public JobGraph(StreamEnvironment env) {
         this.signature = env.signature();
+        OperatorParallelism parallelism = new OperatorParallelism(env);
         for (StreamNode node : env.nodes()) {
             if (node.isVirtual()) {
                 continue;
             }
+            int width = parallelism.of(node);
             List<StreamNode.Input> inputs = physicalInputs(node);
             boolean startsTask = inputs.size() != 1 || !(inputs.get(0).partitioning() instanceof Partitioning.Forward)
-                    || node.input().isVirtual();
+                    || node.input().isVirtual() || vertexOfNode.get(node.input().id()).parallelism() != width;
             JobVertex vertex;
             if (startsTask) {
-                vertex = new JobVertex(node.uid(), node);
+                vertex = new JobVertex(node.uid(), node, width);
                 vertices.put(vertex.name(), vertex);
                 for (StreamNode.Input input : inputs) {
-                    JobEdge edge = new JobEdge(vertexOfNode.get(input.node().id()), input.node().id(), vertex,
-                            input.partitioning(), vertex.inputs.size(), input.operatorInput());
+                    JobVertex producer = vertexOfNode.get(input.node().id());
+                    JobEdge edge = new JobEdge(producer, input.node().id(), vertex,
+                            physicalPartitioning(input.partitioning(), producer, width), vertex.inputs.size(),
+                            input.operatorInput());
                     edges.add(edge);
                     vertex.inputs.add(edge);
                     edge.source().addOutput(edge);
@@ -47,6 +52,19 @@ public final class JobGraph {
             }
             vertexOfNode.put(node.id(), vertex);
         }
+        parallelism.requireSomeOperatorAtJobParallelism();
+    }
+
+    /**
+     * How records travel on a network edge: as the API said, except that a forward edge between
+     * tasks of different parallelism spreads its records round robin (as Flink turns it into a
+     * rebalance), since subtask i of the producer has no consumer i to forward to, or several would idle.
+     */
+    private static Partitioning physicalPartitioning(Partitioning logical, JobVertex producer, int consumerParallelism) {
+        if (logical instanceof Partitioning.Forward && producer.parallelism() != consumerParallelism) {
+            return new Partitioning.Rebalance();
+        }
+        return logical;
     }
 
     /**
@@ -93,14 +111,21 @@ public final class JobGraph {
         private final List<StreamNode> chain = new ArrayList<>();
         private final List<JobEdge> outputs = new ArrayList<>();
         private final List<JobEdge> inputs = new ArrayList<>();
+        private final int parallelism;
 
-        JobVertex(String name, StreamNode head) {
+        JobVertex(String name, StreamNode head, int parallelism) {
             this.name = name;
             this.chain.add(head);
+            this.parallelism = parallelism;
         }
 
         public String name() {
             return name;
+        }
+
+        /** How many subtasks run this task: subtask i on worker i, for i below it. */
+        public int parallelism() {
+            return parallelism;
         }
 
         public StreamNode head() {

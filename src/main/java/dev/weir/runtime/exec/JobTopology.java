@@ -19,13 +19,16 @@ import dev.weir.runtime.dataflow.StreamNode;
  * classes; workers whose hashes differ did not build the same job (a half-rolled image, a
  * {@code define()} that is not deterministic) and cannot run one attempt together.
  *
- * @param graphHash SHA-256 of the graph's structure (operators, uids, edges) and its parallelism
+ * @param graphHash SHA-256 of the graph's structure (operators, uids, edges, parallelisms set per
+ *     operator) and the job's parallelism
+ * @param parallelism the job's parallelism: the number of workers, and the widest any task may be
  */
 public record JobTopology(String graphHash, int parallelism, int maxParallelism, List<Vertex> vertices) {
 
     /**
      * One task: a chain of operators run by one thread per subtask.
      *
+     * @param parallelism its own number of subtasks (the job's, unless its operators were set narrower)
      * @param operators the uids of the chained operators, head first
      * @param source whether the task starts with a source (checkpoints are triggered there)
      * @param inputs the tasks feeding this one over the network
@@ -77,7 +80,7 @@ public record JobTopology(String graphHash, int parallelism, int maxParallelism,
             List<Input> inputs = vertex.inputs().stream()
                     .map(edge -> new Input(edge.source().name(), partitioning(edge.partitioning())))
                     .toList();
-            vertices.add(new Vertex(vertex.name(), parallelism, vertex.isSource(),
+            vertices.add(new Vertex(vertex.name(), vertex.parallelism(), vertex.isSource(),
                     vertex.chain().stream().map(StreamNode::uid).toList(), inputs,
                     vertex.chain().stream().map(StreamNode::name).toList()));
         }

@@ -20,8 +20,9 @@ import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 
 /**
- * Decides which subtask restores which state from a completed checkpoint, at the parallelism the
- * job runs with now: key groups go to the subtask whose range holds them; operator state goes
+ * Decides which subtask restores which state from a completed checkpoint, at the parallelism each
+ * task runs with now (each its own, which may differ from the one it had, and from the job's):
+ * key groups go to the subtask whose range holds them; operator state goes
  * to every subtask (each source or sink picks its share, see OperatorStateRestore); in-flight
  * records of an unaligned checkpoint go to the consumers of their edge ({@link ChannelStateAssignment}), edge
  * by edge for a task with several inputs.
@@ -31,7 +32,7 @@ public final class StateAssignment {
     private StateAssignment() {}
 
     public static Map<ExecutionVertexId, TaskRestore> assign(CheckpointMetadata metadata, String location,
-                                                             JobGraph graph, int parallelism, int maxParallelism) {
+                                                             JobGraph graph, int maxParallelism) {
         if (metadata.maxParallelism() != maxParallelism) {
             throw new IllegalStateException("checkpoint " + location + " was taken with maxParallelism "
                     + metadata.maxParallelism() + " but the job now has " + maxParallelism
@@ -56,28 +57,47 @@ public final class StateAssignment {
         }
         Map<ExecutionVertexId, TaskRestore> restores = new LinkedHashMap<>();
         for (JobGraph.JobVertex vertex : graph.vertices()) {
-            for (int subtask = 0; subtask < parallelism; subtask++) {
-                KeyGroupRange range = KeyGroupAssignment.rangeFor(subtask, maxParallelism, parallelism);
+            int width = vertex.parallelism();
+            for (int subtask = 0; subtask < width; subtask++) {
+                KeyGroupRange range = KeyGroupAssignment.rangeFor(subtask, maxParallelism, width);
                 Map<String, TaskRestore.OperatorRestore> operators = new LinkedHashMap<>();
                 for (StreamNode node : vertex.chain()) {
                     List<OperatorSubtaskState> states = metadata.operators().get(node.uid());
                     if (states != null) {
-                        operators.put(node.uid(), assign(states, metadata.parallelism(), range));
+                        operators.put(node.uid(), assign(states, previousParallelism(states), range));
                     }
                 }
+                int previousWidth = previousParallelism(metadata, vertex);
                 List<ChannelStateHandle> inFlight = new ArrayList<>();
                 boolean byKeyGroup = false;
                 for (JobGraph.JobEdge edge : vertex.inputs()) {
                     inFlight.addAll(ChannelStateAssignment.forSubtask(
                             metadata.channelState().getOrDefault(edge.id(), List.of()),
-                            metadata.parallelism(), parallelism, subtask, edge.partitioning()));
-                    byKeyGroup |= ChannelStateAssignment.byKeyGroup(metadata.parallelism(), parallelism, edge.partitioning());
+                            previousWidth, width, subtask, edge.partitioning()));
+                    byKeyGroup |= ChannelStateAssignment.byKeyGroup(previousWidth, width, edge.partitioning());
                 }
                 restores.put(new ExecutionVertexId(vertex.name(), subtask), new TaskRestore(metadata.checkpointId(),
                         location, operators, inFlight, byKeyGroup));
             }
         }
         return restores;
+    }
+
+    /**
+     * How many subtasks an operator had when the checkpoint was taken: every subtask of every
+     * operator acknowledges a state, so one more than the highest subtask index.
+     */
+    private static int previousParallelism(List<OperatorSubtaskState> states) {
+        return states.stream().mapToInt(OperatorSubtaskState::subtask).max().orElse(-1) + 1;
+    }
+
+    /**
+     * How many subtasks the task had in the checkpoint: those of its head operator (the consumer of
+     * its input edges' channel state; an edge of the checkpoint has the head it had then), else the job's.
+     */
+    private static int previousParallelism(CheckpointMetadata metadata, JobGraph.JobVertex vertex) {
+        List<OperatorSubtaskState> states = metadata.operators().get(vertex.head().uid());
+        return states == null || states.isEmpty() ? metadata.parallelism() : previousParallelism(states);
     }
 
     private static TaskRestore.OperatorRestore assign(List<OperatorSubtaskState> states, int previousParallelism,

@@ -12,6 +12,7 @@ import dev.weir.runtime.storage.CheckpointStorage;
 /**
  * Everything a subtask needs from the process running it.
  *
+ * @param parallelism the task's number of subtasks (its own: an operator may run narrower than the job)
  * @param restore the state to start from, or null for a fresh start
  * @param stateBackend where keyed operators keep their state
  */
@@ -38,6 +39,15 @@ public record TaskEnvironment(
                            JobMetrics metrics) {
         this(jobName, vertexId, parallelism, maxParallelism, attempt, checkpointingMode, storage, snapshotExecutor,
                 timeService, listener, restore, batchSize, metrics, StateBackendSettings.HEAP);
+    }
+
+    /** This environment for a task of {@code parallelism} subtasks (its own, which may be below the job's). */
+    public TaskEnvironment withParallelism(int parallelism) {
+        if (parallelism == this.parallelism) {
+            return this;
+        }
+        return new TaskEnvironment(jobName, vertexId, parallelism, maxParallelism, attempt, checkpointingMode, storage,
+                snapshotExecutor, timeService, listener, restore, batchSize, metrics, stateBackend);
     }
 
     public int subtask() {

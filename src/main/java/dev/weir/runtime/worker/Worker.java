@@ -277,7 +277,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             return Map.of();
         }
         CheckpointMetadata metadata = storage.readMetadata(config.restoreFrom());
-        return StateAssignment.assign(metadata, config.restoreFrom(), graph, config.parallelism(), config.maxParallelism());
+        return StateAssignment.assign(metadata, config.restoreFrom(), graph, config.maxParallelism());
     }
 
     /** Control messages that arrived before the tasks existed are replayed in order. */

@@ -47,6 +47,21 @@ class ShuffleSerializersTest {
     }
 
     @Test
+    void aForwardEdgeBetweenOperatorsOfDifferentParallelismIsShuffledAndGetsADerivedSerializer() {
+        StreamEnvironment env = new StreamEnvironment(2, 128);
+        DataStream<Reading> narrow = env.fromSource(GeneratorSource.sequence(10), "numbers").setParallelism(1)
+                .map(new ToReading()).uid("to-reading").setParallelism(1);
+        narrow.sinkTo(new DiscardSink<>()).uid("sink");
+        DataStream<Reading> same = env.fromSource(GeneratorSource.sequence(10), "others").map(new ToReading())
+                .uid("chained");
+        same.sinkTo(new DiscardSink<>()).uid("chained-sink");
+        env.nodes();
+
+        assertThat(narrow.node.outputSerializer()).as("rebalanced to the sink's two subtasks").isNotNull();
+        assertThat(same.node.outputSerializer()).as("chained: no serializer needed").isNull();
+    }
+
+    @Test
     void aPlainDataRecordAcrossAKeyByGetsADerivedSerializer() throws Exception {
         StreamEnvironment env = new StreamEnvironment(2, 128);
         DataStream<Reading> readings = env.fromSource(GeneratorSource.sequence(10), "numbers").map(new ToReading())

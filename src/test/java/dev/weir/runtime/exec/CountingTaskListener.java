@@ -17,6 +17,7 @@ final class CountingTaskListener implements TaskListener {
     final CountDownLatch endOfData;
     final CountDownLatch finished;
     final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    final Queue<TaskAcknowledgement> acknowledgements = new ConcurrentLinkedQueue<>();
 
     CountingTaskListener(int tasks) {
         this.endOfData = new CountDownLatch(tasks);
@@ -30,8 +31,15 @@ final class CountingTaskListener implements TaskListener {
      */
     void runToEnd(List<ExecutionAttempt> attempts, ProcessingTimeService timeService, Duration timeout)
             throws InterruptedException {
+        runToEnd(attempts, timeService, timeout, () -> {});
+    }
+
+    /** As {@link #runToEnd(List, ProcessingTimeService, Duration)}, running {@code whileRunning} once the tasks started. */
+    void runToEnd(List<ExecutionAttempt> attempts, ProcessingTimeService timeService, Duration timeout,
+                  WhileRunning whileRunning) throws InterruptedException {
         try {
             attempts.forEach(ExecutionAttempt::start);
+            whileRunning.run();
             assertThat(endOfData.await(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("every task reached end of data").isTrue();
             attempts.forEach(ExecutionAttempt::finish);
             assertThat(finished.await(30, TimeUnit.SECONDS)).as("every task finished").isTrue();
@@ -45,8 +53,15 @@ final class CountingTaskListener implements TaskListener {
         }
     }
 
+    /** What a test does while the tasks run (trigger checkpoints, wait for their acknowledgements). */
+    interface WhileRunning {
+        void run() throws InterruptedException;
+    }
+
     @Override
-    public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {}
+    public void acknowledgeCheckpoint(TaskAcknowledgement acknowledgement) {
+        acknowledgements.add(acknowledgement);
+    }
 
     @Override
     public void declineCheckpoint(long checkpointId, ExecutionVertexId vertex, String reason) {}

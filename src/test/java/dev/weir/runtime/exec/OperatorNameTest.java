@@ -44,7 +44,7 @@ class OperatorNameTest {
                 "count", List.of(new OperatorSubtaskState(0, null, Map.of(5, new StateHandle("chk-7/count-0", 0, 42))))));
 
         assertThat(JobTopology.of(renamed, 2, 128).graphHash()).isEqualTo(JobTopology.of(before, 2, 128).graphHash());
-        Map<ExecutionVertexId, TaskRestore> restores = StateAssignment.assign(checkpoint, "chk-7", renamed, 2, 128);
+        Map<ExecutionVertexId, TaskRestore> restores = StateAssignment.assign(checkpoint, "chk-7", renamed, 128);
         assertThat(restores.get(new ExecutionVertexId("count", 0)).operator("count").keyGroups())
                 .containsEntry(5, new StateHandle("chk-7/count-0", 0, 42));
     }
@@ -60,7 +60,7 @@ class OperatorNameTest {
 
         assertThat(JobTopology.of(otherUid, 2, 128).graphHash())
                 .isNotEqualTo(JobTopology.of(new JobGraph(job("a", "b", "c")), 2, 128).graphHash());
-        assertThatThrownBy(() -> StateAssignment.assign(checkpoint, "chk-7", otherUid, 2, 128))
+        assertThatThrownBy(() -> StateAssignment.assign(checkpoint, "chk-7", otherUid, 128))
                 .hasMessageContaining("operator uid 'count'");
     }
 

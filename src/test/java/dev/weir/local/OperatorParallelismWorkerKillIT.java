@@ -1,0 +1,177 @@
+package dev.weir.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.weir.coordinator.Clock;
+import dev.weir.coordinator.JobMaster;
+import dev.weir.coordinator.JobResult;
+import dev.weir.coordinator.RestartStrategy;
+import dev.weir.coordinator.RestoreTarget;
+import dev.weir.coordinator.remote.CoordinatorServer;
+import dev.weir.examples.KeyedCountJob;
+import dev.weir.examples.WindowedCountJob;
+import dev.weir.runtime.checkpoint.CheckpointConfig;
+import dev.weir.runtime.checkpoint.CheckpointingMode;
+import dev.weir.runtime.dataflow.JobArgs;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
+import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.storage.CheckpointStorage;
+import dev.weir.runtime.storage.CompletedCheckpointRef;
+import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.JobCounters;
+import dev.weir.testing.KeyedCountVerifier;
+import dev.weir.testing.OperatorParallelismTestJob;
+
+/**
+ * Operators of their own parallelism in worker processes ({@link OperatorParallelismTestJob}, two
+ * workers): a source of one subtask feeding keyed-count's function of two and its sink of one, and
+ * windowed-count's windows behind them. A worker is SIGKILLed mid-stream under unaligned
+ * checkpoints; the run is stopped and restored from its latest checkpoint with the keyed function
+ * narrowed to one subtask and its sink widened to two (same uids). An independent reader checks
+ * both outputs: keyed-count's and windowed-count's contracts, every line exactly once.
+ */
+class OperatorParallelismWorkerKillIT {
+
+    private static final long RECORDS = 20_000;
+    private static final long KEYS = 10;
+    private static final long WINDOW_MS = 100;
+    private static final long DISORDER_MS = 5;
+
+    @TempDir
+    Path dir;
+
+    private final class Run {
+        final JobCounters counters = new JobCounters();
+        final CheckpointStorage storage =
+                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/widths");
+        final WorkerProcessDeployer deployer;
+        final JobMaster master;
+
+        Run(CoordinatorServer server, long ratePerSubtask, int countParallelism, int countSinkParallelism,
+            boolean unaligned, String name) throws Exception {
+            Map<String, String> args = new HashMap<>(Map.of("records", Long.toString(RECORDS),
+                    "keys", Long.toString(KEYS), "windowMs", Long.toString(WINDOW_MS),
+                    "disorderMs", Long.toString(DISORDER_MS), "rate", Long.toString(ratePerSubtask),
+                    "output", dir.resolve("out").toString(), "sourceParallelism", "1",
+                    "countParallelism", Integer.toString(countParallelism),
+                    "countSinkParallelism", Integer.toString(countSinkParallelism), "windowSinkParallelism", "1"));
+            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("widths",
+                    OperatorParallelismTestJob.class.getName(), new JobArgs(args), 2, 128, CheckpointingMode.EXACTLY_ONCE);
+            deployer = new WorkerProcessDeployer(job,
+                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/widths", null), server,
+                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
+                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
+                    new JobMetrics());
+            CheckpointConfig checkpoints = new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5);
+            master = new JobMaster(new JobMaster.Settings("widths", 2, 128,
+                    unaligned ? checkpoints.withUnaligned(0) : checkpoints,
+                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
+                    storage, deployer, Clock.system(), counters);
+        }
+
+        CompletableFuture<JobResult> start(RestoreTarget restore) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return master.run(restore);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        void awaitWorkers(long attempt) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < 2
+                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+
+        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    @Test
+    void narrowAndWideOperatorsCommitExactlyOnceAcrossAKillAndAChangedOperatorParallelism() throws Exception {
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Run first = new Run(server, 2_000, 2, 1, true, "count-2");
+            CompletableFuture<JobResult> result = first.start(null);
+            first.awaitWorkers(1);
+            first.awaitCheckpointsBeyond(0, result);
+            assertThat(result).as("the job must still run").isNotDone();
+            first.deployer.currentWorkers().get(1).destroyForcibly();
+            first.awaitWorkers(2);
+            first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
+            first.master.cancel();
+            JobResult stopped = result.get(60, TimeUnit.SECONDS);
+            assertThat(stopped.state()).as("%s", stopped.failure()).isEqualTo(JobResult.JobState.CANCELED);
+            assertThat(stopped.restarts()).isEqualTo(1);
+
+            CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
+            assertThat(latest.metadata().operators().get("count")).as("count ran with two subtasks").hasSize(2);
+            Run second = new Run(server, 0, 1, 2, false, "count-1");
+            JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(120, TimeUnit.SECONDS);
+            assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
+        }
+        KeyedCountVerifier.Report counts = KeyedCountVerifier.verify(CommittedFiles.lines(dir.resolve("out/count")),
+                RECORDS, KEYS);
+        assertThat(counts.isExactlyOnce()).as("%s", counts).isTrue();
+        assertThat(counts.lines()).isEqualTo(RECORDS);
+        // Sorted and compared as lists: AssertJ's any-order comparison is quadratic, seconds for these sizes.
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/windows")))).isEqualTo(sorted(expectedWindows()));
+    }
+
+    @Test
+    void anOperatorWiderThanTheJobFailsItAtOnceNamingTheOperator() throws Exception {
+        try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Run run = new Run(server, 0, 3, 1, false, "too-wide");
+            JobResult end = run.start(null).get(60, TimeUnit.SECONDS);
+
+            assertThat(end.state()).isEqualTo(JobResult.JobState.FAILED);
+            assertThat(end.restarts()).isZero();
+            assertThat(end.cause().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
+            assertThat(end.failure()).contains("operator 'count' has parallelism 3 (setParallelism), more than the"
+                    + " job's parallelism 2 (spec.job.parallelism)");
+        }
+    }
+
+    /** windowed-count's contract, recomputed from its definition: one line per (key, window) with records. */
+    private static List<String> expectedWindows() {
+        WindowedCountJob.Settings settings = new WindowedCountJob.Settings(RECORDS, KEYS, 1, DISORDER_MS, WINDOW_MS, 0);
+        Map<String, long[]> windows = new HashMap<>();
+        for (long i = 0; i < RECORDS; i++) {
+            long time = settings.eventTime(i);
+            long[] countSum = windows.computeIfAbsent(KeyedCountJob.keyOf(i, KEYS) + "," + (time - time % WINDOW_MS),
+                    k -> new long[2]);
+            countSum[0]++;
+            countSum[1] += i;
+        }
+        List<String> lines = new ArrayList<>();
+        windows.forEach((keyAndWindow, countSum) -> lines.add(keyAndWindow + "," + countSum[0] + "," + countSum[1]));
+        return lines;
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        java.util.Collections.sort(copy);
+        return copy;
+    }
+}
