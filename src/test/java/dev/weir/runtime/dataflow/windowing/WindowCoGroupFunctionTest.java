@@ -145,6 +145,21 @@ class WindowCoGroupFunctionTest {
     }
 
     @Test
+    void aRecordThatBridgesTwoSessionsMergesTheirRecordsOfBothInputs() throws Exception {
+        try (KeyedCoFunctionHarness<Long, Long, Long, String> harness = open(
+                SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, new Groups())) {
+            harness.processElement1(0L, 0);
+            harness.processElement2(1_015L, 2); // [0, 12), key 0
+            harness.processElement2(1_001L, 30);
+            harness.processElement2(1_008L, 20); // [20, 40)
+            harness.restore(harness.snapshot(), 3);
+            harness.processElement1(5L, 10); // [10, 20) touches both: one session [0, 40)
+            harness.endInput();
+            assertThat(harness.takeOutput()).containsExactly("[0, 5]|[1001, 1008, 1015]");
+        }
+    }
+
+    @Test
     void processingTimeWindowsGroupWhatArrivedInThemAlsoWhenOneSideIsEmpty() throws Exception {
         try (KeyedCoFunctionHarness<Long, Long, Long, String> harness = open(
                 TumblingWindows.ofProcessingTime(Duration.ofMillis(100)), 0, new Groups())) {
