@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import dev.weir.runtime.dataflow.OperatorStateRestore;
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
@@ -61,11 +62,25 @@ public final class KeyedCoFunctionHarness<K, I1, I2, O> extends AbstractKeyedHar
             Supplier<? extends ProcessJoinFunction<L, R, O>> function, Duration lower, Duration upper,
             KeySelector<L, K> leftKeys, KeySelector<R, K> rightKeys, TypeSerializer<K> keySerializer,
             TypeSerializer<L> leftSerializer, TypeSerializer<R> rightSerializer) {
+        return forIntervalJoin(function, lower, upper, leftKeys, rightKeys, keySerializer, leftSerializer,
+                rightSerializer, null, null);
+    }
+
+    /**
+     * An interval join whose late records (at or behind the watermark) go to the side outputs
+     * {@code leftLateData} and {@code rightLateData} ({@link #sideOutput}); null drops them.
+     */
+    public static <K, L, R, O> Builder<K, L, R, O> forIntervalJoin(
+            Supplier<? extends ProcessJoinFunction<L, R, O>> function, Duration lower, Duration upper,
+            KeySelector<L, K> leftKeys, KeySelector<R, K> rightKeys, TypeSerializer<K> keySerializer,
+            TypeSerializer<L> leftSerializer, TypeSerializer<R> rightSerializer, OutputTag<L> leftLateData,
+            OutputTag<R> rightLateData) {
         if (function == null || leftSerializer == null || rightSerializer == null) {
             throw new IllegalArgumentException("function and both record serializers are required");
         }
         return new Builder<>(leftKeys, rightKeys, keySerializer, (left, right) -> new IntervalJoinOperator(
-                function.get(), lower.toMillis(), upper.toMillis(), left, right, leftSerializer, rightSerializer));
+                function.get(), lower.toMillis(), upper.toMillis(), left, right, leftSerializer, rightSerializer)
+                .withLateDataOutputs(leftLateData, rightLateData));
     }
 
     public void processElement1(I1 record) throws Exception {

@@ -33,7 +33,7 @@ import dev.weir.testing.JobCounters;
 import dev.weir.testing.TwoInputTestJob;
 
 /**
- * Union, keyed connect and interval join ({@link TwoInputTestJob}) in worker processes: a worker is
+ * Union, keyed connect, interval join and window coGroup ({@link TwoInputTestJob}) in worker processes: a worker is
  * SIGKILLed mid-stream under unaligned checkpoints (in-flight records of several input edges per
  * task go into the checkpoint), the run is stopped and restored at another parallelism with aligned
  * checkpoints; each pipeline must commit exactly what a brute force over the inputs expects, once.
@@ -98,7 +98,7 @@ class TwoInputWorkerKillIT {
     }
 
     @Test
-    void unionConnectAndIntervalJoinCommitExactlyOnceAcrossAKillAndARescale() throws Exception {
+    void unionConnectIntervalJoinAndWindowCoGroupCommitExactlyOnceAcrossAKillAndARescale() throws Exception {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             Run first = new Run(server, 2, 1_000, true, "p2");
             CompletableFuture<JobResult> result = first.start(null);
@@ -122,6 +122,27 @@ class TwoInputWorkerKillIT {
         // Sorted and compared as lists: AssertJ's any-order comparison is quadratic, seconds for these sizes.
         assertThat(sorted(CommittedFiles.lines(dir.resolve("out/enrich")))).isEqualTo(sorted(enriched()));
         assertThat(sorted(CommittedFiles.lines(dir.resolve("out/join")))).isEqualTo(sorted(joined()));
+        assertThat(sorted(CommittedFiles.lines(dir.resolve("out/window")))).isEqualTo(sorted(windowGroups()));
+    }
+
+    /** Per key and tumbling window, each side's values in ascending order (the generators emit them so). */
+    private static List<String> windowGroups() {
+        Map<String, List<List<String>>> groups = new HashMap<>();
+        for (long l = 0; l < RECORDS; l++) {
+            group(groups, l, Math.floorDiv(TwoInputTestJob.leftTime(l), TwoInputTestJob.WINDOW_MS)).get(0)
+                    .add(Long.toString(l));
+        }
+        for (long r = 0; r < RECORDS / 2; r++) {
+            group(groups, r, Math.floorDiv(TwoInputTestJob.rightTime(r), TwoInputTestJob.WINDOW_MS)).get(1)
+                    .add(Long.toString(r));
+        }
+        List<String> lines = new ArrayList<>();
+        groups.values().forEach(sides -> lines.add(String.join(" ", sides.get(0)) + "|" + String.join(" ", sides.get(1))));
+        return lines;
+    }
+
+    private static List<List<String>> group(Map<String, List<List<String>>> groups, long value, long window) {
+        return groups.computeIfAbsent(value % KEYS + "@" + window, k -> List.of(new ArrayList<>(), new ArrayList<>()));
     }
 
     /** keyed-count's contract over left ∪ right: per key one line per count 1..n, the last with the key's sum. */

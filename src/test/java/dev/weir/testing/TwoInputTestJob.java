@@ -1,6 +1,8 @@
 package dev.weir.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.examples.Outputs;
@@ -9,11 +11,13 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
+import dev.weir.runtime.dataflow.functions.CoGroupFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.dataflow.windowing.TumblingWindows;
 import dev.weir.runtime.state.ListState;
 import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.ValueState;
@@ -29,13 +33,17 @@ import dev.weir.runtime.state.serialization.Types;
  *     slower than the data) in a keyed co-process function that buffers a key's records until its
  *     multiplier came: {@code key,i,i*(key+1)} once per left record;</li>
  * <li>join: an interval join of {@code left} and {@code right} on {@code i mod keys} and event time,
- *     {@code right within [left - 4 ms, left + 7 ms]}: {@code l,r} once per pair.</li>
+ *     {@code right within [left - 4 ms, left + 7 ms]}: {@code l,r} once per pair;</li>
+ * <li>window: a coGroup of {@code left} and {@code right} on {@code i mod keys} in tumbling event-time
+ *     windows of {@link #WINDOW_MS}: once per key and window, each side's values in ascending order,
+ *     {@code l1 l2|r1} (a side may be empty).</li>
  * </ul>
  */
 public final class TwoInputTestJob implements JobDefinition {
 
     public static final long LOWER_MS = -4;
     public static final long UPPER_MS = 7;
+    public static final long WINDOW_MS = 20;
 
     public static long leftTime(long i) {
         return i * 2 + (i * 7919) % 10;
@@ -80,6 +88,26 @@ public final class TwoInputTestJob implements JobDefinition {
                     }
                 }).uid("join").returns(Types.STRING)
                 .sinkTo(Outputs.sinkFor(output + "/join")).uid("join-sink");
+
+        left.coGroup(right).where(i -> i % keys, Types.LONG).equalTo(i -> i % keys)
+                .window(TumblingWindows.ofEventTime(Duration.ofMillis(WINDOW_MS)))
+                .apply(new SortedSides()).uid("window-co-group").returns(Types.STRING)
+                .sinkTo(Outputs.sinkFor(output + "/window")).uid("window-sink");
+    }
+
+    /** Each side's values in ascending order: {@code l1 l2|r1}. */
+    static final class SortedSides implements CoGroupFunction<Long, Long, String> {
+        @Override
+        public void coGroup(Iterable<Long> left, Iterable<Long> right, Collector<String> out) {
+            out.collect(sorted(left) + "|" + sorted(right));
+        }
+
+        private static String sorted(Iterable<Long> values) {
+            List<Long> list = new ArrayList<>();
+            values.forEach(list::add);
+            list.sort(null);
+            return String.join(" ", list.stream().map(String::valueOf).toList());
+        }
     }
 
     private static GeneratorSource<Long> limited(GeneratorSource<Long> source, long rate) {

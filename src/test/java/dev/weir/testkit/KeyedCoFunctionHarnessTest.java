@@ -9,6 +9,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -135,6 +136,29 @@ class KeyedCoFunctionHarnessTest {
             }
         }
         assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void intervalJoinSendsTheLateRecordsOfEachInputToItsSideOutputAcrossARestore() throws Exception {
+        OutputTag<Long> leftLate = new OutputTag<>("left-late", Types.LONG);
+        OutputTag<Long> rightLate = new OutputTag<>("right-late", Types.LONG);
+        try (KeyedCoFunctionHarness<Long, Long, Long, String> harness = KeyedCoFunctionHarness
+                .forIntervalJoin(Pairs::new, Duration.ofMillis(0), Duration.ofMillis(10),
+                        (Long l) -> l % 3, (Long r) -> r % 3, Types.LONG, Types.LONG, Types.LONG, leftLate, rightLate)
+                .parallelism(2)
+                .open()) {
+            harness.processElement1(0L, 100);
+            harness.processWatermark(104);
+            harness.processElement2(3L, 105); // pairs with 0
+            harness.processElement2(6L, 104); // at the watermark: late
+            harness.restore(harness.snapshot(), 3);
+            harness.processWatermark(104);
+            harness.processElement1(9L, 103); // behind it: late, though 3 at 105 is still buffered
+            harness.processElement1(12L, 105); // pairs with 3
+            assertThat(harness.takeOutput()).containsExactlyInAnyOrder("0,3@105", "12,3@105");
+            assertThat(harness.takeSideOutput(leftLate)).containsExactly(9L);
+            assertThat(harness.takeSideOutput(rightLate)).containsExactly(6L);
+        }
     }
 
     static final class Pairs extends ProcessJoinFunction<Long, Long, String> {

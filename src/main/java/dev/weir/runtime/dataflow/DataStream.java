@@ -7,6 +7,8 @@ import dev.weir.runtime.dataflow.functions.FilterFunction;
 import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.MapFunction;
+import dev.weir.runtime.dataflow.windowing.CoGroupedStreams;
+import dev.weir.runtime.dataflow.windowing.JoinedStreams;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 import dev.weir.runtime.state.serialization.Types;
 
@@ -106,6 +108,44 @@ public class DataStream<T> {
             throw new IllegalArgumentException("connect: the other stream must be a stream of the same job");
         }
         return new ConnectedStreams<>(env, node, other.node);
+    }
+
+    /**
+     * Joins this stream (first, left) with {@code other} per key and window:
+     * {@code a.join(b).where(keyOfA, keyType).equalTo(keyOfB).window(assigner).apply(JoinFunction)}.
+     * The records of both wait in checkpointed window state, written with the serializer their
+     * stream declared ({@code returns(...)}) or one derived from their record type.
+     */
+    public <R> JoinedStreams<T, R> join(DataStream<R> other) {
+        return new JoinedStreams<>(coGroup(other, "join"));
+    }
+
+    /**
+     * Groups this stream (first, left) and {@code other} per key and window, one function call per
+     * key and window with the records of each: {@code a.coGroup(b).where(..).equalTo(..).window(..)
+     * .apply(CoGroupFunction)}. Serializers as for {@link #join}.
+     */
+    public <R> CoGroupedStreams<T, R> coGroup(DataStream<R> other) {
+        return coGroup(other, "coGroup");
+    }
+
+    private <R> CoGroupedStreams<T, R> coGroup(DataStream<R> other, String operation) {
+        if (other == null || other.env != env) {
+            throw new IllegalArgumentException(operation + ": the other stream must be a stream of the same job");
+        }
+        return new CoGroupedStreams<>(this, other, windowStateSerializer(operation),
+                other.windowStateSerializer(operation));
+    }
+
+    @SuppressWarnings("unchecked")
+    private TypeSerializer<T> windowStateSerializer(String operation) {
+        TypeSerializer<?> serializer = ShuffleSerializers.declaredOrDerived(node);
+        if (serializer == null) {
+            throw new IllegalArgumentException("operator '" + node.uid() + "': " + operation + "(...) keeps its records"
+                    + " in checkpointed window state and needs their serializer: declare it with returns(...) on '"
+                    + node.uid() + "'");
+        }
+        return (TypeSerializer<T>) serializer;
     }
 
     /** Partitions by key: all records with the same key go to the subtask owning its key group. */

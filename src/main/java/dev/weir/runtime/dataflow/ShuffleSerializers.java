@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
+import dev.weir.runtime.state.serialization.TypeSerializer;
 import dev.weir.runtime.state.serialization.Types;
 
 /**
@@ -40,6 +41,18 @@ final class ShuffleSerializers {
         }
         return !node.isVirtual() && !edge.node().isVirtual()
                 && env.parallelismOf(edge.node()) != env.parallelismOf(node);
+    }
+
+    /**
+     * The serializer {@code node} declared for its output, else one derived from the record type its
+     * function spells out ({@link Types#of}), else null.
+     */
+    static TypeSerializer<?> declaredOrDerived(StreamNode node) {
+        if (node.outputSerializer() != null) {
+            return node.outputSerializer();
+        }
+        Class<?> type = FunctionTypes.output(node);
+        return type != null && !type.isPrimitive() && Types.derivable(type) ? Types.of(type) : null;
     }
 
     /**

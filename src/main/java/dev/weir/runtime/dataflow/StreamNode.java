@@ -47,8 +47,12 @@ public final class StreamNode {
     /** A keyed function of two inputs keyed alike: both share its keyed state and timers. */
     public record KeyedCoProcessKind(KeyedCoProcessFunction<?, ?, ?, ?> function) implements Kind {}
 
-    /** An event-time interval join of two keyed inputs: pairs with {@code left + lower <= right <= left + upper}. */
-    public record IntervalJoinKind(ProcessJoinFunction<?, ?, ?> function, long lower, long upper) implements Kind {}
+    /**
+     * An event-time interval join of two keyed inputs: pairs with {@code left + lower <= right <= left + upper};
+     * late records of each input go to their tag's side output, or are dropped where it is null.
+     */
+    public record IntervalJoinKind(ProcessJoinFunction<?, ?, ?> function, long lower, long upper,
+                                   OutputTag<?> leftLateData, OutputTag<?> rightLateData) implements Kind {}
 
     /**
      * One input of a node: the upstream node, how its records travel here, and which input of the

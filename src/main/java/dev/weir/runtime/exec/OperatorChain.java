@@ -112,7 +112,8 @@ final class OperatorChain {
                     (Partitioning.KeyBy<?, ?>) node.inputs().get(0).partitioning(),
                     (Partitioning.KeyBy<?, ?>) node.inputs().get(1).partitioning(),
                     RecordSerializers.forNode(node.inputs().get(0).node(), userCode),
-                    RecordSerializers.forNode(node.inputs().get(1).node(), userCode));
+                    RecordSerializers.forNode(node.inputs().get(1).node(), userCode))
+                    .withLateDataOutputs(k.leftLateData(), k.rightLateData());
         } else if (kind instanceof StreamNode.CoProcessKind k) {
             return new CoProcessOperator(k.function());
         } else if (kind instanceof StreamNode.SinkKind k) {

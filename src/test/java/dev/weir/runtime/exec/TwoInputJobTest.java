@@ -36,6 +36,7 @@ import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.dataflow.windowing.TumblingWindows;
 import dev.weir.runtime.network.remote.DataPlane;
 import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.ValueState;
@@ -46,8 +47,8 @@ import dev.weir.runtime.storage.LocalObjectStore;
 /**
  * Tasks of several input edges through real tasks and channels (in memory, or TCP between two
  * "workers"): a union of two sources and of two branches of one source task, a non-keyed
- * connect, a keyed connect whose two inputs share keyed state and timers, and an interval join
- * checked against every pair a brute force finds.
+ * connect, a keyed connect whose two inputs share keyed state and timers, and an interval join,
+ * a window join and a window coGroup checked against what a brute force finds.
  */
 class TwoInputJobTest {
 
@@ -148,12 +149,8 @@ class TwoInputJobTest {
         long rightRecords = 2_000;
         run(remote, 3, () -> {
             StreamEnvironment env = new StreamEnvironment(PARALLELISM, 128);
-            DataStream<Long> left = env.fromSource(GeneratorSource.sequence(leftRecords),
-                    WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofMillis(9))
-                            .withTimestampAssigner(TwoInputJobTest::leftTime), "left").returns(Types.LONG);
-            DataStream<Long> right = env.fromSource(GeneratorSource.sequence(rightRecords),
-                    WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ofMillis(13))
-                            .withTimestampAssigner(TwoInputJobTest::rightTime), "right").returns(Types.LONG);
+            DataStream<Long> left = leftSource(env, leftRecords);
+            DataStream<Long> right = rightSource(env, rightRecords);
             left.keyBy(i -> i % 5, Types.LONG)
                     .intervalJoin(right.keyBy(i -> i % 5, Types.LONG))
                     .between(Duration.ofMillis(-4), Duration.ofMillis(7))
@@ -178,6 +175,68 @@ class TwoInputJobTest {
         }
         assertThat(expected).hasSizeGreaterThan(1_000);
         assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @ParameterizedTest(name = "remote channels: {0}")
+    @ValueSource(booleans = {false, true})
+    void windowJoinAndCoGroupEmitWhatABruteForceFindsPerKeyAndWindow(boolean remote) throws Exception {
+        Queue<String> out = new ConcurrentLinkedQueue<>();
+        long leftRecords = 3_000;
+        long rightRecords = 2_000;
+        long size = 20;
+        run(remote, 4, () -> {
+            StreamEnvironment env = new StreamEnvironment(PARALLELISM, 128);
+            DataStream<Long> left = leftSource(env, leftRecords);
+            DataStream<Long> right = rightSource(env, rightRecords);
+            left.join(right).where(l -> l % 5, Types.LONG).equalTo(r -> r % 5)
+                    .window(TumblingWindows.ofEventTime(Duration.ofMillis(size)))
+                    .apply((Long l, Long r) -> "join " + l + "," + r).uid("join").returns(Types.STRING)
+                    .sinkTo(new CollectingSink(out)).uid("join-sink");
+            left.coGroup(right).where(l -> l % 5, Types.LONG).equalTo(r -> r % 7)
+                    .window(TumblingWindows.ofEventTime(Duration.ofMillis(size)))
+                    .apply((Iterable<Long> ls, Iterable<Long> rs, Collector<String> collector) ->
+                            collector.collect("group " + sorted(ls) + "|" + sorted(rs)))
+                    .uid("co-group").returns(Types.STRING)
+                    .sinkTo(new CollectingSink(out)).uid("co-group-sink");
+            return env;
+        });
+        List<String> expected = new ArrayList<>();
+        Map<String, List<List<Long>>> groups = new TreeMap<>();
+        for (long l = 0; l < leftRecords; l++) {
+            long window = Math.floorDiv(leftTime(l), size);
+            groups.computeIfAbsent(l % 5 + "@" + window, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(0).add(l);
+            for (long r = 0; r < rightRecords; r++) {
+                if (l % 5 == r % 5 && window == Math.floorDiv(rightTime(r), size)) {
+                    expected.add("join " + l + "," + r);
+                }
+            }
+        }
+        for (long r = 0; r < rightRecords; r++) {
+            long window = Math.floorDiv(rightTime(r), size);
+            groups.computeIfAbsent(r % 7 + "@" + window, k -> List.of(new ArrayList<>(), new ArrayList<>())).get(1).add(r);
+        }
+        groups.values().forEach(sides -> expected.add("group " + sides.get(0) + "|" + sides.get(1)));
+        assertThat(expected).hasSizeGreaterThan(3_000);
+        assertThat(out).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static List<Long> sorted(Iterable<Long> values) {
+        List<Long> list = new ArrayList<>();
+        values.forEach(list::add);
+        list.sort(null);
+        return list;
+    }
+
+    /** Longs from 0 at {@link #leftTime}, out of order by up to 9 ms. */
+    private static DataStream<Long> leftSource(StreamEnvironment env, long records) {
+        return env.fromSource(GeneratorSource.sequence(records), WatermarkStrategy.<Long>forBoundedOutOfOrderness(
+                Duration.ofMillis(9)).withTimestampAssigner(TwoInputJobTest::leftTime), "left").returns(Types.LONG);
+    }
+
+    /** Longs from 0 at {@link #rightTime}, out of order by up to 13 ms. */
+    private static DataStream<Long> rightSource(StreamEnvironment env, long records) {
+        return env.fromSource(GeneratorSource.sequence(records), WatermarkStrategy.<Long>forBoundedOutOfOrderness(
+                Duration.ofMillis(13)).withTimestampAssigner(TwoInputJobTest::rightTime), "right").returns(Types.LONG);
     }
 
     private static long leftTime(long i) {

@@ -38,6 +38,20 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         void emit(K key, TimeWindow window, ACC accumulator, Collector<OUT> out) throws Exception;
     }
 
+    /**
+     * Where a record goes that is too late for every window it belongs to, instead of being dropped
+     * and counted: a side output ({@link #to}), or one per input of a window join.
+     */
+    @FunctionalInterface
+    interface LateDataOutput<IN> {
+        void output(IN record, Context<?> context);
+
+        /** Emits late records to {@code tag}; null (drop them) without a tag. */
+        static <IN> LateDataOutput<IN> to(OutputTag<IN> tag) {
+            return tag == null ? null : (record, context) -> context.output(tag, record);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(WindowProcessFunction.class);
 
     private final WindowAssigner assigner;
@@ -45,7 +59,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final TypeSerializer<ACC> accumulatorSerializer;
     private final WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
-    private final OutputTag<IN> lateDataTag;
+    private final LateDataOutput<IN> lateData;
     /** The one size of all windows of a tumbling or sliding assigner; 0 for sessions. */
     private final long fixedSize;
     private MapState<TimeWindow, ACC> windows;
@@ -57,26 +71,26 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                               long allowedLateness, OutputTag<IN> lateDataTag) {
         this(assigner, aggregate, accumulatorSerializer, (WindowEmitter<K, ACC, OUT>) (key, window, accumulator, out) ->
                 windowFunction.process(key, window, List.of(aggregate.getResult(accumulator)), out), allowedLateness,
-                lateDataTag);
+                LateDataOutput.to(lateDataTag));
     }
 
     /** Windows whose accumulator is handed to {@code emitter} as it is when they fire. */
     static <K, IN, ACC, OUT> WindowProcessFunction<K, IN, ACC, OUT> emitting(
             WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate, TypeSerializer<ACC> accumulatorSerializer,
-            WindowEmitter<K, ACC, OUT> emitter, long allowedLateness, OutputTag<IN> lateDataTag) {
+            WindowEmitter<K, ACC, OUT> emitter, long allowedLateness, LateDataOutput<IN> lateData) {
         return new WindowProcessFunction<>(assigner, aggregate, accumulatorSerializer, emitter, allowedLateness,
-                lateDataTag);
+                lateData);
     }
 
     private WindowProcessFunction(WindowAssigner assigner, AggregateFunction<IN, ACC, ?> aggregate,
                           TypeSerializer<ACC> accumulatorSerializer, WindowEmitter<K, ACC, OUT> emitter,
-                          long allowedLateness, OutputTag<IN> lateDataTag) {
+                          long allowedLateness, LateDataOutput<IN> lateData) {
         this.assigner = assigner;
         this.aggregate = aggregate;
         this.accumulatorSerializer = accumulatorSerializer;
         this.emitter = emitter;
         this.allowedLateness = allowedLateness;
-        this.lateDataTag = lateDataTag;
+        this.lateData = lateData;
         this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
     }
@@ -111,7 +125,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         for (int i = 0, n = assigned.size(); i < n; i++) {
             TimeWindow window = assigned.get(i);
             if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
-                if (lateDataTag == null) {
+                if (lateData == null) {
                     countLate(window, timestamp, timers);
                 }
                 continue;
@@ -135,8 +149,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 emit(context.getCurrentKey(), window, accumulator, out);
             }
         }
-        if (skipped && lateDataTag != null && !assigned.isEmpty()) {
-            context.output(lateDataTag, value);
+        if (skipped && lateData != null && !assigned.isEmpty()) {
+            lateData.output(value, context);
         }
     }
 
@@ -163,8 +177,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
         }
         if (assigner.isEventTime() && cleanupTime(merged) <= timers.currentWatermark()) {
-            if (lateDataTag != null) {
-                context.output(lateDataTag, value);
+            if (lateData != null) {
+                lateData.output(value, context);
             } else {
                 countLate(merged, timestamp, timers);
             }

@@ -38,13 +38,7 @@ public final class WindowedStream<T, K> {
      * watermark but within it fires the window again with the record added. Later records are dropped.
      */
     public WindowedStream<T, K> allowedLateness(Duration lateness) {
-        if (lateness.isNegative()) {
-            throw new IllegalArgumentException("allowed lateness must not be negative, got " + lateness);
-        }
-        if (!assigner.isEventTime() && !lateness.isZero()) {
-            throw new IllegalArgumentException("allowed lateness applies to event-time windows only");
-        }
-        this.allowedLateness = lateness.toMillis();
+        this.allowedLateness = WindowLateness.allowed(assigner, lateness);
         return this;
     }
 
@@ -54,13 +48,7 @@ public final class WindowedStream<T, K> {
      * with {@code getSideOutput(tag)} on the window's result stream.
      */
     public WindowedStream<T, K> sideOutputLateData(OutputTag<T> tag) {
-        if (tag == null) {
-            throw new IllegalArgumentException("the late data output tag must not be null");
-        }
-        if (!assigner.isEventTime()) {
-            throw new IllegalArgumentException("late data exists for event-time windows only");
-        }
-        this.lateDataTag = tag;
+        this.lateDataTag = WindowLateness.sideOutput(assigner, tag);
         return this;
     }
 
@@ -112,7 +100,8 @@ public final class WindowedStream<T, K> {
         }
         Collecting<T> collecting = new Collecting<>();
         return input.process(WindowProcessFunction.<K, T, List<T>, R>emitting(assigner, collecting,
-                Types.list(serializer), function::process, allowedLateness, lateDataTag));
+                Types.list(serializer), function::process, allowedLateness,
+                WindowProcessFunction.LateDataOutput.to(lateDataTag)));
     }
 
     /** All of a window's records, as the accumulator and the result. */

@@ -20,8 +20,9 @@ import dev.weir.runtime.state.serialization.Types;
  * buffered in keyed state (by timestamp) for as long as a record of the other input could still
  * pair with it, and paired with the other input's buffer when it arrives; an event-time timer
  * drops it once the watermark has passed that time (left: {@code l + upper}, right:
- * {@code r - lower}). Records at or behind the watermark are late and dropped, as no buffered
- * partner of theirs is guaranteed to be left. Pairs carry the later of the two timestamps.
+ * {@code r - lower}). Records at or behind the watermark are late, as no buffered partner of
+ * theirs is guaranteed to be left: dropped, or emitted as they are to their input's late-data side
+ * output. Pairs carry the later of the two timestamps.
  */
 public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
 
@@ -33,6 +34,8 @@ public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
     private MapState<Long, List<Object>> leftBuffer;
     private MapState<Long, List<Object>> rightBuffer;
     private final PairContext pair = new PairContext();
+    private OutputTag<?> leftLateData;
+    private OutputTag<?> rightLateData;
 
     /** @param leftSerializer the left records' serializer in the buffer (keyed state), likewise {@code rightSerializer} */
     @SuppressWarnings("unchecked")
@@ -50,6 +53,13 @@ public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
         this.rightSerializer = (TypeSerializer<Object>) rightSerializer;
     }
 
+    /** Late left records go to side output {@code left} and late right ones to {@code right}; null drops them. */
+    public IntervalJoinOperator withLateDataOutputs(OutputTag<?> left, OutputTag<?> right) {
+        this.leftLateData = left;
+        this.rightLateData = right;
+        return this;
+    }
+
     @Override
     protected void openFunction() throws Exception {
         leftBuffer = backend.getState(StateDescriptor.map("interval-join-left", Types.LONG, Types.list(leftSerializer)));
@@ -61,6 +71,7 @@ public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
     protected void processElement1(Object record) throws Exception {
         long timestamp = eventTime("left");
         if (isLate(timestamp)) {
+            emitLate(leftLateData, record);
             return;
         }
         buffer(leftBuffer, timestamp, record);
@@ -79,6 +90,7 @@ public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
     protected void processElement2(Object record) throws Exception {
         long timestamp = eventTime("right");
         if (isLate(timestamp)) {
+            emitLate(rightLateData, record);
             return;
         }
         buffer(rightBuffer, timestamp, record);
@@ -119,6 +131,13 @@ public final class IntervalJoinOperator extends AbstractKeyedTwoInputOperator {
     private boolean isLate(long timestamp) {
         long watermark = currentWatermark();
         return watermark != RecordBatch.NO_TIMESTAMP && timestamp <= watermark;
+    }
+
+    /** With the record's own timestamp, as the side output of a one-input window's late data. */
+    private void emitLate(OutputTag<?> tag, Object record) {
+        if (tag != null) {
+            output.collect(tag, record);
+        }
     }
 
     private static void buffer(MapState<Long, List<Object>> buffer, long timestamp, Object record) {
