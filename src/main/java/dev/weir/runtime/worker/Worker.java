@@ -44,7 +44,6 @@ import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.SubtaskMetricsReport;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
-import dev.weir.runtime.worker.transport.ControlServerLimits;
 
 /**
  * One worker process: runs subtask {@code worker} of every task of the job. Registers with the
@@ -133,7 +132,6 @@ public final class Worker implements WorkerControlHandler, TaskListener {
             prepared = WorkerPreparation.start(config, storeOpener);
         }
         TransportTls tls = prepared.tls();
-        InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
         UserCode code = null;
         // The store's client may still be opening: that overlaps with registration, the wait for
@@ -143,9 +141,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
              DataPlane dataPlane = new DataPlane(config.token(), tls, config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
                      this::onPeerLost);
-             WorkerControlServer control = WorkerControlServer.start(
-                     new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this,
-                     ControlServerLimits.worker(), tls == null ? null : tls.context());
+             WorkerControlServer control = prepared.controlServer(this);
              ProcessingTimeService timeService = new SystemProcessingTimeService()) {
             coordinator = prepared.coordinator(
                     lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage()));
