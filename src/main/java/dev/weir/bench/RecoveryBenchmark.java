@@ -37,27 +37,37 @@ import dev.weir.runtime.exec.JobTopology;
  */
 public final class RecoveryBenchmark {
 
-    private static final Pattern STARTUP = Pattern.compile("registered (\\d+) ms and started its tasks (\\d+) ms");
+    private static final Pattern STARTUP = Pattern.compile(
+            "registered (\\d+) ms and started its tasks (\\d+) ms after (the process started|its assignment)");
 
     private RecoveryBenchmark() {}
 
-    /** usage: [--kills N] [--class-data-archive true|false] [--keys K] */
+    /** usage: [--kills N] [--class-data-archive true|false] [--keys K] [--standby-workers N (default: weir local's)] */
     public static void main(String[] args) throws Exception {
         dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
+        int parallelism = 2;
         Map<String, String> options = new LinkedHashMap<>(Map.of("kills", "5", "class-data-archive", "true",
-                "keys", "100000"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
+                "keys", "100000", "standby-workers",
+                Integer.toString(WorkerProcessDeployer.Settings.defaultStandbyWorkers(parallelism))));
+        int first = 0;
+        if (args.length % 2 == 1 && args[0].matches("\\d+")) {
+            // bench/recovery's usage: the number of kills alone
+            options.put("kills", args[0]);
+            first = 1;
+        }
+        for (int i = first; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int kills = Integer.parseInt(options.get("kills"));
         boolean classData = Boolean.parseBoolean(options.get("class-data-archive"));
-        int parallelism = 2;
+        int standby = Integer.parseInt(options.get("standby-workers"));
         Path dir = Files.createTempDirectory("weir-bench-recovery");
         JobMetrics metrics = new JobMetrics();
         Events events = new Events();
         Duration heartbeatInterval = Duration.ofMillis(50);
         WorkerProcessDeployer.Settings settings = WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                .withHeartbeats(heartbeatInterval, Heartbeats.defaults().timeout());
+                .withHeartbeats(heartbeatInterval, Heartbeats.defaults().timeout())
+                .withStandbyWorkers(standby);
         if (classData) {
             // An archive of its own, recorded by the first attempt's worker 0, as weir local's default one is.
             settings = settings.withClassDataArchive(dir.resolve("cds"));
@@ -68,6 +78,10 @@ public final class RecoveryBenchmark {
             WorkerProcessDeployer deployer = job.deployer;
             for (int k = 1; k <= kills; k++) {
                 awaitAtLeast(events.completed::get, events.completed.get() + 3);
+                // A failure rarely follows the last so closely that the spares are not ready again.
+                awaitAtLeast(() -> readySpares(dir.resolve("logs")), standby);
+                long readyAtKill = readySpares(dir.resolve("logs"));
+                List<Long> spares = deployer.standbyWorkers().stream().map(ProcessHandle::pid).toList();
                 long attempt = events.attempt.get();
                 List<ProcessHandle> old = deployer.currentWorkers();
                 AtomicLong oldGoneAt = new AtomicLong();
@@ -91,6 +105,10 @@ public final class RecoveryBenchmark {
                 line.put("parallelism", parallelism);
                 line.put("keys", Long.parseLong(options.get("keys")));
                 line.put("class_data_archive", classData);
+                line.put("standby_workers", standby);
+                line.put("standby_ready_at_kill", readyAtKill);
+                line.put("workers_from_standby", deployer.currentWorkers().stream()
+                        .filter(w -> spares.contains(w.pid())).count());
                 line.put("kill", k);
                 line.put("cause", events.cause.get());
                 line.put("kill_to_failed_ms", ms(killedAt, events.failedAt.get()));
@@ -113,10 +131,12 @@ public final class RecoveryBenchmark {
         System.exit(0);
     }
 
-    /** The slowest worker's start-up, from its own log line: process start to registered, and to tasks running. */
+    /**
+     * The slowest worker's start-up, from its own log line: process start (a new worker) or its
+     * assignment (a standby worker) to registered, and to tasks running.
+     */
     private static Map<String, Object> workerStartup(Path logs) throws IOException, InterruptedException {
-        long registered = 0;
-        long tasks = 0;
+        Map<String, Object> slowest = new LinkedHashMap<>();
         for (int worker = 0; worker < 2; worker++) {
             Path log = logs.resolve("worker-" + worker + ".log");
             Matcher startup = STARTUP.matcher("");
@@ -127,10 +147,30 @@ public final class RecoveryBenchmark {
                 }
                 Thread.sleep(5);
             }
-            registered = Math.max(registered, Long.parseLong(startup.group(1)));
-            tasks = Math.max(tasks, Long.parseLong(startup.group(2)));
+            String from = startup.group(3).equals("its assignment") ? "assigned" : "worker_process";
+            slowest.merge(from + "_to_registered_ms", Long.parseLong(startup.group(1)),
+                    (a, b) -> Math.max((Long) a, (Long) b));
+            slowest.merge(from + "_to_tasks_started_ms", Long.parseLong(startup.group(2)),
+                    (a, b) -> Math.max((Long) a, (Long) b));
         }
-        return Map.of("worker_process_to_registered_ms", registered, "worker_process_to_tasks_started_ms", tasks);
+        return slowest;
+    }
+
+    /** Standby workers that have prepared the job and wait for an assignment, from their logs. */
+    private static long readySpares(Path logs) {
+        try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("standby-")).filter(f -> {
+                try {
+                    String log = Files.readString(f);
+                    return log.contains("waiting for its assignment") && !log.contains(") assigned: worker")
+                            && !log.contains("no assignment will come");
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static void awaitAtLeast(LongSupplier value, long target) throws InterruptedException {

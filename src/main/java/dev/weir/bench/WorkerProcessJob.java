@@ -83,6 +83,7 @@ final class WorkerProcessJob implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try (CheckpointStorage closing = storage) {
+            deployer.close();
             server.close();
         }
     }

@@ -48,7 +48,8 @@ public final class ClassDataTraining {
         try {
             code = run(dir, "in-process", 3_000_000, "--in-process");
             if (code == 0) {
-                code = run(dir, "workers", 1_000_000);
+                // No spares: they would only be started to be stopped when this short job ends.
+                code = run(dir, "workers", 1_000_000, "--standby-workers", "0");
             }
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {

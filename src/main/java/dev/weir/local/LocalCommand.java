@@ -73,6 +73,11 @@ public final class LocalCommand implements Callable<Integer> {
                     + " Default: a free port.")
     private int restPort;
 
+    @Option(names = "--standby-workers", paramLabel = "N",
+            description = "Spare worker processes kept ready, with the job loaded, so that a restart after a failure"
+                    + " does not wait for new JVMs; 0: none. Default: one per worker (the job's parallelism).")
+    private Integer standbyWorkers;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -119,11 +124,17 @@ public final class LocalCommand implements Callable<Integer> {
         if (tlsDirectory != null && inProcess) {
             throw bad("--tls-dir secures the connections of worker processes; --in-process has none");
         }
+        if (standbyWorkers != null && inProcess) {
+            throw bad("--standby-workers keeps spare worker processes; --in-process has none");
+        }
+        if (standbyWorkers != null && standbyWorkers < 0) {
+            throw bad("--standby-workers must be 0 or more, not " + standbyWorkers);
+        }
         if (restPort < 0 || restPort > 65535) {
             throw bad("--rest-port must be a port number (0-65535), not " + restPort);
         }
         return new LocalOptions(manifest, restore, stateDir, !quiet, inProcess, Map.copyOf(environment), workerHeap,
-                tlsDirectory, restPort);
+                tlsDirectory, restPort, standbyWorkers);
     }
 
     private ParameterException bad(String message) {

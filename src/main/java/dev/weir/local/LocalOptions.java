@@ -16,13 +16,21 @@ import java.util.Map;
  * @param tlsDirectory {@code --tls-dir}: mutual TLS on the control and data planes with the
  *     {@code tls.crt}, {@code tls.key} and {@code ca.crt} there; null: plain (the default on one machine)
  * @param restPort the loopback port of the coordinator's REST API ({@code --rest-port}); 0 picks a free one
+ * @param standbyWorkers spare worker processes kept ready for restarts ({@code --standby-workers}); null:
+ *     {@link WorkerProcessDeployer.Settings#defaultStandbyWorkers} (one per worker), 0: none
  */
 public record LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
-                           Map<String, String> environment, String workerHeap, Path tlsDirectory, int restPort) {
+                           Map<String, String> environment, String workerHeap, Path tlsDirectory, int restPort,
+                           Integer standbyWorkers) {
 
     public LocalOptions(Path manifest, String restore, Path stateDir, boolean progress, boolean inProcess,
                         Map<String, String> environment, String workerHeap) {
-        this(manifest, restore, stateDir, progress, inProcess, environment, workerHeap, null, 0);
+        this(manifest, restore, stateDir, progress, inProcess, environment, workerHeap, null, 0, null);
+    }
+
+    /** The spares to keep for a job of {@code parallelism}. */
+    public int standbyWorkers(int parallelism) {
+        return standbyWorkers != null ? standbyWorkers : WorkerProcessDeployer.Settings.defaultStandbyWorkers(parallelism);
     }
 
     /** Leaves out the environment's values: they may be credentials. */
@@ -30,6 +38,7 @@ public record LocalOptions(Path manifest, String restore, Path stateDir, boolean
     public String toString() {
         return "LocalOptions[manifest=" + manifest + ", restore=" + restore + ", stateDir=" + stateDir + ", progress="
                 + progress + ", inProcess=" + inProcess + ", environment=" + environment.keySet() + ", workerHeap="
-                + workerHeap + ", tlsDirectory=" + tlsDirectory + ", restPort=" + restPort + "]";
+                + workerHeap + ", tlsDirectory=" + tlsDirectory + ", restPort=" + restPort + ", standbyWorkers="
+                + standbyWorkers + "]";
     }
 }

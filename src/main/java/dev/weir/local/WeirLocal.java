@@ -175,7 +175,8 @@ public final class WeirLocal {
                                                 WorkerJvm.heapPercent(job.stateBackend())))
                                         .withHeartbeats(Heartbeats.of(spec.getRestartPolicy()))
                                         .withExtraEnvironment(options.environment())
-                                        .withClassDataArchive(WorkerClassDataArchive.defaultDirectory()),
+                                        .withClassDataArchive(WorkerClassDataArchive.defaultDirectory())
+                                        .withStandbyWorkers(options.standbyWorkers(job.parallelism())),
                                 metrics);
             } catch (IllegalArgumentException e) {
                 err.println("weir local: job " + manifest.name() + ": " + e.getMessage());
@@ -187,7 +188,14 @@ public final class WeirLocal {
             Path endpointFile = serveRestApi(server, manifest.name(), new JobMasterRestJob(master, tracker),
                     options.stateDir(), options.progress() ? err : null, err);
             try (StopOnSignal signals = new StopOnSignal(manifest.name(), master, err)) {
-                result = master.run(restore);
+                try {
+                    result = master.run(restore);
+                } finally {
+                    if (deployer instanceof WorkerProcessDeployer processes) {
+                        // the spares: the attempts' workers are gone with the job
+                        processes.close();
+                    }
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 out.println(JSON.writeValueAsString(summary(manifest, options, job, result, metrics, seconds,
                         progress.timeline(), System.currentTimeMillis())));

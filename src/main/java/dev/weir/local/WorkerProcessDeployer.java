@@ -1,6 +1,8 @@
 package dev.weir.local;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -21,6 +24,7 @@ import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.coordinator.remote.WorkerClient;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.worker.WorkerAssignment;
 import dev.weir.runtime.worker.WorkerEnvironment;
 import dev.weir.runtime.worker.WorkerJvm;
 import dev.weir.runtime.worker.WorkerVariable;
@@ -30,8 +34,13 @@ import dev.weir.runtime.worker.WorkerVariable;
  * pods): starts them with their {@code WEIR_*} environment, waits until all registered with the
  * coordinator endpoint of this process, and hands the job master a {@link WorkerProcesses} to
  * drive them. Worker output goes to {@code <logDir>/attempt-<n>/worker-<i>.log}.
+ *
+ * <p>With {@link Settings#standbyWorkers} it keeps spare worker processes ready
+ * ({@link StandbyWorkers}): an attempt takes spares first and starts new processes only for the
+ * rest. A spare writes {@code <logDir>/standby-<n>.log}; once assigned, its attempt's
+ * {@code worker-<i>.log} is a symbolic link to that file.
  */
-public final class WorkerProcessDeployer implements JobDeployer {
+public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcessDeployer.class);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
@@ -47,22 +56,33 @@ public final class WorkerProcessDeployer implements JobDeployer {
      * @param classPath the workers' own class path, not this process's
      * @param classDataDirectory where workers find (and the first one records) their class-data
      *     archive; null: none
+     * @param standbyWorkers how many spare worker processes to keep ready for the next attempt
+     *     ({@link StandbyWorkers}); 0: none, every attempt starts new processes
      */
     public record Settings(String bindAddress, Duration heartbeatInterval, Duration heartbeatTimeout,
                            List<String> javaOptions, Path logDir, Map<String, String> extraEnvironment,
-                           WorkerClassPath classPath, Path classDataDirectory) {
+                           WorkerClassPath classPath, Path classDataDirectory, int standbyWorkers) {
         public Settings {
             extraEnvironment = Map.copyOf(extraEnvironment);
+            if (standbyWorkers < 0) {
+                throw new IllegalArgumentException("standby workers must be 0 or more, not " + standbyWorkers);
+            }
+        }
+
+        /** As many spares as one attempt has workers: a restart then starts no JVM at all (docs/benchmarks.md). */
+        public static int defaultStandbyWorkers(int parallelism) {
+            return parallelism;
         }
 
         /**
          * Workers on loopback with the worker class path of this installation ({@link WorkerClassPath})
-         * and a StreamJob's default heartbeats ({@link Heartbeats#defaults()}).
+         * and a StreamJob's default heartbeats ({@link Heartbeats#defaults()}), no spares
+         * ({@code weir local} keeps {@link #defaultStandbyWorkers} of them).
          */
         public static Settings defaults(Path logDir) {
             Heartbeats heartbeats = Heartbeats.defaults();
             return new Settings("127.0.0.1", heartbeats.interval(), heartbeats.timeout(), List.of(), logDir,
-                    Map.of(), WorkerClassPath.forThisInstallation(), null).withHeap(WorkerHeap.options(null, null));
+                    Map.of(), WorkerClassPath.forThisInstallation(), null, 0).withHeap(WorkerHeap.options(null, null));
         }
 
         /** The JVM options become {@code heapOptions} (see {@link WorkerHeap}) and {@link WorkerJvm#GC_OPTIONS}. */
@@ -74,12 +94,12 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
         public Settings withJavaOptions(List<String> options) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, options, logDir, extraEnvironment,
-                    classPath, classDataDirectory);
+                    classPath, classDataDirectory, standbyWorkers);
         }
 
         public Settings withHeartbeats(Duration interval, Duration timeout) {
             return new Settings(bindAddress, interval, timeout, javaOptions, logDir, extraEnvironment, classPath,
-                    classDataDirectory);
+                    classDataDirectory, standbyWorkers);
         }
 
         public Settings withHeartbeats(Heartbeats heartbeats) {
@@ -88,18 +108,24 @@ public final class WorkerProcessDeployer implements JobDeployer {
 
         public Settings withExtraEnvironment(Map<String, String> environment) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, environment,
-                    classPath, classDataDirectory);
+                    classPath, classDataDirectory, standbyWorkers);
         }
 
         public Settings withClassPath(WorkerClassPath workerClassPath) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
-                    workerClassPath, classDataDirectory);
+                    workerClassPath, classDataDirectory, standbyWorkers);
         }
 
         /** Workers start from (and the first one records) a class-data archive kept in {@code directory}; null: none. */
         public Settings withClassDataArchive(Path directory) {
             return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
-                    classPath, directory);
+                    classPath, directory, standbyWorkers);
+        }
+
+        /** Keeps {@code count} spare worker processes ready ({@link StandbyWorkers}); 0: none. */
+        public Settings withStandbyWorkers(int count) {
+            return new Settings(bindAddress, heartbeatInterval, heartbeatTimeout, javaOptions, logDir, extraEnvironment,
+                    classPath, classDataDirectory, count);
         }
 
         /** Leaves out the environment's values: they may be credentials. */
@@ -108,7 +134,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
             return "Settings[bindAddress=" + bindAddress + ", heartbeatInterval=" + heartbeatInterval
                     + ", heartbeatTimeout=" + heartbeatTimeout + ", javaOptions=" + javaOptions + ", logDir=" + logDir
                     + ", extraEnvironment=" + extraEnvironment.keySet() + ", classPath=" + classPath
-                    + ", classDataDirectory=" + classDataDirectory + "]";
+                    + ", classDataDirectory=" + classDataDirectory + ", standbyWorkers=" + standbyWorkers + "]";
         }
     }
 
@@ -119,6 +145,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
     private final JobMetrics metrics;
     private final String token = newToken();
     private final WorkerClassDataArchive classData;
+    private final StandbyWorkers<StandbyInputs> standby;
     private volatile List<Process> current = List.of();
     private boolean recording;
 
@@ -132,6 +159,8 @@ public final class WorkerProcessDeployer implements JobDeployer {
         checkExtraEnvironment(settings.extraEnvironment(), storage);
         this.classData = settings.classDataDirectory() == null ? null
                 : WorkerClassDataArchive.forClassPath(settings.classDataDirectory(), settings.classPath());
+        this.standby = settings.standbyWorkers() == 0 ? null
+                : new StandbyWorkers<>(settings.standbyWorkers(), settings.logDir(), this::startStandby);
     }
 
     private static String newToken() {
@@ -146,7 +175,11 @@ public final class WorkerProcessDeployer implements JobDeployer {
                 registration -> WorkerClient.forWorker(registration, token, server.tls()));
     }
 
-    /** Starts the attempt's processes; they register with {@code coordinator} through this process's server. */
+    /**
+     * Starts the attempt's workers, spares first, new processes for the rest; they register with
+     * {@code coordinator} through this process's server. Once all registered, the spares used are
+     * replaced in the background.
+     */
     @Override
     public Deployment deploy(long attempt, RestoreTarget restore, AttemptCoordinator coordinator) throws Exception {
         server.register(job.jobName(), token, new ProgressEndpoint(coordinator.endpoint(), metrics));
@@ -154,13 +187,20 @@ public final class WorkerProcessDeployer implements JobDeployer {
         List<Process> processes = new ArrayList<>();
         try {
             for (int worker = 0; worker < job.parallelism(); worker++) {
-                processes.add(start(attempt, worker, restore, logs.resolve("worker-" + worker + ".log")));
+                WorkerAssignment assignment = new WorkerAssignment(worker, attempt,
+                        restore == null ? null : restore.location());
+                Path log = logs.resolve("worker-" + worker + ".log");
+                Process spare = standby == null ? null : assignSpare(assignment, log);
+                processes.add(spare != null ? spare : start(assignment, log));
             }
         } catch (Exception e) {
             processes.forEach(Process::destroyForcibly);
             throw e;
         }
         current = List.copyOf(processes);
+        if (standby != null) {
+            refillOnceRegistered(coordinator);
+        }
         return new WorkerProcesses(attempt, processes, coordinator, logs);
     }
 
@@ -169,7 +209,123 @@ public final class WorkerProcessDeployer implements JobDeployer {
         return current.stream().map(Process::toHandle).toList();
     }
 
-    private Process start(long attempt, int worker, RestoreTarget restore, Path log) throws IOException {
+    /** The spare worker processes waiting now, oldest first (none when there are no spares). */
+    public List<ProcessHandle> standbyWorkers() {
+        return standby == null ? List.of() : standby.processes();
+    }
+
+    /** Stops the spares; the attempts' workers are the job master's to stop. */
+    @Override
+    public void close() {
+        if (standby != null) {
+            standby.close();
+        }
+    }
+
+    /**
+     * Hands {@code assignment} to a spare, whose log then also appears at the attempt's log path
+     * (a symbolic link); null when no spare can take it.
+     */
+    private Process assignSpare(WorkerAssignment assignment, Path log) {
+        while (true) {
+            Optional<StandbyWorkers.Spare<StandbyInputs>> taken = standby.take(standbyInputs());
+            if (taken.isEmpty()) {
+                return null;
+            }
+            Process process = taken.get().process();
+            try {
+                OutputStream in = process.getOutputStream();
+                in.write((assignment.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+            } catch (IOException e) {
+                // It died just now: the next one, or a new process.
+                LOG.debug("standby worker {} could not take its assignment: {}", taken.get().number(), e.toString());
+                process.destroyForcibly();
+                continue;
+            }
+            linkLog(log, taken.get().log());
+            LOG.debug("worker {} of attempt {} is standby worker {} (pid {})", assignment.worker(), assignment.attempt(),
+                    taken.get().number(), process.pid());
+            return process;
+        }
+    }
+
+    private static void linkLog(Path link, Path target) {
+        try {
+            // A log of an earlier run with this --state-dir: this attempt's is the spare's.
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, link.getParent().relativize(target));
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                Files.writeString(link, "this worker was a standby worker: its log is " + target + System.lineSeparator());
+            } catch (IOException ignored) {
+                // the log itself is still where the spare wrote it
+            }
+        }
+    }
+
+    /** Once every worker of the attempt registered, the spares are made whole again, so that they do not slow the restart. */
+    private void refillOnceRegistered(AttemptCoordinator coordinator) {
+        Thread waiter = new Thread(() -> {
+            long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
+            try {
+                while (coordinator.registeredWorkers() < job.parallelism()) {
+                    if (coordinator.outcome().isDone() || System.nanoTime() > deadline) {
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+                standby.refill(standbyInputs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "weir-standby-refill-" + coordinator.attempt());
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private Process start(WorkerAssignment assignment, Path log) throws IOException {
+        boolean record = false;
+        List<String> classDataOptions = List.of();
+        if (classData != null) {
+            // One recording per deployer: worker 0 of the first attempt that finds no archive.
+            record = assignment.worker() == 0 && !recording;
+            classDataOptions = classData.javaOptions(record);
+            record = record && classDataOptions.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
+            recording |= record;
+        }
+        Process process = launch(command(classDataOptions), assignment.writeTo(jobEnvironment()).asText(), log);
+        if (record) {
+            process.onExit().thenRun(classData::recorded);
+        }
+        return process;
+    }
+
+    /**
+     * Starts a spare: the job's environment only, and it waits for its assignment on its standard
+     * input. It uses the class-data archive when there is one, but never records it.
+     */
+    private Process startStandby(StandbyInputs inputs, Path log) throws IOException {
+        return launch(command(classData == null ? List.of() : classData.javaOptions(false)), inputs.environment(), log);
+    }
+
+    /**
+     * What a spare must have been started with to serve this job now (the class-data archive
+     * aside: it only speeds a start up).
+     */
+    private StandbyInputs standbyInputs() {
+        return new StandbyInputs(command(List.of()), jobEnvironment().standby().asText());
+    }
+
+    private Process launch(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        builder.environment().putAll(settings.extraEnvironment());
+        return builder.start();
+    }
+
+    private List<String> command(List<String> classDataOptions) {
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             // Own session: a Ctrl-C at the terminal reaches `weir local`, which stops the job with a
@@ -180,37 +336,25 @@ public final class WorkerProcessDeployer implements JobDeployer {
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
         command.addAll(WorkerJvm.ERROR_OPTIONS);
         command.addAll(settings.javaOptions());
-        boolean record = false;
-        if (classData != null) {
-            // One recording per deployer: worker 0 of the first attempt that finds no archive.
-            record = worker == 0 && !recording;
-            List<String> options = classData.javaOptions(record);
-            record = record && options.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit"));
-            recording |= record;
-            command.addAll(options);
-        }
+        command.addAll(classDataOptions);
         command.add("-cp");
         command.add(settings.classPath().asArgument());
         command.add("dev.weir.runtime.worker.WorkerMain");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = builder.environment();
-        env.putAll(environment(attempt, worker, restore).asText());
-        env.putAll(settings.extraEnvironment());
-        Process process = builder.start();
-        if (record) {
-            process.onExit().thenRun(classData::recorded);
-        }
-        return process;
+        return command;
     }
 
     /** What worker {@code worker} of {@code attempt} is told (without the user's extra variables). */
     public WorkerEnvironment environment(long attempt, int worker, RestoreTarget restore) {
+        return new WorkerAssignment(worker, attempt, restore == null ? null : restore.location())
+                .writeTo(jobEnvironment());
+    }
+
+    /** What every worker of this job is told whatever its attempt (without the user's extra variables). */
+    private WorkerEnvironment jobEnvironment() {
         WorkerEnvironment env = new WorkerEnvironment()
                 .job(job.jobName(), job.className(), job.args().asMap(), job.parallelism(), job.maxParallelism(),
                         job.mode())
                 .stateBackend(job.stateBackend())
-                .worker(worker, attempt)
                 .coordinator(server.baseUri().toString())
                 .token(token)
                 .tls(server.tls() == null ? null : server.tls().directory().toString())
@@ -218,8 +362,7 @@ public final class WorkerProcessDeployer implements JobDeployer {
                 // A worker bears the coordinator's silence as long as the coordinator bears a worker's;
                 // it stops at once when this process is gone (a SIGKILL included): nothing takes over.
                 .heartbeats(settings.heartbeatInterval(), settings.heartbeatTimeout())
-                .coordinatorProcess(ProcessHandle.current().pid())
-                .restoreFrom(restore == null ? null : restore.location());
+                .coordinatorProcess(ProcessHandle.current().pid());
         if (job.jar() != null) {
             // With the content this process started the job with: every worker of every attempt loads
             // exactly that jar, or fails saying it changed. s3:// jars are cached in the default
@@ -228,6 +371,18 @@ public final class WorkerProcessDeployer implements JobDeployer {
         }
         storage.writeTo(env);
         return env;
+    }
+
+    /**
+     * A spare's command line and job-level environment: a spare started with other ones (another
+     * parallelism, another jar or its checksum, other JVM options) is never used. Holds the token:
+     * never printed.
+     */
+    private record StandbyInputs(List<String> command, Map<String, String> environment) {
+        @Override
+        public String toString() {
+            return "StandbyInputs[" + command + ", " + environment.keySet() + "]";
+        }
     }
 
     /** The user's variables may not replace the worker's own (the job would silently run differently). */

@@ -40,19 +40,24 @@ class LocalCommandTest {
         assertThat(help.code()).isZero();
         assertThat(help.err()).isEmpty();
         assertThat(help.out()).startsWith("Usage: weir local ").contains("<streamjob.yaml>", "--restore=latest|<checkpoint-path>",
-                "--state-dir=DIR", "--in-process", "--quiet", "--env=NAME=VALUE", "--worker-heap=SIZE", "--tls-dir=DIR", "--help",
+                "--state-dir=DIR", "--in-process", "--quiet", "--env=NAME=VALUE", "--worker-heap=SIZE", "--tls-dir=DIR", "--standby-workers=N", "--help",
                 "Exit codes: 0 finished").doesNotContain("%n");
     }
 
     @Test
     void parsesEveryOption() {
         LocalOptions options = parse("--restore", "latest", "--state-dir", "/tmp/s", "--quiet", "--env", "A=1",
-                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "--tls-dir", "/etc/weir/tls", "--rest-port", "8081", "job.yaml");
+                "--env=WEIR_JDBC_PASSWORD=p=w", "--worker-heap", "2g", "--tls-dir", "/etc/weir/tls", "--rest-port", "8081",
+                "--standby-workers", "1", "job.yaml");
         assertThat(options).isEqualTo(new LocalOptions(Path.of("job.yaml"), "latest", Path.of("/tmp/s"), false, false,
-                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g", Path.of("/etc/weir/tls"), 8081));
+                Map.of("A", "1", "WEIR_JDBC_PASSWORD", "p=w"), "2g", Path.of("/etc/weir/tls"), 8081, 1));
+        assertThat(options.standbyWorkers(4)).isEqualTo(1);
         assertThat(options.toString()).doesNotContain("p=w");
-        assertThat(parse("--in-process", "job.yaml")).isEqualTo(new LocalOptions(Path.of("job.yaml"), null,
-                Path.of("weir-state"), true, true, Map.of(), null, null, 0));
+        LocalOptions defaults = parse("--in-process", "job.yaml");
+        assertThat(defaults).isEqualTo(new LocalOptions(Path.of("job.yaml"), null,
+                Path.of("weir-state"), true, true, Map.of(), null, null, 0, null));
+        assertThat(parse("job.yaml").standbyWorkers(3)).as("one spare per worker by default").isEqualTo(3);
+        assertThat(parse("--standby-workers", "0", "job.yaml").standbyWorkers(3)).isZero();
     }
 
     @Test
@@ -88,6 +93,16 @@ class LocalCommandTest {
         Outcome heap = weirLocal("--in-process", "--worker-heap", "2g", "job.yaml");
         assertThat(heap.code()).isEqualTo(2);
         assertThat(heap.err()).startsWith("weir local: --worker-heap sets the heap of worker processes");
+        Outcome spares = weirLocal("--in-process", "--standby-workers", "1", "job.yaml");
+        assertThat(spares.code()).isEqualTo(2);
+        assertThat(spares.err()).startsWith("weir local: --standby-workers keeps spare worker processes");
+    }
+
+    @Test
+    void standbyWorkersCannotBeNegative() {
+        Outcome outcome = weirLocal("--standby-workers", "-1", "job.yaml");
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err()).startsWith("weir local: --standby-workers must be 0 or more, not -1");
     }
 
     @Test

@@ -107,7 +107,7 @@ class ProgressReporterTest {
         StreamJobManifest manifest = new StreamJobManifest("weir.dev/v1alpha1", "StreamJob", "counts", null,
                 new StreamJobSpec());
         LocalOptions options = new LocalOptions(Path.of("counts.yaml"), null, Path.of("state"), true, false, Map.of(),
-                null, null, 0);
+                null, null, 0, null);
         InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("counts",
                 "dev.weir.examples.KeyedCountJob", new JobArgs(Map.of()), 2, 128, CheckpointingMode.EXACTLY_ONCE);
         JobResult result = new JobResult(JobResult.JobState.FINISHED, 1, 0, 2, 0, null, null, null, null, null, 6_100);

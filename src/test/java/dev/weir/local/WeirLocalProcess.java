@@ -26,11 +26,15 @@ final class WeirLocalProcess implements AutoCloseable {
     static final long AWAIT_SECONDS = 180;
     private static final Pattern COMPLETED = Pattern.compile("checkpoints (\\d+) completed");
 
+    private static final Pattern ASSIGNED_SPARE = Pattern.compile("standby worker \\(pid (\\d+)\\) assigned: worker");
+
     final Process process;
     final WeirLocalKillIT.LineWatcher stderr;
+    private final Path stateDir;
 
-    private WeirLocalProcess(Process process) {
+    private WeirLocalProcess(Process process, Path stateDir) {
         this.process = process;
+        this.stateDir = stateDir;
         this.stderr = new WeirLocalKillIT.LineWatcher(process, line -> false);
     }
 
@@ -54,7 +58,7 @@ final class WeirLocalProcess implements AutoCloseable {
                 "--state-dir", stateDir.toString(), manifest.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
-        return new WeirLocalProcess(builder.start());
+        return new WeirLocalProcess(builder.start(), stateDir);
     }
 
     /**
@@ -90,7 +94,46 @@ final class WeirLocalProcess implements AutoCloseable {
 
     /** The worker processes running now. */
     List<ProcessHandle> workers() {
-        return process.toHandle().descendants().filter(WeirLocalProcess::isWorker).toList();
+        java.util.Set<Long> assigned = assignedSpares();
+        return process.toHandle().descendants().filter(WeirLocalProcess::isWorker)
+                .filter(p -> !isSpare(p) || assigned.contains(p.pid())).toList();
+    }
+
+    /** Standby workers' processes below weir local that wait for an assignment: not workers of an attempt yet. */
+    List<ProcessHandle> waitingSpares() {
+        java.util.Set<Long> assigned = assignedSpares();
+        return process.toHandle().descendants().filter(WeirLocalProcess::isWorker)
+                .filter(p -> isSpare(p) && !assigned.contains(p.pid())).toList();
+    }
+
+    /** The pids of the standby workers that took an assignment, from their logs (--state-dir/logs/<job>/standby-<n>.log). */
+    private java.util.Set<Long> assignedSpares() {
+        java.util.Set<Long> pids = new java.util.HashSet<>();
+        Path logs = stateDir.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return pids;
+        }
+        try (var files = Files.walk(logs, 2)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().startsWith("standby-")).toList()) {
+                Matcher matcher = ASSIGNED_SPARE.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                while (matcher.find()) {
+                    pids.add(Long.parseLong(matcher.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return pids;
+    }
+
+    /** A worker process started as a standby worker (assigned since or not). */
+    private static boolean isSpare(ProcessHandle process) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(process.pid()), "environ"),
+                    StandardCharsets.ISO_8859_1).split("\0")).contains("WEIR_STANDBY=true");
+        } catch (IOException e) {
+            return false; // gone
+        }
     }
 
     /** Waits up to {@link #AWAIT_SECONDS} for a stderr line matching {@code pattern} and {@code and}. */

@@ -1,6 +1,5 @@
 package dev.weir.runtime.worker;
 
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +46,7 @@ final class HeartbeatSender implements AutoCloseable {
     private final CoordinatorClient coordinator;
     private final Supplier<Heartbeat> state;
     private final long coordinatorTimeoutMs;
-    private final long coordinatorPid;
-    private final Optional<ProcessHandle> coordinatorProcess;
+    private final CoordinatorProcess coordinatorProcess;
     private final Listener listener;
     private final ScheduledExecutorService thread;
     private volatile long lastContactNanos = System.nanoTime();
@@ -64,8 +62,7 @@ final class HeartbeatSender implements AutoCloseable {
         this.coordinator = coordinator;
         this.state = state;
         this.coordinatorTimeoutMs = coordinatorTimeoutMs;
-        this.coordinatorPid = coordinatorPid;
-        this.coordinatorProcess = coordinatorPid > 0 ? ProcessHandle.of(coordinatorPid) : Optional.empty();
+        this.coordinatorProcess = new CoordinatorProcess(coordinatorPid);
         this.listener = listener;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "weir-heartbeat");
@@ -89,8 +86,8 @@ final class HeartbeatSender implements AutoCloseable {
         if (lost) {
             return;
         }
-        if (coordinatorPid > 0 && coordinatorProcess.map(p -> !p.isAlive()).orElse(true)) {
-            lose(CoordinatorLoss.EXITED, "the coordinator's process " + coordinatorPid + " has ended");
+        if (coordinatorProcess.ended()) {
+            lose(CoordinatorLoss.EXITED, "the coordinator's process " + coordinatorProcess.pid() + " has ended");
             return;
         }
         try {

@@ -1,7 +1,6 @@
 package dev.weir.runtime.worker;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
-import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.ExecutionAttempt;
 import dev.weir.runtime.exec.JobGraph;
 import dev.weir.runtime.exec.JobMetrics;
@@ -40,16 +38,12 @@ import dev.weir.runtime.storage.ObjectStore;
 import dev.weir.runtime.storage.ObjectStores;
 import dev.weir.runtime.storage.S3Settings;
 import dev.weir.runtime.tls.TransportTls;
-import dev.weir.runtime.usercode.JobJarResolver;
-import dev.weir.runtime.usercode.LocalJobJar;
 import dev.weir.runtime.usercode.UserCode;
-import dev.weir.runtime.worker.protocol.ControlPlaneJson;
 import dev.weir.runtime.worker.protocol.Heartbeat;
 import dev.weir.runtime.worker.protocol.PeerList;
 import dev.weir.runtime.worker.protocol.SubtaskMetricsReport;
 import dev.weir.runtime.worker.protocol.TriggerCheckpoint;
 import dev.weir.runtime.worker.protocol.WorkerRegistration;
-import dev.weir.runtime.worker.transport.ControlServerLimits;
 
 /**
  * One worker process: runs subtask {@code worker} of every task of the job. Registers with the
@@ -83,6 +77,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
 
     private final WorkerConfig config;
     private final StoreOpener storeOpener;
+    private WorkerPreparation prepared;
+    /** When a standby worker was assigned (System.nanoTime); 0 for a worker started for its attempt. */
+    private final long assignedAtNanos;
     private final JobMetrics metrics = new JobMetrics();
     private final CountDownLatch done = new CountDownLatch(1);
     private final List<java.util.function.Consumer<ExecutionAttempt>> early = new ArrayList<>();
@@ -105,6 +102,18 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     public Worker(WorkerConfig config, StoreOpener storeOpener) {
         this.config = config;
         this.storeOpener = storeOpener;
+        this.assignedAtNanos = 0;
+    }
+
+    /**
+     * A worker that goes on from a preparation started earlier: a standby worker's, assigned at
+     * {@code assignedAtNanos} (System.nanoTime), or 0 for one started for its attempt.
+     */
+    public Worker(WorkerConfig config, WorkerPreparation prepared, long assignedAtNanos) {
+        this.config = config;
+        this.storeOpener = null;
+        this.prepared = prepared;
+        this.assignedAtNanos = assignedAtNanos;
     }
 
     public Outcome run() throws Exception {
@@ -119,38 +128,34 @@ public final class Worker implements WorkerControlHandler, TaskListener {
     }
 
     private Outcome runAttempt() throws Exception {
-        // The HTTP client and the JSON mappings take a few hundred milliseconds to set up in a
-        // fresh JVM: build them while the data plane and the control endpoint open.
-        ControlPlaneJson.warmUpInBackground();
-        TransportTls tls = config.tlsDirectory() == null ? null : TransportTls.fromDirectory(config.tlsDirectory());
-        java.util.concurrent.CompletableFuture<CoordinatorClient> client = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> new CoordinatorClient(URI.create(config.coordinatorUrl()), config.token(), config.parallelism(),
-                        dev.weir.runtime.worker.transport.JsonHttpClient.Settings.defaults(), tls,
-                        lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage())));
-        InetSocketAddress bind = new InetSocketAddress(config.bindAddress(), 0);
+        if (prepared == null) {
+            prepared = WorkerPreparation.start(config, storeOpener);
+        }
+        TransportTls tls = prepared.tls();
         ExecutorService snapshots = Executors.newFixedThreadPool(2, daemon("weir-snapshot-upload"));
         UserCode code = null;
-        // Opening storage loads the S3 client (0.6 to 0.9 s of CPU: class loading, TLS set-up): it
-        // overlaps with registration, the wait for the peers and the data plane's connections.
-        DeferredObjectStore store = new DeferredObjectStore(
-                java.util.concurrent.CompletableFuture.supplyAsync(this::openStore), config.storageUri());
+        // The store's client may still be opening: that overlaps with registration, the wait for
+        // the peers and the data plane's connections.
+        DeferredObjectStore store = new DeferredObjectStore(prepared.store(), config.storageUri());
         try (CheckpointStorage storage = new CheckpointStorage(store, config.storageBase());
              DataPlane dataPlane = new DataPlane(config.token(), tls, config.worker(), config.attempt(),
                      new InetSocketAddress(config.bindAddress(), config.dataPort()),
                      this::onPeerLost);
-             WorkerControlServer control = WorkerControlServer.start(
-                     new InetSocketAddress(bind.getAddress(), config.controlPort()), config.token(), this,
-                     ControlServerLimits.worker(), tls == null ? null : tls.context());
+             WorkerControlServer control = prepared.controlServer(this);
              ProcessingTimeService timeService = new SystemProcessingTimeService()) {
-            coordinator = client.join();
+            coordinator = prepared.coordinator(
+                    lost -> end(Outcome.FAILED, "lost contact with the coordinator: " + lost.getMessage()));
             try {
                 heartbeats = new HeartbeatSender(coordinator, this::currentHeartbeat, config.coordinatorTimeoutMs(),
                         config.coordinatorPid(), (loss, reason) -> end(
                                 loss == HeartbeatSender.CoordinatorLoss.ATTEMPT_OVER ? Outcome.CANCELED : Outcome.FAILED, reason));
                 JobGraph graph;
                 try {
-                    code = UserCode.open(jobJar());
-                    graph = buildGraph(code);
+                    WorkerPreparation.PreparedJob job = prepared.job();
+                    code = job.code();
+                    graph = job.graph();
+                } catch (InterruptedException e) {
+                    throw e;
                 } catch (Exception | LinkageError e) {
                     // The coordinator learns why before this process exits; one that cannot load the job never can.
                     LOG.error("worker {} of {} cannot build its job: {}", config.worker(), config.jobName(), e.getMessage());
@@ -162,7 +167,7 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                 coordinator.register(WorkerRegistration.of(config.jobName(), config.attempt(), config.worker(),
                         config.advertisedHost(), control.address().getPort(), dataPlane.address().getPort(),
                         JobTopology.of(graph, config.parallelism(), config.maxParallelism())));
-                long registeredMs = millisSinceProcessStart();
+                long registeredMs = millisSinceStart();
                 // From registration on the coordinator judges this worker by its heartbeats, so they must
                 // start now, not once the tasks run (start-up can take seconds on a busy machine).
                 heartbeats.start(config.heartbeatIntervalMs());
@@ -204,8 +209,9 @@ public final class Worker implements WorkerControlHandler, TaskListener {
                     }
                 });
                 attempt.start();
-                LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after the process started",
-                        config.worker(), attempt.vertices().size(), registeredMs, millisSinceProcessStart());
+                LOG.info("worker {} runs {} tasks; registered {} ms and started its tasks {} ms after {}",
+                        config.worker(), attempt.vertices().size(), registeredMs, millisSinceStart(),
+                        assignedAtNanos == 0 ? "the process started" : "its assignment (a standby worker)");
                 publish(attempt);
                 serveMetricsInBackground(control);
                 startupThread = null;
@@ -240,36 +246,16 @@ public final class Worker implements WorkerControlHandler, TaskListener {
         }
     }
 
-    /** Start-up as the operating system counts it (JVM launch included); -1 where it does not tell. */
-    private static long millisSinceProcessStart() {
+    /**
+     * Start-up so far: for a standby worker since its assignment; otherwise as the operating system
+     * counts it (JVM launch included), -1 where it does not tell.
+     */
+    private long millisSinceStart() {
+        if (assignedAtNanos != 0) {
+            return (System.nanoTime() - assignedAtNanos) / 1_000_000;
+        }
         return ProcessHandle.current().info().startInstant()
                 .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
-    }
-
-    private ObjectStore openStore() {
-        long start = System.nanoTime();
-        try {
-            ObjectStore store = storeOpener.open(config.storageUri(), config.s3());
-            LOG.debug("worker {}: checkpoint storage opened in {} ms", config.worker(),
-                    (System.nanoTime() - start) / 1_000_000);
-            return store;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot open checkpoint storage " + config.storageUri(), e);
-        }
-    }
-
-    /** The job jar, downloaded or checked; null when the job class is on the worker's class path. */
-    private LocalJobJar jobJar() throws java.io.IOException {
-        if (config.jobJarUri() == null) {
-            return null;
-        }
-        return new JobJarResolver(config.s3(), config.jobJarCacheDir())
-                .resolve(config.jobJarUri(), config.jobJarSha256());
-    }
-
-    private JobGraph buildGraph(UserCode code) {
-        return code.buildGraph(code.jobDefinition(config.jobClass()), config.parallelism(), config.maxParallelism(),
-                new JobArgs(config.jobArgs()));
     }
 
     private Map<ExecutionVertexId, TaskRestore> restores(CheckpointStorage storage, JobGraph graph) throws Exception {

@@ -63,7 +63,29 @@ public record WorkerConfig(
                 + (tlsDirectory == null ? "" : ", tls=" + tlsDirectory) + "]";
     }
 
+    /** A freshly started worker's configuration: the job's variables and its {@link WorkerAssignment}'s. */
     public static WorkerConfig fromEnvironment(Function<String, String> env) {
+        return read(env, WorkerAssignment.fromEnvironment(env));
+    }
+
+    /**
+     * A standby worker's configuration: the job's variables only; worker index and attempt are -1
+     * and no restore is set until {@link #assigned} gives them. Only what depends on the job alone
+     * may be done with it ({@link WorkerPreparation}).
+     */
+    public static WorkerConfig forStandby(Function<String, String> env) {
+        return read(env, new WorkerAssignment(-1, -1, null));
+    }
+
+    /** This configuration for worker {@code assignment.worker()} of {@code assignment.attempt()}. */
+    public WorkerConfig assigned(WorkerAssignment assignment) {
+        return new WorkerConfig(jobName, jobClass, jobJarUri, jobJarSha256, jobJarCacheDir, jobArgs, parallelism,
+                maxParallelism, assignment.worker(), assignment.attempt(), mode, coordinatorUrl, token, bindAddress,
+                advertisedHost, controlPort, dataPort, storageUri, storageBase, s3, assignment.restoreFrom(),
+                heartbeatIntervalMs, coordinatorTimeoutMs, coordinatorPid, stateBackend, tlsDirectory);
+    }
+
+    private static WorkerConfig read(Function<String, String> env, WorkerAssignment assignment) {
         Reader r = new Reader(env);
         String token = r.optional(JOB_TOKEN, null);
         if (token == null) {
@@ -89,8 +111,8 @@ public record WorkerConfig(
                 r.jsonMap(JOB_ARGS),
                 r.integer(PARALLELISM, null),
                 r.integer(MAX_PARALLELISM, 128),
-                r.integer(WORKER_INDEX, null),
-                r.integer(ATTEMPT, null),
+                assignment.worker(),
+                assignment.attempt(),
                 WorkerEnvironment.AT_LEAST_ONCE.equals(r.optional(CHECKPOINT_MODE, WorkerEnvironment.EXACTLY_ONCE))
                         ? CheckpointingMode.AT_LEAST_ONCE : CheckpointingMode.EXACTLY_ONCE,
                 r.required(COORDINATOR_URL),
@@ -102,7 +124,7 @@ public record WorkerConfig(
                 r.required(STORAGE_URI),
                 r.required(STORAGE_BASE),
                 s3,
-                r.optional(RESTORE_FROM, null),
+                assignment.restoreFrom(),
                 r.integer(HEARTBEAT_INTERVAL_MS, 1000),
                 r.integer(COORDINATOR_TIMEOUT_MS, DEFAULT_COORDINATOR_TIMEOUT_MS),
                 r.longInteger(COORDINATOR_PID, 0),

@@ -146,6 +146,11 @@ public final class WorkerEnvironment {
         return directory == null ? this : text(WorkerVariable.TLS_DIR, directory);
     }
 
+    /** A standby worker: it reads its assignment from its standard input ({@link WorkerAssignment#toLine()}). */
+    public WorkerEnvironment standby() {
+        return text(WorkerVariable.STANDBY, "true");
+    }
+
     /** Everything written so far, in the order written. */
     public Map<WorkerVariable, Value> values() {
         return Collections.unmodifiableMap(values);

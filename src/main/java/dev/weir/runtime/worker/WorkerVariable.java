@@ -80,7 +80,13 @@ public enum WorkerVariable {
      * Secret): the control and data planes then use mutual TLS, and the coordinator's URL is
      * {@code https}. Unset: plain HTTP and TCP.
      */
-    TLS_DIR("WEIR_TLS_DIR");
+    TLS_DIR("WEIR_TLS_DIR"),
+    /**
+     * {@code true}: a standby worker ({@code weir local}'s spares): started with the job's
+     * variables only, it prepares the job and then waits for its {@link WorkerAssignment} (worker
+     * index, attempt, restore) as one line on its standard input.
+     */
+    STANDBY("WEIR_STANDBY");
 
     private final String envName;
     private final boolean s3Connection;
