@@ -10,11 +10,6 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.JobDefinition;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
-import dev.weir.runtime.dataflow.functions.Collector;
-import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
-import dev.weir.runtime.dataflow.functions.RuntimeContext;
-import dev.weir.runtime.state.StateDescriptor;
-import dev.weir.runtime.state.ValueState;
 import dev.weir.runtime.state.serialization.Types;
 
 /**
@@ -43,7 +38,7 @@ public final class OperatorParallelismTestJob implements JobDefinition {
         DataStream<Long> spread = numbers.map(i -> i).uid("spread").returns(Types.LONG);
 
         DataStream<String> counts = parallelism(spread.keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
-                .process(new CountSum()).uid("count"), args, "countParallelism").returns(Types.STRING);
+                .process(new CountSumLines()).uid("count"), args, "countParallelism").returns(Types.STRING);
         DataStream.SinkHandle countSink = counts.sinkTo(Outputs.sinkFor(output + "/count")).uid("count-sink");
         if (args.getLong("countSinkParallelism", 0) > 0) {
             countSink.setParallelism((int) args.getLong("countSinkParallelism", 0));
@@ -60,25 +55,5 @@ public final class OperatorParallelismTestJob implements JobDefinition {
     private static <T> DataStream<T> parallelism(DataStream<T> stream, JobArgs args, String name) {
         long parallelism = args.getLong(name, 0);
         return parallelism > 0 ? stream.setParallelism((int) parallelism) : stream;
-    }
-
-    /** keyed-count's function: per key, {@code key,count,sum} after every record. */
-    static final class CountSum extends KeyedProcessFunction<Long, Long, String> {
-        private ValueState<long[]> countSum;
-
-        @Override
-        public void open(RuntimeContext context) {
-            countSum = context.getState(StateDescriptor.value("count-sum", Types.LONG_ARRAY));
-        }
-
-        @Override
-        public void processElement(Long value, Context<Long> context, Collector<String> out) {
-            long[] current = countSum.value();
-            long[] next = current == null ? new long[2] : current.clone();
-            next[0]++;
-            next[1] += value;
-            countSum.update(next);
-            out.collect(context.getCurrentKey() + "," + next[0] + "," + next[1]);
-        }
     }
 }

@@ -70,7 +70,7 @@ public final class TwoInputTestJob implements JobDefinition {
 
         left.union(right).map(i -> i).uid("unioned").returns(Types.LONG)
                 .keyBy(i -> i % keys, Types.LONG)
-                .process(new CountSum()).uid("union-count").returns(Types.STRING)
+                .process(new CountSumLines()).uid("union-count").returns(Types.STRING)
                 .sinkTo(Outputs.sinkFor(output + "/union")).uid("union-sink");
 
         left.keyBy(i -> i % keys, Types.LONG)
@@ -112,26 +112,6 @@ public final class TwoInputTestJob implements JobDefinition {
 
     private static GeneratorSource<Long> limited(GeneratorSource<Long> source, long rate) {
         return rate > 0 ? source.withRateLimit(rate) : source;
-    }
-
-    /** keyed-count's function: per key, count and sum so far after every record. */
-    static final class CountSum extends KeyedProcessFunction<Long, Long, String> {
-        private ValueState<long[]> countSum;
-
-        @Override
-        public void open(RuntimeContext context) {
-            countSum = context.getState(StateDescriptor.value("count-sum", Types.LONG_ARRAY));
-        }
-
-        @Override
-        public void processElement(Long value, Context<Long> context, Collector<String> out) {
-            long[] current = countSum.value();
-            long[] next = current == null ? new long[2] : current.clone();
-            next[0]++;
-            next[1] += value;
-            countSum.update(next);
-            out.collect(context.getCurrentKey() + "," + next[0] + "," + next[1]);
-        }
     }
 
     /** Multiplies a key's records by its control record's value + 1, holding them until it came. */

@@ -33,15 +33,11 @@ import dev.weir.runtime.dataflow.Sink;
 import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
-import dev.weir.runtime.dataflow.functions.Collector;
-import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
-import dev.weir.runtime.dataflow.functions.RuntimeContext;
 import dev.weir.runtime.network.remote.DataPlane;
-import dev.weir.runtime.state.StateDescriptor;
-import dev.weir.runtime.state.ValueState;
 import dev.weir.runtime.state.serialization.Types;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.testing.CountSumLines;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
@@ -108,7 +104,7 @@ class OperatorParallelismJobTest {
                 .setParallelism(1).returns(Types.LONG)
                 .map(i -> i).uid("spread").setParallelism(2).returns(Types.LONG);
         spread.keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
-                .process(new CountSum()).uid("count").setParallelism(2).returns(Types.STRING)
+                .process(new CountSumLines()).uid("count").setParallelism(2).returns(Types.STRING)
                 .sinkTo(collecting(counts)).uid("count-sink").setParallelism(1);
         WindowedCountJob.counts(spread, SETTINGS).map(WindowedCountResult::toString).uid("window-text")
                 .returns(Types.STRING)
@@ -175,26 +171,6 @@ class OperatorParallelismJobTest {
             countSum[1] += i;
         }
         return windows.entrySet().stream().map(e -> e.getKey() + "," + e.getValue()[0] + "," + e.getValue()[1]).toList();
-    }
-
-    /** keyed-count's function: per key, {@code key,count,sum} after every record. */
-    private static final class CountSum extends KeyedProcessFunction<Long, Long, String> {
-        private ValueState<long[]> countSum;
-
-        @Override
-        public void open(RuntimeContext context) {
-            countSum = context.getState(StateDescriptor.value("count-sum", Types.LONG_ARRAY));
-        }
-
-        @Override
-        public void processElement(Long value, Context<Long> context, Collector<String> out) {
-            long[] current = countSum.value();
-            long[] next = current == null ? new long[2] : current.clone();
-            next[0]++;
-            next[1] += value;
-            countSum.update(next);
-            out.collect(context.getCurrentKey() + "," + next[0] + "," + next[1]);
-        }
     }
 
     private static Sink<String> collecting(Queue<String> collected) {

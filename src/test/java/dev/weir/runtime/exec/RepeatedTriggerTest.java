@@ -14,15 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.runtime.checkpoint.CheckpointBarrier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.TaskAcknowledgement;
-import dev.weir.runtime.dataflow.Sink;
-import dev.weir.runtime.dataflow.SinkContext;
-import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -104,23 +102,8 @@ class RepeatedTriggerTest {
                 })
                 .uid("drop")
                 .returns(Types.LONG)
-                .sinkTo(new NothingSink())
+                .sinkTo(new DiscardSink<>())
                 .uid("sink");
         return new JobGraph(env);
-    }
-
-    private static final class NothingSink implements Sink<Long> {
-        @Override
-        public SinkWriter<Long> createWriter(SinkContext context) {
-            return new SinkWriter<>() {
-                @Override
-                public void write(Long record) {}
-
-                @Override
-                public byte[] snapshotState(long checkpointId) {
-                    return null;
-                }
-            };
-        }
     }
 }
