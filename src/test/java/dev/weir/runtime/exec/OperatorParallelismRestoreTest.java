@@ -10,14 +10,13 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.weir.connectors.discard.DiscardSink;
 import dev.weir.connectors.generator.GeneratorSource;
 import dev.weir.runtime.checkpoint.ChannelStateHandle;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.StateHandle;
-import dev.weir.runtime.dataflow.Sink;
-import dev.weir.runtime.dataflow.SinkWriter;
 import dev.weir.runtime.dataflow.StreamEnvironment;
 import dev.weir.runtime.dataflow.functions.Collector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -37,7 +36,7 @@ class OperatorParallelismRestoreTest {
         env.fromSource(GeneratorSource.sequence(10), "numbers").setParallelism(source).returns(Types.LONG)
                 .keyBy(i -> i % 3, Types.LONG).process(new Echo()).uid("count").setParallelism(count)
                 .returns(Types.LONG)
-                .sinkTo(discard()).uid("sink").setParallelism(sink);
+                .sinkTo(new DiscardSink<>()).uid("sink").setParallelism(sink);
         return new JobGraph(env);
     }
 
@@ -133,17 +132,5 @@ class OperatorParallelismRestoreTest {
         public void processElement(Long value, Context<Long> context, Collector<Long> out) {
             out.collect(value);
         }
-    }
-
-    private static <T> Sink<T> discard() {
-        return context -> new SinkWriter<>() {
-            @Override
-            public void write(T record) {}
-
-            @Override
-            public byte[] snapshotState(long checkpointId) {
-                return new byte[0];
-            }
-        };
     }
 }
