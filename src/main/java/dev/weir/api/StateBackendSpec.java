@@ -22,11 +22,12 @@ public class StateBackendSpec {
     @SchemaFrom(type = SchemaEnums.StateBackendType.class)
     private String type = HEAP;
 
-    @JsonPropertyDescription("rocksdb only: each checkpoint uploads just the RocksDB files created since the last"
-            + " completed checkpoint, so its size follows the state changed, not the state's size; the files are"
-            + " shared by later checkpoints and deleted once no retained checkpoint refers to them. Savepoints"
-            + " are always full, self-contained copies that either backend can restore. Default: true with"
-            + " rocksdb; heap checkpoints are always full.")
+    @JsonPropertyDescription("Each checkpoint uploads just what changed since the last completed checkpoint, so"
+            + " its size follows the state changed, not the state's size: with rocksdb the RocksDB files created"
+            + " since, with heap the entries written since (a chain of at most 10 snapshots, then a full one)."
+            + " Uploads are shared by later checkpoints and deleted once no retained checkpoint refers to them."
+            + " Savepoints are always full, self-contained copies that either backend can restore. Default: true"
+            + " with rocksdb, false with heap.")
     private Boolean incremental;
 
     public String getType() {
@@ -45,7 +46,7 @@ public class StateBackendSpec {
         this.incremental = incremental;
     }
 
-    /** Whether checkpoints are incremental: as set, else on for rocksdb. */
+    /** Whether checkpoints are incremental: as set, else on for rocksdb and off for heap. */
     public boolean isIncremental() {
         return incremental != null ? incremental : ROCKSDB.equals(type);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,6 @@ public class StreamJobSpec {
     private CheckpointingSpec checkpointing = new CheckpointingSpec();
 
     @JsonPropertyDescription("Where keyed state lives (heap or rocksdb) and whether checkpoints are incremental.")
-    @ValidationRule(value = "!has(self.incremental) || !self.incremental || (has(self.type) && self.type == 'rocksdb')",
-            message = "incremental checkpoints need type: rocksdb")
     private StateBackendSpec stateBackend = new StateBackendSpec();
 
     @JsonPropertyDescription("S3-compatible storage for checkpoints and savepoints.")

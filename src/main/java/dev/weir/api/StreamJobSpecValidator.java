@@ -182,10 +182,6 @@ public final class StreamJobSpecValidator {
             return;
         }
         oneOf("spec.stateBackend.type", backend.getType(), StateBackendSpec.TYPES, false);
-        if (Boolean.TRUE.equals(backend.getIncremental()) && !StateBackendSpec.ROCKSDB.equals(backend.getType())) {
-            problem("spec.stateBackend.incremental", "incremental checkpoints need type: rocksdb (the heap backend"
-                    + " always takes full snapshots)");
-        }
     }
 
     private void validateCheckpointing(CheckpointingSpec checkpointing) {

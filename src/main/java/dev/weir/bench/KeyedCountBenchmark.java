@@ -117,10 +117,6 @@ public final class KeyedCountBenchmark {
         }
         boolean rocksDb = backend.equals("rocksdb");
         boolean incrementalCheckpoints = incremental != null ? incremental : rocksDb;
-        if (incrementalCheckpoints && !rocksDb) {
-            System.err.println("--incremental true needs --state-backend rocksdb");
-            System.exit(2);
-        }
         if (killAfterCheckpoints > 0 && (!mode.equals("workers") || !checkpointing)) {
             System.err.println("--kill-after-checkpoints needs --mode workers and checkpointing");
             System.exit(2);
@@ -129,7 +125,7 @@ public final class KeyedCountBenchmark {
         Path dir = Files.createTempDirectory("weir-bench-checkpoints");
         StateBackendSettings stateBackend = rocksDb
                 ? new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, incrementalCheckpoints, dir.resolve("rocksdb"))
-                : StateBackendSettings.HEAP;
+                : incrementalCheckpoints ? StateBackendSettings.HEAP_INCREMENTAL : StateBackendSettings.HEAP;
         String base = "bench/default/keyed-count";
         try (CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),

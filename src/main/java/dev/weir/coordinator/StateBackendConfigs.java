@@ -12,8 +12,11 @@ public final class StateBackendConfigs {
 
     /** @param localDirectory where RocksDB databases live on the worker's machine */
     public static StateBackendSettings of(StateBackendSpec spec, Path localDirectory) {
-        if (spec == null || !StateBackendSpec.ROCKSDB.equals(spec.getType())) {
+        if (spec == null) {
             return StateBackendSettings.HEAP;
+        }
+        if (!StateBackendSpec.ROCKSDB.equals(spec.getType())) {
+            return spec.isIncremental() ? StateBackendSettings.HEAP_INCREMENTAL : StateBackendSettings.HEAP;
         }
         return new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, spec.isIncremental(), localDirectory);
     }

@@ -56,9 +56,11 @@ class StreamJobSpecValidatorTest {
         assertThat(StreamJobSpecValidator.validate(spec))
                 .containsExactly("spec.stateBackend.type: must be one of heap, rocksdb (got \"rocks\")");
         spec.getStateBackend().setType("heap");
+        spec.getStateBackend().setIncremental(null);
+        assertThat(spec.getStateBackend().isIncremental()).as("heap is full by default").isFalse();
         spec.getStateBackend().setIncremental(true);
-        assertThat(StreamJobSpecValidator.validate(spec)).singleElement().asString()
-                .startsWith("spec.stateBackend.incremental: incremental checkpoints need type: rocksdb");
+        assertThat(StreamJobSpecValidator.validate(spec)).as("incremental heap checkpoints").isEmpty();
+        assertThat(spec.getStateBackend().isIncremental()).isTrue();
     }
 
     @Test

@@ -105,6 +105,7 @@ public final class StateAssignment {
         StateHandle[] previous = new StateHandle[previousParallelism];
         Map<Integer, StateHandle> keyGroups = new HashMap<>();
         List<IncrementalStateHandle> incremental = new ArrayList<>();
+        Map<Integer, List<StateHandle>> changelog = new HashMap<>();
         for (OperatorSubtaskState state : states) {
             previous[state.subtask()] = state.operatorState();
             for (Map.Entry<Integer, StateHandle> e : state.keyGroups().entrySet()) {
@@ -112,11 +113,19 @@ public final class StateAssignment {
                     keyGroups.put(e.getKey(), e.getValue());
                 }
             }
+            if (state.changelog() != null) {
+                for (Map.Entry<Integer, List<StateHandle>> e : state.changelog().entrySet()) {
+                    if (range.contains(e.getKey())) {
+                        changelog.put(e.getKey(), e.getValue());
+                    }
+                }
+            }
             // A database holds a range of key groups: every one overlapping this range contributes.
             if (state.incremental() != null && state.incremental().overlaps(range.start(), range.end())) {
                 incremental.add(state.incremental());
             }
         }
-        return new TaskRestore.OperatorRestore(new ArrayList<>(Arrays.asList(previous)), keyGroups, incremental);
+        return new TaskRestore.OperatorRestore(new ArrayList<>(Arrays.asList(previous)), keyGroups, incremental,
+                changelog);
     }
 }

@@ -278,8 +278,17 @@ public abstract class StreamTask implements Runnable {
                 for (Map.Entry<Integer, StateHandle> e : restore.keyGroups().entrySet()) {
                     keyGroups.put(e.getKey(), read(e.getValue(), objects));
                 }
+                Map<Integer, List<byte[]>> changelog = new HashMap<>();
+                for (Map.Entry<Integer, List<StateHandle>> e : restore.changelog().entrySet()) {
+                    List<byte[]> chain = new ArrayList<>();
+                    for (StateHandle handle : e.getValue()) {
+                        chain.add(read(handle, objects));
+                    }
+                    changelog.put(e.getKey(), chain);
+                }
                 keyedState = new KeyedStateRestore(keyGroups, restore.incremental(),
-                        new StorageStateFiles(env.storage()), env.storage().ownsSharedFiles(restore.incremental()));
+                        new StorageStateFiles(env.storage()), env.storage().ownsSharedFiles(restore.incremental()),
+                        changelog);
             }
             contexts.put(node.uid(), new OperatorContext(env.jobName(), node.uid(), env.subtask(), env.parallelism(),
                     env.maxParallelism(), env.attempt(), env.keyGroupRange(), operatorState, keyedState,

@@ -181,7 +181,7 @@ final class SubtaskCheckpointCoordinator {
                     StateHandle operatorState = out.append(e.getValue().operatorState());
                     KeyedStateHandle keyed = e.getValue().keyedState().write(out);
                     states.put(e.getKey(), new OperatorSubtaskState(env.subtask(), operatorState, keyed.keyGroups(),
-                            keyed.incremental()));
+                            keyed.incremental(), keyed.changelog()));
                 }
                 out.finish();
                 lastStateFileLength = out.length();

@@ -20,11 +20,17 @@ import dev.weir.runtime.checkpoint.StateHandle;
 public record TaskRestore(long checkpointId, String location, Map<String, OperatorRestore> operators,
                           List<ChannelStateHandle> inFlightData, boolean inFlightByKeyGroup) {
 
+    /** @param changelog per key group, the chain of incremental heap snapshots, oldest first */
     public record OperatorRestore(List<StateHandle> previousOperatorStates, Map<Integer, StateHandle> keyGroups,
-                                  List<IncrementalStateHandle> incremental) {
+                                  List<IncrementalStateHandle> incremental, Map<Integer, List<StateHandle>> changelog) {
 
         public OperatorRestore(List<StateHandle> previousOperatorStates, Map<Integer, StateHandle> keyGroups) {
-            this(previousOperatorStates, keyGroups, List.of());
+            this(previousOperatorStates, keyGroups, List.of(), Map.of());
+        }
+
+        public OperatorRestore(List<StateHandle> previousOperatorStates, Map<Integer, StateHandle> keyGroups,
+                               List<IncrementalStateHandle> incremental) {
+            this(previousOperatorStates, keyGroups, incremental, Map.of());
         }
     }
 

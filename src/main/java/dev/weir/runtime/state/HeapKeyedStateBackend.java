@@ -1,7 +1,5 @@
 package dev.weir.runtime.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,11 +30,13 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
     private final TypeSerializer<K> keySerializer;
     private final KeyGroupRange keyGroupRange;
     private final int maxParallelism;
-    private final SnapshotVersions versions = new SnapshotVersions();
+    private final SnapshotVersions versions;
+    /** Null unless checkpoints are incremental. */
+    private final HeapChangelog changelog;
     private final Map<String, KeyGroupedStatePart> parts = new LinkedHashMap<>();
     private final Map<String, Object> states = new HashMap<>();
-    /** name → per key-group index raw bytes, for restored state not registered yet. */
-    private final Map<String, byte[][]> unclaimed = new TreeMap<>();
+    /** name → per key-group index the restored sections, for restored state not registered yet. */
+    private final Map<String, List<HeapChangelogFormat.Section>[]> unclaimed = new TreeMap<>();
 
     private K currentKey;
     private int currentKeyGroupIndex;
@@ -45,9 +45,26 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
     private LongSupplier ttlClock = System::currentTimeMillis;
 
     public HeapKeyedStateBackend(TypeSerializer<K> keySerializer, KeyGroupRange keyGroupRange, int maxParallelism) {
+        this(keySerializer, keyGroupRange, maxParallelism, false);
+    }
+
+    /**
+     * @param incremental checkpoints write what changed since the last completed one, on top of a
+     *     chain of earlier snapshots ({@link HeapChangelog}); savepoints stay whole
+     */
+    public HeapKeyedStateBackend(TypeSerializer<K> keySerializer, KeyGroupRange keyGroupRange, int maxParallelism,
+                                 boolean incremental) {
+        this(keySerializer, keyGroupRange, maxParallelism, incremental ? HeapChangelog.DEFAULT_MAX_LENGTH : 0);
+    }
+
+    /** @param maxChainLength snapshots in an incremental chain before one is written whole; 0: not incremental */
+    HeapKeyedStateBackend(TypeSerializer<K> keySerializer, KeyGroupRange keyGroupRange, int maxParallelism,
+                          int maxChainLength) {
         this.keySerializer = keySerializer;
         this.keyGroupRange = keyGroupRange;
         this.maxParallelism = maxParallelism;
+        this.versions = new SnapshotVersions(maxChainLength > 0);
+        this.changelog = maxChainLength > 0 ? new HeapChangelog(maxChainLength) : null;
     }
 
     @Override
@@ -143,12 +160,12 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         if (parts.putIfAbsent(part.name(), part) != null) {
             throw new IllegalArgumentException("keyed state '" + part.name() + "' registered twice");
         }
-        byte[][] restored = unclaimed.remove(part.name());
+        List<HeapChangelogFormat.Section>[] restored = unclaimed.remove(part.name());
         if (restored != null) {
             try {
                 for (int i = 0; i < restored.length; i++) {
                     if (restored[i] != null) {
-                        part.read(i, new DataInputStream(new ByteArrayInputStream(restored[i])));
+                        HeapChangelogFormat.apply(part, i, restored[i]);
                     }
                 }
             } catch (IOException e) {
@@ -169,37 +186,82 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         for (Map.Entry<Integer, byte[]> e : new TreeMap<>(restore.keyGroups()).entrySet()) {
             restoreKeyGroup(e.getKey(), e.getValue());
         }
+        for (Map.Entry<Integer, List<byte[]>> e : new TreeMap<>(restore.changelog()).entrySet()) {
+            if (!keyGroupRange.contains(e.getKey())) {
+                throw new IllegalArgumentException("key group " + e.getKey() + " outside " + keyGroupRange);
+            }
+            int index = e.getKey() - keyGroupRange.start();
+            for (Map.Entry<String, List<HeapChangelogFormat.Section>> part
+                    : HeapChangelogFormat.resolve(e.getValue()).entrySet()) {
+                restoreSections(index, part.getKey(), part.getValue());
+            }
+        }
     }
 
     /** Restores one key group written by a snapshot; call before the states are registered. */
     public void restoreKeyGroup(int keyGroup, byte[] bytes) throws IOException {
-        KeyGroupsFormat.readKeyGroup(keyGroup, keyGroupRange, bytes, (index, name, section) -> {
-            KeyGroupedStatePart part = parts.get(name);
-            if (part != null) {
-                part.read(index, new DataInputStream(new ByteArrayInputStream(section)));
-            } else {
-                unclaimed.computeIfAbsent(name, n -> new byte[keyGroupRange.size()][])[index] = section;
-            }
-        });
+        KeyGroupsFormat.readKeyGroup(keyGroup, keyGroupRange, bytes, (index, name, section) ->
+                restoreSections(index, name, List.of(new HeapChangelogFormat.Section(HeapChangelogFormat.FULL, section))));
     }
 
-    /** Captures every part copy-on-write; the returned snapshot serializes on the upload thread. */
+    @SuppressWarnings("unchecked")
+    private void restoreSections(int index, String name, List<HeapChangelogFormat.Section> sections) throws IOException {
+        KeyGroupedStatePart part = parts.get(name);
+        if (part != null) {
+            HeapChangelogFormat.apply(part, index, sections);
+        } else if (!sections.isEmpty()) {
+            unclaimed.computeIfAbsent(name, n -> new List[keyGroupRange.size()])[index] = List.copyOf(sections);
+        }
+    }
+
+    /**
+     * Captures every part copy-on-write; the returned snapshot serializes on the upload thread.
+     * With incremental checkpoints, a checkpoint's snapshot holds only what changed since the chain's
+     * last one, when there is a chain to build on ({@link HeapChangelog}); savepoints are always whole.
+     */
     @Override
     public KeyedStateSnapshot snapshot(long checkpointId, CheckpointType type) throws IOException {
+        boolean incremental = changelog != null && type != CheckpointType.SAVEPOINT;
+        HeapChangelog.Plan plan = incremental ? changelog.plan(checkpointId, versions.current()) : null;
         List<KeyGroupedStatePart.CapturedPart> captured = new ArrayList<>(parts.size() + unclaimed.size());
         versions.capture();
         try {
             for (KeyGroupedStatePart part : parts.values()) {
-                captured.add(part.capture(keyGroupRange.size()));
+                captured.add(incremental ? part.captureChanges(keyGroupRange.size(), plan.sinceVersion())
+                        : part.capture(keyGroupRange.size()));
             }
-            for (Map.Entry<String, byte[][]> e : unclaimed.entrySet()) {
-                captured.add(new KeyGroupedStatePart.CapturedPart.Serialized(e.getKey(), e.getValue()));
+            for (Map.Entry<String, List<HeapChangelogFormat.Section>[]> e : unclaimed.entrySet()) {
+                captured.add(new HeapChangelogFormat.RestoredPart(e.getKey(), e.getValue()));
             }
         } catch (IOException | RuntimeException e) {
             versions.released();
+            if (incremental) {
+                changelog.dropped(checkpointId);
+            }
             throw e;
         }
-        return new KeyGroupsSnapshot(keyGroupRange, captured, versions::released);
+        if (!incremental) {
+            return new KeyGroupsSnapshot(keyGroupRange, captured, versions::released);
+        }
+        int forgetUpTo = changelog.oldestVersionInUse();
+        for (KeyGroupedStatePart part : parts.values()) {
+            part.forgetRemovals(forgetUpTo);
+        }
+        return new HeapChangelogSnapshot(keyGroupRange, captured, changelog, plan, checkpointId, versions::released);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        if (changelog != null) {
+            changelog.completed(checkpointId);
+        }
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) {
+        if (changelog != null) {
+            changelog.aborted(checkpointId);
+        }
     }
 
     /** Serializes every non-empty key group at once; returns key group (absolute) → bytes, ascending. */

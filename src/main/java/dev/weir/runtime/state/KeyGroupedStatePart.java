@@ -40,6 +40,30 @@ public interface KeyGroupedStatePart {
         return new CapturedPart.Serialized(name(), bytes);
     }
 
+    /**
+     * The part's changes since version {@code sinceVersion} (an earlier capture's) for an incremental
+     * snapshot ({@link HeapChangelogSnapshot}): a {@link CapturedChanges}, or, by default and for
+     * {@code sinceVersion} -1, the whole part as {@link #capture} gives it, which replaces what
+     * earlier snapshots held.
+     */
+    default CapturedPart captureChanges(int keyGroups, int sinceVersion) throws IOException {
+        return capture(keyGroups);
+    }
+
+    /** Forgets what only incremental snapshots building on versions up to {@code version} would need. */
+    default void forgetRemovals(int version) {}
+
+    /** Applies what a {@link CapturedChanges} wrote for this key group. */
+    default void readChanges(int keyGroupIndex, DataInput in) throws IOException {
+        throw new IOException("keyed state '" + name() + "' has no incremental snapshots to apply");
+    }
+
+    /** A part's changes since an earlier capture, applied on top of what that one restores. */
+    interface CapturedChanges extends CapturedPart {
+        /** Writes one key group's changes; false (the caller drops what was written) when there are none. */
+        boolean writeChanges(int keyGroupIndex, DataOutputBuffer out) throws IOException;
+    }
+
     /** A part's key groups at a capture: written by the upload thread. */
     interface CapturedPart {
         String name();

@@ -13,7 +13,7 @@ public final class KeyedStateBackends {
     public static <K> KeyedStateBackend<K> create(StateBackendSettings settings, TypeSerializer<K> keySerializer,
                                                   KeyGroupRange keyGroupRange, int maxParallelism, String owner) {
         return switch (settings.kind()) {
-            case HEAP -> new HeapKeyedStateBackend<>(keySerializer, keyGroupRange, maxParallelism);
+            case HEAP -> new HeapKeyedStateBackend<>(keySerializer, keyGroupRange, maxParallelism, settings.incremental());
             case ROCKSDB -> new RocksDbKeyedStateBackend<>(keySerializer, keyGroupRange, maxParallelism,
                     settings.incremental(), LocalStateDirectories.forSubtask(settings.localDirectory(), owner));
         };

@@ -17,6 +17,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
+    private final RemovedKeys removed = new RemovedKeys();
     private long[] keys = new long[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
     private int[] stamps = new int[INITIAL_CAPACITY];
@@ -39,24 +40,30 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         for (int i = slot(k); ; i = (i + 1) & mask) {
             Object v = vs[i];
             if (v == null || keys[i] == k) {
-                if (v != null) {
-                    int upTo = versions.capturedUpTo();
-                    if (upTo >= 0 && stamps[i] <= upTo) {
-                        return copyForUpdate(i);
-                    }
+                if (v != null && stamps[i] != versions.current()) {
+                    return touched(i);
                 }
                 return (V) v;
             }
         }
     }
 
+    /**
+     * The first read of an entry in this version: the caller may change the value in place, so the
+     * entry counts as written now (incremental snapshots write it), and if a snapshot in flight
+     * still holds the value, the caller gets a copy.
+     */
     @SuppressWarnings("unchecked")
-    private V copyForUpdate(int i) {
+    private V touched(int i) {
         ensureOwnArrays();
-        V copy = valueSerializer.copy((V) values[i]);
-        values[i] = copy;
+        int upTo = versions.capturedUpTo();
+        V value = (V) values[i];
+        if (upTo >= 0 && stamps[i] <= upTo) {
+            value = valueSerializer.copy(value);
+            values[i] = value;
+        }
         stamps[i] = versions.current();
-        return copy;
+        return value;
     }
 
     @Override
@@ -92,6 +99,9 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
                 ensureOwnArrays();
                 shiftBack(i);
                 size--;
+                if (versions.logsRemovals()) {
+                    removed.add(key, versions.current());
+                }
                 return;
             }
             i = (i + 1) & mask;
@@ -128,10 +138,55 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
     @Override
     public Captured<Long, V> capture() {
         captured = true;
-        return new CapturedLongTable<>(keys, values, size);
+        return new CapturedLongTable<>(keys, values, stamps, size);
     }
 
-    private record CapturedLongTable<V>(long[] keys, Object[] values, int size) implements Captured<Long, V> {
+    /**
+     * The entries written after {@code version}, gathered now into arrays of their own: the table's
+     * arrays stay the task's (nothing to copy on the next change); the values are protected as in
+     * a capture, by {@link #get}'s copy of a value a snapshot in flight holds.
+     */
+    @Override
+    public Captured<Long, V> changedSince(int version) {
+        // One pass over the stamps alone (an empty slot's is 0, never above a snapshot's version),
+        // then the few changed slots' keys and values.
+        int[] ss = stamps;
+        int[] changed = new int[Math.max(16, size >>> 4)];
+        int n = 0;
+        for (int i = 0; i < ss.length; i++) {
+            if (ss[i] > version) {
+                if (n == changed.length) {
+                    changed = java.util.Arrays.copyOf(changed, n * 2);
+                }
+                changed[n++] = i;
+            }
+        }
+        long[] ks = keys;
+        Object[] vs = values;
+        long[] changedKeys = new long[n];
+        Object[] changedValues = new Object[n];
+        int[] changedStamps = new int[n];
+        for (int j = 0; j < n; j++) {
+            int i = changed[j];
+            changedKeys[j] = ks[i];
+            changedValues[j] = vs[i];
+            changedStamps[j] = ss[i];
+        }
+        return new CapturedLongTable<>(changedKeys, changedValues, changedStamps, n);
+    }
+
+    @Override
+    public Object[] removedSince(int version) {
+        return removed.since(version);
+    }
+
+    @Override
+    public void forgetRemovals(int version) {
+        removed.forget(version);
+    }
+
+    private record CapturedLongTable<V>(long[] keys, Object[] values, int[] stamps, int size)
+            implements Captured<Long, V> {
         /** Keys go out as {@code writeLong}: the bytes of {@link Types#LONG}, the only key serializer of this table. */
         @Override
         @SuppressWarnings("unchecked")
@@ -177,6 +232,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
             }
         }
         values[hole] = null;
+        stamps[hole] = 0; // an empty slot never counts as changed (see changedSince)
     }
 
     /** Into new arrays: arrays a snapshot holds are left as they are. */

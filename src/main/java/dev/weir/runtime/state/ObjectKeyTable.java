@@ -16,6 +16,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
+    private final RemovedKeys removed = new RemovedKeys();
     private int[] hashes = new int[INITIAL_CAPACITY];
     private Object[] keys = new Object[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
@@ -41,22 +42,26 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 return null;
             }
             if (hashes[i] == h && key.equals(keys[i])) {
-                int upTo = versions.capturedUpTo();
-                if (upTo >= 0 && stamps[i] <= upTo) {
-                    return copyForUpdate(i);
+                if (stamps[i] != versions.current()) {
+                    return touched(i);
                 }
                 return (V) v;
             }
         }
     }
 
+    /** As {@link LongKeyTable}'s: the entry counts as written now, copied if a snapshot holds it. */
     @SuppressWarnings("unchecked")
-    private V copyForUpdate(int i) {
+    private V touched(int i) {
         ensureOwnArrays();
-        V copy = valueSerializer.copy((V) values[i]);
-        values[i] = copy;
+        int upTo = versions.capturedUpTo();
+        V value = (V) values[i];
+        if (upTo >= 0 && stamps[i] <= upTo) {
+            value = valueSerializer.copy(value);
+            values[i] = value;
+        }
         stamps[i] = versions.current();
-        return copy;
+        return value;
     }
 
     @Override
@@ -93,6 +98,9 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 ensureOwnArrays();
                 shiftBack(i);
                 size--;
+                if (versions.logsRemovals()) {
+                    removed.add(key, versions.current());
+                }
                 return;
             }
             i = (i + 1) & mask;
@@ -130,10 +138,51 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
     @Override
     public Captured<K, V> capture() {
         captured = true;
-        return new CapturedObjectTable<>(keys, values, size);
+        return new CapturedObjectTable<>(keys, values, stamps, size);
     }
 
-    private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int size) implements Captured<K, V> {
+    /** As {@link LongKeyTable#changedSince}: the entries written after {@code version}, in arrays of their own. */
+    @Override
+    public Captured<K, V> changedSince(int version) {
+        // One pass over the stamps alone (an empty slot's is 0, never above a snapshot's version),
+        // then the few changed slots' keys and values.
+        int[] ss = stamps;
+        int[] changed = new int[Math.max(16, size >>> 4)];
+        int n = 0;
+        for (int i = 0; i < ss.length; i++) {
+            if (ss[i] > version) {
+                if (n == changed.length) {
+                    changed = java.util.Arrays.copyOf(changed, n * 2);
+                }
+                changed[n++] = i;
+            }
+        }
+        Object[] ks = keys;
+        Object[] vs = values;
+        Object[] changedKeys = new Object[n];
+        Object[] changedValues = new Object[n];
+        int[] changedStamps = new int[n];
+        for (int j = 0; j < n; j++) {
+            int i = changed[j];
+            changedKeys[j] = ks[i];
+            changedValues[j] = vs[i];
+            changedStamps[j] = ss[i];
+        }
+        return new CapturedObjectTable<>(changedKeys, changedValues, changedStamps, n);
+    }
+
+    @Override
+    public Object[] removedSince(int version) {
+        return removed.since(version);
+    }
+
+    @Override
+    public void forgetRemovals(int version) {
+        removed.forget(version);
+    }
+
+    private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int[] stamps, int size)
+            implements Captured<K, V> {
         @Override
         @SuppressWarnings("unchecked")
         public void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
@@ -178,6 +227,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         }
         keys[hole] = null;
         values[hole] = null;
+        stamps[hole] = 0; // an empty slot never counts as changed (see changedSince)
     }
 
     /** Into new arrays: arrays a snapshot holds are left as they are. */

@@ -19,6 +19,25 @@ final class SnapshotVersions {
     private int version;
     private int lastCaptured = -1;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final boolean logsRemovals;
+
+    SnapshotVersions() {
+        this(false);
+    }
+
+    /** @param logsRemovals whether tables keep the keys they remove, for incremental snapshots */
+    SnapshotVersions(boolean logsRemovals) {
+        this.logsRemovals = logsRemovals;
+    }
+
+    boolean logsRemovals() {
+        return logsRemovals;
+    }
+
+    /** The version the newest capture took (entries stamped up to it belong to it); -1 before any. */
+    int lastCaptured() {
+        return lastCaptured;
+    }
 
     /** The stamp of entries written now. */
     int current() {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 /**
  * Which keyed-state backend a job's keyed operators use ({@code spec.state}).
  *
- * @param incremental RocksDB only: checkpoints upload the SST files created since the last
- *     completed checkpoint and refer to the earlier ones, instead of writing all state
+ * @param incremental checkpoints upload what changed since the last completed checkpoint and refer
+ *     to earlier uploads for the rest, instead of writing all state: RocksDB's new SST files, or the
+ *     heap's changed entries ({@code HeapChangelog})
  * @param localDirectory RocksDB only: where the subtasks' databases live (a pod's {@code /tmp}
  *     volume, a temporary directory in {@code weir local})
  */
@@ -19,11 +20,8 @@ public record StateBackendSettings(Kind kind, boolean incremental, Path localDir
 
     public static final StateBackendSettings HEAP = new StateBackendSettings(Kind.HEAP, false, null);
 
-    public StateBackendSettings {
-        if (kind == Kind.HEAP && incremental) {
-            throw new IllegalArgumentException("incremental checkpoints need the rocksdb backend");
-        }
-    }
+    /** The heap backend with incremental checkpoints. */
+    public static final StateBackendSettings HEAP_INCREMENTAL = new StateBackendSettings(Kind.HEAP, true, null);
 
     /** RocksDB databases under the JVM's temporary directory. */
     public static StateBackendSettings rocksDb(boolean incremental) {
@@ -33,6 +31,6 @@ public record StateBackendSettings(Kind kind, boolean incremental, Path localDir
 
     @Override
     public String toString() {
-        return kind == Kind.HEAP ? "heap" : "rocksdb" + (incremental ? " (incremental)" : "");
+        return (kind == Kind.HEAP ? "heap" : "rocksdb") + (incremental ? " (incremental)" : "");
     }
 }

@@ -116,6 +116,85 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         }
     }
 
+    /**
+     * Applies an incremental snapshot's changes of one key group ({@link CapturedChanges}): the
+     * removed keys, then the entries written since the snapshot it builds on.
+     */
+    @Override
+    public void readChanges(int keyGroupIndex, DataInput in) throws IOException {
+        lastEpoch = -1;
+        lastValue = null;
+        KeyTable<K, V> map = maps[keyGroupIndex];
+        int removed = in.readInt();
+        for (int i = 0; i < removed; i++) {
+            map.remove(keySerializer.deserialize(in));
+        }
+        int changed = in.readInt();
+        for (int i = 0; i < changed; i++) {
+            K key = keySerializer.deserialize(in);
+            map.put(key, valueSerializer.deserialize(in));
+        }
+    }
+
+    /**
+     * An incremental capture: what changed since version {@code sinceVersion} (an earlier capture),
+     * gathered at the barrier ({@link KeyTable#changedSince}: a scan of the tables, no copy of them).
+     * Whole ({@link #capture}) for {@code sinceVersion} -1 and for states with a time to live (their
+     * snapshots drop expired entries, which is no change a stamp records).
+     */
+    @Override
+    public CapturedPart captureChanges(int keyGroups, int sinceVersion) {
+        if (ttlFilter != null || sinceVersion < 0) {
+            return capture(keyGroups);
+        }
+        lastEpoch = -1;
+        lastValue = null;
+        @SuppressWarnings("unchecked")
+        KeyTable.Captured<K, V>[] captured = new KeyTable.Captured[maps.length];
+        Object[][] removed = new Object[maps.length][];
+        for (int i = 0; i < maps.length; i++) {
+            captured[i] = maps[i].changedSince(sinceVersion);
+            removed[i] = maps[i].removedSince(sinceVersion);
+        }
+        return new CapturedTableChanges<>(name, captured, removed, keySerializer, valueSerializer);
+    }
+
+    @Override
+    public void forgetRemovals(int version) {
+        for (KeyTable<K, V> map : maps) {
+            map.forgetRemovals(version);
+        }
+    }
+
+    /** Per key group the changed entries (only those) and the removed keys. */
+    private record CapturedTableChanges<K, V>(String name, KeyTable.Captured<K, V>[] changed, Object[][] removed,
+                                              TypeSerializer<K> keySerializer,
+                                              TypeSerializer<V> valueSerializer) implements CapturedChanges {
+        @Override
+        public boolean isEmpty(int keyGroupIndex) {
+            return changed[keyGroupIndex].size() == 0 && removed[keyGroupIndex].length == 0;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean writeChanges(int keyGroupIndex, DataOutputBuffer out) throws IOException {
+            Object[] gone = removed[keyGroupIndex];
+            out.writeInt(gone.length);
+            for (Object key : gone) {
+                keySerializer.serialize((K) key, out);
+            }
+            KeyTable.Captured<K, V> entries = changed[keyGroupIndex];
+            out.writeInt(entries.size());
+            entries.writeEntries(out, keySerializer, valueSerializer);
+            return gone.length > 0 || entries.size() > 0;
+        }
+
+        @Override
+        public void write(int keyGroupIndex, DataOutput out) {
+            throw new UnsupportedOperationException("an incremental capture writes changes only");
+        }
+    }
+
     /** Copy-on-write: O(key groups), the entries stay where they are until they change. */
     @Override
     public CapturedPart capture(int keyGroups) {

@@ -13,10 +13,13 @@ import org.slf4j.LoggerFactory;
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.SharedFile;
+import dev.weir.runtime.checkpoint.SharedKeys;
+import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.checkpoint.SharedStateMissingException;
 
 /**
- * The files in {@code shared/} that incremental checkpoints refer to, counted by reference: a
+ * The files in {@code shared/} that incremental checkpoints refer to (RocksDB's SST files, the heap
+ * backend's chains of snapshots), counted by reference: a
  * file is deleted only when no retained checkpoint's _metadata refers to it, and only if the
  * checkpoint that uploaded it is not newer than the newest completed one (a newer one may still
  * complete). Savepoints never refer to shared files: they are self-contained.
@@ -89,6 +92,16 @@ final class SharedFileRetention {
                     for (SharedFile file : state.incremental().sharedFiles()) {
                         if (file.createdIn() < createdBefore) {
                             keys.add(file.key());
+                        }
+                    }
+                }
+                if (state.changelog() != null) {
+                    for (List<StateHandle> chain : state.changelog().values()) {
+                        for (StateHandle handle : chain) {
+                            long created = SharedKeys.createdIn(handle.key());
+                            if (created >= 0 && created < createdBefore) {
+                                keys.add(handle.key());
+                            }
                         }
                     }
                 }

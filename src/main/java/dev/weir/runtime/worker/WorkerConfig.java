@@ -135,7 +135,8 @@ public record WorkerConfig(
     private static StateBackendSettings stateBackend(Reader r) {
         String backend = r.optional(STATE_BACKEND, WorkerEnvironment.HEAP);
         if (backend.equals(WorkerEnvironment.HEAP)) {
-            return StateBackendSettings.HEAP;
+            return Boolean.parseBoolean(r.optional(STATE_INCREMENTAL, "false")) ? StateBackendSettings.HEAP_INCREMENTAL
+                    : StateBackendSettings.HEAP;
         }
         if (!backend.equals(WorkerEnvironment.ROCKSDB)) {
             throw new IllegalArgumentException(STATE_BACKEND.envName() + " must be " + WorkerEnvironment.HEAP + " or "

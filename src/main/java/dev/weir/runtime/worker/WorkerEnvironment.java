@@ -53,10 +53,10 @@ public final class WorkerEnvironment {
         return this;
     }
 
-    /** The keyed-state backend; the heap writes nothing (the default). */
+    /** The keyed-state backend; the heap with full snapshots writes nothing (the default). */
     public WorkerEnvironment stateBackend(StateBackendSettings settings) {
         if (settings.kind() == StateBackendSettings.Kind.HEAP) {
-            return this;
+            return settings.incremental() ? text(WorkerVariable.STATE_INCREMENTAL, "true") : this;
         }
         text(WorkerVariable.STATE_BACKEND, ROCKSDB);
         text(WorkerVariable.STATE_INCREMENTAL, Boolean.toString(settings.incremental()));

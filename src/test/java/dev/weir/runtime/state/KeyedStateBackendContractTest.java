@@ -24,7 +24,7 @@ import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.state.serialization.Types;
 
 /**
- * What every keyed-state backend must do, for the heap backend and RocksDB with full and with
+ * What every keyed-state backend must do, for the heap backend and RocksDB, each with full and with
  * incremental checkpoints: value, map and list state survive a snapshot and restore, split across
  * a higher parallelism and merge into a lower one, and savepoints of one backend restore into
  * the other.
@@ -37,11 +37,12 @@ class KeyedStateBackendContractTest {
     private static final StateDescriptor.ListOf<String> EVENTS = StateDescriptor.list("events", Types.STRING);
 
     enum Backend {
-        HEAP, ROCKSDB_FULL, ROCKSDB_INCREMENTAL;
+        HEAP, HEAP_INCREMENTAL, ROCKSDB_FULL, ROCKSDB_INCREMENTAL;
 
         StateBackendSettings settings(Path dir) {
             return switch (this) {
                 case HEAP -> StateBackendSettings.HEAP;
+                case HEAP_INCREMENTAL -> StateBackendSettings.HEAP_INCREMENTAL;
                 case ROCKSDB_FULL -> new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, false, dir);
                 case ROCKSDB_INCREMENTAL -> new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, dir);
             };
@@ -112,10 +113,23 @@ class KeyedStateBackendContractTest {
     }
 
     /** What a restore of {@code range} gets from these snapshots (StateAssignment's rule). */
-    private KeyedStateRestore restoreOf(List<KeyedStateHandle> handles, KeyGroupRange range) throws Exception {
+    static KeyedStateRestore restoreOf(InMemorySnapshotStore store, List<KeyedStateHandle> handles, KeyGroupRange range)
+            throws Exception {
         Map<Integer, byte[]> keyGroups = new HashMap<>();
         List<IncrementalStateHandle> incremental = new ArrayList<>();
+        Map<Integer, List<byte[]>> changelog = new HashMap<>();
         for (KeyedStateHandle h : handles) {
+            if (h.changelog() != null) {
+                for (Map.Entry<Integer, List<StateHandle>> e : h.changelog().entrySet()) {
+                    if (range.contains(e.getKey())) {
+                        List<byte[]> chain = new ArrayList<>();
+                        for (StateHandle link : e.getValue()) {
+                            chain.add(store.read(link));
+                        }
+                        changelog.put(e.getKey(), chain);
+                    }
+                }
+            }
             for (Map.Entry<Integer, StateHandle> e : h.keyGroups().entrySet()) {
                 if (range.contains(e.getKey())) {
                     keyGroups.put(e.getKey(), store.read(e.getValue()));
@@ -125,7 +139,11 @@ class KeyedStateBackendContractTest {
                 incremental.add(h.incremental());
             }
         }
-        return new KeyedStateRestore(keyGroups, incremental, store, true);
+        return new KeyedStateRestore(keyGroups, incremental, store, true, changelog);
+    }
+
+    private KeyedStateRestore restoreOf(List<KeyedStateHandle> handles, KeyGroupRange range) throws Exception {
+        return restoreOf(store, handles, range);
     }
 
     @ParameterizedTest
@@ -137,7 +155,9 @@ class KeyedStateBackendContractTest {
         fill(original, 0, 300);
         KeyedStateHandle handle = snapshot(original, 1, CheckpointType.CHECKPOINT);
         assertThat(handle.incremental() != null).as("database files").isEqualTo(kind == Backend.ROCKSDB_INCREMENTAL);
-        assertThat(handle.keyGroups().isEmpty()).as("canonical key groups").isEqualTo(kind == Backend.ROCKSDB_INCREMENTAL);
+        assertThat(handle.changelog() != null).as("heap chains").isEqualTo(kind == Backend.HEAP_INCREMENTAL);
+        assertThat(handle.keyGroups().isEmpty()).as("canonical key groups")
+                .isEqualTo(kind == Backend.ROCKSDB_INCREMENTAL || kind == Backend.HEAP_INCREMENTAL);
         // changes after the barrier are not in the snapshot
         original.setCurrentKey(7L);
         original.getState(COUNT).update(-1L);
@@ -150,7 +170,7 @@ class KeyedStateBackendContractTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"HEAP,2,3", "HEAP,3,2", "ROCKSDB_FULL,2,3", "ROCKSDB_INCREMENTAL,2,3", "ROCKSDB_INCREMENTAL,3,2",
+    @CsvSource({"HEAP,2,3", "HEAP,3,2", "HEAP_INCREMENTAL,2,3", "HEAP_INCREMENTAL,3,1", "ROCKSDB_FULL,2,3", "ROCKSDB_INCREMENTAL,2,3", "ROCKSDB_INCREMENTAL,3,2",
             "ROCKSDB_INCREMENTAL,1,4", "ROCKSDB_INCREMENTAL,4,1"})
     void stateMovesWithItsKeyGroupsToAnotherParallelism(Backend kind, int before, int after) throws Exception {
         List<KeyedStateHandle> handles = new ArrayList<>();
@@ -172,7 +192,8 @@ class KeyedStateBackendContractTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"HEAP,ROCKSDB_INCREMENTAL", "ROCKSDB_INCREMENTAL,HEAP", "ROCKSDB_FULL,HEAP", "HEAP,ROCKSDB_FULL"})
+    @CsvSource({"HEAP,ROCKSDB_INCREMENTAL", "ROCKSDB_INCREMENTAL,HEAP", "ROCKSDB_FULL,HEAP", "HEAP,ROCKSDB_FULL",
+            "HEAP_INCREMENTAL,ROCKSDB_INCREMENTAL", "ROCKSDB_INCREMENTAL,HEAP_INCREMENTAL"})
     void aSavepointOfOneBackendRestoresIntoTheOther(Backend from, Backend to) throws Exception {
         List<KeyedStateHandle> handles = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
@@ -181,6 +202,7 @@ class KeyedStateBackendContractTest {
             fill(b, 0, 200);
             KeyedStateHandle h = snapshot(b, 9, CheckpointType.SAVEPOINT);
             assertThat(h.incremental()).as("savepoints are self-contained key groups").isNull();
+            assertThat(h.changelog()).as("savepoints are self-contained key groups").isNull();
             handles.add(h);
         }
         for (int subtask = 0; subtask < 3; subtask++) {

@@ -83,6 +83,36 @@ class SharedFileRetentionTest {
         assertThat(exists(d)).isTrue();
     }
 
+    /** A heap checkpoint's chain: per key group, snapshots (ranges of shared objects) oldest first. */
+    private void completeHeapChain(long id, SharedFile... links) throws Exception {
+        Map<Integer, List<StateHandle>> chain = new java.util.HashMap<>();
+        chain.put(5, java.util.Arrays.stream(links).map(f -> new StateHandle(f.key(), 0, 3)).toList());
+        chain.put(6, List.of(new StateHandle(links[0].key(), 1, 2)));
+        storage.writeMetadata(new CheckpointMetadata(id, false, 0, 0, "rocks", 1, 128,
+                Map.of("count", List.of(new OperatorSubtaskState(0, null, Map.of(), null, chain)))), CHECKPOINT);
+    }
+
+    @Test
+    void theSnapshotsOfAHeapChainAreKeptWhileARetainedCheckpointRefersToThem() throws Exception {
+        SharedFile full = upload(1, "heap-0-127");
+        completeHeapChain(1, full);
+        SharedFile changes2 = upload(2, "heap-0-127");
+        completeHeapChain(2, full, changes2);
+        SharedFile changes3 = upload(3, "heap-0-127");
+        completeHeapChain(3, full, changes3); // built on 1: 2 was not known complete yet
+        storage.retainLatest(1);
+        assertThat(exists(full)).as("the chain of 3 starts with it, uploaded by 1").isTrue();
+        assertThat(exists(changes3)).isTrue();
+        assertThat(exists(changes2)).as("no retained checkpoint refers to it").isFalse();
+
+        SharedFile whole = upload(4, "heap-0-127"); // the chain was cut: written whole
+        completeHeapChain(4, whole);
+        storage.retainLatest(1);
+        assertThat(exists(full)).isFalse();
+        assertThat(exists(changes3)).isFalse();
+        assertThat(exists(whole)).isTrue();
+    }
+
     @Test
     void filesOfACheckpointThatMayStillCompleteAreKept() throws Exception {
         SharedFile a = upload(1, "000007.sst");

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.weir.runtime.checkpoint.CheckpointType;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.KeyGroupedStatePart;
@@ -88,6 +89,13 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
     public void restore(KeyedStateRestore restore) throws IOException {
         if (db != null) {
             throw new IllegalStateException("restore() after the database was opened");
+        }
+        if (!restore.changelog().isEmpty()) {
+            // No restart can heal this: the spec must change (or the job restore from a savepoint).
+            throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the checkpoint holds an"
+                    + " incremental heap snapshot of this operator's keyed state, which the rocksdb backend cannot"
+                    + " read: restore it with spec.stateBackend.type: heap, or from a savepoint (every backend"
+                    + " restores every backend's savepoints)");
         }
         RocksDbRestore.Result result = new RocksDbRestore(keyGroupRange, instanceDirectory).restore(restore);
         db = result.instance();

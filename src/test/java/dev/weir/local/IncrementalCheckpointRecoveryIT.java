@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.coordinator.Clock;
@@ -29,6 +30,8 @@ import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.checkpoint.OperatorSubtaskState;
 import dev.weir.runtime.checkpoint.SharedFile;
+import dev.weir.runtime.checkpoint.SharedKeys;
+import dev.weir.runtime.checkpoint.StateHandle;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.state.StateBackendSettings;
@@ -41,13 +44,23 @@ import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
 
 /**
- * Exactly-once with keyed state in RocksDB and incremental checkpoints, in worker processes:
+ * Exactly-once with incremental checkpoints, of keyed state in RocksDB (SST files shared between
+ * checkpoints) and on the heap (chains of snapshots of what changed), in worker processes:
  * SIGKILLs at random moments while only one checkpoint is retained (so retention deletes shared
  * files all the time), the halt between "checkpoint complete" and the sink's commit, and a restore
  * at another parallelism from an incremental checkpoint whose earlier checkpoints, which uploaded
  * most of its files, were retained away. An independent reader checks the committed output.
  */
-class RocksDbRecoveryIT {
+class IncrementalCheckpointRecoveryIT {
+
+    enum Backend {
+        ROCKSDB, HEAP;
+
+        StateBackendSettings settings(Path dir) {
+            return this == ROCKSDB ? new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, dir.resolve("rocksdb"))
+                    : StateBackendSettings.HEAP_INCREMENTAL;
+        }
+    }
 
     private static final long RECORDS = 200_000;
     private static final long KEYS = 20_000;
@@ -56,15 +69,15 @@ class RocksDbRecoveryIT {
     @TempDir
     Path dir;
 
-    private InProcessDeployer.JobSpecification job(String name, int parallelism, Map<String, String> extra) {
+    private InProcessDeployer.JobSpecification job(Backend backend, String name, int parallelism,
+                                                   Map<String, String> extra) {
         Map<String, String> args = new java.util.HashMap<>(Map.of("records", Long.toString(RECORDS),
                 "keys", Long.toString(KEYS), "rate", Long.toString(30_000 / parallelism),
                 "output", dir.resolve("out").toString()));
         args.putAll(extra);
         return new InProcessDeployer.JobSpecification(name, "dev.weir.testing.ChaosKeyedCountJob", new JobArgs(args),
                 parallelism, 128, CheckpointingMode.EXACTLY_ONCE)
-                .withStateBackend(new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true,
-                        dir.resolve("rocksdb")));
+                .withStateBackend(backend.settings(dir));
     }
 
     private WorkerProcessDeployer deployer(InProcessDeployer.JobSpecification job, CoordinatorServer server, String logs) {
@@ -84,12 +97,13 @@ class RocksDbRecoveryIT {
         });
     }
 
-    @Test
-    void sigkilledWorkersWithIncrementalRocksDbCheckpointsRecoverWithExactlyOnceOutput() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void sigkilledWorkersWithIncrementalCheckpointsRecoverWithExactlyOnceOutput(Backend backend) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), BASE);
-        InProcessDeployer.JobSpecification job = job("rocks", 2,
+        InProcessDeployer.JobSpecification job = job(backend, "rocks", 2,
                 Map.of("haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2"));
         JobCounters counters = new JobCounters();
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -124,8 +138,9 @@ class RocksDbRecoveryIT {
         assertRetainedCheckpointIsWholeAndNoFileLeaks(storage);
     }
 
-    @Test
-    void restoresAtAnotherParallelismFromAnIncrementalCheckpointWhoseEarlierCheckpointsWereRetainedAway()
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void restoresAtAnotherParallelismFromAnIncrementalCheckpointWhoseEarlierCheckpointsWereRetainedAway(Backend backend)
             throws Exception {
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), BASE);
         CheckpointConfig oneRetained = new CheckpointConfig(200, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 1, 5);
@@ -134,33 +149,37 @@ class RocksDbRecoveryIT {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             // Run 1, parallelism 2: several checkpoints, then a worker dies and no restart is allowed.
             // Each source holds after 60 000 of its records until the gate opens: the job cannot end first.
-            InProcessDeployer.JobSpecification first = job("rocks", 2, gated);
+            InProcessDeployer.JobSpecification first = job(backend, "rocks", 2, gated);
             JobCounters counters = new JobCounters();
             WorkerProcessDeployer deployer = deployer(first, server, "logs-1");
             JobMaster master = new JobMaster(new JobMaster.Settings("rocks", 2, 128, oneRetained,
                     new RestartStrategy.Settings(50, 500, 2.0, 0, 600_000)), storage, deployer, Clock.system(), counters);
             CompletableFuture<JobResult> result = start(master, null);
             awaitCompleted(counters.completed, 8, result);
+            // A heap chain is cut now and then (written whole again): strike when the latest is not.
+            for (int i = 0; i < 40 && !inheritsFiles(storage) && !result.isDone(); i++) {
+                awaitCompleted(counters.completed, counters.completed.get() + 1, result);
+            }
             assertThat(result.isDone()).as("the job must still run when it is struck").isFalse();
             kill(deployer, 0, counters.attempts, result);
             assertThat(result.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobResult.JobState.FAILED);
         }
         CompletedCheckpointRef latest = storage.findLatestCompleted().orElseThrow();
         assertThat(storage.completedCheckpointIds()).containsExactly(latest.id());
-        List<SharedFile> inheritedFiles = sharedFiles(latest.metadata()).stream()
-                .filter(f -> f.createdIn() < latest.id()).toList();
+        Map<String, Long> inheritedFiles = new java.util.HashMap<>(sharedFiles(latest.metadata()));
+        inheritedFiles.values().removeIf(createdIn -> createdIn >= latest.id());
         assertThat(inheritedFiles).as("the latest checkpoint refers to files earlier, deleted checkpoints uploaded")
                 .isNotEmpty();
-        for (SharedFile f : inheritedFiles) {
-            assertThat(storage.store().exists(f.key())).as(f.key()).isTrue();
-            assertThat(storage.store().list(BASE + "/checkpoints/chk-" + f.createdIn() + "/"))
-                    .as("checkpoint %d, which uploaded %s, is gone", f.createdIn(), f.name()).isEmpty();
+        for (Map.Entry<String, Long> f : inheritedFiles.entrySet()) {
+            assertThat(storage.store().exists(f.getKey())).as(f.getKey()).isTrue();
+            assertThat(storage.store().list(BASE + "/checkpoints/chk-" + f.getValue() + "/"))
+                    .as("checkpoint %d, which uploaded %s, is gone", f.getValue(), f.getKey()).isEmpty();
         }
 
         // Run 2, parallelism 3: restores the key groups of two databases into three and finishes.
         GatedSource.open(gate);
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            InProcessDeployer.JobSpecification second = job("rocks", 3, gated);
+            InProcessDeployer.JobSpecification second = job(backend, "rocks", 3, gated);
             JobCounters counters = new JobCounters();
             WorkerProcessDeployer deployer = deployer(second, server, "logs-2");
             JobMaster master = new JobMaster(new JobMaster.Settings("rocks", 3, 128, oneRetained,
@@ -182,9 +201,9 @@ class RocksDbRecoveryIT {
     private static void assertRetainedCheckpointIsWholeAndNoFileLeaks(CheckpointStorage storage) throws Exception {
         CompletedCheckpointRef latest = storage.findLatestCompleted().orElseThrow();
         Set<String> referenced = new HashSet<>();
-        for (SharedFile f : sharedFiles(latest.metadata())) {
-            assertThat(storage.store().exists(f.key())).as(f.key()).isTrue();
-            referenced.add(f.key());
+        for (String key : sharedFiles(latest.metadata()).keySet()) {
+            assertThat(storage.store().exists(key)).as(key).isTrue();
+            referenced.add(key);
         }
         assertThat(referenced).isNotEmpty();
         String prefix = storage.basePath() + "/shared/";
@@ -196,10 +215,30 @@ class RocksDbRecoveryIT {
         }
     }
 
-    private static List<SharedFile> sharedFiles(CheckpointMetadata metadata) {
-        return metadata.operators().values().stream().flatMap(List::stream)
-                .map(OperatorSubtaskState::incremental).filter(java.util.Objects::nonNull)
-                .flatMap(h -> h.sharedFiles().stream()).toList();
+    /** Key → the checkpoint that uploaded it, of every shared file a checkpoint refers to. */
+    private static Map<String, Long> sharedFiles(CheckpointMetadata metadata) {
+        Map<String, Long> files = new java.util.HashMap<>();
+        for (OperatorSubtaskState state : metadata.operators().values().stream().flatMap(List::stream).toList()) {
+            if (state.incremental() != null) {
+                for (SharedFile f : state.incremental().sharedFiles()) {
+                    files.put(f.key(), f.createdIn());
+                }
+            }
+            if (state.changelog() != null) {
+                for (List<StateHandle> chain : state.changelog().values()) {
+                    for (StateHandle h : chain) {
+                        files.put(h.key(), SharedKeys.createdIn(h.key()));
+                    }
+                }
+            }
+        }
+        return files;
+    }
+
+    /** Whether the latest completed checkpoint refers to a shared file an earlier one uploaded. */
+    private static boolean inheritsFiles(CheckpointStorage storage) throws Exception {
+        CompletedCheckpointRef latest = storage.findLatestCompleted().orElse(null);
+        return latest != null && sharedFiles(latest.metadata()).values().stream().anyMatch(c -> c < latest.id());
     }
 
     private static void awaitCompleted(AtomicLong completed, long target, CompletableFuture<?> result)
