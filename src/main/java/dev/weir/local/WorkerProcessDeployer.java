@@ -44,6 +44,8 @@ public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerProcessDeployer.class);
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(60);
+    /** When spares are refilled for an attempt that has completed no checkpoint (see refillOnceRegistered). */
+    private static final Duration REFILL_WITHOUT_CHECKPOINT = Duration.ofSeconds(5);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /**
@@ -264,7 +266,12 @@ public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
         }
     }
 
-    /** Once every worker of the attempt registered, the spares are made whole again, so that they do not slow the restart. */
+    /**
+     * Once the attempt is under way the spares are made whole again: after its first completed
+     * checkpoint, or {@link #REFILL_WITHOUT_CHECKPOINT} after every task ran for a job that
+     * completes none. Not as soon as the workers register: new JVMs starting then compete for the
+     * CPU with the attempt's own start and its first checkpoint, which matter more.
+     */
     private void refillOnceRegistered(AttemptCoordinator coordinator) {
         Thread waiter = new Thread(() -> {
             long deadline = System.nanoTime() + REGISTRATION_TIMEOUT.toNanos();
@@ -272,6 +279,19 @@ public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
                 while (coordinator.registeredWorkers() < job.parallelism()) {
                     if (coordinator.outcome().isDone() || System.nanoTime() > deadline) {
                         return;
+                    }
+                    Thread.sleep(20);
+                }
+                long runningSince = 0;
+                while (coordinator.lastCheckpoint() == null) {
+                    if (coordinator.outcome().isDone()) {
+                        return;
+                    }
+                    if (runningSince == 0 && coordinator.everyTaskRunning()) {
+                        runningSince = System.nanoTime();
+                    }
+                    if (runningSince != 0 && System.nanoTime() - runningSince >= REFILL_WITHOUT_CHECKPOINT.toNanos()) {
+                        break;
                     }
                     Thread.sleep(20);
                 }
