@@ -20,6 +20,12 @@ public record TimeWindow(long start, long end) {
         public TimeWindow deserialize(DataInput in) throws IOException {
             return new TimeWindow(in.readLong(), in.readLong());
         }
+
+        /** Immutable: the copy-on-write snapshots of window state need no copy of the window. */
+        @Override
+        public TimeWindow copy(TimeWindow window) {
+            return window;
+        }
     };
 
     public TimeWindow {

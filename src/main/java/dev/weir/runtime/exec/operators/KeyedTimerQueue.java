@@ -34,6 +34,12 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     private final HashSet<Timer<K>>[] timersByKeyGroup;
     private final HashMap<Long, ArrayList<Timer<K>>> buckets = new HashMap<>();
     private final LongMinHeap times = new LongMinHeap();
+    /**
+     * The bucket timers were last added to, and its time: the timers of a window operator mostly come
+     * in runs at one time (every key's window ends at 9,999), so a run costs one map lookup.
+     */
+    private ArrayList<Timer<K>> lastBucket;
+    private long lastBucketTime;
 
     @SuppressWarnings("unchecked")
     KeyedTimerQueue(String name, KeyedStateBackend<K> backend) {
@@ -57,13 +63,24 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     }
 
     private void enqueue(Timer<K> timer) {
-        ArrayList<Timer<K>> bucket = buckets.get(timer.timestamp());
-        if (bucket == null) {
-            bucket = new ArrayList<>(4);
-            buckets.put(timer.timestamp(), bucket);
-            times.add(timer.timestamp());
+        ArrayList<Timer<K>> bucket = lastBucket;
+        if (bucket == null || lastBucketTime != timer.timestamp()) {
+            bucket = buckets.get(timer.timestamp());
+            if (bucket == null) {
+                bucket = new ArrayList<>(4);
+                buckets.put(timer.timestamp(), bucket);
+                times.add(timer.timestamp());
+            }
+            lastBucket = bucket;
+            lastBucketTime = timer.timestamp();
         }
         bucket.add(timer);
+    }
+
+    /** Takes the earliest bucket out of the queue (it may be the one timers were last added to). */
+    private ArrayList<Timer<K>> pollBucket() {
+        lastBucket = null;
+        return buckets.remove(times.poll());
     }
 
     void delete(long timestamp) {
@@ -84,7 +101,7 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         while (!times.isEmpty() && times.peek() <= time) {
             // Timers registered while this bucket fires, for this same time, go to a new bucket
             // (this one is gone from the map), which the loop fires next.
-            ArrayList<Timer<K>> bucket = buckets.remove(times.poll());
+            ArrayList<Timer<K>> bucket = pollBucket();
             for (int i = 0, n = bucket.size(); i < n; i++) {
                 Timer<K> timer = bucket.get(i);
                 int index = keyGroupIndex(timer.key());
@@ -106,7 +123,7 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     List<Timer<K>> drain() {
         List<Timer<K>> timers = new ArrayList<>();
         while (!times.isEmpty()) {
-            for (Timer<K> timer : buckets.remove(times.poll())) {
+            for (Timer<K> timer : pollBucket()) {
                 if (timersByKeyGroup[keyGroupIndex(timer.key())].remove(timer)) {
                     timers.add(timer);
                 }
