@@ -34,6 +34,20 @@ public record TimeWindow(long start, long end) {
         }
     }
 
+    /**
+     * Start and end mixed into all 32 bits (SplitMix64's finalizer): the record's default hash of
+     * two longs puts a key's windows, whose bounds differ by multiples of the slide, into few hash
+     * buckets of the window state's maps.
+     */
+    @Override
+    public int hashCode() {
+        long z = start * 31 + end;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (int) (z ^ (z >>> 32));
+    }
+
     /** Whether the two overlap or touch (end of one = start of the other): session windows then merge. */
     public boolean intersects(TimeWindow other) {
         return start <= other.end && end >= other.start;

@@ -22,7 +22,20 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  */
 final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
 
-    record Timer<K>(K key, long timestamp) {}
+    record Timer<K>(K key, long timestamp) {
+        /**
+         * Key and time mixed into all 32 bits: the record's default hash (31 * key + time) leaves the
+         * timers of one key, times a window slide apart, in hash buckets a multiple of it apart.
+         */
+        @Override
+        public int hashCode() {
+            long z = 31L * key.hashCode() + timestamp;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            return (int) (z ^ (z >>> 32));
+        }
+    }
 
     interface Triggerable<K> {
         void onTimer(K key, long timestamp) throws Exception;
@@ -153,6 +166,42 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         for (Timer<K> timer : timers) {
             keySerializer.serialize(timer.key(), out);
             out.writeLong(timer.timestamp());
+        }
+    }
+
+    /**
+     * The timers as they are now, for the upload thread to serialize: each key group's timers copied
+     * into an array (timers are immutable), not serialized at the barrier, as the default capture would.
+     */
+    @Override
+    public CapturedPart capture(int keyGroups) {
+        Object[][] timers = new Object[keyGroups][];
+        for (int i = 0; i < keyGroups; i++) {
+            if (!timersByKeyGroup[i].isEmpty()) {
+                timers[i] = timersByKeyGroup[i].toArray();
+            }
+        }
+        return new CapturedTimers<>(name, timers, keySerializer);
+    }
+
+    /** A capture of the timers: written in {@link #write}'s format. */
+    private record CapturedTimers<K>(String name, Object[][] timers, TypeSerializer<K> keySerializer)
+            implements CapturedPart {
+        @Override
+        public boolean isEmpty(int keyGroupIndex) {
+            return timers[keyGroupIndex] == null;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void write(int keyGroupIndex, DataOutput out) throws IOException {
+            Object[] group = timers[keyGroupIndex];
+            out.writeInt(group.length);
+            for (Object t : group) {
+                Timer<K> timer = (Timer<K>) t;
+                keySerializer.serialize(timer.key(), out);
+                out.writeLong(timer.timestamp());
+            }
         }
     }
 
