@@ -247,6 +247,13 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
             return;
         }
+        if (accumulator == null) {
+            accumulator = aggregate.createAccumulator();
+        }
+        accumulator = aggregate.add(value, accumulator);
+        // The merged window goes in before the ones it absorbed go out: the key's map of windows
+        // never empties in between (an empty one is dropped, and the next put makes a new one).
+        windows.put(merged, accumulator);
         if (absorbed != null) {
             for (TimeWindow old : absorbed) {
                 if (!old.equals(merged)) {
@@ -259,11 +266,6 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 }
             }
         }
-        if (accumulator == null) {
-            accumulator = aggregate.createAccumulator();
-        }
-        accumulator = aggregate.add(value, accumulator);
-        windows.put(merged, accumulator);
         boolean isNew = absorbed == null || absorbed.size() != 1 || !absorbed.get(0).equals(merged);
         if (assigner.isEventTime() && merged.maxTimestamp() <= timers.currentWatermark()) {
             // A session that already fired, grown within the allowed lateness: fire again now, and
