@@ -71,6 +71,14 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
      * the very key object) instead of making new ones per record.
      */
     private final TimeWindow[] recentWindows;
+    /**
+     * Sessions on event time without allowed lateness keep one timer each, inside the session
+     * (at first at its end): a session that absorbs others, or grows with every record, takes
+     * their timers over instead of deleting them and registering one at its new end per record;
+     * a timer that fires inside a session that grew past it moves on to the session's end. (At the
+     * end of input the watermark fires timers registered while timers fire, so none is lost.)
+     */
+    private final boolean inheritSessionTimers;
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
@@ -102,6 +110,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         this.lateData = lateData;
         this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
+        this.inheritSessionTimers = assigner.isMerging() && assigner.isEventTime() && allowedLateness == 0;
         this.fixedSlide = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.slide() : 0;
         this.fixedOffset = assigner instanceof TumblingWindows tumbling ? tumbling.offset()
@@ -218,8 +227,9 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
 
     /**
      * Merging windows (sessions): the new window and every window of the key it overlaps or touches
-     * become one, with their accumulators merged. The timers of the windows merged away are deleted
-     * (without allowed lateness; with it they stay and find no window when they fire); the merged
+     * become one, with their accumulators merged. The timers of the windows merged away stay
+     * registered: on event time without allowed lateness the merged window inherits them
+     * ({@link #inheritSessionTimers}); else they find no window when they fire, and the merged
      * window gets its own. Lateness is judged on the
      * merged window, as Flink does: a record behind the watermark still joins a session that is open.
      */
@@ -258,12 +268,10 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             for (TimeWindow old : absorbed) {
                 if (!old.equals(merged)) {
                     windows.remove(old);
-                    if (allowedLateness == 0 && old.maxTimestamp() != merged.maxTimestamp()) {
-                        // Its only timer, at its end, would fire on no window (a key's windows
-                        // never share an end): gone now, as Flink's trigger clears a merged window's.
-                        deleteTimer(timers, old);
-                    }
                 }
+            }
+            if (inheritSessionTimers) {
+                return; // the absorbed windows' timers lie inside the merged one: they pass it on
             }
         }
         boolean isNew = absorbed == null || absorbed.size() != 1 || !absorbed.get(0).equals(merged);
@@ -287,9 +295,13 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
         List<Map.Entry<TimeWindow, ACC>> due = new ArrayList<>();
         for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
-            long maxTimestamp = entry.getKey().maxTimestamp();
-            if (maxTimestamp == timestamp || cleanupTime(entry.getKey()) == timestamp) {
-                due.add(Map.entry(entry.getKey(), entry.getValue()));
+            TimeWindow window = entry.getKey();
+            long maxTimestamp = window.maxTimestamp();
+            if (maxTimestamp == timestamp || cleanupTime(window) == timestamp) {
+                due.add(Map.entry(window, entry.getValue()));
+            } else if (inheritSessionTimers && window.start() <= timestamp && timestamp < maxTimestamp) {
+                // the timer of a session this one absorbed: it moves to this one's end
+                register(context.timerService(), window);
             }
         }
         for (Map.Entry<TimeWindow, ACC> entry : due) {
@@ -346,14 +358,6 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
         } else {
             timers.registerProcessingTimeTimer(window.maxTimestamp());
-        }
-    }
-
-    private void deleteTimer(TimerService timers, TimeWindow window) {
-        if (assigner.isEventTime()) {
-            timers.deleteEventTimeTimer(window.maxTimestamp());
-        } else {
-            timers.deleteProcessingTimeTimer(window.maxTimestamp());
         }
     }
 
