@@ -62,6 +62,23 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final LateDataOutput<IN> lateData;
     /** The one size of all windows of a tumbling or sliding assigner; 0 for sessions. */
     private final long fixedSize;
+    /** The distance between window starts of a tumbling (its size) or sliding assigner, and their offset. */
+    private final long fixedSlide;
+    private final long fixedOffset;
+    /**
+     * The windows of a fixed-size assigner made last, by start / slide: consecutive records mostly
+     * fall into the same few windows, so they reuse the window objects (and their map lookups find
+     * the very key object) instead of making new ones per record.
+     */
+    private final TimeWindow[] recentWindows;
+    /**
+     * Sessions on event time without allowed lateness keep one timer each, inside the session
+     * (at first at its end): a session that absorbs others, or grows with every record, takes
+     * their timers over instead of deleting them and registering one at its new end per record;
+     * a timer that fires inside a session that grew past it moves on to the session's end. (At the
+     * end of input the watermark fires timers registered while timers fire, so none is lost.)
+     */
+    private final boolean inheritSessionTimers;
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
@@ -93,6 +110,14 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         this.lateData = lateData;
         this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
+        this.inheritSessionTimers = assigner.isMerging() && assigner.isEventTime() && allowedLateness == 0;
+        this.fixedSlide = assigner instanceof TumblingWindows tumbling ? tumbling.size()
+                : assigner instanceof SlidingWindows sliding ? sliding.slide() : 0;
+        this.fixedOffset = assigner instanceof TumblingWindows tumbling ? tumbling.offset()
+                : assigner instanceof SlidingWindows sliding ? sliding.offset() : 0;
+        // a power of two above the windows per record (size / slide, + 1 for the one firing)
+        long perRecord = fixedSlide > 0 ? Math.min(fixedSize / fixedSlide + 2, 1 << 10) : 1;
+        this.recentWindows = new TimeWindow[Integer.highestOneBit((int) perRecord) << 1];
     }
 
     @Override
@@ -114,6 +139,10 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         } else {
             timestamp = timers.currentProcessingTime();
         }
+        if (fixedSize > 0) {
+            addFixedSize(value, context, timers, timestamp, out);
+            return;
+        }
         List<TimeWindow> assigned = assigner.assignWindows(timestamp);
         if (assigner.isMerging()) {
             for (int i = 0, n = assigned.size(); i < n; i++) {
@@ -131,23 +160,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 continue;
             }
             skipped = false;
-            ACC accumulator = windows.get(window);
-            if (accumulator == null) {
-                accumulator = aggregate.createAccumulator();
-                if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
-                    // Opened behind the watermark, within the allowed lateness: it fires below, now;
-                    // a timer at its end would fire it a second time. Only its clean-up is left.
-                    timers.registerEventTimeTimer(cleanupTime(window));
-                } else {
-                    register(timers, window);
-                }
-            }
-            accumulator = aggregate.add(value, accumulator);
-            windows.put(window, accumulator);
-            if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
-                // Late but within the allowed lateness: fire again with the record added.
-                emit(context.getCurrentKey(), window, accumulator, out);
-            }
+            add(window, value, context, timers, out);
         }
         if (skipped && lateData != null && !assigned.isEmpty()) {
             lateData.output(value, context);
@@ -155,9 +168,69 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     }
 
     /**
+     * Tumbling and sliding windows: the record's windows by arithmetic (the starts {@code slide}
+     * apart, newest first, as the assigners list them), each window object reused from
+     * {@link #recentWindows} when a record before made it.
+     */
+    private void addFixedSize(IN value, Context<K> context, TimerService timers, long timestamp, Collector<OUT> out)
+            throws Exception {
+        boolean skipped = true;
+        long lastStart = TimeWindow.windowStart(timestamp, fixedOffset, fixedSlide);
+        for (long start = lastStart; start > timestamp - fixedSize; start -= fixedSlide) {
+            TimeWindow window = windowAt(start);
+            if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
+                if (lateData == null) {
+                    countLate(window, timestamp, timers);
+                }
+                continue;
+            }
+            skipped = false;
+            add(window, value, context, timers, out);
+        }
+        if (skipped && lateData != null) {
+            lateData.output(value, context);
+        }
+    }
+
+    /** The fixed-size window starting at {@code start}. */
+    private TimeWindow windowAt(long start) {
+        int slot = (int) ((start - fixedOffset) / fixedSlide) & (recentWindows.length - 1);
+        TimeWindow window = recentWindows[slot];
+        if (window == null || window.start() != start) {
+            window = new TimeWindow(start, start + fixedSize);
+            recentWindows[slot] = window;
+        }
+        return window;
+    }
+
+    /** Adds the record to a window it is not too late for, firing it again if it is within the allowed lateness. */
+    private void add(TimeWindow window, IN value, Context<K> context, TimerService timers, Collector<OUT> out)
+            throws Exception {
+        ACC accumulator = windows.get(window);
+        if (accumulator == null) {
+            accumulator = aggregate.createAccumulator();
+            if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
+                // Opened behind the watermark, within the allowed lateness: it fires below, now;
+                // a timer at its end would fire it a second time. Only its clean-up is left.
+                timers.registerEventTimeTimer(cleanupTime(window));
+            } else {
+                register(timers, window);
+            }
+        }
+        accumulator = aggregate.add(value, accumulator);
+        windows.put(window, accumulator);
+        if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
+            // Late but within the allowed lateness: fire again with the record added.
+            emit(context.getCurrentKey(), window, accumulator, out);
+        }
+    }
+
+    /**
      * Merging windows (sessions): the new window and every window of the key it overlaps or touches
-     * become one, with their accumulators merged. Timers of the windows merged away stay registered
-     * and find no window when they fire; the merged window gets its own. Lateness is judged on the
+     * become one, with their accumulators merged. The timers of the windows merged away stay
+     * registered: on event time without allowed lateness the merged window inherits them
+     * ({@link #inheritSessionTimers}); else they find no window when they fire, and the merged
+     * window gets its own. Lateness is judged on the
      * merged window, as Flink does: a record behind the watermark still joins a session that is open.
      */
     private void addMerging(TimeWindow window, IN value, Context<K> context, TimerService timers, long timestamp,
@@ -184,18 +257,23 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             }
             return;
         }
+        if (accumulator == null) {
+            accumulator = aggregate.createAccumulator();
+        }
+        accumulator = aggregate.add(value, accumulator);
+        // The merged window goes in before the ones it absorbed go out: the key's map of windows
+        // never empties in between (an empty one is dropped, and the next put makes a new one).
+        windows.put(merged, accumulator);
         if (absorbed != null) {
             for (TimeWindow old : absorbed) {
                 if (!old.equals(merged)) {
                     windows.remove(old);
                 }
             }
+            if (inheritSessionTimers) {
+                return; // the absorbed windows' timers lie inside the merged one: they pass it on
+            }
         }
-        if (accumulator == null) {
-            accumulator = aggregate.createAccumulator();
-        }
-        accumulator = aggregate.add(value, accumulator);
-        windows.put(merged, accumulator);
         boolean isNew = absorbed == null || absorbed.size() != 1 || !absorbed.get(0).equals(merged);
         if (assigner.isEventTime() && merged.maxTimestamp() <= timers.currentWatermark()) {
             // A session that already fired, grown within the allowed lateness: fire again now, and
@@ -217,9 +295,13 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
         List<Map.Entry<TimeWindow, ACC>> due = new ArrayList<>();
         for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
-            long maxTimestamp = entry.getKey().maxTimestamp();
-            if (maxTimestamp == timestamp || cleanupTime(entry.getKey()) == timestamp) {
-                due.add(Map.entry(entry.getKey(), entry.getValue()));
+            TimeWindow window = entry.getKey();
+            long maxTimestamp = window.maxTimestamp();
+            if (maxTimestamp == timestamp || cleanupTime(window) == timestamp) {
+                due.add(Map.entry(window, entry.getValue()));
+            } else if (inheritSessionTimers && window.start() <= timestamp && timestamp < maxTimestamp) {
+                // the timer of a session this one absorbed: it moves to this one's end
+                register(context.timerService(), window);
             }
         }
         for (Map.Entry<TimeWindow, ACC> entry : due) {
@@ -239,7 +321,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
      * other windows. (A clean-up time that saturated at Long.MAX_VALUE is shared: those go by scan.)
      */
     private void onFixedSizeTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
-        TimeWindow ending = new TimeWindow(timestamp + 1 - fixedSize, timestamp + 1);
+        TimeWindow ending = windowAt(timestamp + 1 - fixedSize);
         ACC accumulator = windows.get(ending);
         if (accumulator != null) {
             emit(context.getCurrentKey(), ending, accumulator, out);

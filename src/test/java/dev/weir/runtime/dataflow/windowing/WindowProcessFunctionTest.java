@@ -230,6 +230,23 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aSessionThatGrewPastItsFirstEndFiresOnceAtItsLastEnd() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
+            h.processElement("a:1", 0); // [0,10)
+            h.processElement("a:2", 5); // [0,15): takes over the timer at 9
+            h.processWatermark(9);
+            assertThat(h.takeOutput()).as("the timer at 9 fired inside the session: it moved to its end").isEmpty();
+            h.processElement("a:4", 12); // [0,22)
+            h.processWatermark(14);
+            assertThat(h.takeOutput()).isEmpty();
+            h.processWatermark(21);
+            assertThat(h.takeOutput()).containsExactly("a@[0,22)=7");
+            h.endInput();
+            assertThat(h.takeOutput()).isEmpty();
+        }
+    }
+
+    @Test
     void aLateRecordJoinsAnOpenSessionButNeverOpensAClosedOne() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
             h.processElement("a:1", 50);
