@@ -24,7 +24,6 @@ import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.KeyGroupedStatePart;
 import dev.weir.runtime.state.KeyGroupsFormat;
-import dev.weir.runtime.state.KeyGroupsSnapshot;
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateRestore;
 import dev.weir.runtime.state.KeyedStateSnapshot;
@@ -233,8 +232,8 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
             heap.add(new KeyGroupedStatePart.CapturedPart.Serialized(e.getKey(), e.getValue()));
         }
         if (incremental && type == CheckpointType.CHECKPOINT) {
-            return RocksDbIncrementalSnapshot.capture(db(), checkpointId, backendId, keyGroupRange,
-                    new KeyGroupsSnapshot(keyGroupRange, heap, () -> {}), sharedFiles,
+            return RocksDbIncrementalSnapshot.capture(db(), checkpointId, backendId, keySerializer, keyGroupRange, heap,
+                    sharedFiles,
                     instanceDirectory.resolve("chk-" + checkpointId + "-" + UUID.randomUUID()));
         }
         // Savepoints are self-contained and readable by every backend: the canonical format.
