@@ -38,10 +38,10 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * larger than memory lives on local disk; the block cache and memtables of all databases of the
  * process share one bounded budget ({@link RocksDbResources}).
  *
- * <p>Checkpoints are incremental when configured: at the barrier RocksDB writes a checkpoint of
- * the database (flushing the memtables; the SST files are hard links), and the upload thread
- * uploads only the SST files that the last completed checkpoint did not already upload
- * ({@link SharedFileTracker}). Savepoints, and checkpoints when not incremental, are full
+ * <p>Checkpoints are incremental when configured: at the barrier the memtables are switched (the
+ * flush is not waited for), and the upload thread, once they are flushed, hard-links the
+ * database's files as of the barrier and uploads only the SST files that the last completed
+ * checkpoint did not already upload ({@link RocksDbIncrementalSnapshot}, {@link SharedFileTracker}). Savepoints, and checkpoints when not incremental, are full
  * snapshots in the canonical key-group format of every backend ({@link RocksDbFullSnapshot}).
  * Timers stay on the heap and go into every snapshot as key groups.
  */
