@@ -112,6 +112,23 @@ class KeyedStateBackendContractTest {
         return handle;
     }
 
+    /** Writes a snapshot taken at a barrier, as the upload thread would, later. */
+    private KeyedStateHandle write(KeyedStateSnapshot s, long id, KeyGroupRange range) throws Exception {
+        InMemorySnapshotStore.Output out = store.output(id, range.toString());
+        KeyedStateHandle handle = s.write(out);
+        out.finish();
+        return handle;
+    }
+
+    /** Writes after a barrier, before its snapshot is written: key 7 changed, key 1000 new. */
+    private static void changeAfterTheBarrier(KeyedStateBackend<Long> b) {
+        b.setCurrentKey(7L);
+        b.getState(COUNT).update(-1L);
+        b.getState(EVENTS).add("late");
+        b.setCurrentKey(1000L);
+        b.getState(COUNT).update(1L);
+    }
+
     /** What a restore of {@code range} gets from these snapshots (StateAssignment's rule). */
     static KeyedStateRestore restoreOf(InMemorySnapshotStore store, List<KeyedStateHandle> handles, KeyGroupRange range)
             throws Exception {
@@ -287,6 +304,56 @@ class KeyedStateBackendContractTest {
         assertThat(restored.getState(COUNT).value()).isEqualTo(55L);
         b.setCurrentKey(6L);
         assertContent(restored, 6, 2_000);
+    }
+
+    @Test
+    void anIncrementalCheckpointHoldsExactlyTheStateAtItsBarrier() throws Exception {
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        KeyedStateBackend<Long> b = backend(Backend.ROCKSDB_INCREMENTAL, all);
+        b.restore(KeyedStateRestore.NONE);
+        fill(b, 0, 300);
+        KeyedStateSnapshot atBarrier = b.snapshot(1, CheckpointType.CHECKPOINT);
+        changeAfterTheBarrier(b);
+        KeyedStateHandle handle = write(atBarrier, 1, all);
+        assertThat(handle.incremental()).as("database files").isNotNull();
+
+        KeyedStateBackend<Long> restored = backend(Backend.ROCKSDB_INCREMENTAL, all);
+        restored.restore(restoreOf(List.of(handle), all));
+        assertContent(restored, 0, 300);
+        restored.setCurrentKey(1000L);
+        assertThat(restored.getState(COUNT).value()).isNull();
+    }
+
+    @Test
+    void whenNewerEntriesAreFlushedBeforeTheFilesAreLinkedTheStateAtTheBarrierIsWrittenInFull() throws Exception {
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        KeyedStateBackend<Long> b = backend(Backend.ROCKSDB_INCREMENTAL, all);
+        b.restore(KeyedStateRestore.NONE);
+        fill(b, 0, 300);
+        KeyedStateSnapshot first = b.snapshot(1, CheckpointType.CHECKPOINT);
+        changeAfterTheBarrier(b);
+        // the next barrier switches the memtable that holds the changes: they are flushed before the first is written
+        KeyedStateSnapshot second = b.snapshot(2, CheckpointType.CHECKPOINT);
+        KeyedStateHandle firstHandle = write(first, 1, all);
+        KeyedStateHandle secondHandle = write(second, 2, all);
+        assertThat(firstHandle.incremental()).as("database files of the first").isNull();
+        assertThat(firstHandle.keyGroups()).as("canonical key groups of the first").isNotEmpty();
+        assertThat(secondHandle.incremental()).as("database files of the second").isNotNull();
+
+        KeyedStateBackend<Long> atFirst = backend(Backend.ROCKSDB_INCREMENTAL, all);
+        atFirst.restore(restoreOf(List.of(firstHandle), all));
+        assertContent(atFirst, 0, 300);
+        atFirst.setCurrentKey(1000L);
+        assertThat(atFirst.getState(COUNT).value()).isNull();
+
+        KeyedStateBackend<Long> atSecond = backend(Backend.ROCKSDB_INCREMENTAL, all);
+        atSecond.restore(restoreOf(List.of(secondHandle), all));
+        atSecond.setCurrentKey(7L);
+        assertThat(atSecond.getState(COUNT).value()).isEqualTo(-1L);
+        assertThat(atSecond.getState(EVENTS).get()).containsExactly("e7", "f7", "late");
+        atSecond.setCurrentKey(1000L);
+        assertThat(atSecond.getState(COUNT).value()).isEqualTo(1L);
+        assertContent(atSecond, 8, 300);
     }
 
     @Test

@@ -45,7 +45,13 @@ final class RocksDbFullSnapshot implements KeyedStateSnapshot {
 
     static RocksDbFullSnapshot capture(RocksDbInstance instance, TypeSerializer<?> keySerializer, KeyGroupRange range,
                                        List<KeyGroupedStatePart.CapturedPart> heapParts) {
-        return new RocksDbFullSnapshot(instance, instance.takeSnapshot(), keySerializer, range, heapParts);
+        return pinned(instance, instance.takeSnapshot(), keySerializer, range, heapParts);
+    }
+
+    /** A full snapshot of the state {@code snapshot} pins (taken at the barrier); it releases the snapshot. */
+    static RocksDbFullSnapshot pinned(RocksDbInstance instance, Snapshot snapshot, TypeSerializer<?> keySerializer,
+                                      KeyGroupRange range, List<KeyGroupedStatePart.CapturedPart> heapParts) {
+        return new RocksDbFullSnapshot(instance, snapshot, keySerializer, range, heapParts);
     }
 
     @Override

@@ -126,6 +126,11 @@ final class RocksDbInstance implements AutoCloseable {
         return handle;
     }
 
+    /** Every column family of the database, the default one included. */
+    List<ColumnFamilyHandle> columnFamilies() {
+        return List.copyOf(handles);
+    }
+
     /** The states' column families: name → (kind, handle). */
     Map<String, ColumnFamilyHandle> columns() {
         return columns;

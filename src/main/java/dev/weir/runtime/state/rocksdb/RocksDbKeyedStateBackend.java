@@ -25,7 +25,6 @@ import dev.weir.runtime.state.KeyGroupAssignment;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.KeyGroupedStatePart;
 import dev.weir.runtime.state.KeyGroupsFormat;
-import dev.weir.runtime.state.KeyGroupsSnapshot;
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyedStateRestore;
 import dev.weir.runtime.state.KeyedStateSnapshot;
@@ -40,10 +39,10 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * larger than memory lives on local disk; the block cache and memtables of all databases of the
  * process share one bounded budget ({@link RocksDbResources}).
  *
- * <p>Checkpoints are incremental when configured: at the barrier RocksDB writes a checkpoint of
- * the database (flushing the memtables; the SST files are hard links), and the upload thread
- * uploads only the SST files that the last completed checkpoint did not already upload
- * ({@link SharedFileTracker}). Savepoints, and checkpoints when not incremental, are full
+ * <p>Checkpoints are incremental when configured: at the barrier the memtables are switched (the
+ * flush is not waited for), and the upload thread, once they are flushed, hard-links the
+ * database's files as of the barrier and uploads only the SST files that the last completed
+ * checkpoint did not already upload ({@link RocksDbIncrementalSnapshot}, {@link SharedFileTracker}). Savepoints, and checkpoints when not incremental, are full
  * snapshots in the canonical key-group format of every backend ({@link RocksDbFullSnapshot}).
  * Timers stay on the heap and go into every snapshot as key groups.
  */
@@ -241,8 +240,8 @@ public final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
             heap.add(new KeyGroupedStatePart.CapturedPart.Serialized(e.getKey(), e.getValue()));
         }
         if (incremental && type == CheckpointType.CHECKPOINT) {
-            return RocksDbIncrementalSnapshot.capture(db(), checkpointId, backendId, keyGroupRange,
-                    new KeyGroupsSnapshot(keyGroupRange, heap, () -> {}), sharedFiles,
+            return RocksDbIncrementalSnapshot.capture(db(), checkpointId, backendId, keySerializer, keyGroupRange, heap,
+                    sharedFiles,
                     instanceDirectory.resolve("chk-" + checkpointId + "-" + UUID.randomUUID()));
         }
         // Savepoints are self-contained and readable by every backend: the canonical format.

@@ -87,13 +87,34 @@ final class RocksDbResources {
                 .setPinL0FilterAndIndexBlocksInCache(true)
                 .setFilterPolicy(new BloomFilter(10, false))
                 .setBlockSize(16 * 1024);
-        return new ColumnFamilyOptions()
+        return tunedColumnOptions()
                 .setTableFormatConfig(table)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 // list state appends serialized elements: concatenation, no delimiter
                 .setMergeOperator(new StringAppendOperator(""))
                 .setLevelCompactionDynamicLevelBytes(true)
                 .setTargetFileSizeBase(32L << 20)
-                .setWriteBufferSize(Math.min(64L << 20, Math.max(4L << 20, budget / 8)));
+                .setWriteBufferSize(Math.min(64L << 20, Math.max(4L << 20, budget / 8)))
+                // An incremental checkpoint switches the memtables at its barrier and lets them flush while the
+                // task goes on: room for that one besides the active one and one still flushing, without a stall.
+                .setMaxWriteBufferNumber(4);
+    }
+
+    /**
+     * Options RocksJava has no setter for. An incremental checkpoint pins a snapshot until its
+     * memtables are flushed; when it is released RocksDB would rewrite every bottommost file
+     * written meanwhile only to zero its sequence numbers, and the next checkpoint would upload
+     * those files again: it may do so after an hour instead.
+     */
+    private static ColumnFamilyOptions tunedColumnOptions() {
+        java.util.Properties options = new java.util.Properties();
+        options.setProperty("bottommost_file_compaction_delay", "3600");
+        try (org.rocksdb.ConfigOptions config = new org.rocksdb.ConfigOptions()) {
+            ColumnFamilyOptions parsed = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(config, options);
+            if (parsed == null) {
+                throw new IllegalStateException("this RocksDB does not know the options " + options);
+            }
+            return parsed;
+        }
     }
 }
