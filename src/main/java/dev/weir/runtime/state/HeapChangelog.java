@@ -36,6 +36,8 @@ final class HeapChangelog {
     private record Pending(int version, List<Link> chain) {}
 
     static final int DEFAULT_MAX_LENGTH = 10;
+    /** Snapshots whose checkpoint's fate is not known yet, kept as possible bases: the newest few. */
+    static final int MAX_PENDING = 4;
 
     private final int maxLength;
     private List<Link> base = List.of();
@@ -50,6 +52,10 @@ final class HeapChangelog {
     /** The plan of the snapshot of checkpoint {@code checkpointId}, taken at {@code version} (at the barrier). */
     synchronized Plan plan(long checkpointId, int version) {
         pending.put(checkpointId, new Pending(version, null));
+        while (pending.size() > MAX_PENDING) {
+            // Its notice was lost (or is very late): never built on, so the tables need not keep its changes.
+            pending.pollFirstEntry();
+        }
         if (base.isEmpty() || base.size() >= maxLength) {
             return new Plan(List.of(), -1);
         }

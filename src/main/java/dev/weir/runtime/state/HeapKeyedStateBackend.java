@@ -245,7 +245,7 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }
         int forgetUpTo = changelog.oldestVersionInUse();
         for (KeyGroupedStatePart part : parts.values()) {
-            part.forgetRemovals(forgetUpTo);
+            part.forgetChanges(forgetUpTo);
         }
         return new HeapChangelogSnapshot(keyGroupRange, captured, changelog, plan, checkpointId, versions::released);
     }

@@ -51,7 +51,7 @@ public interface KeyGroupedStatePart {
     }
 
     /** Forgets what only incremental snapshots building on versions up to {@code version} would need. */
-    default void forgetRemovals(int version) {}
+    default void forgetChanges(int version) {}
 
     /** Applies what a {@link CapturedChanges} wrote for this key group. */
     default void readChanges(int keyGroupIndex, DataInput in) throws IOException {

@@ -33,20 +33,14 @@ interface KeyTable<K, V> {
     Captured<K, V> capture();
 
     /**
-     * The entries written after {@code version} (stamped later, or read for an update later), for an
-     * incremental snapshot: gathered at once, in O(capacity), so the table's arrays are not handed
-     * out and need no copy on the next change; the values are protected as in {@link #capture}.
+     * The table's changes in the versions after {@code version}, in order, for an incremental
+     * snapshot: the segments of its {@link ChangeLog}, kept only while
+     * {@link SnapshotVersions#logsChanges()}.
      */
-    Captured<K, V> changedSince(int version);
+    ChangeLog.Segment[] changesSince(int version);
 
-    /**
-     * The keys removed after {@code version} (boxed), for an incremental snapshot's tombstones. Empty
-     * unless {@link SnapshotVersions#logsRemovals()}.
-     */
-    Object[] removedSince(int version);
-
-    /** Forgets the removals up to {@code version}: no incremental snapshot will build on an older one. */
-    void forgetRemovals(int version);
+    /** Forgets the changes up to {@code version}: no incremental snapshot will build on an older one. */
+    void forgetChanges(int version);
 
     /** Writes the current entries (as a capture would, at once). */
     default void writeEntries(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)

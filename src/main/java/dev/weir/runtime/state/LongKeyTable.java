@@ -17,7 +17,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
-    private final RemovedKeys removed = new RemovedKeys();
+    private final ChangeLog log = new ChangeLog();
     private long[] keys = new long[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
     private int[] stamps = new int[INITIAL_CAPACITY];
@@ -63,6 +63,9 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
             values[i] = value;
         }
         stamps[i] = versions.current();
+        if (versions.logsChanges()) {
+            log.add(keys[i], value, stamps[i]);
+        }
         return value;
     }
 
@@ -74,17 +77,24 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         ensureOwnArrays();
         long k = key;
         int i = slot(k);
+        int version = versions.current();
         while (values[i] != null) {
             if (keys[i] == k) {
+                if (versions.logsChanges() && (stamps[i] != version || values[i] != value)) {
+                    log.add(key, value, version);
+                }
                 values[i] = value;
-                stamps[i] = versions.current();
+                stamps[i] = version;
                 return;
             }
             i = (i + 1) & mask;
         }
+        if (versions.logsChanges()) {
+            log.add(key, value, version);
+        }
         keys[i] = k;
         values[i] = value;
-        stamps[i] = versions.current();
+        stamps[i] = version;
         if (++size > (mask + 1) * 3 / 4) {
             resize();
         }
@@ -99,8 +109,8 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
                 ensureOwnArrays();
                 shiftBack(i);
                 size--;
-                if (versions.logsRemovals()) {
-                    removed.add(key, versions.current());
+                if (versions.logsChanges()) {
+                    log.add(key, ChangeLog.REMOVED, versions.current());
                 }
                 return;
             }
@@ -136,54 +146,23 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
     }
 
     @Override
+    public ChangeLog.Segment[] changesSince(int version) {
+        return log.since(version);
+    }
+
+    @Override
+    public void forgetChanges(int version) {
+        log.forget(version);
+    }
+
+    @Override
     public Captured<Long, V> capture() {
         captured = true;
         return new CapturedLongTable<>(keys, values, stamps, size);
     }
 
-    /**
-     * The entries written after {@code version}, gathered now into arrays of their own: the table's
-     * arrays stay the task's (nothing to copy on the next change); the values are protected as in
-     * a capture, by {@link #get}'s copy of a value a snapshot in flight holds.
-     */
-    @Override
-    public Captured<Long, V> changedSince(int version) {
-        // One pass over the stamps alone (an empty slot's is 0, never above a snapshot's version),
-        // then the few changed slots' keys and values.
-        int[] ss = stamps;
-        int[] changed = new int[Math.max(16, size >>> 4)];
-        int n = 0;
-        for (int i = 0; i < ss.length; i++) {
-            if (ss[i] > version) {
-                if (n == changed.length) {
-                    changed = java.util.Arrays.copyOf(changed, n * 2);
-                }
-                changed[n++] = i;
-            }
-        }
-        long[] ks = keys;
-        Object[] vs = values;
-        long[] changedKeys = new long[n];
-        Object[] changedValues = new Object[n];
-        int[] changedStamps = new int[n];
-        for (int j = 0; j < n; j++) {
-            int i = changed[j];
-            changedKeys[j] = ks[i];
-            changedValues[j] = vs[i];
-            changedStamps[j] = ss[i];
-        }
-        return new CapturedLongTable<>(changedKeys, changedValues, changedStamps, n);
-    }
 
-    @Override
-    public Object[] removedSince(int version) {
-        return removed.since(version);
-    }
 
-    @Override
-    public void forgetRemovals(int version) {
-        removed.forget(version);
-    }
 
     private record CapturedLongTable<V>(long[] keys, Object[] values, int[] stamps, int size)
             implements Captured<Long, V> {
@@ -232,7 +211,6 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
             }
         }
         values[hole] = null;
-        stamps[hole] = 0; // an empty slot never counts as changed (see changedSince)
     }
 
     /** Into new arrays: arrays a snapshot holds are left as they are. */

@@ -16,7 +16,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
-    private final RemovedKeys removed = new RemovedKeys();
+    private final ChangeLog log = new ChangeLog();
     private int[] hashes = new int[INITIAL_CAPACITY];
     private Object[] keys = new Object[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
@@ -61,6 +61,9 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
             values[i] = value;
         }
         stamps[i] = versions.current();
+        if (versions.logsChanges()) {
+            log.add(keys[i], value, stamps[i]);
+        }
         return value;
     }
 
@@ -72,18 +75,25 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         ensureOwnArrays();
         int h = spread(key);
         int i = h >>> shift;
+        int version = versions.current();
         while (values[i] != null) {
             if (hashes[i] == h && key.equals(keys[i])) {
+                if (versions.logsChanges() && (stamps[i] != version || values[i] != value)) {
+                    log.add(keys[i], value, version);
+                }
                 values[i] = value;
-                stamps[i] = versions.current();
+                stamps[i] = version;
                 return;
             }
             i = (i + 1) & mask;
         }
+        if (versions.logsChanges()) {
+            log.add(key, value, version);
+        }
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
-        stamps[i] = versions.current();
+        stamps[i] = version;
         if (++size > (mask + 1) * 3 / 4) {
             resize();
         }
@@ -98,8 +108,8 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
                 ensureOwnArrays();
                 shiftBack(i);
                 size--;
-                if (versions.logsRemovals()) {
-                    removed.add(key, versions.current());
+                if (versions.logsChanges()) {
+                    log.add(key, ChangeLog.REMOVED, versions.current());
                 }
                 return;
             }
@@ -136,50 +146,23 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
     }
 
     @Override
+    public ChangeLog.Segment[] changesSince(int version) {
+        return log.since(version);
+    }
+
+    @Override
+    public void forgetChanges(int version) {
+        log.forget(version);
+    }
+
+    @Override
     public Captured<K, V> capture() {
         captured = true;
         return new CapturedObjectTable<>(keys, values, stamps, size);
     }
 
-    /** As {@link LongKeyTable#changedSince}: the entries written after {@code version}, in arrays of their own. */
-    @Override
-    public Captured<K, V> changedSince(int version) {
-        // One pass over the stamps alone (an empty slot's is 0, never above a snapshot's version),
-        // then the few changed slots' keys and values.
-        int[] ss = stamps;
-        int[] changed = new int[Math.max(16, size >>> 4)];
-        int n = 0;
-        for (int i = 0; i < ss.length; i++) {
-            if (ss[i] > version) {
-                if (n == changed.length) {
-                    changed = java.util.Arrays.copyOf(changed, n * 2);
-                }
-                changed[n++] = i;
-            }
-        }
-        Object[] ks = keys;
-        Object[] vs = values;
-        Object[] changedKeys = new Object[n];
-        Object[] changedValues = new Object[n];
-        int[] changedStamps = new int[n];
-        for (int j = 0; j < n; j++) {
-            int i = changed[j];
-            changedKeys[j] = ks[i];
-            changedValues[j] = vs[i];
-            changedStamps[j] = ss[i];
-        }
-        return new CapturedObjectTable<>(changedKeys, changedValues, changedStamps, n);
-    }
 
-    @Override
-    public Object[] removedSince(int version) {
-        return removed.since(version);
-    }
 
-    @Override
-    public void forgetRemovals(int version) {
-        removed.forget(version);
-    }
 
     private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int[] stamps, int size)
             implements Captured<K, V> {
@@ -227,7 +210,6 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         }
         keys[hole] = null;
         values[hole] = null;
-        stamps[hole] = 0; // an empty slot never counts as changed (see changedSince)
     }
 
     /** Into new arrays: arrays a snapshot holds are left as they are. */

@@ -19,19 +19,23 @@ final class SnapshotVersions {
     private int version;
     private int lastCaptured = -1;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final boolean logsRemovals;
+    private final boolean incremental;
 
     SnapshotVersions() {
         this(false);
     }
 
-    /** @param logsRemovals whether tables keep the keys they remove, for incremental snapshots */
-    SnapshotVersions(boolean logsRemovals) {
-        this.logsRemovals = logsRemovals;
+    /** @param incremental whether tables log their changes ({@link ChangeLog}) for incremental snapshots */
+    SnapshotVersions(boolean incremental) {
+        this.incremental = incremental;
     }
 
-    boolean logsRemovals() {
-        return logsRemovals;
+    /**
+     * Whether tables log their changes now: with incremental snapshots, once the first capture is
+     * taken (the first snapshot is always whole, so nothing before it is ever needed as a change).
+     */
+    boolean logsChanges() {
+        return incremental && lastCaptured >= 0;
     }
 
     /** The version the newest capture took (entries stamped up to it belong to it); -1 before any. */

@@ -117,30 +117,31 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     }
 
     /**
-     * Applies an incremental snapshot's changes of one key group ({@link CapturedChanges}): the
-     * removed keys, then the entries written since the snapshot it builds on.
+     * Applies an incremental snapshot's changes of one key group ({@link CapturedChanges}) in the
+     * order they were made: entries written, keys removed.
      */
     @Override
     public void readChanges(int keyGroupIndex, DataInput in) throws IOException {
         lastEpoch = -1;
         lastValue = null;
         KeyTable<K, V> map = maps[keyGroupIndex];
-        int removed = in.readInt();
-        for (int i = 0; i < removed; i++) {
-            map.remove(keySerializer.deserialize(in));
-        }
-        int changed = in.readInt();
-        for (int i = 0; i < changed; i++) {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            boolean removed = in.readBoolean();
             K key = keySerializer.deserialize(in);
-            map.put(key, valueSerializer.deserialize(in));
+            if (removed) {
+                map.remove(key);
+            } else {
+                map.put(key, valueSerializer.deserialize(in));
+            }
         }
     }
 
     /**
-     * An incremental capture: what changed since version {@code sinceVersion} (an earlier capture),
-     * gathered at the barrier ({@link KeyTable#changedSince}: a scan of the tables, no copy of them).
+     * An incremental capture: the changes since version {@code sinceVersion} (an earlier capture's),
+     * as the tables logged them ({@link ChangeLog}): O(key groups), nothing scanned or copied.
      * Whole ({@link #capture}) for {@code sinceVersion} -1 and for states with a time to live (their
-     * snapshots drop expired entries, which is no change a stamp records).
+     * snapshots drop expired entries, which is no change a log records).
      */
     @Override
     public CapturedPart captureChanges(int keyGroups, int sinceVersion) {
@@ -149,44 +150,45 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         }
         lastEpoch = -1;
         lastValue = null;
-        @SuppressWarnings("unchecked")
-        KeyTable.Captured<K, V>[] captured = new KeyTable.Captured[maps.length];
-        Object[][] removed = new Object[maps.length][];
+        ChangeLog.Segment[][] changes = new ChangeLog.Segment[maps.length][];
         for (int i = 0; i < maps.length; i++) {
-            captured[i] = maps[i].changedSince(sinceVersion);
-            removed[i] = maps[i].removedSince(sinceVersion);
+            changes[i] = maps[i].changesSince(sinceVersion);
         }
-        return new CapturedTableChanges<>(name, captured, removed, keySerializer, valueSerializer);
+        return new CapturedTableChanges<>(name, changes, keySerializer, valueSerializer);
     }
 
     @Override
-    public void forgetRemovals(int version) {
+    public void forgetChanges(int version) {
         for (KeyTable<K, V> map : maps) {
-            map.forgetRemovals(version);
+            map.forgetChanges(version);
         }
     }
 
-    /** Per key group the changed entries (only those) and the removed keys. */
-    private record CapturedTableChanges<K, V>(String name, KeyTable.Captured<K, V>[] changed, Object[][] removed,
+    /** Per key group the logged changes since the snapshot built on. */
+    private record CapturedTableChanges<K, V>(String name, ChangeLog.Segment[][] changes,
                                               TypeSerializer<K> keySerializer,
                                               TypeSerializer<V> valueSerializer) implements CapturedChanges {
         @Override
         public boolean isEmpty(int keyGroupIndex) {
-            return changed[keyGroupIndex].size() == 0 && removed[keyGroupIndex].length == 0;
+            return count(keyGroupIndex) == 0;
+        }
+
+        private int count(int keyGroupIndex) {
+            int n = 0;
+            for (ChangeLog.Segment s : changes[keyGroupIndex]) {
+                n += s.size;
+            }
+            return n;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public boolean writeChanges(int keyGroupIndex, DataOutputBuffer out) throws IOException {
-            Object[] gone = removed[keyGroupIndex];
-            out.writeInt(gone.length);
-            for (Object key : gone) {
-                keySerializer.serialize((K) key, out);
+            int n = count(keyGroupIndex);
+            out.writeInt(n);
+            for (ChangeLog.Segment s : changes[keyGroupIndex]) {
+                s.write(out, keySerializer, valueSerializer);
             }
-            KeyTable.Captured<K, V> entries = changed[keyGroupIndex];
-            out.writeInt(entries.size());
-            entries.writeEntries(out, keySerializer, valueSerializer);
-            return gone.length > 0 || entries.size() > 0;
+            return n > 0;
         }
 
         @Override

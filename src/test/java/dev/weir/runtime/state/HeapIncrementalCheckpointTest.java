@@ -35,17 +35,24 @@ class HeapIncrementalCheckpointTest {
     /** Changed in place, as keyed-count does: read, change the array, and (sometimes) no update. */
     private static final StateDescriptor.Value<long[]> COUNTS = StateDescriptor.value("counts", Types.LONG_ARRAY);
     private static final StateDescriptor.MapOf<String, Integer> SEEN = StateDescriptor.map("seen", Types.STRING, Types.INT);
+    /** Replaced by a new object on every update (several times per checkpoint for some keys). */
+    private static final StateDescriptor.Value<Long> LATEST = StateDescriptor.value("latest", Types.LONG);
     private static final StateDescriptor.Value<Long> EXPIRING =
             StateDescriptor.value("expiring", Types.LONG).withTtl(StateTtlConfig.of(Duration.ofHours(1)));
 
     private final InMemorySnapshotStore store = new InMemorySnapshotStore();
 
     /** The state a checkpoint must restore: per key, counts[0], and the map's entries. */
-    private record Model(Map<Long, Long> counts, Map<Long, Map<String, Integer>> seen, Map<Long, Long> expiring) {
+    private record Model(Map<Long, Long> counts, Map<Long, Map<String, Integer>> seen, Map<Long, Long> expiring,
+                         Map<Long, Long> latest) {
+        Model() {
+            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+        }
+
         Model copy() {
             Map<Long, Map<String, Integer>> s = new HashMap<>();
             seen.forEach((k, v) -> s.put(k, new HashMap<>(v)));
-            return new Model(new HashMap<>(counts), s, new HashMap<>(expiring));
+            return new Model(new HashMap<>(counts), s, new HashMap<>(expiring), new HashMap<>(latest));
         }
     }
 
@@ -79,6 +86,7 @@ class HeapIncrementalCheckpointTest {
         ValueState<long[]> counts = b.getState(COUNTS);
         MapState<String, Integer> seen = b.getState(SEEN);
         ValueState<Long> expiring = b.getState(EXPIRING);
+        ValueState<Long> latest = b.getState(LATEST);
         for (int i = 0; i < operations; i++) {
             long key = random.nextInt(keys);
             b.setCurrentKey(key);
@@ -122,6 +130,9 @@ class HeapIncrementalCheckpointTest {
                 default -> {
                     expiring.update((long) i);
                     model.expiring().put(key, (long) i);
+                    latest.update(1_000L + i); // a new object each time
+                    latest.update(2_000L + i); // and again, in the same checkpoint
+                    model.latest().put(key, 2_000L + i);
                 }
             }
         }
@@ -131,6 +142,7 @@ class HeapIncrementalCheckpointTest {
         ValueState<long[]> counts = b.getState(COUNTS);
         MapState<String, Integer> seen = b.getState(SEEN);
         ValueState<Long> expiring = b.getState(EXPIRING);
+        ValueState<Long> latest = b.getState(LATEST);
         for (long key = 0; key < keys; key++) {
             if (!b.keyGroupRange().contains(KeyGroupAssignment.keyGroupFor(key, MAX_PARALLELISM))) {
                 continue;
@@ -143,6 +155,7 @@ class HeapIncrementalCheckpointTest {
             assertThat(entries).as("%s: seen of key %d", what, key)
                     .isEqualTo(new TreeMap<>(model.seen().getOrDefault(key, Map.of())));
             assertThat(expiring.value()).as("%s: expiring of key %d", what, key).isEqualTo(model.expiring().get(key));
+            assertThat(latest.value()).as("%s: latest of key %d", what, key).isEqualTo(model.latest().get(key));
         }
     }
 
@@ -153,7 +166,7 @@ class HeapIncrementalCheckpointTest {
         int keys = 400;
         HeapKeyedStateBackend<Long> b = backend(ALL, 4);
         b.restore(KeyedStateRestore.NONE);
-        Model model = new Model(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        Model model = new Model();
         Map<Long, KeyedStateHandle> handles = new TreeMap<>();
         Map<Long, Model> expected = new HashMap<>();
         for (long id = 1; id <= 24; id++) {
