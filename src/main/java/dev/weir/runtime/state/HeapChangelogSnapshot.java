@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.weir.runtime.checkpoint.KeyedStateHandle;
 import dev.weir.runtime.checkpoint.SharedFile;
@@ -29,8 +28,7 @@ final class HeapChangelogSnapshot implements KeyedStateSnapshot {
     private final HeapChangelog changelog;
     private final HeapChangelog.Plan plan;
     private final long checkpointId;
-    private final Runnable onRelease;
-    private final AtomicBoolean released = new AtomicBoolean();
+    private final CapturedParts captured;
 
     HeapChangelogSnapshot(KeyGroupRange range, List<KeyGroupedStatePart.CapturedPart> parts, HeapChangelog changelog,
                           HeapChangelog.Plan plan, long checkpointId, Runnable onRelease) {
@@ -39,7 +37,7 @@ final class HeapChangelogSnapshot implements KeyedStateSnapshot {
         this.changelog = changelog;
         this.plan = plan;
         this.checkpointId = checkpointId;
-        this.onRelease = onRelease;
+        this.captured = new CapturedParts(parts, onRelease);
     }
 
     @Override
@@ -79,11 +77,6 @@ final class HeapChangelogSnapshot implements KeyedStateSnapshot {
 
     @Override
     public void release() {
-        if (released.compareAndSet(false, true)) {
-            for (KeyGroupedStatePart.CapturedPart part : parts) {
-                part.release();
-            }
-            onRelease.run();
-        }
+        captured.release();
     }
 }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.weir.runtime.checkpoint.KeyedStateHandle;
 import dev.weir.runtime.checkpoint.StateHandle;
@@ -20,13 +19,12 @@ public final class KeyGroupsSnapshot implements KeyedStateSnapshot {
 
     private final KeyGroupRange range;
     private final List<KeyGroupedStatePart.CapturedPart> parts;
-    private final Runnable onRelease;
-    private final AtomicBoolean released = new AtomicBoolean();
+    private final CapturedParts captured;
 
     public KeyGroupsSnapshot(KeyGroupRange range, List<KeyGroupedStatePart.CapturedPart> parts, Runnable onRelease) {
         this.range = range;
         this.parts = parts;
-        this.onRelease = onRelease;
+        this.captured = new CapturedParts(parts, onRelease);
     }
 
     @Override
@@ -67,11 +65,6 @@ public final class KeyGroupsSnapshot implements KeyedStateSnapshot {
 
     @Override
     public void release() {
-        if (released.compareAndSet(false, true)) {
-            for (KeyGroupedStatePart.CapturedPart part : parts) {
-                part.release();
-            }
-            onRelease.run();
-        }
+        captured.release();
     }
 }

@@ -158,13 +158,13 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
     @Override
     public Captured<Long, V> capture() {
         captured = true;
-        return new CapturedLongTable<>(keys, values, stamps, size);
+        return new CapturedLongTable<>(keys, values, size);
     }
 
 
 
 
-    private record CapturedLongTable<V>(long[] keys, Object[] values, int[] stamps, int size)
+    private record CapturedLongTable<V>(long[] keys, Object[] values, int size)
             implements Captured<Long, V> {
         /** Keys go out as {@code writeLong}: the bytes of {@link Types#LONG}, the only key serializer of this table. */
         @Override

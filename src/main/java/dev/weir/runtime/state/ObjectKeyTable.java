@@ -158,13 +158,13 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
     @Override
     public Captured<K, V> capture() {
         captured = true;
-        return new CapturedObjectTable<>(keys, values, stamps, size);
+        return new CapturedObjectTable<>(keys, values, size);
     }
 
 
 
 
-    private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int[] stamps, int size)
+    private record CapturedObjectTable<K, V>(Object[] keys, Object[] values, int size)
             implements Captured<K, V> {
         @Override
         @SuppressWarnings("unchecked")

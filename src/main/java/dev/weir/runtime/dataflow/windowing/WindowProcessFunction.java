@@ -152,15 +152,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
         boolean skipped = true;
         for (int i = 0, n = assigned.size(); i < n; i++) {
-            TimeWindow window = assigned.get(i);
-            if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
-                if (lateData == null) {
-                    countLate(window, timestamp, timers);
-                }
-                continue;
-            }
-            skipped = false;
-            add(window, value, context, timers, out);
+            skipped &= !addUnlessLate(assigned.get(i), value, context, timers, timestamp, out);
         }
         if (skipped && lateData != null && !assigned.isEmpty()) {
             lateData.output(value, context);
@@ -177,19 +169,27 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         boolean skipped = true;
         long lastStart = TimeWindow.windowStart(timestamp, fixedOffset, fixedSlide);
         for (long start = lastStart; start > timestamp - fixedSize; start -= fixedSlide) {
-            TimeWindow window = windowAt(start);
-            if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
-                if (lateData == null) {
-                    countLate(window, timestamp, timers);
-                }
-                continue;
-            }
-            skipped = false;
-            add(window, value, context, timers, out);
+            skipped &= !addUnlessLate(windowAt(start), value, context, timers, timestamp, out);
         }
         if (skipped && lateData != null) {
             lateData.output(value, context);
         }
+    }
+
+    /**
+     * Adds the record to {@code window} unless the window's lateness is over (then it is counted as
+     * late, unless late records go to a side output); returns whether it was added.
+     */
+    private boolean addUnlessLate(TimeWindow window, IN value, Context<K> context, TimerService timers, long timestamp,
+                                  Collector<OUT> out) throws Exception {
+        if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
+            if (lateData == null) {
+                countLate(window, timestamp, timers);
+            }
+            return false;
+        }
+        add(window, value, context, timers, out);
+        return true;
     }
 
     /** The fixed-size window starting at {@code start}. */
