@@ -438,7 +438,12 @@ public final class AttemptCoordinator implements AutoCloseable {
                 return;
             }
             if (error == null) {
-                links.sendToAllBestEffort(WorkerGateway::finish, "finish");
+                // Only once every worker has the completion notice: its sinks commit before their input ends.
+                links.completionNoticed(stats.checkpointId()).whenComplete((ok, ignored) -> post(() -> {
+                    if (phase == Phase.FINISHING) {
+                        links.sendToAllBestEffort(WorkerGateway::finish, "finish");
+                    }
+                }));
             } else {
                 LOG.warn("job {}: final checkpoint failed ({}); trying again", settings.jobName(), rootMessage(error));
                 requestFinalCheckpoint();

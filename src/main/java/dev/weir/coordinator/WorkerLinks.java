@@ -58,6 +58,10 @@ final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
         links[worker] = new Link(gateway, sender);
     }
 
+    /** The last checkpoint whose completion was announced, and that announcement's delivery. */
+    private long noticedCheckpoint = -1;
+    private CompletableFuture<Void> notice = CompletableFuture.completedFuture(null);
+
     /** From now on nothing reaches the workers. */
     void mute() {
         muted = true;
@@ -82,7 +86,29 @@ final class WorkerLinks implements CheckpointTriggerGateway, AutoCloseable {
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        sendToAllBestEffort(worker -> worker.notifyCheckpointComplete(checkpointId), "complete " + checkpointId);
+        CompletableFuture<Void> sent = sendToAll(worker -> worker.notifyCheckpointComplete(checkpointId));
+        synchronized (this) {
+            noticedCheckpoint = checkpointId;
+            notice = sent;
+        }
+        sent.whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.debug("{}: 'complete {}' did not reach every worker: {}", name, checkpointId, error.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Completes once every worker has taken the notice that checkpoint {@code checkpointId} is
+     * complete (or could not be reached): at once if that was not the last notice sent. A bounded
+     * job's workers are told to finish only then: a worker that finished its sources first would
+     * otherwise end the other workers' sinks before they heard that their last transaction may commit.
+     */
+    synchronized CompletableFuture<Void> completionNoticed(long checkpointId) {
+        if (noticedCheckpoint != checkpointId) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return notice.handle((ok, error) -> null);
     }
 
     @Override

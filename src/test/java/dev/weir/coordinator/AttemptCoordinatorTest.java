@@ -192,6 +192,70 @@ class AttemptCoordinatorTest {
         assertThat(failure().unrecoverable()).isEqualTo(UnrecoverableJobException.Kind.CONFIGURATION);
     }
 
+    /**
+     * Worker 1 takes long to hear that the final checkpoint completed: worker 0, whose sources would
+     * end worker 1's sinks, must not be told to finish before (the sinks' last transaction would
+     * never commit: data lost, as OperatorParallelismWorkerKillIT once showed).
+     */
+    @Test
+    void workersAreToldToFinishOnlyOnceEveryWorkerHasTheFinalCompletionNotice() throws Exception {
+        java.util.concurrent.CountDownLatch slowNoticeTaken = new java.util.concurrent.CountDownLatch(1);
+        WorkerGateway fast = w1.asGateway("w1");
+        WorkerGateway slowToHearCompletion = new WorkerGateway() {
+            @Override
+            public void triggerCheckpoint(dev.weir.runtime.worker.protocol.TriggerCheckpoint trigger) throws java.io.IOException {
+                fast.triggerCheckpoint(trigger);
+            }
+
+            @Override
+            public void notifyCheckpointComplete(long checkpointId) throws java.io.IOException {
+                try {
+                    Thread.sleep(400);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                fast.notifyCheckpointComplete(checkpointId);
+                slowNoticeTaken.countDown();
+            }
+
+            @Override
+            public void notifyCheckpointAborted(long checkpointId) throws java.io.IOException {
+                fast.notifyCheckpointAborted(checkpointId);
+            }
+
+            @Override
+            public void finish() throws java.io.IOException {
+                fast.finish();
+            }
+
+            @Override
+            public void cancel() throws java.io.IOException {
+                fast.cancel();
+            }
+
+            @Override
+            public String describe() {
+                return "w1";
+            }
+        };
+        register(w0, 0, Topologies.keyedCount(2));
+        coordinator.register(WorkerRegistration.of("counts", ATTEMPT, 1, "10.0.0.1", 8000, 9000, Topologies.keyedCount(2)),
+                slowToHearCompletion);
+        heartbeat(0, 0);
+        heartbeat(1, 0);
+        await(() -> coordinator.checkpoints() != null);
+        endOfData(0);
+        endOfData(1);
+        assertThat(w0.next(5_000)).isEqualTo("trigger 40");
+        acknowledgeAll(40);
+
+        assertThat(w0.next(5_000)).isEqualTo("complete 40");
+        assertThat(w0.next(5_000)).isEqualTo("finish");
+        assertThat(slowNoticeTaken.getCount()).as("worker 1 had the notice before worker 0 was told to finish").isZero();
+        assertThat(w1.await("complete")).isEqualTo("complete 40");
+        assertThat(w1.next(5_000)).isEqualTo("finish");
+    }
+
     @Test
     void boundedAttemptTakesAFinalCheckpointThenFinishesTheWorkers() throws Exception {
         allRegistered();
