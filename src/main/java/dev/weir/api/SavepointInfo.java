@@ -50,4 +50,10 @@ public class SavepointInfo extends CheckpointInfo {
     public void setDisposedTime(String disposedTime) {
         this.disposedTime = disposedTime;
     }
+
+    @Override
+    public String toString() {
+        return triggerType + (triggerNonce == null ? "" : " #" + triggerNonce) + " " + getId() + " " + getPath()
+                + " at " + getTime() + (disposedTime == null ? "" : " disposed " + disposedTime);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.weir.operator;
 
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import dev.weir.operator.runtime.JobRuntime;
 import dev.weir.operator.runtime.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -38,6 +40,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamJobReconciler.class);
     private static final Duration ERROR_RETRY = Duration.ofSeconds(10);
+    private static final Duration CONFLICT_RETRY = Duration.ofMillis(100);
 
     private final KubernetesClient client;
     private final JobRuntime runtime;
@@ -69,8 +72,31 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         }
         ReconcilePipeline.Outcome outcome = pipeline.reconcile(job);
         job.setStatus(outcome.status());
-        UpdateControl<StreamJob> control = UpdateControl.patchStatus(job);
+        UpdateControl<StreamJob> control = UpdateControl.noUpdate();
+        if (!replaceStatus(job)) {
+            return control.rescheduleAfter(CONFLICT_RETRY);
+        }
         return outcome.rescheduleAfter() == null ? control : control.rescheduleAfter(outcome.rescheduleAfter());
+    }
+
+    /**
+     * Replaces the whole status with the one decided from {@code job} as just read, if nobody changed
+     * the StreamJob since (its resourceVersion). The operator does not let java-operator-sdk patch
+     * status: without server-side apply it sends a JSON patch computed against its informer copy,
+     * and where that copy lags behind our own last write, list insertions land twice
+     * (status.savepointHistory held one savepoint two times). False: the StreamJob changed; decide again.
+     */
+    private boolean replaceStatus(StreamJob job) {
+        try {
+            client.resource(job).updateStatus();
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                LOG.debug("job {}: changed while reconciling; deciding again", JobKey.of(job));
+                return false;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -82,8 +108,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob>, Cleaner<Strea
         LOG.warn("job {}: reconcile failed: {}", JobKey.of(job), e.toString());
         OperatorMetrics.reconcileFailed(JobKey.of(job));
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        job.setStatus(StatusBuilder.reconcileError(job, message, System.currentTimeMillis()));
-        return ErrorStatusUpdateControl.patchStatus(job).rescheduleAfter(ERROR_RETRY);
+        try {
+            StreamJob current = client.resources(StreamJob.class).inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName()).get();
+            if (current != null) {
+                current.setStatus(StatusBuilder.reconcileError(current, message, System.currentTimeMillis()));
+                replaceStatus(current);
+            }
+        } catch (RuntimeException statusError) {
+            LOG.warn("job {}: could not record the failed reconcile in status: {}", JobKey.of(job), statusError.toString());
+        }
+        return ErrorStatusUpdateControl.<StreamJob>noStatusUpdate().rescheduleAfter(ERROR_RETRY);
     }
 
     /** Owner references delete the pods; the coordinator is the one thing only the operator can stop. */
