@@ -3,15 +3,21 @@ package dev.weir.runtime.dataflow.windowing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.HeapKeyedStateBackend;
 import dev.weir.runtime.state.KeyGroupRange;
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackends;
+import dev.weir.runtime.state.KeyedStateRestore;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.state.MapState;
 import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.ValueState;
@@ -92,6 +98,30 @@ class FixedSizeWindowsTest {
             windows.entries().forEach(e -> restored.put(e.getKey(), e.getValue()));
             assertThat(restored).containsOnly(Map.entry(new TimeWindow(0, 10), 100L),
                     Map.entry(new TimeWindow(-5, 5), 2L), Map.entry(new TimeWindow(5, 15), 3L));
+        }
+    }
+
+    @Test
+    void rocksDbRestoresAHeapMapStateOfWindowsIntoTheSlots(@TempDir Path dir) throws Exception {
+        TreeMap<Integer, byte[]> fromMap;
+        try (HeapKeyedStateBackend<String> before = backend()) {
+            MapState<TimeWindow, Long> windows = before.getState(AS_MAP);
+            before.setCurrentKey("a");
+            windows.put(new TimeWindow(0, 10), 7L);
+            windows.put(new TimeWindow(5, 15), 8L);
+            fromMap = before.snapshot();
+        }
+        try (KeyedStateBackend<String> rocks = KeyedStateBackends.create(
+                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, dir), Types.STRING,
+                new KeyGroupRange(0, 127), 128, "windows")) {
+            rocks.restore(KeyedStateRestore.ofKeyGroups(fromMap));
+            ValueState<FixedSizeWindows<Long>> windows = rocks.getState(AS_VALUE);
+            rocks.setCurrentKey("a");
+            FixedSizeWindows<Long> open = windows.value();
+            assertThat(byStart(open)).containsExactly(Map.entry(0L, 7L), Map.entry(5L, 8L));
+            open.remove(open.find(0, SLIDING.slideNumber(0)));
+            windows.update(open);
+            assertThat(byStart(windows.value())).containsExactly(Map.entry(5L, 8L));
         }
     }
 
