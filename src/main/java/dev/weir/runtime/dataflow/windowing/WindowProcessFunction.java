@@ -16,13 +16,16 @@ import dev.weir.runtime.dataflow.functions.RuntimeContext;
 import dev.weir.runtime.dataflow.functions.TimerService;
 import dev.weir.runtime.state.MapState;
 import dev.weir.runtime.state.StateDescriptor;
+import dev.weir.runtime.state.ValueState;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * The window operator, as a keyed function: each key's open windows are a map state window →
+ * The window operator, as a keyed function: each key's open windows are keyed state, window →
  * accumulator (updated once per record: incremental for reduce and aggregate), and each window has
  * a timer at its last millisecond in the assigner's time domain. So window contents and pending
  * firings are keyed state and timers: checkpointed per key group and rescalable like any other.
+ * Tumbling and sliding windows keep a key's windows in one value indexed by start
+ * ({@link FixedSizeWindows}); sessions (and other assigners) in a map state window → accumulator.
  *
  * <p>A window fires when the timer at its {@link TimeWindow#maxTimestamp()} does (for event time:
  * when the watermark passes it, at the latest at the end of input), emits the window function's
@@ -65,10 +68,11 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     /** The distance between window starts of a tumbling (its size) or sliding assigner, and their offset. */
     private final long fixedSlide;
     private final long fixedOffset;
+    /** Where a tumbling or sliding assigner's windows start; null for other assigners. */
+    private final FixedSizeWindows.Layout layout;
     /**
-     * The windows of a fixed-size assigner made last, by start / slide: consecutive records mostly
-     * fall into the same few windows, so they reuse the window objects (and their map lookups find
-     * the very key object) instead of making new ones per record.
+     * The windows of a fixed-size assigner made last, by start / slide: the windows that fire
+     * together (every key's window ending at 9,999) share one object instead of one each.
      */
     private final TimeWindow[] recentWindows;
     /**
@@ -79,6 +83,9 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
      * end of input the watermark fires timers registered while timers fire, so none is lost.)
      */
     private final boolean inheritSessionTimers;
+    /** A key's windows, with a tumbling or sliding assigner. */
+    private ValueState<FixedSizeWindows<ACC>> fixedSizeWindows;
+    /** A key's windows, with other assigners (sessions). */
     private MapState<TimeWindow, ACC> windows;
     private long lateRecords;
 
@@ -115,6 +122,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 : assigner instanceof SlidingWindows sliding ? sliding.slide() : 0;
         this.fixedOffset = assigner instanceof TumblingWindows tumbling ? tumbling.offset()
                 : assigner instanceof SlidingWindows sliding ? sliding.offset() : 0;
+        this.layout = fixedSize > 0 ? new FixedSizeWindows.Layout(fixedSize, fixedSlide, fixedOffset) : null;
         // a power of two above the windows per record (size / slide, + 1 for the one firing)
         long perRecord = fixedSlide > 0 ? Math.min(fixedSize / fixedSlide + 2, 1 << 10) : 1;
         this.recentWindows = new TimeWindow[Integer.highestOneBit((int) perRecord) << 1];
@@ -122,7 +130,13 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
 
     @Override
     public void open(RuntimeContext context) {
-        windows = context.getState(StateDescriptor.map("_windows", TimeWindow.SERIALIZER, accumulatorSerializer));
+        // One name for both: they are written alike (FixedSizeWindows), so either restores the other's.
+        if (layout != null) {
+            fixedSizeWindows = context.getState(StateDescriptor.value("_windows",
+                    new FixedSizeWindows.Serializer<>(layout, accumulatorSerializer)));
+        } else {
+            windows = context.getState(StateDescriptor.map("_windows", TimeWindow.SERIALIZER, accumulatorSerializer));
+        }
     }
 
     @Override
@@ -161,15 +175,48 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
 
     /**
      * Tumbling and sliding windows: the record's windows by arithmetic (the starts {@code slide}
-     * apart, newest first, as the assigners list them), each window object reused from
-     * {@link #recentWindows} when a record before made it.
+     * apart, newest first, as the assigners list them), each found by its start in the key's
+     * {@link FixedSizeWindows}, which is read and written once per record.
      */
     private void addFixedSize(IN value, Context<K> context, TimerService timers, long timestamp, Collector<OUT> out)
             throws Exception {
+        FixedSizeWindows<ACC> open = fixedSizeWindows.value();
+        boolean isNew = open == null;
+        if (isNew) {
+            open = new FixedSizeWindows<>();
+        }
+        boolean eventTime = assigner.isEventTime();
+        long watermark = timers.currentWatermark();
         boolean skipped = true;
         long lastStart = TimeWindow.windowStart(timestamp, fixedOffset, fixedSlide);
-        for (long start = lastStart; start > timestamp - fixedSize; start -= fixedSlide) {
-            skipped &= !addUnlessLate(windowAt(start), value, context, timers, timestamp, out);
+        long slideNumber = layout.slideNumber(lastStart);
+        for (long start = lastStart; start > timestamp - fixedSize; start -= fixedSlide, slideNumber--) {
+            long maxTimestamp = start + fixedSize - 1;
+            if (eventTime && cleanupTime(maxTimestamp) <= watermark) {
+                if (lateData == null) {
+                    countLate(start, start + fixedSize, timestamp, timers);
+                }
+                continue;
+            }
+            skipped = false;
+            int slot = open.find(start, slideNumber);
+            ACC accumulator;
+            if (slot < 0) {
+                accumulator = aggregate.createAccumulator();
+                registerNew(timers, maxTimestamp);
+                accumulator = aggregate.add(value, accumulator);
+                open.add(start, slideNumber, accumulator, layout);
+            } else {
+                accumulator = aggregate.add(value, open.accumulator(slot));
+                open.setAccumulator(slot, accumulator);
+            }
+            if (eventTime && maxTimestamp <= watermark) {
+                // Late but within the allowed lateness: fire again with the record added.
+                emit(context.getCurrentKey(), windowAt(start), accumulator, out);
+            }
+        }
+        if (!open.isEmpty()) {
+            fixedSizeWindows.update(open);
         }
         if (skipped && lateData != null) {
             lateData.output(value, context);
@@ -184,7 +231,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                                   Collector<OUT> out) throws Exception {
         if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
             if (lateData == null) {
-                countLate(window, timestamp, timers);
+                countLate(window.start(), window.end(), timestamp, timers);
             }
             return false;
         }
@@ -209,13 +256,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         ACC accumulator = windows.get(window);
         if (accumulator == null) {
             accumulator = aggregate.createAccumulator();
-            if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
-                // Opened behind the watermark, within the allowed lateness: it fires below, now;
-                // a timer at its end would fire it a second time. Only its clean-up is left.
-                timers.registerEventTimeTimer(cleanupTime(window));
-            } else {
-                register(timers, window);
-            }
+            registerNew(timers, window.maxTimestamp());
         }
         accumulator = aggregate.add(value, accumulator);
         windows.put(window, accumulator);
@@ -253,7 +294,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             if (lateData != null) {
                 lateData.output(value, context);
             } else {
-                countLate(merged, timestamp, timers);
+                countLate(merged.start(), merged.end(), timestamp, timers);
             }
             return;
         }
@@ -289,7 +330,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
 
     @Override
     public void onTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
-        if (fixedSize > 0 && timestamp != Long.MAX_VALUE) {
+        if (layout != null) {
             onFixedSizeTimer(timestamp, context, out);
             return;
         }
@@ -321,27 +362,45 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
      * other windows. (A clean-up time that saturated at Long.MAX_VALUE is shared: those go by scan.)
      */
     private void onFixedSizeTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
-        TimeWindow ending = windowAt(timestamp + 1 - fixedSize);
-        ACC accumulator = windows.get(ending);
-        if (accumulator != null) {
-            emit(context.getCurrentKey(), ending, accumulator, out);
-            if (cleanupTime(ending) == timestamp) {
-                windows.remove(ending);
+        FixedSizeWindows<ACC> open = fixedSizeWindows.value();
+        if (open == null) {
+            return;
+        }
+        if (timestamp == Long.MAX_VALUE) {
+            for (int slot = 0; slot < open.slots(); slot++) {
+                if (open.isUsed(slot) && cleanupTime(open.start(slot) + fixedSize - 1) == timestamp) {
+                    open.remove(slot);
+                }
+            }
+        } else {
+            long start = timestamp + 1 - fixedSize;
+            int slot = open.find(start, layout.slideNumber(start));
+            if (slot >= 0) {
+                emit(context.getCurrentKey(), windowAt(start), open.accumulator(slot), out);
+                if (cleanupTime(timestamp) == timestamp) {
+                    open.remove(slot);
+                }
+            }
+            if (assigner.isEventTime() && allowedLateness > 0) {
+                long maxTimestamp = timestamp - allowedLateness;
+                long expired = maxTimestamp + 1 - fixedSize;
+                slot = open.find(expired, layout.slideNumber(expired));
+                if (slot >= 0 && cleanupTime(maxTimestamp) == timestamp) {
+                    open.remove(slot);
+                }
             }
         }
-        if (assigner.isEventTime() && allowedLateness > 0) {
-            long maxTimestamp = timestamp - allowedLateness;
-            TimeWindow expired = new TimeWindow(maxTimestamp + 1 - fixedSize, maxTimestamp + 1);
-            if (cleanupTime(expired) == timestamp) {
-                windows.remove(expired);
-            }
+        if (open.isEmpty()) {
+            fixedSizeWindows.clear();
+        } else {
+            fixedSizeWindows.update(open);
         }
     }
 
-    private void countLate(TimeWindow window, long timestamp, TimerService timers) {
+    private void countLate(long start, long end, long timestamp, TimerService timers) {
         if (lateRecords++ == 0) {
-            LOG.info("a record at {} is late for window {} (watermark {}): dropped; later ones are counted only",
-                    timestamp, window, timers.currentWatermark());
+            LOG.info("a record at {} is late for window [{}, {}) (watermark {}): dropped; later ones are counted only",
+                    timestamp, start, end, timers.currentWatermark());
         }
     }
 
@@ -350,23 +409,43 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         return lateRecords;
     }
 
+    /** The timers of a window just opened by a record (not by merging). */
+    private void registerNew(TimerService timers, long maxTimestamp) {
+        if (assigner.isEventTime() && maxTimestamp <= timers.currentWatermark()) {
+            // Opened behind the watermark, within the allowed lateness: the record fires it now;
+            // a timer at its end would fire it a second time. Only its clean-up is left.
+            timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
+        } else {
+            register(timers, maxTimestamp);
+        }
+    }
+
     private void register(TimerService timers, TimeWindow window) {
+        register(timers, window.maxTimestamp());
+    }
+
+    private void register(TimerService timers, long maxTimestamp) {
         if (assigner.isEventTime()) {
-            timers.registerEventTimeTimer(window.maxTimestamp());
+            timers.registerEventTimeTimer(maxTimestamp);
             if (allowedLateness > 0) {
-                timers.registerEventTimeTimer(cleanupTime(window));
+                timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
             }
         } else {
-            timers.registerProcessingTimeTimer(window.maxTimestamp());
+            timers.registerProcessingTimeTimer(maxTimestamp);
         }
     }
 
     private long cleanupTime(TimeWindow window) {
+        return cleanupTime(window.maxTimestamp());
+    }
+
+    /** When a window ending at {@code maxTimestamp} goes: after its allowed lateness (event time). */
+    private long cleanupTime(long maxTimestamp) {
         if (!assigner.isEventTime()) {
-            return window.maxTimestamp();
+            return maxTimestamp;
         }
-        long cleanup = window.maxTimestamp() + allowedLateness;
-        return cleanup >= window.maxTimestamp() ? cleanup : Long.MAX_VALUE;
+        long cleanup = maxTimestamp + allowedLateness;
+        return cleanup >= maxTimestamp ? cleanup : Long.MAX_VALUE;
     }
 
     private void emit(K key, TimeWindow window, ACC accumulator, Collector<OUT> out) throws Exception {

@@ -5,7 +5,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 
 import dev.weir.runtime.state.KeyedStateBackend;
@@ -44,7 +43,7 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
     private final String name;
     private final KeyedStateBackend<K> backend;
     private final TypeSerializer<K> keySerializer;
-    private final HashSet<Timer<K>>[] timersByKeyGroup;
+    private final TimerSet<K>[] timersByKeyGroup;
     private final HashMap<Long, ArrayList<Timer<K>>> buckets = new HashMap<>();
     private final LongMinHeap times = new LongMinHeap();
     /**
@@ -59,9 +58,9 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         this.name = name;
         this.backend = backend;
         this.keySerializer = backend.keySerializer();
-        this.timersByKeyGroup = new HashSet[backend.keyGroupRange().size()];
+        this.timersByKeyGroup = new TimerSet[backend.keyGroupRange().size()];
         for (int i = 0; i < timersByKeyGroup.length; i++) {
-            timersByKeyGroup[i] = new HashSet<>();
+            timersByKeyGroup[i] = new TimerSet<>();
         }
     }
 
@@ -161,9 +160,11 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
 
     @Override
     public void write(int keyGroupIndex, DataOutput out) throws IOException {
-        HashSet<Timer<K>> timers = timersByKeyGroup[keyGroupIndex];
-        out.writeInt(timers.size());
-        for (Timer<K> timer : timers) {
+        Object[] timers = timersByKeyGroup[keyGroupIndex].toArray();
+        out.writeInt(timers.length);
+        for (Object t : timers) {
+            @SuppressWarnings("unchecked")
+            Timer<K> timer = (Timer<K>) t;
             keySerializer.serialize(timer.key(), out);
             out.writeLong(timer.timestamp());
         }

@@ -118,6 +118,25 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aLongAllowedLatenessKeepsManyWindowsOfAKeyOpenAndEachFiresAgainWithItsLateRecords() throws Exception {
+        // 30 windows of one key are open at once: more than a key's first window slots hold
+        try (KeyedFunctionHarness<String, String, String> h = open(SlidingWindows.ofEventTime(Duration.ofMillis(10),
+                Duration.ofMillis(5)), 1_000, 1)) {
+            for (int t = 0; t < 150; t += 5) {
+                h.processElement("a:1", t);
+            }
+            h.processWatermark(200);
+            assertThat(h.takeOutput()).hasSize(31).contains("a@[-5,5)=1", "a@[0,10)=2", "a@[70,80)=2", "a@[145,155)=1");
+            h.processElement("a:100", 72);
+            assertThat(h.takeOutput()).containsExactly("a@[70,80)=102", "a@[65,75)=102");
+            h.processWatermark(1_200);
+            h.processElement("a:1000", 72);
+            h.endInput();
+            assertThat(h.takeOutput()).as("past its lateness the record is dropped").isEmpty();
+        }
+    }
+
+    @Test
     void aWindowOpenedBehindTheWatermarkWithinTheAllowedLatenessFiresOnceNotAgainAtTheNextWatermark() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h = open(TumblingWindows.ofEventTime(Duration.ofMillis(10)), 10, 1)) {
             h.processElement("a:1", 3);

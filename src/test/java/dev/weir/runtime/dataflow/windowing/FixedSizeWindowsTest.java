@@ -1,0 +1,146 @@
+package dev.weir.runtime.dataflow.windowing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
+import dev.weir.runtime.state.HeapKeyedStateBackend;
+import dev.weir.runtime.state.KeyGroupRange;
+import dev.weir.runtime.state.KeyedStateBackend;
+import dev.weir.runtime.state.KeyedStateBackends;
+import dev.weir.runtime.state.KeyedStateRestore;
+import dev.weir.runtime.state.StateBackendSettings;
+import dev.weir.runtime.state.MapState;
+import dev.weir.runtime.state.StateDescriptor;
+import dev.weir.runtime.state.ValueState;
+import dev.weir.runtime.state.serialization.Types;
+
+/** A key's tumbling or sliding windows in one value, written as a map state of windows is. */
+class FixedSizeWindowsTest {
+
+    private static final FixedSizeWindows.Layout SLIDING = new FixedSizeWindows.Layout(10, 5, 0);
+    private static final StateDescriptor.MapOf<TimeWindow, Long> AS_MAP =
+            StateDescriptor.map("_windows", TimeWindow.SERIALIZER, Types.LONG);
+    private static final StateDescriptor.Value<FixedSizeWindows<Long>> AS_VALUE =
+            StateDescriptor.value("_windows", new FixedSizeWindows.Serializer<>(SLIDING, Types.LONG));
+
+    private static HeapKeyedStateBackend<String> backend() {
+        return new HeapKeyedStateBackend<>(Types.STRING, new KeyGroupRange(0, 127), 128);
+    }
+
+    private static Map<Long, Long> byStart(FixedSizeWindows<Long> windows) {
+        Map<Long, Long> result = new TreeMap<>();
+        for (int slot = 0; slot < windows.slots(); slot++) {
+            if (windows.isUsed(slot)) {
+                result.put(windows.start(slot), windows.accumulator(slot));
+            }
+        }
+        return result;
+    }
+
+    @Test
+    void slotsDoubleWhenMoreWindowsAreOpenThanTheyHoldAndEveryWindowIsFoundByItsStart() {
+        FixedSizeWindows<Long> windows = new FixedSizeWindows<>();
+        for (long start = -50; start < 100; start += 5) {
+            windows.add(start, SLIDING.slideNumber(start), start * 2, SLIDING);
+        }
+        assertThat(windows.size()).isEqualTo(30);
+        assertThat(windows.slots()).isGreaterThanOrEqualTo(32);
+        for (long start = -50; start < 100; start += 5) {
+            int slot = windows.find(start, SLIDING.slideNumber(start));
+            assertThat(slot).isNotNegative();
+            assertThat(windows.accumulator(slot)).isEqualTo(start * 2);
+        }
+        assertThat(windows.find(100, SLIDING.slideNumber(100))).isNegative();
+        windows.remove(windows.find(-50, SLIDING.slideNumber(-50)));
+        assertThat(windows.find(-50, SLIDING.slideNumber(-50))).isNegative();
+        assertThat(windows.size()).isEqualTo(29);
+    }
+
+    @Test
+    void restoresWhatAMapStateOfWindowsWroteAndWritesWhatItReads() throws Exception {
+        TreeMap<Integer, byte[]> fromMap;
+        try (HeapKeyedStateBackend<String> before = backend()) {
+            MapState<TimeWindow, Long> windows = before.getState(AS_MAP);
+            for (String key : new String[] {"a", "b", "c"}) {
+                before.setCurrentKey(key);
+                windows.put(new TimeWindow(0, 10), 1L + key.charAt(0));
+                windows.put(new TimeWindow(-5, 5), 2L);
+                windows.put(new TimeWindow(5, 15), 3L);
+            }
+            fromMap = before.snapshot();
+        }
+        TreeMap<Integer, byte[]> fromValue;
+        try (HeapKeyedStateBackend<String> after = backend()) {
+            for (Map.Entry<Integer, byte[]> e : fromMap.entrySet()) {
+                after.restoreKeyGroup(e.getKey(), e.getValue());
+            }
+            ValueState<FixedSizeWindows<Long>> windows = after.getState(AS_VALUE);
+            after.setCurrentKey("b");
+            assertThat(byStart(windows.value())).containsExactly(Map.entry(-5L, 2L), Map.entry(0L, 99L), Map.entry(5L, 3L));
+            fromValue = after.snapshot();
+        }
+        try (HeapKeyedStateBackend<String> back = backend()) {
+            for (Map.Entry<Integer, byte[]> e : fromValue.entrySet()) {
+                back.restoreKeyGroup(e.getKey(), e.getValue());
+            }
+            MapState<TimeWindow, Long> windows = back.getState(AS_MAP);
+            back.setCurrentKey("c");
+            Map<TimeWindow, Long> restored = new HashMap<>();
+            windows.entries().forEach(e -> restored.put(e.getKey(), e.getValue()));
+            assertThat(restored).containsOnly(Map.entry(new TimeWindow(0, 10), 100L),
+                    Map.entry(new TimeWindow(-5, 5), 2L), Map.entry(new TimeWindow(5, 15), 3L));
+        }
+    }
+
+    @Test
+    void rocksDbRestoresAHeapMapStateOfWindowsIntoTheSlots(@TempDir Path dir) throws Exception {
+        TreeMap<Integer, byte[]> fromMap;
+        try (HeapKeyedStateBackend<String> before = backend()) {
+            MapState<TimeWindow, Long> windows = before.getState(AS_MAP);
+            before.setCurrentKey("a");
+            windows.put(new TimeWindow(0, 10), 7L);
+            windows.put(new TimeWindow(5, 15), 8L);
+            fromMap = before.snapshot();
+        }
+        try (KeyedStateBackend<String> rocks = KeyedStateBackends.create(
+                new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, true, dir), Types.STRING,
+                new KeyGroupRange(0, 127), 128, "windows")) {
+            rocks.restore(KeyedStateRestore.ofKeyGroups(fromMap));
+            ValueState<FixedSizeWindows<Long>> windows = rocks.getState(AS_VALUE);
+            rocks.setCurrentKey("a");
+            FixedSizeWindows<Long> open = windows.value();
+            assertThat(byStart(open)).containsExactly(Map.entry(0L, 7L), Map.entry(5L, 8L));
+            open.remove(open.find(0, SLIDING.slideNumber(0)));
+            windows.update(open);
+            assertThat(byStart(windows.value())).containsExactly(Map.entry(5L, 8L));
+        }
+    }
+
+    @Test
+    void refusesRestoredWindowsTheAssignerDoesNotMakeNamingTheFix() throws Exception {
+        TreeMap<Integer, byte[]> snapshot;
+        try (HeapKeyedStateBackend<String> before = backend()) {
+            MapState<TimeWindow, Long> windows = before.getState(AS_MAP);
+            before.setCurrentKey("a");
+            windows.put(new TimeWindow(0, 20), 1L);
+            snapshot = before.snapshot();
+        }
+        try (HeapKeyedStateBackend<String> after = backend()) {
+            for (Map.Entry<Integer, byte[]> e : snapshot.entrySet()) {
+                after.restoreKeyGroup(e.getKey(), e.getValue());
+            }
+            assertThatThrownBy(() -> after.getState(AS_VALUE))
+                    .isInstanceOf(UnrecoverableJobException.class)
+                    .hasMessageContaining("[0, 20)").hasMessageContaining("new uid");
+        }
+    }
+}
