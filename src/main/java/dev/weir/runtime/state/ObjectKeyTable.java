@@ -16,7 +16,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
-    private final ChangeLog log = new ChangeLog();
+    private final ChangeLog log = ChangeLog.forObjectKeys();
     private int[] hashes = new int[INITIAL_CAPACITY];
     private Object[] keys = new Object[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
