@@ -118,13 +118,15 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         }
     }
 
-    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    /**
+     * Copies the arrays a snapshot in flight still reads (keys and values: a capture never reads the
+     * stamps, so they stay); once none is in flight they are ours again.
+     */
     private void ensureOwnArrays() {
         if (captured) {
             if (versions.capturedUpTo() >= 0) {
                 keys = keys.clone();
                 values = values.clone();
-                stamps = stamps.clone();
             }
             captured = false;
         }

@@ -117,14 +117,15 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         }
     }
 
-    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    /**
+     * Copies the arrays a snapshot in flight still reads (keys and values: a capture never reads the
+     * hashes or stamps, so they stay); once none is in flight they are ours again.
+     */
     private void ensureOwnArrays() {
         if (captured) {
             if (versions.capturedUpTo() >= 0) {
-                hashes = hashes.clone();
                 keys = keys.clone();
                 values = values.clone();
-                stamps = stamps.clone();
             }
             captured = false;
         }
