@@ -30,11 +30,12 @@ final class ChangeLog {
     /** The changes of one version, in order. */
     abstract static sealed class Segment permits ObjectKeySegment, LongKeySegment {
         final int version;
-        Object[] values = new Object[INITIAL_SEGMENT_CAPACITY];
+        Object[] values;
         int size;
 
-        Segment(int version) {
+        Segment(int version, int capacity) {
             this.version = version;
+            this.values = new Object[capacity];
         }
 
         /** Room for one more change: grows the arrays when they are full. */
@@ -66,10 +67,11 @@ final class ChangeLog {
     }
 
     static final class ObjectKeySegment extends Segment {
-        private Object[] keys = new Object[INITIAL_SEGMENT_CAPACITY];
+        private Object[] keys;
 
-        ObjectKeySegment(int version) {
-            super(version);
+        ObjectKeySegment(int version, int capacity) {
+            super(version, capacity);
+            keys = new Object[capacity];
         }
 
         void add(Object key, Object value) {
@@ -93,10 +95,11 @@ final class ChangeLog {
 
     /** Keys as {@code long}s, written as {@code writeLong}: the bytes of the only key serializer of such a log. */
     static final class LongKeySegment extends Segment {
-        private long[] keys = new long[INITIAL_SEGMENT_CAPACITY];
+        private long[] keys;
 
-        LongKeySegment(int version) {
-            super(version);
+        LongKeySegment(int version, int capacity) {
+            super(version, capacity);
+            keys = new long[capacity];
         }
 
         void add(long key, Object value) {
@@ -141,7 +144,7 @@ final class ChangeLog {
         }
         Segment last = segments.peekLast();
         if (last == null || last.version != version) {
-            last = new ObjectKeySegment(version);
+            last = new ObjectKeySegment(version, capacityAfter(last));
             segments.addLast(last);
         }
         ((ObjectKeySegment) last).add(key, value);
@@ -153,10 +156,23 @@ final class ChangeLog {
         }
         Segment last = segments.peekLast();
         if (last == null || last.version != version) {
-            last = new LongKeySegment(version);
+            last = new LongKeySegment(version, capacityAfter(last));
             segments.addLast(last);
         }
         ((LongKeySegment) last).add(key, value);
+    }
+
+    /**
+     * A new segment's room: its predecessor's size and an eighth, since a checkpoint interval changes
+     * about as many entries as the one before; a segment grown from the smallest size by doubling
+     * copied its arrays a dozen times at millions of keys (JFR: an eighth of a worker's allocation).
+     */
+    static int capacityAfter(Segment previous) {
+        if (previous == null) {
+            return INITIAL_SEGMENT_CAPACITY;
+        }
+        int size = previous.size;
+        return Math.max(INITIAL_SEGMENT_CAPACITY, size + (size >>> 3));
     }
 
     /** The segments of the versions after {@code version}, oldest first. */

@@ -39,6 +39,19 @@ class ChangeLogTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void aSegmentStartsWithRoomForAsManyChangesAsTheOneBefore() {
+        ChangeLog log = ChangeLog.forLongKeys();
+        for (long key = 0; key < 10_000; key++) {
+            log.add(key, "v", 1);
+        }
+        log.add(0L, "v", 2);
+
+        ChangeLog.Segment[] segments = log.since(0);
+        assertThat(segments[1].values.length).isGreaterThanOrEqualTo(10_000);
+        assertThat(ChangeLog.capacityAfter(null)).isEqualTo(ChangeLog.capacityAfter(segments[1]));
+    }
+
     private static byte[] written(ChangeLog.Segment[] segments) throws Exception {
         DataOutputBuffer out = new DataOutputBuffer(256);
         for (ChangeLog.Segment s : segments) {
