@@ -17,6 +17,10 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * no copy); the values it holds are protected as any capture's are, by {@link KeyTable#get}'s copy
  * of a value that a snapshot in flight still holds. Task thread only; a segment handed to a snapshot
  * is never appended to again (its version is over).
+ *
+ * <p>A log of {@code long} keys ({@link #forLongKeys}) keeps them unboxed: at millions of keys
+ * nearly every record is an entry's first change in its version, and a boxed key per change was
+ * garbage that lived as long as the log kept it, long enough for the collector to copy it.
  */
 final class ChangeLog {
 
@@ -24,52 +28,151 @@ final class ChangeLog {
     static final Object REMOVED = new Object();
 
     /** The changes of one version, in order. */
-    static final class Segment {
+    abstract static sealed class Segment permits ObjectKeySegment, LongKeySegment {
         final int version;
-        Object[] keys = new Object[64];
-        Object[] values = new Object[64];
+        Object[] values;
         int size;
 
-        Segment(int version) {
+        Segment(int version, int capacity) {
             this.version = version;
+            this.values = new Object[capacity];
         }
 
-        private void add(Object key, Object value) {
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
+        /** Room for one more change: grows the arrays when they are full. */
+        final void ensureRoom() {
+            if (size == values.length) {
+                grow(size * 2);
                 values = Arrays.copyOf(values, size * 2);
             }
-            keys[size] = key;
-            values[size] = value;
-            size++;
         }
 
+        abstract void grow(int capacity);
+
         /** Writes the changes as {@code (boolean removed, key[, value])}. */
-        @SuppressWarnings("unchecked")
         <K, V> void write(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
                 throws IOException {
             for (int i = 0; i < size; i++) {
                 Object value = values[i];
                 out.writeBoolean(value == REMOVED);
-                keySerializer.serialize((K) keys[i], out);
+                writeKey(i, out, keySerializer);
                 if (value != REMOVED) {
-                    valueSerializer.serialize((V) value, out);
+                    @SuppressWarnings("unchecked")
+                    V v = (V) value;
+                    valueSerializer.serialize(v, out);
                 }
             }
         }
+
+        abstract <K> void writeKey(int i, DataOutput out, TypeSerializer<K> keySerializer) throws IOException;
     }
 
+    static final class ObjectKeySegment extends Segment {
+        private Object[] keys;
+
+        ObjectKeySegment(int version, int capacity) {
+            super(version, capacity);
+            keys = new Object[capacity];
+        }
+
+        void add(Object key, Object value) {
+            ensureRoom();
+            keys[size] = key;
+            values[size] = value;
+            size++;
+        }
+
+        @Override
+        void grow(int capacity) {
+            keys = Arrays.copyOf(keys, capacity);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        <K> void writeKey(int i, DataOutput out, TypeSerializer<K> keySerializer) throws IOException {
+            keySerializer.serialize((K) keys[i], out);
+        }
+    }
+
+    /** Keys as {@code long}s, written as {@code writeLong}: the bytes of the only key serializer of such a log. */
+    static final class LongKeySegment extends Segment {
+        private long[] keys;
+
+        LongKeySegment(int version, int capacity) {
+            super(version, capacity);
+            keys = new long[capacity];
+        }
+
+        void add(long key, Object value) {
+            ensureRoom();
+            keys[size] = key;
+            values[size] = value;
+            size++;
+        }
+
+        @Override
+        void grow(int capacity) {
+            keys = Arrays.copyOf(keys, capacity);
+        }
+
+        @Override
+        <K> void writeKey(int i, DataOutput out, TypeSerializer<K> keySerializer) throws IOException {
+            out.writeLong(keys[i]);
+        }
+    }
+
+    private static final int INITIAL_SEGMENT_CAPACITY = 64;
     private static final Segment[] NONE = new Segment[0];
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    private final boolean longKeys;
+
+    private ChangeLog(boolean longKeys) {
+        this.longKeys = longKeys;
+    }
+
+    static ChangeLog forObjectKeys() {
+        return new ChangeLog(false);
+    }
+
+    static ChangeLog forLongKeys() {
+        return new ChangeLog(true);
+    }
 
     void add(Object key, Object value, int version) {
+        if (longKeys) {
+            throw new IllegalStateException("a log of long keys takes add(long, ...)");
+        }
         Segment last = segments.peekLast();
         if (last == null || last.version != version) {
-            last = new Segment(version);
+            last = new ObjectKeySegment(version, capacityAfter(last));
             segments.addLast(last);
         }
-        last.add(key, value);
+        ((ObjectKeySegment) last).add(key, value);
+    }
+
+    void add(long key, Object value, int version) {
+        if (!longKeys) {
+            throw new IllegalStateException("a log of object keys takes add(Object, ...)");
+        }
+        Segment last = segments.peekLast();
+        if (last == null || last.version != version) {
+            last = new LongKeySegment(version, capacityAfter(last));
+            segments.addLast(last);
+        }
+        ((LongKeySegment) last).add(key, value);
+    }
+
+    /**
+     * A new segment's room: its predecessor's size and an eighth, since a checkpoint interval changes
+     * about as many entries as the one before; a segment grown from the smallest size by doubling
+     * copied its arrays a dozen times at millions of keys (JFR: an eighth of a worker's allocation).
+     */
+    static int capacityAfter(Segment previous) {
+        if (previous == null) {
+            return INITIAL_SEGMENT_CAPACITY;
+        }
+        int size = previous.size;
+        return Math.max(INITIAL_SEGMENT_CAPACITY, size + (size >>> 3));
     }
 
     /** The segments of the versions after {@code version}, oldest first. */

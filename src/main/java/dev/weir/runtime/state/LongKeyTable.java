@@ -17,7 +17,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
-    private final ChangeLog log = new ChangeLog();
+    private final ChangeLog log = ChangeLog.forLongKeys();
     private long[] keys = new long[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
     private int[] stamps = new int[INITIAL_CAPACITY];
@@ -81,7 +81,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         while (values[i] != null) {
             if (keys[i] == k) {
                 if (versions.logsChanges() && (stamps[i] != version || values[i] != value)) {
-                    log.add(key, value, version);
+                    log.add(k, value, version);
                 }
                 values[i] = value;
                 stamps[i] = version;
@@ -90,7 +90,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
             i = (i + 1) & mask;
         }
         if (versions.logsChanges()) {
-            log.add(key, value, version);
+            log.add(k, value, version);
         }
         keys[i] = k;
         values[i] = value;
@@ -110,7 +110,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
                 shiftBack(i);
                 size--;
                 if (versions.logsChanges()) {
-                    log.add(key, ChangeLog.REMOVED, versions.current());
+                    log.add(k, ChangeLog.REMOVED, versions.current());
                 }
                 return;
             }
@@ -118,13 +118,15 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         }
     }
 
-    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    /**
+     * Copies the arrays a snapshot in flight still reads (keys and values: a capture never reads the
+     * stamps, so they stay); once none is in flight they are ours again.
+     */
     private void ensureOwnArrays() {
         if (captured) {
             if (versions.capturedUpTo() >= 0) {
                 keys = keys.clone();
                 values = values.clone();
-                stamps = stamps.clone();
             }
             captured = false;
         }

@@ -16,7 +16,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
 
     private final TypeSerializer<V> valueSerializer;
     private final SnapshotVersions versions;
-    private final ChangeLog log = new ChangeLog();
+    private final ChangeLog log = ChangeLog.forObjectKeys();
     private int[] hashes = new int[INITIAL_CAPACITY];
     private Object[] keys = new Object[INITIAL_CAPACITY];
     private Object[] values = new Object[INITIAL_CAPACITY];
@@ -117,14 +117,15 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         }
     }
 
-    /** Copies the arrays a snapshot in flight still reads; once none is in flight they are ours again. */
+    /**
+     * Copies the arrays a snapshot in flight still reads (keys and values: a capture never reads the
+     * hashes or stamps, so they stay); once none is in flight they are ours again.
+     */
     private void ensureOwnArrays() {
         if (captured) {
             if (versions.capturedUpTo() >= 0) {
-                hashes = hashes.clone();
                 keys = keys.clone();
                 values = values.clone();
-                stamps = stamps.clone();
             }
             captured = false;
         }
