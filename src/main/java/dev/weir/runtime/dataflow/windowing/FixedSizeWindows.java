@@ -3,15 +3,18 @@ package dev.weir.runtime.dataflow.windowing;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.function.LongPredicate;
 
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
- * One key's open windows of a tumbling or sliding assigner, by start: slots indexed by the start's
- * slide number, so a record's update of its windows (five of a 10 s window sliding by 2 s) is array
- * arithmetic in one value, with no window object, hash or map entry per window. The slots double
- * when a start finds its slot taken by another live start (allowed lateness keeps more windows open).
+ * One key's open windows of a tumbling or sliding assigner, by start: an open-addressing table whose
+ * home slot is the start's slide number, so a record's update of its windows (five of a 10 s window
+ * sliding by 2 s, consecutive slide numbers) is array arithmetic in one value, with no window object,
+ * hash or map entry per window. At most half the slots are used (linear probing, backward-shift
+ * removal), so its size follows the number of open windows, never the distance between their starts:
+ * a record with a timestamp years ahead of the key's other windows costs one slot.
  *
  * <p>It is the window operator's per-key value state, written as the map window → accumulator that
  * a map state of windows writes ({@code int n; (start, end, accumulator)*}), so checkpoints and
@@ -38,8 +41,13 @@ final class FixedSizeWindows<ACC> {
 
     /** The slot index of the window starting at {@code start}, or -1 if there is none. */
     int find(long start, long slideNumber) {
-        int slot = (int) slideNumber & (used.length - 1);
-        return used[slot] && starts[slot] == start ? slot : -1;
+        int mask = used.length - 1;
+        for (int slot = home(slideNumber, mask); used[slot]; slot = (slot + 1) & mask) {
+            if (starts[slot] == start) {
+                return slot;
+            }
+        }
+        return -1;
     }
 
     @SuppressWarnings("unchecked")
@@ -53,10 +61,13 @@ final class FixedSizeWindows<ACC> {
 
     /** Adds the window starting at {@code start} (not there yet); returns its slot. */
     int add(long start, long slideNumber, ACC accumulator, Layout layout) {
-        int slot = (int) slideNumber & (used.length - 1);
-        while (used[slot]) {
+        if ((size + 1) * 2 > used.length) {
             grow(layout);
-            slot = (int) slideNumber & (used.length - 1);
+        }
+        int mask = used.length - 1;
+        int slot = home(slideNumber, mask);
+        while (used[slot]) {
+            slot = (slot + 1) & mask;
         }
         used[slot] = true;
         starts[slot] = start;
@@ -65,10 +76,44 @@ final class FixedSizeWindows<ACC> {
         return slot;
     }
 
-    void remove(int slot) {
-        used[slot] = false;
-        accumulators[slot] = null;
+    /**
+     * Removes the window in {@code slot}, moving later windows of its probe run back so that every
+     * window stays reachable from its home slot. Slots of other windows may change.
+     */
+    void remove(int slot, Layout layout) {
+        int mask = used.length - 1;
+        int hole = slot;
+        for (int next = (hole + 1) & mask; used[next]; next = (next + 1) & mask) {
+            int home = home(layout.slideNumber(starts[next]), mask);
+            // The window at next may fill the hole if the hole lies on its probe path from home.
+            if (((next - home) & mask) >= ((next - hole) & mask)) {
+                starts[hole] = starts[next];
+                accumulators[hole] = accumulators[next];
+                hole = next;
+            }
+        }
+        used[hole] = false;
+        accumulators[hole] = null;
         size--;
+    }
+
+    /** Removes every window whose start {@code matches}; returns how many. */
+    int removeStarts(LongPredicate matches, Layout layout) {
+        long[] doomed = new long[size];
+        int n = 0;
+        for (int slot = 0; slot < used.length; slot++) {
+            if (used[slot] && matches.test(starts[slot])) {
+                doomed[n++] = starts[slot];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            remove(find(doomed[i], layout.slideNumber(doomed[i])), layout);
+        }
+        return n;
+    }
+
+    private static int home(long slideNumber, int mask) {
+        return (int) slideNumber & mask;
     }
 
     int size() {
@@ -96,24 +141,21 @@ final class FixedSizeWindows<ACC> {
         long[] oldStarts = starts;
         Object[] oldAccumulators = accumulators;
         boolean[] oldUsed = used;
-        int slots = used.length;
-        boolean placed;
-        do {
-            slots <<= 1;
-            starts = new long[slots];
-            accumulators = new Object[slots];
-            used = new boolean[slots];
-            placed = true;
-            for (int i = 0; i < oldUsed.length && placed; i++) {
-                if (oldUsed[i]) {
-                    int slot = (int) layout.slideNumber(oldStarts[i]) & (slots - 1);
-                    placed = !used[slot];
-                    used[slot] = true;
-                    starts[slot] = oldStarts[i];
-                    accumulators[slot] = oldAccumulators[i];
+        starts = new long[oldUsed.length << 1];
+        accumulators = new Object[oldUsed.length << 1];
+        used = new boolean[oldUsed.length << 1];
+        int mask = used.length - 1;
+        for (int i = 0; i < oldUsed.length; i++) {
+            if (oldUsed[i]) {
+                int slot = home(layout.slideNumber(oldStarts[i]), mask);
+                while (used[slot]) {
+                    slot = (slot + 1) & mask;
                 }
+                used[slot] = true;
+                starts[slot] = oldStarts[i];
+                accumulators[slot] = oldAccumulators[i];
             }
-        } while (!placed);
+        }
     }
 
     /** Where the windows of one assigner start: every {@code slide} from {@code offset}, each {@code size} long. */
@@ -142,7 +184,7 @@ final class FixedSizeWindows<ACC> {
         public FixedSizeWindows<ACC> deserialize(DataInput in) throws IOException {
             int n = in.readInt();
             FixedSizeWindows<ACC> windows = new FixedSizeWindows<>(
-                    Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, n - 1)) << 1));
+                    Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, n)) << 2));
             for (int i = 0; i < n; i++) {
                 long start = in.readLong();
                 long end = in.readLong();

@@ -367,18 +367,14 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             return;
         }
         if (timestamp == Long.MAX_VALUE) {
-            for (int slot = 0; slot < open.slots(); slot++) {
-                if (open.isUsed(slot) && cleanupTime(open.start(slot) + fixedSize - 1) == timestamp) {
-                    open.remove(slot);
-                }
-            }
+            open.removeStarts(start -> cleanupTime(start + fixedSize - 1) == timestamp, layout);
         } else {
             long start = timestamp + 1 - fixedSize;
             int slot = open.find(start, layout.slideNumber(start));
             if (slot >= 0) {
                 emit(context.getCurrentKey(), windowAt(start), open.accumulator(slot), out);
                 if (cleanupTime(timestamp) == timestamp) {
-                    open.remove(slot);
+                    open.remove(slot, layout);
                 }
             }
             if (assigner.isEventTime() && allowedLateness > 0) {
@@ -386,7 +382,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
                 long expired = maxTimestamp + 1 - fixedSize;
                 slot = open.find(expired, layout.slideNumber(expired));
                 if (slot >= 0 && cleanupTime(maxTimestamp) == timestamp) {
-                    open.remove(slot);
+                    open.remove(slot, layout);
                 }
             }
         }

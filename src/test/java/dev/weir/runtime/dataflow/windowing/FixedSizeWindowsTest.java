@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
@@ -60,9 +61,65 @@ class FixedSizeWindowsTest {
             assertThat(windows.accumulator(slot)).isEqualTo(start * 2);
         }
         assertThat(windows.find(100, SLIDING.slideNumber(100))).isNegative();
-        windows.remove(windows.find(-50, SLIDING.slideNumber(-50)));
+        windows.remove(windows.find(-50, SLIDING.slideNumber(-50)), SLIDING);
         assertThat(windows.find(-50, SLIDING.slideNumber(-50))).isNegative();
         assertThat(windows.size()).isEqualTo(29);
+    }
+
+    /** Slots that followed the distance between starts hung here, doubling past any array size. */
+    @Test
+    @Timeout(60)
+    void aWindowFarAheadOfTheKeysOtherWindowsCostsOneSlotNotTheDistance() {
+        FixedSizeWindows<Long> windows = new FixedSizeWindows<>();
+        long[] starts = {0, 5, 10, 5L * (1L << 40), 5L * ((1L << 40) + 8), -5L * (1L << 33)};
+        for (long start : starts) {
+            windows.add(start, SLIDING.slideNumber(start), start, SLIDING);
+        }
+        assertThat(windows.slots()).isLessThanOrEqualTo(16);
+        for (long start : starts) {
+            assertThat(windows.accumulator(windows.find(start, SLIDING.slideNumber(start)))).isEqualTo(start);
+        }
+    }
+
+    /** Random adds and removals (single and by predicate) against a TreeMap: every window stays findable. */
+    @Test
+    void behavesAsAMapFromStartToAccumulator() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 200; round++) {
+            FixedSizeWindows<Long> windows = new FixedSizeWindows<>();
+            TreeMap<Long, Long> model = new TreeMap<>();
+            // Starts clustered so probe runs wrap around and overlap: collisions every 8, 16, 32 slide numbers.
+            int spread = 1 + random.nextInt(200);
+            for (int op = 0; op < 400; op++) {
+                long start = 5L * (random.nextInt(spread) * (random.nextBoolean() ? 1 : 8));
+                long slideNumber = SLIDING.slideNumber(start);
+                int slot = windows.find(start, slideNumber);
+                assertThat(slot >= 0).as("found %d", start).isEqualTo(model.containsKey(start));
+                int choice = random.nextInt(10);
+                if (slot < 0 && choice < 6) {
+                    windows.add(start, slideNumber, (long) op, SLIDING);
+                    model.put(start, (long) op);
+                } else if (slot >= 0 && choice < 3) {
+                    windows.setAccumulator(slot, (long) -op);
+                    model.put(start, (long) -op);
+                } else if (slot >= 0) {
+                    windows.remove(slot, SLIDING);
+                    model.remove(start);
+                } else if (choice == 9) {
+                    long below = start;
+                    int removed = windows.removeStarts(s -> s < below, SLIDING);
+                    int expected = model.headMap(below).size();
+                    model.headMap(below).clear();
+                    assertThat(removed).isEqualTo(expected);
+                }
+                assertThat(windows.size()).isEqualTo(model.size());
+            }
+            assertThat(byStart(windows)).isEqualTo(model);
+            for (Map.Entry<Long, Long> e : model.entrySet()) {
+                int slot = windows.find(e.getKey(), SLIDING.slideNumber(e.getKey()));
+                assertThat(windows.accumulator(slot)).isEqualTo(e.getValue());
+            }
+        }
     }
 
     @Test
@@ -119,7 +176,7 @@ class FixedSizeWindowsTest {
             rocks.setCurrentKey("a");
             FixedSizeWindows<Long> open = windows.value();
             assertThat(byStart(open)).containsExactly(Map.entry(0L, 7L), Map.entry(5L, 8L));
-            open.remove(open.find(0, SLIDING.slideNumber(0)));
+            open.remove(open.find(0, SLIDING.slideNumber(0)), SLIDING);
             windows.update(open);
             assertThat(byStart(windows.value())).containsExactly(Map.entry(5L, 8L));
         }
