@@ -111,15 +111,20 @@ final class HeapChangelogFormat {
         return parts;
     }
 
-    /** Feeds a part its sections in order. */
+    /** Feeds a part its sections in order; a section must read to its end ({@link UnreadableState}). */
     static void apply(KeyGroupedStatePart part, int keyGroupIndex, List<Section> sections) throws IOException {
         for (Section section : sections) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(section.bytes()));
-            if (section.kind() == FULL) {
-                part.read(keyGroupIndex, in);
-            } else {
-                part.readChanges(keyGroupIndex, in);
+            try {
+                if (section.kind() == FULL) {
+                    part.read(keyGroupIndex, in);
+                } else {
+                    part.readChanges(keyGroupIndex, in);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw UnreadableState.misread(part.name(), e);
             }
+            UnreadableState.requireFullyRead(part.name(), in.available());
         }
     }
 

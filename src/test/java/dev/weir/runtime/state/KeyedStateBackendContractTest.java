@@ -243,6 +243,27 @@ class KeyedStateBackendContractTest {
                 .hasMessageContaining("spec.stateBackend.type: rocksdb");
     }
 
+    /** A checkpoint's map state "seen" declared again as a value state of another type: refused, never misread. */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aStateDeclaredAgainAsAnotherKindIsRefusedWithAReason(Backend kind) throws Exception {
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        KeyedStateBackend<Long> first = backend(kind, all);
+        first.restore(KeyedStateRestore.NONE);
+        fill(first, 0, 50);
+        KeyedStateHandle handle = snapshot(first, 1, CheckpointType.CHECKPOINT);
+        KeyedStateBackend<Long> restored = backend(kind, all);
+        restored.restore(restoreOf(List.of(handle), all));
+        StateDescriptor.Value<Long> seenAsValue = StateDescriptor.value("seen", Types.LONG);
+        assertThatThrownBy(() -> {
+            ValueState<Long> seen = restored.getState(seenAsValue);
+            restored.setCurrentKey(3L);
+            seen.value();
+        }).isInstanceOf(dev.weir.runtime.dataflow.UnrecoverableJobException.class)
+                .hasMessageContaining("'seen'")
+                .hasMessageContaining("another name");
+    }
+
     @ParameterizedTest
     @EnumSource(Backend.class)
     void stateNobodyRegistersAfterARestoreIsCarriedIntoTheNextSnapshot(Backend kind) throws Exception {

@@ -12,6 +12,7 @@ import org.rocksdb.WriteBatch;
 import dev.weir.runtime.state.KeyGroupRange;
 import dev.weir.runtime.state.KeyGroupedStatePart;
 import dev.weir.runtime.state.StateDescriptor;
+import dev.weir.runtime.state.UnreadableState;
 import dev.weir.runtime.state.serialization.DataInputBuffer;
 import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
@@ -43,53 +44,66 @@ final class CanonicalFormat {
                 if (section == null) {
                     continue;
                 }
-                byte[] prefix = KeyBytes.keyGroupPrefix(range.start() + index);
                 in.reset(section, 0, section.length);
-                int entries = in.readInt();
-                for (int e = 0; e < entries; e++) {
-                    key.reset();
-                    key.write(prefix);
-                    copy(keySerializer, section, in, key);
-                    switch (kind) {
-                        case VALUE -> {
-                            value.reset();
-                            copy(((StateDescriptor.Value<?>) descriptor).serializer(), section, in, value);
-                            batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                        }
-                        case MAP -> {
-                            StateDescriptor.MapOf<?, ?> map = (StateDescriptor.MapOf<?, ?>) descriptor;
-                            int primaryLength = key.length();
-                            int size = in.readInt();
-                            for (int i = 0; i < size; i++) {
-                                key.truncate(primaryLength);
-                                copy(map.keySerializer(), section, in, key);
-                                value.reset();
-                                copy(map.valueSerializer(), section, in, value);
-                                batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                            }
-                        }
-                        case LIST -> {
-                            TypeSerializer<?> elements = ((StateDescriptor.ListOf<?>) descriptor).serializer();
-                            int size = in.readInt();
-                            value.reset();
-                            for (int i = 0; i < size; i++) {
-                                int lengthAt = value.length();
-                                value.writeInt(0);
-                                copy(elements, section, in, value);
-                                value.writeIntAt(lengthAt, value.length() - lengthAt - Integer.BYTES);
-                            }
-                            if (size > 0) {
-                                batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                            }
-                        }
+                try {
+                    ingestSection(section, in, KeyBytes.keyGroupPrefix(range.start() + index), kind, descriptor,
+                            keySerializer, key, value, batch, column, db);
+                } catch (IOException | RuntimeException e) {
+                    throw UnreadableState.misread(descriptor.name(), e);
+                }
+                UnreadableState.requireFullyRead(descriptor.name(), section.length - in.position());
+            }
+            db.db().write(db.writeOptions(), batch);
+        }
+    }
+
+    private static void ingestSection(byte[] section, DataInputBuffer in, byte[] prefix, StateKind kind,
+                                      StateDescriptor<?> descriptor, TypeSerializer<?> keySerializer,
+                                      DataOutputBuffer key, DataOutputBuffer value, WriteBatch batch,
+                                      ColumnFamilyHandle column, RocksDbInstance db)
+            throws IOException, RocksDBException {
+        int entries = in.readInt();
+        for (int e = 0; e < entries; e++) {
+            key.reset();
+            key.write(prefix);
+            copy(keySerializer, section, in, key);
+            switch (kind) {
+                case VALUE -> {
+                    value.reset();
+                    copy(((StateDescriptor.Value<?>) descriptor).serializer(), section, in, value);
+                    batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
+                }
+                case MAP -> {
+                    StateDescriptor.MapOf<?, ?> map = (StateDescriptor.MapOf<?, ?>) descriptor;
+                    int primaryLength = key.length();
+                    int size = in.readInt();
+                    for (int i = 0; i < size; i++) {
+                        key.truncate(primaryLength);
+                        copy(map.keySerializer(), section, in, key);
+                        value.reset();
+                        copy(map.valueSerializer(), section, in, value);
+                        batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
                     }
-                    if (batch.getDataSize() > BATCH_BYTES) {
-                        db.db().write(db.writeOptions(), batch);
-                        batch.clear();
+                }
+                case LIST -> {
+                    TypeSerializer<?> elements = ((StateDescriptor.ListOf<?>) descriptor).serializer();
+                    int size = in.readInt();
+                    value.reset();
+                    for (int i = 0; i < size; i++) {
+                        int lengthAt = value.length();
+                        value.writeInt(0);
+                        copy(elements, section, in, value);
+                        value.writeIntAt(lengthAt, value.length() - lengthAt - Integer.BYTES);
+                    }
+                    if (size > 0) {
+                        batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
                     }
                 }
             }
-            db.db().write(db.writeOptions(), batch);
+            if (batch.getDataSize() > BATCH_BYTES) {
+                db.db().write(db.writeOptions(), batch);
+                batch.clear();
+            }
         }
     }
 
