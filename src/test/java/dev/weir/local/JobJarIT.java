@@ -191,8 +191,7 @@ class JobJarIT {
     /** Kills one of the two workers after 3 checkpoints, then all of weir local two checkpoints after the restore. */
     private static void runAndKill(WeirLocalProcess weirLocal, long records, Path output) throws Exception {
         weirLocal.awaitCompletedCheckpoints(3);
-        List<ProcessHandle> workers = weirLocal.workers();
-        assertThat(workers).hasSize(2);
+        List<ProcessHandle> workers = weirLocal.awaitWorkers(2);
         workers.get(1).destroyForcibly();
 
         weirLocal.awaitLine(".* attempt 2 restoring from .*/checkpoints/chk-.*");
@@ -200,7 +199,7 @@ class JobJarIT {
         weirLocal.awaitLine(".* checkpoints (\\d+) completed .* restarts 1",
                 line -> WeirLocalProcess.completedCheckpoints(line) >= checkpointsAtRestore + 2);
         // Now the job as a whole goes down, mid-run.
-        List<ProcessHandle> secondAttempt = weirLocal.workers();
+        List<ProcessHandle> secondAttempt = weirLocal.awaitWorkers(2);
         weirLocal.process.destroyForcibly();
         assertThat(weirLocal.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         awaitExit(secondAttempt);

@@ -46,8 +46,7 @@ class QuickstartJobIT {
                 .isEqualTo("target/quickstart-job.jar");
         try (WeirLocalProcess weirLocal = WeirLocalProcess.start(Map.of(), dir.resolve("state"), manifest)) {
             weirLocal.awaitCompletedCheckpoints(3);
-            List<ProcessHandle> workers = weirLocal.workers();
-            assertThat(workers).hasSize(2);
+            List<ProcessHandle> workers = weirLocal.awaitWorkers(2);
             workers.get(1).destroyForcibly();
             assertThat((long) CommittedFiles.lines(output).size()).as("killed before the end").isLessThan(READINGS);
 

@@ -142,7 +142,7 @@ class WeirLocalKillIT {
         String summary;
         try (WeirLocalProcess first = WeirLocalProcess.startWithTestJobs(Map.of(), stateDir, manifest)) {
             first.awaitCompletedCheckpoints(2);
-            List<ProcessHandle> attemptOne = first.workers();
+            List<ProcessHandle> attemptOne = first.awaitWorkers(2);
             attemptOne.get(0).destroyForcibly();
             first.awaitLine(".*restarting as attempt 2 in 0 ms.*");
             ProcessHandle attemptTwo = awaitNewWorker(first, attemptOne);

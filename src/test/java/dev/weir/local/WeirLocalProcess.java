@@ -99,6 +99,25 @@ final class WeirLocalProcess implements AutoCloseable {
                 .filter(p -> !isSpare(p) || assigned.contains(p.pid())).toList();
     }
 
+    /**
+     * Waits up to {@link #AWAIT_SECONDS} until exactly {@code n} worker processes run: right after a
+     * restart, a standby worker counts only once its log says it was assigned, and the old attempt's
+     * workers may still be stopping.
+     */
+    List<ProcessHandle> awaitWorkers(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        List<ProcessHandle> workers = workers();
+        while (workers.size() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(n + " worker processes expected, found " + workers.size() + " (waiting spares "
+                        + waitingSpares().size() + ") for " + AWAIT_SECONDS + " s; stderr: " + tail());
+            }
+            Thread.sleep(20);
+            workers = workers();
+        }
+        return workers;
+    }
+
     /** Standby workers' processes below weir local that wait for an assignment: not workers of an attempt yet. */
     List<ProcessHandle> waitingSpares() {
         java.util.Set<Long> assigned = assignedSpares();
