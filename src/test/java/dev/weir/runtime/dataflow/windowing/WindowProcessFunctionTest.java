@@ -249,6 +249,23 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aRecordMergesOnlyTheSessionsItTouchesAndTheOthersFireOnTheirOwn() throws Exception {
+        for (long lateness : new long[] {0, 5}) {
+            try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)),
+                    lateness, 1)) {
+                for (int i = 0; i < 5; i++) {
+                    h.processElement("a:" + (1 << i), i * 20L); // [0,10) [20,30) [40,50) [60,70) [80,90)
+                }
+                h.processElement("a:32", 30); // [30,40) touches [20,30) and [40,50): those two and it are one
+                h.processElement("a:64", 95); // [95,105) touches no session
+                h.endInput();
+                assertThat(h.takeOutput()).as("allowed lateness %d", lateness).containsExactlyInAnyOrder(
+                        "a@[0,10)=1", "a@[20,50)=38", "a@[60,70)=8", "a@[80,90)=16", "a@[95,105)=64");
+            }
+        }
+    }
+
+    @Test
     void aSessionThatGrewPastItsFirstEndFiresOnceAtItsLastEnd() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
             h.processElement("a:1", 0); // [0,10)
