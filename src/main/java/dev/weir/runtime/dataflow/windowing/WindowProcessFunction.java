@@ -1,8 +1,6 @@
 package dev.weir.runtime.dataflow.windowing;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +12,6 @@ import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
 import dev.weir.runtime.dataflow.functions.ProcessWindowFunction;
 import dev.weir.runtime.dataflow.functions.RuntimeContext;
 import dev.weir.runtime.dataflow.functions.TimerService;
-import dev.weir.runtime.state.MapState;
 import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.ValueState;
 import dev.weir.runtime.state.serialization.TypeSerializer;
@@ -25,7 +22,8 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * a timer at its last millisecond in the assigner's time domain. So window contents and pending
  * firings are keyed state and timers: checkpointed per key group and rescalable like any other.
  * Tumbling and sliding windows keep a key's windows in one value indexed by start
- * ({@link FixedSizeWindows}); sessions (and other assigners) in a map state window → accumulator.
+ * ({@link FixedSizeWindows}); sessions in one value of a few bounds and accumulators
+ * ({@link MergingWindows}).
  *
  * <p>A window fires when the timer at its {@link TimeWindow#maxTimestamp()} does (for event time:
  * when the watermark passes it, at the latest at the end of input), emits the window function's
@@ -68,6 +66,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     /** The distance between window starts of a tumbling (its size) or sliding assigner, and their offset. */
     private final long fixedSlide;
     private final long fixedOffset;
+    /** The gap of a session assigner; 0 for others. */
+    private final long sessionGap;
     /** Where a tumbling or sliding assigner's windows start; null for other assigners. */
     private final FixedSizeWindows.Layout layout;
     /**
@@ -85,8 +85,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final boolean inheritSessionTimers;
     /** A key's windows, with a tumbling or sliding assigner. */
     private ValueState<FixedSizeWindows<ACC>> fixedSizeWindows;
-    /** A key's windows, with other assigners (sessions). */
-    private MapState<TimeWindow, ACC> windows;
+    /** A key's sessions, with a merging assigner. */
+    private ValueState<MergingWindows<ACC>> sessions;
     private long lateRecords;
 
     /** An incremental aggregation whose single result goes to {@code windowFunction}. */
@@ -117,6 +117,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         this.lateData = lateData;
         this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
+        this.sessionGap = assigner instanceof SessionWindows session ? session.gap() : 0;
         this.inheritSessionTimers = assigner.isMerging() && assigner.isEventTime() && allowedLateness == 0;
         this.fixedSlide = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.slide() : 0;
@@ -135,7 +136,9 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             fixedSizeWindows = context.getState(StateDescriptor.value("_windows",
                     new FixedSizeWindows.Serializer<>(layout, accumulatorSerializer)));
         } else {
-            windows = context.getState(StateDescriptor.map("_windows", TimeWindow.SERIALIZER, accumulatorSerializer));
+            // Written as the map state of windows that sessions were kept in before: its savepoints restore.
+            sessions = context.getState(StateDescriptor.value("_windows",
+                    new MergingWindows.Serializer<>(accumulatorSerializer)));
         }
     }
 
@@ -155,21 +158,8 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
         if (fixedSize > 0) {
             addFixedSize(value, context, timers, timestamp, out);
-            return;
-        }
-        List<TimeWindow> assigned = assigner.assignWindows(timestamp);
-        if (assigner.isMerging()) {
-            for (int i = 0, n = assigned.size(); i < n; i++) {
-                addMerging(assigned.get(i), value, context, timers, timestamp, out);
-            }
-            return;
-        }
-        boolean skipped = true;
-        for (int i = 0, n = assigned.size(); i < n; i++) {
-            skipped &= !addUnlessLate(assigned.get(i), value, context, timers, timestamp, out);
-        }
-        if (skipped && lateData != null && !assigned.isEmpty()) {
-            lateData.output(value, context);
+        } else {
+            addToSession(value, context, timers, timestamp, out);
         }
     }
 
@@ -223,22 +213,6 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
     }
 
-    /**
-     * Adds the record to {@code window} unless the window's lateness is over (then it is counted as
-     * late, unless late records go to a side output); returns whether it was added.
-     */
-    private boolean addUnlessLate(TimeWindow window, IN value, Context<K> context, TimerService timers, long timestamp,
-                                  Collector<OUT> out) throws Exception {
-        if (assigner.isEventTime() && cleanupTime(window) <= timers.currentWatermark()) {
-            if (lateData == null) {
-                countLate(window.start(), window.end(), timestamp, timers);
-            }
-            return false;
-        }
-        add(window, value, context, timers, out);
-        return true;
-    }
-
     /** The fixed-size window starting at {@code start}. */
     private TimeWindow windowAt(long start) {
         int slot = (int) ((start - fixedOffset) / fixedSlide) & (recentWindows.length - 1);
@@ -250,81 +224,75 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         return window;
     }
 
-    /** Adds the record to a window it is not too late for, firing it again if it is within the allowed lateness. */
-    private void add(TimeWindow window, IN value, Context<K> context, TimerService timers, Collector<OUT> out)
-            throws Exception {
-        ACC accumulator = windows.get(window);
-        if (accumulator == null) {
-            accumulator = aggregate.createAccumulator();
-            registerNew(timers, window.maxTimestamp());
-        }
-        accumulator = aggregate.add(value, accumulator);
-        windows.put(window, accumulator);
-        if (assigner.isEventTime() && window.maxTimestamp() <= timers.currentWatermark()) {
-            // Late but within the allowed lateness: fire again with the record added.
-            emit(context.getCurrentKey(), window, accumulator, out);
-        }
-    }
-
     /**
-     * Merging windows (sessions): the new window and every window of the key it overlaps or touches
-     * become one, with their accumulators merged. The timers of the windows merged away stay
-     * registered: on event time without allowed lateness the merged window inherits them
-     * ({@link #inheritSessionTimers}); else they find no window when they fire, and the merged
-     * window gets its own. Lateness is judged on the
-     * merged window, as Flink does: a record behind the watermark still joins a session that is open.
+     * Sessions: the record's window {@code [timestamp, timestamp + gap)} and every session of the key
+     * it overlaps or touches become one, with their accumulators merged. The timers of the sessions
+     * merged away stay registered: on event time without allowed lateness the merged session
+     * inherits them ({@link #inheritSessionTimers}); else they find no session when they fire, and
+     * the merged one gets its own. Lateness is judged on the merged session, as Flink does: a record
+     * behind the watermark still joins a session that is open.
      */
-    private void addMerging(TimeWindow window, IN value, Context<K> context, TimerService timers, long timestamp,
-                            Collector<OUT> out) throws Exception {
-        TimeWindow merged = window;
-        ACC accumulator = null;
-        List<TimeWindow> absorbed = null;
-        for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
-            TimeWindow existing = entry.getKey();
-            if (existing.intersects(window)) {
-                merged = merged.cover(existing);
-                accumulator = accumulator == null ? entry.getValue() : aggregate.merge(accumulator, entry.getValue());
-                if (absorbed == null) {
-                    absorbed = new ArrayList<>(2);
+    private void addToSession(IN value, Context<K> context, TimerService timers, long timestamp, Collector<OUT> out)
+            throws Exception {
+        long end = timestamp + sessionGap > timestamp ? timestamp + sessionGap : Long.MAX_VALUE;
+        MergingWindows<ACC> open = sessions.value();
+        long mergedStart = timestamp;
+        long mergedEnd = end;
+        int first = -1;
+        int absorbed = 0;
+        int n = open == null ? 0 : open.size();
+        for (int i = 0; i < n; i++) {
+            if (open.intersects(i, timestamp, end)) {
+                mergedStart = Math.min(mergedStart, open.start(i));
+                mergedEnd = Math.max(mergedEnd, open.end(i));
+                if (first < 0) {
+                    first = i;
                 }
-                absorbed.add(existing);
+                absorbed++;
             }
         }
-        if (assigner.isEventTime() && cleanupTime(merged) <= timers.currentWatermark()) {
+        if (assigner.isEventTime() && cleanupTime(mergedEnd - 1) <= timers.currentWatermark()) {
             if (lateData != null) {
                 lateData.output(value, context);
             } else {
-                countLate(merged.start(), merged.end(), timestamp, timers);
+                countLate(mergedStart, mergedEnd, timestamp, timers);
             }
             return;
         }
-        if (accumulator == null) {
-            accumulator = aggregate.createAccumulator();
-        }
-        accumulator = aggregate.add(value, accumulator);
-        // The merged window goes in before the ones it absorbed go out: the key's map of windows
-        // never empties in between (an empty one is dropped, and the next put makes a new one).
-        windows.put(merged, accumulator);
-        if (absorbed != null) {
-            for (TimeWindow old : absorbed) {
-                if (!old.equals(merged)) {
-                    windows.remove(old);
+        boolean unchanged = absorbed == 1 && open.start(first) == mergedStart && open.end(first) == mergedEnd;
+        ACC accumulator;
+        if (first < 0) {
+            if (open == null) {
+                open = new MergingWindows<>();
+            }
+            accumulator = aggregate.add(value, aggregate.createAccumulator());
+            first = open.add(mergedStart, mergedEnd, accumulator);
+        } else {
+            accumulator = open.accumulator(first);
+            // downwards: a removal moves the last session to its index, one already looked at
+            for (int i = n - 1; i > first; i--) {
+                if (open.intersects(i, timestamp, end)) {
+                    accumulator = aggregate.merge(accumulator, open.accumulator(i));
+                    open.remove(i);
                 }
             }
-            if (inheritSessionTimers) {
-                return; // the absorbed windows' timers lie inside the merged one: they pass it on
-            }
+            accumulator = aggregate.add(value, accumulator);
+            open.set(first, mergedStart, mergedEnd, accumulator);
         }
-        boolean isNew = absorbed == null || absorbed.size() != 1 || !absorbed.get(0).equals(merged);
-        if (assigner.isEventTime() && merged.maxTimestamp() <= timers.currentWatermark()) {
+        sessions.update(open);
+        if (absorbed > 0 && inheritSessionTimers) {
+            return; // the absorbed sessions' timers lie inside the merged one: they pass it on
+        }
+        boolean isNew = !unchanged;
+        if (assigner.isEventTime() && mergedEnd - 1 <= timers.currentWatermark()) {
             // A session that already fired, grown within the allowed lateness: fire again now, and
             // only its clean-up is left for a timer (as Flink's event-time trigger).
             if (isNew) {
-                timers.registerEventTimeTimer(cleanupTime(merged));
+                timers.registerEventTimeTimer(cleanupTime(mergedEnd - 1));
             }
-            emit(context.getCurrentKey(), merged, accumulator, out);
+            emit(context.getCurrentKey(), new TimeWindow(mergedStart, mergedEnd), accumulator, out);
         } else if (isNew) {
-            register(timers, merged);
+            register(timers, mergedEnd - 1);
         }
     }
 
@@ -334,25 +302,39 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
             onFixedSizeTimer(timestamp, context, out);
             return;
         }
-        List<Map.Entry<TimeWindow, ACC>> due = new ArrayList<>();
-        for (Map.Entry<TimeWindow, ACC> entry : windows.entries()) {
-            TimeWindow window = entry.getKey();
-            long maxTimestamp = window.maxTimestamp();
-            if (maxTimestamp == timestamp || cleanupTime(window) == timestamp) {
-                due.add(Map.entry(window, entry.getValue()));
-            } else if (inheritSessionTimers && window.start() <= timestamp && timestamp < maxTimestamp) {
+        onSessionTimer(timestamp, context, out);
+    }
+
+    /**
+     * Sessions: the one ending at the timer fires, one whose clean-up time it is goes, and (when
+     * sessions inherit timers) a session that grew past the timer gets one at its end.
+     */
+    private void onSessionTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {
+        MergingWindows<ACC> open = sessions.value();
+        if (open == null) {
+            return;
+        }
+        boolean removed = false;
+        // downwards: a removal moves the last session to its index, one already looked at
+        for (int i = open.size() - 1; i >= 0; i--) {
+            long start = open.start(i);
+            long maxTimestamp = open.end(i) - 1;
+            boolean due = maxTimestamp == timestamp || cleanupTime(maxTimestamp) == timestamp;
+            if (maxTimestamp == timestamp) {
+                emit(context.getCurrentKey(), new TimeWindow(start, open.end(i)), open.accumulator(i), out);
+            }
+            if (cleanupTime(maxTimestamp) == timestamp) {
+                open.remove(i);
+                removed = true;
+            } else if (!due && inheritSessionTimers && start <= timestamp && timestamp < maxTimestamp) {
                 // the timer of a session this one absorbed: it moves to this one's end
-                register(context.timerService(), window);
+                register(context.timerService(), maxTimestamp);
             }
         }
-        for (Map.Entry<TimeWindow, ACC> entry : due) {
-            TimeWindow window = entry.getKey();
-            if (window.maxTimestamp() == timestamp) {
-                emit(context.getCurrentKey(), window, entry.getValue(), out);
-            }
-            if (cleanupTime(window) == timestamp) {
-                windows.remove(window);
-            }
+        if (open.isEmpty()) {
+            sessions.clear();
+        } else if (removed) {
+            sessions.update(open);
         }
     }
 
@@ -416,10 +398,6 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         }
     }
 
-    private void register(TimerService timers, TimeWindow window) {
-        register(timers, window.maxTimestamp());
-    }
-
     private void register(TimerService timers, long maxTimestamp) {
         if (assigner.isEventTime()) {
             timers.registerEventTimeTimer(maxTimestamp);
@@ -429,10 +407,6 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         } else {
             timers.registerProcessingTimeTimer(maxTimestamp);
         }
-    }
-
-    private long cleanupTime(TimeWindow window) {
-        return cleanupTime(window.maxTimestamp());
     }
 
     /** When a window ending at {@code maxTimestamp} goes: after its allowed lateness (event time). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.RuntimeContext;
+import dev.weir.runtime.state.MapState;
+import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.serialization.Types;
 import dev.weir.testkit.KeyedFunctionHarness;
 
@@ -249,6 +254,23 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aRecordMergesOnlyTheSessionsItTouchesAndTheOthersFireOnTheirOwn() throws Exception {
+        for (long lateness : new long[] {0, 5}) {
+            try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)),
+                    lateness, 1)) {
+                for (int i = 0; i < 5; i++) {
+                    h.processElement("a:" + (1 << i), i * 20L); // [0,10) [20,30) [40,50) [60,70) [80,90)
+                }
+                h.processElement("a:32", 30); // [30,40) touches [20,30) and [40,50): those two and it are one
+                h.processElement("a:64", 95); // [95,105) touches no session
+                h.endInput();
+                assertThat(h.takeOutput()).as("allowed lateness %d", lateness).containsExactlyInAnyOrder(
+                        "a@[0,10)=1", "a@[20,50)=38", "a@[60,70)=8", "a@[80,90)=16", "a@[95,105)=64");
+            }
+        }
+    }
+
+    @Test
     void aSessionThatGrewPastItsFirstEndFiresOnceAtItsLastEnd() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h = open(SessionWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
             h.processElement("a:1", 0); // [0,10)
@@ -313,6 +335,58 @@ class WindowProcessFunctionTest {
             // 12 ms apart = the gap: each key's records are one session, [first, last + 12).
             assertThat(h.takeOutput()).containsExactlyInAnyOrder("k0@[0,120)=180", "k1@[3,123)=190",
                     "k2@[6,126)=200", "k3@[9,129)=210");
+        }
+    }
+
+    /**
+     * Sessions as the window operator kept them before {@link MergingWindows}: a map state window →
+     * accumulator and a timer at each window's end. The harness's first subtasks run this, the
+     * restored ones the window operator.
+     */
+    static final class MapStateSessions extends KeyedProcessFunction<String, String, String> {
+        private final AtomicInteger records;
+        private MapState<TimeWindow, long[]> windows;
+
+        MapStateSessions(AtomicInteger records) {
+            this.records = records;
+        }
+
+        @Override
+        public void open(RuntimeContext context) {
+            windows = context.getState(StateDescriptor.map("_windows", TimeWindow.SERIALIZER, Types.LONG_ARRAY));
+        }
+
+        @Override
+        public void processElement(String value, Context<String> context, Collector<String> out) {
+            long t = context.timestamp();
+            windows.put(new TimeWindow(t, t + 10), new long[] {Long.parseLong(value.split(":")[1])});
+            context.timerService().registerEventTimeTimer(t + 9);
+            records.incrementAndGet();
+        }
+    }
+
+    @Test
+    void sessionsKeptInAMapStateRestoreAtAnotherParallelismAndFireAndMerge() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger keptInAMap = new AtomicInteger();
+        Supplier<KeyedProcessFunction<String, String, String>> function = () -> made.getAndIncrement() < 2
+                ? new MapStateSessions(keptInAMap)
+                : new WindowProcessFunction<>(SessionWindows.ofEventTime(Duration.ofMillis(10)), new Sum(),
+                        Types.LONG_ARRAY, WindowProcessFunctionTest::emit, 0, null);
+        try (KeyedFunctionHarness<String, String, String> h = KeyedFunctionHarness.forFunction(function,
+                (String r) -> r.split(":")[0], Types.STRING).parallelism(2).startTime(1_000).open()) {
+            for (int i = 0; i < 8; i++) {
+                h.processElement("k" + i + ":" + (i + 1), 100L + 20 * i); // k_i: [100 + 20i, 110 + 20i)
+            }
+            h.processElement("k0:100", 200); // a second session of k0: [200, 210)
+            assertThat(keptInAMap).hasValue(9);
+            h.restore(h.snapshot(), 3);
+            h.processElement("k3:1000", 165); // [165,175) touches k3's [160,170): one session [160,175)
+            h.processElement("k0:10000", 205); // joins k0's second session [200,215)
+            h.endInput();
+            assertThat(h.takeOutput()).containsExactlyInAnyOrder("k0@[100,110)=1", "k1@[120,130)=2",
+                    "k2@[140,150)=3", "k3@[160,175)=1004", "k4@[180,190)=5", "k5@[200,210)=6", "k6@[220,230)=7",
+                    "k7@[240,250)=8", "k0@[200,215)=10100");
         }
     }
 
