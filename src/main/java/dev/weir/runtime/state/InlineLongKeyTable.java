@@ -37,6 +37,13 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
     private int size;
     /** The slots were handed to a snapshot: copy them before the next change. */
     private boolean captured;
+    /**
+     * The last {@link #find}: its key and result, valid until an entry moves (insert, remove,
+     * resize), so a read-modify-write of a key (get, then put) probes the table once.
+     */
+    private long lastKey;
+    private int lastFound;
+    private boolean lastValid;
 
     InlineLongKeyTable(FixedLengthSerializer<V> valueSerializer, SnapshotVersions versions) {
         this.valueSerializer = valueSerializer;
@@ -56,6 +63,17 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
 
     /** The slot's offset in {@link #slots} for {@code key}, or -1 - (the empty slot where it would go). */
     private int find(long key) {
+        if (lastValid && lastKey == key) {
+            return lastFound;
+        }
+        int found = probe(key);
+        lastKey = key;
+        lastFound = found;
+        lastValid = true;
+        return found;
+    }
+
+    private int probe(long key) {
         long[] s = slots;
         for (int i = slot(key); ; i = (i + 1) & mask) {
             int at = i * stride;
@@ -100,6 +118,7 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
         slots[at + KEY] = k;
         valueSerializer.toLongs(value, slots, at + VALUE);
         slots[at + META] = meta(version, logs ? log.addInline(k, slots, at + VALUE, version) : 0);
+        lastFound = at; // the key's slot now, where it was the empty slot before
         if (++size > (mask + 1) * 3 / 4) {
             resize();
         }
@@ -114,6 +133,7 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
         }
         ensureOwnSlots();
         shiftBack(at / stride);
+        lastValid = false;
         size--;
         if (versions.logsChanges()) {
             log.addInlineRemoval(k, versions.current());
@@ -214,6 +234,7 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
         mask = (int) capacity - 1;
         shift = Long.numberOfLeadingZeros(mask);
         captured = false;
+        lastValid = false;
         long[] s = slots;
         for (int from = 0; from < old.length; from += stride) {
             if (old[from + META] != 0) {
