@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.weir.runtime.state.serialization.FixedLengthSerializer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -20,7 +21,8 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  *
  * <p>A log of {@code long} keys ({@link #forLongKeys}) keeps them unboxed: at millions of keys
  * nearly every record is an entry's first change in its version, and a boxed key per change was
- * garbage that lived as long as the log kept it, long enough for the collector to copy it.
+ * garbage that lived as long as the log kept it, long enough for the collector to copy it. A log of
+ * inline values ({@link #forInlineValues}) copies the values in instead ({@link InlineSegment}).
  */
 final class ChangeLog {
 
@@ -28,14 +30,34 @@ final class ChangeLog {
     static final Object REMOVED = new Object();
 
     /** The changes of one version, in order. */
-    abstract static sealed class Segment permits ObjectKeySegment, LongKeySegment {
+    abstract static sealed class Segment permits ReferenceSegment, InlineSegment {
         final int version;
-        Object[] values;
         int size;
 
-        Segment(int version, int capacity) {
+        Segment(int version) {
             this.version = version;
+        }
+
+        /** How many changes fit before the arrays grow. */
+        abstract int capacity();
+
+        /** Writes the changes as {@code (boolean removed, key[, value])}. */
+        abstract <K, V> void write(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+                throws IOException;
+    }
+
+    /** Changes whose values are the value objects in the table. */
+    abstract static sealed class ReferenceSegment extends Segment permits ObjectKeySegment, LongKeySegment {
+        Object[] values;
+
+        ReferenceSegment(int version, int capacity) {
+            super(version);
             this.values = new Object[capacity];
+        }
+
+        @Override
+        final int capacity() {
+            return values.length;
         }
 
         /** Room for one more change: grows the arrays when they are full. */
@@ -48,7 +70,7 @@ final class ChangeLog {
 
         abstract void grow(int capacity);
 
-        /** Writes the changes as {@code (boolean removed, key[, value])}. */
+        @Override
         <K, V> void write(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
                 throws IOException {
             for (int i = 0; i < size; i++) {
@@ -66,7 +88,7 @@ final class ChangeLog {
         abstract <K> void writeKey(int i, DataOutput out, TypeSerializer<K> keySerializer) throws IOException;
     }
 
-    static final class ObjectKeySegment extends Segment {
+    static final class ObjectKeySegment extends ReferenceSegment {
         private Object[] keys;
 
         ObjectKeySegment(int version, int capacity) {
@@ -94,7 +116,7 @@ final class ChangeLog {
     }
 
     /** Keys as {@code long}s, written as {@code writeLong}: the bytes of the only key serializer of such a log. */
-    static final class LongKeySegment extends Segment {
+    static final class LongKeySegment extends ReferenceSegment {
         private long[] keys;
 
         LongKeySegment(int version, int capacity) {
@@ -120,22 +142,102 @@ final class ChangeLog {
         }
     }
 
+    /**
+     * The changes of a table that keeps its values inline ({@link InlineLongKeyTable}): {@code long}
+     * keys and the values' {@code long}s, copied in. A key's later writes in the same version go to
+     * its change ({@link #set}), so the segment holds the values as of the end of its version
+     * without holding anything of the table.
+     */
+    static final class InlineSegment extends Segment {
+        private final int width;
+        private long[] keys;
+        private long[] values;
+        private boolean[] removed;
+
+        InlineSegment(int version, int capacity, int width) {
+            super(version);
+            this.width = width;
+            keys = new long[capacity];
+            values = new long[capacity * width];
+            removed = new boolean[capacity];
+        }
+
+        @Override
+        int capacity() {
+            return keys.length;
+        }
+
+        private void ensureRoom() {
+            if (size == keys.length) {
+                int capacity = size * 2;
+                keys = Arrays.copyOf(keys, capacity);
+                values = Arrays.copyOf(values, capacity * width);
+                removed = Arrays.copyOf(removed, capacity);
+            }
+        }
+
+        int add(long key, long[] from, int offset) {
+            ensureRoom();
+            keys[size] = key;
+            set(size, from, offset);
+            return size++;
+        }
+
+        void addRemoved(long key) {
+            ensureRoom();
+            keys[size] = key;
+            removed[size] = true;
+            size++;
+        }
+
+        void set(int index, long[] from, int offset) {
+            int to = index * width;
+            for (int j = 0; j < width; j++) {
+                values[to + j] = from[offset + j];
+            }
+        }
+
+        @Override
+        <K, V> void write(DataOutput out, TypeSerializer<K> keySerializer, TypeSerializer<V> valueSerializer)
+                throws IOException {
+            FixedLengthSerializer<V> fixed = (FixedLengthSerializer<V>) valueSerializer;
+            for (int i = 0; i < size; i++) {
+                out.writeBoolean(removed[i]);
+                out.writeLong(keys[i]);
+                if (!removed[i]) {
+                    fixed.serializeLongs(values, i * width, out);
+                }
+            }
+        }
+    }
+
     private static final int INITIAL_SEGMENT_CAPACITY = 64;
     private static final Segment[] NONE = new Segment[0];
 
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final boolean longKeys;
+    /** The longs per value of a log of inline values; 0 for a log of value objects. */
+    private final int inlineWidth;
 
-    private ChangeLog(boolean longKeys) {
+    private ChangeLog(boolean longKeys, int inlineWidth) {
         this.longKeys = longKeys;
+        this.inlineWidth = inlineWidth;
     }
 
     static ChangeLog forObjectKeys() {
-        return new ChangeLog(false);
+        return new ChangeLog(false, 0);
     }
 
     static ChangeLog forLongKeys() {
-        return new ChangeLog(true);
+        return new ChangeLog(true, 0);
+    }
+
+    /** A log of {@code long} keys and values of {@code width} longs each, copied in ({@link InlineSegment}). */
+    static ChangeLog forInlineValues(int width) {
+        if (width < 1) {
+            throw new IllegalArgumentException("inline values take at least one long, got " + width);
+        }
+        return new ChangeLog(true, width);
     }
 
     void add(Object key, Object value, int version) {
@@ -151,7 +253,7 @@ final class ChangeLog {
     }
 
     void add(long key, Object value, int version) {
-        if (!longKeys) {
+        if (!longKeys || inlineWidth > 0) {
             throw new IllegalStateException("a log of object keys takes add(Object, ...)");
         }
         Segment last = segments.peekLast();
@@ -160,6 +262,36 @@ final class ChangeLog {
             segments.addLast(last);
         }
         ((LongKeySegment) last).add(key, value);
+    }
+
+    /**
+     * Logs that {@code key} now holds the value at {@code from[offset ..]}; returns the change's index
+     * in the version's segment, where later writes of the same version go ({@link #set}).
+     */
+    int addInline(long key, long[] from, int offset, int version) {
+        return inlineSegment(version).add(key, from, offset);
+    }
+
+    /** Logs the removal of {@code key} from a table of inline values. */
+    void addInlineRemoval(long key, int version) {
+        inlineSegment(version).addRemoved(key);
+    }
+
+    /** Overwrites the value of change {@code index} of the current version (from {@link #addInline}). */
+    void set(int index, long[] from, int offset) {
+        ((InlineSegment) segments.peekLast()).set(index, from, offset);
+    }
+
+    private InlineSegment inlineSegment(int version) {
+        if (inlineWidth == 0) {
+            throw new IllegalStateException("a log of value objects takes add(...)");
+        }
+        Segment last = segments.peekLast();
+        if (last == null || last.version != version) {
+            last = new InlineSegment(version, capacityAfter(last), inlineWidth);
+            segments.addLast(last);
+        }
+        return (InlineSegment) last;
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.weir.runtime.state;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import dev.weir.runtime.state.serialization.FixedLengthSerializer;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /**
  * The entries of one keyed state in one key group: an open-addressing hash table, so a lookup
@@ -71,16 +73,32 @@ interface KeyTable<K, V> {
     }
 
     /**
-     * Tables for {@code long} keys keep them unboxed in the table itself.
+     * Whether the tables for these serializers keep the values inline ({@link InlineLongKeyTable}):
+     * {@code long} keys and fixed-length values. Such a table copies a value in on {@link #put} and
+     * out on {@link #get}, so a value changed in place is not the state until it is put.
+     */
+    static boolean keepsValuesInline(TypeSerializer<?> keySerializer, TypeSerializer<?> valueSerializer) {
+        return keySerializer == Types.LONG && valueSerializer instanceof FixedLengthSerializer<?>;
+    }
+
+    /**
+     * Tables for {@code long} keys keep them unboxed in the table itself, and fixed-length values
+     * beside them.
      *
      * @param values copies values that a snapshot in flight still refers to
      */
     static <K, V> KeyTable<K, V> create(TypeSerializer<K> keySerializer, TypeSerializer<V> values,
                                         SnapshotVersions versions) {
+        KeyTable<?, ?> table;
+        if (keepsValuesInline(keySerializer, values)) {
+            table = new InlineLongKeyTable<>((FixedLengthSerializer<V>) values, versions);
+        } else if (keySerializer == Types.LONG) {
+            table = new LongKeyTable<>(values, versions);
+        } else {
+            table = new ObjectKeyTable<>(values, versions);
+        }
         @SuppressWarnings("unchecked")
-        KeyTable<K, V> table = keySerializer == dev.weir.runtime.state.serialization.Types.LONG
-                ? (KeyTable<K, V>) new LongKeyTable<V>(values, versions)
-                : new ObjectKeyTable<>(values, versions);
-        return table;
+        KeyTable<K, V> typed = (KeyTable<K, V>) table;
+        return typed;
     }
 }

@@ -19,6 +19,8 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
     private final TypeSerializer<K> keySerializer;
     private final TypeSerializer<V> valueSerializer;
     private final KeyTable<K, V>[] maps;
+    /** The tables copy values in and out ({@link KeyTable#keepsValuesInline}): every put writes. */
+    private final boolean valuesInline;
     /** Drops expired TTL entries from snapshots and restores; null for state without TTL. */
     private final TtlStates.SnapshotFilter<V> ttlFilter;
     private final LongSupplier clock;
@@ -37,6 +39,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         this.backend = backend;
         this.keySerializer = backend.keySerializer();
         this.valueSerializer = valueSerializer;
+        this.valuesInline = KeyTable.keepsValuesInline(keySerializer, valueSerializer);
         this.maps = new KeyTable[backend.keyGroupRange().size()];
         for (int i = 0; i < maps.length; i++) {
             maps[i] = KeyTable.create(keySerializer, valueSerializer, versions);
@@ -65,7 +68,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
 
     void put(V value) {
         long epoch = backend.keyEpoch();
-        if (value == lastValue && epoch == lastEpoch && value != null) {
+        if (value == lastValue && epoch == lastEpoch && value != null && !valuesInline) {
             return; // the map already holds this very object for this key
         }
         maps[backend.currentKeyGroupIndex()].put(backend.currentKey(), value);

@@ -29,22 +29,25 @@ class CopyOnWriteSnapshotTest {
 
     private static final int MAX_PARALLELISM = 8;
     private static final StateDescriptor.Value<long[]> COUNT_SUM = StateDescriptor.value("count-sum", Types.LONG_ARRAY);
+    /** The same state kept inline (long keys, fixed-length values): same bytes, values copied in and out. */
+    private static final StateDescriptor.Value<long[]> COUNT_SUM_INLINE = StateDescriptor.value("count-sum", Types.longArray(2));
     private static final StateDescriptor.MapOf<String, Long> SEEN = StateDescriptor.map("seen", Types.STRING, Types.LONG);
 
     /** A capture and the model's content at that moment. */
     private record InFlight(KeyGroupsSnapshot snapshot, Map<Long, List<Long>> expected) {}
 
     @ParameterizedTest
-    @ValueSource(strings = {"long", "object"})
+    @ValueSource(strings = {"long", "object", "inline"})
     void snapshotsWrittenLaterHoldTheStateOfTheirCapture(String keyKind) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        boolean longKeys = keyKind.equals("long");
+        boolean inline = keyKind.equals("inline");
+        boolean longKeys = !keyKind.equals("object");
         KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
         @SuppressWarnings({"unchecked", "rawtypes"})
         HeapKeyedStateBackend<Object> backend = new HeapKeyedStateBackend(longKeys ? Types.LONG : Types.STRING, all,
                 MAX_PARALLELISM);
-        ValueState<long[]> state = backend.getState(COUNT_SUM);
+        ValueState<long[]> state = backend.getState(inline ? COUNT_SUM_INLINE : COUNT_SUM);
         MapState<String, Long> seen = backend.getState(SEEN);
         Map<Long, List<Long>> model = new HashMap<>();
         ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -61,8 +64,8 @@ class CopyOnWriteSnapshotTest {
                 }
                 value[0]++;
                 value[1] += op;
-                if (random.nextBoolean()) {
-                    state.update(value);
+                if (inline || random.nextBoolean()) {
+                    state.update(value); // inline values change only by update()
                 } else {
                     // changed in place without update(): still a change of the live state only
                     if (value[0] == 1) {

@@ -26,7 +26,8 @@ import dev.weir.runtime.state.serialization.Types;
  * Incremental heap checkpoints ({@link HeapChangelog}): a checkpoint writes what changed since the
  * last completed one on top of a chain, and any checkpoint of the chain restores exactly the state
  * at its barrier, at any parallelism: checked against a model of the state through random updates,
- * in-place changes without {@code update}, removals, completions, aborts and lost notices.
+ * in-place changes without {@code update}, removals, completions, aborts and lost notices, with
+ * every snapshot written after the changes that follow its barrier.
  */
 class HeapIncrementalCheckpointTest {
 
@@ -37,6 +38,8 @@ class HeapIncrementalCheckpointTest {
     private static final StateDescriptor.MapOf<String, Integer> SEEN = StateDescriptor.map("seen", Types.STRING, Types.INT);
     /** Replaced by a new object on every update (several times per checkpoint for some keys). */
     private static final StateDescriptor.Value<Long> LATEST = StateDescriptor.value("latest", Types.LONG);
+    /** Kept inline (long keys, fixed-length values): changed only by update, never in place. */
+    private static final StateDescriptor.Value<long[]> PAIRS = StateDescriptor.value("pairs", Types.longArray(2));
     private static final StateDescriptor.Value<Long> EXPIRING =
             StateDescriptor.value("expiring", Types.LONG).withTtl(StateTtlConfig.of(Duration.ofHours(1)));
 
@@ -44,15 +47,16 @@ class HeapIncrementalCheckpointTest {
 
     /** The state a checkpoint must restore: per key, counts[0], and the map's entries. */
     private record Model(Map<Long, Long> counts, Map<Long, Map<String, Integer>> seen, Map<Long, Long> expiring,
-                         Map<Long, Long> latest) {
+                         Map<Long, Long> latest, Map<Long, Long> pairs) {
         Model() {
-            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+            this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         }
 
         Model copy() {
             Map<Long, Map<String, Integer>> s = new HashMap<>();
             seen.forEach((k, v) -> s.put(k, new HashMap<>(v)));
-            return new Model(new HashMap<>(counts), s, new HashMap<>(expiring), new HashMap<>(latest));
+            return new Model(new HashMap<>(counts), s, new HashMap<>(expiring), new HashMap<>(latest),
+                    new HashMap<>(pairs));
         }
     }
 
@@ -63,7 +67,10 @@ class HeapIncrementalCheckpointTest {
     }
 
     private KeyedStateHandle checkpoint(KeyedStateBackend<?> b, long id) throws Exception {
-        KeyedStateSnapshot s = b.snapshot(id, CheckpointType.CHECKPOINT);
+        return write(b.snapshot(id, CheckpointType.CHECKPOINT), id);
+    }
+
+    private KeyedStateHandle write(KeyedStateSnapshot s, long id) throws Exception {
         InMemorySnapshotStore.Output out = store.output(id, "subtask");
         KeyedStateHandle handle = s.write(out);
         out.finish();
@@ -87,10 +94,11 @@ class HeapIncrementalCheckpointTest {
         MapState<String, Integer> seen = b.getState(SEEN);
         ValueState<Long> expiring = b.getState(EXPIRING);
         ValueState<Long> latest = b.getState(LATEST);
+        ValueState<long[]> pairs = b.getState(PAIRS);
         for (int i = 0; i < operations; i++) {
             long key = random.nextInt(keys);
             b.setCurrentKey(key);
-            switch (random.nextInt(8)) {
+            switch (random.nextInt(11)) {
                 case 0, 1, 2 -> { // read-modify-write in place; update only sometimes
                     long[] c = counts.value();
                     if (c == null) {
@@ -127,6 +135,25 @@ class HeapIncrementalCheckpointTest {
                     seen.clear();
                     model.seen().remove(key);
                 }
+                case 8 -> { // read, change, update (several times per checkpoint for some keys)
+                    long[] p = pairs.value();
+                    long n = p == null ? 1 : p[0] + 1;
+                    p = p == null ? new long[2] : p;
+                    p[0] = n;
+                    p[1] = -n;
+                    pairs.update(p);
+                    model.pairs().put(key, n);
+                }
+                case 9 -> { // changed in place without update(): an inline value is a copy, the state stays
+                    long[] p = pairs.value();
+                    if (p != null) {
+                        p[0] += 100;
+                    }
+                }
+                case 10 -> {
+                    pairs.clear();
+                    model.pairs().remove(key);
+                }
                 default -> {
                     expiring.update((long) i);
                     model.expiring().put(key, (long) i);
@@ -143,6 +170,7 @@ class HeapIncrementalCheckpointTest {
         MapState<String, Integer> seen = b.getState(SEEN);
         ValueState<Long> expiring = b.getState(EXPIRING);
         ValueState<Long> latest = b.getState(LATEST);
+        ValueState<long[]> pairs = b.getState(PAIRS);
         for (long key = 0; key < keys; key++) {
             if (!b.keyGroupRange().contains(KeyGroupAssignment.keyGroupFor(key, MAX_PARALLELISM))) {
                 continue;
@@ -156,6 +184,9 @@ class HeapIncrementalCheckpointTest {
                     .isEqualTo(new TreeMap<>(model.seen().getOrDefault(key, Map.of())));
             assertThat(expiring.value()).as("%s: expiring of key %d", what, key).isEqualTo(model.expiring().get(key));
             assertThat(latest.value()).as("%s: latest of key %d", what, key).isEqualTo(model.latest().get(key));
+            long[] p = pairs.value();
+            Long n = model.pairs().get(key);
+            assertThat(p).as("%s: pairs of key %d", what, key).isEqualTo(n == null ? null : new long[] {n, -n});
         }
     }
 
@@ -171,10 +202,11 @@ class HeapIncrementalCheckpointTest {
         Map<Long, Model> expected = new HashMap<>();
         for (long id = 1; id <= 24; id++) {
             change(b, model, random, 300, keys);
-            handles.put(id, checkpoint(b, id));
+            KeyedStateSnapshot snapshot = b.snapshot(id, CheckpointType.CHECKPOINT);
             expected.put(id, model.copy());
-            // changes after the barrier, before the notice, belong to the next checkpoint
+            // changes after the barrier, before the upload and the notice, belong to the next checkpoint
             change(b, model, random, 50, keys);
+            handles.put(id, write(snapshot, id));
             switch (random.nextInt(5)) {
                 case 0 -> b.notifyCheckpointAborted(id);
                 case 1 -> { } // the notice is lost

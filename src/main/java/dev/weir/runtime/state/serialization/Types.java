@@ -10,10 +10,30 @@ public final class Types {
 
     private Types() {}
 
-    public static final TypeSerializer<Long> LONG = new TypeSerializer<>() {
+    public static final TypeSerializer<Long> LONG = new FixedLengthSerializer<>() {
         @Override
         public Long copy(Long value) {
             return value; // immutable
+        }
+
+        @Override
+        public int longs() {
+            return 1;
+        }
+
+        @Override
+        public void toLongs(Long value, long[] to, int offset) {
+            to[offset] = value;
+        }
+
+        @Override
+        public Long fromLongs(long[] from, int offset) {
+            return from[offset];
+        }
+
+        @Override
+        public void serializeLongs(long[] from, int offset, DataOutput out) throws IOException {
+            out.writeLong(from[offset]);
         }
 
         @Override
@@ -27,10 +47,25 @@ public final class Types {
         }
     };
 
-    public static final TypeSerializer<Integer> INT = new TypeSerializer<>() {
+    public static final TypeSerializer<Integer> INT = new FixedLengthSerializer<>() {
         @Override
         public Integer copy(Integer value) {
             return value; // immutable
+        }
+
+        @Override
+        public int longs() {
+            return 1;
+        }
+
+        @Override
+        public void toLongs(Integer value, long[] to, int offset) {
+            to[offset] = value;
+        }
+
+        @Override
+        public Integer fromLongs(long[] from, int offset) {
+            return (int) from[offset];
         }
 
         @Override
@@ -44,10 +79,25 @@ public final class Types {
         }
     };
 
-    public static final TypeSerializer<Double> DOUBLE = new TypeSerializer<>() {
+    public static final TypeSerializer<Double> DOUBLE = new FixedLengthSerializer<>() {
         @Override
         public Double copy(Double value) {
             return value; // immutable
+        }
+
+        @Override
+        public int longs() {
+            return 1;
+        }
+
+        @Override
+        public void toLongs(Double value, long[] to, int offset) {
+            to[offset] = Double.doubleToRawLongBits(value);
+        }
+
+        @Override
+        public Double fromLongs(long[] from, int offset) {
+            return Double.longBitsToDouble(from[offset]);
         }
 
         @Override
@@ -144,6 +194,15 @@ public final class Types {
             return value;
         }
     };
+
+    /**
+     * Arrays of exactly {@code length} longs, written as {@link #LONG_ARRAY} writes them (so either
+     * reads what the other wrote): fixed-length, so the heap backend keeps them inline in its tables.
+     * Another length is refused when written or read.
+     */
+    public static FixedLengthSerializer<long[]> longArray(int length) {
+        return new FixedLongArraySerializer(length);
+    }
 
     /** Lists of {@code element} values: the size, then each element. Copies are deep (each element copied). */
     public static <T> TypeSerializer<java.util.List<T>> list(TypeSerializer<T> element) {
