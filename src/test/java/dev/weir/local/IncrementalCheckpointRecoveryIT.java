@@ -143,7 +143,10 @@ class IncrementalCheckpointRecoveryIT {
     void restoresAtAnotherParallelismFromAnIncrementalCheckpointWhoseEarlierCheckpointsWereRetainedAway(Backend backend)
             throws Exception {
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), BASE);
-        CheckpointConfig oneRetained = new CheckpointConfig(200, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 1, 5);
+        // 1 s apart: a heap chain is cut every tenth checkpoint once the sources hold, so the strike below
+        // (after a checkpoint that inherits files) must come before the next checkpoint; at 200 ms a loaded
+        // machine sometimes let one more, cut, checkpoint complete first.
+        CheckpointConfig oneRetained = new CheckpointConfig(1_000, 30_000, 0, CheckpointingMode.EXACTLY_ONCE, 1, 5);
         Path gate = dir.resolve("gate");
         Map<String, String> gated = Map.of("gate", gate.toString(), "holdAfter", "60000");
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
