@@ -45,65 +45,57 @@ final class CanonicalFormat {
                     continue;
                 }
                 in.reset(section, 0, section.length);
+                byte[] prefix = KeyBytes.keyGroupPrefix(range.start() + index);
                 try {
-                    ingestSection(section, in, KeyBytes.keyGroupPrefix(range.start() + index), kind, descriptor,
-                            keySerializer, key, value, batch, column, db);
+                    int entries = in.readInt();
+                    for (int e = 0; e < entries; e++) {
+                        key.reset();
+                        key.write(prefix);
+                        copy(keySerializer, section, in, key);
+                        switch (kind) {
+                            case VALUE -> {
+                                value.reset();
+                                copy(((StateDescriptor.Value<?>) descriptor).serializer(), section, in, value);
+                                batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
+                            }
+                            case MAP -> {
+                                StateDescriptor.MapOf<?, ?> map = (StateDescriptor.MapOf<?, ?>) descriptor;
+                                int primaryLength = key.length();
+                                int size = in.readInt();
+                                for (int i = 0; i < size; i++) {
+                                    key.truncate(primaryLength);
+                                    copy(map.keySerializer(), section, in, key);
+                                    value.reset();
+                                    copy(map.valueSerializer(), section, in, value);
+                                    batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
+                                }
+                            }
+                            case LIST -> {
+                                TypeSerializer<?> elements = ((StateDescriptor.ListOf<?>) descriptor).serializer();
+                                int size = in.readInt();
+                                value.reset();
+                                for (int i = 0; i < size; i++) {
+                                    int lengthAt = value.length();
+                                    value.writeInt(0);
+                                    copy(elements, section, in, value);
+                                    value.writeIntAt(lengthAt, value.length() - lengthAt - Integer.BYTES);
+                                }
+                                if (size > 0) {
+                                    batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
+                                }
+                            }
+                        }
+                        if (batch.getDataSize() > BATCH_BYTES) {
+                            db.db().write(db.writeOptions(), batch);
+                            batch.clear();
+                        }
+                    }
                 } catch (IOException | RuntimeException e) {
                     throw UnreadableState.misread(descriptor.name(), e);
                 }
                 UnreadableState.requireFullyRead(descriptor.name(), section.length - in.position());
             }
             db.db().write(db.writeOptions(), batch);
-        }
-    }
-
-    private static void ingestSection(byte[] section, DataInputBuffer in, byte[] prefix, StateKind kind,
-                                      StateDescriptor<?> descriptor, TypeSerializer<?> keySerializer,
-                                      DataOutputBuffer key, DataOutputBuffer value, WriteBatch batch,
-                                      ColumnFamilyHandle column, RocksDbInstance db)
-            throws IOException, RocksDBException {
-        int entries = in.readInt();
-        for (int e = 0; e < entries; e++) {
-            key.reset();
-            key.write(prefix);
-            copy(keySerializer, section, in, key);
-            switch (kind) {
-                case VALUE -> {
-                    value.reset();
-                    copy(((StateDescriptor.Value<?>) descriptor).serializer(), section, in, value);
-                    batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                }
-                case MAP -> {
-                    StateDescriptor.MapOf<?, ?> map = (StateDescriptor.MapOf<?, ?>) descriptor;
-                    int primaryLength = key.length();
-                    int size = in.readInt();
-                    for (int i = 0; i < size; i++) {
-                        key.truncate(primaryLength);
-                        copy(map.keySerializer(), section, in, key);
-                        value.reset();
-                        copy(map.valueSerializer(), section, in, value);
-                        batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                    }
-                }
-                case LIST -> {
-                    TypeSerializer<?> elements = ((StateDescriptor.ListOf<?>) descriptor).serializer();
-                    int size = in.readInt();
-                    value.reset();
-                    for (int i = 0; i < size; i++) {
-                        int lengthAt = value.length();
-                        value.writeInt(0);
-                        copy(elements, section, in, value);
-                        value.writeIntAt(lengthAt, value.length() - lengthAt - Integer.BYTES);
-                    }
-                    if (size > 0) {
-                        batch.put(column, Arrays.copyOf(key.array(), key.length()), value.toByteArray());
-                    }
-                }
-            }
-            if (batch.getDataSize() > BATCH_BYTES) {
-                db.db().write(db.writeOptions(), batch);
-                batch.clear();
-            }
         }
     }
 
