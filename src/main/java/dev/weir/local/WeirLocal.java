@@ -352,9 +352,9 @@ public final class WeirLocal {
             return null;
         }
         if (wanted.equals("latest")) {
-            Optional<CompletedCheckpointRef> latest = storage.findLatestCompleted();
+            Optional<CompletedCheckpointRef> latest = storage.findLatestRestorePoint();
             if (latest.isEmpty()) {
-                throw new IllegalArgumentException("--restore latest: no completed checkpoint found in "
+                throw new IllegalArgumentException("--restore latest: no completed checkpoint or savepoint found in "
                         + storage.store().describe() + "/" + storage.basePath());
             }
             return new RestoreTarget(latest.get().location(), latest.get().metadata());

@@ -55,6 +55,7 @@ public final class CheckpointStorage implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private final Pattern checkpointKey;
+    private final Pattern savepointMetadataKey;
     private final SharedFileRetention sharedFiles;
     /** Completing a checkpoint and deleting shared files never interleave (see SharedFileRetention). */
     private final Object completionLock = new Object();
@@ -67,6 +68,8 @@ public final class CheckpointStorage implements AutoCloseable {
             throw new IllegalArgumentException("checkpoint base path must not be empty");
         }
         this.checkpointKey = Pattern.compile(Pattern.quote(base + "/checkpoints/chk-") + "(\\d{1,18})/(.+)");
+        this.savepointMetadataKey = Pattern.compile(Pattern.quote(base + "/savepoints/sp-") + "(\\d{1,18})/"
+                + Pattern.quote(METADATA));
         this.sharedFiles = new SharedFileRetention(store, base);
     }
 
@@ -187,6 +190,34 @@ public final class CheckpointStorage implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where a job stopped last: the newest of the latest completed checkpoint and the savepoints
+     * with readable {@code _metadata}, by id (one sequence numbers both). A job stopped with a
+     * savepoint committed its sinks' output up to the savepoint, so resuming from the checkpoint
+     * before it would write that output again.
+     */
+    public Optional<CompletedCheckpointRef> findLatestRestorePoint() throws IOException {
+        Optional<CompletedCheckpointRef> latest = findLatestCompleted();
+        long newerThan = latest.map(CompletedCheckpointRef::id).orElse(0L);
+        TreeSet<Long> savepoints = new TreeSet<>(Comparator.reverseOrder());
+        for (String key : store.list(base + "/savepoints/sp-")) {
+            Matcher m = savepointMetadataKey.matcher(key);
+            if (m.matches() && Long.parseLong(m.group(1)) > newerThan) {
+                savepoints.add(Long.parseLong(m.group(1)));
+            }
+        }
+        for (long id : savepoints) {
+            try {
+                return Optional.of(new CompletedCheckpointRef(id, location(id, CheckpointType.SAVEPOINT),
+                        readMetadata(directory(id, CheckpointType.SAVEPOINT))));
+            } catch (JsonProcessingException | NoSuchFileException | EOFException e) {
+                LOG.warn("skipping savepoint {} at {}: its _metadata cannot be read: {}",
+                        id, location(id, CheckpointType.SAVEPOINT), e.toString());
+            }
+        }
+        return latest;
     }
 
     /** Ids of checkpoints (not savepoints) that have {@code _metadata}, ascending. */

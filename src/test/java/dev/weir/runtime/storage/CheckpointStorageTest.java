@@ -107,6 +107,28 @@ class CheckpointStorageTest {
         assertThat(storage.highestCheckpointIdSeen()).isEqualTo(11);
     }
 
+    /** A job stopped with a savepoint resumes from it, not from the checkpoint before it (its output is committed). */
+    @Test
+    void theLatestRestorePointIsANewerSavepointOrElseTheLatestCheckpoint() throws Exception {
+        assertThat(storage.findLatestRestorePoint()).isEmpty();
+        writeCompleted(storage, 2, SAVEPOINT);
+        assertThat(storage.findLatestRestorePoint().orElseThrow().location()).isEqualTo(storage.location(2, SAVEPOINT));
+
+        writeCompleted(storage, 3, CHECKPOINT);
+        assertThat(storage.findLatestRestorePoint().orElseThrow().location()).isEqualTo(storage.location(3, CHECKPOINT));
+
+        CheckpointMetadata stopped = writeCompleted(storage, 4, SAVEPOINT);
+        writeStateOnly(storage, 5, SAVEPOINT);
+        var latest = storage.findLatestRestorePoint().orElseThrow();
+        assertThat(latest.id()).isEqualTo(4);
+        assertThat(latest.location()).isEqualTo(storage.location(4, SAVEPOINT));
+        assertThat(latest.metadata()).isEqualTo(stopped);
+        assertThat(storage.findLatestCompleted().orElseThrow().id()).as("restarts of a running job").isEqualTo(3);
+
+        store.put(BASE + "/savepoints/sp-6/_metadata", "{\"checkpointId\": 6, trunc".getBytes());
+        assertThat(storage.findLatestRestorePoint().orElseThrow().id()).as("a corrupt savepoint is skipped").isEqualTo(4);
+    }
+
     @Test
     void latestDiscoverySkipsCorruptMetadata() throws Exception {
         CheckpointMetadata previous = writeCompleted(storage, 3, CHECKPOINT);
