@@ -251,7 +251,7 @@ public final class AttemptCoordinator implements AutoCloseable {
                 case RUNNING -> {
                     if (!stopRequested) {
                         stopRequested = true;
-                        checkpoints.triggerCheckpoint(CheckpointType.SAVEPOINT).whenComplete((stats, error) -> post(() ->
+                        checkpoints.triggerStopSavepoint().whenComplete((stats, error) -> post(() ->
                                 end(error == null ? new AttemptOutcome.Suspended(stats)
                                         : new AttemptOutcome.Canceled("stop with savepoint: the savepoint failed ("
                                         + rootMessage(error) + "); the job was canceled"))));

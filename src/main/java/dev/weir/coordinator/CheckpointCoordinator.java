@@ -123,7 +123,7 @@ public final class CheckpointCoordinator {
                 abortStalled(pending, now, actions);
             }
             if (pending == null && queuedRequests.isEmpty() && timing.periodicDue(now)) {
-                start(CheckpointType.CHECKPOINT, new CompletableFuture<>(), actions);
+                start(CheckpointType.CHECKPOINT, true, new CompletableFuture<>(), actions);
             }
         }
         actions.runAll();
@@ -132,9 +132,19 @@ public final class CheckpointCoordinator {
     /**
      * Requests a checkpoint now (final checkpoint, savepoint), ignoring interval and min pause; if
      * one is pending, it starts as soon as that one ends. The future fails with a
-     * {@link CheckpointException} if the checkpoint is aborted.
+     * {@link CheckpointException} if the checkpoint is aborted. A savepoint requested here is one the
+     * job goes on after: its completion commits nothing ({@link PendingCheckpoint#commitsSideEffects}).
      */
     public CompletableFuture<CompletedCheckpointStats> triggerCheckpoint(CheckpointType type) {
+        return trigger(type, type == CheckpointType.CHECKPOINT);
+    }
+
+    /** Requests the savepoint a job stops at: like a checkpoint, its completion commits the sinks' output. */
+    public CompletableFuture<CompletedCheckpointStats> triggerStopSavepoint() {
+        return trigger(CheckpointType.SAVEPOINT, true);
+    }
+
+    private CompletableFuture<CompletedCheckpointStats> trigger(CheckpointType type, boolean commitsSideEffects) {
         CompletableFuture<CompletedCheckpointStats> result = new CompletableFuture<>();
         DeferredActions actions = new DeferredActions();
         synchronized (lock) {
@@ -142,10 +152,10 @@ public final class CheckpointCoordinator {
                 actions.add(() -> result.completeExceptionally(new CheckpointException(
                         CheckpointFailureReason.COORDINATOR_SHUTDOWN, "coordinator is shut down")));
             } else if (pending == null) {
-                start(type, result, actions);
+                start(type, commitsSideEffects, result, actions);
             } else {
                 LOG.debug("Job {}: {} request queued behind checkpoint {}", jobName, type, pending.checkpointId());
-                queuedRequests.add(type, result);
+                queuedRequests.add(type, commitsSideEffects, result);
             }
         }
         actions.runAll();
@@ -292,9 +302,11 @@ public final class CheckpointCoordinator {
     }
 
     /** Must hold the lock. */
-    private void start(CheckpointType type, CompletableFuture<CompletedCheckpointStats> result, DeferredActions actions) {
+    private void start(CheckpointType type, boolean commitsSideEffects, CompletableFuture<CompletedCheckpointStats> result,
+                       DeferredActions actions) {
         long now = clock.millis();
-        PendingCheckpoint pc = new PendingCheckpoint(nextCheckpointId++, type, now, expectedVertices, result);
+        PendingCheckpoint pc = new PendingCheckpoint(nextCheckpointId++, type, commitsSideEffects, now, expectedVertices,
+                result);
         pending = pc;
         timing.triggered(now);
         LOG.debug("Job {}: triggering {} {}", jobName, type, pc.checkpointId());
@@ -405,7 +417,7 @@ public final class CheckpointCoordinator {
     private void startQueued(DeferredActions actions) {
         TriggerRequestQueue.TriggerRequest next = shutdown ? null : queuedRequests.poll();
         if (next != null) {
-            start(next.type(), next.result(), actions);
+            start(next.type(), next.commitsSideEffects(), next.result(), actions);
         }
     }
 }

@@ -32,7 +32,9 @@ final class CheckpointNotifier {
     }
 
     void completed(PendingCheckpoint pc, CompletedCheckpointStats stats, DeferredActions actions) {
-        actions.add(() -> gateway.notifyCheckpointComplete(pc.checkpointId()));
+        if (pc.commitsSideEffects()) {
+            actions.add(() -> gateway.notifyCheckpointComplete(pc.checkpointId()));
+        }
         actions.add(() -> listener.onCheckpointCompleted(stats));
         actions.add(() -> pc.result().complete(stats));
         // Savepoints belong to the user and are never pruned.

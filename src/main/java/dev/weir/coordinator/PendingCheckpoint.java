@@ -29,6 +29,7 @@ final class PendingCheckpoint {
 
     private final long checkpointId;
     private final CheckpointType type;
+    private final boolean commitsSideEffects;
     private final long triggerTimestamp;
     private final Set<ExecutionVertexId> expected;
     private final Map<ExecutionVertexId, TaskAcknowledgement> acks = new LinkedHashMap<>();
@@ -42,11 +43,13 @@ final class PendingCheckpoint {
     PendingCheckpoint(
             long checkpointId,
             CheckpointType type,
+            boolean commitsSideEffects,
             long triggerTimestamp,
             Set<ExecutionVertexId> expected,
             CompletableFuture<CompletedCheckpointStats> result) {
         this.checkpointId = checkpointId;
         this.type = type;
+        this.commitsSideEffects = commitsSideEffects;
         this.triggerTimestamp = triggerTimestamp;
         this.expected = Set.copyOf(expected);
         this.result = result;
@@ -59,6 +62,16 @@ final class PendingCheckpoint {
 
     CheckpointType type() {
         return type;
+    }
+
+    /**
+     * Whether its completion is sent to the tasks, which then commit their side effects up to it
+     * (sinks' transactions, source offsets): checkpoints and the savepoint a job stops at. A savepoint
+     * the job goes on after commits nothing, as in Flink since 1.15: a failure restores from the
+     * latest checkpoint, which may be older, and would write the savepoint's output again.
+     */
+    boolean commitsSideEffects() {
+        return commitsSideEffects;
     }
 
     long triggerTimestamp() {

@@ -11,12 +11,13 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TriggerRequestQueue {
 
-    record TriggerRequest(CheckpointType type, CompletableFuture<CompletedCheckpointStats> result) {}
+    record TriggerRequest(CheckpointType type, boolean commitsSideEffects,
+                          CompletableFuture<CompletedCheckpointStats> result) {}
 
     private final Deque<TriggerRequest> requests = new ArrayDeque<>();
 
-    void add(CheckpointType type, CompletableFuture<CompletedCheckpointStats> result) {
-        requests.add(new TriggerRequest(type, result));
+    void add(CheckpointType type, boolean commitsSideEffects, CompletableFuture<CompletedCheckpointStats> result) {
+        requests.add(new TriggerRequest(type, commitsSideEffects, result));
     }
 
     boolean isEmpty() {

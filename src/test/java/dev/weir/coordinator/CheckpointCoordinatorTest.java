@@ -515,6 +515,31 @@ class CheckpointCoordinatorTest {
     }
 
     @Test
+    void aSavepointTheJobGoesOnAfterCommitsNothingButTheOneItStopsAtAndCheckpointsDo() {
+        CheckpointCoordinator coordinator = coordinator();
+        long checkpoint = triggerPeriodic(coordinator);
+        ackAll(coordinator, checkpoint);
+
+        CompletableFuture<CompletedCheckpointStats> intermediate = coordinator.triggerCheckpoint(CheckpointType.SAVEPOINT);
+        long savepoint = gateway.lastTrigger().checkpointId();
+        ackAll(coordinator, savepoint);
+        assertThat(intermediate).isCompleted();
+        assertThat(store.savepointIds()).containsExactly(savepoint);
+        assertThat(listener.completed).extracting(CompletedCheckpointStats::checkpointId).containsExactly(checkpoint, savepoint);
+        assertThat(gateway.completed).as("the tasks learn only of completions that commit").containsExactly(checkpoint);
+
+        // Queued behind a pending checkpoint, a stop savepoint keeps its kind.
+        long next = triggerPeriodic(coordinator);
+        CompletableFuture<CompletedCheckpointStats> stop = coordinator.triggerStopSavepoint();
+        ackAll(coordinator, next);
+        long stopAt = gateway.lastTrigger().checkpointId();
+        assertThat(gateway.lastTrigger().type()).isEqualTo(CheckpointType.SAVEPOINT);
+        ackAll(coordinator, stopAt);
+        assertThat(stop).isCompleted();
+        assertThat(gateway.completed).containsExactly(checkpoint, next, stopAt);
+    }
+
+    @Test
     void explicitRequestFailsWhenItsCheckpointIsAborted() {
         CheckpointCoordinator coordinator = coordinator();
         CompletableFuture<CompletedCheckpointStats> result = coordinator.triggerCheckpoint(CheckpointType.CHECKPOINT);
