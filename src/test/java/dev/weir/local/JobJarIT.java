@@ -44,12 +44,17 @@ class JobJarIT {
             import java.io.DataOutput;
             import java.io.IOException;
             import java.io.Serializable;
+            import java.nio.file.Files;
             import java.nio.file.Path;
 
             import dev.weir.connectors.file.ExactlyOnceFileSink;
             import dev.weir.connectors.generator.GeneratorSource;
+            import dev.weir.runtime.dataflow.InputStatus;
             import dev.weir.runtime.dataflow.JobArgs;
             import dev.weir.runtime.dataflow.JobDefinition;
+            import dev.weir.runtime.dataflow.Source;
+            import dev.weir.runtime.dataflow.SourceContext;
+            import dev.weir.runtime.dataflow.SourceReader;
             import dev.weir.runtime.dataflow.StreamEnvironment;
             import dev.weir.runtime.dataflow.functions.Collector;
             import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -127,16 +132,50 @@ class JobJarIT {
                     }
                 }
 
+                /** Each subtask holds after holdAfter records (counted anew on restore) until the file gate exists. */
+                record HeldSource(Source<Long> inner, long holdAfter, String gate) implements Source<Long> {
+                    @Override
+                    public SourceReader<Long> createReader(SourceContext context) throws Exception {
+                        SourceReader<Long> reader = inner.createReader(context);
+                        return new SourceReader<>() {
+                            private long emitted;
+
+                            @Override
+                            public InputStatus pollNext(Collector<Long> output) throws Exception {
+                                if (emitted >= holdAfter && !Files.exists(Path.of(gate))) {
+                                    return InputStatus.NOTHING_AVAILABLE;
+                                }
+                                return reader.pollNext(record -> {
+                                    emitted++;
+                                    output.collect(record);
+                                });
+                            }
+
+                            @Override
+                            public byte[] snapshotState(long checkpointId) throws Exception {
+                                return reader.snapshotState(checkpointId);
+                            }
+
+                            @Override
+                            public void close() throws Exception {
+                                reader.close();
+                            }
+                        };
+                    }
+                }
+
                 @Override
                 public void define(StreamEnvironment env, JobArgs args) {
                     requireJobClassLoader("define()");
                     long records = args.getLong("records", 1000);
                     long keys = args.getLong("keys", 10);
-                    GeneratorSource<Long> source = GeneratorSource.sequence(records);
+                    GeneratorSource<Long> generator = GeneratorSource.sequence(records);
                     long rate = args.getLong("rate", 0);
                     if (rate > 0) {
-                        source = source.withRateLimit(rate);
+                        generator = generator.withRateLimit(rate);
                     }
+                    Source<Long> source = args.asMap().containsKey("gate")
+                            ? new HeldSource(generator, args.getLong("holdAfter", 0), args.get("gate", null)) : generator;
                     env.fromSource(source, "generator").returns(Types.LONG)
                             .map(i -> new Reading(new SensorId(Math.floorMod(i * 2654435761L, keys)), i))
                             .keyBy(Reading::sensor, new SensorIdSerializer())
@@ -163,14 +202,19 @@ class JobJarIT {
         long keys = 500;
         Path output = dir.resolve("out");
         Path stateDir = dir.resolve("state");
-        // A path relative to the manifest, as a user would write it next to their build.
-        Path first = manifest("sensors", "jars/sensor-job.jar", null, 2, records, keys, 15_000, output);
+        // A path relative to the manifest, as a user would write it next to their build. Its sources hold
+        // after 50,000 records each (of 150,000; counted anew after the restore) until the gate opens, so
+        // the first run is still going when the test kills it, however busy the machine.
+        Path gate = dir.resolve("gate");
+        Path first = manifest("sensors", "jars/sensor-job.jar", null, 2, records, keys, 15_000, output,
+                "      holdAfter: \"50000\"\n      gate: " + gate + "\n");
 
         try (WeirLocalProcess weirLocal = WeirLocalProcess.start(Map.of(), stateDir, first)) {
             runAndKill(weirLocal, records, output);
         }
 
         // Resumed with three subtasks, all in this JVM: the jar in a user-code class loader here.
+        Files.writeString(gate, "open");
         Path second = manifest("sensors", "jars/sensor-job.jar", null, 3, records, keys, 0, output);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -268,6 +312,12 @@ class JobJarIT {
 
     private Path manifest(String name, String jarUri, String sha, int parallelism, long records, long keys, long rate,
                           Path output) throws IOException {
+        return manifest(name, jarUri, sha, parallelism, records, keys, rate, output, "");
+    }
+
+    /** {@code moreArgs}: further lines of {@code spec.job.args}, indented by six spaces. */
+    private Path manifest(String name, String jarUri, String sha, int parallelism, long records, long keys, long rate,
+                          Path output, String moreArgs) throws IOException {
         Path file = dir.resolve(name + "-p" + parallelism + ".yaml");
         Files.writeString(file, """
                 apiVersion: weir.dev/v1alpha1
@@ -284,10 +334,10 @@ class JobJarIT {
                       keys: "%d"
                       rate: "%d"
                       output: %s
-                  checkpointing:
+                %s  checkpointing:
                     intervalMs: 200
                 """.formatted(name, JOB_CLASS, jarUri, sha == null ? "" : "    jarSha256: \"" + sha + "\"\n", parallelism,
-                records, keys, rate, output));
+                records, keys, rate, output, moreArgs));
         return file;
     }
 

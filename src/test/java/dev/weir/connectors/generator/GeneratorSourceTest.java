@@ -115,9 +115,31 @@ class GeneratorSourceTest {
         assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.MORE_AVAILABLE);
         assertThat(out).hasSize(100);
         assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
-        now.set(2_000_000_000); // 2 s: 2000 allowed in total, one batch at a time
+        now.set(150_000_000); // 150 ms: 150 allowed in total
         assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.MORE_AVAILABLE);
-        assertThat(out).hasSize(100 + GeneratorReader.BATCH);
+        assertThat(out).hasSize(150);
+    }
+
+    @Test
+    void aReaderThatFellBehindCatchesUpByAtMostTheBurstNotByAllItMissed() throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        GeneratorSource<Long> source = GeneratorSource.sequence(1_000_000).withRateLimit(10_000).withClock(now::get);
+        SourceReader<Long> reader = reader(source, 0, 1, 1);
+        List<Long> out = new ArrayList<>();
+        reader.pollNext(out::add);
+        now.set(5_000_000_000L); // stalled for 5 s: 50,000 records missed
+        while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {
+            // the allowance, a batch at a time
+        }
+        long burst = 10_000 * RateLimit.MAX_BURST_NANOS / 1_000_000_000L;
+        assertThat(out).hasSizeBetween((int) burst - 1, (int) burst + 1);
+        for (int ms = 0; ms < 1000; ms += 10) { // then the rate again, polled every 10 ms: 10,000 in a second
+            now.addAndGet(10_000_000L);
+            while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {
+                // the allowance
+            }
+        }
+        assertThat(out).hasSizeBetween((int) burst + 10_000 - 1, (int) burst + 10_000 + 1);
     }
 
     @Test
