@@ -40,7 +40,7 @@ public final class NexmarkBenchmark {
         NexmarkRun.Mode mode = NexmarkRun.Mode.WORKERS;
         long virtualRate = 10_000;
         boolean classData = true;
-        List<String> workerJvmOptions = new ArrayList<>(List.of("-Xmx2g", "-XX:+UseParallelGC"));
+        List<String> workerJvmOptions = new ArrayList<>(NexmarkRun.DEFAULT_WORKER_JVM_OPTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--query" -> query = args[++i];
@@ -102,6 +102,7 @@ public final class NexmarkBenchmark {
             line.put("deploy_s", round3(outcome.seconds() - outcome.netSeconds()));
             line.putAll(outcome.checkpointTimings());
             line.put("worker_class_data_archive", settings.classDataArchive());
+            line.put("worker_jvm_options", String.join(" ", settings.workerJvmOptions()));
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
         } finally {

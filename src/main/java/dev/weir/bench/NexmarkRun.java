@@ -24,6 +24,7 @@ import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
+import dev.weir.runtime.worker.WorkerJvm;
 
 /**
  * One run of a Nexmark query ({@link NexmarkJob}) under a job master: worker processes (the deployed
@@ -34,12 +35,15 @@ public final class NexmarkRun {
 
     public enum Mode { WORKERS, IN_PROCESS }
 
+    public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("-Xmx2g"), WorkerJvm.GC_OPTIONS.stream()).toList();
+
     public record Settings(String query, long events, int parallelism, long checkpointIntervalMs, Mode mode,
                            long virtualRate, List<String> workerJvmOptions, boolean classDataArchive) {
 
+        /** Workers as deployed: {@code weir local}'s default heap and the workers' collector ({@link WorkerJvm#GC_OPTIONS}). */
         public static Settings of(String query, long events, int parallelism, Mode mode) {
-            return new Settings(query, events, parallelism, 1000, mode, 10_000,
-                    List.of("-Xmx2g", "-XX:+UseParallelGC"), false);
+            return new Settings(query, events, parallelism, 1000, mode, 10_000, DEFAULT_WORKER_JVM_OPTIONS, false);
         }
 
         public Settings withCheckpointInterval(long intervalMs) {
