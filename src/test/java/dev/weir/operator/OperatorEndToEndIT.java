@@ -32,6 +32,8 @@ class OperatorEndToEndIT {
 
     private static final long RECORDS = 120_000;
     private static final long KEYS = 300;
+    /** Per source subtask, of RECORDS / parallelism: twice that (two attempts) still leaves the end unreached. */
+    private static final long HOLD_AFTER = 20_000;
 
     @TempDir
     Path dir;
@@ -50,8 +52,12 @@ class OperatorEndToEndIT {
         Path output = dir.resolve("out");
         try (EndToEndFixture fixture = new EndToEndFixture(dir);
              OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
-            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output,
-                    job -> job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS));
+            // Its sources hold after HOLD_AFTER records each (counted anew after the restore) until the gate
+            // opens: at a load average of 20 the job had ended before the test saw it running.
+            Path gate = dir.resolve("gate");
+            StreamJob job = fixture.gatedKeyedCountJob("counts", RECORDS, KEYS, 15_000, HOLD_AFTER, gate, output);
+            job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS);
+            fixture.env.create(job);
             List<JobPhase> phases = new CopyOnWriteArrayList<>();
             Thread watcher = fixture.watchPhases("counts", phases);
 
@@ -63,6 +69,7 @@ class OperatorEndToEndIT {
             assertThat(fixture.status("counts").getRestoredFrom()).contains("/checkpoints/chk-");
             assertThat(fixture.status("counts").getRestarts()).isEqualTo(1);
             assertDetectedWithoutTheHeartbeatTimeout(fixture, killed, "worker pod counts-a1-w1 failed", "worker 1 lost");
+            GatedSource.open(gate);
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
                     Duration.ofSeconds(120));
             watcher.interrupt();
@@ -107,15 +114,17 @@ class OperatorEndToEndIT {
         Path output = dir.resolve("out");
         try (EndToEndFixture fixture = new EndToEndFixture(dir);
              OperatorInstance operator = OperatorInstance.start(fixture.env.client, loopback(0))) {
-            fixture.keyedCount("counts", RECORDS, KEYS, 15_000, output, job -> {
-                job.getSpec().getJob().setParallelism(1);
-                job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS);
-            });
+            Path gate = dir.resolve("gate");
+            StreamJob job = fixture.gatedKeyedCountJob("counts", RECORDS, KEYS, 15_000, HOLD_AFTER, gate, output);
+            job.getSpec().getJob().setParallelism(1);
+            job.getSpec().getRestartPolicy().setHeartbeatTimeoutMs(SILENCE_MS);
+            fixture.env.create(job);
             awaitRunningWithACheckpoint(fixture);
             Instant killed = Instant.now();
             fixture.kubelet.killProcess("counts-a1-w0");
             fixture.await("counts", () -> fixture.status("counts").getAttempt() == 2, Duration.ofSeconds(60));
             assertDetectedWithoutTheHeartbeatTimeout(fixture, killed, "worker pod counts-a1-w0 failed (exit code 137)");
+            GatedSource.open(gate);
             fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
                     Duration.ofSeconds(120));
         }
