@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.api.JobPhase;
 import dev.weir.testing.CommittedFiles;
+import dev.weir.testing.GatedSource;
 import dev.weir.testing.KeyedCountVerifier;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -51,7 +52,10 @@ class OperatorLeaderFailoverIT {
                         new InetSocketAddress("127.0.1.2", port), service.url(), pod("weir-operator-b"))) {
                     assertThat(labelled(fixture)).containsExactly("weir-operator-a");
 
-                    fixture.keyedCount("counts", RECORDS, KEYS, 12_000, output);
+                    // Its sources hold after 40,000 records each until the gate opens: the job is still
+                    // running when the leader goes, however long the takeover takes on a busy machine.
+                    Path gate = dir.resolve("gate");
+                    fixture.gatedKeyedCount("counts", RECORDS, KEYS, 12_000, 40_000, gate, output);
                     fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Running
                             && fixture.status("counts").getLastCheckpoint() != null, Duration.ofSeconds(60));
                     assertThat(b.leadership.leading()).isFalse();
@@ -70,6 +74,7 @@ class OperatorLeaderFailoverIT {
                     assertThat(fixture.status("counts").getAttempt()).isEqualTo(1);
                     assertThat(fixture.status("counts").getRestarts()).isZero();
                     pids.forEach((pod, pid) -> assertThat(fixture.kubelet.pid(pod)).as(pod).isEqualTo(pid));
+                    GatedSource.open(gate);
 
                     fixture.await("counts", () -> fixture.status("counts").getPhase() == JobPhase.Finished,
                             Duration.ofSeconds(120));
