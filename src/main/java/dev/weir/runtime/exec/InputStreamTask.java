@@ -14,6 +14,7 @@ import dev.weir.runtime.checkpoint.CheckpointBarrierHandler;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.Collector;
+import dev.weir.runtime.exec.operators.PrefetchingInput;
 import dev.weir.runtime.exec.operators.RecordTimestamp;
 import dev.weir.runtime.metrics.TaskIoMetrics;
 import dev.weir.runtime.network.EndOfData;
@@ -39,6 +40,12 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
 public final class InputStreamTask extends StreamTask implements BarrierHandlerActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(InputStreamTask.class);
+    /**
+     * Records whose state is prefetched together ({@link #processPrefetched}): enough misses in
+     * flight at once to hide most of the memory latency, few enough that their loads fit in the
+     * CPU's reorder window and the prefetched lines stay in L1 until used.
+     */
+    private static final int PREFETCH_GROUP = 8;
 
     private final InputGate gate;
     private final List<Partitioning> partitionings;
@@ -171,7 +178,9 @@ public final class InputStreamTask extends StreamTask implements BarrierHandlerA
      * loop then runs interpreted once per batch while the records still go through compiled code.
      */
     private static void processBatch(Collector<Object> head, RecordBatch batch, RecordTimestamp timestamp) {
-        if (batch.hasTimestamps()) {
+        if (head instanceof PrefetchingInput prefetching && prefetching.prefetches()) {
+            processPrefetched(head, prefetching, batch, timestamp);
+        } else if (batch.hasTimestamps()) {
             for (int i = 0, n = batch.size(); i < n; i++) {
                 timestamp.set(batch.timestamp(i));
                 head.collect(batch.get(i));
@@ -179,6 +188,34 @@ public final class InputStreamTask extends StreamTask implements BarrierHandlerA
         } else {
             timestamp.set(RecordBatch.NO_TIMESTAMP);
             for (int i = 0, n = batch.size(); i < n; i++) {
+                head.collect(batch.get(i));
+            }
+        }
+    }
+
+    /**
+     * Records in groups: the state of the next group's keys is prefetched before this group is
+     * processed, so the next group's cache misses overlap each other and this group's work instead
+     * of stalling one record each (keyed state of millions of keys misses the cache nearly every
+     * time: it was half a worker's time on keyed-count with 10 M keys).
+     */
+    private static void processPrefetched(Collector<Object> head, PrefetchingInput prefetching, RecordBatch batch,
+                                          RecordTimestamp timestamp) {
+        boolean timestamps = batch.hasTimestamps();
+        if (!timestamps) {
+            timestamp.set(RecordBatch.NO_TIMESTAMP);
+        }
+        int n = batch.size();
+        prefetching.prefetch(batch, 0, Math.min(n, PREFETCH_GROUP));
+        for (int start = 0; start < n; start += PREFETCH_GROUP) {
+            int end = Math.min(n, start + PREFETCH_GROUP);
+            if (end < n) {
+                prefetching.prefetch(batch, end, Math.min(n, end + PREFETCH_GROUP));
+            }
+            for (int i = start; i < end; i++) {
+                if (timestamps) {
+                    timestamp.set(batch.timestamp(i));
+                }
                 head.collect(batch.get(i));
             }
         }

@@ -2,6 +2,7 @@ package dev.weir.runtime.state;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.function.LongSupplier;
 import dev.weir.runtime.checkpoint.CheckpointType;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.state.serialization.TypeSerializer;
+import dev.weir.runtime.state.serialization.Types;
 
 /**
  * Working keyed state of one keyed operator subtask, on the heap. The current key is set once per
@@ -35,6 +37,14 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
     private final HeapChangelog changelog;
     private final Map<String, KeyGroupedStatePart> parts = new LinkedHashMap<>();
     private final Map<String, Object> states = new HashMap<>();
+    /** The tables of the states, for {@link #prefetch}. */
+    @SuppressWarnings("unchecked")
+    private StateTable<K, ?>[] tables = new StateTable[0];
+    /** What {@link #prefetch} read: kept so that the JIT cannot drop the reads whose result nothing uses. */
+    private long prefetched;
+    /** The tables and places {@link #prefetch} reads, reused. */
+    private KeyTable<?, ?>[] pendingTables = new KeyTable[0];
+    private int[] pendingOffsets = new int[0];
     /** name → per key-group index the restored sections, for restored state not registered yet. */
     private final Map<String, List<HeapChangelogFormat.Section>[]> unclaimed = new TreeMap<>();
 
@@ -76,6 +86,51 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         this.currentKey = key;
         this.currentKeyGroupIndex = keyGroup - keyGroupRange.start();
         keyEpoch++;
+    }
+
+    /** Only tables of {@code long} keys know where a key's entry is without reading the table (KeyTable.create). */
+    @Override
+    public boolean prefetches() {
+        return keySerializer == Types.LONG;
+    }
+
+    /**
+     * In two passes: the places of all the keys' entries first, then the reads, in a loop of a few
+     * instructions each, so that all their cache misses are in flight together (one read after
+     * each key's hashing left the reads too far apart for the CPU to overlap them).
+     */
+    @Override
+    public void prefetch(K[] keys, int count) {
+        int most = count * tables.length;
+        if (pendingTables.length < most) {
+            pendingTables = new KeyTable[most];
+            pendingOffsets = new int[most];
+        }
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            K key = keys[i];
+            if (key == null) {
+                continue;
+            }
+            int keyGroup = KeyGroupAssignment.keyGroupFor(key, maxParallelism);
+            if (!keyGroupRange.contains(keyGroup)) {
+                continue;
+            }
+            int index = keyGroup - keyGroupRange.start();
+            for (StateTable<K, ?> table : tables) {
+                KeyTable<K, ?> map = table.table(index);
+                int offset = map.prefetchOffset(key);
+                if (offset >= 0) {
+                    pendingTables[n] = map;
+                    pendingOffsets[n++] = offset;
+                }
+            }
+        }
+        long read = 0;
+        for (int i = 0; i < n; i++) {
+            read += pendingTables[i].touch(pendingOffsets[i]);
+        }
+        prefetched += read;
     }
 
     @Override
@@ -147,6 +202,8 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
                                           TtlStates.SnapshotFilter<V> ttlFilter) {
         StateTable<K, V> table = new StateTable<>(name, this, valueSerializer, versions, ttlFilter, ttlClock);
         registerPart(table);
+        tables = Arrays.copyOf(tables, tables.length + 1);
+        tables[tables.length - 1] = table;
         return table;
     }
 

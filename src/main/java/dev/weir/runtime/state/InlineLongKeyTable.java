@@ -93,6 +93,18 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
     }
 
     @Override
+    public int prefetchOffset(Long key) {
+        return slot(key) * stride;
+    }
+
+    /** The slot's first and last word: a slot may straddle two cache lines. */
+    @Override
+    public long touch(int offset) {
+        long[] s = slots;
+        return s[offset + KEY] + s[offset + stride - 1];
+    }
+
+    @Override
     public void put(Long key, V value) {
         if (value == null) {
             throw new NullPointerException("null value for key " + key);

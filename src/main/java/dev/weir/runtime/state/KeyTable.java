@@ -27,6 +27,24 @@ interface KeyTable<K, V> {
 
     void remove(K key);
 
+    /**
+     * Where {@code key}'s entry would be, for {@link #touch}, or -1 when this table has nothing to
+     * prefetch ({@link KeyedStateBackend#prefetch}). Reads nothing of the entries: the caller
+     * first computes the places of several keys, then touches them together.
+     */
+    default int prefetchOffset(K key) {
+        return -1;
+    }
+
+    /**
+     * Reads at a {@link #prefetchOffset} taken since the last change, so that a later {@link #get}
+     * or {@link #put} finds the entry in the cache. Returns what it read, for the caller to keep:
+     * the JIT cannot drop the reads.
+     */
+    default long touch(int offset) {
+        return 0;
+    }
+
     int size();
 
     void forEach(EntryVisitor<K, V> visitor) throws IOException;

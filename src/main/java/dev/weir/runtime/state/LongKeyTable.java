@@ -70,6 +70,17 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
     }
 
     @Override
+    public int prefetchOffset(Long key) {
+        return slot(key);
+    }
+
+    /** The key's home slot in the key and value arrays (the value object itself stays where it is). */
+    @Override
+    public long touch(int offset) {
+        return keys[offset] + (values[offset] == null ? 0 : 1);
+    }
+
+    @Override
     public void put(Long key, V value) {
         if (value == null) {
             throw new NullPointerException("null value for key " + key);

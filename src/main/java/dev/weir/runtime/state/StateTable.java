@@ -66,6 +66,11 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         return value;
     }
 
+    /** The table of key group index {@code keyGroupIndex}, for {@link HeapKeyedStateBackend#prefetch}. */
+    KeyTable<K, V> table(int keyGroupIndex) {
+        return maps[keyGroupIndex];
+    }
+
     void put(V value) {
         long epoch = backend.keyEpoch();
         if (value == lastValue && epoch == lastEpoch && value != null && !valuesInline) {

@@ -50,6 +50,42 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
+    void prefetchChangesNeitherStateNorCurrentKeyAndIgnoresKeysOfOtherSubtasks() throws Exception {
+        HeapKeyedStateBackend<Long> b = backend(new KeyGroupRange(0, MAX_PARALLELISM / 2 - 1));
+        List<Long> own = java.util.stream.LongStream.range(0, 400)
+                .filter(k -> KeyGroupAssignment.keyGroupFor(k, MAX_PARALLELISM) < MAX_PARALLELISM / 2).boxed().toList();
+        ValueState<Long> count = b.getState(COUNT);
+        MapState<String, Integer> seen = b.getState(SEEN);
+        ListState<String> events = b.getState(EVENTS);
+        for (long k : own.subList(0, own.size() / 2)) {
+            b.setCurrentKey(k);
+            count.update(k * 10);
+            seen.put("a" + k, (int) k);
+            seen.put("b", 1);
+            events.add("e" + k);
+            events.add("f" + k);
+        }
+        long current = own.get(0);
+        b.setCurrentKey(current);
+        Long before = count.value();
+        Long[] keys = new Long[9];
+        for (long k = -45; k < 400; k += keys.length - 1) {
+            for (int i = 0; i < keys.length - 1; i++) {
+                keys[i] = k + i; // present, absent, and (outside the range) another subtask's keys
+            }
+            b.prefetch(keys, keys.length); // the last one null
+        }
+        assertThat(b.currentKey()).isEqualTo(current);
+        assertThat(count.value()).isEqualTo(before);
+        assertThat(b.size("count")).isEqualTo(own.size() / 2);
+        assertContent(b, own.subList(0, own.size() / 2));
+        for (long k : own.subList(own.size() / 2, own.size())) {
+            b.setCurrentKey(k);
+            assertThat(count.value()).isNull();
+        }
+    }
+
+    @Test
     void valueMapAndListStateRoundTripThroughSnapshot() throws Exception {
         KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
         HeapKeyedStateBackend<Long> original = backend(all);

@@ -27,6 +27,7 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     /** The timestamp of the record being handled, which records emitted now carry. */
     protected RecordTimestamp recordTimestamp;
     private TimeDomain firing;
+    private Object[] keysToPrefetch = new Object[0];
 
     @SuppressWarnings("unchecked")
     protected AbstractKeyedOperator(TypeSerializer<?> keySerializer) {
@@ -47,6 +48,28 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     /** Sets the key of {@code record} as the current key, or fails as the user's key selector did. */
     protected final void setCurrentKey(KeySelector<Object, Object> keySelector, Object record) throws Exception {
         backend.setCurrentKey(keySelector.getKey(record));
+    }
+
+    /**
+     * {@link KeyedStateBackend#prefetch} for the keys of {@code batch[from..to)}. A key selector
+     * that fails here fails again in {@link #setCurrentKey}, which reports it: a hint has nothing
+     * to report.
+     */
+    protected final void prefetchKeys(KeySelector<Object, Object> keySelector, RecordBatch batch, int from, int to) {
+        int count = to - from;
+        if (keysToPrefetch.length < count) {
+            keysToPrefetch = new Object[count];
+        }
+        for (int i = 0; i < count; i++) {
+            Object key;
+            try {
+                key = keySelector.getKey(batch.get(from + i));
+            } catch (Exception e) {
+                key = null; // reported when the record is processed
+            }
+            keysToPrefetch[i] = key;
+        }
+        backend.prefetch(keysToPrefetch, count);
     }
 
     @Override

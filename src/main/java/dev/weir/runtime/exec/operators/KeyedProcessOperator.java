@@ -3,12 +3,13 @@ package dev.weir.runtime.exec.operators;
 import dev.weir.runtime.dataflow.Partitioning;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.network.RecordBatch;
 
 /**
  * Runs a {@link KeyedProcessFunction}: sets the record's key on the state backend, then calls it.
  * A watermark fires the event-time timers it passed before it goes downstream.
  */
-public final class KeyedProcessOperator extends AbstractKeyedOperator {
+public final class KeyedProcessOperator extends AbstractKeyedOperator implements PrefetchingInput {
 
     private final KeyedProcessFunction<Object, Object, Object> function;
     private final KeySelector<Object, Object> keySelector;
@@ -23,6 +24,16 @@ public final class KeyedProcessOperator extends AbstractKeyedOperator {
     @Override
     protected void openFunction() throws Exception {
         function.open(this);
+    }
+
+    @Override
+    public boolean prefetches() {
+        return backend.prefetches();
+    }
+
+    @Override
+    public void prefetch(RecordBatch batch, int from, int to) {
+        prefetchKeys(keySelector, batch, from, to);
     }
 
     @Override
