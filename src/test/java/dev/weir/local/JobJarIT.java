@@ -36,7 +36,10 @@ class JobJarIT {
 
     private static final String JOB_CLASS = "userjob.SensorJob";
 
-    /** keyed-count with a user's own types; every constructor and deserializer checks the context class loader. */
+    /**
+     * keyed-count with a user's own types; every constructor and deserializer checks the context class loader.
+     * Its HeldSource is dev.weir.testing.GatedSource again: the workers here have the jar, not the test classes.
+     */
     private static final String JOB_SOURCE = """
             package userjob;
 
