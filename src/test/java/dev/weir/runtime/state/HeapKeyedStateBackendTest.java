@@ -23,10 +23,14 @@ class HeapKeyedStateBackendTest {
     }
 
     private static void fill(HeapKeyedStateBackend<Long> b, long keys) {
+        fill(b, java.util.stream.LongStream.range(0, keys).boxed().toList());
+    }
+
+    private static void fill(HeapKeyedStateBackend<Long> b, List<Long> keys) {
         ValueState<Long> count = b.getState(COUNT);
         MapState<String, Integer> seen = b.getState(SEEN);
         ListState<String> events = b.getState(EVENTS);
-        for (long k = 0; k < keys; k++) {
+        for (long k : keys) {
             b.setCurrentKey(k);
             count.update(k * 10);
             seen.put("a" + k, (int) k);
@@ -54,17 +58,8 @@ class HeapKeyedStateBackendTest {
         HeapKeyedStateBackend<Long> b = backend(new KeyGroupRange(0, MAX_PARALLELISM / 2 - 1));
         List<Long> own = java.util.stream.LongStream.range(0, 400)
                 .filter(k -> KeyGroupAssignment.keyGroupFor(k, MAX_PARALLELISM) < MAX_PARALLELISM / 2).boxed().toList();
+        fill(b, own.subList(0, own.size() / 2));
         ValueState<Long> count = b.getState(COUNT);
-        MapState<String, Integer> seen = b.getState(SEEN);
-        ListState<String> events = b.getState(EVENTS);
-        for (long k : own.subList(0, own.size() / 2)) {
-            b.setCurrentKey(k);
-            count.update(k * 10);
-            seen.put("a" + k, (int) k);
-            seen.put("b", 1);
-            events.add("e" + k);
-            events.add("f" + k);
-        }
         long current = own.get(0);
         b.setCurrentKey(current);
         Long before = count.value();
