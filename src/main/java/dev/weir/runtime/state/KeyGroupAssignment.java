@@ -13,6 +13,11 @@ public final class KeyGroupAssignment {
         return murmur(key.hashCode()) % maxParallelism;
     }
 
+    /** {@link #keyGroupFor(Object, int)} of a {@code Long} key, without boxing it. */
+    public static int keyGroupForLong(long key, int maxParallelism) {
+        return murmur(Long.hashCode(key)) % maxParallelism;
+    }
+
     /** The subtask owning a key group: the inverse of {@link #rangeFor}. */
     public static int subtaskFor(int keyGroup, int maxParallelism, int parallelism) {
         return keyGroup * parallelism / maxParallelism;

@@ -37,6 +37,14 @@ class KeyGroupAssignmentTest {
     }
 
     @Test
+    void aPrimitiveLongKeyHasItsBoxedKeysGroup() {
+        for (long key : new long[] {0, 1, -1, 42, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, -(1L << 33) + 7}) {
+            assertThat(KeyGroupAssignment.keyGroupForLong(key, 128)).isEqualTo(KeyGroupAssignment.keyGroupFor(Long.valueOf(key), 128));
+            assertThat(KeyGroupAssignment.keyGroupForLong(key, 7)).isEqualTo(KeyGroupAssignment.keyGroupFor(Long.valueOf(key), 7));
+        }
+    }
+
+    @Test
     void smallConsecutiveKeysSpreadOverKeyGroups() {
         BitSet groups = new BitSet();
         for (long key = 0; key < 1000; key++) {

@@ -22,10 +22,10 @@ final class InternalTimerService<K> {
 
     private final ProcessingTimeService timeService;
     private final TaskMailbox mailbox;
-    private final KeyedTimerQueue<K> processingTimeTimers;
-    private final KeyedTimerQueue<K> eventTimeTimers;
-    private final KeyedTimerQueue.Triggerable<K> processingTimeTarget;
-    private final KeyedTimerQueue.Triggerable<K> eventTimeTarget;
+    private final TimerQueue<K> processingTimeTimers;
+    private final TimerQueue<K> eventTimeTimers;
+    private final TimerQueue.Triggerable<K> processingTimeTarget;
+    private final TimerQueue.Triggerable<K> eventTimeTarget;
     private long scheduledWakeUp = Long.MAX_VALUE;
     private long currentWatermark = Long.MIN_VALUE;
 
@@ -38,8 +38,8 @@ final class InternalTimerService<K> {
                          Triggerable<K> processingTimeTarget, Triggerable<K> eventTimeTarget) {
         this.timeService = timeService;
         this.mailbox = mailbox;
-        this.processingTimeTimers = new KeyedTimerQueue<>(PROCESSING_TIME_TIMERS, backend);
-        this.eventTimeTimers = new KeyedTimerQueue<>(EVENT_TIME_TIMERS, backend);
+        this.processingTimeTimers = TimerQueue.create(PROCESSING_TIME_TIMERS, backend);
+        this.eventTimeTimers = TimerQueue.create(EVENT_TIME_TIMERS, backend);
         this.processingTimeTarget = processingTimeTarget::onTimer;
         this.eventTimeTarget = eventTimeTarget::onTimer;
         backend.registerPart(processingTimeTimers);
@@ -103,10 +103,7 @@ final class InternalTimerService<K> {
      * that re-arms itself would otherwise never let the job end.
      */
     void fireAllProcessingTimeTimers() throws Exception {
-        for (KeyedTimerQueue.Timer<K> timer : processingTimeTimers.drain()) {
-            processingTimeTimers.fireOne(timer, processingTimeTarget);
-        }
-        processingTimeTimers.drain();
+        processingTimeTimers.fireAllAndDrop(processingTimeTarget);
     }
 
     /** After a restore: arm the wake-up for the earliest restored processing-time timer. */

@@ -9,7 +9,6 @@ import java.util.List;
 
 import dev.weir.runtime.state.KeyedStateBackend;
 import dev.weir.runtime.state.KeyGroupAssignment;
-import dev.weir.runtime.state.KeyGroupedStatePart;
 import dev.weir.runtime.state.serialization.TypeSerializer;
 
 /**
@@ -19,7 +18,7 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * (every key's window [0, 10 s) fires at 9,999): firing a bucket is a list walk, not a heap
  * removal per timer. Deleted timers leave their bucket lazily: firing checks the key group's set.
  */
-final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
+final class KeyedTimerQueue<K> implements TimerQueue<K> {
 
     record Timer<K>(K key, long timestamp) {
         /**
@@ -34,10 +33,6 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
             z ^= z >>> 31;
             return (int) (z ^ (z >>> 32));
         }
-    }
-
-    interface Triggerable<K> {
-        void onTimer(K key, long timestamp) throws Exception;
     }
 
     private final String name;
@@ -64,8 +59,8 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         }
     }
 
-    /** Adds a timer for the backend's current key; false if it was already there. */
-    boolean register(long timestamp) {
+    @Override
+    public boolean register(long timestamp) {
         Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
         if (timersByKeyGroup[keyGroupIndex(timer.key())].add(timer)) {
             enqueue(timer);
@@ -95,21 +90,19 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         return buckets.remove(times.poll());
     }
 
-    void delete(long timestamp) {
+    @Override
+    public void delete(long timestamp) {
         Timer<K> timer = new Timer<>(backend.currentKey(), timestamp);
         timersByKeyGroup[keyGroupIndex(timer.key())].remove(timer);
     }
 
-    /** The earliest timestamp in the queue (possibly of a deleted timer), or Long.MAX_VALUE. */
-    long nextTimestamp() {
+    @Override
+    public long nextTimestamp() {
         return times.isEmpty() ? Long.MAX_VALUE : times.peek();
     }
 
-    /**
-     * Fires the timers at or before {@code time} in timestamp order, each with its key set on the
-     * backend; timers they register at or before {@code time} fire in the same call.
-     */
-    void fireUpTo(long time, Triggerable<K> target) throws Exception {
+    @Override
+    public void fireUpTo(long time, Triggerable<K> target) throws Exception {
         while (!times.isEmpty() && times.peek() <= time) {
             // Timers registered while this bucket fires, for this same time, go to a new bucket
             // (this one is gone from the map), which the loop fires next.
@@ -125,14 +118,17 @@ final class KeyedTimerQueue<K> implements KeyGroupedStatePart {
         }
     }
 
-    /** Fires a timer taken out by {@link #drain}, with its key set on the backend. */
-    void fireOne(Timer<K> timer, Triggerable<K> target) throws Exception {
-        backend.setCurrentKey(timer.key(), keyGroupIndex(timer.key()));
-        target.onTimer(timer.key(), timer.timestamp());
+    @Override
+    public void fireAllAndDrop(Triggerable<K> target) throws Exception {
+        for (Timer<K> timer : drain()) {
+            backend.setCurrentKey(timer.key(), keyGroupIndex(timer.key()));
+            target.onTimer(timer.key(), timer.timestamp());
+        }
+        drain();
     }
 
-    /** Removes and returns every live timer, in timestamp order (end of input). */
-    List<Timer<K>> drain() {
+    /** Removes and returns every live timer, in timestamp order. */
+    private List<Timer<K>> drain() {
         List<Timer<K>> timers = new ArrayList<>();
         while (!times.isEmpty()) {
             for (Timer<K> timer : pollBucket()) {
