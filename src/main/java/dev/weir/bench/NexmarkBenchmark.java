@@ -26,7 +26,8 @@ public final class NexmarkBenchmark {
 
     private static final String USAGE = "usage: nexmark --query events|q0|q1|q2|q3 [--events N] [--parallelism P]"
             + " [--checkpointing true|false] [--interval-ms MS] [--mode workers|in-process]"
-            + " [--events-per-second R] [--worker-jvm-option OPT]... [--class-data-archive true|false]";
+            + " [--events-per-second R] [--worker-jvm-option OPT]... [--class-data-archive true|false]"
+            + " [--incremental true|false]";
 
     private NexmarkBenchmark() {}
 
@@ -40,6 +41,7 @@ public final class NexmarkBenchmark {
         NexmarkRun.Mode mode = NexmarkRun.Mode.WORKERS;
         long virtualRate = 10_000;
         boolean classData = true;
+        boolean incremental = false;
         List<String> workerJvmOptions = new ArrayList<>(NexmarkRun.DEFAULT_WORKER_JVM_OPTIONS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -56,6 +58,7 @@ public final class NexmarkBenchmark {
                 case "--events-per-second" -> virtualRate = Long.parseLong(args[++i]);
                 case "--worker-jvm-option" -> workerJvmOptions.add(args[++i]);
                 case "--class-data-archive" -> classData = Boolean.parseBoolean(args[++i]);
+                case "--incremental" -> incremental = Boolean.parseBoolean(args[++i]);
                 default -> usage("unknown argument: " + args[i]);
             }
         }
@@ -67,7 +70,8 @@ public final class NexmarkBenchmark {
             NexmarkRun.Settings settings = NexmarkRun.Settings.of(query, events, parallelism, mode)
                     .withCheckpointInterval(checkpointing ? intervalMs : 0)
                     .withVirtualRate(virtualRate)
-                    .withWorkers(workerJvmOptions, mode == NexmarkRun.Mode.WORKERS && classData);
+                    .withWorkers(workerJvmOptions, mode == NexmarkRun.Mode.WORKERS && classData)
+                    .withIncremental(incremental);
             NexmarkRun.Outcome outcome = NexmarkRun.run(settings, dir);
             JobResult result = outcome.result();
             if (result.state() != JobResult.JobState.FINISHED) {
@@ -95,6 +99,7 @@ public final class NexmarkBenchmark {
             line.put("checkpoints_completed", result.checkpointsCompleted());
             line.put("checkpoints_failed", result.checkpointsFailed());
             line.put("state_backend", "heap");
+            line.put("incremental", incremental);
             line.put("interval_ms", checkpointing ? intervalMs : 0);
             line.put("virtual_events_per_s", virtualRate);
             line.put("job_net_runtime_s", round3(outcome.netSeconds()));

@@ -22,6 +22,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.runtime.worker.WorkerJvm;
@@ -39,26 +40,33 @@ public final class NexmarkRun {
             java.util.stream.Stream.of("-Xmx2g"), WorkerJvm.GC_OPTIONS.stream()).toList();
 
     public record Settings(String query, long events, int parallelism, long checkpointIntervalMs, Mode mode,
-                           long virtualRate, List<String> workerJvmOptions, boolean classDataArchive) {
+                           long virtualRate, List<String> workerJvmOptions, boolean classDataArchive,
+                           boolean incremental) {
 
         /** Workers as deployed: {@code weir local}'s default heap and the workers' collector ({@link WorkerJvm#GC_OPTIONS}). */
         public static Settings of(String query, long events, int parallelism, Mode mode) {
-            return new Settings(query, events, parallelism, 1000, mode, 10_000, DEFAULT_WORKER_JVM_OPTIONS, false);
+            return new Settings(query, events, parallelism, 1000, mode, 10_000, DEFAULT_WORKER_JVM_OPTIONS, false, false);
         }
 
         public Settings withCheckpointInterval(long intervalMs) {
             return new Settings(query, events, parallelism, intervalMs, mode, virtualRate, workerJvmOptions,
-                    classDataArchive);
+                    classDataArchive, incremental);
         }
 
         public Settings withWorkers(List<String> jvmOptions, boolean classData) {
             return new Settings(query, events, parallelism, checkpointIntervalMs, mode, virtualRate, jvmOptions,
-                    classData);
+                    classData, incremental);
         }
 
         public Settings withVirtualRate(long rate) {
             return new Settings(query, events, parallelism, checkpointIntervalMs, mode, rate, workerJvmOptions,
-                    classDataArchive);
+                    classDataArchive, incremental);
+        }
+
+        /** Heap keyed state with incremental checkpoints ({@code spec.stateBackend.incremental}) or full ones. */
+        public Settings withIncremental(boolean on) {
+            return new Settings(query, events, parallelism, checkpointIntervalMs, mode, virtualRate, workerJvmOptions,
+                    classDataArchive, on);
         }
     }
 
@@ -82,7 +90,8 @@ public final class NexmarkRun {
              CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(name,
                     NexmarkJob.class.getName(), new JobArgs(args), settings.parallelism(), 128,
-                    CheckpointingMode.EXACTLY_ONCE);
+                    CheckpointingMode.EXACTLY_ONCE)
+                    .withStateBackend(settings.incremental() ? StateBackendSettings.HEAP_INCREMENTAL : StateBackendSettings.HEAP);
             JobMetrics metrics = new JobMetrics();
             JobDeployer deployer = settings.mode() == Mode.IN_PROCESS ? new InProcessDeployer(job, storage, metrics)
                     : new WorkerProcessDeployer(job, new WorkerStorage(dir.resolve("store").toString(), base, null),
