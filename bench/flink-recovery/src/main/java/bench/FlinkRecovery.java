@@ -142,10 +142,11 @@ public final class FlinkRecovery {
                 int previousAttempt = attempt;
                 long killedAt = System.currentTimeMillis();
                 process.destroyForcibly(); // SIGKILL
-                long resumedAt = progress.awaitFirstRecord(previousAttempt, 300_000);
                 await("every task of the new attempt running", 300, () -> allRunning(job, previousAttempt + 1));
-                long allReportedAt = progress.awaitAllSubtasks(previousAttempt, PARALLELISM, 60_000);
                 attempt = get(keyedUrl).path("subtasks").get(0).path("attempt").asInt();
+                long[] firstRecords = progress.awaitSubtasks(attempt, PARALLELISM, 60_000);
+                long resumedAt = firstRecords[0];
+                long allReportedAt = firstRecords[PARALLELISM - 1];
                 cluster.taskManagers.remove(victim);
                 String replacement = cluster.startTaskManager();
 
@@ -183,6 +184,7 @@ public final class FlinkRecovery {
                 line.put("kill_to_tasks_running_ms", latest.get("RUNNING") - killedAt);
                 line.put("kill_to_processing_resumed_ms", resumedAt - killedAt);
                 line.put("kill_to_all_subtasks_processing_ms", allReportedAt - killedAt);
+                line.put("failed_attempts_subtasks_with_records", progress.subtasksOfFailedAttempts(previousAttempt, attempt));
                 line.put("replacement_task_manager", replacement);
                 line.put("heartbeat_interval_ms", clientConf.get(
                         org.apache.flink.configuration.HeartbeatManagerOptions.HEARTBEAT_INTERVAL).toMillis());
@@ -334,40 +336,44 @@ public final class FlinkRecovery {
             }
         }
 
-        /** When the first subtask of an attempt after {@code attempt} reported a record. */
-        synchronized long awaitFirstRecord(int attempt, long timeoutMs) throws InterruptedException {
-            return await(attempt, 1, timeoutMs);
-        }
-
-        /** When the last of {@code subtasks} subtasks of an attempt after {@code attempt} reported its first record. */
-        synchronized long awaitAllSubtasks(int attempt, int subtasks, long timeoutMs) throws InterruptedException {
-            return await(attempt, subtasks, timeoutMs);
-        }
-
-        private long await(int attempt, int subtasks, long timeoutMs) throws InterruptedException {
+        /**
+         * When each of the keyed operator's {@code subtasks} subtasks of {@code attempt} reported its first record,
+         * in order. Only the attempt that runs counts: tasks of an attempt whose deployment failed elsewhere may
+         * process a few local records before they are cancelled.
+         */
+        synchronized long[] awaitSubtasks(int attempt, int subtasks, long timeoutMs) throws InterruptedException {
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (true) {
-                // a failed restart (e.g. deployed into a dead slot) makes more than one new attempt: the
-                // figure is for the attempt that got records flowing, the latest one reported
-                Map<Integer, java.util.List<Long>> byAttempt = new java.util.TreeMap<>();
-                firstReport.forEach((k, t) -> {
-                    int a = Integer.parseInt(k.substring(0, k.indexOf('/')));
-                    if (a > attempt) {
-                        byAttempt.computeIfAbsent(a, x -> new java.util.ArrayList<>()).add(t);
+                long[] times = new long[subtasks];
+                int seen = 0;
+                for (int s = 0; s < subtasks; s++) {
+                    Long t = firstReport.get(attempt + "/" + s);
+                    if (t != null) {
+                        times[seen++] = t;
                     }
-                });
-                for (java.util.List<Long> times : byAttempt.values()) {
-                    if (times.size() >= subtasks) {
-                        times.sort(null);
-                        return times.get(subtasks - 1);
-                    }
+                }
+                if (seen == subtasks) {
+                    java.util.Arrays.sort(times);
+                    return times;
                 }
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
-                    throw new IllegalStateException("no records from attempt > " + attempt + " within " + timeoutMs + " ms");
+                    throw new IllegalStateException("no records from attempt " + attempt + " within " + timeoutMs + " ms");
                 }
                 wait(left);
             }
+        }
+
+        /** How many keyed subtasks of attempts after {@code after} and before {@code attempt} processed records. */
+        int subtasksOfFailedAttempts(int after, int attempt) {
+            int n = 0;
+            for (String k : firstReport.keySet()) {
+                int a = Integer.parseInt(k.substring(0, k.indexOf('/')));
+                if (a > after && a < attempt) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         @Override
