@@ -23,6 +23,7 @@ import dev.weir.coordinator.JobMasterListener;
 import dev.weir.local.WorkerProcessDeployer;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.JobTopology;
+import dev.weir.runtime.state.StateBackendSettings;
 
 /**
  * Recovery time in the deployed shape: keyed-count runs as P worker processes with the default
@@ -42,12 +43,16 @@ public final class RecoveryBenchmark {
 
     private RecoveryBenchmark() {}
 
-    /** usage: [--kills N] [--class-data-archive true|false] [--keys K] [--standby-workers N (default: weir local's)] */
+    /**
+     * usage: [--kills N] [--class-data-archive true|false] [--keys K] [--standby-workers N (default: weir local's)]
+     * [--class-data-archive-dir DIR (default: an empty one of the run's own)] [--state-backend heap|rocksdb]
+     * [--incremental true|false (default: true for rocksdb)] [--rate R (records/s per source subtask, default 500000)]
+     */
     public static void main(String[] args) throws Exception {
         dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         int parallelism = 2;
         Map<String, String> options = new LinkedHashMap<>(Map.of("kills", "5", "class-data-archive", "true",
-                "keys", "100000", "standby-workers",
+                "keys", "100000", "state-backend", "heap", "rate", "500000", "standby-workers",
                 Integer.toString(WorkerProcessDeployer.Settings.defaultStandbyWorkers(parallelism))));
         int first = 0;
         if (args.length % 2 == 1 && args[0].matches("\\d+")) {
@@ -62,6 +67,13 @@ public final class RecoveryBenchmark {
         boolean classData = Boolean.parseBoolean(options.get("class-data-archive"));
         int standby = Integer.parseInt(options.get("standby-workers"));
         Path dir = Files.createTempDirectory("weir-bench-recovery");
+        String backend = options.get("state-backend");
+        boolean incremental = Boolean.parseBoolean(options.getOrDefault("incremental", Boolean.toString(backend.equals("rocksdb"))));
+        StateBackendSettings stateBackend = switch (backend) {
+            case "heap" -> incremental ? StateBackendSettings.HEAP_INCREMENTAL : StateBackendSettings.HEAP;
+            case "rocksdb" -> new StateBackendSettings(StateBackendSettings.Kind.ROCKSDB, incremental, dir.resolve("rocksdb"));
+            default -> throw new IllegalArgumentException("--state-backend must be heap or rocksdb, not " + backend);
+        };
         JobMetrics metrics = new JobMetrics();
         Events events = new Events();
         Duration heartbeatInterval = Duration.ofMillis(50);
@@ -69,12 +81,15 @@ public final class RecoveryBenchmark {
                 .withHeartbeats(heartbeatInterval, Heartbeats.defaults().timeout())
                 .withStandbyWorkers(standby);
         if (classData) {
-            // An archive of its own, recorded by the first attempt's worker 0, as weir local's default one is.
-            settings = settings.withClassDataArchive(dir.resolve("cds"));
+            // By default an archive of its own, recorded by the first attempt's worker 0, as weir local's default
+            // one is the first time; the recording worker's exit then slows the first kill's recovery. Given
+            // weir local's directory (WorkerClassDataArchive.defaultDirectory()), runs after the first find it.
+            settings = settings.withClassDataArchive(options.containsKey("class-data-archive-dir")
+                    ? Path.of(options.get("class-data-archive-dir")) : dir.resolve("cds"));
         }
         try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir, Map.of("records", "1000000000",
-                "keys", options.get("keys"), "output", "discard", "rate", "500000"), parallelism, settings, metrics,
-                events)) {
+                "keys", options.get("keys"), "output", "discard", "rate", options.get("rate")), parallelism, stateBackend,
+                settings, metrics, events)) {
             WorkerProcessDeployer deployer = job.deployer;
             for (int k = 1; k <= kills; k++) {
                 awaitAtLeast(events.completed::get, events.completed.get() + 3);
@@ -87,6 +102,7 @@ public final class RecoveryBenchmark {
                 AtomicLong oldGoneAt = new AtomicLong();
                 CompletableFuture.allOf(old.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                         .thenRun(() -> oldGoneAt.set(System.nanoTime()));
+                double loadBefore = loadAverage();
                 long killedAt = System.nanoTime();
                 old.get(1).destroyForcibly();
                 awaitAtLeast(events.attempt::get, attempt + 1);
@@ -98,13 +114,18 @@ public final class RecoveryBenchmark {
                 long before = metrics.sourceRecords();
                 awaitAtLeast(metrics::sourceRecords, before + 1);
                 long resumedAt = System.nanoTime();
+                awaitAtLeast(() -> events.tasksRunningAt.get() - killedAt > 0 ? 1 : 0, 1);
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("system", "weir");
                 line.put("benchmark", "recovery");
                 line.put("mode", "workers");
                 line.put("parallelism", parallelism);
                 line.put("keys", Long.parseLong(options.get("keys")));
+                line.put("state_backend", backend);
+                line.put("incremental", incremental);
+                line.put("rate", Long.parseLong(options.get("rate")));
                 line.put("class_data_archive", classData);
+                line.put("class_data_archive_dir", options.getOrDefault("class-data-archive-dir", "(the run's own)"));
                 line.put("standby_workers", standby);
                 line.put("standby_ready_at_kill", readyAtKill);
                 line.put("workers_from_standby", deployer.currentWorkers().stream()
@@ -117,12 +138,14 @@ public final class RecoveryBenchmark {
                 line.put("kill_to_restart_ms", ms(killedAt, events.attemptStartedAt.get()));
                 line.put("kill_to_workers_started_ms", ms(killedAt, startedAt));
                 line.put("kill_to_registered_ms", ms(killedAt, events.runningAt.get()));
+                line.put("kill_to_tasks_running_ms", ms(killedAt, events.tasksRunningAt.get()));
                 line.put("kill_to_processing_resumed_ms", ms(killedAt, resumedAt));
                 line.put("kill_to_old_workers_gone_ms", oldGoneAt.get() == 0 ? null : ms(killedAt, oldGoneAt.get()));
                 line.putAll(workerStartup(dir.resolve("logs").resolve("attempt-" + (attempt + 1))));
                 line.put("heartbeat_interval_ms", heartbeatInterval.toMillis());
                 line.put("heartbeat_timeout_ms", settings.heartbeatTimeout().toMillis());
                 line.put("java_options", String.join(" ", settings.javaOptions()));
+                line.put("loadavg1_before", loadBefore);
                 line.put("load_avg_1m", loadAverage());
                 System.out.println(new ObjectMapper().writeValueAsString(line));
             }
@@ -205,6 +228,7 @@ public final class RecoveryBenchmark {
         final AtomicLong restartDelayMs = new AtomicLong();
         final AtomicLong attemptStartedAt = new AtomicLong();
         final AtomicLong runningAt = new AtomicLong();
+        final AtomicLong tasksRunningAt = new AtomicLong();
         final AtomicReference<String> cause = new AtomicReference<>();
 
         @Override
@@ -229,6 +253,12 @@ public final class RecoveryBenchmark {
         public void onRunning(JobTopology topology, long firstCheckpointId) {
             runningAt.set(System.nanoTime());
             runningAttempt.set(attempt.get());
+        }
+
+        /** Every task of the attempt has restored its state and runs (keyed-count's recovery_ms ends here). */
+        @Override
+        public void onTasksRunning() {
+            tasksRunningAt.set(System.nanoTime());
         }
 
         @Override

@@ -19,6 +19,7 @@ import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.exec.JobMetrics;
+import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 
@@ -50,17 +51,24 @@ final class WorkerProcessJob implements AutoCloseable {
         });
     }
 
-    /** Starts keyed-count with {@code args} on {@code parallelism} workers; state and logs below {@code dir}. */
+    /** Starts keyed-count with {@code args} on {@code parallelism} workers, heap state; state and logs below {@code dir}. */
     static WorkerProcessJob start(String name, Path dir, Map<String, String> args, int parallelism,
                                   WorkerProcessDeployer.Settings settings, JobMetrics metrics,
                                   JobMasterListener listener) throws Exception {
+        return start(name, dir, args, parallelism, StateBackendSettings.HEAP, settings, metrics, listener);
+    }
+
+    /** Starts keyed-count with {@code args} on {@code parallelism} workers; state and logs below {@code dir}. */
+    static WorkerProcessJob start(String name, Path dir, Map<String, String> args, int parallelism,
+                                  StateBackendSettings stateBackend, WorkerProcessDeployer.Settings settings,
+                                  JobMetrics metrics, JobMasterListener listener) throws Exception {
         String base = "bench/default/" + name;
         CheckpointStorage storage = new CheckpointStorage(new LocalObjectStore(dir.resolve("store")), base);
         CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         try {
             InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(name,
                     "dev.weir.examples.KeyedCountJob", new JobArgs(args), parallelism, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
+                    CheckpointingMode.EXACTLY_ONCE).withStateBackend(stateBackend);
             WorkerProcessDeployer deployer = new WorkerProcessDeployer(job,
                     new WorkerStorage(dir.resolve("store").toString(), base, null), server, settings, metrics);
             JobMaster master = new JobMaster(new JobMaster.Settings(name, parallelism, 128,
