@@ -228,7 +228,7 @@ public final class KeyedCountBenchmark {
                 System.err.println("WARNING: sink saw " + metrics.sinkRecords() + " records, expected " + records);
             }
         } finally {
-            deleteRecursively(dir);
+            BenchDirectories.deleteRecursively(dir);
         }
         System.exit(0);
     }
@@ -241,11 +241,5 @@ public final class KeyedCountBenchmark {
             case "zgc" -> List.of("-XX:+UseZGC");
             default -> throw new IllegalArgumentException("--gc must be parallel, g1 or zgc, not " + gc);
         };
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -111,7 +111,7 @@ public final class NexmarkBenchmark {
             line.put("jvm", System.getProperty("java.vm.version"));
             System.out.println(new ObjectMapper().writeValueAsString(line));
         } finally {
-            deleteRecursively(dir);
+            BenchDirectories.deleteRecursively(dir);
         }
         System.exit(0);
     }
@@ -138,11 +138,5 @@ public final class NexmarkBenchmark {
 
     private static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

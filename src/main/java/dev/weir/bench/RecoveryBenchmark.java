@@ -87,69 +87,74 @@ public final class RecoveryBenchmark {
             settings = settings.withClassDataArchive(options.containsKey("class-data-archive-dir")
                     ? Path.of(options.get("class-data-archive-dir")) : dir.resolve("cds"));
         }
-        try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir, Map.of("records", "1000000000",
-                "keys", options.get("keys"), "output", "discard", "rate", options.get("rate")), parallelism, stateBackend,
-                settings, metrics, events)) {
-            WorkerProcessDeployer deployer = job.deployer;
-            for (int k = 1; k <= kills; k++) {
-                awaitAtLeast(events.completed::get, events.completed.get() + 3);
-                // A failure rarely follows the last so closely that the spares are not ready again.
-                awaitAtLeast(() -> readySpares(dir.resolve("logs")), standby);
-                long readyAtKill = readySpares(dir.resolve("logs"));
-                List<Long> spares = deployer.standbyWorkers().stream().map(ProcessHandle::pid).toList();
-                long attempt = events.attempt.get();
-                List<ProcessHandle> old = deployer.currentWorkers();
-                AtomicLong oldGoneAt = new AtomicLong();
-                CompletableFuture.allOf(old.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-                        .thenRun(() -> oldGoneAt.set(System.nanoTime()));
-                double loadBefore = loadAverage();
-                long killedAt = System.nanoTime();
-                old.get(1).destroyForcibly();
-                awaitAtLeast(events.attempt::get, attempt + 1);
-                while (deployer.currentWorkers().equals(old)) {
-                    Thread.sleep(1);
+        try {
+            try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir, Map.of("records", "1000000000",
+                    "keys", options.get("keys"), "output", "discard", "rate", options.get("rate")), parallelism, stateBackend,
+                    settings, metrics, events)) {
+                WorkerProcessDeployer deployer = job.deployer;
+                for (int k = 1; k <= kills; k++) {
+                    awaitAtLeast(events.completed::get, events.completed.get() + 3);
+                    // A failure rarely follows the last so closely that the spares are not ready again.
+                    awaitAtLeast(() -> readySpares(dir.resolve("logs")), standby);
+                    long readyAtKill = readySpares(dir.resolve("logs"));
+                    List<Long> spares = deployer.standbyWorkers().stream().map(ProcessHandle::pid).toList();
+                    long attempt = events.attempt.get();
+                    List<ProcessHandle> old = deployer.currentWorkers();
+                    AtomicLong oldGoneAt = new AtomicLong();
+                    CompletableFuture.allOf(old.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                            .thenRun(() -> oldGoneAt.set(System.nanoTime()));
+                    double loadBefore = loadAverage();
+                    long killedAt = System.nanoTime();
+                    old.get(1).destroyForcibly();
+                    awaitAtLeast(events.attempt::get, attempt + 1);
+                    while (deployer.currentWorkers().equals(old)) {
+                        Thread.sleep(1);
+                    }
+                    long startedAt = System.nanoTime();
+                    awaitAtLeast(events.runningAttempt::get, attempt + 1);
+                    long before = metrics.sourceRecords();
+                    awaitAtLeast(metrics::sourceRecords, before + 1);
+                    long resumedAt = System.nanoTime();
+                    awaitAtLeast(() -> events.tasksRunningAt.get() - killedAt > 0 ? 1 : 0, 1);
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("system", "weir");
+                    line.put("benchmark", "recovery");
+                    line.put("mode", "workers");
+                    line.put("parallelism", parallelism);
+                    line.put("keys", Long.parseLong(options.get("keys")));
+                    line.put("state_backend", backend);
+                    line.put("incremental", incremental);
+                    line.put("rate", Long.parseLong(options.get("rate")));
+                    line.put("class_data_archive", classData);
+                    line.put("class_data_archive_dir", options.getOrDefault("class-data-archive-dir", "(the run's own)"));
+                    line.put("standby_workers", standby);
+                    line.put("standby_ready_at_kill", readyAtKill);
+                    line.put("workers_from_standby", deployer.currentWorkers().stream()
+                            .filter(w -> spares.contains(w.pid())).count());
+                    line.put("kill", k);
+                    line.put("cause", events.cause.get());
+                    line.put("kill_to_failed_ms", ms(killedAt, events.failedAt.get()));
+                    line.put("kill_to_restart_decided_ms", ms(killedAt, events.restartingAt.get()));
+                    line.put("restart_delay_ms", events.restartDelayMs.get());
+                    line.put("kill_to_restart_ms", ms(killedAt, events.attemptStartedAt.get()));
+                    line.put("kill_to_workers_started_ms", ms(killedAt, startedAt));
+                    line.put("kill_to_registered_ms", ms(killedAt, events.runningAt.get()));
+                    line.put("kill_to_tasks_running_ms", ms(killedAt, events.tasksRunningAt.get()));
+                    line.put("kill_to_processing_resumed_ms", ms(killedAt, resumedAt));
+                    line.put("kill_to_old_workers_gone_ms", oldGoneAt.get() == 0 ? null : ms(killedAt, oldGoneAt.get()));
+                    line.putAll(workerStartup(dir.resolve("logs").resolve("attempt-" + (attempt + 1))));
+                    line.put("heartbeat_interval_ms", heartbeatInterval.toMillis());
+                    line.put("heartbeat_timeout_ms", settings.heartbeatTimeout().toMillis());
+                    line.put("java_options", String.join(" ", settings.javaOptions()));
+                    line.put("loadavg1_before", loadBefore);
+                    line.put("load_avg_1m", loadAverage());
+                    System.out.println(new ObjectMapper().writeValueAsString(line));
                 }
-                long startedAt = System.nanoTime();
-                awaitAtLeast(events.runningAttempt::get, attempt + 1);
-                long before = metrics.sourceRecords();
-                awaitAtLeast(metrics::sourceRecords, before + 1);
-                long resumedAt = System.nanoTime();
-                awaitAtLeast(() -> events.tasksRunningAt.get() - killedAt > 0 ? 1 : 0, 1);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("system", "weir");
-                line.put("benchmark", "recovery");
-                line.put("mode", "workers");
-                line.put("parallelism", parallelism);
-                line.put("keys", Long.parseLong(options.get("keys")));
-                line.put("state_backend", backend);
-                line.put("incremental", incremental);
-                line.put("rate", Long.parseLong(options.get("rate")));
-                line.put("class_data_archive", classData);
-                line.put("class_data_archive_dir", options.getOrDefault("class-data-archive-dir", "(the run's own)"));
-                line.put("standby_workers", standby);
-                line.put("standby_ready_at_kill", readyAtKill);
-                line.put("workers_from_standby", deployer.currentWorkers().stream()
-                        .filter(w -> spares.contains(w.pid())).count());
-                line.put("kill", k);
-                line.put("cause", events.cause.get());
-                line.put("kill_to_failed_ms", ms(killedAt, events.failedAt.get()));
-                line.put("kill_to_restart_decided_ms", ms(killedAt, events.restartingAt.get()));
-                line.put("restart_delay_ms", events.restartDelayMs.get());
-                line.put("kill_to_restart_ms", ms(killedAt, events.attemptStartedAt.get()));
-                line.put("kill_to_workers_started_ms", ms(killedAt, startedAt));
-                line.put("kill_to_registered_ms", ms(killedAt, events.runningAt.get()));
-                line.put("kill_to_tasks_running_ms", ms(killedAt, events.tasksRunningAt.get()));
-                line.put("kill_to_processing_resumed_ms", ms(killedAt, resumedAt));
-                line.put("kill_to_old_workers_gone_ms", oldGoneAt.get() == 0 ? null : ms(killedAt, oldGoneAt.get()));
-                line.putAll(workerStartup(dir.resolve("logs").resolve("attempt-" + (attempt + 1))));
-                line.put("heartbeat_interval_ms", heartbeatInterval.toMillis());
-                line.put("heartbeat_timeout_ms", settings.heartbeatTimeout().toMillis());
-                line.put("java_options", String.join(" ", settings.javaOptions()));
-                line.put("loadavg1_before", loadBefore);
-                line.put("load_avg_1m", loadAverage());
-                System.out.println(new ObjectMapper().writeValueAsString(line));
+                job.cancel();
             }
-            job.cancel();
+        } finally {
+            // the workers are gone once the job is closed: nothing of the run stays under the temporary directory
+            BenchDirectories.deleteRecursively(dir);
         }
         System.exit(0);
     }

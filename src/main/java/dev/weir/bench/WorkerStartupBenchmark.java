@@ -80,7 +80,7 @@ public final class WorkerStartupBenchmark {
             System.out.println(JSON.writeValueAsString(summary));
         }
         if (classDataDir != null) {
-            deleteRecursively(classDataDir);
+            BenchDirectories.deleteRecursively(classDataDir);
         }
         System.exit(0);
     }
@@ -147,7 +147,7 @@ public final class WorkerStartupBenchmark {
                 lines.add(line);
             }
         } finally {
-            deleteRecursively(dir);
+            BenchDirectories.deleteRecursively(dir);
         }
         return lines;
     }
@@ -185,11 +185,5 @@ public final class WorkerStartupBenchmark {
         List<Long> values = lines.stream().map(l -> ((Number) l.get(field)).longValue()).sorted().toList();
         int n = values.size();
         return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2.0;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }
