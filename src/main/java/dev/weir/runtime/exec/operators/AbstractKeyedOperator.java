@@ -1,5 +1,7 @@
 package dev.weir.runtime.exec.operators;
 
+import java.util.Arrays;
+
 import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -28,6 +30,18 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     protected RecordTimestamp recordTimestamp;
     private TimeDomain firing;
     private Object[] keysToPrefetch = new Object[0];
+    /**
+     * The records shown to {@link #prefetchKeys} and their keys, in the order the task will hand
+     * them to {@code collect}: a ring from {@code prefetchedHead} to {@code prefetchedTail} (both
+     * counting up, masked), so {@link #setCurrentKey} takes the key already computed instead of
+     * running the key selector (and boxing a primitive key) a second time per record.
+     */
+    private Object[] prefetchedRecords = new Object[16];
+    private Object[] prefetchedKeys = new Object[16];
+    private int prefetchedHead;
+    private int prefetchedTail;
+    /** The last timestamp {@link #timestamp()} boxed: records of one millisecond share one object. */
+    private Long boxedTimestamp;
 
     @SuppressWarnings("unchecked")
     protected AbstractKeyedOperator(TypeSerializer<?> keySerializer) {
@@ -47,13 +61,58 @@ public abstract class AbstractKeyedOperator extends StreamOperator
 
     /** Sets the key of {@code record} as the current key, or fails as the user's key selector did. */
     protected final void setCurrentKey(KeySelector<Object, Object> keySelector, Object record) throws Exception {
-        backend.setCurrentKey(keySelector.getKey(record));
+        Object key = null;
+        if (prefetchedHead != prefetchedTail) {
+            int slot = prefetchedHead & (prefetchedRecords.length - 1);
+            if (prefetchedRecords[slot] == record) {
+                key = prefetchedKeys[slot];
+                prefetchedRecords[slot] = null;
+                prefetchedKeys[slot] = null;
+                prefetchedHead++;
+            } else {
+                forgetPrefetchedKeys(); // not the record expected next: compute every key afresh
+            }
+        }
+        if (key == null) {
+            key = keySelector.getKey(record); // also reports a selector that failed in prefetchKeys
+        }
+        backend.setCurrentKey(key);
+    }
+
+    private void forgetPrefetchedKeys() {
+        Arrays.fill(prefetchedRecords, null);
+        Arrays.fill(prefetchedKeys, null);
+        prefetchedHead = 0;
+        prefetchedTail = 0;
+    }
+
+    /** Remembers {@code record}'s key for {@link #setCurrentKey}, after the records shown before it. */
+    private void rememberPrefetchedKey(Object record, Object key) {
+        if (prefetchedTail - prefetchedHead == prefetchedRecords.length) {
+            int n = prefetchedRecords.length;
+            Object[] records = new Object[2 * n];
+            Object[] keys = new Object[2 * n];
+            for (int i = 0; i < n; i++) {
+                int slot = (prefetchedHead + i) & (n - 1);
+                records[i] = prefetchedRecords[slot];
+                keys[i] = prefetchedKeys[slot];
+            }
+            prefetchedRecords = records;
+            prefetchedKeys = keys;
+            prefetchedHead = 0;
+            prefetchedTail = n;
+        }
+        int slot = prefetchedTail & (prefetchedRecords.length - 1);
+        prefetchedRecords[slot] = record;
+        prefetchedKeys[slot] = key;
+        prefetchedTail++;
     }
 
     /**
-     * {@link KeyedStateBackend#prefetch} for the keys of {@code batch[from..to)}. A key selector
-     * that fails here fails again in {@link #setCurrentKey}, which reports it: a hint has nothing
-     * to report.
+     * {@link KeyedStateBackend#prefetch} for the keys of {@code batch[from..to)}, which are kept
+     * for {@link #setCurrentKey} when the task hands the same records in the same order (key
+     * selectors are deterministic, as Flink requires too). A key selector that fails here fails
+     * again in {@link #setCurrentKey}, which reports it: a hint has nothing to report.
      */
     protected final void prefetchKeys(KeySelector<Object, Object> keySelector, RecordBatch batch, int from, int to) {
         int count = to - from;
@@ -61,13 +120,15 @@ public abstract class AbstractKeyedOperator extends StreamOperator
             keysToPrefetch = new Object[count];
         }
         for (int i = 0; i < count; i++) {
+            Object record = batch.get(from + i);
             Object key;
             try {
-                key = keySelector.getKey(batch.get(from + i));
+                key = keySelector.getKey(record);
             } catch (Exception e) {
                 key = null; // reported when the record is processed
             }
             keysToPrefetch[i] = key;
+            rememberPrefetchedKey(record, key);
         }
         backend.prefetch(keysToPrefetch, count);
     }
@@ -151,7 +212,16 @@ public abstract class AbstractKeyedOperator extends StreamOperator
 
     @Override
     public Long timestamp() {
-        return recordTimestamp.isSet() ? recordTimestamp.get() : null;
+        if (!recordTimestamp.isSet()) {
+            return null;
+        }
+        long timestamp = recordTimestamp.get();
+        Long boxed = boxedTimestamp;
+        if (boxed == null || boxed != timestamp) {
+            boxed = timestamp;
+            boxedTimestamp = boxed;
+        }
+        return boxed;
     }
 
     @Override
