@@ -74,10 +74,15 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         return slot(key);
     }
 
-    /** The key's home slot in the key and value arrays (the value object itself stays where it is). */
+    /**
+     * The key's home slot in the three arrays that {@link #get} reads (the stamp too: it is checked on
+     * every read), and the head of the value object there: a window operator's per-key value is read
+     * at once, and its header was the next miss of each record.
+     */
     @Override
     public long touch(int offset) {
-        return keys[offset] + (values[offset] == null ? 0 : 1);
+        Object value = values[offset];
+        return keys[offset] + stamps[offset] + (value == null ? 0 : value.getClass() == Object.class ? 1 : 2);
     }
 
     @Override
