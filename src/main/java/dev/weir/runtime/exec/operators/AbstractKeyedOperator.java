@@ -40,8 +40,6 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     private Object[] prefetchedKeys = new Object[16];
     private int prefetchedHead;
     private int prefetchedTail;
-    /** The last timestamp {@link #timestamp()} boxed: records of one millisecond share one object. */
-    private Long boxedTimestamp;
 
     @SuppressWarnings("unchecked")
     protected AbstractKeyedOperator(TypeSerializer<?> keySerializer) {
@@ -212,16 +210,7 @@ public abstract class AbstractKeyedOperator extends StreamOperator
 
     @Override
     public Long timestamp() {
-        if (!recordTimestamp.isSet()) {
-            return null;
-        }
-        long timestamp = recordTimestamp.get();
-        Long boxed = boxedTimestamp;
-        if (boxed == null || boxed != timestamp) {
-            boxed = timestamp;
-            boxedTimestamp = boxed;
-        }
-        return boxed;
+        return recordTimestamp.isSet() ? recordTimestamp.get() : null;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.weir.runtime.exec.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -145,17 +144,5 @@ class KeyedProcessOperatorPrefetchTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.collect(bad));
         assertEquals("no key for bad", e.getMessage());
         assertEquals(List.of("good@5@null"), seen);
-    }
-
-    @Test
-    void recordsOfOneMillisecondShareTheirBoxedTimestamp() throws Exception {
-        KeyedProcessOperator op = open(false);
-        timestamp.set(12_345L);
-        Long first = op.timestamp();
-        assertSame(first, op.timestamp());
-        timestamp.set(12_346L);
-        assertEquals(12_346L, op.timestamp());
-        timestamp.set(RecordBatch.NO_TIMESTAMP);
-        assertEquals(null, op.timestamp());
     }
 }
