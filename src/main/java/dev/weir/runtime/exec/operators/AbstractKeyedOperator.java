@@ -1,7 +1,5 @@
 package dev.weir.runtime.exec.operators;
 
-import java.util.Arrays;
-
 import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
@@ -29,17 +27,17 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     /** The timestamp of the record being handled, which records emitted now carry. */
     protected RecordTimestamp recordTimestamp;
     private TimeDomain firing;
-    private Object[] keysToPrefetch = new Object[0];
     /**
-     * The records shown to {@link #prefetchKeys} and their keys, in the order the task will hand
-     * them to {@code collect}: a ring from {@code prefetchedHead} to {@code prefetchedTail} (both
-     * counting up, masked), so {@link #setCurrentKey} takes the key already computed instead of
-     * running the key selector (and boxing a primitive key) a second time per record.
+     * The keys {@link #prefetchKeys} computed, by index in {@code prefetchedBatch}, valid up to
+     * {@code prefetchedUpTo}; {@code nextPrefetched} is the index of the record expected next, so
+     * {@link #setCurrentKey} takes its key instead of running the key selector (and boxing a
+     * primitive key) a second time. Only the batch is remembered, not its records: no reference
+     * store per record beyond the keys array the backend reads anyway.
      */
-    private Object[] prefetchedRecords = new Object[16];
-    private Object[] prefetchedKeys = new Object[16];
-    private int prefetchedHead;
-    private int prefetchedTail;
+    private Object[] prefetchedKeys = new Object[0];
+    private RecordBatch prefetchedBatch;
+    private int prefetchedUpTo;
+    private int nextPrefetched;
 
     @SuppressWarnings("unchecked")
     protected AbstractKeyedOperator(TypeSerializer<?> keySerializer) {
@@ -60,50 +58,19 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     /** Sets the key of {@code record} as the current key, or fails as the user's key selector did. */
     protected final void setCurrentKey(KeySelector<Object, Object> keySelector, Object record) throws Exception {
         Object key = null;
-        if (prefetchedHead != prefetchedTail) {
-            int slot = prefetchedHead & (prefetchedRecords.length - 1);
-            if (prefetchedRecords[slot] == record) {
-                key = prefetchedKeys[slot];
-                prefetchedRecords[slot] = null;
-                prefetchedKeys[slot] = null;
-                prefetchedHead++;
+        int next = nextPrefetched;
+        if (next < prefetchedUpTo) {
+            if (prefetchedBatch.get(next) == record) {
+                key = prefetchedKeys[next];
+                nextPrefetched = next + 1;
             } else {
-                forgetPrefetchedKeys(); // not the record expected next: compute every key afresh
+                nextPrefetched = prefetchedUpTo; // not the record expected: compute keys until the next prefetch
             }
         }
         if (key == null) {
             key = keySelector.getKey(record); // also reports a selector that failed in prefetchKeys
         }
         backend.setCurrentKey(key);
-    }
-
-    private void forgetPrefetchedKeys() {
-        Arrays.fill(prefetchedRecords, null);
-        Arrays.fill(prefetchedKeys, null);
-        prefetchedHead = 0;
-        prefetchedTail = 0;
-    }
-
-    /** Remembers {@code record}'s key for {@link #setCurrentKey}, after the records shown before it. */
-    private void rememberPrefetchedKey(Object record, Object key) {
-        if (prefetchedTail - prefetchedHead == prefetchedRecords.length) {
-            int n = prefetchedRecords.length;
-            Object[] records = new Object[2 * n];
-            Object[] keys = new Object[2 * n];
-            for (int i = 0; i < n; i++) {
-                int slot = (prefetchedHead + i) & (n - 1);
-                records[i] = prefetchedRecords[slot];
-                keys[i] = prefetchedKeys[slot];
-            }
-            prefetchedRecords = records;
-            prefetchedKeys = keys;
-            prefetchedHead = 0;
-            prefetchedTail = n;
-        }
-        int slot = prefetchedTail & (prefetchedRecords.length - 1);
-        prefetchedRecords[slot] = record;
-        prefetchedKeys[slot] = key;
-        prefetchedTail++;
     }
 
     /**
@@ -113,22 +80,24 @@ public abstract class AbstractKeyedOperator extends StreamOperator
      * again in {@link #setCurrentKey}, which reports it: a hint has nothing to report.
      */
     protected final void prefetchKeys(KeySelector<Object, Object> keySelector, RecordBatch batch, int from, int to) {
-        int count = to - from;
-        if (keysToPrefetch.length < count) {
-            keysToPrefetch = new Object[count];
+        if (batch != prefetchedBatch || from != prefetchedUpTo) {
+            prefetchedBatch = batch; // a new batch, or not the group after the last one
+            nextPrefetched = from;
         }
-        for (int i = 0; i < count; i++) {
-            Object record = batch.get(from + i);
+        if (prefetchedKeys.length < to) {
+            prefetchedKeys = new Object[Math.max(to, batch.capacity())];
+        }
+        for (int i = from; i < to; i++) {
             Object key;
             try {
-                key = keySelector.getKey(record);
+                key = keySelector.getKey(batch.get(i));
             } catch (Exception e) {
                 key = null; // reported when the record is processed
             }
-            keysToPrefetch[i] = key;
-            rememberPrefetchedKey(record, key);
+            prefetchedKeys[i] = key;
         }
-        backend.prefetch(keysToPrefetch, count);
+        prefetchedUpTo = to;
+        backend.prefetch(prefetchedKeys, from, to);
     }
 
     @Override
