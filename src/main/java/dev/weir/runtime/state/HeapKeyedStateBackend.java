@@ -100,14 +100,14 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
      * each key's hashing left the reads too far apart for the CPU to overlap them).
      */
     @Override
-    public void prefetch(K[] keys, int from, int to) {
-        int most = (to - from) * tables.length;
+    public void prefetch(K[] keys, int count) {
+        int most = count * tables.length;
         if (pendingTables.length < most) {
             pendingTables = new KeyTable[most];
             pendingOffsets = new int[most];
         }
         int n = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < count; i++) {
             K key = keys[i];
             if (key == null) {
                 continue;

@@ -25,13 +25,13 @@ public interface KeyedStateBackend<K> extends AutoCloseable {
     K currentKey();
 
     /**
-     * A hint that records of {@code keys[from..to)} follow soon: a backend may start loading those
+     * A hint that records of {@code keys[0..count)} follow soon: a backend may start loading those
      * keys' entries into the CPU cache now, all at once, so that their cache misses overlap instead
      * of each record waiting for its own (with millions of keys nearly every lookup misses). It
      * changes neither the state nor the current key, and skips null keys and keys outside this
      * subtask's key groups ({@link #setCurrentKey} reports those).
      */
-    default void prefetch(K[] keys, int from, int to) {}
+    default void prefetch(K[] keys, int count) {}
 
     /** Whether {@link #prefetch} does anything, so that callers can spare themselves the key. */
     default boolean prefetches() {

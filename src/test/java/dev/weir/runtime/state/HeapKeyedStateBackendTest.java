@@ -68,7 +68,7 @@ class HeapKeyedStateBackendTest {
             for (int i = 0; i < keys.length - 1; i++) {
                 keys[i] = k + i; // present, absent, and (outside the range) another subtask's keys
             }
-            b.prefetch(keys, 0, keys.length); // the last one null
+            b.prefetch(keys, keys.length); // the last one null
         }
         assertThat(b.currentKey()).isEqualTo(current);
         assertThat(count.value()).isEqualTo(before);

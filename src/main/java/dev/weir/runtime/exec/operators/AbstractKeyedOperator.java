@@ -27,17 +27,7 @@ public abstract class AbstractKeyedOperator extends StreamOperator
     /** The timestamp of the record being handled, which records emitted now carry. */
     protected RecordTimestamp recordTimestamp;
     private TimeDomain firing;
-    /**
-     * The keys {@link #prefetchKeys} computed, by index in {@code prefetchedBatch}, valid up to
-     * {@code prefetchedUpTo}; {@code nextPrefetched} is the index of the record expected next, so
-     * {@link #setCurrentKey} takes its key instead of running the key selector (and boxing a
-     * primitive key) a second time. Only the batch is remembered, not its records: no reference
-     * store per record beyond the keys array the backend reads anyway.
-     */
-    private Object[] prefetchedKeys = new Object[0];
-    private RecordBatch prefetchedBatch;
-    private int prefetchedUpTo;
-    private int nextPrefetched;
+    private Object[] keysToPrefetch = new Object[0];
 
     @SuppressWarnings("unchecked")
     protected AbstractKeyedOperator(TypeSerializer<?> keySerializer) {
@@ -57,47 +47,29 @@ public abstract class AbstractKeyedOperator extends StreamOperator
 
     /** Sets the key of {@code record} as the current key, or fails as the user's key selector did. */
     protected final void setCurrentKey(KeySelector<Object, Object> keySelector, Object record) throws Exception {
-        Object key = null;
-        int next = nextPrefetched;
-        if (next < prefetchedUpTo) {
-            if (prefetchedBatch.get(next) == record) {
-                key = prefetchedKeys[next];
-                nextPrefetched = next + 1;
-            } else {
-                nextPrefetched = prefetchedUpTo; // not the record expected: compute keys until the next prefetch
-            }
-        }
-        if (key == null) {
-            key = keySelector.getKey(record); // also reports a selector that failed in prefetchKeys
-        }
-        backend.setCurrentKey(key);
+        backend.setCurrentKey(keySelector.getKey(record));
     }
 
     /**
-     * {@link KeyedStateBackend#prefetch} for the keys of {@code batch[from..to)}, which are kept
-     * for {@link #setCurrentKey} when the task hands the same records in the same order (key
-     * selectors are deterministic, as Flink requires too). A key selector that fails here fails
-     * again in {@link #setCurrentKey}, which reports it: a hint has nothing to report.
+     * {@link KeyedStateBackend#prefetch} for the keys of {@code batch[from..to)}. A key selector
+     * that fails here fails again in {@link #setCurrentKey}, which reports it: a hint has nothing
+     * to report.
      */
     protected final void prefetchKeys(KeySelector<Object, Object> keySelector, RecordBatch batch, int from, int to) {
-        if (batch != prefetchedBatch || from != prefetchedUpTo) {
-            prefetchedBatch = batch; // a new batch, or not the group after the last one
-            nextPrefetched = from;
+        int count = to - from;
+        if (keysToPrefetch.length < count) {
+            keysToPrefetch = new Object[count];
         }
-        if (prefetchedKeys.length < to) {
-            prefetchedKeys = new Object[Math.max(to, batch.capacity())];
-        }
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < count; i++) {
             Object key;
             try {
-                key = keySelector.getKey(batch.get(i));
+                key = keySelector.getKey(batch.get(from + i));
             } catch (Exception e) {
                 key = null; // reported when the record is processed
             }
-            prefetchedKeys[i] = key;
+            keysToPrefetch[i] = key;
         }
-        prefetchedUpTo = to;
-        backend.prefetch(prefetchedKeys, from, to);
+        backend.prefetch(keysToPrefetch, count);
     }
 
     @Override
