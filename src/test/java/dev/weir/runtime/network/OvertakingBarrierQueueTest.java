@@ -181,6 +181,10 @@ class OvertakingBarrierQueueTest {
         b.send(unaligned(4));
         assertThat(describe(gate.pollNext())).isEqualTo("overtaking 4 [10]");
         assertThat(gate.lastChannel()).isEqualTo(1);
+        // then round robin again: the overtaken batch (still delivered, after its barrier), then a's next
+        assertThat(describe(gate.pollNext())).isEqualTo(10);
+        assertThat(gate.lastChannel()).isEqualTo(1);
         assertThat(describe(gate.pollNext())).isEqualTo(2);
+        assertThat(gate.lastChannel()).isZero();
     }
 }
