@@ -13,8 +13,9 @@ import org.rocksdb.*;
  * without waiting for the flush, as an incremental checkpoint's barrier does (NativeCheckpoint); a
  * second thread waits for the flush and releases the snapshot. The options default to
  * RocksDbResources' (a copy, without the merge operator and the bottommost-compaction delay: keep
- * them in step); -Dbloom, -Dblock, -Dcomp (lz4|snappy|none), -Ddyn, -Dwbn, -Dl0, -Dbudget change
- * them, -Ddirect=true uses the direct-ByteBuffer get/put. Prints one JSON line: loop_cpu_ns_per_op
+ * them in step); -Dbloom, -Dblock, -Dcomp (lz4|snappy|none), -Ddyn, -Dwbn, -Dl0, -Dbudget, -DmemBloom (memtable
+ * whole-key bloom, size ratio), -DhashIndex (data-block hash index), -DhitsOpt (no filter on the
+ * last level) change them, -DswitchEvery=N switches every N get+puts instead of every second, -Ddirect=true uses the direct-ByteBuffer get/put. Prints one JSON line: loop_cpu_ns_per_op
  * is the loop thread's CPU per get + put (less sensitive to a busy machine than ops_per_s),
  * other_cpu_s the flush and compaction threads'. Runs against rocksdbjni and against Flink's
  * frocksdbjni (same package).
@@ -35,6 +36,11 @@ public class RocksDbMicro {
         boolean direct = Boolean.parseBoolean(p("direct", "false"));
         boolean switchMem = Boolean.parseBoolean(p("switch", "true"));
         int l0 = Integer.parseInt(p("l0", "4"));
+        // the memtable switch every N get+puts instead of every second: the same checkpoints per record on a busy machine
+        long switchEvery = Long.parseLong(p("switchEvery", "0"));
+        double memBloom = Double.parseDouble(p("memBloom", "0"));
+        boolean hashIndex = Boolean.parseBoolean(p("hashIndex", "false"));
+        boolean hitsOpt = Boolean.parseBoolean(p("hitsOpt", "false"));
         Path dir = Files.createTempDirectory("rmicro");
         LRUCache cache = new LRUCache(budget, -1, false, 0.1);
         WriteBufferManager wbm = new WriteBufferManager(budget / 2, cache);
@@ -44,11 +50,14 @@ public class RocksDbMicro {
         BlockBasedTableConfig t = new BlockBasedTableConfig().setBlockCache(cache).setCacheIndexAndFilterBlocks(true)
                 .setCacheIndexAndFilterBlocksWithHighPriority(true).setPinL0FilterAndIndexBlocksInCache(true)
                 .setBlockSize(blockSize);
+        if (hashIndex) t.setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash).setDataBlockHashTableUtilRatio(0.75);
         if (bloom) t.setFilterPolicy(new BloomFilter(10, false));
         ColumnFamilyOptions cf = new ColumnFamilyOptions().setTableFormatConfig(t)
                 .setCompressionType(comp.equals("lz4") ? CompressionType.LZ4_COMPRESSION : comp.equals("snappy") ? CompressionType.SNAPPY_COMPRESSION : CompressionType.NO_COMPRESSION)
                 .setLevelCompactionDynamicLevelBytes(dyn).setTargetFileSizeBase(32L << 20)
                 .setWriteBufferSize(wbs).setMaxWriteBufferNumber(wbn).setLevel0FileNumCompactionTrigger(l0);
+        if (memBloom > 0) cf.setMemtablePrefixBloomSizeRatio(memBloom).setMemtableWholeKeyFiltering(true);
+        if (hitsOpt) cf.setOptimizeFiltersForHits(true);
         List<ColumnFamilyHandle> hs = new ArrayList<>();
         RocksDB rdb = RocksDB.open(db, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
                 new ColumnFamilyDescriptor("v:count-sum".getBytes(), cf)), hs);
@@ -83,7 +92,7 @@ public class RocksDbMicro {
                 ByteBuffer.wrap(out).putInt(2).putLong(c + 1).putLong(s + i);
                 rdb.put(h, wo, k, 0, 10, out, 0, 20);
             }
-            if ((ops & 1023) == 0 && switchMem && System.nanoTime() > nextSwitch) {
+            if (switchMem && (switchEvery > 0 ? ops % switchEvery == 0 : (ops & 1023) == 0 && System.nanoTime() > nextSwitch)) {
                 nextSwitch += 1_000_000_000L;
                 if (pending != null) pending.get();
                 Snapshot snap = rdb.getSnapshot();
@@ -96,7 +105,9 @@ public class RocksDbMicro {
         long th = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - th0;
         long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() - cpu0;
         if (pending != null) pending.get();
-        String props = "bloom=" + bloom + " block=" + blockSize + " comp=" + comp + " dyn=" + dyn + " wbn=" + wbn + " direct=" + direct + " l0=" + l0 + " budget_mb=" + (budget >> 20);
+        String props = "bloom=" + bloom + " block=" + blockSize + " comp=" + comp + " dyn=" + dyn + " wbn=" + wbn + " direct=" + direct + " l0=" + l0 + " budget_mb=" + (budget >> 20)
+                + (switchEvery > 0 ? " switchEvery=" + switchEvery : "") + (memBloom > 0 ? " memBloom=" + memBloom : "")
+                + (hashIndex ? " hashIndex=true" : "") + (hitsOpt ? " hitsOpt=true" : "");
         System.out.printf("{\"micro\":\"%s\",\"ops\":%d,\"found\":%d,\"s\":%.2f,\"ops_per_s\":%.0f,\"cpu_s\":%.2f,\"loop_cpu_ns_per_op\":%.0f,\"other_cpu_s\":%.2f,\"rocksdb\":\"%s\",\"l0files\":\"%s\",\"load\":\"%s\"}%n", props, ops, found, sec, ops / sec, cpu / 1e9, (double) th / ops, (cpu - th) / 1e9, System.getProperty("lib"),
                 rdb.getProperty(h, "rocksdb.num-files-at-level0"), new String(Files.readAllBytes(Path.of("/proc/loadavg"))).trim());
         up.shutdown(); rdb.close();
