@@ -49,6 +49,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
     private final long size;
     private final long slide;
     private final long offset;
+    private final int panesPerWindow;
     /** Window starts and slide numbers; a pane has the slide number of the window starting with it. */
     private final FixedSizeWindows.Layout layout;
     /** The windows made last, by start / slide, shared by every key's window that fires at one time. */
@@ -73,6 +74,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         this.size = assigner.size();
         this.slide = assigner.slide();
         this.offset = assigner.offset();
+        this.panesPerWindow = (int) Math.min(size / slide, Integer.MAX_VALUE);
         this.layout = new FixedSizeWindows.Layout(size, slide, offset);
         long perRecord = Math.min(size / slide + 2, 1 << 10);
         this.recentWindows = new TimeWindow[Integer.highestOneBit((int) perRecord) << 1];
@@ -143,9 +145,29 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
                 open.setAccumulator(slot, aggregate.add(value, open.accumulator(slot)));
             }
         }
+        // For a new pane: how many slides away its nearest pane before and after it is (panes if
+        // none within a window). The window j slides before it holds another pane iff before <= j
+        // or after <= panes - 1 - j.
+        int before = panesPerWindow;
+        int after = panesPerWindow;
+        if (newPane) {
+            for (int k = 1; k < panesPerWindow; k++) {
+                if (open.find(paneStart - k * slide, paneNumber - k) >= 0) {
+                    before = k;
+                    break;
+                }
+            }
+            for (int k = 1; k < panesPerWindow; k++) {
+                if (open.find(paneStart + k * slide, paneNumber + k) >= 0) {
+                    after = k;
+                    break;
+                }
+            }
+        }
         // The record's windows, newest first, as the whole-window operator visits them.
         long windowNumber = paneNumber;
-        for (long start = paneStart; start > timestamp - size; start -= slide, windowNumber--) {
+        int j = 0;
+        for (long start = paneStart; start > timestamp - size; start -= slide, windowNumber--, j++) {
             long maxTimestamp = start + size - 1;
             if (start < oldestLive) {
                 if (lateData == null) {
@@ -155,7 +177,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
             }
             if (start >= horizon) {
                 // A pane already there had a record that these windows (not past their lateness then) hold.
-                if (newPane && !holdsOtherThan(open, start, windowNumber, paneStart)) {
+                if (newPane && before > j && after >= panesPerWindow - j && !heldWhole(open, start, windowNumber)) {
                     registerNew(timers, maxTimestamp);
                 }
             } else {
@@ -189,40 +211,22 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         }
     }
 
-    /** Whether the window starting at {@code start} holds a pane other than {@code except}, or is held whole. */
-    private boolean holdsOtherThan(FixedSizeWindows<ACC> open, long start, long windowNumber, long except) {
+    private static <ACC> boolean heldWhole(FixedSizeWindows<ACC> open, long start, long windowNumber) {
         FixedSizeWindows<ACC> whole = open.whole();
-        if (whole != null && whole.find(start, windowNumber) >= 0) {
-            return true;
-        }
-        if (start < open.horizon()) {
-            return false;
-        }
-        long number = windowNumber;
-        for (long pane = start; pane < start + size; pane += slide, number++) {
-            if (pane != except && open.find(pane, number) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the window starting at {@code start} holds any pane or is held whole. */
-    private boolean holdsAny(FixedSizeWindows<ACC> open, long start, long windowNumber) {
-        return holdsOtherThan(open, start, windowNumber, start - slide);
+        return whole != null && whole.find(start, windowNumber) >= 0;
     }
 
     /**
      * The window's accumulator: a fresh one merged with copies of its whole part and (unless it
-     * starts before the horizon) its panes, oldest first.
+     * starts before the horizon) its panes, oldest first; null if it holds neither.
      */
     private ACC contents(FixedSizeWindows<ACC> open, long start, long windowNumber) {
-        ACC result = aggregate.createAccumulator();
+        ACC result = null;
         FixedSizeWindows<ACC> whole = open.whole();
         if (whole != null) {
             int slot = whole.find(start, windowNumber);
             if (slot >= 0) {
-                result = aggregate.merge(result, accumulatorSerializer.copy(whole.accumulator(slot)));
+                result = aggregate.merge(aggregate.createAccumulator(), accumulatorSerializer.copy(whole.accumulator(slot)));
             }
         }
         if (start < open.horizon()) {
@@ -232,7 +236,8 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         for (long pane = start; pane < start + size; pane += slide, number++) {
             int slot = open.find(pane, number);
             if (slot >= 0) {
-                result = aggregate.merge(result, accumulatorSerializer.copy(open.accumulator(slot)));
+                result = aggregate.merge(result == null ? aggregate.createAccumulator() : result,
+                        accumulatorSerializer.copy(open.accumulator(slot)));
             }
         }
         return result;
@@ -259,8 +264,9 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         } else {
             long start = timestamp + 1 - size;
             long number = layout.slideNumber(start);
-            if (holdsAny(open, start, number)) {
-                emitter.emit(context.getCurrentKey(), windowAt(start), contents(open, start, number), out);
+            ACC contents = contents(open, start, number);
+            if (contents != null) {
+                emitter.emit(context.getCurrentKey(), windowAt(start), contents, out);
             }
             long lateness = eventTime ? allowedLateness : 0;
             long maxTimestamp = timestamp - lateness;
