@@ -233,7 +233,7 @@ public enum NexmarkQuery {
         }
     }
 
-    /** Counts records; merges for session windows. */
+    /** Counts records; merges for session windows, exactly, so sliding windows keep counts per slide. */
     static final class Count<T> implements AggregateFunction<T, Long, Long> {
         @Override
         public Long createAccumulator() {
@@ -253,6 +253,11 @@ public enum NexmarkQuery {
         @Override
         public Long merge(Long a, Long b) {
             return a + b;
+        }
+
+        @Override
+        public boolean mergeIsExact() {
+            return true;
         }
     }
 

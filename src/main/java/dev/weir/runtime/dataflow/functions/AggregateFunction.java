@@ -20,6 +20,23 @@ public interface AggregateFunction<IN, ACC, OUT> {
         throw new UnsupportedOperationException(getClass().getName() + " does not implement merge()");
     }
 
+    /**
+     * Whether {@link #merge} is exact: for any split of a window's records into consecutive parts,
+     * {@code getResult} of a {@link #createAccumulator() fresh accumulator} merged with each part's
+     * accumulator, in order, equals {@code getResult} of one accumulator that every record was added
+     * to (so a count, a sum of integers, a min or max are exact; a floating-point sum or a result that
+     * depends on the order of records within the window may not be). Saying true lets sliding windows
+     * whose size is a multiple of their slide keep one accumulator per slide (pane) and update only
+     * that one per record, merging a window's panes when it fires (as Flink SQL slices hopping windows);
+     * the default, false, keeps one accumulator per window as Flink's DataStream API does. Either way
+     * the windows' results are the same. {@code merge} is only handed copies of the panes' accumulators.
+     * Changing the answer changes the window state's format: window state written in panes restores
+     * only into an operator that says true.
+     */
+    default boolean mergeIsExact() {
+        return false;
+    }
+
     /** Whether {@code function}'s class implements {@link #merge} (session windows need it). */
     static boolean implementsMerge(AggregateFunction<?, ?, ?> function) {
         try {

@@ -28,9 +28,37 @@ final class FixedSizeWindows<ACC> {
     private Object[] accumulators;
     private boolean[] used;
     private int size;
+    /**
+     * Only in a key's table of panes ({@link SlicedWindowProcessFunction}): the windows restored whole
+     * from a checkpoint written before the operator kept panes, each fired (with the panes added
+     * since) and dropped by its timers as before; null once there are none.
+     */
+    private FixedSizeWindows<ACC> whole;
+    /**
+     * Only in a key's table of panes: every window starting before it is gone for good (fired and
+     * cleaned up, or too late for a record of the key), so it reads no pane; a record for it after
+     * a restore has set the watermark back opens it afresh, held whole.
+     */
+    private long horizon = Long.MIN_VALUE;
 
     FixedSizeWindows() {
         this(INITIAL_SLOTS);
+    }
+
+    FixedSizeWindows<ACC> whole() {
+        return whole;
+    }
+
+    void setWhole(FixedSizeWindows<ACC> whole) {
+        this.whole = whole == null || whole.isEmpty() ? null : whole;
+    }
+
+    long horizon() {
+        return horizon;
+    }
+
+    void advanceHorizon(long start) {
+        horizon = Math.max(horizon, start);
     }
 
     private FixedSizeWindows(int slots) {
@@ -183,6 +211,20 @@ final class FixedSizeWindows<ACC> {
         @Override
         public FixedSizeWindows<ACC> deserialize(DataInput in) throws IOException {
             int n = in.readInt();
+            if (n < 0) {
+                throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the restored"
+                        + " window state was written in panes (sliding windows whose AggregateFunction says"
+                        + " mergeIsExact()), and this window operator keeps whole windows (its function no longer"
+                        + " says mergeIsExact(), or its assigner is no longer a sliding window of a multiple of its"
+                        + " slide): restore with the function and assigner that wrote it, or give the window"
+                        + " operator a new uid to start it empty");
+            }
+            return read(n, in, layout, accumulatorSerializer);
+        }
+
+        /** Reads {@code n} windows (start, end, accumulator) of {@code layout}'s size, as {@link #serialize} wrote them. */
+        static <ACC> FixedSizeWindows<ACC> read(int n, DataInput in, Layout layout,
+                                                TypeSerializer<ACC> accumulatorSerializer) throws IOException {
             FixedSizeWindows<ACC> windows = new FixedSizeWindows<>(
                     Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, n)) << 2));
             for (int i = 0; i < n; i++) {
@@ -190,10 +232,7 @@ final class FixedSizeWindows<ACC> {
                 long end = in.readLong();
                 ACC accumulator = accumulatorSerializer.deserialize(in);
                 if (end - start != layout.size() || Math.floorMod(start - layout.offset(), layout.slide()) != 0) {
-                    throw new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the restored"
-                            + " window state holds the window [" + start + ", " + end + "), which the window assigner"
-                            + " (windows of " + layout.size() + " ms every " + layout.slide() + " ms) does not make:"
-                            + " the assigner changed; give the window operator a new uid to start it empty");
+                    throw assignerChanged(start, end, layout);
                 }
                 long slideNumber = layout.slideNumber(start);
                 if (windows.find(start, slideNumber) < 0) {
@@ -201,6 +240,13 @@ final class FixedSizeWindows<ACC> {
                 }
             }
             return windows;
+        }
+
+        static UnrecoverableJobException assignerChanged(long start, long end, Layout layout) {
+            return new UnrecoverableJobException(UnrecoverableJobException.Kind.CONFIGURATION, "the restored"
+                    + " window state holds the window [" + start + ", " + end + "), which the window assigner"
+                    + " (windows of " + layout.size() + " ms every " + layout.slide() + " ms) does not make:"
+                    + " the assigner changed; give the window operator a new uid to start it empty");
         }
 
         @Override
@@ -215,6 +261,8 @@ final class FixedSizeWindows<ACC> {
                     copy.accumulators[i] = accumulator == null ? null : accumulatorSerializer.copy(windows.accumulator(i));
                 }
             }
+            copy.whole = windows.whole == null ? null : copy(windows.whole);
+            copy.horizon = windows.horizon;
             return copy;
         }
     }

@@ -83,6 +83,16 @@ public final class WindowedStream<T, K> {
             throw new IllegalArgumentException(function.getClass().getName() + " must implement merge(): "
                     + assigner + " merges windows, and with them their accumulators");
         }
+        if (function.mergeIsExact() && !AggregateFunction.implementsMerge(function)) {
+            throw new IllegalArgumentException(function.getClass().getName() + " says mergeIsExact() but does not"
+                    + " implement merge()");
+        }
+        if (function.mergeIsExact() && SlicedWindowProcessFunction.canSlice(assigner)) {
+            return input.process(new SlicedWindowProcessFunction<K, T, ACC, R>((SlidingWindows) assigner, function,
+                    accumulator, (key, window, acc, out) ->
+                            windowFunction.process(key, window, List.of(function.getResult(acc)), out),
+                    allowedLateness, WindowProcessFunction.LateDataOutput.to(lateDataTag)));
+        }
         return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness,
                 lateDataTag));
     }
