@@ -44,6 +44,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
     private final TypeSerializer<ACC> accumulatorSerializer;
     private final WindowProcessFunction.WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
+    private final WindowTimers windowTimers;
     private final WindowProcessFunction.LateDataOutput<IN> lateData;
     private final boolean eventTime;
     private final long size;
@@ -69,6 +70,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         this.accumulatorSerializer = accumulatorSerializer;
         this.emitter = emitter;
         this.allowedLateness = allowedLateness;
+        this.windowTimers = new WindowTimers(assigner.isEventTime(), allowedLateness);
         this.lateData = lateData;
         this.eventTime = assigner.isEventTime();
         this.size = assigner.size();
@@ -305,27 +307,11 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
 
     /** The timers of a window that a record just gave its first pane (as {@link WindowProcessFunction} does). */
     private void registerNew(TimerService timers, long maxTimestamp) {
-        if (eventTime) {
-            if (maxTimestamp <= timers.currentWatermark()) {
-                timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
-            } else {
-                timers.registerEventTimeTimer(maxTimestamp);
-                if (allowedLateness > 0) {
-                    timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
-                }
-            }
-        } else {
-            timers.registerProcessingTimeTimer(maxTimestamp);
-        }
+        windowTimers.registerNew(timers, maxTimestamp);
     }
 
-    /** When a window ending at {@code maxTimestamp} goes: after its allowed lateness (event time). */
     private long cleanupTime(long maxTimestamp) {
-        if (!eventTime) {
-            return maxTimestamp;
-        }
-        long cleanup = maxTimestamp + allowedLateness;
-        return cleanup >= maxTimestamp ? cleanup : Long.MAX_VALUE;
+        return windowTimers.cleanupTime(maxTimestamp);
     }
 
     private void countLate(long start, long timestamp, long watermark) {

@@ -60,6 +60,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
     private final TypeSerializer<ACC> accumulatorSerializer;
     private final WindowEmitter<K, ACC, OUT> emitter;
     private final long allowedLateness;
+    private final WindowTimers windowTimers;
     private final LateDataOutput<IN> lateData;
     /** The one size of all windows of a tumbling or sliding assigner; 0 for sessions. */
     private final long fixedSize;
@@ -114,6 +115,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         this.accumulatorSerializer = accumulatorSerializer;
         this.emitter = emitter;
         this.allowedLateness = allowedLateness;
+        this.windowTimers = new WindowTimers(assigner.isEventTime(), allowedLateness);
         this.lateData = lateData;
         this.fixedSize = assigner instanceof TumblingWindows tumbling ? tumbling.size()
                 : assigner instanceof SlidingWindows sliding ? sliding.size() : 0;
@@ -387,35 +389,16 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         return lateRecords;
     }
 
-    /** The timers of a window just opened by a record (not by merging). */
     private void registerNew(TimerService timers, long maxTimestamp) {
-        if (assigner.isEventTime() && maxTimestamp <= timers.currentWatermark()) {
-            // Opened behind the watermark, within the allowed lateness: the record fires it now;
-            // a timer at its end would fire it a second time. Only its clean-up is left.
-            timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
-        } else {
-            register(timers, maxTimestamp);
-        }
+        windowTimers.registerNew(timers, maxTimestamp);
     }
 
     private void register(TimerService timers, long maxTimestamp) {
-        if (assigner.isEventTime()) {
-            timers.registerEventTimeTimer(maxTimestamp);
-            if (allowedLateness > 0) {
-                timers.registerEventTimeTimer(cleanupTime(maxTimestamp));
-            }
-        } else {
-            timers.registerProcessingTimeTimer(maxTimestamp);
-        }
+        windowTimers.register(timers, maxTimestamp);
     }
 
-    /** When a window ending at {@code maxTimestamp} goes: after its allowed lateness (event time). */
     private long cleanupTime(long maxTimestamp) {
-        if (!assigner.isEventTime()) {
-            return maxTimestamp;
-        }
-        long cleanup = maxTimestamp + allowedLateness;
-        return cleanup >= maxTimestamp ? cleanup : Long.MAX_VALUE;
+        return windowTimers.cleanupTime(maxTimestamp);
     }
 
     private void emit(K key, TimeWindow window, ACC accumulator, Collector<OUT> out) throws Exception {
