@@ -260,6 +260,11 @@ public final class ChannelQueue implements OutputChannel {
         return element;
     }
 
+    /** Batches queued now; read without the lock, so only a hint to any thread but the producer. */
+    public int queuedBatches() {
+        return batches;
+    }
+
     public boolean isEmpty() {
         lock.lock();
         try {

@@ -38,6 +38,7 @@ final class RemoteInputChannel {
     private final ChannelQueue queue;
     private final AtomicInteger unannouncedCredit = new AtomicInteger();
     private final FrameBuffer creditFrame = new FrameBuffer(16);
+    private final int announceThreshold;
 
     RemoteInputChannel(int channelId, int producerWorker, PeerConnection connection,
                        TypeSerializer<Object> serializer, ChannelQueue queue) {
@@ -46,6 +47,7 @@ final class RemoteInputChannel {
         this.connection = connection;
         this.serializer = serializer;
         this.queue = queue;
+        this.announceThreshold = Math.max(1, queue.capacity() / 2);
         queue.setBatchConsumedListener(this::onBatchConsumed);
     }
 
@@ -113,9 +115,16 @@ final class RemoteInputChannel {
         return batch;
     }
 
-    /** On the consumer task's thread. Credits that pile up while a write is in flight go out together. */
+    /**
+     * On the consumer task's thread. Credit goes back in groups of half the queue's capacity, or at
+     * once when the queue ran out of batches (the producer may be waiting for exactly this credit):
+     * one CREDIT frame per batch cost a write and a wake-up of the producer's reader for every batch.
+     */
     private void onBatchConsumed() {
-        unannouncedCredit.incrementAndGet();
+        int credit = unannouncedCredit.incrementAndGet();
+        if (credit < announceThreshold && queue.queuedBatches() > 0) {
+            return;
+        }
         try {
             announceCredit();
         } catch (IOException e) {

@@ -129,4 +129,34 @@ class CreditFlowControlTest {
         producer.join(10_000);
         assertThat(w.get(0).connectedPeers()).containsExactly(1);
     }
+
+    @Test
+    void creditGoesBackInGroupsOfHalfTheCapacityOrWhenTheQueueRunsDry() throws Exception {
+        List<DataPlane> w = connected();
+        int capacity = 8;
+        ChannelQueue in = w.get(1).inputChannel(9, 0, LONGS, capacity);
+        OutputChannel out = w.get(0).outputChannel(9, 1, LONGS);
+        for (long i = 0; i < capacity; i++) {
+            out.send(batch(i));
+        }
+        await(() -> in.size() == capacity, "the consumer's queue is full");
+        assertThat(w.get(0).availableCredit(9)).isZero();
+
+        for (long i = 0; i < 3; i++) {
+            assertThat(records((RecordBatch) in.poll())).containsExactly(i);
+        }
+        Thread.sleep(100);
+        assertThat(w.get(0).availableCredit(9)).as("three batches taken, the queue not dry: no CREDIT frame yet").isZero();
+
+        assertThat(records((RecordBatch) in.poll())).containsExactly(3L);
+        await(() -> w.get(0).availableCredit(9) == capacity / 2, "the fourth batch returned half the capacity");
+
+        assertThat(records((RecordBatch) in.poll())).containsExactly(4L);
+        Thread.sleep(100);
+        assertThat(w.get(0).availableCredit(9)).isEqualTo(capacity / 2);
+        for (long i = 5; i < capacity; i++) {
+            assertThat(records((RecordBatch) in.poll())).containsExactly(i);
+        }
+        await(() -> w.get(0).availableCredit(9) == capacity, "the dry queue returned the rest at once");
+    }
 }
