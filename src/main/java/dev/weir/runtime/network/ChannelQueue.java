@@ -260,7 +260,10 @@ public final class ChannelQueue implements OutputChannel {
         return element;
     }
 
-    /** Batches queued now; read without the lock, so only a hint to any thread but the producer. */
+    /**
+     * Batches queued, read without the lock. Only the producer adds and only the consumer takes, so
+     * the consumer reading it after its own poll sees 0 only if it has taken every batch sent so far.
+     */
     public int queuedBatches() {
         return batches;
     }
