@@ -354,6 +354,7 @@ public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(WorkerJvm.COMPILER_OPTIONS);
+        command.addAll(WorkerJvm.MEMORY_OPTIONS);
         command.addAll(WorkerJvm.ERROR_OPTIONS);
         command.addAll(settings.javaOptions());
         command.addAll(classDataOptions);
