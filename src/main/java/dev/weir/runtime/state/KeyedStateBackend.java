@@ -33,7 +33,10 @@ public interface KeyedStateBackend<K> extends AutoCloseable {
      */
     default void prefetch(K[] keys, int count) {}
 
-    /** Whether {@link #prefetch} does anything, so that callers can spare themselves the key. */
+    /**
+     * Whether {@link #prefetch} is worth calling now, so that callers can spare themselves the key:
+     * it may change as the state grows (small state stays in the cache without it).
+     */
     default boolean prefetches() {
         return false;
     }

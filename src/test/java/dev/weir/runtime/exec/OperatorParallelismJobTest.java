@@ -94,6 +94,39 @@ class OperatorParallelismJobTest {
         assertThat(windows.stream().sorted().toList()).isEqualTo(expectedWindows().stream().sorted().toList());
     }
 
+    /**
+     * With more entries than {@link dev.weir.runtime.state.HeapKeyedStateBackend#PREFETCH_MIN_ENTRIES}
+     * per subtask the count's task switches, mid-run, to processing its batches in prefetched groups
+     * (InputStreamTask.processPrefetched), with the records' timestamps: every record is still
+     * counted once, in order per key.
+     */
+    @org.junit.jupiter.api.Test
+    void keyedStateLargeEnoughToBePrefetchedCountsEveryRecordOnce() throws Exception {
+        long keys = 300_000;
+        long records = 420_000;
+        assertThat(keys / PARALLELISM).isGreaterThan(dev.weir.runtime.state.HeapKeyedStateBackend.PREFETCH_MIN_ENTRIES);
+        Queue<String> counts = new ConcurrentLinkedQueue<>();
+        java.util.function.Supplier<StreamEnvironment> job = () -> {
+            StreamEnvironment env = new StreamEnvironment(PARALLELISM, 128);
+            env.fromSource(GeneratorSource.sequence(records),
+                            WatermarkStrategy.<Long>forBoundedOutOfOrderness(Duration.ZERO).withTimestampAssigner(i -> i),
+                            "numbers")
+                    .setParallelism(1).returns(Types.LONG)
+                    .keyBy(i -> KeyedCountJob.keyOf(i, keys), Types.LONG)
+                    .process(new CountSumLines()).uid("count").setParallelism(2).returns(Types.STRING)
+                    .sinkTo(collecting(counts)).uid("count-sink").setParallelism(1);
+            return env;
+        };
+        CountingTaskListener listener = new CountingTaskListener(
+                JobTopology.of(new JobGraph(job.get()), PARALLELISM, 128).subtasks().size());
+        ProcessingTimeService timeService = new SystemProcessingTimeService();
+        listener.runToEnd(attempts(false, listener, timeService, job), timeService, Duration.ofSeconds(60));
+
+        KeyedCountVerifier.Report report = KeyedCountVerifier.verify(counts, records, keys);
+        assertThat(report.isExactlyOnce()).as("%s", report).isTrue();
+        assertThat(report.lines()).isEqualTo(records);
+    }
+
     private static StreamEnvironment job(Queue<String> counts, Queue<String> windows) {
         StreamEnvironment env = new StreamEnvironment(PARALLELISM, 128);
         long keys = SETTINGS.keys();

@@ -53,6 +53,44 @@ class HeapKeyedStateBackendTest {
         }
     }
 
+    /** Small state stays in the CPU's caches: the task is told to prefetch only while the tables are large. */
+    @Test
+    void prefetchesLongKeysOnlyWhileTheStateHoldsManyEntries() throws Exception {
+        HeapKeyedStateBackend<Long> b = backend(new KeyGroupRange(0, MAX_PARALLELISM - 1));
+        ValueState<Long> count = b.getState(COUNT);
+        assertThat(prefetchesAfterAnInterval(b)).isFalse();
+        long key = 0;
+        for (; key < HeapKeyedStateBackend.PREFETCH_MIN_ENTRIES - 1; key++) {
+            b.setCurrentKey(key);
+            count.update(key);
+        }
+        assertThat(prefetchesAfterAnInterval(b)).isFalse();
+        b.setCurrentKey(key);
+        count.update(key);
+        assertThat(prefetchesAfterAnInterval(b)).isTrue();
+        b.setCurrentKey(0L);
+        count.clear();
+        assertThat(prefetchesAfterAnInterval(b)).isFalse();
+
+        HeapKeyedStateBackend<String> strings = new HeapKeyedStateBackend<>(Types.STRING,
+                new KeyGroupRange(0, MAX_PARALLELISM - 1), MAX_PARALLELISM);
+        ValueState<Long> byName = strings.getState(COUNT);
+        for (long k = 0; k < HeapKeyedStateBackend.PREFETCH_MIN_ENTRIES; k++) {
+            strings.setCurrentKey("k" + k);
+            byName.update(k);
+        }
+        assertThat(prefetchesAfterAnInterval(strings)).as("only long keys can be prefetched").isFalse();
+    }
+
+    /** The answer once the backend has counted its entries again (it does every few calls). */
+    private static boolean prefetchesAfterAnInterval(KeyedStateBackend<?> b) {
+        boolean answer = false;
+        for (int i = 0; i < HeapKeyedStateBackend.ENTRY_COUNT_INTERVAL; i++) {
+            answer = b.prefetches();
+        }
+        return answer;
+    }
+
     @Test
     void prefetchChangesNeitherStateNorCurrentKeyAndIgnoresKeysOfOtherSubtasks() throws Exception {
         HeapKeyedStateBackend<Long> b = backend(new KeyGroupRange(0, MAX_PARALLELISM / 2 - 1));
