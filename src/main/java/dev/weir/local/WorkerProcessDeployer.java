@@ -353,9 +353,7 @@ public final class WorkerProcessDeployer implements JobDeployer, AutoCloseable {
             command.add(SETSID.toString());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(WorkerJvm.COMPILER_OPTIONS);
-        command.addAll(WorkerJvm.MEMORY_OPTIONS);
-        command.addAll(WorkerJvm.ERROR_OPTIONS);
+        command.addAll(WorkerJvm.launchOptions());
         command.addAll(settings.javaOptions());
         command.addAll(classDataOptions);
         command.add("-cp");

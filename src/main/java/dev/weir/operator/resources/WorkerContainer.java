@@ -96,9 +96,7 @@ final class WorkerContainer {
                 ? WorkerJvm.heapOfMemory(Quantity.getAmountInBytes(request).longValue(), percent)
                 : WorkerJvm.heapOfContainerMemory(percent));
         command.addAll(WorkerJvm.GC_OPTIONS);
-        command.addAll(WorkerJvm.COMPILER_OPTIONS);
-        command.addAll(WorkerJvm.MEMORY_OPTIONS);
-        command.addAll(WorkerJvm.ERROR_OPTIONS);
+        command.addAll(WorkerJvm.launchOptions());
         command.addAll(List.of("-cp", WorkerPodDesired.CLASSPATH, WorkerPodDesired.MAIN_CLASS));
         return command;
     }

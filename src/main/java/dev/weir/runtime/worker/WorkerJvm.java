@@ -52,6 +52,16 @@ public final class WorkerJvm {
     public static final List<String> ERROR_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError");
 
     /**
+     * The options every worker JVM starts with wherever it is launched ({@code weir local}'s
+     * processes and the operator's pods), besides its heap and collector: {@link #COMPILER_OPTIONS},
+     * {@link #MEMORY_OPTIONS} and {@link #ERROR_OPTIONS}, in that order.
+     */
+    public static List<String> launchOptions() {
+        return java.util.stream.Stream.of(COMPILER_OPTIONS, MEMORY_OPTIONS, ERROR_OPTIONS)
+                .flatMap(List::stream).toList();
+    }
+
+    /**
      * G1, chosen for its pauses: a worker's pause stops its heartbeats, its checkpoint barriers and
      * its share of the data flow, and keyed state is live data the collector must copy or scan.
      * Measured on keyed-count with worker processes (docs/benchmarks.md, {@code bench/gc-compare}):
