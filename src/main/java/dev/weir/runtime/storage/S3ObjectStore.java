@@ -3,7 +3,6 @@ package dev.weir.runtime.storage;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
-import io.minio.Http;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
@@ -24,7 +23,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,7 @@ public final class S3ObjectStore implements ObjectStore {
         MinioAsyncClient.Builder builder = MinioAsyncClient.builder()
                 .endpoint(settings.endpoint())
                 .credentials(settings.accessKey(), settings.secretKey())
-                .httpClient(SharedHttpClient.INSTANCE, false);
+                .httpClient(S3HttpClients.forEndpoint(settings.endpoint()), false);
         if (settings.region() != null) {
             builder.region(settings.region());
         }
@@ -263,14 +261,6 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public String toString() {
         return "S3ObjectStore[" + describe() + " at " + settings.endpoint() + "]";
-    }
-
-    /**
-     * MinIO builds a fresh OkHttp client per MinIO client, loading the trust store each time (about
-     * half a second); one shared client also shares the connection pool, as OkHttp recommends.
-     */
-    private static final class SharedHttpClient {
-        static final OkHttpClient INSTANCE = Http.newDefaultClient();
     }
 
     @Override

@@ -172,4 +172,36 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         }
         assertThat(store.list("from-uri/weir/ns/job/checkpoints/chk-1/")).hasSize(2);
     }
+
+    /**
+     * SSL_CERT_FILE and SSL_CERT_DIR are read only for a TLS endpoint: a plain http:// one (the
+     * embedded store, a MinIO in the cluster) works whatever they hold, here a file that is no
+     * certificate at all, and a worker no longer spends seconds of start-up parsing the system's
+     * certificates for it.
+     */
+    @Test
+    void aPlainHttpEndpointNeverReadsTheCertificateFiles() throws Exception {
+        java.nio.file.Path certificates = java.nio.file.Files.createTempDirectory("weir-certs");
+        java.nio.file.Path broken = certificates.resolve("broken.pem");
+        try {
+            java.nio.file.Files.writeString(broken, "-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n");
+            ProcessBuilder child = new ProcessBuilder(
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), S3RoundTripMain.class.getName(),
+                    server.endpoint(), BUCKET, "run/child-" + TEST_NUMBER.get())
+                    .redirectErrorStream(true);
+            child.environment().put("SSL_CERT_FILE", broken.toString());
+            child.environment().put("SSL_CERT_DIR", certificates.toString());
+            child.environment().put("TEST_S3_ACCESS_KEY", server.accessKey());
+            child.environment().put("TEST_S3_SECRET_KEY", server.secretKey());
+            Process process = child.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(process.waitFor()).as(output).isZero();
+            assertThat(output).contains("round trip");
+        } finally {
+            java.nio.file.Files.deleteIfExists(broken);
+            java.nio.file.Files.deleteIfExists(certificates);
+        }
+    }
 }
