@@ -134,4 +134,41 @@ class LongKeyTimerQueueTest {
             assertThat(firedEverywhere).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
+
+    /**
+     * While a timestamp's timers fire, a timer may delete or register timers at that same time: a
+     * deleted one that has not fired yet does not fire, registering one that has not fired yet adds
+     * nothing, and one registered again after it fired fires once more in the same call. Both
+     * queues agree.
+     */
+    @Test
+    void timersDeletedOrRegisteredAtTheFiringTimeActAsInTheObjectQueue() throws Exception {
+        List<List<Fired>> runs = new ArrayList<>();
+        for (boolean inline : new boolean[] {true, false}) {
+            HeapKeyedStateBackend<Long> backend = backend(ALL);
+            TimerQueue<Long> queue = inline ? new LongKeyTimerQueue("t", backend) : new KeyedTimerQueue<>("t", backend);
+            for (long key = 0; key < 10; key++) {
+                backend.setCurrentKey(key);
+                queue.register(100);
+            }
+            List<Fired> fired = new ArrayList<>();
+            queue.fireUpTo(100, (k, t) -> {
+                fired.add(new Fired(k, t));
+                if (k == 1) {
+                    backend.setCurrentKey(5L);
+                    queue.delete(100); // not fired yet: never fires
+                    backend.setCurrentKey(7L);
+                    assertThat(queue.register(100)).isFalse(); // not fired yet: still there
+                    backend.setCurrentKey(0L);
+                    assertThat(queue.register(100)).isTrue(); // fired already: fires again
+                    backend.setCurrentKey(42L);
+                    assertThat(queue.register(100)).isTrue(); // new: fires in this call
+                }
+            });
+            assertThat(queue.nextTimestamp()).isEqualTo(Long.MAX_VALUE);
+            runs.add(fired);
+        }
+        assertThat(runs.get(0)).extracting(Fired::key).containsExactly(0L, 1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L, 0L, 42L);
+        assertThat(runs.get(0)).isEqualTo(runs.get(1));
+    }
 }
