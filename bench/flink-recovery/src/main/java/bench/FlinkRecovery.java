@@ -137,7 +137,10 @@ public final class FlinkRecovery {
                     throw new IllegalStateException("subtask 1 runs on " + victim + ", not one of "
                             + cluster.taskManagers.keySet());
                 }
-                long checkpointsCompleted = get(job + "/checkpoints").path("counts").path("completed").asLong();
+                JsonNode checkpointsAtKill = get(job + "/checkpoints");
+                long checkpointsCompleted = checkpointsAtKill.path("counts").path("completed").asLong();
+                // the full size of the latest completed checkpoint (Flink's state_size; checkpointed_size is its increment)
+                long stateSizeAtKill = checkpointsAtKill.path("latest").path("completed").path("state_size").asLong(-1);
                 double load = loadAverage();
                 int previousAttempt = attempt;
                 long killedAt = System.currentTimeMillis();
@@ -167,6 +170,8 @@ public final class FlinkRecovery {
                 line.put("kill", k);
                 line.put("killed_task_manager", victim);
                 line.put("checkpoints_completed_at_kill", checkpointsCompleted);
+                line.put("checkpoints_before_kill", Integer.parseInt(o.get("checkpoints")));
+                line.put("state_size_at_kill", stateSizeAtKill);
                 line.put("attempt_before", previousAttempt);
                 line.put("attempt_after", attempt);
                 line.put("restarts", attempt - previousAttempt);

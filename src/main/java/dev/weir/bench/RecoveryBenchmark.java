@@ -20,6 +20,7 @@ import dev.weir.coordinator.AttemptFailure;
 import dev.weir.coordinator.CompletedCheckpointStats;
 import dev.weir.coordinator.Heartbeats;
 import dev.weir.coordinator.JobMasterListener;
+import dev.weir.local.WorkerHeap;
 import dev.weir.local.WorkerProcessDeployer;
 import dev.weir.runtime.exec.JobMetrics;
 import dev.weir.runtime.exec.JobTopology;
@@ -47,12 +48,14 @@ public final class RecoveryBenchmark {
      * usage: [--kills N] [--class-data-archive true|false] [--keys K] [--standby-workers N (default: weir local's)]
      * [--class-data-archive-dir DIR (default: an empty one of the run's own)] [--state-backend heap|rocksdb]
      * [--incremental true|false (default: true for rocksdb)] [--rate R (records/s per source subtask, default 500000)]
+     * [--checkpoints N (completed before each kill, default 3; as the Flink peer's option)]
+     * [--worker-heap SIZE (default: weir local's rule, {@link WorkerHeap})]
      */
     public static void main(String[] args) throws Exception {
         dev.weir.runtime.logging.JdkLogging.routeToSlf4j();
         int parallelism = 2;
         Map<String, String> options = new LinkedHashMap<>(Map.of("kills", "5", "class-data-archive", "true",
-                "keys", "100000", "state-backend", "heap", "rate", "500000", "standby-workers",
+                "keys", "100000", "state-backend", "heap", "rate", "500000", "checkpoints", "3", "standby-workers",
                 Integer.toString(WorkerProcessDeployer.Settings.defaultStandbyWorkers(parallelism))));
         int first = 0;
         if (args.length % 2 == 1 && args[0].matches("\\d+")) {
@@ -64,6 +67,7 @@ public final class RecoveryBenchmark {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         int kills = Integer.parseInt(options.get("kills"));
+        int checkpointsBeforeKill = Integer.parseInt(options.get("checkpoints"));
         boolean classData = Boolean.parseBoolean(options.get("class-data-archive"));
         int standby = Integer.parseInt(options.get("standby-workers"));
         Path dir = Files.createTempDirectory("weir-bench-recovery");
@@ -80,6 +84,9 @@ public final class RecoveryBenchmark {
         WorkerProcessDeployer.Settings settings = WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
                 .withHeartbeats(heartbeatInterval, Heartbeats.defaults().timeout())
                 .withStandbyWorkers(standby);
+        if (options.containsKey("worker-heap")) {
+            settings = settings.withHeap(WorkerHeap.options(options.get("worker-heap"), null));
+        }
         if (classData) {
             // By default an archive of its own, recorded by the first attempt's worker 0, as weir local's default
             // one is the first time; the recording worker's exit then slows the first kill's recovery. Given
@@ -93,7 +100,7 @@ public final class RecoveryBenchmark {
                     settings, metrics, events)) {
                 WorkerProcessDeployer deployer = job.deployer;
                 for (int k = 1; k <= kills; k++) {
-                    awaitAtLeast(events.completed::get, events.completed.get() + 3);
+                    awaitAtLeast(events.completed::get, events.completed.get() + checkpointsBeforeKill);
                     // A failure rarely follows the last so closely that the spares are not ready again.
                     awaitAtLeast(() -> readySpares(dir.resolve("logs")), standby);
                     long readyAtKill = readySpares(dir.resolve("logs"));
@@ -104,6 +111,7 @@ public final class RecoveryBenchmark {
                     CompletableFuture.allOf(old.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
                             .thenRun(() -> oldGoneAt.set(System.nanoTime()));
                     double loadBefore = loadAverage();
+                    long stateSizeAtKill = events.lastStateSize.get();
                     long killedAt = System.nanoTime();
                     old.get(1).destroyForcibly();
                     awaitAtLeast(events.attempt::get, attempt + 1);
@@ -132,6 +140,8 @@ public final class RecoveryBenchmark {
                     line.put("workers_from_standby", deployer.currentWorkers().stream()
                             .filter(w -> spares.contains(w.pid())).count());
                     line.put("kill", k);
+                    line.put("checkpoints_before_kill", checkpointsBeforeKill);
+                    line.put("state_size_at_kill", stateSizeAtKill);
                     line.put("cause", events.cause.get());
                     line.put("kill_to_failed_ms", ms(killedAt, events.failedAt.get()));
                     line.put("kill_to_restart_decided_ms", ms(killedAt, events.restartingAt.get()));
@@ -226,6 +236,7 @@ public final class RecoveryBenchmark {
     /** When each step of a recovery happened (System.nanoTime), as the job master reports them. */
     private static final class Events implements JobMasterListener {
         final AtomicLong completed = new AtomicLong();
+        final AtomicLong lastStateSize = new AtomicLong();
         final AtomicLong attempt = new AtomicLong();
         final AtomicLong runningAttempt = new AtomicLong();
         final AtomicLong failedAt = new AtomicLong();
@@ -268,6 +279,7 @@ public final class RecoveryBenchmark {
 
         @Override
         public void onCheckpointCompleted(CompletedCheckpointStats stats) {
+            lastStateSize.set(stats.stateSize());
             completed.incrementAndGet();
         }
     }
