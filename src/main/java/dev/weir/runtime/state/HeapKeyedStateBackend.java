@@ -360,6 +360,11 @@ public final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         return part instanceof StateTable<?, ?> t ? t.size() : 0;
     }
 
+    /** How many times the state's tables grew as entries were put (for tests: {@link KeyTable#reserve}). */
+    int growths(String stateName) {
+        return parts.get(stateName) instanceof StateTable<?, ?> t ? t.growths() : 0;
+    }
+
     /** Snapshots in flight (for tests). */
     int snapshotsInFlight() {
         return versions.inFlight();

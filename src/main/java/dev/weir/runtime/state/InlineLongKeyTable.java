@@ -35,6 +35,7 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
     private int mask = INITIAL_CAPACITY - 1;
     private int shift = Long.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
     private int size;
+    private int growths;
     /** The slots were handed to a snapshot: copy them before the next change. */
     private boolean captured;
     /**
@@ -234,10 +235,27 @@ final class InlineLongKeyTable<V> implements KeyTable<Long, V> {
         s[hole * stride + META] = 0;
     }
 
-    /** Into a new array: an array a snapshot holds is left as it is. */
+    @Override
+    public void reserve(int entries) {
+        long capacity = KeyTable.capacityFor(entries);
+        if (capacity > mask + 1) {
+            resize(capacity);
+        }
+    }
+
+    @Override
+    public int growths() {
+        return growths;
+    }
+
     private void resize() {
+        growths++;
+        resize(2L * (mask + 1));
+    }
+
+    /** Into a new array: an array a snapshot holds is left as it is. */
+    private void resize(long capacity) {
         long[] old = slots;
-        long capacity = 2L * (mask + 1);
         if (capacity * stride > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException("more than " + size + " keys of one state in one key group: raise"
                     + " maxParallelism to spread them over more key groups");

@@ -24,6 +24,7 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
     private int mask = INITIAL_CAPACITY - 1;
     private int shift = Long.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
     private int size;
+    private int growths;
     /** The arrays were handed to a snapshot: copy them before the next change. */
     private boolean captured;
 
@@ -226,12 +227,29 @@ final class LongKeyTable<V> implements KeyTable<Long, V> {
         values[hole] = null;
     }
 
-    /** Into new arrays: arrays a snapshot holds are left as they are. */
+    @Override
+    public void reserve(int entries) {
+        long capacity = KeyTable.capacityFor(entries);
+        if (capacity > values.length) {
+            resize((int) capacity);
+        }
+    }
+
+    @Override
+    public int growths() {
+        return growths;
+    }
+
     private void resize() {
+        growths++;
+        resize(values.length * 2);
+    }
+
+    /** Into new arrays: arrays a snapshot holds are left as they are. */
+    private void resize(int capacity) {
         long[] oldKeys = keys;
         Object[] oldValues = values;
         int[] oldStamps = stamps;
-        int capacity = oldValues.length * 2;
         keys = new long[capacity];
         values = new Object[capacity];
         stamps = new int[capacity];

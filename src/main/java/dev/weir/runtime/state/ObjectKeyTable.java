@@ -24,6 +24,7 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
     private int mask = INITIAL_CAPACITY - 1;
     private int shift = Integer.numberOfLeadingZeros(INITIAL_CAPACITY - 1);
     private int size;
+    private int growths;
     /** The arrays were handed to a snapshot: copy them before the next change. */
     private boolean captured;
 
@@ -213,13 +214,30 @@ final class ObjectKeyTable<K, V> implements KeyTable<K, V> {
         values[hole] = null;
     }
 
-    /** Into new arrays: arrays a snapshot holds are left as they are. */
+    @Override
+    public void reserve(int entries) {
+        long capacity = KeyTable.capacityFor(entries);
+        if (capacity > values.length) {
+            resize((int) capacity);
+        }
+    }
+
+    @Override
+    public int growths() {
+        return growths;
+    }
+
     private void resize() {
+        growths++;
+        resize(values.length * 2);
+    }
+
+    /** Into new arrays: arrays a snapshot holds are left as they are. */
+    private void resize(int capacity) {
         int[] oldHashes = hashes;
         Object[] oldKeys = keys;
         Object[] oldValues = values;
         int[] oldStamps = stamps;
-        int capacity = oldValues.length * 2;
         hashes = new int[capacity];
         keys = new Object[capacity];
         values = new Object[capacity];

@@ -110,6 +110,7 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
         lastValue = null;
         KeyTable<K, V> map = maps[keyGroupIndex];
         int n = in.readInt();
+        map.reserve(map.size() + n); // the entries come by hash: see KeyTable.reserve
         long now = ttlFilter == null ? 0 : clock.getAsLong();
         for (int i = 0; i < n; i++) {
             K key = keySerializer.deserialize(in);
@@ -261,6 +262,14 @@ final class StateTable<K, V> implements KeyGroupedStatePart {
             out.writeInt(kept[0]);
             out.write(entries.array(), 0, entries.length());
         }
+    }
+
+    int growths() {
+        int growths = 0;
+        for (KeyTable<K, V> m : maps) {
+            growths += m.growths();
+        }
+        return growths;
     }
 
     long size() {

@@ -119,6 +119,25 @@ class HeapKeyedStateBackendTest {
     }
 
     @Test
+    void aRestoreSizesEachTableBeforeItInsertsTheEntries() throws Exception {
+        // A snapshot writes each table's entries by hash; inserted in that order into tables that
+        // grow as they fill, they piled up into long probe runs (a restore of 10 M keys took 37 s).
+        KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
+        HeapKeyedStateBackend<Long> original = backend(all);
+        int keys = 64_000; // 4,000 a key group
+        fill(original, keys);
+        HeapKeyedStateBackend<Long> restored = backend(all);
+        for (Map.Entry<Integer, byte[]> e : original.snapshot().entrySet()) {
+            restored.restoreKeyGroup(e.getKey(), e.getValue());
+        }
+        assertContent(restored, java.util.stream.LongStream.range(0, keys).boxed().toList());
+        for (String state : List.of("count", "seen", "events")) { // inline values, objects
+            assertThat(original.growths(state)).as(state).isPositive();
+            assertThat(restored.growths(state)).as(state).isZero();
+        }
+    }
+
+    @Test
     void valueMapAndListStateRoundTripThroughSnapshot() throws Exception {
         KeyGroupRange all = new KeyGroupRange(0, MAX_PARALLELISM - 1);
         HeapKeyedStateBackend<Long> original = backend(all);

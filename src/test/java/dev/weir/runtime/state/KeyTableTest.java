@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.LongFunction;
@@ -84,6 +86,32 @@ class KeyTableTest {
             assertThat(entries.put(key, Types.STRING.deserialize(in))).as("key %s written once", key).isNull();
         }
         return entries;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"long", "object"})
+    void aTableWithRoomReservedTakesThatManyEntriesWithoutGrowing(String kind) throws Exception {
+        LongFunction<Object> key = kind.equals("long") ? k -> k : k -> "k" + k;
+        KeyTable<Object, String> written = table(kind);
+        for (long k = 0; k < 20_000; k++) {
+            written.put(key.apply(k), "v" + k);
+        }
+        List<Object> order = new ArrayList<>(); // by hash: the order a snapshot writes them in
+        written.forEach((k, v) -> order.add(k));
+        KeyTable<Object, String> restored = table(kind);
+        restored.reserve(order.size());
+        for (Object k : order) {
+            restored.put(k, "restored");
+        }
+        assertThat(restored.size()).isEqualTo(20_000);
+        assertThat(written.growths()).isPositive();
+        assertThat(restored.growths()).isZero();
+        restored.reserve(10); // never shrinks
+        restored.put(key.apply(20_000), "one more"); // room for it still: 20,001 < 3/4 of 32,768
+        assertThat(restored.growths()).isZero();
+        for (Object k : order) {
+            assertThat(restored.get(k)).isEqualTo("restored");
+        }
     }
 
     @ParameterizedTest
