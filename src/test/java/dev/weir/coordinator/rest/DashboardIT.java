@@ -109,12 +109,15 @@ class DashboardIT {
                     .as("pending records are a source's").isEmpty();
 
             // A completed checkpoint's row opens every subtask's part of it.
-            // The table is redrawn on every poll: find the row and click it in one go.
-            String checkpointId = wait.withMessage("a click on a completed checkpoint").until(b -> {
+            // The table is redrawn on every poll: find the row and click it in one go. The browser
+            // clicks where the row was; a redraw in between (a newer checkpoint pushes the rows down)
+            // puts another row there, which then opens instead: click again until a click lands.
+            String checkpointId = wait.withMessage("a click on a completed checkpoint opens that checkpoint").until(b -> {
                         WebElement row = b.findElement(DashboardPage.checkpointRow("CHECKPOINT", "COMPLETED"));
                         String id = row.getDomAttribute("data-id");
                         row.click();
-                        return id;
+                        return b.findElement(By.id("checkpoint-details-title")).getText()
+                                .equals("Checkpoint " + id + " per subtask") ? id : null;
                     });
             wait.withMessage("the checkpoint's subtasks").until(ExpectedConditions.visibilityOfElementLocated(
                     By.id("checkpoint-details-section")));
