@@ -94,6 +94,7 @@ public final class RecoveryBenchmark {
             settings = settings.withClassDataArchive(options.containsKey("class-data-archive-dir")
                     ? Path.of(options.get("class-data-archive-dir")) : dir.resolve("cds"));
         }
+        int exitCode = 0;
         try {
             try (WorkerProcessJob job = WorkerProcessJob.start("recovery", dir, Map.of("records", "1000000000",
                     "keys", options.get("keys"), "output", "discard", "rate", options.get("rate")), parallelism, stateBackend,
@@ -162,11 +163,14 @@ public final class RecoveryBenchmark {
                 }
                 job.cancel();
             }
+        } catch (Exception e) {
+            e.printStackTrace();
+            exitCode = 1;
         } finally {
             // the workers are gone once the job is closed: nothing of the run stays under the temporary directory
             BenchDirectories.deleteRecursively(dir);
         }
-        System.exit(0);
+        System.exit(exitCode);
     }
 
     /**
@@ -211,11 +215,16 @@ public final class RecoveryBenchmark {
         }
     }
 
+    /** Waits for {@code value} to reach {@code target}; fails once it has not moved for 120 s. */
     private static void awaitAtLeast(LongSupplier value, long target) throws InterruptedException {
+        long last = value.getAsLong();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (value.getAsLong() < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no progress within 120 s: " + value.getAsLong() + " < " + target);
+        for (long now = last; now < target; now = value.getAsLong()) {
+            if (now != last) {
+                last = now;
+                deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no progress within 120 s: " + now + " < " + target);
             }
             Thread.sleep(1);
         }

@@ -90,6 +90,16 @@ final class WorkerProcessJob implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // Also when the benchmark failed before it canceled the job: a job master left running would
+        // restart the job into the directory the benchmark deletes next, and keep the JVM alive.
+        master.cancel();
+        try {
+            running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the job's own failure, reported where it happened; closing goes on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (CheckpointStorage closing = storage) {
             deployer.close();
             server.close();
