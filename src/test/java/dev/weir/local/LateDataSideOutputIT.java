@@ -91,6 +91,15 @@ class LateDataSideOutputIT {
             }
         }
 
+        /** Waits until the late side output has committed a record: lateness depends on the watermark's pace. */
+        void awaitCommittedLateRecords(CompletableFuture<?> result) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (CommittedFiles.lines(dir.resolve("out-late")).isEmpty() && !result.isDone()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+
         void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
@@ -108,6 +117,9 @@ class LateDataSideOutputIT {
             first.awaitCheckpointsBeyond(1, result);
             first.deployer.currentWorkers().get(1).destroyForcibly();
             first.awaitWorkers(2, 2);
+            // A record is late only once the watermark has passed its window; the restored run must get
+            // that far (and commit it) before it is stopped, or the side output is not exercised.
+            first.awaitCommittedLateRecords(result);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
             first.master.cancel();
             JobResult stopped = result.get(60, TimeUnit.SECONDS);
@@ -115,7 +127,8 @@ class LateDataSideOutputIT {
             assertThat(stopped.restarts()).isEqualTo(1);
 
             CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
-            Run second = new Run(server, 3, 0, "p3");
+            // Rate-limited too: unthrottled, the rest can end within one watermark interval, with no late record.
+            Run second = new Run(server, 3, 4_000, "p3");
             JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(180, TimeUnit.SECONDS);
             assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }
