@@ -145,7 +145,7 @@ public final class FlinkRecovery {
                 int previousAttempt = attempt;
                 long killedAt = System.currentTimeMillis();
                 process.destroyForcibly(); // SIGKILL
-                await("every task of the new attempt running", 300, () -> allRunning(job, previousAttempt + 1));
+                await("every task of the new attempt running", 1200, () -> allRunning(job, previousAttempt + 1));
                 attempt = get(keyedUrl).path("subtasks").get(0).path("attempt").asInt();
                 long[] firstRecords = progress.awaitSubtasks(attempt, PARALLELISM, 60_000);
                 long resumedAt = firstRecords[0];
