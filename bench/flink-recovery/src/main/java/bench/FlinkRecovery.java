@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import org.apache.flink.api.common.JobID;
@@ -126,8 +127,8 @@ public final class FlinkRecovery {
             for (int k = 1; k <= Integer.parseInt(o.get("kills")); k++) {
                 long completedBefore = get(job + "/checkpoints").path("counts").path("completed").asLong();
                 long target = completedBefore + Integer.parseInt(o.get("checkpoints"));
-                await(target + " completed checkpoints", 600,
-                        () -> get(job + "/checkpoints").path("counts").path("completed").asLong() >= target);
+                awaitProgress(target + " completed checkpoints", 600, target,
+                        () -> get(job + "/checkpoints").path("counts").path("completed").asLong());
                 await("spare TaskManagers registered", 120,
                         () -> get(rest + "/taskmanagers").path("taskmanagers").size() >= taskManagers);
                 JsonNode keyedSubtask = get(keyedUrl).path("subtasks").get(1);
@@ -284,6 +285,35 @@ public final class FlinkRecovery {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until {@code value} reaches {@code target}, giving up only after {@code idleSeconds} without it moving:
+     * with large state each checkpoint takes longer, so a fixed deadline for N of them fails a healthy run.
+     */
+    private static void awaitProgress(String what, int idleSeconds, long target, LongSupplier value)
+            throws InterruptedException {
+        long last = Long.MIN_VALUE;
+        long deadline = System.nanoTime() + Duration.ofSeconds(idleSeconds).toNanos();
+        while (true) {
+            long v;
+            try {
+                v = value.getAsLong();
+            } catch (RuntimeException e) {
+                v = last;
+            }
+            if (v >= target) {
+                return;
+            }
+            if (v != last) {
+                last = v;
+                deadline = System.nanoTime() + Duration.ofSeconds(idleSeconds).toNanos();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no progress for " + idleSeconds + " s waiting for " + what
+                        + " (at " + v + ")");
             }
             Thread.sleep(20);
         }

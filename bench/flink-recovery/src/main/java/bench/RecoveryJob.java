@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -40,16 +41,56 @@ final class RecoveryJob {
     /** Adds the job to {@code env}: {@code rate} records/s over all source subtasks (0: unthrottled). */
     static void define(StreamExecutionEnvironment env, long keys, long rate, int progressPort) {
         TypeInformation<Tuple2<Long, Long>> pairType = Types.TUPLE(Types.LONG, Types.LONG);
-        GeneratorFunction<Long, Tuple2<Long, Long>> gen = i -> Tuple2.of(Math.floorMod(i * MULT, keys), i);
-        RateLimiterStrategy<?> limit = rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp();
+        // Paced inside the generator, as Weir's generator source is: Flink's RateLimiterStrategy hands every record
+        // to a rate-limiter thread and back (GuavaRateLimiter: a CompletableFuture per record), which held this
+        // job to tens of thousands of records/s whatever the rate asked for.
         DataGeneratorSource<Tuple2<Long, Long>> source =
-                new DataGeneratorSource<>(gen, Long.MAX_VALUE, limit, pairType);
+                new DataGeneratorSource<>(new PacedKeyedCount(keys, rate), Long.MAX_VALUE, pairType);
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "generator")
                 .keyBy(t -> t.f0, Types.LONG)
                 .process(new SumCount(progressPort), pairType)
                 .name("sum-count")
                 .sinkTo(new DiscardingSink())
                 .name("discard");
+    }
+
+    /**
+     * Record i as (key, i), at most {@code rate} records/s over all subtasks (0: unthrottled): every 1024 records
+     * it sleeps until the subtask's share of the rate allows them, counted from the reader's (re)start.
+     */
+    static final class PacedKeyedCount implements GeneratorFunction<Long, Tuple2<Long, Long>> {
+
+        private static final int BATCH = 1024;
+
+        private final long keys;
+        private final long rate;
+        private transient double nanosPerRecord;
+        private transient long startedAt;
+        private transient long generated;
+
+        PacedKeyedCount(long keys, long rate) {
+            this.keys = keys;
+            this.rate = rate;
+        }
+
+        @Override
+        public void open(SourceReaderContext context) {
+            nanosPerRecord = rate > 0 ? 1e9 * context.currentParallelism() / rate : 0;
+            startedAt = System.nanoTime();
+            generated = 0;
+        }
+
+        @Override
+        public Tuple2<Long, Long> map(Long i) {
+            if (nanosPerRecord > 0 && ++generated % BATCH == 0) {
+                long due = startedAt + (long) (generated * nanosPerRecord);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            return Tuple2.of(Math.floorMod(i * MULT, keys), i);
+        }
     }
 
     /** Keeps (sum, count) per key in one keyed ValueState; emits (key, sum) for every record. */
