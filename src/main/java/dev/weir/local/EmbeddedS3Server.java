@@ -35,9 +35,17 @@ public final class EmbeddedS3Server implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final Path directory;
+    /**
+     * The port it listens on, taken once it started: Jetty answers -2 once stopped, and a job master
+     * still running after {@link #close} built "http://127.0.0.1:-2" from it, a deployment failure
+     * that no restart could heal ("port out of range"). Fixed, a stopped store is a store that
+     * refuses connections: a storage outage, waited out and reported as one.
+     */
+    private final int port;
 
     private EmbeddedS3Server(S3Proxy proxy, BlobStore blobStore, String accessKey, String secretKey, Path directory) {
         this.proxy = proxy;
+        this.port = proxy.getPort();
         this.blobStore = blobStore;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -92,7 +100,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     }
 
     public int port() {
-        return proxy.getPort();
+        return port;
     }
 
     public String accessKey() {

@@ -2,11 +2,13 @@ package dev.weir.local;
 
 import static dev.weir.runtime.checkpoint.CheckpointType.CHECKPOINT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weir.runtime.checkpoint.CheckpointMetadata;
 import dev.weir.runtime.checkpoint.ExecutionVertexId;
 import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.S3ObjectStore;
+import dev.weir.runtime.storage.S3Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,23 @@ class EmbeddedS3ServerIT {
             assertThat(server.secretKey()).isEqualTo("weir-secret-key-123");
             assertThat(store.get("k")).containsExactly(7);
             assertThat(server.settings("fixed").toString()).doesNotContain("weir-secret-key-123", "weir-access");
+        }
+    }
+
+    @Test
+    void aStoppedServerKeepsItsEndpointAndRefusesConnections() throws Exception {
+        EmbeddedS3Server server = EmbeddedS3Server.startInMemory();
+        int port = server.port();
+        S3Settings settings = server.settings("gone");
+        server.close();
+
+        // Jetty reports -2 for a stopped connector: a client built from it failed with "port out of range".
+        assertThat(server.port()).isEqualTo(port).isPositive();
+        assertThat(server.endpoint()).isEqualTo("http://127.0.0.1:" + port);
+        try (S3ObjectStore store = new S3ObjectStore(settings)) {
+            assertThatThrownBy(() -> store.put("k", new byte[] {1}))
+                    .as("a stopped store is an outage, reported as the connection it refuses")
+                    .hasStackTraceContaining("onnect");
         }
     }
 
