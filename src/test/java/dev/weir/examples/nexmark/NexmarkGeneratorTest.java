@@ -64,6 +64,26 @@ class NexmarkGeneratorTest {
     }
 
     @Test
+    void integersAreHashedAsTheirDecimalText() {
+        Fnv1a64Row row = new Fnv1a64Row();
+        java.util.List<Long> values = new java.util.ArrayList<>(java.util.List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1,
+                Long.MAX_VALUE, -1L, -10_000L, -9_999L));
+        for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) {
+            values.addAll(java.util.List.of(p - 1, p, p + 1, 10 * p - 1)); // every length, both ends
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 10_000; i++) {
+            values.add(random.nextLong() >>> random.nextInt(64));
+        }
+        for (long value : values) {
+            row.reset().field(value);
+            assertThat(row.hash()).as("%d", value).isEqualTo(Fnv1a64Row.of(Long.toString(value)));
+            row.reset().field("a").field(value).field(value);
+            assertThat(row.hash()).as("%d in a row", value).isEqualTo(Fnv1a64Row.of("a," + value + "," + value));
+        }
+    }
+
+    @Test
     void eventTimeFollowsTheVirtualRate() {
         assertThat(new NexmarkGenerator(1000).timestamp(1500)).isEqualTo(NexmarkGenerator.BASE_TIME + 1500);
         assertThat(generator.timestamp(9)).isEqualTo(NexmarkGenerator.BASE_TIME);
