@@ -24,8 +24,8 @@ final class Fnv1a64Row implements RowBuilder {
         }
     }
 
-    /** A value's groups of four digits, least significant first (a long has at most five). */
-    private final int[] groups = new int[5];
+    /** A value's groups of four digits below its leading one, least significant first (at most four). */
+    private final int[] lowerGroups = new int[4];
     private long hash;
     private boolean first;
 
@@ -53,15 +53,15 @@ final class Fnv1a64Row implements RowBuilder {
         }
         // Groups of four digits, least significant first: one division per group instead of one per
         // digit, so the divisions no longer hold up the multiplies (q1's rows: 80 -> 45 ns each).
-        int groups = 0;
+        int count = 0;
         while (value >= 10_000) {
             long quotient = value / 10_000;
-            this.groups[groups++] = (int) (value - quotient * 10_000);
+            lowerGroups[count++] = (int) (value - quotient * 10_000);
             value = quotient;
         }
         h = leadingGroup(h, (int) value);
-        while (groups > 0) {
-            h = fourDigits(h, FOUR_DIGITS[this.groups[--groups]]);
+        while (count > 0) {
+            h = fourDigits(h, FOUR_DIGITS[lowerGroups[--count]]);
         }
         hash = h;
         return this;
