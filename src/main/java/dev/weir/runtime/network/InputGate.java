@@ -12,8 +12,19 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * The consumer side of a task's input edges: one channel per upstream subtask of each edge, the
  * edges' channels one after the other (edge 0's first). Polls channels round robin, one element
  * (a batch of records, or an event) at a time, skipping channels that are blocked (barrier
- * alignment) or finished, so that every producer gets the same share of a busy consumer; barriers align, and watermarks are
- * the minimum, over all channels of all edges.
+ * alignment) or finished, so that every producer gets a share of a busy consumer; barriers align,
+ * and watermarks are the minimum, over all channels of all edges.
+ *
+ * <p>The shares lean towards the channels behind in event time. A channel whose last batch ended
+ * later than the last batch of another channel with batches queued is passed over, up to
+ * {@link #MAX_TURNS_PASSED} turns in a row, while that one is read: its producer, ahead, waits
+ * for credit, and the one behind catches up. Equal turns kept the producers' rates equal but not
+ * their places in event time, so whatever lead one source took (a slower start, a busy core) stayed
+ * or grew, and every window and timer between the two watermarks was held as state meanwhile (q7:
+ * the sources 20-90 s of event time apart, 5-9 MB in each checkpoint against 3-4 MB, most of them
+ * the windows of the 200 ms between two watermarks). A channel passed
+ * over still gets its turn after that many, so a barrier or watermark behind its batches waits
+ * a few turns at most, and a channel is never passed over for one that has nothing queued.
  */
 public final class InputGate {
 
@@ -29,8 +40,18 @@ public final class InputGate {
     /** Per input: the index of its first channel. */
     private final int[] firstChannel;
     private final ChannelQueue[] channels;
+    /**
+     * How many turns in a row a channel ahead in event time may be passed over: the one behind is
+     * read that many times as often until it has caught up.
+     */
+    static final int MAX_TURNS_PASSED = 3;
+
     private final BitSet blocked;
     private final BitSet finished;
+    /** Per channel: the timestamp of the last record of its last batch read, {@link RecordBatch#NO_TIMESTAMP} if none. */
+    private final long[] channelTimes;
+    /** Per channel: the turns it was passed over since it was last read. */
+    private final int[] turnsPassed;
     private int next;
     private int lastChannel = -1;
     /** Set when a barrier was queued ahead of batches somewhere: the next poll looks for it first. */
@@ -71,6 +92,9 @@ public final class InputGate {
         }
         this.blocked = new BitSet(total);
         this.finished = new BitSet(total);
+        this.channelTimes = new long[total];
+        Arrays.fill(channelTimes, RecordBatch.NO_TIMESTAMP);
+        this.turnsPassed = new int[total];
         for (ChannelQueue channel : channels) {
             channel.setOvertakingBarrierListener(() -> overtakingBarrierQueued = true);
         }
@@ -148,15 +172,21 @@ public final class InputGate {
             }
         }
         int n = channels.length;
+        long behind = n > 1 ? earliestQueuedTime() : RecordBatch.NO_TIMESTAMP;
+        boolean passedAny = false;
         for (int i = 0; i < n; i++) {
             int c = next;
             next = next + 1 == n ? 0 : next + 1;
             if (blocked.get(c) || finished.get(c)) {
                 continue;
             }
-            Object element = channels[c].poll();
+            if (behind != RecordBatch.NO_TIMESTAMP && channelTimes[c] > behind && turnsPassed[c] < MAX_TURNS_PASSED) {
+                turnsPassed[c]++;
+                passedAny = true;
+                continue;
+            }
+            Object element = take(c);
             if (element != null) {
-                lastChannel = c;
                 // The next poll starts at the next channel, even if this one has more: under
                 // backpressure every channel always has more, and staying on one starved the others'
                 // producers. Their sources then drifted apart in event time without bound (q5:
@@ -165,7 +195,53 @@ public final class InputGate {
                 return element;
             }
         }
+        if (passedAny) {
+            // Only this thread takes from the channels, so the one behind still had its batches
+            // and this pass cannot come back empty; if it ever did, a channel passed over with
+            // something queued is read rather than none.
+            for (int i = 0; i < n; i++) {
+                int c = next;
+                next = next + 1 == n ? 0 : next + 1;
+                if (!blocked.get(c) && !finished.get(c)) {
+                    Object element = take(c);
+                    if (element != null) {
+                        return element;
+                    }
+                }
+            }
+        }
         return null;
+    }
+
+    /** The next element of {@code channel}, or null; a batch moves the channel's time to its last record's. */
+    private Object take(int channel) {
+        Object element = channels[channel].poll();
+        if (element != null) {
+            lastChannel = channel;
+            turnsPassed[channel] = 0;
+            if (element instanceof RecordBatch batch && batch.hasTimestamps()) {
+                channelTimes[channel] = batch.timestamp(batch.size() - 1);
+            }
+        }
+        return element;
+    }
+
+    /**
+     * The earliest time of the readable channels with batches queued, or {@link RecordBatch#NO_TIMESTAMP}
+     * if any of them has no time (no record with a timestamp read from it yet): then none is passed over.
+     */
+    private long earliestQueuedTime() {
+        long earliest = Long.MAX_VALUE;
+        for (int c = 0; c < channels.length; c++) {
+            if (blocked.get(c) || finished.get(c) || channels[c].queuedBatches() == 0) {
+                continue;
+            }
+            if (channelTimes[c] == RecordBatch.NO_TIMESTAMP) {
+                return RecordBatch.NO_TIMESTAMP;
+            }
+            earliest = Math.min(earliest, channelTimes[c]);
+        }
+        return earliest == Long.MAX_VALUE ? RecordBatch.NO_TIMESTAMP : earliest;
     }
 
     public int lastChannel() {
