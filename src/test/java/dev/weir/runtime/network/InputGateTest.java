@@ -29,6 +29,16 @@ class InputGateTest {
         return b;
     }
 
+    /** A gate over {@code a} and {@code b} that has read one batch from each (records 0 and 100), at these times. */
+    private static InputGate afterFirstBatches(ChannelQueue a, long aTime, ChannelQueue b, long bTime) throws Exception {
+        InputGate gate = new InputGate(new ChannelQueue[] {a, b});
+        a.send(batch(0, aTime));
+        b.send(batch(100, bTime));
+        // no channel had a time before: plain turns
+        assertThat(poll(gate, 2)).containsExactly(0, 100);
+        return gate;
+    }
+
     private static List<Integer> poll(InputGate gate, int count) {
         List<Integer> firstRecords = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -83,11 +93,7 @@ class InputGateTest {
     void aChannelAheadInEventTimeWaitsSomeTurnsWhileOneBehindHasBatches() throws Exception {
         ChannelQueue ahead = new ChannelQueue(16);
         ChannelQueue behind = new ChannelQueue(16);
-        InputGate gate = new InputGate(new ChannelQueue[] {ahead, behind});
-        // the first batch of each: no channel has a time yet, so plain turns
-        ahead.send(batch(0, 10_000));
-        behind.send(batch(100, 1_000));
-        assertThat(poll(gate, 2)).containsExactly(0, 100);
+        InputGate gate = afterFirstBatches(ahead, 10_000, behind, 1_000);
         for (int i = 1; i <= 8; i++) {
             ahead.send(batch(i, 10_000 + i));
             behind.send(batch(100 + i, 1_000 + i));
@@ -103,10 +109,7 @@ class InputGateTest {
     void channelsTakeTurnsAgainOnceTheOneBehindHasCaughtUp() throws Exception {
         ChannelQueue a = new ChannelQueue(16);
         ChannelQueue b = new ChannelQueue(16);
-        InputGate gate = new InputGate(new ChannelQueue[] {a, b});
-        a.send(batch(0, 500));
-        b.send(batch(100, 100));
-        assertThat(poll(gate, 2)).containsExactly(0, 100);
+        InputGate gate = afterFirstBatches(a, 500, b, 100);
         // b behind, then past a: from there on a is the one behind
         b.send(batch(101, 300));
         b.send(batch(102, 700));
@@ -121,10 +124,7 @@ class InputGateTest {
     void aBarrierBehindTheBatchesOfAChannelAheadIsReadWithinAFewTurns() throws Exception {
         ChannelQueue ahead = new ChannelQueue(64);
         ChannelQueue behind = new ChannelQueue(64);
-        InputGate gate = new InputGate(new ChannelQueue[] {ahead, behind});
-        ahead.send(batch(0, 10_000));
-        behind.send(batch(100, 0));
-        assertThat(poll(gate, 2)).containsExactly(0, 100);
+        InputGate gate = afterFirstBatches(ahead, 10_000, behind, 0);
         ahead.send(new CheckpointBarrier(1, 0, CheckpointType.CHECKPOINT));
         for (int i = 1; i <= 50; i++) {
             behind.send(batch(100 + i, i));
@@ -143,10 +143,7 @@ class InputGateTest {
     void channelsWithoutTimestampsTakePlainTurns() throws Exception {
         ChannelQueue a = new ChannelQueue(8);
         ChannelQueue b = new ChannelQueue(8);
-        InputGate gate = new InputGate(new ChannelQueue[] {a, b});
-        a.send(batch(0, 5_000));
-        b.send(batch(100));
-        assertThat(poll(gate, 2)).containsExactly(0, 100);
+        InputGate gate = afterFirstBatches(a, 5_000, b, RecordBatch.NO_TIMESTAMP);
         for (int i = 1; i <= 3; i++) {
             a.send(batch(i, 5_000 + i));
             b.send(batch(100 + i));
