@@ -22,9 +22,9 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * their places in event time, so whatever lead one source took (a slower start, a busy core) stayed
  * or grew, and every window and timer between the two watermarks was held as state meanwhile (q7:
  * the sources 20-90 s of event time apart, 5-9 MB in each checkpoint against 3-4 MB, most of them
- * the windows of the 200 ms between two watermarks). A channel passed
- * over still gets its turn after that many, so a barrier or watermark behind its batches waits
- * a few turns at most, and a channel is never passed over for one that has nothing queued.
+ * the windows of the 200 ms between two watermarks). A channel passed over still gets its turn
+ * after that many, so a barrier or watermark behind its batches waits a few turns at most, and a
+ * channel is never passed over for one that has nothing queued.
  */
 public final class InputGate {
 
@@ -173,41 +173,36 @@ public final class InputGate {
         }
         int n = channels.length;
         long behind = n > 1 ? earliestQueuedTime() : RecordBatch.NO_TIMESTAMP;
-        boolean passedAny = false;
-        for (int i = 0; i < n; i++) {
-            int c = next;
-            next = next + 1 == n ? 0 : next + 1;
-            if (blocked.get(c) || finished.get(c)) {
-                continue;
-            }
-            if (behind != RecordBatch.NO_TIMESTAMP && channelTimes[c] > behind && turnsPassed[c] < MAX_TURNS_PASSED) {
-                turnsPassed[c]++;
-                passedAny = true;
-                continue;
-            }
-            Object element = take(c);
-            if (element != null) {
-                // The next poll starts at the next channel, even if this one has more: under
-                // backpressure every channel always has more, and staying on one starved the others'
-                // producers. Their sources then drifted apart in event time without bound (q5:
-                // one generator subtask 1,400 s of event time ahead after 60 s), and the windows
-                // between the two watermarks, their timers and snapshots grew with the run.
-                return element;
-            }
-        }
-        if (passedAny) {
-            // Only this thread takes from the channels, so the one behind still had its batches
-            // and this pass cannot come back empty; if it ever did, a channel passed over with
-            // something queued is read rather than none.
+        // A second pass, passing no one over, only if the first passed someone over and found
+        // nothing: only this thread takes from the channels, so the one behind still had its
+        // batches and that cannot happen; if it ever did, a channel with something queued is
+        // read rather than none (its producer would not wake this task again).
+        for (int pass = 0; pass < 2; pass++) {
+            boolean passedAny = false;
             for (int i = 0; i < n; i++) {
                 int c = next;
                 next = next + 1 == n ? 0 : next + 1;
-                if (!blocked.get(c) && !finished.get(c)) {
-                    Object element = take(c);
-                    if (element != null) {
-                        return element;
-                    }
+                if (blocked.get(c) || finished.get(c)) {
+                    continue;
                 }
+                if (pass == 0 && behind != RecordBatch.NO_TIMESTAMP && channelTimes[c] > behind
+                        && turnsPassed[c] < MAX_TURNS_PASSED) {
+                    turnsPassed[c]++;
+                    passedAny = true;
+                    continue;
+                }
+                Object element = take(c);
+                if (element != null) {
+                    // The next poll starts at the next channel, even if this one has more: under
+                    // backpressure every channel always has more, and staying on one starved the
+                    // others' producers. Their sources then drifted apart in event time without
+                    // bound (q5: one generator subtask 1,400 s of event time ahead after 60 s), and
+                    // the windows between the two watermarks, their timers and snapshots grew with the run.
+                    return element;
+                }
+            }
+            if (!passedAny) {
+                break;
             }
         }
         return null;
