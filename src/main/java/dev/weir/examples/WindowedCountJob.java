@@ -111,5 +111,18 @@ public final class WindowedCountJob implements JobDefinition {
         public long[] getResult(long[] accumulator) {
             return accumulator;
         }
+
+        @Override
+        public long[] merge(long[] a, long[] b) {
+            a[0] += b[0];
+            a[1] += b[1];
+            return a;
+        }
+
+        /** Counts and sums of longs add up exactly, so the window may be aggregated in parts (before the shuffle). */
+        @Override
+        public boolean mergeIsExact() {
+            return true;
+        }
     }
 }

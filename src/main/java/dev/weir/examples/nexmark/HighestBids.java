@@ -139,6 +139,12 @@ final class HighestBids {
         public HighestBids merge(HighestBids a, HighestBids b) {
             return a.merge(b);
         }
+
+        /** Merging keeps the highest price and appends the other's ties after its own, as adding them would. */
+        @Override
+        public boolean mergeIsExact() {
+            return true;
+        }
     }
 
     /** The second stage: merges the first stage's results. */
@@ -161,6 +167,12 @@ final class HighestBids {
         @Override
         public HighestBids merge(HighestBids a, HighestBids b) {
             return a.merge(b);
+        }
+
+        /** Merging keeps the highest price and appends the other's ties after its own, as adding them would. */
+        @Override
+        public boolean mergeIsExact() {
+            return true;
         }
     }
 }

@@ -283,6 +283,11 @@ public enum NexmarkQuery {
         public HighestBids merge(HighestBids a, HighestBids b) {
             return a.merge(b);
         }
+
+        @Override
+        public boolean mergeIsExact() {
+            return true;
+        }
     }
 
     /** q5's row. */

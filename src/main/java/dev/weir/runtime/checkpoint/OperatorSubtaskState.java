@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -40,6 +41,13 @@ public record OperatorSubtaskState(
     public OperatorSubtaskState(int subtask, StateHandle operatorState, Map<Integer, StateHandle> keyGroups,
                                 IncrementalStateHandle incremental) {
         this(subtask, operatorState, keyGroups, incremental, null);
+    }
+
+    /** Whether the subtask had no state at all: no operator state and no keyed state in any form. */
+    @JsonIgnore
+    public boolean isEmpty() {
+        return operatorState == null && keyGroups.isEmpty() && incremental == null
+                && (changelog == null || changelog.isEmpty());
     }
 
     /** The distinct snapshots of this state's heap chains (several key groups share one). */

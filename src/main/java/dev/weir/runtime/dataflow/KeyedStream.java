@@ -51,6 +51,32 @@ public final class KeyedStream<T, K> {
         return new IntervalJoin<>(env, this, other);
     }
 
+    /**
+     * Whether a window aggregation on this stream can run a local stage chained to its input (not
+     * behind a union, which runs no operator to chain to).
+     */
+    public boolean canAggregateLocally() {
+        return !input.isVirtual();
+    }
+
+    /**
+     * The local stage of a two-phase window aggregation (see {@code WindowedStream#aggregate}): in
+     * each subtask of this stream's input, before the shuffle, the records of each key and slice of
+     * event time are added to one accumulator of {@code function}; the result is the stream of
+     * those accumulators with their keys, keyed alike, for the window operator to merge.
+     */
+    public <ACC> KeyedStream<KeyValue<K, ACC>, K> aggregatedLocally(AggregateFunction<T, ACC, ?> function,
+                                                                   TypeSerializer<ACC> accumulatorSerializer,
+                                                                   long slice, long offset) {
+        if (!canAggregateLocally()) {
+            throw new IllegalStateException("a keyed union has no operator to chain a local aggregation to");
+        }
+        StreamNode local = env.addNode(null, new StreamNode.LocalWindowAggregateKind(partitioning.keySelector(),
+                function, slice, offset), input, new Partitioning.Forward());
+        local.setOutputSerializer(KeyValue.serializer(partitioning.keySerializer(), accumulatorSerializer));
+        return new KeyedStream<>(env, local, new Partitioning.KeyBy<>(KeyValue::key, partitioning.keySerializer()));
+    }
+
     StreamNode inputNode() {
         return input;
     }

@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
+import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.CoProcessFunction;
 import dev.weir.runtime.dataflow.functions.FilterFunction;
 import dev.weir.runtime.dataflow.functions.FlatMapFunction;
 import dev.weir.runtime.dataflow.functions.KeyedCoProcessFunction;
 import dev.weir.runtime.dataflow.functions.KeyedProcessFunction;
+import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.functions.MapFunction;
 import dev.weir.runtime.dataflow.functions.ProcessJoinFunction;
 import dev.weir.runtime.state.serialization.TypeSerializer;
@@ -34,6 +36,16 @@ public final class StreamNode {
 
     /** The records its input emitted to side output {@code tag}; chained to that input, passing them on. */
     public record SideOutputKind(OutputTag<?> tag) implements Kind {}
+
+    /**
+     * The local stage of a window aggregation, chained to its input before the shuffle: adds the
+     * records of each key (by {@code keySelector}) and slice of event time {@code [s, s + slice)},
+     * {@code s} a multiple of {@code slice} from {@code offset}, to one accumulator of
+     * {@code function}, and emits them as {@code KeyValue(key, accumulator)}. It runs at its input's
+     * parallelism and takes its uid from the window operator it feeds.
+     */
+    public record LocalWindowAggregateKind(KeySelector<?, ?> keySelector, AggregateFunction<?, ?, ?> function,
+                                           long slice, long offset) implements Kind {}
 
     /**
      * Several streams of one type as one: a virtual node that runs no operator. Its consumer reads
@@ -90,6 +102,9 @@ public final class StreamNode {
     }
 
     public String uid() {
+        if (kind instanceof LocalWindowAggregateKind && outputs.size() == 1) {
+            return outputs.get(0).uid() + "-local";
+        }
         return uid;
     }
 
@@ -103,12 +118,12 @@ public final class StreamNode {
      * operator keeps its state and lets a job restore from checkpoints taken before.
      */
     public String name() {
-        return name != null ? name : uid;
+        return name != null ? name : uid();
     }
 
     void setName(String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("operator '" + uid + "': the name must not be blank");
+            throw new IllegalArgumentException("operator '" + uid() + "': the name must not be blank");
         }
         this.name = name;
     }
@@ -126,8 +141,12 @@ public final class StreamNode {
     }
 
     void setParallelism(int parallelism) {
+        if (kind instanceof LocalWindowAggregateKind) {
+            throw new IllegalArgumentException("operator '" + uid() + "': a window's local aggregation runs at the"
+                    + " parallelism of its input");
+        }
         if (kind instanceof SideOutputKind) {
-            throw new IllegalArgumentException("operator '" + uid + "': a side output runs in the task of the"
+            throw new IllegalArgumentException("operator '" + uid() + "': a side output runs in the task of the"
                     + " operator that emits it, at that operator's parallelism; set the parallelism there");
         }
         if (isVirtual()) {
@@ -135,7 +154,7 @@ public final class StreamNode {
                     + " the parallelism of its inputs or of the operator reading it");
         }
         if (parallelism < 1) {
-            throw new IllegalArgumentException("operator '" + uid + "': the parallelism must be at least 1, got "
+            throw new IllegalArgumentException("operator '" + uid() + "': the parallelism must be at least 1, got "
                     + parallelism);
         }
         this.parallelism = parallelism;
@@ -176,7 +195,7 @@ public final class StreamNode {
 
     /** Structural signature, used to check that every subtask built the same graph. */
     String signature() {
-        String signature = id + ":" + uid + ":" + kind.getClass().getSimpleName() + ":"
+        String signature = id + ":" + uid() + ":" + kind.getClass().getSimpleName() + ":"
                 + (inputs.isEmpty() ? "-" : inputs.get(0).node().id) + ":" + inputPartitioning.getClass().getSimpleName();
         for (Input more : inputs.subList(Math.min(1, inputs.size()), inputs.size())) {
             signature += "+" + more.node().id + ":" + more.partitioning().getClass().getSimpleName() + ":"
@@ -194,6 +213,6 @@ public final class StreamNode {
 
     @Override
     public String toString() {
-        return uid;
+        return uid();
     }
 }

@@ -15,6 +15,7 @@ import dev.weir.runtime.exec.operators.IntervalJoinOperator;
 import dev.weir.runtime.exec.operators.FlatMapOperator;
 import dev.weir.runtime.exec.operators.KeyedCoProcessOperator;
 import dev.weir.runtime.exec.operators.KeyedProcessOperator;
+import dev.weir.runtime.exec.operators.LocalWindowAggregateOperator;
 import dev.weir.runtime.exec.operators.MapOperator;
 import dev.weir.runtime.exec.operators.SideOutputOperator;
 import dev.weir.runtime.exec.operators.OperatorContext;
@@ -120,6 +121,8 @@ final class OperatorChain {
             return new SinkOperator(k.sink());
         } else if (kind instanceof StreamNode.SideOutputKind) {
             return new SideOutputOperator();
+        } else if (kind instanceof StreamNode.LocalWindowAggregateKind k) {
+            return new LocalWindowAggregateOperator(k.keySelector(), k.function(), k.slice(), k.offset());
         }
         throw new IllegalArgumentException("unknown operator kind " + kind);
     }
@@ -143,6 +146,13 @@ final class OperatorChain {
     void endInput() throws Exception {
         for (StreamOperator operator : operators) {
             operator.endInput();
+        }
+    }
+
+    /** Head first: what an operator flushes may be held back by the next one, which then flushes it too. */
+    void flushBuffered() throws Exception {
+        for (StreamOperator operator : operators) {
+            operator.flushBuffered();
         }
     }
 

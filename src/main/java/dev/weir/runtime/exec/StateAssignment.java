@@ -40,8 +40,10 @@ public final class StateAssignment {
         }
         Set<String> uids = new HashSet<>();
         graph.vertices().forEach(v -> v.chain().forEach(n -> uids.add(n.uid())));
-        for (String uid : metadata.operators().keySet()) {
-            if (!uids.contains(uid)) {
+        for (Map.Entry<String, List<OperatorSubtaskState>> operator : metadata.operators().entrySet()) {
+            String uid = operator.getKey();
+            // An operator without state (a map, a window's local aggregation) may go: nothing is dropped.
+            if (!uids.contains(uid) && !operator.getValue().stream().allMatch(OperatorSubtaskState::isEmpty)) {
                 throw new IllegalStateException("checkpoint " + location + " has state for operator uid '" + uid
                         + "', which the job no longer has; restoring would drop that state");
             }

@@ -206,16 +206,23 @@ public abstract class StreamTask implements Runnable {
         }
     }
 
-    protected void flushIfDue() throws InterruptedException {
+    protected void flushIfDue() throws Exception {
         long now = System.nanoTime();
         if (now - lastFlushNanos >= FLUSH_INTERVAL_NANOS) {
             flushWhereRoom();
         }
     }
 
-    /** Sends the batches being filled to the channels that have room; the others keep theirs. Never waits. */
-    protected void flushWhereRoom() throws InterruptedException {
+    /**
+     * Sends the batches being filled to the channels that have room; the others keep theirs. Never
+     * waits, except that what the chain holds back to combine ({@link OperatorChain#flushBuffered})
+     * goes into the batches first when every output has room, which may fill a batch or two.
+     */
+    protected void flushWhereRoom() throws Exception {
         lastFlushNanos = System.nanoTime();
+        if (outputsHaveRoom()) {
+            chain.flushBuffered();
+        }
         reportRecordCounts();
         for (ResultPartition partition : partitions) {
             partition.flushWhereRoom();

@@ -56,6 +56,8 @@ final class SubtaskCheckpointCoordinator {
     void checkpoint(CheckpointBarrier barrier, long alignmentNanos, OperatorChain chain, List<ResultPartition> partitions)
             throws Exception {
         long startDelayMillis = startDelayMillis(barrier, alignmentNanos);
+        // What the chain holds back belongs before the barrier.
+        chain.flushBuffered();
         // The barrier goes first, so downstream can align while this task captures its state.
         for (ResultPartition partition : partitions) {
             partition.broadcastEvent(barrier);
@@ -82,6 +84,8 @@ final class SubtaskCheckpointCoordinator {
                              List<ResultPartition> partitions, InputGate gate, ChannelStateRecorder input)
             throws Exception {
         long startDelayMillis = startDelayMillis(barrier, alignmentNanos);
+        // What the chain holds back belongs before the barrier: into the batches it overtakes.
+        chain.flushBuffered();
         long syncStart = System.nanoTime();
         DataOutputBuffer outputBytes = new DataOutputBuffer(1024);
         List<ChannelStateHandle> outputHandles = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.weir.runtime.dataflow.DataStream;
+import dev.weir.runtime.dataflow.KeyValue;
 import dev.weir.runtime.dataflow.KeyedStream;
 import dev.weir.runtime.dataflow.OutputTag;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
@@ -24,6 +25,7 @@ public final class WindowedStream<T, K> {
     private final WindowAssigner assigner;
     private long allowedLateness;
     private OutputTag<T> lateDataTag;
+    private boolean localAggregation = true;
 
     public WindowedStream(KeyedStream<T, K> input, WindowAssigner assigner) {
         if (assigner == null) {
@@ -87,14 +89,57 @@ public final class WindowedStream<T, K> {
             throw new IllegalArgumentException(function.getClass().getName() + " says mergeIsExact() but does not"
                     + " implement merge()");
         }
+        long slice = localSlice(function);
+        if (slice > 0) {
+            return windowOperator(input.aggregatedLocally(function, accumulator, slice, offset()),
+                    new MergingPartials<>(function), accumulator, windowFunction, null);
+        }
+        return windowOperator(input, function, accumulator, windowFunction, lateDataTag);
+    }
+
+    /**
+     * Whether {@code aggregate} may combine records before the shuffle (default true): where it can,
+     * each subtask of the input adds the records of a key and window (of a sliding window's pane) to
+     * one accumulator, chained to the input, and only those accumulators cross the network, to be
+     * merged by the window operator (Flink SQL's local-global window aggregation). The results are
+     * the same either way; turn it off to compare, or to see every record in the window operator.
+     * It applies to event-time tumbling windows, and to sliding windows whose size is a multiple of
+     * their slide, aggregated by a function whose {@link AggregateFunction#mergeIsExact() merge is
+     * exact}, without allowed lateness or a late-data side output.
+     */
+    public WindowedStream<T, K> localAggregation(boolean enabled) {
+        this.localAggregation = enabled;
+        return this;
+    }
+
+    /** The slice of event time the local stage aggregates over, or 0 where there is none. */
+    private long localSlice(AggregateFunction<T, ?, ?> function) {
+        if (!localAggregation || !function.mergeIsExact() || !assigner.isEventTime() || allowedLateness != 0
+                || lateDataTag != null || !input.canAggregateLocally()) {
+            return 0;
+        }
+        if (assigner instanceof TumblingWindows tumbling) {
+            return tumbling.size();
+        }
+        return SlicedWindowProcessFunction.canSlice(assigner) ? ((SlidingWindows) assigner).slide() : 0;
+    }
+
+    private long offset() {
+        return assigner instanceof TumblingWindows tumbling ? tumbling.offset() : ((SlidingWindows) assigner).offset();
+    }
+
+    private <IN, ACC, V, R> DataStream<R> windowOperator(KeyedStream<IN, K> records, AggregateFunction<IN, ACC, V> function,
+                                                        TypeSerializer<ACC> accumulator,
+                                                        ProcessWindowFunction<V, R, K> windowFunction,
+                                                        OutputTag<IN> lateData) {
         if (function.mergeIsExact() && SlicedWindowProcessFunction.canSlice(assigner)) {
-            return input.process(new SlicedWindowProcessFunction<K, T, ACC, R>((SlidingWindows) assigner, function,
+            return records.process(new SlicedWindowProcessFunction<K, IN, ACC, R>((SlidingWindows) assigner, function,
                     accumulator, (key, window, acc, out) ->
                             windowFunction.process(key, window, List.of(function.getResult(acc)), out),
-                    allowedLateness, WindowProcessFunction.LateDataOutput.to(lateDataTag)));
+                    allowedLateness, WindowProcessFunction.LateDataOutput.to(lateData)));
         }
-        return input.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction, allowedLateness,
-                lateDataTag));
+        return records.process(new WindowProcessFunction<>(assigner, function, accumulator, windowFunction,
+                allowedLateness, lateData));
     }
 
     /**
@@ -112,6 +157,38 @@ public final class WindowedStream<T, K> {
         return input.process(WindowProcessFunction.<K, T, List<T>, R>emitting(assigner, collecting,
                 Types.list(serializer), function::process, allowedLateness,
                 WindowProcessFunction.LateDataOutput.to(lateDataTag)));
+    }
+
+    /**
+     * The window operator's side of a local aggregation: its input is the local stage's accumulators
+     * with their keys, each merged into the window's accumulator in place of the records it holds.
+     */
+    private record MergingPartials<K, ACC, V>(AggregateFunction<?, ACC, V> function)
+            implements AggregateFunction<KeyValue<K, ACC>, ACC, V> {
+        @Override
+        public ACC createAccumulator() {
+            return function.createAccumulator();
+        }
+
+        @Override
+        public ACC add(KeyValue<K, ACC> partial, ACC accumulator) {
+            return function.merge(accumulator, partial.value());
+        }
+
+        @Override
+        public V getResult(ACC accumulator) {
+            return function.getResult(accumulator);
+        }
+
+        @Override
+        public ACC merge(ACC a, ACC b) {
+            return function.merge(a, b);
+        }
+
+        @Override
+        public boolean mergeIsExact() {
+            return true;
+        }
     }
 
     /** All of a window's records, as the accumulator and the result. */

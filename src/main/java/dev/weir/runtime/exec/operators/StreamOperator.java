@@ -61,6 +61,13 @@ public abstract class StreamOperator implements Output {
     /** No more input: flush what is buffered downstream. */
     public void endInput() throws Exception {}
 
+    /**
+     * Emits the records this operator holds back to combine them, if any: before the task sends a
+     * checkpoint barrier (so the records it took in before the barrier go out in front of it) and
+     * whenever the task flushes its outputs. Most operators hold nothing back.
+     */
+    public void flushBuffered() throws Exception {}
+
     /** Operator (non-keyed) state for checkpoint {@code checkpointId}, or null if it has none. */
     public byte[] snapshotOperatorState(long checkpointId) throws Exception {
         return null;

@@ -1,0 +1,136 @@
+package dev.weir.runtime.exec.operators;
+
+import dev.weir.runtime.dataflow.KeyValue;
+import dev.weir.runtime.dataflow.functions.AggregateFunction;
+import dev.weir.runtime.dataflow.functions.KeySelector;
+
+/**
+ * The local stage of a two-phase window aggregation (Flink SQL's local-global aggregation): chained
+ * before the shuffle, it adds the records of each key and slice of event time ({@code [s, s + slice)},
+ * a tumbling window or a sliding window's pane) to one accumulator, and emits each as a
+ * {@link KeyValue} of the key and the accumulator, with the latest timestamp of its records. The
+ * window operator behind the shuffle merges these instead of adding records, so only a few
+ * accumulators per key cross the network in place of every record.
+ *
+ * <p>It holds records back only between flushes and keeps no state: it emits everything it holds
+ * when it holds {@link #MAX_ENTRIES} accumulators, before it forwards a watermark (so nothing it
+ * emits is behind a watermark it passed on), before a checkpoint barrier ({@link #flushBuffered}, so
+ * a checkpoint's records stay in front of its barrier) and at the end of input. The task also
+ * flushes it whenever it flushes its outputs, every few milliseconds, so it adds no latency beyond
+ * the output batches'.
+ */
+public final class LocalWindowAggregateOperator extends StreamOperator {
+
+    /** Accumulators held at most; the table has twice as many slots. */
+    static final int MAX_ENTRIES = 1024;
+
+    private final KeySelector<Object, Object> keySelector;
+    private final AggregateFunction<Object, Object, ?> function;
+    private final long slice;
+    private final long offset;
+    private final Object[] keys = new Object[2 * MAX_ENTRIES];
+    private final long[] sliceStarts = new long[2 * MAX_ENTRIES];
+    private final long[] latestTimestamps = new long[2 * MAX_ENTRIES];
+    private final Object[] accumulators = new Object[2 * MAX_ENTRIES];
+    /** The used slots in the order their accumulators were started: emitted in that order. */
+    private final int[] order = new int[MAX_ENTRIES];
+    private int size;
+    private RecordTimestamp timestamp;
+
+    @SuppressWarnings("unchecked")
+    public LocalWindowAggregateOperator(KeySelector<?, ?> keySelector, AggregateFunction<?, ?, ?> function, long slice,
+                                        long offset) {
+        if (slice <= 0) {
+            throw new IllegalArgumentException("the slice must be positive, got " + slice);
+        }
+        this.keySelector = (KeySelector<Object, Object>) keySelector;
+        this.function = (AggregateFunction<Object, Object, ?>) function;
+        this.slice = slice;
+        this.offset = offset;
+    }
+
+    @Override
+    public void setup(OperatorContext context, Output output) {
+        super.setup(context, output);
+        this.timestamp = context.recordTimestamp();
+    }
+
+    @Override
+    public void collect(Object record) {
+        if (!timestamp.isSet()) {
+            throw new IllegalStateException("operator '" + uid() + "': an event-time window got a record without a"
+                    + " timestamp: give the source a WatermarkStrategy with a timestamp assigner"
+                    + " (env.fromSource(source, strategy, uid))");
+        }
+        long time = timestamp.get();
+        long sliceStart = time - Math.floorMod(time - offset, slice);
+        try {
+            Object key = keySelector.getKey(record);
+            int mask = keys.length - 1;
+            int slot = home(key, sliceStart) & mask;
+            for (Object held; (held = keys[slot]) != null; slot = (slot + 1) & mask) {
+                if (sliceStarts[slot] == sliceStart && held.equals(key)) {
+                    accumulators[slot] = function.add(record, accumulators[slot]);
+                    if (time > latestTimestamps[slot]) {
+                        latestTimestamps[slot] = time;
+                    }
+                    return;
+                }
+            }
+            keys[slot] = key;
+            sliceStarts[slot] = sliceStart;
+            latestTimestamps[slot] = time;
+            accumulators[slot] = function.add(record, function.createAccumulator());
+            order[size++] = slot;
+        } catch (Exception e) {
+            throw userCodeFailure(uid(), e);
+        }
+        if (size == MAX_ENTRIES) {
+            flush();
+        }
+    }
+
+    private static int home(Object key, long sliceStart) {
+        int h = key.hashCode() * 0x9E3779B9 + Long.hashCode(sliceStart);
+        return h ^ (h >>> 16);
+    }
+
+    @Override
+    public void processWatermark(long watermark) throws Exception {
+        flush();
+        output.emitWatermark(watermark);
+    }
+
+    @Override
+    public void flushBuffered() {
+        flush();
+    }
+
+    @Override
+    public void endInput() {
+        flush();
+    }
+
+    /** Accumulators held now (tests). */
+    int held() {
+        return size;
+    }
+
+    private void flush() {
+        if (size == 0) {
+            return;
+        }
+        long current = timestamp.get();
+        for (int i = 0; i < size; i++) {
+            int slot = order[i];
+            Object key = keys[slot];
+            Object accumulator = accumulators[slot];
+            keys[slot] = null;
+            accumulators[slot] = null;
+            timestamp.set(latestTimestamps[slot]);
+            output.collect(new KeyValue<>(key, accumulator));
+        }
+        size = 0;
+        timestamp.set(current);
+    }
+}

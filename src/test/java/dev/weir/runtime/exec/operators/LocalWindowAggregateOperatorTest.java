@@ -1,0 +1,166 @@
+package dev.weir.runtime.exec.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.weir.runtime.dataflow.KeyValue;
+import dev.weir.runtime.dataflow.functions.AggregateFunction;
+import dev.weir.runtime.network.RecordBatch;
+import dev.weir.runtime.network.WatermarkStatus;
+
+/**
+ * The local stage of a window aggregation holds one accumulator per key and slice of event time,
+ * and emits them all (each with its records' latest timestamp, in the order they were started)
+ * before a watermark, when the chain flushes (before a barrier), at the end of input and when its
+ * table is full; between those it emits nothing.
+ */
+class LocalWindowAggregateOperatorTest {
+
+    private final RecordTimestamp timestamp = new RecordTimestamp();
+    private final List<String> emitted = new ArrayList<>();
+    private LocalWindowAggregateOperator operator;
+
+    @BeforeEach
+    void setUp() {
+        operator = operator(10, 0);
+    }
+
+    private LocalWindowAggregateOperator operator(long slice, long offset) {
+        LocalWindowAggregateOperator local = new LocalWindowAggregateOperator((String word) -> word.substring(0, 1),
+                new Concatenation(), slice, offset);
+        local.setup(new OperatorContext("job", "count-local", 0, 1, 128, 1, null, null, null, null, null, null, timestamp),
+                new Output() {
+                    @Override
+                    public void collect(Object record) {
+                        KeyValue<?, ?> partial = (KeyValue<?, ?>) record;
+                        emitted.add(partial.key() + "@" + timestamp.get() + "=" + partial.value());
+                    }
+
+                    @Override
+                    public void emitWatermark(long watermark) {
+                        emitted.add("watermark " + watermark);
+                    }
+
+                    @Override
+                    public void emitWatermarkStatus(WatermarkStatus status) {
+                        emitted.add(status.toString());
+                    }
+                });
+        return local;
+    }
+
+    private void add(String word, long time) {
+        timestamp.set(time);
+        operator.collect(word);
+    }
+
+    @Test
+    void combinesPerKeyAndSliceAndEmitsBeforeTheWatermark() throws Exception {
+        add("apple", 3);
+        add("bean", 4);
+        add("avocado", 9);
+        add("apricot", 12); // the next slice
+        add("banana", 1);
+        assertThat(emitted).isEmpty();
+        assertThat(operator.held()).isEqualTo(3);
+
+        operator.processWatermark(20);
+
+        assertThat(emitted).containsExactly("a@9=apple+avocado", "b@4=bean+banana", "a@12=apricot", "watermark 20");
+        assertThat(operator.held()).isZero();
+    }
+
+    @Test
+    void slicesStartAtTheOffset() throws Exception {
+        operator = operator(10, 5);
+        add("apple", 4);
+        add("avocado", 5);
+        add("apricot", 14);
+        add("almond", 15);
+        operator.processWatermark(100);
+
+        assertThat(emitted).containsExactly("a@4=apple", "a@14=avocado+apricot", "a@15=almond", "watermark 100");
+    }
+
+    @Test
+    void aFlushBeforeABarrierEmitsEverythingAndRestoresTheRecordsTimestamp() {
+        add("apple", 3);
+        add("bean", 7);
+        timestamp.set(42);
+
+        operator.flushBuffered();
+
+        assertThat(emitted).containsExactly("a@3=apple", "b@7=bean");
+        assertThat(timestamp.get()).isEqualTo(42);
+        operator.flushBuffered();
+        assertThat(emitted).hasSize(2);
+    }
+
+    @Test
+    void theEndOfInputEmitsWhatIsHeld() {
+        add("apple", 3);
+        operator.endInput();
+        assertThat(emitted).containsExactly("a@3=apple");
+    }
+
+    @Test
+    void aFullTableIsEmittedAtOnce() {
+        for (int i = 0; i < LocalWindowAggregateOperator.MAX_ENTRIES - 1; i++) {
+            add("w" + i, 10L * i);
+        }
+        assertThat(emitted).isEmpty();
+
+        add("x", 7);
+
+        assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES);
+        assertThat(emitted.get(0)).isEqualTo("w@0=w0");
+        assertThat(emitted.get(LocalWindowAggregateOperator.MAX_ENTRIES - 1)).isEqualTo("x@7=x");
+        assertThat(operator.held()).isZero();
+        add("w1", 10); // a fresh table: a new accumulator for a key and slice it emitted before
+        operator.flushBuffered();
+        assertThat(emitted.get(LocalWindowAggregateOperator.MAX_ENTRIES)).isEqualTo("w@10=w1");
+    }
+
+    @Test
+    void aRecordWithoutATimestampIsRefusedWithTheFix() {
+        timestamp.set(RecordBatch.NO_TIMESTAMP);
+        assertThatThrownBy(() -> operator.collect("apple"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("count-local")
+                .hasMessageContaining("WatermarkStrategy");
+    }
+
+    /** The words of a key and slice in the order added; merge appends. */
+    private static final class Concatenation implements AggregateFunction<String, StringBuilder, String> {
+        @Override
+        public StringBuilder createAccumulator() {
+            return new StringBuilder();
+        }
+
+        @Override
+        public StringBuilder add(String value, StringBuilder accumulator) {
+            return accumulator.isEmpty() ? accumulator.append(value) : accumulator.append('+').append(value);
+        }
+
+        @Override
+        public String getResult(StringBuilder accumulator) {
+            return accumulator.toString();
+        }
+
+        @Override
+        public StringBuilder merge(StringBuilder a, StringBuilder b) {
+            return a.isEmpty() ? a.append(b) : b.isEmpty() ? a : a.append('+').append(b);
+        }
+
+        @Override
+        public boolean mergeIsExact() {
+            return true;
+        }
+    }
+}
