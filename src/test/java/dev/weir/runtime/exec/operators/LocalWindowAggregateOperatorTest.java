@@ -110,21 +110,24 @@ class LocalWindowAggregateOperatorTest {
     }
 
     @Test
-    void aFullTableIsEmittedAtOnce() {
+    void theTableGrowsKeepingWhatItHoldsAndIsEmittedAtOnceWhenFull() {
+        List<String> expected = new ArrayList<>();
         for (int i = 0; i < LocalWindowAggregateOperator.MAX_ENTRIES - 1; i++) {
             add("w" + i, 10L * i);
+            expected.add("w@" + 10L * i + "=w" + i);
         }
+        add("w0", 9); // after the table grew: still the accumulator started first
+        expected.set(0, "w@9=w0+w0");
         assertThat(emitted).isEmpty();
 
         add("x", 7);
+        expected.add("x@7=x");
 
-        assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES);
-        assertThat(emitted.get(0)).isEqualTo("w@0=w0");
-        assertThat(emitted.get(LocalWindowAggregateOperator.MAX_ENTRIES - 1)).isEqualTo("x@7=x");
+        assertThat(emitted).containsExactlyElementsOf(expected);
         assertThat(operator.held()).isZero();
         add("w1", 10); // a fresh table: a new accumulator for a key and slice it emitted before
         operator.flushBuffered();
-        assertThat(emitted.get(LocalWindowAggregateOperator.MAX_ENTRIES)).isEqualTo("w@10=w1");
+        assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES + 1).last().isEqualTo("w@10=w1");
     }
 
     @Test
