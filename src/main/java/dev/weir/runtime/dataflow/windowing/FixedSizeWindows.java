@@ -14,7 +14,9 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * sliding by 2 s, consecutive slide numbers) is array arithmetic in one value, with no window object,
  * hash or map entry per window. At most half the slots are used (linear probing, backward-shift
  * removal), so its size follows the number of open windows, never the distance between their starts:
- * a record with a timestamp years ahead of the key's other windows costs one slot.
+ * a record with a timestamp years ahead of the key's other windows costs one slot. A key with one
+ * window (most keys of tumbling windows) holds it in two fields, without the arrays: they come with
+ * its second window.
  *
  * <p>It is the window operator's per-key value state, written as the map window → accumulator that
  * a map state of windows writes ({@code int n; (start, end, accumulator)*}), so checkpoints and
@@ -24,9 +26,12 @@ final class FixedSizeWindows<ACC> {
 
     private static final int INITIAL_SLOTS = 8;
 
+    /** Null while the table holds at most one window, in {@link #inlineStart} and {@link #inlineAccumulator}. */
     private long[] starts;
     private Object[] accumulators;
     private boolean[] used;
+    private long inlineStart;
+    private Object inlineAccumulator;
     private int size;
     /**
      * Only in a key's table of panes ({@link SlicedWindowProcessFunction}): the windows restored whole
@@ -42,7 +47,6 @@ final class FixedSizeWindows<ACC> {
     private long horizon = Long.MIN_VALUE;
 
     FixedSizeWindows() {
-        this(INITIAL_SLOTS);
     }
 
     FixedSizeWindows<ACC> whole() {
@@ -69,6 +73,9 @@ final class FixedSizeWindows<ACC> {
 
     /** The slot index of the window starting at {@code start}, or -1 if there is none. */
     int find(long start, long slideNumber) {
+        if (used == null) {
+            return size == 1 && inlineStart == start ? 0 : -1;
+        }
         int mask = used.length - 1;
         for (int slot = home(slideNumber, mask); used[slot]; slot = (slot + 1) & mask) {
             if (starts[slot] == start) {
@@ -80,15 +87,28 @@ final class FixedSizeWindows<ACC> {
 
     @SuppressWarnings("unchecked")
     ACC accumulator(int slot) {
-        return (ACC) accumulators[slot];
+        return (ACC) (used == null ? inlineAccumulator : accumulators[slot]);
     }
 
     void setAccumulator(int slot, ACC accumulator) {
-        accumulators[slot] = accumulator;
+        if (used == null) {
+            inlineAccumulator = accumulator;
+        } else {
+            accumulators[slot] = accumulator;
+        }
     }
 
     /** Adds the window starting at {@code start} (not there yet); returns its slot. */
     int add(long start, long slideNumber, ACC accumulator, Layout layout) {
+        if (used == null) {
+            if (size == 0) {
+                inlineStart = start;
+                inlineAccumulator = accumulator;
+                size = 1;
+                return 0;
+            }
+            spill(layout);
+        }
         if ((size + 1) * 2 > used.length) {
             grow(layout);
         }
@@ -109,6 +129,11 @@ final class FixedSizeWindows<ACC> {
      * window stays reachable from its home slot. Slots of other windows may change.
      */
     void remove(int slot, Layout layout) {
+        if (used == null) {
+            size = 0;
+            inlineAccumulator = null;
+            return;
+        }
         int mask = used.length - 1;
         int hole = slot;
         for (int next = (hole + 1) & mask; used[next]; next = (next + 1) & mask) {
@@ -129,9 +154,9 @@ final class FixedSizeWindows<ACC> {
     int removeStarts(LongPredicate matches, Layout layout) {
         long[] doomed = new long[size];
         int n = 0;
-        for (int slot = 0; slot < used.length; slot++) {
-            if (used[slot] && matches.test(starts[slot])) {
-                doomed[n++] = starts[slot];
+        for (int slot = 0; slot < slots(); slot++) {
+            if (isUsed(slot) && matches.test(start(slot))) {
+                doomed[n++] = start(slot);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -154,15 +179,33 @@ final class FixedSizeWindows<ACC> {
 
     /** The number of slots, for visiting every one with {@link #isUsed}. */
     int slots() {
-        return used.length;
+        return used == null ? 1 : used.length;
     }
 
     boolean isUsed(int slot) {
-        return used[slot];
+        return used == null ? size == 1 : used[slot];
     }
 
     long start(int slot) {
-        return starts[slot];
+        return used == null ? inlineStart : starts[slot];
+    }
+
+    /** Moves the inline window into arrays, for a second one. */
+    private void spill(Layout layout) {
+        starts = new long[INITIAL_SLOTS];
+        accumulators = new Object[INITIAL_SLOTS];
+        used = new boolean[INITIAL_SLOTS];
+        Object accumulator = inlineAccumulator;
+        inlineAccumulator = null;
+        int n = size;
+        size = 0;
+        if (n == 1) {
+            int slot = home(layout.slideNumber(inlineStart), INITIAL_SLOTS - 1);
+            used[slot] = true;
+            starts[slot] = inlineStart;
+            accumulators[slot] = accumulator;
+            size = 1;
+        }
     }
 
     private void grow(Layout layout) {
@@ -199,10 +242,10 @@ final class FixedSizeWindows<ACC> {
         @Override
         public void serialize(FixedSizeWindows<ACC> windows, DataOutput out) throws IOException {
             out.writeInt(windows.size);
-            for (int i = 0; i < windows.used.length; i++) {
-                if (windows.used[i]) {
-                    out.writeLong(windows.starts[i]);
-                    out.writeLong(windows.starts[i] + layout.size());
+            for (int i = 0; i < windows.slots(); i++) {
+                if (windows.isUsed(i)) {
+                    out.writeLong(windows.start(i));
+                    out.writeLong(windows.start(i) + layout.size());
                     accumulatorSerializer.serialize(windows.accumulator(i), out);
                 }
             }
@@ -225,8 +268,8 @@ final class FixedSizeWindows<ACC> {
         /** Reads {@code n} windows (start, end, accumulator) of {@code layout}'s size, as {@link #serialize} wrote them. */
         static <ACC> FixedSizeWindows<ACC> read(int n, DataInput in, Layout layout,
                                                 TypeSerializer<ACC> accumulatorSerializer) throws IOException {
-            FixedSizeWindows<ACC> windows = new FixedSizeWindows<>(
-                    Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, n)) << 2));
+            FixedSizeWindows<ACC> windows = n <= 1 ? new FixedSizeWindows<>() : new FixedSizeWindows<>(
+                    Math.max(INITIAL_SLOTS, Integer.highestOneBit(n) << 2));
             for (int i = 0; i < n; i++) {
                 long start = in.readLong();
                 long end = in.readLong();
@@ -251,16 +294,25 @@ final class FixedSizeWindows<ACC> {
 
         @Override
         public FixedSizeWindows<ACC> copy(FixedSizeWindows<ACC> windows) {
-            FixedSizeWindows<ACC> copy = new FixedSizeWindows<>(windows.used.length);
-            copy.starts = windows.starts.clone();
-            copy.used = windows.used.clone();
-            copy.size = windows.size;
-            for (int i = 0; i < windows.used.length; i++) {
-                if (windows.used[i]) {
-                    Object accumulator = windows.accumulators[i];
-                    copy.accumulators[i] = accumulator == null ? null : accumulatorSerializer.copy(windows.accumulator(i));
+            FixedSizeWindows<ACC> copy;
+            if (windows.used == null) {
+                copy = new FixedSizeWindows<>();
+                copy.inlineStart = windows.inlineStart;
+                copy.inlineAccumulator = windows.size == 0 || windows.inlineAccumulator == null ? null
+                        : accumulatorSerializer.copy(windows.accumulator(0));
+            } else {
+                copy = new FixedSizeWindows<>(windows.used.length);
+                copy.starts = windows.starts.clone();
+                copy.used = windows.used.clone();
+                for (int i = 0; i < windows.used.length; i++) {
+                    if (windows.used[i]) {
+                        Object accumulator = windows.accumulators[i];
+                        copy.accumulators[i] = accumulator == null ? null
+                                : accumulatorSerializer.copy(windows.accumulator(i));
+                    }
                 }
             }
+            copy.size = windows.size;
             copy.whole = windows.whole == null ? null : copy(windows.whole);
             copy.horizon = windows.horizon;
             return copy;
@@ -270,9 +322,9 @@ final class FixedSizeWindows<ACC> {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("FixedSizeWindows[");
-        for (int i = 0; i < used.length; i++) {
-            if (used[i]) {
-                s.append(starts[i]).append('=').append(accumulators[i]).append(' ');
+        for (int i = 0; i < slots(); i++) {
+            if (isUsed(i)) {
+                s.append(start(i)).append('=').append(accumulator(i)).append(' ');
             }
         }
         return s.append(']').toString();

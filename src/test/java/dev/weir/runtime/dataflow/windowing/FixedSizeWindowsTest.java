@@ -22,6 +22,8 @@ import dev.weir.runtime.state.StateBackendSettings;
 import dev.weir.runtime.state.MapState;
 import dev.weir.runtime.state.StateDescriptor;
 import dev.weir.runtime.state.ValueState;
+import dev.weir.runtime.state.serialization.DataInputBuffer;
+import dev.weir.runtime.state.serialization.DataOutputBuffer;
 import dev.weir.runtime.state.serialization.Types;
 
 /** A key's tumbling or sliding windows in one value, written as a map state of windows is. */
@@ -45,6 +47,54 @@ class FixedSizeWindowsTest {
             }
         }
         return result;
+    }
+
+    @Test
+    void oneWindowIsHeldInlineAndASecondMovesBothIntoSlots() {
+        FixedSizeWindows<Long> windows = new FixedSizeWindows<>();
+        assertThat(windows.find(10, SLIDING.slideNumber(10))).isEqualTo(-1);
+        int slot = windows.add(10, SLIDING.slideNumber(10), 1L, SLIDING);
+        windows.setAccumulator(slot, 2L);
+        assertThat(windows.slots()).isEqualTo(1);
+        assertThat(windows.find(10, SLIDING.slideNumber(10))).isEqualTo(slot);
+        assertThat(windows.find(15, SLIDING.slideNumber(15))).isEqualTo(-1);
+        assertThat(byStart(windows)).containsExactly(Map.entry(10L, 2L));
+
+        windows.add(15, SLIDING.slideNumber(15), 3L, SLIDING);
+
+        assertThat(windows.slots()).isGreaterThan(1);
+        assertThat(byStart(windows)).containsExactly(Map.entry(10L, 2L), Map.entry(15L, 3L));
+        windows.remove(windows.find(10, SLIDING.slideNumber(10)), SLIDING);
+        assertThat(byStart(windows)).containsExactly(Map.entry(15L, 3L));
+
+        FixedSizeWindows<Long> single = new FixedSizeWindows<>();
+        single.add(20, SLIDING.slideNumber(20), 4L, SLIDING);
+        single.remove(0, SLIDING);
+        assertThat(single.isEmpty()).isTrue();
+        assertThat(single.find(20, SLIDING.slideNumber(20))).isEqualTo(-1);
+        single.add(25, SLIDING.slideNumber(25), 5L, SLIDING);
+        assertThat(byStart(single)).containsExactly(Map.entry(25L, 5L));
+        assertThat(single.removeStarts(start -> start == 25, SLIDING)).isEqualTo(1);
+        assertThat(single.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anInlineWindowIsCopiedAndWrittenAsAnyOther() throws Exception {
+        FixedSizeWindows.Serializer<Long> serializer = new FixedSizeWindows.Serializer<>(SLIDING, Types.LONG);
+        FixedSizeWindows<Long> windows = new FixedSizeWindows<>();
+        windows.add(10, SLIDING.slideNumber(10), 7L, SLIDING);
+
+        FixedSizeWindows<Long> copy = serializer.copy(windows);
+        windows.setAccumulator(0, 8L);
+        assertThat(byStart(copy)).containsExactly(Map.entry(10L, 7L));
+
+        DataOutputBuffer out = new DataOutputBuffer(64);
+        serializer.serialize(windows, out);
+        DataInputBuffer in = new DataInputBuffer();
+        in.reset(out.toByteArray(), 0, out.length());
+        FixedSizeWindows<Long> read = serializer.deserialize(in);
+        assertThat(byStart(read)).containsExactly(Map.entry(10L, 8L));
+        assertThat(byStart(serializer.copy(new FixedSizeWindows<>()))).isEmpty();
     }
 
     @Test
