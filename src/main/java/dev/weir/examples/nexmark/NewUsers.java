@@ -113,13 +113,19 @@ final class NewUsers {
             return seen;
         }
 
+        /** The later part's name, if it has one, as adding its records after the earlier part's would keep. */
         @Override
         public Seen merge(Seen a, Seen b) {
-            if (a.name == null) {
+            if (b.name != null) {
                 a.name = b.name;
             }
             a.auction |= b.auction;
             return a;
+        }
+
+        @Override
+        public boolean mergeIsExact() {
+            return true;
         }
     }
 
