@@ -28,8 +28,12 @@ public interface AggregateFunction<IN, ACC, OUT> {
      * depends on the order of records within the window may not be). Saying true lets sliding windows
      * whose size is a multiple of their slide keep one accumulator per slide (pane) and update only
      * that one per record, merging a window's panes when it fires (as Flink SQL slices hopping windows);
-     * the default, false, keeps one accumulator per window as Flink's DataStream API does. Either way
-     * the windows' results are the same. {@code merge} is only handed copies of the panes' accumulators.
+     * the default, false, keeps one accumulator per window as Flink's DataStream API does. Saying true
+     * also lets an event-time tumbling or paned sliding window aggregate in two phases: records are
+     * added to an accumulator per key and window (pane) before the shuffle, and the window operator
+     * merges those ({@code WindowedStream#localAggregation}). Either way the windows' results are the
+     * same. {@code merge} is only handed copies of the panes' accumulators, or accumulators the local
+     * stage has let go of.
      * Changing the answer changes the window state's format: window state written in panes restores
      * only into an operator that says true.
      */
