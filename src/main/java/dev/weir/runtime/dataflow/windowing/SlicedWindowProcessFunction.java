@@ -101,8 +101,7 @@ final class SlicedWindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFun
         if (eventTime) {
             Long eventTimestamp = context.timestamp();
             if (eventTimestamp == null) {
-                throw new IllegalStateException("an event-time window got a record without a timestamp: give the source"
-                        + " a WatermarkStrategy with a timestamp assigner (env.fromSource(source, strategy, uid))");
+                throw MissingTimestamp.in("");
             }
             timestamp = eventTimestamp;
         } else {

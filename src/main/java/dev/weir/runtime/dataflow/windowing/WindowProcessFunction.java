@@ -151,8 +151,7 @@ final class WindowProcessFunction<K, IN, ACC, OUT> extends KeyedProcessFunction<
         if (assigner.isEventTime()) {
             Long eventTime = context.timestamp();
             if (eventTime == null) {
-                throw new IllegalStateException("an event-time window got a record without a timestamp: give the source"
-                        + " a WatermarkStrategy with a timestamp assigner (env.fromSource(source, strategy, uid))");
+                throw MissingTimestamp.in("");
             }
             timestamp = eventTime;
         } else {

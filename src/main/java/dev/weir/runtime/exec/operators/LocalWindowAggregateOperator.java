@@ -3,6 +3,7 @@ package dev.weir.runtime.exec.operators;
 import dev.weir.runtime.dataflow.KeyValue;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
+import dev.weir.runtime.dataflow.windowing.MissingTimestamp;
 
 /**
  * The local stage of a two-phase window aggregation (Flink SQL's local-global aggregation): chained
@@ -62,9 +63,7 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
     @Override
     public void collect(Object record) {
         if (!timestamp.isSet()) {
-            throw new IllegalStateException("operator '" + uid() + "': an event-time window got a record without a"
-                    + " timestamp: give the source a WatermarkStrategy with a timestamp assigner"
-                    + " (env.fromSource(source, strategy, uid))");
+            throw MissingTimestamp.in("operator '" + uid() + "'");
         }
         long time = timestamp.get();
         long sliceStart = time - Math.floorMod(time - offset, slice);

@@ -74,6 +74,15 @@ class WindowProcessFunctionTest {
     }
 
     @Test
+    void aRecordWithoutATimestampFailsTheJobAtOnceWithTheFix() throws Exception {
+        try (KeyedFunctionHarness<String, String, String> h = open(TumblingWindows.ofEventTime(Duration.ofMillis(10)), 0, 1)) {
+            assertThatThrownBy(() -> h.processElement("a:1"))
+                    .isInstanceOf(dev.weir.runtime.dataflow.UnrecoverableJobException.class)
+                    .hasMessageContaining("WatermarkStrategy with a timestamp assigner");
+        }
+    }
+
+    @Test
     void tumblingEventTimeWindowsFireOnceWhenTheWatermarkPassesTheirEnd() throws Exception {
         try (KeyedFunctionHarness<String, String, String> h = open(TumblingWindows.ofEventTime(Duration.ofMillis(10)), 0, 2)) {
             h.processElement("a:1", 3);

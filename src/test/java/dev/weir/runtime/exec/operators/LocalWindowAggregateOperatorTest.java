@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.weir.runtime.dataflow.KeyValue;
+import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.network.RecordBatch;
 import dev.weir.runtime.network.WatermarkStatus;
@@ -134,7 +135,7 @@ class LocalWindowAggregateOperatorTest {
     void aRecordWithoutATimestampIsRefusedWithTheFix() {
         timestamp.set(RecordBatch.NO_TIMESTAMP);
         assertThatThrownBy(() -> operator.collect("apple"))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(UnrecoverableJobException.class)
                 .hasMessageContaining("count-local")
                 .hasMessageContaining("WatermarkStrategy");
     }
