@@ -32,7 +32,7 @@ public final class StreamEnvironment {
      * parallelism; a side output runs in its operator's task, at its parallelism.
      */
     public int parallelismOf(StreamNode node) {
-        if (node.kind() instanceof StreamNode.SideOutputKind || node.kind() instanceof StreamNode.LocalWindowAggregateKind) {
+        if (node.runsAtInputParallelism()) {
             return parallelismOf(node.input());
         }
         return node.declaredParallelism() > 0 ? node.declaredParallelism() : parallelism;

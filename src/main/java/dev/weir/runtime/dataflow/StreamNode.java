@@ -160,6 +160,14 @@ public final class StreamNode {
         this.parallelism = parallelism;
     }
 
+    /**
+     * A node chained into its input's task by construction (a side output, a window's local
+     * aggregation): it runs at its input's parallelism, and none can be set for it.
+     */
+    public boolean runsAtInputParallelism() {
+        return kind instanceof SideOutputKind || kind instanceof LocalWindowAggregateKind;
+    }
+
     /** The (first) upstream node, or null for a source. */
     public StreamNode input() {
         return inputs.isEmpty() ? null : inputs.get(0).node();

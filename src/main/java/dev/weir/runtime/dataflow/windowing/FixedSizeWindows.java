@@ -190,22 +190,16 @@ final class FixedSizeWindows<ACC> {
         return used == null ? inlineStart : starts[slot];
     }
 
-    /** Moves the inline window into arrays, for a second one. */
+    /** Moves the inline window into arrays, for a second one (so there is exactly one). */
     private void spill(Layout layout) {
         starts = new long[INITIAL_SLOTS];
         accumulators = new Object[INITIAL_SLOTS];
         used = new boolean[INITIAL_SLOTS];
-        Object accumulator = inlineAccumulator;
+        int slot = home(layout.slideNumber(inlineStart), INITIAL_SLOTS - 1);
+        used[slot] = true;
+        starts[slot] = inlineStart;
+        accumulators[slot] = inlineAccumulator;
         inlineAccumulator = null;
-        int n = size;
-        size = 0;
-        if (n == 1) {
-            int slot = home(layout.slideNumber(inlineStart), INITIAL_SLOTS - 1);
-            used[slot] = true;
-            starts[slot] = inlineStart;
-            accumulators[slot] = accumulator;
-            size = 1;
-        }
     }
 
     private void grow(Layout layout) {
@@ -298,7 +292,7 @@ final class FixedSizeWindows<ACC> {
             if (windows.used == null) {
                 copy = new FixedSizeWindows<>();
                 copy.inlineStart = windows.inlineStart;
-                copy.inlineAccumulator = windows.size == 0 || windows.inlineAccumulator == null ? null
+                copy.inlineAccumulator = windows.inlineAccumulator == null ? null
                         : accumulatorSerializer.copy(windows.accumulator(0));
             } else {
                 copy = new FixedSizeWindows<>(windows.used.length);

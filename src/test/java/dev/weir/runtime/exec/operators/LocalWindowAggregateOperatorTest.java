@@ -9,11 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.weir.runtime.dataflow.KeyValue;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.network.RecordBatch;
-import dev.weir.runtime.network.WatermarkStatus;
 
 /**
  * The local stage of a window aggregation holds one accumulator per key and slice of event time,
@@ -24,7 +22,9 @@ import dev.weir.runtime.network.WatermarkStatus;
 class LocalWindowAggregateOperatorTest {
 
     private final RecordTimestamp timestamp = new RecordTimestamp();
-    private final List<String> emitted = new ArrayList<>();
+    /** Accumulators as "key=accumulator@latest timestamp", watermarks as "W:n". */
+    private final RecordingOutput output = new RecordingOutput(timestamp);
+    private final List<String> emitted = output.emitted;
     private LocalWindowAggregateOperator operator;
 
     @BeforeEach
@@ -36,23 +36,7 @@ class LocalWindowAggregateOperatorTest {
         LocalWindowAggregateOperator local = new LocalWindowAggregateOperator((String word) -> word.substring(0, 1),
                 new Concatenation(), slice, offset);
         local.setup(new OperatorContext("job", "count-local", 0, 1, 128, 1, null, null, null, null, null, null, timestamp),
-                new Output() {
-                    @Override
-                    public void collect(Object record) {
-                        KeyValue<?, ?> partial = (KeyValue<?, ?>) record;
-                        emitted.add(partial.key() + "@" + timestamp.get() + "=" + partial.value());
-                    }
-
-                    @Override
-                    public void emitWatermark(long watermark) {
-                        emitted.add("watermark " + watermark);
-                    }
-
-                    @Override
-                    public void emitWatermarkStatus(WatermarkStatus status) {
-                        emitted.add(status.toString());
-                    }
-                });
+                output);
         return local;
     }
 
@@ -73,7 +57,7 @@ class LocalWindowAggregateOperatorTest {
 
         operator.processWatermark(20);
 
-        assertThat(emitted).containsExactly("a@9=apple+avocado", "b@4=bean+banana", "a@12=apricot", "watermark 20");
+        assertThat(emitted).containsExactly("a=apple+avocado@9", "b=bean+banana@4", "a=apricot@12", "W:20");
         assertThat(operator.held()).isZero();
     }
 
@@ -86,7 +70,7 @@ class LocalWindowAggregateOperatorTest {
         add("almond", 15);
         operator.processWatermark(100);
 
-        assertThat(emitted).containsExactly("a@4=apple", "a@14=avocado+apricot", "a@15=almond", "watermark 100");
+        assertThat(emitted).containsExactly("a=apple@4", "a=avocado+apricot@14", "a=almond@15", "W:100");
     }
 
     @Test
@@ -97,7 +81,7 @@ class LocalWindowAggregateOperatorTest {
 
         operator.flushBuffered();
 
-        assertThat(emitted).containsExactly("a@3=apple", "b@7=bean");
+        assertThat(emitted).containsExactly("a=apple@3", "b=bean@7");
         assertThat(timestamp.get()).isEqualTo(42);
         operator.flushBuffered();
         assertThat(emitted).hasSize(2);
@@ -107,7 +91,7 @@ class LocalWindowAggregateOperatorTest {
     void theEndOfInputEmitsWhatIsHeld() {
         add("apple", 3);
         operator.endInput();
-        assertThat(emitted).containsExactly("a@3=apple");
+        assertThat(emitted).containsExactly("a=apple@3");
     }
 
     @Test
@@ -115,20 +99,20 @@ class LocalWindowAggregateOperatorTest {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < LocalWindowAggregateOperator.MAX_ENTRIES - 1; i++) {
             add("w" + i, 10L * i);
-            expected.add("w@" + 10L * i + "=w" + i);
+            expected.add("w=w" + i + "@" + 10L * i);
         }
         add("w0", 9); // after the table grew: still the accumulator started first
-        expected.set(0, "w@9=w0+w0");
+        expected.set(0, "w=w0+w0@9");
         assertThat(emitted).isEmpty();
 
         add("x", 7);
-        expected.add("x@7=x");
+        expected.add("x=x@7");
 
         assertThat(emitted).containsExactlyElementsOf(expected);
         assertThat(operator.held()).isZero();
         add("w1", 10); // a fresh table: a new accumulator for a key and slice it emitted before
         operator.flushBuffered();
-        assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES + 1).last().isEqualTo("w@10=w1");
+        assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES + 1).last().isEqualTo("w=w1@10");
     }
 
     @Test

@@ -3,38 +3,21 @@ package dev.weir.runtime.exec.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.weir.runtime.dataflow.eventtime.WatermarkStrategy;
 import dev.weir.runtime.dataflow.functions.Collector;
-import dev.weir.runtime.network.WatermarkStatus;
 
 class SourceWatermarksTest {
 
     private static final long MS = 1_000_000;
 
-    /** Records as "value@timestamp", watermarks as "W:n", statuses by name, in the order emitted. */
-    private final List<String> emitted = new ArrayList<>();
     private final RecordTimestamp timestamp = new RecordTimestamp();
-    private final Output downstream = new Output() {
-        @Override
-        public void collect(Object record) {
-            emitted.add(record + "@" + timestamp.get());
-        }
-
-        @Override
-        public void emitWatermark(long watermark) {
-            emitted.add("W:" + watermark);
-        }
-
-        @Override
-        public void emitWatermarkStatus(WatermarkStatus status) {
-            emitted.add(status.name());
-        }
-    };
+    /** Records as "value@timestamp", watermarks as "W:n", statuses by name, in the order emitted. */
+    private final RecordingOutput downstream = new RecordingOutput(timestamp);
+    private final List<String> emitted = downstream.emitted;
 
     private SourceWatermarks watermarks(WatermarkStrategy<Long> strategy) {
         return new SourceWatermarks(strategy.withTimestampAssigner(v -> v * 10)
