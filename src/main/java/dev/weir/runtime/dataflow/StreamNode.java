@@ -72,6 +72,9 @@ public final class StreamNode {
      */
     public record Input(StreamNode node, Partitioning partitioning, int operatorInput) {}
 
+    /** A window's local aggregation is named after the window operator, with this suffix. */
+    public static final String LOCAL_AGGREGATION_SUFFIX = "-local";
+
     private final int id;
     private final Kind kind;
     private final List<Input> inputs;
@@ -103,7 +106,7 @@ public final class StreamNode {
 
     public String uid() {
         if (kind instanceof LocalWindowAggregateKind && outputs.size() == 1) {
-            return outputs.get(0).uid() + "-local";
+            return outputs.get(0).uid() + LOCAL_AGGREGATION_SUFFIX;
         }
         return uid;
     }

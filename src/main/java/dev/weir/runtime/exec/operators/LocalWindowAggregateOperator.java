@@ -1,6 +1,7 @@
 package dev.weir.runtime.exec.operators;
 
 import dev.weir.runtime.dataflow.KeyValue;
+import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.windowing.MissingTimestamp;
@@ -63,7 +64,7 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
     @Override
     public void collect(Object record) {
         if (!timestamp.isSet()) {
-            throw MissingTimestamp.in("operator '" + uid() + "'");
+            throw MissingTimestamp.in(windowName());
         }
         long time = timestamp.get();
         long sliceStart = time - Math.floorMod(time - offset, slice);
@@ -123,6 +124,15 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
             newOrder[i] = slot;
         }
         order = newOrder;
+    }
+
+    /** The window operator this stage belongs to, as the user named it, for messages. */
+    private String windowName() {
+        String uid = uid();
+        return uid.endsWith(StreamNode.LOCAL_AGGREGATION_SUFFIX)
+                ? "window '" + uid.substring(0, uid.length() - StreamNode.LOCAL_AGGREGATION_SUFFIX.length())
+                        + "' (its aggregation before the shuffle, '" + uid + "')"
+                : "operator '" + uid + "'";
     }
 
     private static int home(Object key, long sliceStart) {

@@ -120,7 +120,7 @@ class LocalWindowAggregateOperatorTest {
         timestamp.set(RecordBatch.NO_TIMESTAMP);
         assertThatThrownBy(() -> operator.collect("apple"))
                 .isInstanceOf(UnrecoverableJobException.class)
-                .hasMessageContaining("count-local")
+                .hasMessageContaining("window 'count' (its aggregation before the shuffle, 'count-local')")
                 .hasMessageContaining("WatermarkStrategy");
     }
 
