@@ -288,7 +288,7 @@ class ExactlyOnceRecoveryIT {
         Run first = windowedCount(2, 15_000);
         CompletableFuture<JobResult> running = first.start(null);
         first.awaitCheckpointsBeyond(3);
-        // Windows fire only once a watermark (every 200 ms) passes their end: on a busy machine three
+        // Windows fire only once a watermark (every 50 ms) passes their end: on a busy machine three
         // checkpoints can complete before any has; stop once some window's line is committed.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (verifyWindows(first.output).lines() == 0 && !running.isDone() && System.nanoTime() < deadline) {

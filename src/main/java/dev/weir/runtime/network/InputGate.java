@@ -22,7 +22,7 @@ import dev.weir.runtime.state.serialization.TypeSerializer;
  * their places in event time, so whatever lead one source took (a slower start, a busy core) stayed
  * or grew, and every window and timer between the two watermarks was held as state meanwhile (q7:
  * the sources 20-90 s of event time apart, 5-9 MB in each checkpoint against 3-4 MB, most of them
- * the windows of the 200 ms between two watermarks). A channel passed over still gets its turn
+ * the windows between two watermarks, 200 ms apart then). A channel passed over still gets its turn
  * after that many, so a barrier or watermark behind its batches waits a few turns at most, and a
  * channel is never passed over for one that has nothing queued.
  */

@@ -83,4 +83,18 @@ class SourceWatermarksTest {
         lenient.emitPeriodic(300 * MS);
         assertThat(emitted).containsExactly("IDLE");
     }
+
+    @Test
+    void withoutAnIntervalOfItsOwnASourceEmitsEvery50Milliseconds() {
+        SourceWatermarks source = new SourceWatermarks(WatermarkStrategy.<Long>forMonotonousTimestamps()
+                .withTimestampAssigner(v -> v * 10), downstream, timestamp, 0);
+        source.collect(1L);
+        source.emitPeriodic(49 * MS);
+        source.collect(2L);
+        source.emitPeriodic(50 * MS);
+        source.collect(3L);
+        source.emitPeriodic(99 * MS);
+        source.emitPeriodic(100 * MS);
+        assertThat(emitted).containsExactly("1@10", "2@20", "W:19", "3@30", "W:29");
+    }
 }
