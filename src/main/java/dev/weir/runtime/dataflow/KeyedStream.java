@@ -72,7 +72,7 @@ public final class KeyedStream<T, K> {
             throw new IllegalStateException("a keyed union has no operator to chain a local aggregation to");
         }
         StreamNode local = env.addNode(null, new StreamNode.LocalWindowAggregateKind(partitioning.keySelector(),
-                function, slice, offset), input, new Partitioning.Forward());
+                partitioning.keySerializer() == Types.LONG, function, slice, offset), input, new Partitioning.Forward());
         local.setOutputSerializer(KeyValue.serializer(partitioning.keySerializer(), accumulatorSerializer));
         return new KeyedStream<>(env, local, new Partitioning.KeyBy<>(KeyValue::key, partitioning.keySerializer()));
     }

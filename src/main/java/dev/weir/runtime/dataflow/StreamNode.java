@@ -42,10 +42,12 @@ public final class StreamNode {
      * records of each key (by {@code keySelector}) and slice of event time {@code [s, s + slice)},
      * {@code s} a multiple of {@code slice} from {@code offset}, to one accumulator of
      * {@code function}, and emits them as {@code KeyValue(key, accumulator)}. It runs at its input's
-     * parallelism and takes its uid from the window operator it feeds.
+     * parallelism and takes its uid from the window operator it feeds. {@code longKeys}: the keys are
+     * {@code Long}s (keyed with {@code Types.LONG}), which it holds as numbers.
      */
-    public record LocalWindowAggregateKind(KeySelector<?, ?> keySelector, AggregateFunction<?, ?, ?> function,
-                                           long slice, long offset) implements Kind {}
+    public record LocalWindowAggregateKind(KeySelector<?, ?> keySelector, boolean longKeys,
+                                           AggregateFunction<?, ?, ?> function, long slice, long offset)
+            implements Kind {}
 
     /**
      * Several streams of one type as one: a virtual node that runs no operator. Its consumer reads

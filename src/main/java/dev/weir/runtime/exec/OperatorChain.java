@@ -122,7 +122,7 @@ final class OperatorChain {
         } else if (kind instanceof StreamNode.SideOutputKind) {
             return new SideOutputOperator();
         } else if (kind instanceof StreamNode.LocalWindowAggregateKind k) {
-            return new LocalWindowAggregateOperator(k.keySelector(), k.function(), k.slice(), k.offset());
+            return new LocalWindowAggregateOperator(k.keySelector(), k.longKeys(), k.function(), k.slice(), k.offset());
         }
         throw new IllegalArgumentException("unknown operator kind " + kind);
     }

@@ -42,8 +42,10 @@ class LocalWindowAggregationGraphTest {
         assertThat(graph.vertex("generator").chain()).extracting(StreamNode::uid)
                 .containsExactly("generator", "double", "sums-local");
         StreamNode local = graph.vertex("generator").chain().get(2);
-        assertThat(local.kind()).isInstanceOfSatisfying(StreamNode.LocalWindowAggregateKind.class,
-                kind -> assertThat(kind.slice()).isEqualTo(100));
+        assertThat(local.kind()).isInstanceOfSatisfying(StreamNode.LocalWindowAggregateKind.class, kind -> {
+            assertThat(kind.slice()).isEqualTo(100);
+            assertThat(kind.longKeys()).as("keyed with Types.LONG").isTrue();
+        });
         JobGraph.JobEdge shuffle = graph.vertex("sums").input();
         assertThat(shuffle.partitioning()).isInstanceOf(Partitioning.KeyBy.class);
         assertThat(shuffle.sourceNodeId()).isEqualTo(local.id());
@@ -76,6 +78,19 @@ class LocalWindowAggregationGraphTest {
 
         assertThat(local.kind()).isInstanceOfSatisfying(StreamNode.LocalWindowAggregateKind.class,
                 kind -> assertThat(kind.slice()).isEqualTo(20));
+    }
+
+    @Test
+    void keysOfAnotherTypeAreHeldAsObjects() {
+        StreamEnvironment env = new StreamEnvironment(2, 128);
+        numbers(env).keyBy(i -> "k" + i % 3, Types.STRING)
+                .window(TumblingWindows.ofEventTime(Duration.ofMillis(100)))
+                .aggregate(new Sum(), Types.LONG).uid("sums")
+                .sinkTo(context -> null).uid("sink");
+        StreamNode local = new JobGraph(env).vertex("generator").chain().get(1);
+
+        assertThat(local.kind()).isInstanceOfSatisfying(StreamNode.LocalWindowAggregateKind.class,
+                kind -> assertThat(kind.longKeys()).isFalse());
     }
 
     @Test

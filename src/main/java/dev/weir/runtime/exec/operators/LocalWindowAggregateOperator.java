@@ -30,11 +30,22 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
     static final int MAX_ENTRIES = 8192;
     private static final int INITIAL_ENTRIES = 256;
 
+    /** What {@link #keys} holds in a used slot of a table of {@code long} keys, whose keys are in {@link #longKeys}. */
+    private static final Object LONG_KEY = new Object();
+
     private final KeySelector<Object, Object> keySelector;
     private final AggregateFunction<Object, Object, ?> function;
     private final long slice;
     private final long offset;
+    /** The key of each used slot, null where free ({@link #LONG_KEY} with {@code long} keys). */
     private Object[] keys = new Object[2 * INITIAL_ENTRIES];
+    /**
+     * With {@code long} keys (a {@code Types.LONG} key): the keys themselves, so a probe compares
+     * numbers instead of reaching into a Long box per slot, and the key selector's box is dropped at
+     * once (q7 at 100 M events, A/B runs pooled: median 11.8 M net events/s against 10.7 M). Boxed
+     * again once per accumulator, when emitted. Null with other keys.
+     */
+    private long[] longKeys;
     private long[] sliceStarts = new long[2 * INITIAL_ENTRIES];
     private long[] latestTimestamps = new long[2 * INITIAL_ENTRIES];
     private Object[] accumulators = new Object[2 * INITIAL_ENTRIES];
@@ -43,13 +54,15 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
     private int size;
     private RecordTimestamp timestamp;
 
+    /** @param longKeys whether the keys are {@code Long}s (the stream is keyed with {@code Types.LONG}) */
     @SuppressWarnings("unchecked")
-    public LocalWindowAggregateOperator(KeySelector<?, ?> keySelector, AggregateFunction<?, ?, ?> function, long slice,
-                                        long offset) {
+    public LocalWindowAggregateOperator(KeySelector<?, ?> keySelector, boolean longKeys,
+                                        AggregateFunction<?, ?, ?> function, long slice, long offset) {
         if (slice <= 0) {
             throw new IllegalArgumentException("the slice must be positive, got " + slice);
         }
         this.keySelector = (KeySelector<Object, Object>) keySelector;
+        this.longKeys = longKeys ? new long[2 * INITIAL_ENTRIES] : null;
         this.function = (AggregateFunction<Object, Object, ?>) function;
         this.slice = slice;
         this.offset = offset;
@@ -70,18 +83,15 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
         long sliceStart = time - Math.floorMod(time - offset, slice);
         try {
             Object key = keySelector.getKey(record);
-            int mask = keys.length - 1;
-            int slot = home(key, sliceStart) & mask;
-            for (Object held; (held = keys[slot]) != null; slot = (slot + 1) & mask) {
-                if (sliceStarts[slot] == sliceStart && held.equals(key)) {
-                    accumulators[slot] = function.add(record, accumulators[slot]);
-                    if (time > latestTimestamps[slot]) {
-                        latestTimestamps[slot] = time;
-                    }
-                    return;
+            int slot = longKeys != null ? claimLong((Long) key, sliceStart) : claim(key, sliceStart);
+            if (slot >= 0) {
+                accumulators[slot] = function.add(record, accumulators[slot]);
+                if (time > latestTimestamps[slot]) {
+                    latestTimestamps[slot] = time;
                 }
+                return;
             }
-            keys[slot] = key;
+            slot = ~slot;
             sliceStarts[slot] = sliceStart;
             latestTimestamps[slot] = time;
             accumulators[slot] = function.add(record, function.createAccumulator());
@@ -98,14 +108,46 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
         }
     }
 
+    /**
+     * The slot of {@code key}'s accumulator of the slice at {@code sliceStart}; if there is none, the
+     * key takes a free slot, returned as {@code ~slot} (negative), for the caller to fill.
+     */
+    private int claim(Object key, long sliceStart) {
+        int mask = keys.length - 1;
+        int slot = home(key.hashCode(), sliceStart) & mask;
+        for (Object held; (held = keys[slot]) != null; slot = (slot + 1) & mask) {
+            if (sliceStarts[slot] == sliceStart && held.equals(key)) {
+                return slot;
+            }
+        }
+        keys[slot] = key;
+        return ~slot;
+    }
+
+    /** {@link #claim} for {@code long} keys. */
+    private int claimLong(long key, long sliceStart) {
+        int mask = keys.length - 1;
+        int slot = home(Long.hashCode(key), sliceStart) & mask;
+        for (; keys[slot] != null; slot = (slot + 1) & mask) {
+            if (longKeys[slot] == key && sliceStarts[slot] == sliceStart) {
+                return slot;
+            }
+        }
+        keys[slot] = LONG_KEY;
+        longKeys[slot] = key;
+        return ~slot;
+    }
+
     /** Doubles the table, keeping what it holds and the order it was started in. */
     private void grow() {
         Object[] oldKeys = keys;
+        long[] oldLongKeys = longKeys;
         long[] oldStarts = sliceStarts;
         long[] oldTimestamps = latestTimestamps;
         Object[] oldAccumulators = accumulators;
         int slots = 2 * oldKeys.length;
         keys = new Object[slots];
+        longKeys = oldLongKeys == null ? null : new long[slots];
         sliceStarts = new long[slots];
         latestTimestamps = new long[slots];
         accumulators = new Object[slots];
@@ -113,11 +155,15 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
         int mask = slots - 1;
         for (int i = 0; i < size; i++) {
             int old = order[i];
-            int slot = home(oldKeys[old], oldStarts[old]) & mask;
+            int hash = oldLongKeys == null ? oldKeys[old].hashCode() : Long.hashCode(oldLongKeys[old]);
+            int slot = home(hash, oldStarts[old]) & mask;
             while (keys[slot] != null) {
                 slot = (slot + 1) & mask;
             }
             keys[slot] = oldKeys[old];
+            if (oldLongKeys != null) {
+                longKeys[slot] = oldLongKeys[old];
+            }
             sliceStarts[slot] = oldStarts[old];
             latestTimestamps[slot] = oldTimestamps[old];
             accumulators[slot] = oldAccumulators[old];
@@ -135,8 +181,8 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
                 : "operator '" + uid + "'";
     }
 
-    private static int home(Object key, long sliceStart) {
-        int h = key.hashCode() * 0x9E3779B9 + Long.hashCode(sliceStart);
+    private static int home(int keyHash, long sliceStart) {
+        int h = keyHash * 0x9E3779B9 + Long.hashCode(sliceStart);
         return h ^ (h >>> 16);
     }
 
@@ -168,7 +214,7 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
         long current = timestamp.get();
         for (int i = 0; i < size; i++) {
             int slot = order[i];
-            Object key = keys[slot];
+            Object key = longKeys != null ? Long.valueOf(longKeys[slot]) : keys[slot];
             Object accumulator = accumulators[slot];
             keys[slot] = null;
             accumulators[slot] = null;

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.weir.runtime.dataflow.KeyValue;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.network.RecordBatch;
@@ -33,8 +34,17 @@ class LocalWindowAggregateOperatorTest {
     }
 
     private LocalWindowAggregateOperator operator(long slice, long offset) {
-        LocalWindowAggregateOperator local = new LocalWindowAggregateOperator((String word) -> word.substring(0, 1),
-                new Concatenation(), slice, offset);
+        return setUp(new LocalWindowAggregateOperator((String word) -> word.substring(0, 1), false, new Concatenation(),
+                slice, offset));
+    }
+
+    /** Keyed by the number after the word's first letter, a Long (as with {@code Types.LONG}). */
+    private LocalWindowAggregateOperator longKeyed() {
+        return setUp(new LocalWindowAggregateOperator((String word) -> Long.parseLong(word.substring(1)), true,
+                new Concatenation(), 10, 0));
+    }
+
+    private LocalWindowAggregateOperator setUp(LocalWindowAggregateOperator local) {
         local.setup(new OperatorContext("job", "count-local", 0, 1, 128, 1, null, null, null, null, null, null, timestamp),
                 output);
         return local;
@@ -113,6 +123,39 @@ class LocalWindowAggregateOperatorTest {
         add("w1", 10); // a fresh table: a new accumulator for a key and slice it emitted before
         operator.flushBuffered();
         assertThat(emitted).hasSize(LocalWindowAggregateOperator.MAX_ENTRIES + 1).last().isEqualTo("w=w1@10");
+    }
+
+    @Test
+    void longKeysCombineAsOtherKeysDoAndAreEmittedAsLongs() throws Exception {
+        operator = longKeyed();
+        add("a7", 3);
+        add("b-2", 4);
+        add("c7", 9);
+        add("d7", 12); // the next slice
+        add("e-2", 1);
+        operator.processWatermark(20);
+
+        assertThat(emitted).containsExactly("7=a7+c7@9", "-2=b-2+e-2@4", "7=d7@12", "W:20");
+        assertThat(output.records).allSatisfy(record -> assertThat(((KeyValue<?, ?>) record).key()).isInstanceOf(Long.class));
+    }
+
+    @Test
+    void aTableOfLongKeysGrowsKeepingWhatItHoldsAndIsEmittedAtOnceWhenFull() {
+        operator = longKeyed();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < LocalWindowAggregateOperator.MAX_ENTRIES - 1; i++) {
+            add("k" + i * 31L, 5); // one slice, distinct keys
+            expected.add(i * 31L + "=k" + i * 31L + "@5");
+        }
+        add("x0", 6); // key 0 again, after the table grew
+        expected.set(0, "0=k0+x0@6");
+        assertThat(emitted).isEmpty();
+
+        add("k-1", 7);
+        expected.add("-1=k-1@7");
+
+        assertThat(emitted).containsExactlyElementsOf(expected);
+        assertThat(operator.held()).isZero();
     }
 
     @Test

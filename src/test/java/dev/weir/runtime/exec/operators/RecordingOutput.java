@@ -12,6 +12,8 @@ import dev.weir.runtime.network.WatermarkStatus;
 final class RecordingOutput implements Output {
 
     final List<String> emitted = new ArrayList<>();
+    /** The records themselves, in the order emitted. */
+    final List<Object> records = new ArrayList<>();
     private final RecordTimestamp timestamp;
 
     RecordingOutput(RecordTimestamp timestamp) {
@@ -21,6 +23,7 @@ final class RecordingOutput implements Output {
     @Override
     public void collect(Object record) {
         emitted.add(record + "@" + timestamp.get());
+        records.add(record);
     }
 
     @Override
