@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.weir.coordinator.AttemptFailure;
 import dev.weir.coordinator.CheckpointFailureReason;
 import dev.weir.coordinator.Clock;
 import dev.weir.coordinator.CompletedCheckpointStats;
@@ -19,7 +20,9 @@ import dev.weir.runtime.exec.JobMetrics;
 /**
  * Prints one progress line a second while a job runs: throughput, checkpoints (and one that has
  * been pending for longer than the interval, with its age), restarts; and a line for each failed
- * checkpoint, restart and try to reach checkpoint storage while it is down.
+ * checkpoint, restart and try to reach checkpoint storage while it is down. Until every task of an
+ * attempt runs, the line says its tasks are starting in place of a rate: "0 records/s" read as a
+ * stalled job while the workers started.
  */
 final class ProgressReporter implements JobMasterListener, AutoCloseable {
 
@@ -42,6 +45,8 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
     });
     private long lastRecords;
     private long lastMillis;
+    /** The attempt whose tasks are starting, 0 once every task of the current attempt runs. */
+    private volatile long startingAttempt = 1;
 
     /**
      * @param intervalMs the job's checkpoint interval: a checkpoint pending for longer is shown with its age
@@ -77,9 +82,12 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
         CompletedCheckpointStats cp = last.get();
         String checkpoint = cp == null ? "none yet" : String.format(Locale.ROOT, "#%d, %d ms, %s",
                 cp.checkpointId(), cp.durationMs(), bytes(cp.stateSize()));
-        out.printf(Locale.ROOT, "[%s] %6.1f s  %,d records  %,.0f records/s  checkpoints %d completed (%s)%s, %d failed"
-                        + "  restarts %d%n", jobName, (now - start) / 1e3, records, rate, completed.get(), checkpoint,
-                pendingTooLong(now), failedCheckpoints.get(), restarts.get());
+        long starting = startingAttempt;
+        String throughput = starting > 0 ? "tasks of attempt " + starting + " starting"
+                : String.format(Locale.ROOT, "%,.0f records/s", rate);
+        out.printf(Locale.ROOT, "[%s] %6.1f s  %,d records  %s  checkpoints %d completed (%s)%s, %d failed"
+                        + "  restarts %d%n", jobName, (now - start) / 1e3, records, throughput, completed.get(),
+                checkpoint, pendingTooLong(now), failedCheckpoints.get(), restarts.get());
     }
 
     /** ", checkpoint 7 pending for 12.3 s" once it has been pending for longer than the interval. */
@@ -102,9 +110,20 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
 
     @Override
     public void onAttemptStarted(long attempt, String restoredFrom) {
+        startingAttempt = attempt;
         if (restoredFrom != null) {
             out.printf("[%s] attempt %d restoring from %s%n", jobName, attempt, restoredFrom);
         }
+    }
+
+    @Override
+    public void onTasksRunning() {
+        startingAttempt = 0;
+    }
+
+    @Override
+    public void onAttemptFailed(long attempt, AttemptFailure failure, boolean restarting) {
+        startingAttempt = 0; // no longer starting: a restart starts the next one
     }
 
     @Override

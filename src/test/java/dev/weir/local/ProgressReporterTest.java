@@ -33,6 +33,22 @@ class ProgressReporterTest {
             new PrintStream(printed, true, StandardCharsets.UTF_8), false, INTERVAL, now::get);
 
     @Test
+    void untilEveryTaskRunsTheLineSaysTheTasksAreStartingInPlaceOfARate() {
+        progress.onAttemptStarted(1, null);
+        now.set(START + 1_000);
+        assertThat(line()).contains("  0 records  tasks of attempt 1 starting  checkpoints 0 completed")
+                .doesNotContain("records/s");
+
+        progress.onTasksRunning();
+        now.set(START + 2_000);
+        assertThat(line()).contains("  0 records  0 records/s  checkpoints");
+
+        progress.onAttemptStarted(2, "s3://weir/counts/checkpoints/chk-3");
+        now.set(START + 3_000);
+        assertThat(line()).contains("tasks of attempt 2 starting");
+    }
+
+    @Test
     void aCheckpointPendingForLongerThanTheIntervalIsShownWithItsAge() {
         progress.onCheckpointTriggered(7, CheckpointType.CHECKPOINT, START);
         now.set(START + INTERVAL);
