@@ -45,8 +45,12 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
     });
     private long lastRecords;
     private long lastMillis;
-    /** The attempt whose tasks are starting, 0 once every task of the current attempt runs. */
-    private volatile long startingAttempt = 1;
+    /**
+     * The attempt whose tasks are starting, {@link #NO_ATTEMPT_YET} before the first (while the job
+     * waits for checkpoint storage, say), 0 once every task of the current attempt runs.
+     */
+    private volatile long startingAttempt = NO_ATTEMPT_YET;
+    private static final long NO_ATTEMPT_YET = -1;
 
     /**
      * @param intervalMs the job's checkpoint interval: a checkpoint pending for longer is shown with its age
@@ -83,7 +87,8 @@ final class ProgressReporter implements JobMasterListener, AutoCloseable {
         String checkpoint = cp == null ? "none yet" : String.format(Locale.ROOT, "#%d, %d ms, %s",
                 cp.checkpointId(), cp.durationMs(), bytes(cp.stateSize()));
         long starting = startingAttempt;
-        String throughput = starting > 0 ? "tasks of attempt " + starting + " starting"
+        String throughput = starting == NO_ATTEMPT_YET ? "starting"
+                : starting > 0 ? "tasks of attempt " + starting + " starting"
                 : String.format(Locale.ROOT, "%,.0f records/s", rate);
         out.printf(Locale.ROOT, "[%s] %6.1f s  %,d records  %s  checkpoints %d completed (%s)%s, %d failed"
                         + "  restarts %d%n", jobName, (now - start) / 1e3, records, throughput, completed.get(),

@@ -34,6 +34,7 @@ class ProgressReporterTest {
 
     @Test
     void untilEveryTaskRunsTheLineSaysTheTasksAreStartingInPlaceOfARate() {
+        assertThat(line()).as("before any attempt").contains("  0 records  starting  checkpoints 0 completed");
         progress.onAttemptStarted(1, null);
         now.set(START + 1_000);
         assertThat(line()).contains("  0 records  tasks of attempt 1 starting  checkpoints 0 completed")
