@@ -3,7 +3,8 @@ package dev.weir.examples.nexmark;
 /**
  * The {@link Fnv1a64Jump}s of strings a row builder meets again and again: the same String objects
  * (a generator's fixed lists, q0's four hot URLs in 99 of 100 bids). Direct-mapped by identity, so a
- * lookup is one hash read from the object header and one reference compare. A slot counts hits and
+ * lookup is one hash read from the object header and one reference compare (a string's first lookup
+ * installs that hash, a call into the JVM: what q0's cold bids pay, 1 in 100). A slot counts hits and
  * misses: a string takes a slot only from one that has stopped coming, and gets its jump after
  * {@link #PROMOTE_AFTER} hits, so strings seen once (q0's cold URLs, built per bid) cost no table.
  */
