@@ -53,6 +53,20 @@ final class DigestFiles {
     }
 
     /**
+     * Deletes what an earlier run left for {@code subtask}'s index (and, for subtask 0, for indexes
+     * the current parallelism no longer has). A run that starts without a restore starts a new
+     * checkpoint history, whose ids may be lower than the earlier run's: those files would otherwise
+     * read as the newer result and cover, so delete, every file this run commits.
+     */
+    void clearEarlierRun(int subtask, int parallelism) throws IOException {
+        for (Committed earlier : list()) {
+            if (earlier.subtask() == subtask || (subtask == 0 && earlier.subtask() >= parallelism)) {
+                Files.deleteIfExists(directory.resolve(earlier.fileName()));
+            }
+        }
+    }
+
+    /**
      * The partials of the highest checkpoint that every subtask of one parallelism committed. (A
      * restored attempt commits its restored checkpoint again, maybe at another parallelism: both
      * groups then hold the same totals.)

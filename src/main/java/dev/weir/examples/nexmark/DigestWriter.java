@@ -30,13 +30,16 @@ final class DigestWriter<T> implements SinkWriter<T> {
     private long rows;
     private long sum;
     private boolean ended;
+    /** Set while a writer that was not restored has committed nothing: its first commit starts its run's files. */
+    private boolean firstOfNewRun;
 
     DigestWriter(SinkContext context, DigestFiles files, RowFormat<T> format) throws Exception {
         this.context = context;
         this.files = files;
         this.format = format;
         OperatorStateRestore restore = context.restore();
-        if (restore != null && restore.isRestored()) {
+        firstOfNewRun = restore == null || !restore.isRestored();
+        if (!firstOfNewRun) {
             for (byte[] state : restore.assigned()) {
                 ByteBuffer in = ByteBuffer.wrap(state);
                 int version = in.getInt();
@@ -88,6 +91,11 @@ final class DigestWriter<T> implements SinkWriter<T> {
     }
 
     private void commit(DigestPartial partial) throws Exception {
+        if (firstOfNewRun) {
+            // Not at start: a run that fails before its first checkpoint leaves the earlier result readable.
+            files.clearEarlierRun(context.subtask(), context.parallelism());
+            firstOfNewRun = false;
+        }
         files.commit(context.subtask(), context.parallelism(), partial);
     }
 }

@@ -72,6 +72,33 @@ class DigestSinkTest {
     }
 
     @Test
+    void aNewRunsResultReplacesAnEarlierRunsWhoseCheckpointIdsWereHigher() throws Exception {
+        // An earlier run (another checkpoint history: its state directory was deleted, say) at parallelism 3.
+        DigestFiles files = new DigestFiles(dir);
+        for (int subtask = 0; subtask < 3; subtask++) {
+            files.commit(subtask, 3, new DigestPartial(10, 100, 1000, true));
+        }
+        List<String> input = input(6);
+        SinkTestHarness<String> harness = new SinkTestHarness<>(new DigestSink<>(dir, TEXT), 2, 0);
+        for (int i = 0; i < 3; i++) {
+            harness.write(i % 2, input.get(i));
+        }
+        assertThat(DigestResult.read(dir).orElseThrow().rows())
+                .as("until the new run commits, the earlier result stays readable").isEqualTo(300);
+        harness.complete(harness.snapshot(), true);
+        for (int i = 3; i < 6; i++) {
+            harness.write(i % 2, input.get(i));
+        }
+        harness.finish();
+
+        DigestResult result = DigestResult.read(dir).orElseThrow();
+        assertThat(result.parallelism()).isEqualTo(2);
+        assertThat(result.rows()).isEqualTo(6);
+        assertThat(result.sum()).isEqualTo(expectedSum(input));
+        assertThat(files.list()).allSatisfy(c -> assertThat(c.parallelism()).isEqualTo(2));
+    }
+
+    @Test
     void aCheckpointNotEverySubtaskCommittedIsNotTheResult() throws Exception {
         DigestFiles files = new DigestFiles(dir);
         assertThat(DigestResult.read(dir)).isEmpty();
