@@ -45,8 +45,7 @@ final class DigestFiles {
         List<Committed> all = list();
         long covered = latestComplete(all).map(g -> g.get(0).partial().checkpointId()).orElse(0L);
         for (Committed older : all) {
-            boolean mine = older.subtask() == subtask || (subtask == 0 && older.subtask() >= parallelism);
-            if (mine && older.partial().checkpointId() < covered) {
+            if (ownedBy(older, subtask, parallelism) && older.partial().checkpointId() < covered) {
                 Files.deleteIfExists(directory.resolve(older.fileName()));
             }
         }
@@ -60,10 +59,15 @@ final class DigestFiles {
      */
     void clearEarlierRun(int subtask, int parallelism) throws IOException {
         for (Committed earlier : list()) {
-            if (earlier.subtask() == subtask || (subtask == 0 && earlier.subtask() >= parallelism)) {
+            if (ownedBy(earlier, subtask, parallelism)) {
                 Files.deleteIfExists(directory.resolve(earlier.fileName()));
             }
         }
+    }
+
+    /** Whether {@code subtask} cleans {@code file} up: its own, and for subtask 0 those of indexes gone after a rescale. */
+    private static boolean ownedBy(Committed file, int subtask, int parallelism) {
+        return file.subtask() == subtask || (subtask == 0 && file.subtask() >= parallelism);
     }
 
     /**
