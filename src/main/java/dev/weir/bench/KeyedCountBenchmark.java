@@ -33,7 +33,7 @@ import dev.weir.runtime.worker.WorkerJvm;
 
 /**
  * keyed-count (or, with {@code --workload windowed-count}, its event-time twin) with its output discarded, timed like the Flink peer ({@code ../shared/bench/flink-peer}):
- * {@code seconds} runs from job submission to the job's end, checkpoints go to a fresh local
+ * {@code seconds} runs from job submission to the job's end ({@link JobEnd}), checkpoints go to a fresh local
  * directory, and the last stdout line is one JSON object in the peer's format.
  */
 public final class KeyedCountBenchmark {
@@ -181,7 +181,8 @@ public final class KeyedCountBenchmark {
             } else {
                 result = master.run(null);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            JobEnd end = JobEnd.of(t0, System.nanoTime(), deployedAt.get(), result);
+            double seconds = end.seconds();
             if (result.state() != JobResult.JobState.FINISHED) {
                 System.err.println("job " + result.state() + ": " + result.failure());
                 System.exit(1);
@@ -201,10 +202,11 @@ public final class KeyedCountBenchmark {
             line.put("checkpointing", checkpointing);
             line.put("seconds", Math.round(seconds * 1000) / 1000.0);
             line.put("records_per_s", Math.round(records / seconds));
-            double net = (System.nanoTime() - deployedAt.get()) / 1e9 - (System.nanoTime() - t0) / 1e9 + seconds;
+            double net = end.netSeconds();
             line.put("job_net_runtime_s", Math.round(net * 1000) / 1000.0);
             line.put("net_records_per_s", Math.round(records / net));
             line.put("deploy_s", Math.round((seconds - net) * 1000) / 1000.0);
+            line.put("stop_s", Math.round(end.stopSeconds() * 1000) / 1000.0);
             line.put("checkpoints_completed", result.checkpointsCompleted());
             line.put("checkpoints_failed", result.checkpointsFailed());
             line.put("sink_records", metrics.sinkRecords());

@@ -19,8 +19,9 @@ import dev.weir.examples.nexmark.DigestResult;
 /**
  * A Nexmark query on Weir, measured like the Flink peer ({@code ../shared/bench/flink-nexmark}):
  * prints one JSON line with the peer's fields ({@code ../shared/bench/nexmark.md} §4). {@code seconds}
- * runs from submission to the job's end, including the start of the worker processes;
- * {@code job_net_runtime_s} from the moment every task ran.
+ * runs from submission to the job's end (the final checkpoint committed every row), including the
+ * start of the worker processes; {@code job_net_runtime_s} from the moment every task ran;
+ * {@code stop_s} is how long the worker processes took to exit after that end ({@link JobEnd}).
  */
 public final class NexmarkBenchmark {
 
@@ -105,6 +106,7 @@ public final class NexmarkBenchmark {
             line.put("job_net_runtime_s", round3(outcome.netSeconds()));
             line.put("net_events_per_s", Math.round(events / outcome.netSeconds()));
             line.put("deploy_s", round3(outcome.seconds() - outcome.netSeconds()));
+            line.put("stop_s", round3(outcome.stopSeconds()));
             line.putAll(outcome.checkpointTimings());
             line.put("worker_class_data_archive", settings.classDataArchive());
             line.put("worker_jvm_options", String.join(" ", settings.workerJvmOptions()));

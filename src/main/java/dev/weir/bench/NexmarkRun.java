@@ -71,11 +71,14 @@ public final class NexmarkRun {
     }
 
     /**
-     * {@code seconds} from submission to the job's end (with worker processes, their start
-     * included); {@code netSeconds} from the moment every task ran.
+     * {@code seconds} from submission to the job's end: the final checkpoint committed every row and
+     * every task finished (with worker processes, their start included); {@code netSeconds} from
+     * the moment every task ran to the same end; {@code stopSeconds} from that end until the worker
+     * processes had exited, which is not the job's time (Flink's peer, too, stops its clock at the
+     * job's result, not when its task managers stop).
      */
-    public record Outcome(JobResult result, double seconds, double netSeconds, DigestResult digest,
-                          Map<String, Object> checkpointTimings) {}
+    public record Outcome(JobResult result, double seconds, double netSeconds, double stopSeconds,
+                          DigestResult digest, Map<String, Object> checkpointTimings) {}
 
     private NexmarkRun() {}
 
@@ -106,13 +109,12 @@ public final class NexmarkRun {
                     new RestartStrategy.Settings(1000, 1000, 1, 0, 60_000)), storage, deployer, Clock.system(), timings);
             long t0 = System.nanoTime();
             JobResult result = master.run(null);
-            long end = System.nanoTime();
-            long running = timings.deployedAt.get();
-            double seconds = (end - t0) / 1e9;
-            double net = running == 0 ? seconds : (end - running) / 1e9;
+            long returned = System.nanoTime();
+            JobEnd end = JobEnd.of(t0, returned, timings.deployedAt.get(), result);
             Map<String, Object> checkpointTimings = new java.util.LinkedHashMap<>();
             timings.addTo(checkpointTimings);
-            return new Outcome(result, seconds, net, DigestResult.read(output).orElse(null), checkpointTimings);
+            return new Outcome(result, end.seconds(), end.netSeconds(), end.stopSeconds(),
+                    DigestResult.read(output).orElse(null), checkpointTimings);
         }
     }
 }
