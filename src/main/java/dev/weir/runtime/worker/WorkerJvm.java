@@ -11,21 +11,30 @@ import dev.weir.runtime.state.StateBackendSettings;
 public final class WorkerJvm {
 
     /**
-     * C2 compiles a method only after ten times HotSpot's default number of calls.
+     * C2 compiles a method on its own only after 2 million calls (HotSpot's default: 5,000); loops
+     * still go to C2 by their back-edge counters (unchanged).
      *
      * <p>A worker's first seconds count (every job start and every recovery starts new workers),
      * and on a two-core machine it has one C2 compiler thread. With the defaults, C2 spends the
      * first second compiling start-up code that is warm but not hot (method-handle spinning for
      * the JDK's HTTP client and records, jar lookups) while the task loops wait in C1 code behind
-     * it in the queue.
-     * Loops still go to C2 by their back-edge counters (unchanged), and per-record methods pass
-     * the higher call thresholds within milliseconds. Measured on keyed-count (docs/benchmarks.md):
-     * 20 M records on 2 workers take 4.1-4.4 s instead of 5.0-5.1 s, and steady state is no slower.
+     * it. At ten times the defaults (stop 3), C2 still compiled a task's chain five or six times
+     * over: each per-record method (the sink's {@code collect}, the map before it, the source's
+     * output, the generator's record) passed 50,000 calls within milliseconds of the task's start
+     * and was queued as a compile of its own, inlining everything downstream of it, ahead of the
+     * source loop's compile that inlines them all (Nexmark q0: 0.47 CPU-s of C2 per worker in a
+     * 10 M-event run, the task thread getting a quarter of a core while C2 worked through the
+     * queue). At 2 million calls the loop's compile comes first, its callees run inside it from
+     * then on, and C2 compiles the chain once (0.29 CPU-s). The price: a method that is not inlined
+     * into a loop reaches C2 only after 2 million calls (2 s at a million calls a second; a method
+     * called once per new key can stay in C1 code for minutes). Measured in docs/benchmarks.md (stop 37): 10 M
+     * events, net seconds q0 1.35 -> 1.07, q5 2.63 -> 1.97, q7 2.57 -> 1.75, the others equal or
+     * better; 200 M events and keyed-count (100 M records, 1 M keys) no slower.
      */
     public static final List<String> COMPILER_OPTIONS = List.of(
-            "-XX:Tier4InvocationThreshold=50000",
-            "-XX:Tier4MinInvocationThreshold=6000",
-            "-XX:Tier4CompileThreshold=150000");
+            "-XX:Tier4InvocationThreshold=2000000",
+            "-XX:Tier4MinInvocationThreshold=1000000",
+            "-XX:Tier4CompileThreshold=4000000");
 
     /**
      * The heap on transparent huge pages where the kernel offers them on request ({@code madvise},
