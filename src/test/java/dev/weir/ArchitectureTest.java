@@ -57,7 +57,9 @@ class ArchitectureTest {
                         "com.fasterxml.jackson.annotation..", "org.slf4j..", "io.minio..", "okhttp3..",
                         "org.apache.kafka..", "org.postgresql..", "org.rocksdb..",
                         // a worker's own Prometheus endpoint (WorkerPrometheusMetrics)
-                        "io.micrometer..", "io.prometheus.client..")
+                        "io.micrometer..", "io.prometheus.client..",
+                        // the workers' SLF4J binding, configured in code (WeirLogbackConfigurator)
+                        "ch.qos.logback..")
                 .check(CLASSES);
     }
 

@@ -21,7 +21,7 @@ public final class WorkerLogTail {
     /** Enough for the last few hundred lines; a log is never read whole. */
     private static final int TAIL_BYTES = 64 * 1024;
     private static final int MAX_CHARS = 500;
-    /** The worker's log line: {@code HH:mm:ss.SSS LEVEL logger - message} (logback.xml). */
+    /** The worker's log line: {@code HH:mm:ss.SSS LEVEL logger - message} (WeirLogbackConfigurator.PATTERN). */
     private static final Pattern LOG_LINE = Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (\\w+)\\s+\\S+ - (.*)$");
 
     private WorkerLogTail() {}
