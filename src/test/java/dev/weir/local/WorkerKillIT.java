@@ -163,7 +163,6 @@ class WorkerKillIT {
             // Started with the same JVM options as the operator's pods, on the worker's own class path.
             String commandLine = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline"));
             assertThat(List.of(commandLine.split("\0"))).containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
-                    .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.MEMORY_OPTIONS)
                     .containsSubsequence("-cp", WorkerClassPath.forThisInstallation().asArgument(),
                             "dev.weir.runtime.worker.WorkerMain");
             assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();

@@ -87,7 +87,7 @@ class WorkerPodDesiredTest {
         assertThat(command).endsWith("-cp", "/opt/weir/worker/weir.jar:/opt/weir/worker/lib/*",
                         "dev.weir.runtime.worker.WorkerMain")
                 .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.COMPILER_OPTIONS)
-                .containsSubsequence(dev.weir.runtime.worker.WorkerJvm.MEMORY_OPTIONS)
+                .doesNotContain("-XX:+UseTransparentHugePages")
                 .contains("-XX:+UseG1GC")
                 .contains("-XX:+ExitOnOutOfMemoryError")
                 .noneMatch(option -> option.startsWith("-Dslf4j.provider"));

@@ -36,20 +36,6 @@ public final class WorkerJvm {
             "-XX:Tier4MinInvocationThreshold=1000000",
             "-XX:Tier4CompileThreshold=4000000");
 
-    /**
-     * The heap on transparent huge pages where the kernel offers them on request ({@code madvise},
-     * the common default): the JVM asks for 2 MiB pages for its heap, so touching heap memory for
-     * the first time takes one page fault per 2 MiB instead of one per 4 KiB.
-     *
-     * <p>A worker's young generation grows over its first seconds, and every region used for the
-     * first time faults its pages in. In a virtual machine each fault is an exit to the
-     * hypervisor: profiled on Nexmark q7 (40 M events, 2 workers), page faults took 7% of the
-     * workers' CPU, in the task threads' allocations. With huge pages (docs/benchmarks.md) q7 ran
-     * at 4.06-4.15 M events/s instead of 3.20-3.85 M and q8 at 9.6-13.1 M instead of 7.2-7.9 M,
-     * with the same digests. Where the kernel has transparent huge pages off ({@code never}), the
-     * JVM prints one warning and runs on small pages.
-     */
-    public static final List<String> MEMORY_OPTIONS = List.of("-XX:+UseTransparentHugePages");
 
     /**
      * A worker that runs out of heap exits at once (code 3, the JVM printing why as the last line
@@ -62,11 +48,23 @@ public final class WorkerJvm {
 
     /**
      * The options every worker JVM starts with wherever it is launched ({@code weir local}'s
-     * processes and the operator's pods), besides its heap and collector: {@link #COMPILER_OPTIONS},
-     * {@link #MEMORY_OPTIONS} and {@link #ERROR_OPTIONS}, in that order.
+     * processes and the operator's pods), besides its heap and collector: {@link #COMPILER_OPTIONS}
+     * and {@link #ERROR_OPTIONS}, in that order.
+     *
+     * <p>No {@code -XX:+UseTransparentHugePages} (workers had it from stop 28 to stop 37). With it
+     * the JVM asks the kernel for 2 MiB pages for the heap; in the 2-vCPU VM of the benchmarks this
+     * first sped up q7 and q8 (fewer page faults as the young generation grew), but measured again
+     * on the same kind of VM in stop 37 it made every first pass over new heap memory slow (q2: a
+     * worker's first 490 MB of eden took 1.4 s instead of 0.2 s; our reading: 2 MiB pages come
+     * from the kernel's large free blocks, which the VM's host may have taken back, so their first
+     * touch faults on the host as well) and the runs slower
+     * throughout: q8 at 100 M events 18.2-20.3 M events/s against 21.6-22.1 M without, q7 at 40 M
+     * 6.8-9.1 M against 9.3-10.2 M, keyed-count (100 M records, 1 M keys) 7.55-7.91 M records/s
+     * against 8.94-8.97 M (docs/benchmarks.md). Where it pays on a node, a pod template can add it
+     * ({@code JAVA_TOOL_OPTIONS} in the worker container's environment).
      */
     public static List<String> launchOptions() {
-        return java.util.stream.Stream.of(COMPILER_OPTIONS, MEMORY_OPTIONS, ERROR_OPTIONS)
+        return java.util.stream.Stream.of(COMPILER_OPTIONS, ERROR_OPTIONS)
                 .flatMap(List::stream).toList();
     }
 

@@ -15,8 +15,8 @@ class WorkerJvmTest {
      * and the operator's jboss-logmanager): they name logback. Workers have one (WorkerClassPath).
      */
     @Test
-    void theLaunchersStartTheCoordinatorWithTheWorkersCompilerAndMemoryOptionsAndLogback() throws IOException {
-        String options = String.join(" ", WorkerJvm.COMPILER_OPTIONS) + " " + String.join(" ", WorkerJvm.MEMORY_OPTIONS);
+    void theLaunchersStartTheCoordinatorWithTheWorkersCompilerOptionsAndLogback() throws IOException {
+        String options = String.join(" ", WorkerJvm.COMPILER_OPTIONS);
         for (String script : new String[] {"bin/weir", "bench/keyed-count"}) {
             assertThat(Files.readString(Path.of(script))).as(script).contains("exec java ").contains(options)
                     .contains("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider");
