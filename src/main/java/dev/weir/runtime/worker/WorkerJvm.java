@@ -25,11 +25,12 @@ public final class WorkerJvm {
      * source loop's compile that inlines them all (Nexmark q0: 0.47 CPU-s of C2 per worker in a
      * 10 M-event run, the task thread getting a quarter of a core while C2 worked through the
      * queue). At 2 million calls the loop's compile comes first, its callees run inside it from
-     * then on, and C2 compiles the chain once (0.29 CPU-s). The price: a method that is not inlined
-     * into a loop reaches C2 only after 2 million calls (2 s at a million calls a second; a method
-     * called once per new key can stay in C1 code for minutes). Measured in docs/benchmarks.md (stop 37): 10 M
-     * events, net seconds q0 1.35 -> 1.07, q5 2.63 -> 1.97, q7 2.57 -> 1.75, the others equal or
-     * better; 200 M events and keyed-count (100 M records, 1 M keys) no slower.
+     * then on, and C2 compiles the chain once (0.29 CPU-s). The price: a method that is not
+     * inlined into a loop reaches C2 only after 2 million calls (2 s at a million calls a second;
+     * a method called once per new key can stay in C1 code for minutes). Measured in
+     * docs/benchmarks.md (stop 37): 10 M events, net seconds q0 1.35 -> 1.00-1.07, q5 2.63 ->
+     * 1.97-2.10, q7 2.57 -> 1.75-2.03, the others equal or better; 200 M events and keyed-count
+     * (100 M records, 1 M keys) no slower.
      */
     public static final List<String> COMPILER_OPTIONS = List.of(
             "-XX:Tier4InvocationThreshold=2000000",
@@ -52,16 +53,17 @@ public final class WorkerJvm {
      * and {@link #ERROR_OPTIONS}, in that order.
      *
      * <p>No {@code -XX:+UseTransparentHugePages} (workers had it from stop 28 to stop 37). With it
-     * the JVM asks the kernel for 2 MiB pages for the heap; in the 2-vCPU VM of the benchmarks this
-     * first sped up q7 and q8 (fewer page faults as the young generation grew), but measured again
-     * on the same kind of VM in stop 37 it made every first pass over new heap memory slow (q2: a
-     * worker's first 490 MB of eden took 1.4 s instead of 0.2 s; our reading: 2 MiB pages come
-     * from the kernel's large free blocks, which the VM's host may have taken back, so their first
-     * touch faults on the host as well) and the runs slower
-     * throughout: q8 at 100 M events 18.2-20.3 M events/s against 21.6-22.1 M without, q7 at 40 M
-     * 6.8-9.1 M against 9.3-10.2 M, keyed-count (100 M records, 1 M keys) 7.55-7.91 M records/s
-     * against 8.94-8.97 M (docs/benchmarks.md). Where it pays on a node, a pod template can add it
-     * ({@code JAVA_TOOL_OPTIONS} in the worker container's environment).
+     * the JVM asks the kernel for 2 MiB pages for the heap. In the 2-vCPU VM of the benchmarks that
+     * first sped up q7 and q8 (fewer page faults as the young generation grew); measured again on
+     * the same kind of VM in stop 37, it made every first pass over new heap memory slow (a q2
+     * worker: 1.4 s for its first 490 MB of eden, 0.19 s for each pass after; without, 0.26 s for
+     * the first 225 MB, 0.09 s after) and the runs slower throughout: q8 at 100 M events
+     * 18.2-20.3 M events/s against 21.6-22.1 M without, q7 at 40 M 6.8-9.1 M against 9.3-10.2 M,
+     * keyed-count (100 M records, 1 M keys) 7.55-7.91 M records/s against 8.94-8.97 M
+     * (docs/benchmarks.md). Our reading: 2 MiB pages come from the kernel's large free blocks,
+     * which the VM's host may have taken back, so their first touch faults on the host as well.
+     * Where huge pages pay on a node, a pod template can add the option ({@code JAVA_TOOL_OPTIONS}
+     * in the worker container's environment).
      */
     public static List<String> launchOptions() {
         return java.util.stream.Stream.of(COMPILER_OPTIONS, ERROR_OPTIONS)
