@@ -5,6 +5,7 @@ import dev.weir.runtime.dataflow.StreamNode;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.dataflow.functions.KeySelector;
 import dev.weir.runtime.dataflow.windowing.MissingTimestamp;
+import dev.weir.runtime.network.WatermarkStatus;
 
 /**
  * The local stage of a two-phase window aggregation (Flink SQL's local-global aggregation): chained
@@ -16,8 +17,11 @@ import dev.weir.runtime.dataflow.windowing.MissingTimestamp;
  *
  * <p>It holds records back only between flushes and keeps no state: it emits everything it holds
  * when it holds {@link #MAX_ENTRIES} accumulators, before it forwards a watermark (so nothing it
- * emits is behind a watermark it passed on), before a checkpoint barrier ({@link #flushBuffered}, so
- * a checkpoint's records stay in front of its barrier) and at the end of input. The task also
+ * emits is behind a watermark it passed on), before it forwards a watermark status (an idle input
+ * sends nothing until it is active again: downstream leaves an idle channel out of its watermark,
+ * so accumulators sent after the status could be behind another channel's watermark, late, and
+ * dropped), before a checkpoint barrier ({@link #flushBuffered}, so a checkpoint's records stay in
+ * front of its barrier) and at the end of input. The task also
  * flushes it whenever it flushes its outputs, every few milliseconds, so it adds no latency beyond
  * the output batches'.
  */
@@ -190,6 +194,12 @@ public final class LocalWindowAggregateOperator extends StreamOperator {
     public void processWatermark(long watermark) throws Exception {
         flush();
         output.emitWatermark(watermark);
+    }
+
+    @Override
+    public void emitWatermarkStatus(WatermarkStatus status) {
+        flush();
+        output.emitWatermarkStatus(status);
     }
 
     @Override

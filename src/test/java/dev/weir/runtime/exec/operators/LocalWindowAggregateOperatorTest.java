@@ -13,12 +13,13 @@ import dev.weir.runtime.dataflow.KeyValue;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
 import dev.weir.runtime.dataflow.functions.AggregateFunction;
 import dev.weir.runtime.network.RecordBatch;
+import dev.weir.runtime.network.WatermarkStatus;
 
 /**
  * The local stage of a window aggregation holds one accumulator per key and slice of event time,
  * and emits them all (each with its records' latest timestamp, in the order they were started)
- * before a watermark, when the chain flushes (before a barrier), at the end of input and when its
- * table is full; between those it emits nothing.
+ * before a watermark or a watermark status, when the chain flushes (before a barrier), at the end of
+ * input and when its table is full; between those it emits nothing.
  */
 class LocalWindowAggregateOperatorTest {
 
@@ -81,6 +82,22 @@ class LocalWindowAggregateOperatorTest {
         operator.processWatermark(100);
 
         assertThat(emitted).containsExactly("a=apple@4", "a=avocado+apricot@14", "a=almond@15", "W:100");
+    }
+
+    /**
+     * An idle status says nothing follows until the input is active again; downstream then leaves the
+     * channel out of its watermark. What was held must go first, or another channel's watermark can
+     * pass it and it arrives late (windows short of records when the source went idle as it ended).
+     */
+    @Test
+    void emitsWhatItHoldsBeforeAWatermarkStatus() {
+        add("apple", 3);
+        add("bean", 7);
+
+        operator.emitWatermarkStatus(WatermarkStatus.IDLE);
+
+        assertThat(emitted).containsExactly("a=apple@3", "b=bean@7", "IDLE");
+        assertThat(operator.held()).isZero();
     }
 
     @Test
