@@ -52,11 +52,24 @@ public final class KafkaTopics {
 
     /**
      * Writes the decimals 0..n-1 (keyed-count's input), spread over the partitions round robin, and
-     * fails unless every record was acknowledged and the partitions hold exactly n records. One
-     * request in flight per connection keeps the batches of a partition in order even when the
-     * first one is refused by a partition the broker is still opening (KAFKA-15591).
+     * fails unless every record was acknowledged and the partitions hold exactly n records.
      */
     public static void produceDecimals(String bootstrap, String topic, long n) {
+        produceDecimals(bootstrap, topic, 0, n, -1);
+        long written = endOffsetTotal(bootstrap, topic);
+        if (written != n) {
+            throw new IllegalStateException(topic + " holds " + written + " records, not " + n);
+        }
+    }
+
+    /**
+     * Writes the decimals {@code from..to-1} in order, all to {@code partition} or, where it is
+     * negative, spread over the partitions round robin ({@code i mod partitions}); fails unless
+     * every record was acknowledged. One request in flight per connection keeps the batches of a
+     * partition in order even when the first one is refused by a partition the broker is still
+     * opening (KAFKA-15591).
+     */
+    public static void produceDecimals(String bootstrap, String topic, long from, long to, int partition) {
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -65,8 +78,9 @@ public final class KafkaTopics {
         java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             int partitions = producer.partitionsFor(topic).size();
-            for (long i = 0; i < n && failure.get() == null; i++) {
-                producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, Long.toString(i)),
+            for (long i = from; i < to && failure.get() == null; i++) {
+                int target = partition >= 0 ? partition : (int) (i % partitions);
+                producer.send(new ProducerRecord<>(topic, target, null, Long.toString(i)),
                         (metadata, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
@@ -77,10 +91,6 @@ public final class KafkaTopics {
         }
         if (failure.get() != null) {
             throw new IllegalStateException("producing the input of " + topic + " failed", failure.get());
-        }
-        long written = endOffsetTotal(bootstrap, topic);
-        if (written != n) {
-            throw new IllegalStateException(topic + " holds " + written + " records, not " + n);
         }
     }
 
