@@ -81,6 +81,35 @@ class KafkaSourceIT {
         assertThat(output.released).containsExactlyInAnyOrderElementsOf(written.keySet());
     }
 
+    /**
+     * A canceled task's thread is interrupted when its reader closes: the close must not wait for
+     * the broker (the consumer would give up on its fetch sessions and log that as an error, with a
+     * stack trace, in every worker that stops), and the interrupt stays for the task to see.
+     */
+    @Test
+    void closingOnAnInterruptedThreadLogsNoErrorAndKeepsTheInterrupt() throws Exception {
+        String topic = topicWith("source-interrupted-close", 2, values(100));
+        SourceReader<String> reader = source(topic).build().createReader(
+                new SourceContext("test", 0, 1, 8, 0, OperatorStateRestore.empty(0, 1)));
+        pollUntil(reader, new ArrayList<>(), 100);
+        ch.qos.logback.classic.Logger kafkaLogs = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        kafkaLogs.addAppender(appender);
+        boolean stillInterrupted;
+        try {
+            Thread.currentThread().interrupt();
+            reader.close();
+        } finally {
+            stillInterrupted = Thread.interrupted();
+            kafkaLogs.detachAppender(appender);
+        }
+        assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
+        assertThat(appender.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
     @Test
     void measuresItsConsumerLagAsTheRecordsBetweenItsNextOffsetsAndThePartitionsEnds() throws Exception {
         String topic = topicWith("source-lag", 3, values(120));
