@@ -18,23 +18,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.examples.KeyedCountJob;
 import dev.weir.examples.WindowedCountJob;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.EmbeddedKafka;
 import dev.weir.testing.IdlePartitionWindowsJob;
-import dev.weir.testing.JobCounters;
 import dev.weir.testing.KafkaTopics;
 
 /**
@@ -85,8 +77,8 @@ class IdlePartitionWindowsIT {
         Random random = new Random(seed);
 
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run run = new Run(server, args);
-            CompletableFuture<JobResult> result = run.start();
+            WorkerProcessRun run = run(server, args);
+            CompletableFuture<JobResult> result = run.start(null);
             run.awaitWorkers(1);
             run.awaitCheckpointsBeyond(0, result);
             run.kill(random.nextInt(PARALLELISM));
@@ -147,56 +139,9 @@ class IdlePartitionWindowsIT {
     }
 
     /** One job run: two worker processes, the job master and its coordinator endpoint in this JVM. */
-    private final class Run {
-        final JobCounters counters = new JobCounters();
-        final WorkerProcessDeployer deployer;
-        final JobMaster master;
-
-        Run(CoordinatorServer server, Map<String, String> args) throws Exception {
-            String name = "idle-windows";
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification(name,
-                    IdlePartitionWindowsJob.class.getName(), new JobArgs(args), PARALLELISM, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
-            deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/" + name, null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs"))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            master = new JobMaster(new JobMaster.Settings(name, PARALLELISM, 128,
-                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
-                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/" + name),
-                    deployer, Clock.system(), counters);
-        }
-
-        CompletableFuture<JobResult> start() {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(null);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-
-        void awaitWorkers(long attempt) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < PARALLELISM
-                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        /** SIGKILL: the process gets no chance to clean up. */
-        void kill(int worker) {
-            deployer.currentWorkers().get(worker).destroyForcibly();
-        }
+    private WorkerProcessRun run(CoordinatorServer server, Map<String, String> args) throws Exception {
+        return new WorkerProcessRun(server, dir, "logs", new InProcessDeployer.JobSpecification("idle-windows",
+                IdlePartitionWindowsJob.class.getName(), new JobArgs(args), PARALLELISM, 128,
+                CheckpointingMode.EXACTLY_ONCE), WorkerProcessRun.CHECKPOINTS);
     }
 }

@@ -16,21 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
-import dev.weir.testing.JobCounters;
 import dev.weir.testing.LateDataJob;
 
 /**
@@ -49,77 +41,37 @@ class LateDataSideOutputIT {
     @TempDir
     Path dir;
 
-    private final class Run {
-        final JobCounters counters = new JobCounters();
-        final CheckpointStorage storage =
-                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/late");
-        final WorkerProcessDeployer deployer;
-        final JobMaster master;
+    private WorkerProcessRun run(CoordinatorServer server, int parallelism, long ratePerSubtask, String name)
+            throws Exception {
+        Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                "windowMs", Long.toString(WINDOW_MS), "lateEvery", Long.toString(LATE_EVERY),
+                "rate", Long.toString(ratePerSubtask), "output", dir.resolve("out").toString());
+        return new WorkerProcessRun(server, dir, "logs-" + name, new InProcessDeployer.JobSpecification("late",
+                LateDataJob.class.getName(), new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE),
+                WorkerProcessRun.CHECKPOINTS);
+    }
 
-        Run(CoordinatorServer server, int parallelism, long ratePerSubtask, String name) throws Exception {
-            Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "windowMs", Long.toString(WINDOW_MS), "lateEvery", Long.toString(LATE_EVERY),
-                    "rate", Long.toString(ratePerSubtask), "output", dir.resolve("out").toString());
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("late",
-                    LateDataJob.class.getName(), new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-            deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/late", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            master = new JobMaster(new JobMaster.Settings("late", parallelism, 128,
-                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
-                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-        }
-
-        CompletableFuture<JobResult> start(RestoreTarget restore) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(restore);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-
-        void awaitWorkers(int parallelism, long attempt) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < parallelism
-                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        /** Waits until the late side output has committed a record: lateness depends on the watermark's pace. */
-        void awaitCommittedLateRecords(CompletableFuture<?> result) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (CommittedFiles.lines(dir.resolve("out-late")).isEmpty() && !result.isDone()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+    /** Waits until the late side output has committed a record: lateness depends on the watermark's pace. */
+    private void awaitCommittedLateRecords(CompletableFuture<?> result) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (CommittedFiles.lines(dir.resolve("out-late")).isEmpty() && !result.isDone()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 
     @Test
     void lateRecordsLeaveThroughTheSideOutputExactlyOnceAcrossAKillAndARescale() throws Exception {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run first = new Run(server, 2, 6_000, "p2");
+            WorkerProcessRun first = run(server, 2, 6_000, "p2");
             CompletableFuture<JobResult> result = first.start(null);
-            first.awaitWorkers(2, 1);
+            first.awaitWorkers(1);
             first.awaitCheckpointsBeyond(1, result);
-            first.deployer.currentWorkers().get(1).destroyForcibly();
-            first.awaitWorkers(2, 2);
+            first.kill(1);
+            first.awaitWorkers(2);
             // A record is late only once the watermark has passed its window; the restored run must get
             // that far (and commit it) before it is stopped, or the side output is not exercised.
-            first.awaitCommittedLateRecords(result);
+            awaitCommittedLateRecords(result);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
             first.master.cancel();
             JobResult stopped = result.get(60, TimeUnit.SECONDS);
@@ -128,7 +80,7 @@ class LateDataSideOutputIT {
 
             CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
             // Rate-limited too: unthrottled, the rest can end within one watermark interval, with no late record.
-            Run second = new Run(server, 3, 4_000, "p3");
+            WorkerProcessRun second = run(server, 3, 4_000, "p3");
             JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(180, TimeUnit.SECONDS);
             assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }

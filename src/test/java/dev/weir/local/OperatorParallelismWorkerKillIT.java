@@ -15,24 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
 import dev.weir.examples.KeyedCountJob;
 import dev.weir.examples.WindowedCountJob;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
-import dev.weir.testing.JobCounters;
 import dev.weir.testing.KeyedCountVerifier;
 import dev.weir.testing.OperatorParallelismTestJob;
 
@@ -54,70 +46,28 @@ class OperatorParallelismWorkerKillIT {
     @TempDir
     Path dir;
 
-    private final class Run {
-        final JobCounters counters = new JobCounters();
-        final CheckpointStorage storage =
-                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/widths");
-        final WorkerProcessDeployer deployer;
-        final JobMaster master;
-
-        Run(CoordinatorServer server, long ratePerSubtask, int countParallelism, int countSinkParallelism,
-            boolean unaligned, String name) throws Exception {
-            Map<String, String> args = new HashMap<>(Map.of("records", Long.toString(RECORDS),
-                    "keys", Long.toString(KEYS), "windowMs", Long.toString(WINDOW_MS),
-                    "disorderMs", Long.toString(DISORDER_MS), "rate", Long.toString(ratePerSubtask),
-                    "output", dir.resolve("out").toString(), "sourceParallelism", "1",
-                    "countParallelism", Integer.toString(countParallelism),
-                    "countSinkParallelism", Integer.toString(countSinkParallelism), "windowSinkParallelism", "1"));
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("widths",
-                    OperatorParallelismTestJob.class.getName(), new JobArgs(args), 2, 128, CheckpointingMode.EXACTLY_ONCE);
-            deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/widths", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            CheckpointConfig checkpoints = new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5);
-            master = new JobMaster(new JobMaster.Settings("widths", 2, 128,
-                    unaligned ? checkpoints.withUnaligned(0) : checkpoints,
-                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-        }
-
-        CompletableFuture<JobResult> start(RestoreTarget restore) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(restore);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-
-        void awaitWorkers(long attempt) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < 2
-                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
+    private WorkerProcessRun run(CoordinatorServer server, long ratePerSubtask, int countParallelism,
+                                 int countSinkParallelism, boolean unaligned, String name) throws Exception {
+        Map<String, String> args = new HashMap<>(Map.of("records", Long.toString(RECORDS),
+                "keys", Long.toString(KEYS), "windowMs", Long.toString(WINDOW_MS),
+                "disorderMs", Long.toString(DISORDER_MS), "rate", Long.toString(ratePerSubtask),
+                "output", dir.resolve("out").toString(), "sourceParallelism", "1",
+                "countParallelism", Integer.toString(countParallelism),
+                "countSinkParallelism", Integer.toString(countSinkParallelism), "windowSinkParallelism", "1"));
+        return new WorkerProcessRun(server, dir, "logs-" + name, new InProcessDeployer.JobSpecification("widths",
+                OperatorParallelismTestJob.class.getName(), new JobArgs(args), 2, 128, CheckpointingMode.EXACTLY_ONCE),
+                unaligned ? WorkerProcessRun.CHECKPOINTS.withUnaligned(0) : WorkerProcessRun.CHECKPOINTS);
     }
 
     @Test
     void narrowAndWideOperatorsCommitExactlyOnceAcrossAKillAndAChangedOperatorParallelism() throws Exception {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run first = new Run(server, 2_000, 2, 1, true, "count-2");
+            WorkerProcessRun first = run(server, 2_000, 2, 1, true, "count-2");
             CompletableFuture<JobResult> result = first.start(null);
             first.awaitWorkers(1);
             first.awaitCheckpointsBeyond(0, result);
             assertThat(result).as("the job must still run").isNotDone();
-            first.deployer.currentWorkers().get(1).destroyForcibly();
+            first.kill(1);
             first.awaitWorkers(2);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
             first.master.cancel();
@@ -127,7 +77,7 @@ class OperatorParallelismWorkerKillIT {
 
             CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
             assertThat(latest.metadata().operators().get("count")).as("count ran with two subtasks").hasSize(2);
-            Run second = new Run(server, 0, 1, 2, false, "count-1");
+            WorkerProcessRun second = run(server, 0, 1, 2, false, "count-1");
             JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(120, TimeUnit.SECONDS);
             assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }
@@ -142,7 +92,7 @@ class OperatorParallelismWorkerKillIT {
     @Test
     void anOperatorWiderThanTheJobFailsItAtOnceNamingTheOperator() throws Exception {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run run = new Run(server, 0, 3, 1, false, "too-wide");
+            WorkerProcessRun run = run(server, 0, 3, 1, false, "too-wide");
             JobResult end = run.start(null).get(60, TimeUnit.SECONDS);
 
             assertThat(end.state()).isEqualTo(JobResult.JobState.FAILED);

@@ -15,21 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
-import dev.weir.testing.JobCounters;
 import dev.weir.testing.TwoInputTestJob;
 
 /**
@@ -46,67 +38,25 @@ class TwoInputWorkerKillIT {
     @TempDir
     Path dir;
 
-    private final class Run {
-        final JobCounters counters = new JobCounters();
-        final CheckpointStorage storage =
-                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/two-inputs");
-        final WorkerProcessDeployer deployer;
-        final JobMaster master;
-
-        Run(CoordinatorServer server, int parallelism, long ratePerSubtask, boolean unaligned, String name)
-                throws Exception {
-            Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "rate", Long.toString(ratePerSubtask), "output", dir.resolve("out").toString());
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("two-inputs",
-                    TwoInputTestJob.class.getName(), new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE);
-            deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/two-inputs", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            CheckpointConfig checkpoints = new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5);
-            master = new JobMaster(new JobMaster.Settings("two-inputs", parallelism, 128,
-                    unaligned ? checkpoints.withUnaligned(0) : checkpoints,
-                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-        }
-
-        CompletableFuture<JobResult> start(RestoreTarget restore) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(restore);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-
-        void awaitWorkers(int parallelism, long attempt) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < parallelism
-                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
+    private WorkerProcessRun run(CoordinatorServer server, int parallelism, long ratePerSubtask, boolean unaligned,
+                                 String name) throws Exception {
+        Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                "rate", Long.toString(ratePerSubtask), "output", dir.resolve("out").toString());
+        return new WorkerProcessRun(server, dir, "logs-" + name, new InProcessDeployer.JobSpecification("two-inputs",
+                TwoInputTestJob.class.getName(), new JobArgs(args), parallelism, 128, CheckpointingMode.EXACTLY_ONCE),
+                unaligned ? WorkerProcessRun.CHECKPOINTS.withUnaligned(0) : WorkerProcessRun.CHECKPOINTS);
     }
 
     @Test
     void unionConnectIntervalJoinAndWindowCoGroupCommitExactlyOnceAcrossAKillAndARescale() throws Exception {
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run first = new Run(server, 2, 1_000, true, "p2");
+            WorkerProcessRun first = run(server, 2, 1_000, true, "p2");
             CompletableFuture<JobResult> result = first.start(null);
-            first.awaitWorkers(2, 1);
+            first.awaitWorkers(1);
             first.awaitCheckpointsBeyond(0, result);
             assertThat(result).as("the job must still run").isNotDone();
-            first.deployer.currentWorkers().get(1).destroyForcibly();
-            first.awaitWorkers(2, 2);
+            first.kill(1);
+            first.awaitWorkers(2);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
             first.master.cancel();
             JobResult stopped = result.get(60, TimeUnit.SECONDS);
@@ -114,7 +64,7 @@ class TwoInputWorkerKillIT {
             assertThat(stopped.restarts()).isEqualTo(1);
 
             CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
-            Run second = new Run(server, 3, 0, false, "p3");
+            WorkerProcessRun second = run(server, 3, 0, false, "p3");
             JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(120, TimeUnit.SECONDS);
             assertThat(end.state()).as("%s", end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -14,21 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.weir.coordinator.Clock;
-import dev.weir.coordinator.JobMaster;
 import dev.weir.coordinator.JobResult;
-import dev.weir.coordinator.RestartStrategy;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.runtime.checkpoint.CheckpointConfig;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
-import dev.weir.runtime.exec.JobMetrics;
-import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.CompletedCheckpointRef;
-import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CommittedFiles;
-import dev.weir.testing.JobCounters;
 import dev.weir.testing.WindowedCountVerifier;
 
 /**
@@ -48,70 +39,17 @@ class WindowedCountWorkerKillIT {
     @TempDir
     Path dir;
 
-    private final class Run {
-        final JobCounters counters = new JobCounters();
-        final CheckpointStorage storage =
-                new CheckpointStorage(new LocalObjectStore(dir.resolve("checkpoints")), "weir/test/windows");
-        final WorkerProcessDeployer deployer;
-        final JobMaster master;
-
-        Run(CoordinatorServer server, int parallelism, long ratePerSubtask, String name) throws Exception {
-            Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
-                    "stepMs", Long.toString(STEP_MS), "disorderMs", Long.toString(DISORDER_MS),
-                    "windowMs", Long.toString(WINDOW_MS), "rate", Long.toString(ratePerSubtask),
-                    "output", dir.resolve("out").toString(),
-                    // worker 1 halts (no cleanup, like a SIGKILL) in attempt 2 right after "complete" of a checkpoint
-                    "haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2");
-            InProcessDeployer.JobSpecification job = new InProcessDeployer.JobSpecification("windows",
-                    "dev.weir.testing.ChaosWindowedCountJob", new JobArgs(args), parallelism, 128,
-                    CheckpointingMode.EXACTLY_ONCE);
-            deployer = new WorkerProcessDeployer(job,
-                    new WorkerStorage(dir.resolve("checkpoints").toString(), "weir/test/windows", null), server,
-                    WorkerProcessDeployer.Settings.defaults(dir.resolve("logs-" + name))
-                            .withJavaOptions(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")),
-                    new JobMetrics());
-            master = new JobMaster(new JobMaster.Settings("windows", parallelism, 128,
-                    new CheckpointConfig(150, 20_000, 0, CheckpointingMode.EXACTLY_ONCE, 3, 5),
-                    new RestartStrategy.Settings(50, 500, 2.0, 20, 600_000)),
-                    storage, deployer, Clock.system(), counters);
-        }
-
-        CompletableFuture<JobResult> start(RestoreTarget restore) {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return master.run(restore);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-
-        void awaitWorkers(int parallelism, long attempt) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((counters.attempts.get() < attempt || deployer.currentWorkers().size() < parallelism
-                    || deployer.currentWorkers().stream().anyMatch(p -> !p.isAlive())) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitAttempt(long attempt, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.attempts.get() < attempt && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        void awaitCheckpointsBeyond(long count, CompletableFuture<?> result) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (counters.completed.get() <= count && !result.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
-
-        /** SIGKILL: the process gets no chance to clean up. */
-        void kill(int worker) {
-            deployer.currentWorkers().get(worker).destroyForcibly();
-        }
+    private WorkerProcessRun run(CoordinatorServer server, int parallelism, long ratePerSubtask, String name)
+            throws Exception {
+        Map<String, String> args = Map.of("records", Long.toString(RECORDS), "keys", Long.toString(KEYS),
+                "stepMs", Long.toString(STEP_MS), "disorderMs", Long.toString(DISORDER_MS),
+                "windowMs", Long.toString(WINDOW_MS), "rate", Long.toString(ratePerSubtask),
+                "output", dir.resolve("out").toString(),
+                // worker 1 halts (no cleanup, like a SIGKILL) in attempt 2 right after "complete" of a checkpoint
+                "haltBeforeCommitWorker", "1", "haltBeforeCommitAttempt", "2");
+        return new WorkerProcessRun(server, dir, "logs-" + name, new InProcessDeployer.JobSpecification("windows",
+                "dev.weir.testing.ChaosWindowedCountJob", new JobArgs(args), parallelism, 128,
+                CheckpointingMode.EXACTLY_ONCE), WorkerProcessRun.CHECKPOINTS);
     }
 
     @Test
@@ -119,22 +57,22 @@ class WindowedCountWorkerKillIT {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         try (CoordinatorServer server = new CoordinatorServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Run first = new Run(server, 2, 8_000, "p2");
+            WorkerProcessRun first = run(server, 2, 8_000, "p2");
             CompletableFuture<JobResult> result = first.start(null);
             // 1. before the first checkpoint of attempt 1
-            first.awaitWorkers(2, 1);
+            first.awaitWorkers(1);
             first.kill(random.nextInt(2));
             // attempt 2: the job's hook halts worker 1 between "checkpoint complete" and the commit
             first.awaitAttempt(3, result);
             // 2. a random worker at a random moment after some checkpoints completed
-            first.awaitWorkers(2, 3);
+            first.awaitWorkers(3);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + random.nextInt(3), result);
             Thread.sleep(random.nextInt(120));
             assertThat(result).as("seed %d: the job must still run", seed).isNotDone();
             first.kill(random.nextInt(2));
             first.awaitAttempt(4, result);
             // 3. stop it mid-stream, with windows open, after a checkpoint of attempt 4
-            first.awaitWorkers(2, 4);
+            first.awaitWorkers(4);
             first.awaitCheckpointsBeyond(first.counters.completed.get() + 1, result);
             first.master.cancel();
             JobResult stopped = result.get(60, TimeUnit.SECONDS);
@@ -145,7 +83,7 @@ class WindowedCountWorkerKillIT {
 
             // 4. restore the open windows at parallelism 3, in worker processes, and run to the end
             CompletedCheckpointRef latest = first.storage.findLatestCompleted().orElseThrow();
-            Run second = new Run(server, 3, 0, "p3");
+            WorkerProcessRun second = run(server, 3, 0, "p3");
             JobResult end = second.start(new RestoreTarget(latest.location(), latest.metadata())).get(180, TimeUnit.SECONDS);
             assertThat(end.state()).as("seed %d: %s", seed, end.failure()).isEqualTo(JobResult.JobState.FINISHED);
         }
