@@ -92,22 +92,11 @@ class KafkaSourceIT {
         SourceReader<String> reader = source(topic).build().createReader(
                 new SourceContext("test", 0, 1, 8, 0, OperatorStateRestore.empty(0, 1)));
         pollUntil(reader, new ArrayList<>(), 100);
-        ch.qos.logback.classic.Logger kafkaLogs = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka");
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
-                new ch.qos.logback.core.read.ListAppender<>();
-        appender.start();
-        kafkaLogs.addAppender(appender);
-        boolean stillInterrupted;
-        try {
-            Thread.currentThread().interrupt();
-            reader.close();
-        } finally {
-            stillInterrupted = Thread.interrupted();
-            kafkaLogs.detachAppender(appender);
-        }
-        assertThat(stillInterrupted).as("the interrupt is kept").isTrue();
-        assertThat(appender.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
+
+        InterruptedClose.Outcome closed = InterruptedClose.close(reader);
+
+        assertThat(closed.stillInterrupted()).as("the interrupt is kept").isTrue();
+        assertThat(closed.kafkaWarnings()).isEmpty();
     }
 
     @Test
