@@ -50,9 +50,10 @@ final class AtLeastOnceKafkaWriter<T> implements SinkWriter<T> {
         return NO_STATE;
     }
 
+    /** Sends what is still buffered, for up to 5 s, also on a canceled task's thread ({@link InterruptDeferral}). */
     @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
+    public void close() throws Exception {
+        InterruptDeferral.close(() -> producer.close(Duration.ofSeconds(5)));
     }
 
     private void checkSendError() {

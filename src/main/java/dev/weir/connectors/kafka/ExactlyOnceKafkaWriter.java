@@ -142,13 +142,20 @@ final class ExactlyOnceKafkaWriter<T> extends TwoPhaseCommitSinkWriter<T, KafkaT
         return KafkaTransaction.SERIALIZER;
     }
 
+    /**
+     * Aborts the open transaction and closes the producers (keeping pre-committed transactions),
+     * also on a canceled task's thread ({@link InterruptDeferral}): an open transaction left behind
+     * holds back read_committed readers of its partitions until it times out.
+     */
     @Override
     public void close() throws Exception {
-        try {
-            super.close();
-        } finally {
-            pool.close();
-        }
+        InterruptDeferral.close(() -> {
+            try {
+                super.close();
+            } finally {
+                pool.close();
+            }
+        });
     }
 
     /** A producer for {@code transactionalId} after initTransactions(), which aborts what the id had open. */

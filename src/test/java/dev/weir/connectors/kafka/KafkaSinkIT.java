@@ -137,6 +137,37 @@ class KafkaSinkIT {
         return topic;
     }
 
+    /**
+     * A canceled task closes its sink's writer on its interrupted thread: with either guarantee the
+     * writer closes without the producer logging a warning or an error, the interrupt stays, and
+     * the exactly-once writer's open transaction is aborted rather than left to hold back
+     * read_committed readers until it times out.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(DeliveryGuarantee.class)
+    void closingOnAnInterruptedThreadAbortsTheOpenTransactionLogsNoErrorAndKeepsTheInterrupt(
+            DeliveryGuarantee guarantee) throws Exception {
+        String topic = "sink-interrupted-close-" + guarantee + "-" + System.nanoTime();
+        kafka.createTopic(topic, 2);
+        SinkWriter<String> writer = sink(topic, guarantee).createWriter(new SinkContext("test", 0, 1, 0, null));
+        for (String value : values(100)) {
+            writer.write(value);
+        }
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (openTransactions(topic + "-txn").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(openTransactions(topic + "-txn")).as("the writer's transaction before the close").hasSize(1);
+        }
+
+        InterruptedClose.Outcome closed = InterruptedClose.close(writer);
+
+        assertThat(closed.stillInterrupted()).as("the interrupt is kept").isTrue();
+        assertThat(closed.warnings()).isEmpty();
+        assertThat(openTransactions(topic + "-txn")).isEmpty();
+    }
+
     private static List<String> values(int n) {
         return IntStream.range(0, n).mapToObj(i -> "v" + i).toList();
     }

@@ -96,7 +96,7 @@ class KafkaSourceIT {
         InterruptedClose.Outcome closed = InterruptedClose.close(reader);
 
         assertThat(closed.stillInterrupted()).as("the interrupt is kept").isTrue();
-        assertThat(closed.kafkaWarnings()).isEmpty();
+        assertThat(closed.warnings()).isEmpty();
     }
 
     @Test
