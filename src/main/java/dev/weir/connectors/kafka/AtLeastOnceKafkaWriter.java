@@ -53,7 +53,7 @@ final class AtLeastOnceKafkaWriter<T> implements SinkWriter<T> {
     /** Sends what is still buffered, for up to 5 s, also on a canceled task's thread ({@link InterruptDeferral}). */
     @Override
     public void close() throws Exception {
-        InterruptDeferral.close(() -> producer.close(Duration.ofSeconds(5)));
+        InterruptDeferral.close(canceled -> producer.close(Duration.ofSeconds(5)));
     }
 
     private void checkSendError() {

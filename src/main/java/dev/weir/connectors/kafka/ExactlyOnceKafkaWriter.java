@@ -149,7 +149,7 @@ final class ExactlyOnceKafkaWriter<T> extends TwoPhaseCommitSinkWriter<T, KafkaT
      */
     @Override
     public void close() throws Exception {
-        InterruptDeferral.close(() -> {
+        InterruptDeferral.close(canceled -> {
             try {
                 super.close();
             } finally {

@@ -170,18 +170,9 @@ final class KafkaSourceReader<T> implements SourceReader<T> {
     }
 
     @Override
-    public void close() {
-        // A canceled task closes its reader on its interrupted thread: the consumer would abandon
-        // its close at the first wait and log that as an error, with a stack trace, in every worker
-        // that stops. Close without waiting for the brokers instead, and keep the interrupt.
-        boolean interrupted = Thread.interrupted();
-        try {
-            consumer.close(interrupted ? Duration.ZERO : Duration.ofSeconds(5));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    public void close() throws Exception {
+        // Nothing to wait for once canceled: the fetch sessions end with the connections.
+        InterruptDeferral.close(canceled -> consumer.close(canceled ? Duration.ZERO : Duration.ofSeconds(5)));
     }
 
     /** Assigns new partitions: restored ones resume, others start per the source (or earliest, if discovered later). */

@@ -37,7 +37,6 @@ public final class WorkerJvm {
             "-XX:Tier4MinInvocationThreshold=1000000",
             "-XX:Tier4CompileThreshold=4000000");
 
-
     /**
      * A worker that runs out of heap exits at once (code 3, the JVM printing why as the last line
      * of its log) instead of living on with a dead thread: an OutOfMemoryError in a snapshot-upload
