@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.examples.KeyedCountJob;
 import dev.weir.examples.WindowedCountJob;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
@@ -28,6 +27,7 @@ import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.EmbeddedKafka;
 import dev.weir.testing.IdlePartitionWindowsJob;
 import dev.weir.testing.KafkaTopics;
+import dev.weir.testing.WindowedCountVerifier;
 
 /**
  * Idleness in the deployed shape (two worker processes, the coordinator here): event-time windows
@@ -117,19 +117,9 @@ class IdlePartitionWindowsIT {
             }
         }
         long watermark = maxTimestamp - DISORDER_MS - 1;
-        Map<String, long[]> windows = new HashMap<>();
-        for (long i = 0; i < RECORDS; i++) {
-            long time = settings.eventTime(i);
-            long start = time - time % WINDOW_MS;
-            if (start + WINDOW_MS - 1 <= watermark) {
-                long[] countSum = windows.computeIfAbsent(KeyedCountJob.keyOf(i, KEYS) + "," + start, k -> new long[2]);
-                countSum[0]++;
-                countSum[1] += i;
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        windows.forEach((keyAndWindow, countSum) -> lines.add(keyAndWindow + "," + countSum[0] + "," + countSum[1]));
-        return lines;
+        return WindowedCountVerifier.expectedLines(RECORDS, KEYS, 1, DISORDER_MS, WINDOW_MS).stream()
+                .filter(line -> Long.parseLong(line.split(",")[1]) + WINDOW_MS - 1 <= watermark)
+                .toList();
     }
 
     private static List<String> sorted(List<String> lines) {

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.weir.coordinator.JobResult;
 import dev.weir.coordinator.RestoreTarget;
 import dev.weir.coordinator.remote.CoordinatorServer;
-import dev.weir.examples.KeyedCountJob;
-import dev.weir.examples.WindowedCountJob;
 import dev.weir.runtime.checkpoint.CheckpointingMode;
 import dev.weir.runtime.dataflow.JobArgs;
 import dev.weir.runtime.dataflow.UnrecoverableJobException;
@@ -27,6 +25,7 @@ import dev.weir.runtime.storage.CompletedCheckpointRef;
 import dev.weir.testing.CommittedFiles;
 import dev.weir.testing.KeyedCountVerifier;
 import dev.weir.testing.OperatorParallelismTestJob;
+import dev.weir.testing.WindowedCountVerifier;
 
 /**
  * Operators of their own parallelism in worker processes ({@link OperatorParallelismTestJob}, two
@@ -105,18 +104,7 @@ class OperatorParallelismWorkerKillIT {
 
     /** windowed-count's contract, recomputed from its definition: one line per (key, window) with records. */
     private static List<String> expectedWindows() {
-        WindowedCountJob.Settings settings = new WindowedCountJob.Settings(RECORDS, KEYS, 1, DISORDER_MS, WINDOW_MS, 0);
-        Map<String, long[]> windows = new HashMap<>();
-        for (long i = 0; i < RECORDS; i++) {
-            long time = settings.eventTime(i);
-            long[] countSum = windows.computeIfAbsent(KeyedCountJob.keyOf(i, KEYS) + "," + (time - time % WINDOW_MS),
-                    k -> new long[2]);
-            countSum[0]++;
-            countSum[1] += i;
-        }
-        List<String> lines = new ArrayList<>();
-        windows.forEach((keyAndWindow, countSum) -> lines.add(keyAndWindow + "," + countSum[0] + "," + countSum[1]));
-        return lines;
+        return WindowedCountVerifier.expectedLines(RECORDS, KEYS, 1, DISORDER_MS, WINDOW_MS);
     }
 
     private static List<String> sorted(List<String> lines) {

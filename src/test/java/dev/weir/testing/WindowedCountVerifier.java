@@ -33,15 +33,7 @@ public final class WindowedCountVerifier {
 
     public static Report verify(Iterable<String> lines, long records, long keys, long stepMs, long disorderMs,
                                 long windowMs) {
-        Map<Window, long[]> expected = new HashMap<>();
-        for (long i = 0; i < records; i++) {
-            long key = Math.floorMod(i * 2654435761L, keys);
-            long t = i * stepMs + Math.floorMod(i * 7919, disorderMs + 1);
-            long start = Math.floorDiv(t, windowMs) * windowMs;
-            long[] countSum = expected.computeIfAbsent(new Window(key, start), w -> new long[2]);
-            countSum[0]++;
-            countSum[1] += i;
-        }
+        Map<Window, long[]> expected = expected(records, keys, stepMs, disorderMs, windowMs);
         Map<Window, Integer> seen = new HashMap<>();
         long total = 0;
         long malformed = 0;
@@ -89,6 +81,28 @@ public final class WindowedCountVerifier {
             }
         }
         return new Report(total, expected.size(), duplicates, missing, wrong, malformed, examples);
+    }
+
+    /** The contract's lines for records {@code 0..records-1}, in no particular order. */
+    public static List<String> expectedLines(long records, long keys, long stepMs, long disorderMs, long windowMs) {
+        List<String> lines = new ArrayList<>();
+        expected(records, keys, stepMs, disorderMs, windowMs).forEach((window, countSum) ->
+                lines.add(window.key() + "," + window.start() + "," + countSum[0] + "," + countSum[1]));
+        return lines;
+    }
+
+    /** (count, sum) per key and window, from the contract's formulas. */
+    private static Map<Window, long[]> expected(long records, long keys, long stepMs, long disorderMs, long windowMs) {
+        Map<Window, long[]> expected = new HashMap<>();
+        for (long i = 0; i < records; i++) {
+            long key = Math.floorMod(i * 2654435761L, keys);
+            long t = i * stepMs + Math.floorMod(i * 7919, disorderMs + 1);
+            long start = Math.floorDiv(t, windowMs) * windowMs;
+            long[] countSum = expected.computeIfAbsent(new Window(key, start), w -> new long[2]);
+            countSum[0]++;
+            countSum[1] += i;
+        }
+        return expected;
     }
 
     private static void note(List<String> examples, String example) {

@@ -39,6 +39,7 @@ import dev.weir.runtime.storage.CheckpointStorage;
 import dev.weir.runtime.storage.LocalObjectStore;
 import dev.weir.testing.CountSumLines;
 import dev.weir.testing.KeyedCountVerifier;
+import dev.weir.testing.WindowedCountVerifier;
 
 /**
  * Operators of different parallelism through real tasks and channels (in memory, or TCP between two
@@ -229,16 +230,8 @@ class OperatorParallelismJobTest {
     }
 
     private static List<String> expectedWindows(WindowedCountJob.Settings settings) {
-        Map<String, long[]> windows = new HashMap<>();
-        for (long i = 0; i < settings.records(); i++) {
-            long key = KeyedCountJob.keyOf(i, settings.keys());
-            long time = settings.eventTime(i);
-            long start = time - Math.floorMod(time, settings.windowMs());
-            long[] countSum = windows.computeIfAbsent(key + "," + start, k -> new long[2]);
-            countSum[0]++;
-            countSum[1] += i;
-        }
-        return windows.entrySet().stream().map(e -> e.getKey() + "," + e.getValue()[0] + "," + e.getValue()[1]).toList();
+        return WindowedCountVerifier.expectedLines(settings.records(), settings.keys(), settings.stepMs(),
+                settings.disorderMs(), settings.windowMs());
     }
 
     private static Sink<String> collecting(Queue<String> collected) {
